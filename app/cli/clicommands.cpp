@@ -1,0 +1,427 @@
+#include "clicommands.h"
+
+#include "signalwatcher.h"
+
+#include "capture/capturejson.h"
+#include "capture/capturestore.h"
+#include "capture/capturewriter.h"
+#include "http/receiver.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cstdio>
+
+namespace Hookscope {
+namespace {
+
+const char *const usage
+    = "Usage: hookscope-cli COMMAND [options]\n"
+      "\n"
+      "Commands:\n"
+      "  listen [--port N] [--bind ADDR]... [--store PATH]   receive and capture webhooks\n"
+      "  list [--json] [--limit N] [--search TEXT]           newest captures first\n"
+      "  show ID [--raw | --json]                            one capture; --raw: exact bytes\n"
+      "  delete ID                                           delete one capture\n"
+      "  clear                                               delete every capture\n"
+      "\n"
+      "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
+      "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
+
+void writeOut(const QByteArray &bytes)
+{
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+}
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
+    return 2;
+}
+
+const QCommandLineOption storeOption(QStringLiteral("store"),
+                                     QStringLiteral("Capture store file."), QStringLiteral("PATH"));
+
+// Parses a command's options; returns false (with the exit code in `exitCode`) when the
+// command should not run: --help, or a usage error already reported.
+bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCode)
+{
+    parser.addHelpOption();
+    parser.addOption(storeOption);
+    if (!parser.parse(arguments)) {
+        *exitCode = usageError(parser.errorText());
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        writeOut(parser.helpText().toUtf8());
+        *exitCode = 0;
+        return false;
+    }
+    return true;
+}
+
+QString storePath(const QCommandLineParser &parser)
+{
+    return parser.isSet(storeOption) ? parser.value(storeOption) : CaptureStore::defaultPath();
+}
+
+// Opens the store or reports why not, naming the file and what to do.
+bool openStore(CaptureStore &store, bool offerFresh)
+{
+    if (store.open())
+        return true;
+    QString message = store.errorString();
+    if (offerFresh && store.openError() != CaptureStore::OpenError::Unreadable)
+        message += QStringLiteral(" To keep that file aside and start a fresh store, run "
+                                  "'hookscope-cli listen --fresh-store'.");
+    usageError(message);
+    return false;
+}
+
+bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode)
+{
+    const QStringList positional = parser.positionalArguments();
+    bool ok = false;
+    *id = positional.size() == 1 ? positional.at(0).toLongLong(&ok) : 0;
+    if (!ok || *id <= 0) {
+        *exitCode = usageError(
+            QStringLiteral("expected one capture ID (a positive number, as 'list' shows it)"));
+        return false;
+    }
+    return true;
+}
+
+QString formatLocalTime(qint64 microseconds)
+{
+    return QDateTime::fromMSecsSinceEpoch(microseconds / 1000)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+QString summaryLine(const CaptureSummary &summary)
+{
+    return QStringLiteral("%1  %2 %3  %4  %5 B  #%6")
+        .arg(formatLocalTime(summary.receivedAtUs))
+        .arg(QString::fromLatin1(summary.method.isEmpty() ? QByteArray("?") : summary.method), -7)
+        .arg(QString::fromUtf8(summary.target.isEmpty() ? QByteArray("(unparsed)") : summary.target))
+        .arg(summary.responseStatus ? QString::number(summary.responseStatus) : QStringLiteral("---"))
+        .arg(summary.bodySize)
+        .arg(summary.id);
+}
+
+bool parseHeaderLine(const QString &line, HeaderField *header)
+{
+    const qsizetype colon = line.indexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return false;
+    header->name = line.left(colon).trimmed().toUtf8();
+    header->value = line.mid(colon + 1).trimmed().toUtf8();
+    return true;
+}
+
+} // namespace
+
+int CliCommands::run(const QStringList &arguments)
+{
+    const QString command = arguments.value(1);
+    const QStringList rest = QStringList{arguments.value(0) + QLatin1Char(' ') + command}
+                             + arguments.mid(2);
+    if (command == QLatin1String("listen"))
+        return listen(rest);
+    if (command == QLatin1String("list"))
+        return list(rest);
+    if (command == QLatin1String("show"))
+        return show(rest);
+    if (command == QLatin1String("delete"))
+        return remove(rest);
+    if (command == QLatin1String("clear"))
+        return clear(rest);
+    if (command == QLatin1String("--version")) {
+        writeOut("hookscope-cli " HOOKSCOPE_VERSION "\n");
+        return 0;
+    }
+    if (command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("-h")) {
+        writeOut(usage);
+        return command.isEmpty() ? 2 : 0;
+    }
+    return usageError(QStringLiteral("unknown command '%1'; run 'hookscope-cli --help'").arg(command));
+}
+
+int CliCommands::listen(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Receive webhooks and capture each request."));
+    const QCommandLineOption portOption(
+        QStringLiteral("port"),
+        QStringLiteral("Port to listen on (default %1; 0 picks a free one).").arg(ReceiverOptions::DefaultPort),
+        QStringLiteral("N"));
+    const QCommandLineOption bindOption(
+        QStringLiteral("bind"),
+        QStringLiteral("Address to listen on, repeatable (default 127.0.0.1 and ::1). Other "
+                       "than loopback, anyone on your network can send to Hookscope."),
+        QStringLiteral("ADDR"));
+    const QCommandLineOption freshOption(
+        QStringLiteral("fresh-store"),
+        QStringLiteral("If the store cannot be opened, move it aside and start a new one."));
+    const QCommandLineOption statusOption(QStringLiteral("status"),
+                                          QStringLiteral("Status to answer with (default 200)."),
+                                          QStringLiteral("CODE"));
+    const QCommandLineOption headerOption(QStringLiteral("response-header"),
+                                          QStringLiteral("Header to answer with, repeatable."),
+                                          QStringLiteral("'Name: value'"));
+    const QCommandLineOption bodyOption(QStringLiteral("response-body"),
+                                        QStringLiteral("Body to answer with."), QStringLiteral("TEXT"));
+    const QCommandLineOption delayOption(QStringLiteral("delay"),
+                                         QStringLiteral("Wait this long before answering."),
+                                         QStringLiteral("MS"));
+    const QCommandLineOption maxBodyOption(
+        QStringLiteral("max-body"), QStringLiteral("Largest body accepted (default 100 MiB)."),
+        QStringLiteral("BYTES"));
+    parser.addOptions({portOption, bindOption, freshOption, statusOption, headerOption,
+                       bodyOption, delayOption, maxBodyOption});
+    int exitCode = 0;
+    if (!parse(parser, arguments, &exitCode))
+        return exitCode;
+
+    ReceiverOptions options;
+    bool ok = true;
+    if (parser.isSet(portOption)) {
+        const uint port = parser.value(portOption).toUInt(&ok);
+        if (!ok || port > 65535)
+            return usageError(QStringLiteral("--port expects a number from 0 to 65535, not '%1'")
+                                  .arg(parser.value(portOption)));
+        options.port = quint16(port);
+    }
+    if (parser.isSet(bindOption)) {
+        options.addresses.clear();
+        for (const QString &text : parser.values(bindOption)) {
+            QHostAddress address;
+            if (!address.setAddress(text))
+                return usageError(QStringLiteral("--bind expects an IP address such as 127.0.0.1 "
+                                                 "or ::1, not '%1'")
+                                      .arg(text));
+            options.addresses.append(address);
+        }
+    }
+    if (parser.isSet(maxBodyOption)) {
+        options.limits.maxBodyBytes = parser.value(maxBodyOption).toLongLong(&ok);
+        if (!ok || options.limits.maxBodyBytes < 0)
+            return usageError(QStringLiteral("--max-body expects a number of bytes"));
+    }
+    ResponseSpec response;
+    if (parser.isSet(statusOption)) {
+        response.status = parser.value(statusOption).toInt(&ok);
+        if (!ok || response.status < 200 || response.status > 599)
+            return usageError(QStringLiteral("--status expects a code from 200 to 599"));
+    }
+    if (parser.isSet(headerOption)) {
+        response.headers.clear();
+        for (const QString &line : parser.values(headerOption)) {
+            HeaderField header;
+            if (!parseHeaderLine(line, &header))
+                return usageError(QStringLiteral("--response-header expects 'Name: value', not '%1'").arg(line));
+            response.headers.append(header);
+        }
+    }
+    if (parser.isSet(bodyOption))
+        response.body = parser.value(bodyOption).toUtf8();
+    if (parser.isSet(delayOption)) {
+        response.delayMs = parser.value(delayOption).toInt(&ok);
+        if (!ok || response.delayMs < 0)
+            return usageError(QStringLiteral("--delay expects milliseconds"));
+    }
+
+    const QString path = storePath(parser);
+    {
+        CaptureStore store(path);
+        if (!store.open()) {
+            if (!parser.isSet(freshOption) || store.openError() == CaptureStore::OpenError::Unreadable)
+                return openStore(store, true) ? 0 : 2;
+            QString error;
+            const QString aside = CaptureStore::moveAside(path, &error);
+            if (aside.isEmpty())
+                return usageError(error);
+            std::fprintf(stderr, "hookscope-cli: %s\nhookscope-cli: kept it as %s; starting a fresh store\n",
+                         qUtf8Printable(store.errorString()), qUtf8Printable(aside));
+            CaptureStore fresh(path);
+            if (!openStore(fresh, false))
+                return 2;
+        }
+    }
+
+    CaptureWriter writer(path);
+    QString error;
+    if (!writer.start(&error))
+        return usageError(error);
+    Receiver receiver(writer, options);
+    receiver.setDefaultResponse(response);
+    if (!receiver.listen(&error))
+        return usageError(error + QStringLiteral(" (choose another with --port)"));
+
+    QStringList urls;
+    for (const QHostAddress &address : receiver.addresses()) {
+        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                                 ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                                 : address.toString();
+        urls.append(QStringLiteral("http://%1:%2/").arg(host).arg(receiver.port()));
+    }
+    writeOut(QStringLiteral("Listening on %1 (store: %2)\n").arg(urls.join(QStringLiteral(" and ")), path).toUtf8());
+    std::fflush(stdout);
+    for (const QHostAddress &address : receiver.addresses()) {
+        if (!address.isLoopback())
+            std::fprintf(stderr, "hookscope-cli: warning: listening on %s, reachable from other "
+                                 "machines\n", qUtf8Printable(address.toString()));
+    }
+
+    QObject::connect(&writer, &CaptureWriter::committed, &receiver, [](const CommittedBatch &batch) {
+        QByteArray lines;
+        for (const CommittedCapture &committed : batch) {
+            if (committed.summary.id != 0)
+                lines += summaryLine(committed.summary).toUtf8() + '\n';
+        }
+        writeOut(lines);
+        std::fflush(stdout);
+    });
+    QObject::connect(&writer, &CaptureWriter::writeFailed, &receiver, [](const QString &message) {
+        std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
+    });
+    SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, qApp, &QCoreApplication::quit);
+    QCoreApplication::exec();
+
+    receiver.close();
+    writer.stop(); // commits whatever is still queued
+    return 0;
+}
+
+int CliCommands::list(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("List captures, newest first."));
+    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    const QCommandLineOption limitOption(QStringLiteral("limit"),
+                                         QStringLiteral("At most N captures (default 50)."),
+                                         QStringLiteral("N"), QStringLiteral("50"));
+    const QCommandLineOption searchOption(QStringLiteral("search"),
+                                          QStringLiteral("Only captures whose path, headers or "
+                                                         "body contain every word of TEXT."),
+                                          QStringLiteral("TEXT"));
+    parser.addOptions({jsonOption, limitOption, searchOption});
+    int exitCode = 0;
+    if (!parse(parser, arguments, &exitCode))
+        return exitCode;
+    bool ok = false;
+    const int limit = parser.value(limitOption).toInt(&ok);
+    if (!ok || limit <= 0)
+        return usageError(QStringLiteral("--limit expects a positive number"));
+
+    CaptureStore store(storePath(parser));
+    if (!openStore(store, true))
+        return 2;
+    const QList<CaptureSummary> summaries = parser.isSet(searchOption)
+                                                ? store.search(parser.value(searchOption), limit)
+                                                : store.summaries(0, limit);
+    if (parser.isSet(jsonOption)) {
+        QJsonArray array;
+        for (const CaptureSummary &summary : summaries)
+            array.append(CaptureJson::fromSummary(summary));
+        writeOut(QJsonDocument(array).toJson(QJsonDocument::Indented));
+        return 0;
+    }
+    QByteArray lines;
+    for (const CaptureSummary &summary : summaries)
+        lines += summaryLine(summary).toUtf8() + '\n';
+    writeOut(lines);
+    return 0;
+}
+
+int CliCommands::show(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Show one capture."));
+    const QCommandLineOption rawOption(QStringLiteral("raw"),
+                                       QStringLiteral("Write the request exactly as received."));
+    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    parser.addOptions({rawOption, jsonOption});
+    parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Capture ID."));
+    int exitCode = 0;
+    if (!parse(parser, arguments, &exitCode))
+        return exitCode;
+    qint64 id = 0;
+    if (!parseId(parser, &id, &exitCode))
+        return exitCode;
+    if (parser.isSet(rawOption) && parser.isSet(jsonOption))
+        return usageError(QStringLiteral("choose one of --raw and --json"));
+
+    CaptureStore store(storePath(parser));
+    if (!openStore(store, true))
+        return 2;
+    const std::optional<CapturedRequest> request = store.capture(id);
+    if (!request)
+        return usageError(QStringLiteral("no capture with ID %1 in %2").arg(id).arg(store.path()));
+    if (parser.isSet(rawOption)) {
+        writeOut(request->raw);
+        return 0;
+    }
+    if (parser.isSet(jsonOption)) {
+        writeOut(QJsonDocument(CaptureJson::fromCapture(*request)).toJson(QJsonDocument::Indented));
+        return 0;
+    }
+    QByteArray text = "Capture #" + QByteArray::number(id) + " from "
+                      + request->remoteAddress.toString().toUtf8() + ':'
+                      + QByteArray::number(request->remotePort) + " at "
+                      + formatLocalTime(request->receivedAtUs).toUtf8() + '\n';
+    if (!request->parseError.isEmpty())
+        text += "Malformed: " + request->parseError.toUtf8() + '\n';
+    text += '\n' + request->raw.left(request->headSize);
+    const QByteArray body = request->decodedBody();
+    if (body.contains('\0'))
+        text += "[" + QByteArray::number(body.size()) + " bytes of binary body; use --raw]\n";
+    else if (!body.isEmpty())
+        text += body + (body.endsWith('\n') ? "" : "\n");
+    text += "\nAnswered: " + (request->responseStatus ? QByteArray::number(request->responseStatus)
+                                                      : QByteArray("nothing"))
+            + '\n';
+    writeOut(text);
+    return 0;
+}
+
+int CliCommands::remove(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Delete one capture."));
+    parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Capture ID."));
+    int exitCode = 0;
+    if (!parse(parser, arguments, &exitCode))
+        return exitCode;
+    qint64 id = 0;
+    if (!parseId(parser, &id, &exitCode))
+        return exitCode;
+    CaptureStore store(storePath(parser));
+    if (!openStore(store, true))
+        return 2;
+    if (!store.remove(id))
+        return usageError(QStringLiteral("no capture with ID %1 in %2").arg(id).arg(store.path()));
+    return 0;
+}
+
+int CliCommands::clear(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Delete every capture."));
+    int exitCode = 0;
+    if (!parse(parser, arguments, &exitCode))
+        return exitCode;
+    CaptureStore store(storePath(parser));
+    if (!openStore(store, true))
+        return 2;
+    const qint64 count = store.count();
+    if (!store.clear())
+        return usageError(QStringLiteral("could not clear %1: %2").arg(store.path(), store.errorString()));
+    writeOut(QStringLiteral("Deleted %1 captures from %2\n").arg(count).arg(store.path()).toUtf8());
+    return 0;
+}
+
+} // namespace Hookscope

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QStringList>
+
+namespace Hookscope {
+
+// hookscope-cli: each command parses its own options and returns the process exit code
+// (0 success, 1 a negative verdict, 2 usage or input error).
+class CliCommands final
+{
+public:
+    static int run(const QStringList &arguments);
+
+private:
+    static int listen(const QStringList &arguments);
+    static int list(const QStringList &arguments);
+    static int show(const QStringList &arguments);
+    static int remove(const QStringList &arguments);
+    static int clear(const QStringList &arguments);
+};
+
+} // namespace Hookscope

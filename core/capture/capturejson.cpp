@@ -1,0 +1,93 @@
+#include "capturejson.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QStringDecoder>
+
+namespace Hookscope::CaptureJson {
+
+void putBytes(QJsonObject &object, const QString &key, const QByteArray &bytes)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = decoder.decode(bytes);
+    if (!decoder.hasError() && !bytes.contains('\0')) {
+        object.insert(key, text);
+    } else {
+        object.insert(key, QString::fromLatin1(bytes.toBase64()));
+        object.insert(key + QStringLiteral("Encoding"), QStringLiteral("base64"));
+    }
+}
+
+QString formatTime(qint64 microsecondsSinceEpoch)
+{
+    const QDateTime time = QDateTime::fromMSecsSinceEpoch(microsecondsSinceEpoch / 1000, Qt::UTC);
+    return time.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.")).append(
+               QStringLiteral("%1Z").arg(microsecondsSinceEpoch % 1'000'000, 6, 10, QLatin1Char('0')));
+}
+
+QJsonObject fromSummary(const CaptureSummary &summary)
+{
+    return QJsonObject{
+        {QStringLiteral("id"), summary.id},
+        {QStringLiteral("receivedAt"), formatTime(summary.receivedAtUs)},
+        {QStringLiteral("durationUs"), summary.durationUs},
+        {QStringLiteral("method"), QString::fromLatin1(summary.method)},
+        {QStringLiteral("target"), QString::fromUtf8(summary.target)},
+        {QStringLiteral("status"), summary.responseStatus},
+        {QStringLiteral("requestSize"), summary.requestSize},
+        {QStringLiteral("bodySize"), summary.bodySize},
+        {QStringLiteral("contentType"), QString::fromUtf8(summary.contentType)},
+        {QStringLiteral("remoteAddress"), summary.remoteAddress},
+        {QStringLiteral("remotePort"), summary.remotePort},
+        {QStringLiteral("malformed"), summary.malformed},
+        {QStringLiteral("starred"), summary.starred},
+    };
+}
+
+namespace {
+
+QJsonArray headersArray(const HeaderList &headers)
+{
+    QJsonArray array;
+    for (const HeaderField &header : headers) {
+        array.append(QJsonObject{{QStringLiteral("name"), QString::fromLatin1(header.name)},
+                                 {QStringLiteral("value"), QString::fromUtf8(header.value)}});
+    }
+    return array;
+}
+
+} // namespace
+
+QJsonObject fromCapture(const CapturedRequest &request)
+{
+    QJsonObject object{
+        {QStringLiteral("id"), request.id},
+        {QStringLiteral("receivedAt"), formatTime(request.receivedAtUs)},
+        {QStringLiteral("durationUs"), request.durationUs},
+        {QStringLiteral("method"), QString::fromLatin1(request.method)},
+        {QStringLiteral("target"), QString::fromUtf8(request.target)},
+        {QStringLiteral("path"), QString::fromUtf8(request.path())},
+        {QStringLiteral("query"), QString::fromUtf8(request.query())},
+        {QStringLiteral("httpVersion"), QString::fromLatin1(request.httpVersion)},
+        {QStringLiteral("headers"), headersArray(request.headers)},
+        {QStringLiteral("remoteAddress"), request.remoteAddress.toString()},
+        {QStringLiteral("remotePort"), request.remotePort},
+        {QStringLiteral("localAddress"), request.localAddress.toString()},
+        {QStringLiteral("localPort"), request.localPort},
+        {QStringLiteral("requestSize"), request.raw.size()},
+    };
+    putBytes(object, QStringLiteral("body"), request.body);
+    const QByteArray decoded = request.decodedBody();
+    if (decoded != request.body)
+        putBytes(object, QStringLiteral("decodedBody"), decoded);
+    if (!request.parseError.isEmpty())
+        object.insert(QStringLiteral("parseError"), request.parseError);
+
+    QJsonObject response{{QStringLiteral("status"), request.responseStatus}};
+    putBytes(response, QStringLiteral("head"), request.responseHead);
+    putBytes(response, QStringLiteral("body"), request.responseBody);
+    object.insert(QStringLiteral("response"), response);
+    return object;
+}
+
+} // namespace Hookscope::CaptureJson

@@ -1,0 +1,359 @@
+#include "capturestore.h"
+
+#include "http/requestparser.h"
+
+#include <QAtomicInteger>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+
+namespace Hookscope {
+namespace {
+
+QAtomicInteger<quint64> connectionCounter;
+
+const char *const summaryColumns
+    = "c.id, c.received_us, c.duration_us, c.method, c.target, c.response_status, "
+      "c.request_size, c.body_size, c.content_type, c.remote_address, c.remote_port, "
+      "c.parse_error IS NOT NULL, c.starred";
+
+QString sql(const char *text)
+{
+    return QString::fromLatin1(text);
+}
+
+bool exec(QSqlDatabase &database, const QString &statement, QString *error)
+{
+    QSqlQuery query(database);
+    if (query.exec(statement))
+        return true;
+    if (error)
+        *error = query.lastError().text();
+    return false;
+}
+
+} // namespace
+
+CaptureStore::CaptureStore(const QString &path)
+    : m_path(path)
+    , m_connectionName(QStringLiteral("hookscope-store-%1").arg(++connectionCounter))
+{
+}
+
+CaptureStore::~CaptureStore()
+{
+    m_database.close();
+    m_database = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QString CaptureStore::defaultPath()
+{
+    const QString fromEnvironment = qEnvironmentVariable("HOOKSCOPE_STORE");
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment;
+    // Fixed folder name so the GUI and the CLI share one store whatever their binary names.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+           + QStringLiteral("/hookscope/captures.sqlite");
+}
+
+QString CaptureStore::moveAside(const QString &path, QString *error)
+{
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const QString asidePath = path + QStringLiteral(".unreadable-") + stamp;
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        if (!QFile::exists(path + suffix))
+            continue;
+        if (!QFile::rename(path + suffix, asidePath + suffix)) {
+            if (error)
+                *error = QStringLiteral("Could not rename %1 to %2").arg(path + suffix, asidePath + suffix);
+            return {};
+        }
+    }
+    return asidePath;
+}
+
+QSqlDatabase CaptureStore::openConnection(const QString &path, const QString &connectionName,
+                                          QString *error)
+{
+    QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
+    database.setDatabaseName(path);
+    database.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    if (!database.open()) {
+        if (error)
+            *error = database.lastError().text();
+        return database;
+    }
+    // WAL without a sync per commit: a committed capture survives the app being killed, which
+    // is the guarantee; surviving power loss as well would cost most of the ingest rate.
+    if (!exec(database, QStringLiteral("PRAGMA synchronous=NORMAL"), error))
+        database.close();
+    return database;
+}
+
+bool CaptureStore::fail(OpenError error, const QString &message)
+{
+    m_openError = error;
+    m_error = message;
+    m_database.close();
+    return false;
+}
+
+bool CaptureStore::open()
+{
+    const QFileInfo info(m_path);
+    if (!info.exists()) {
+        if (!QDir().mkpath(info.absolutePath()))
+            return fail(OpenError::Unreadable,
+                        QStringLiteral("Cannot create the folder %1").arg(info.absolutePath()));
+        // Create the file ourselves so it is private from its first byte; SQLite gives its
+        // -wal and -shm files the same mode.
+        QFile file(m_path);
+        if (!file.open(QIODevice::WriteOnly)
+            || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+            return fail(OpenError::Unreadable,
+                        QStringLiteral("Cannot create %1: %2").arg(m_path, file.errorString()));
+    }
+
+    QString error;
+    m_database = openConnection(m_path, m_connectionName, &error);
+    if (!m_database.isOpen()) {
+        const bool notDatabase = error.contains(QStringLiteral("not a database"));
+        return fail(notDatabase ? OpenError::NotAStore : OpenError::Unreadable,
+                    QStringLiteral("%1 cannot be opened as a capture store: %2").arg(m_path, error));
+    }
+
+    QSqlQuery query(m_database);
+    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+        return fail(OpenError::NotAStore, QStringLiteral("%1 is not a readable capture store: %2")
+                                              .arg(m_path, query.lastError().text()));
+    const int version = query.value(0).toInt();
+    query.finish();
+    if (version > SchemaVersion)
+        return fail(OpenError::NewerVersion,
+                    QStringLiteral("%1 was written by a newer Hookscope (store version %2; this "
+                                   "build reads up to %3). Upgrade Hookscope, or start a fresh store.")
+                        .arg(m_path)
+                        .arg(version)
+                        .arg(SchemaVersion));
+    if (version == 0) {
+        if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_schema")) || !query.next())
+            return fail(OpenError::NotAStore, QStringLiteral("%1 is not a readable capture store: %2")
+                                                  .arg(m_path, query.lastError().text()));
+        if (query.value(0).toInt() != 0)
+            return fail(OpenError::NotAStore,
+                        QStringLiteral("%1 is an SQLite file but not a Hookscope capture store")
+                            .arg(m_path));
+        query.finish();
+        if (!createSchema())
+            return fail(OpenError::Unreadable,
+                        QStringLiteral("Cannot create the capture store in %1: %2").arg(m_path, m_error));
+    }
+    // Forward migrations from older versions go here, one step per version.
+    if (!exec(m_database, QStringLiteral("PRAGMA journal_mode=WAL"), &error))
+        return fail(OpenError::Unreadable,
+                    QStringLiteral("Cannot switch %1 to write-ahead logging: %2").arg(m_path, error));
+    return true;
+}
+
+bool CaptureStore::createSchema()
+{
+    static const char *const statements[] = {
+        // AUTOINCREMENT: an id the user has seen is never given to another capture.
+        "CREATE TABLE captures ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " received_us INTEGER NOT NULL,"
+        " duration_us INTEGER NOT NULL,"
+        " method TEXT NOT NULL,"
+        " target TEXT NOT NULL,"
+        " http_version TEXT NOT NULL,"
+        " response_status INTEGER NOT NULL,"
+        " request_size INTEGER NOT NULL,"
+        " body_size INTEGER NOT NULL,"
+        " content_type TEXT NOT NULL,"
+        " remote_address TEXT NOT NULL,"
+        " remote_port INTEGER NOT NULL,"
+        " local_address TEXT NOT NULL,"
+        " local_port INTEGER NOT NULL,"
+        " parse_error TEXT,"
+        " starred INTEGER NOT NULL DEFAULT 0,"
+        " note TEXT)",
+        // Bytes live apart from the summaries so paging through the list stays compact.
+        "CREATE TABLE capture_bytes ("
+        " id INTEGER PRIMARY KEY,"
+        " raw BLOB NOT NULL,"
+        " response_head BLOB NOT NULL,"
+        " response_body BLOB NOT NULL)",
+        "CREATE VIRTUAL TABLE capture_text USING fts5(target, headers, body)",
+    };
+    if (!m_database.transaction()) {
+        m_error = m_database.lastError().text();
+        return false;
+    }
+    for (const char *statement : statements) {
+        if (!exec(m_database, sql(statement), &m_error)) {
+            m_database.rollback();
+            return false;
+        }
+    }
+    if (!exec(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion), &m_error)) {
+        m_database.rollback();
+        return false;
+    }
+    return m_database.commit();
+}
+
+QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query)
+{
+    QList<CaptureSummary> summaries;
+    while (query.next()) {
+        CaptureSummary summary;
+        summary.id = query.value(0).toLongLong();
+        summary.receivedAtUs = query.value(1).toLongLong();
+        summary.durationUs = query.value(2).toLongLong();
+        summary.method = query.value(3).toString().toUtf8();
+        summary.target = query.value(4).toString().toUtf8();
+        summary.responseStatus = query.value(5).toInt();
+        summary.requestSize = query.value(6).toLongLong();
+        summary.bodySize = query.value(7).toLongLong();
+        summary.contentType = query.value(8).toString().toUtf8();
+        summary.remoteAddress = query.value(9).toString();
+        summary.remotePort = quint16(query.value(10).toUInt());
+        summary.malformed = query.value(11).toBool();
+        summary.starred = query.value(12).toBool();
+        summaries.append(std::move(summary));
+    }
+    return summaries;
+}
+
+QList<CaptureSummary> CaptureStore::summaries(qint64 beforeId, int limit)
+{
+    QSqlQuery query(m_database);
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT %1 FROM captures c WHERE c.id < ? ORDER BY c.id DESC LIMIT ?")
+                      .arg(sql(summaryColumns)));
+    query.addBindValue(beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max());
+    query.addBindValue(limit);
+    if (!query.exec())
+        return {};
+    return readSummaries(query);
+}
+
+QString CaptureStore::fullTextQuery(const QString &text)
+{
+    QStringList terms;
+    QString current;
+    bool quoted = false;
+    const auto flush = [&] {
+        if (!current.isEmpty())
+            terms.append(QLatin1Char('"') + current.replace(QLatin1Char('"'), QStringLiteral("\"\""))
+                         + QLatin1Char('"'));
+        current.clear();
+    };
+    for (const QChar c : text) {
+        if (c == QLatin1Char('"')) {
+            flush();
+            quoted = !quoted;
+        } else if (c.isSpace() && !quoted) {
+            flush();
+        } else {
+            current += c;
+        }
+    }
+    flush();
+    return terms.join(QLatin1Char(' '));
+}
+
+QList<CaptureSummary> CaptureStore::search(const QString &text, int limit)
+{
+    const QString match = fullTextQuery(text);
+    if (match.isEmpty())
+        return summaries(0, limit);
+    QSqlQuery query(m_database);
+    query.setForwardOnly(true);
+    // FTS5 walks its index in descending rowid order itself, so a common word does not sort
+    // every match.
+    query.prepare(QStringLiteral("SELECT %1 FROM (SELECT rowid FROM capture_text WHERE "
+                                 "capture_text MATCH ? ORDER BY rowid DESC LIMIT ?) t "
+                                 "JOIN captures c ON c.id = t.rowid ORDER BY c.id DESC")
+                      .arg(sql(summaryColumns)));
+    query.addBindValue(match);
+    query.addBindValue(limit);
+    if (!query.exec())
+        return {};
+    return readSummaries(query);
+}
+
+std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
+{
+    QSqlQuery query(m_database);
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral(
+        "SELECT c.received_us, c.duration_us, c.response_status, c.remote_address, c.remote_port,"
+        " c.local_address, c.local_port, c.parse_error, b.raw, b.response_head, b.response_body"
+        " FROM captures c JOIN capture_bytes b ON b.id = c.id WHERE c.id = ?"));
+    query.addBindValue(id);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    CapturedRequest request = RequestParser::parseStored(query.value(8).toByteArray());
+    request.id = id;
+    request.receivedAtUs = query.value(0).toLongLong();
+    request.durationUs = query.value(1).toLongLong();
+    request.responseStatus = query.value(2).toInt();
+    request.remoteAddress = QHostAddress(query.value(3).toString());
+    request.remotePort = quint16(query.value(4).toUInt());
+    request.localAddress = QHostAddress(query.value(5).toString());
+    request.localPort = quint16(query.value(6).toUInt());
+    request.parseError = query.value(7).toString();
+    request.responseHead = query.value(9).toByteArray();
+    request.responseBody = query.value(10).toByteArray();
+    return request;
+}
+
+qint64 CaptureStore::count()
+{
+    QSqlQuery query(m_database);
+    if (!query.exec(QStringLiteral("SELECT count(*) FROM captures")) || !query.next())
+        return 0;
+    return query.value(0).toLongLong();
+}
+
+bool CaptureStore::remove(qint64 id)
+{
+    if (!m_database.transaction())
+        return false;
+    int removed = 0;
+    for (const char *table : {"captures", "capture_bytes", "capture_text"}) {
+        QSqlQuery query(m_database);
+        const char *key = qstrcmp(table, "capture_text") == 0 ? "rowid" : "id";
+        query.prepare(QStringLiteral("DELETE FROM %1 WHERE %2 = ?").arg(sql(table), sql(key)));
+        query.addBindValue(id);
+        if (!query.exec()) {
+            m_database.rollback();
+            return false;
+        }
+        if (qstrcmp(table, "captures") == 0)
+            removed = query.numRowsAffected();
+    }
+    return m_database.commit() && removed > 0;
+}
+
+bool CaptureStore::clear()
+{
+    if (!m_database.transaction())
+        return false;
+    for (const char *statement : {"DELETE FROM captures", "DELETE FROM capture_bytes",
+                                  "DELETE FROM capture_text"}) {
+        if (!exec(m_database, sql(statement), &m_error)) {
+            m_database.rollback();
+            return false;
+        }
+    }
+    return m_database.commit();
+}
+
+} // namespace Hookscope

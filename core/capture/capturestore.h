@@ -1,0 +1,64 @@
+#pragma once
+
+#include "capturedrequest.h"
+#include "capturesummary.h"
+
+#include <QSqlDatabase>
+
+#include <optional>
+
+namespace Hookscope {
+
+// The capture history: one SQLite file (WAL) shared by the GUI and the CLI. This class opens
+// and migrates the file and answers reads on the calling thread; CaptureWriter appends.
+class CaptureStore final
+{
+public:
+    static constexpr int SchemaVersion = 1;
+
+    enum class OpenError { None, Unreadable, NotAStore, NewerVersion };
+
+    explicit CaptureStore(const QString &path);
+    ~CaptureStore();
+    CaptureStore(const CaptureStore &) = delete;
+    CaptureStore &operator=(const CaptureStore &) = delete;
+
+    // HOOKSCOPE_STORE, or captures.sqlite in the per-user data folder.
+    static QString defaultPath();
+    // Renames a store that cannot be opened (with its -wal and -shm files) so a fresh one can
+    // be started; returns the new name, or an empty string and `error`.
+    static QString moveAside(const QString &path, QString *error);
+
+    // Creates the file (mode 0600) or migrates it forward. On failure, nothing was changed.
+    bool open();
+    OpenError openError() const { return m_openError; }
+    QString errorString() const { return m_error; }
+    QString path() const { return m_path; }
+
+    // Newest first; `beforeId` 0 starts at the newest capture.
+    QList<CaptureSummary> summaries(qint64 beforeId, int limit);
+    QList<CaptureSummary> search(const QString &text, int limit);
+    std::optional<CapturedRequest> capture(qint64 id);
+    qint64 count();
+    bool remove(qint64 id);
+    bool clear();
+
+    // Opens `path` with the pragmas every Hookscope connection uses.
+    static QSqlDatabase openConnection(const QString &path, const QString &connectionName,
+                                       QString *error);
+    // FTS5 query text for what a user typed: every word and "quoted phrase" must match.
+    static QString fullTextQuery(const QString &text);
+
+private:
+    bool fail(OpenError error, const QString &message);
+    bool createSchema();
+    QList<CaptureSummary> readSummaries(class QSqlQuery &query);
+
+    QString m_path;
+    QString m_connectionName;
+    QSqlDatabase m_database;
+    OpenError m_openError = OpenError::None;
+    QString m_error;
+};
+
+} // namespace Hookscope

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QByteArray>
+#include <QMetaType>
+#include <QString>
+
+namespace Hookscope {
+
+// What a list of captures shows: small, fixed-size fields only, never bodies.
+struct CaptureSummary
+{
+    qint64 id = 0;
+    qint64 receivedAtUs = 0;
+    qint64 durationUs = 0;
+    QByteArray method;
+    QByteArray target;
+    int responseStatus = 0;
+    qint64 requestSize = 0; // bytes on the wire
+    qint64 bodySize = 0;
+    QByteArray contentType;
+    QString remoteAddress;
+    quint16 remotePort = 0;
+    bool malformed = false;
+    bool starred = false;
+};
+
+} // namespace Hookscope
+
+Q_DECLARE_METATYPE(Hookscope::CaptureSummary)

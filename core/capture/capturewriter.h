@@ -1,0 +1,64 @@
+#pragma once
+
+#include "capturedrequest.h"
+#include "capturesummary.h"
+
+#include <QObject>
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+
+namespace Hookscope {
+
+struct CommittedCapture
+{
+    quint64 ticket = 0; // as given to append()
+    CaptureSummary summary; // summary.id is 0 when the capture could not be stored
+};
+using CommittedBatch = QList<CommittedCapture>;
+
+// Appends captures to the store from a thread of its own with group commit: everything queued
+// while one transaction commits goes into the next. committed() is emitted only after the
+// transaction is on disk, and is the caller's cue to answer the client.
+class CaptureWriter final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CaptureWriter(const QString &path, QObject *parent = nullptr);
+    ~CaptureWriter() override; // commits whatever is queued first
+
+    bool start(QString *error);
+    // Thread-safe.
+    void append(CapturedRequest request, quint64 ticket);
+    // Commits what is queued and ends the thread.
+    void stop();
+
+    static QByteArray headersText(const HeaderList &headers);
+    static CaptureSummary summarize(const CapturedRequest &request);
+
+signals:
+    void committed(const Hookscope::CommittedBatch &batch);
+    void writeFailed(const QString &error);
+
+private:
+    struct Pending
+    {
+        CapturedRequest request;
+        quint64 ticket;
+    };
+    void run(std::promise<QString> started);
+
+    QString m_path;
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Pending> m_queue;
+    bool m_stopping = false;
+};
+
+} // namespace Hookscope
+
+Q_DECLARE_METATYPE(Hookscope::CommittedBatch)

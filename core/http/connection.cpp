@@ -1,0 +1,194 @@
+#include "connection.h"
+
+#include "http/clock.h"
+#include "http/receiver.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace Hookscope {
+
+Connection::Connection(QTcpSocket *socket, quint64 ticket, Receiver &receiver)
+    : m_socket(socket)
+    , m_ticket(ticket)
+    , m_receiver(receiver)
+    , m_parser(receiver.options().limits)
+{
+    m_socket->setParent(this);
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    connect(m_socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &Connection::onDisconnected);
+    armDeadline(Clock::monotonicMicroseconds() / 1000, m_receiver.options().idleTimeoutMs);
+}
+
+Connection::~Connection()
+{
+    m_socket->disconnect(this);
+    m_socket->abort();
+}
+
+void Connection::armDeadline(qint64 fromMs, int timeoutMs)
+{
+    m_deadlineMs = fromMs + timeoutMs;
+}
+
+void Connection::onReadyRead()
+{
+    const QByteArray bytes = m_socket->readAll();
+    if (m_closing)
+        return; // after a bad request or "Connection: close", the rest is not ours to read
+    const qint64 nowMs = Clock::monotonicMicroseconds() / 1000;
+    qsizetype offset = 0;
+    while (offset < bytes.size() && !m_closing) {
+        if (!m_parser.hasStarted()) {
+            m_messageStartUs = Clock::wallMicroseconds();
+            m_messageStartMs = nowMs;
+            m_continueSent = false;
+            armDeadline(nowMs, m_receiver.options().headerTimeoutMs);
+        }
+        offset += m_parser.feed(bytes.constData() + offset, bytes.size() - offset);
+
+        switch (m_parser.state()) {
+        case RequestParser::State::Complete:
+            finishRequest(nullptr);
+            break;
+        case RequestParser::State::BadRequest: {
+            const ResponseSpec error
+                = ResponseSpec::forError(m_parser.errorStatus(), m_parser.errorMessage());
+            finishRequest(&error);
+            break;
+        }
+        case RequestParser::State::Incomplete:
+            if (m_parser.headersComplete()) // body progress keeps a slow upload alive
+                armDeadline(nowMs, m_receiver.options().idleTimeoutMs);
+            if (m_parser.awaitsContinue() && !m_continueSent) {
+                m_continueSent = true;
+                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            }
+            break;
+        }
+    }
+}
+
+void Connection::finishRequest(const ResponseSpec *errorResponse)
+{
+    const bool keepAlive = m_parser.keepAlive() && !m_parser.isUpgrade() && !errorResponse;
+    CapturedRequest request = m_parser.takeRequest();
+    request.remoteAddress = m_socket->peerAddress();
+    request.remotePort = m_socket->peerPort();
+    request.localAddress = m_socket->localAddress();
+    request.localPort = m_socket->localPort();
+    request.receivedAtUs = m_messageStartUs;
+    request.durationUs = Clock::wallMicroseconds() - m_messageStartUs;
+
+    const ResponseSpec response = errorResponse ? *errorResponse : m_receiver.defaultResponse();
+    PendingResponse pending;
+    pending.head = response.serializeHead(keepAlive);
+    pending.body = request.method == "HEAD" ? QByteArray() : response.body;
+    pending.delayMs = response.delayMs;
+    pending.closeAfter = !keepAlive;
+    pending.sequence = m_nextSequence++;
+    request.responseStatus = response.status;
+    request.responseHead = pending.head;
+    request.responseBody = pending.body;
+    m_responses.push_back(std::move(pending));
+
+    if (!keepAlive)
+        m_closing = true;
+    armDeadline(Clock::monotonicMicroseconds() / 1000, m_receiver.options().idleTimeoutMs);
+    m_receiver.writer().append(std::move(request), m_ticket);
+}
+
+void Connection::capturePartial(const QString &reason)
+{
+    if (!m_parser.hasStarted())
+        return;
+    CapturedRequest request = m_parser.takeRequest();
+    request.parseError = reason;
+    request.remoteAddress = m_socket->peerAddress();
+    request.remotePort = m_socket->peerPort();
+    request.localAddress = m_socket->localAddress();
+    request.localPort = m_socket->localPort();
+    request.receivedAtUs = m_messageStartUs;
+    request.durationUs = Clock::wallMicroseconds() - m_messageStartUs;
+    // Nobody waits for an answer: ticket 0 matches no connection.
+    m_receiver.writer().append(std::move(request), 0);
+}
+
+void Connection::onCommitted(qint64 captureId)
+{
+    for (PendingResponse &pending : m_responses) {
+        if (pending.committed)
+            continue;
+        pending.committed = true;
+        if (captureId == 0) {
+            // Never claim success for a request that was not stored.
+            const ResponseSpec failure = ResponseSpec::forError(
+                503, QStringLiteral("Hookscope could not store this request; see its window."));
+            pending.head = failure.serializeHead(false);
+            pending.body = failure.body;
+            pending.closeAfter = true;
+            pending.delayMs = 0;
+        }
+        if (pending.delayMs > 0) {
+            QTimer::singleShot(pending.delayMs, this, [this, sequence = pending.sequence] {
+                for (PendingResponse &delayed : m_responses) {
+                    if (delayed.sequence == sequence)
+                        delayed.ready = true;
+                }
+                writeReadyResponses();
+            });
+        } else {
+            pending.ready = true;
+            writeReadyResponses();
+        }
+        return;
+    }
+}
+
+void Connection::writeReadyResponses()
+{
+    while (!m_responses.empty() && m_responses.front().ready) {
+        const PendingResponse &front = m_responses.front();
+        m_socket->write(front.head);
+        if (!front.body.isEmpty())
+            m_socket->write(front.body);
+        const bool close = front.closeAfter;
+        m_responses.pop_front();
+        if (close) {
+            m_responses.clear();
+            m_socket->disconnectFromHost();
+            return;
+        }
+    }
+}
+
+void Connection::checkTimeout(qint64 nowMs)
+{
+    if (nowMs < m_deadlineMs || !m_responses.empty())
+        return;
+    if (m_parser.hasStarted()) {
+        const QString reason
+            = m_parser.headersComplete()
+                  ? QStringLiteral("Timed out: no body bytes for %1 s; the partial request is kept")
+                        .arg(m_receiver.options().idleTimeoutMs / 1000.0)
+                  : QStringLiteral("Timed out after %1 s waiting for the end of the header section "
+                                   "(a slow or stalled client)")
+                        .arg(m_receiver.options().headerTimeoutMs / 1000.0);
+        capturePartial(reason);
+    }
+    m_closing = true;
+    m_socket->disconnect(this);
+    m_socket->abort();
+    emit finished(this);
+}
+
+void Connection::onDisconnected()
+{
+    if (m_parser.hasStarted() && !m_closing)
+        capturePartial(QStringLiteral("The client closed the connection before the request was "
+                                      "complete"));
+    emit finished(this);
+}
+
+} // namespace Hookscope

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "http/requestparser.h"
+#include "http/responsespec.h"
+
+#include <QObject>
+
+#include <deque>
+
+class QTcpSocket;
+
+namespace Hookscope {
+
+class Receiver;
+
+// One client socket: feeds its bytes to the parser, queues each finished request for storage
+// and answers in request order, each only after its capture has committed.
+class Connection final : public QObject
+{
+    Q_OBJECT
+public:
+    Connection(QTcpSocket *socket, quint64 ticket, Receiver &receiver);
+    ~Connection() override;
+
+    quint64 ticket() const { return m_ticket; }
+    // The oldest request still waiting for its commit has been stored (`captureId` 0: failed).
+    void onCommitted(qint64 captureId);
+    // Called periodically by the receiver with a monotonic clock in ms.
+    void checkTimeout(qint64 nowMs);
+
+signals:
+    void finished(Hookscope::Connection *connection);
+
+private:
+    struct PendingResponse
+    {
+        QByteArray head;
+        QByteArray body;
+        int delayMs = 0;
+        quint64 sequence = 0;
+        bool closeAfter = false;
+        bool committed = false;
+        bool ready = false;
+    };
+
+    void onReadyRead();
+    void onDisconnected();
+    void finishRequest(const ResponseSpec *errorResponse);
+    void capturePartial(const QString &reason);
+    void writeReadyResponses();
+    void armDeadline(qint64 fromMs, int timeoutMs);
+
+    QTcpSocket *m_socket;
+    quint64 m_ticket;
+    Receiver &m_receiver;
+    RequestParser m_parser;
+    std::deque<PendingResponse> m_responses;
+    qint64 m_messageStartUs = 0;
+    qint64 m_messageStartMs = 0;
+    qint64 m_deadlineMs = 0;
+    quint64 m_nextSequence = 0;
+    bool m_continueSent = false;
+    bool m_closing = false; // no more requests are read; close once answers are out
+};
+
+} // namespace Hookscope

@@ -1,0 +1,117 @@
+#include "receiver.h"
+
+#include "http/clock.h"
+#include "http/connection.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+
+namespace Hookscope {
+
+Receiver::Receiver(CaptureWriter &writer, ReceiverOptions options, QObject *parent)
+    : QObject(parent)
+    , m_writer(writer)
+    , m_options(std::move(options))
+{
+    connect(&m_writer, &CaptureWriter::committed, this, &Receiver::onCommitted);
+    m_timeoutSweep.setInterval(250);
+    connect(&m_timeoutSweep, &QTimer::timeout, this, &Receiver::checkTimeouts);
+}
+
+Receiver::~Receiver()
+{
+    close();
+}
+
+bool Receiver::listen(QString *error)
+{
+    close();
+    quint16 port = m_options.port;
+    for (const QHostAddress &address : std::as_const(m_options.addresses)) {
+        auto server = std::make_unique<QTcpServer>();
+        if (!server->listen(address, port)) {
+            const bool secondary = !m_servers.empty();
+            const bool busy = server->serverError() == QAbstractSocket::AddressInUseError;
+            // A machine without IPv6 (or IPv4) on loopback still serves the other family.
+            if (secondary && !busy)
+                continue;
+            if (error) {
+                *error = busy ? QStringLiteral("Port %1 on %2 is already in use by another program")
+                                    .arg(port)
+                                    .arg(address.toString())
+                              : QStringLiteral("Cannot listen on %1 port %2: %3")
+                                    .arg(address.toString())
+                                    .arg(port)
+                                    .arg(server->errorString());
+            }
+            close();
+            return false;
+        }
+        port = server->serverPort();
+        QTcpServer *raw = server.get();
+        connect(raw, &QTcpServer::newConnection, this, [this, raw] { acceptPending(raw); });
+        m_servers.push_back(std::move(server));
+    }
+    m_port = port;
+    m_timeoutSweep.start();
+    return true;
+}
+
+void Receiver::close()
+{
+    m_timeoutSweep.stop();
+    m_servers.clear();
+    const auto connections = m_connections;
+    m_connections.clear();
+    for (Connection *connection : connections)
+        delete connection;
+}
+
+QString Receiver::baseUrl() const
+{
+    const QHostAddress address = m_options.addresses.value(0, QHostAddress(QHostAddress::LocalHost));
+    QString host = address.toString();
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    return QStringLiteral("http://%1:%2/").arg(host).arg(m_port);
+}
+
+void Receiver::acceptPending(QTcpServer *server)
+{
+    while (QTcpSocket *socket = server->nextPendingConnection()) {
+        if (m_connections.size() >= m_options.maxConnections) {
+            emit connectionRefused(socket->peerAddress().toString());
+            const ResponseSpec busy = ResponseSpec::forError(
+                503, QStringLiteral("Too many open connections to Hookscope; retry later."));
+            socket->write(busy.serializeHead(false) + busy.body);
+            socket->disconnectFromHost();
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            continue;
+        }
+        const quint64 ticket = m_nextTicket++;
+        auto *connection = new Connection(socket, ticket, *this);
+        m_connections.insert(ticket, connection);
+        connect(connection, &Connection::finished, this, [this](Connection *finished) {
+            m_connections.remove(finished->ticket());
+            finished->deleteLater();
+        });
+    }
+}
+
+void Receiver::onCommitted(const CommittedBatch &batch)
+{
+    for (const CommittedCapture &committed : batch) {
+        if (Connection *connection = m_connections.value(committed.ticket))
+            connection->onCommitted(committed.summary.id);
+    }
+}
+
+void Receiver::checkTimeouts()
+{
+    const qint64 nowMs = Clock::monotonicMicroseconds() / 1000;
+    const auto connections = m_connections;
+    for (Connection *connection : connections)
+        connection->checkTimeout(nowMs);
+}
+
+} // namespace Hookscope

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "http/receiveroptions.h"
+#include "http/responsespec.h"
+#include "capture/capturewriter.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+class QTcpServer;
+
+namespace Hookscope {
+
+class Connection;
+
+// The embedded webhook receiver: listens on each configured address, turns connections into
+// captures through the writer, and answers each request once it is stored. Lives on one
+// thread (never the GUI's); call its functions there.
+class Receiver final : public QObject
+{
+    Q_OBJECT
+public:
+    Receiver(CaptureWriter &writer, ReceiverOptions options, QObject *parent = nullptr);
+    ~Receiver() override;
+
+    // Binds every address; on failure nothing stays bound and `error` says which address and
+    // why ("address in use" for a busy port).
+    bool listen(QString *error);
+    void close();
+    bool isListening() const { return !m_servers.empty(); }
+    quint16 port() const { return m_port; }
+    QList<QHostAddress> addresses() const { return m_options.addresses; }
+    // http://127.0.0.1:PORT/ style base URL for the first bound address.
+    QString baseUrl() const;
+
+    const ReceiverOptions &options() const { return m_options; }
+    ResponseSpec defaultResponse() const { return m_defaultResponse; }
+    void setDefaultResponse(const ResponseSpec &response) { m_defaultResponse = response; }
+    int connectionCount() const { return int(m_connections.size()); }
+
+    CaptureWriter &writer() { return m_writer; }
+
+signals:
+    void connectionRefused(const QString &peer);
+
+private:
+    void acceptPending(QTcpServer *server);
+    void onCommitted(const CommittedBatch &batch);
+    void checkTimeouts();
+
+    CaptureWriter &m_writer;
+    ReceiverOptions m_options;
+    ResponseSpec m_defaultResponse;
+    std::vector<std::unique_ptr<QTcpServer>> m_servers;
+    QHash<quint64, Connection *> m_connections;
+    quint64 m_nextTicket = 1;
+    quint16 m_port = 0;
+    QTimer m_timeoutSweep;
+};
+
+} // namespace Hookscope

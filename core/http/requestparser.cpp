@@ -1,0 +1,278 @@
+#include "requestparser.h"
+
+#include <limits>
+
+namespace Hookscope {
+namespace {
+
+RequestParser *self(http_parser *parser)
+{
+    return static_cast<RequestParser *>(parser->data);
+}
+
+constexpr QByteArrayView http2Preface = "PRI * HTTP/2.0\r\n";
+
+// Where the header section ends: just past the first empty line (CRLF or bare LF endings).
+qsizetype headEnd(const QByteArray &raw)
+{
+    const qsizetype crlf = raw.indexOf("\n\r\n");
+    const qsizetype lf = raw.indexOf("\n\n");
+    if (crlf >= 0 && (lf < 0 || crlf < lf))
+        return crlf + 3;
+    return lf >= 0 ? lf + 2 : raw.size();
+}
+
+} // namespace
+
+RequestParser::RequestParser(ParserLimits limits)
+    : m_limits(limits)
+{
+    // http_parser's own limit is process-wide, so it is set once to a ceiling and the
+    // per-parser limit is enforced in feed().
+    static const bool ceilingSet = [] {
+        http_parser_set_max_header_size(64 * 1024 * 1024);
+        return true;
+    }();
+    Q_UNUSED(ceilingSet);
+    reset();
+}
+
+const http_parser_settings &RequestParser::settings()
+{
+    static const http_parser_settings instance = [] {
+        http_parser_settings s{};
+        s.on_message_begin = &RequestParser::onMessageBegin;
+        s.on_url = &RequestParser::onUrl;
+        s.on_header_field = &RequestParser::onHeaderField;
+        s.on_header_value = &RequestParser::onHeaderValue;
+        s.on_headers_complete = &RequestParser::onHeadersComplete;
+        s.on_body = &RequestParser::onBody;
+        s.on_message_complete = &RequestParser::onMessageComplete;
+        return s;
+    }();
+    return instance;
+}
+
+void RequestParser::reset()
+{
+    http_parser_init(&m_parser, HTTP_REQUEST);
+    m_parser.data = this;
+    m_request = CapturedRequest();
+    m_state = State::Incomplete;
+    m_headersComplete = false;
+    m_lastCallbackWasValue = false;
+    m_chunked = false;
+    m_expectContinue = false;
+    m_bodyStarted = false;
+    m_keepAlive = true;
+    m_upgrade = false;
+    m_headerLimitChecked = false;
+    m_bodyBytes = 0;
+    m_errorStatus = 0;
+    m_errorMessage.clear();
+}
+
+bool RequestParser::awaitsContinue() const
+{
+    return m_headersComplete && m_expectContinue && !m_bodyStarted && m_state == State::Incomplete;
+}
+
+void RequestParser::fail(int status, const QString &message)
+{
+    m_state = State::BadRequest;
+    m_errorStatus = status;
+    m_errorMessage = message;
+    m_keepAlive = false;
+}
+
+bool RequestParser::detectForeignProtocol(QByteArrayView data)
+{
+    // A TLS record starts with content type 22 (handshake); no HTTP method starts with 0x16.
+    if (data.front() == '\x16') {
+        fail(400, QStringLiteral("The client spoke TLS to a plain-HTTP port: use an http:// URL "
+                                 "here, or a tunnel that terminates TLS in front of Hookscope."));
+        return true;
+    }
+    const qsizetype compared = std::min(data.size(), http2Preface.size());
+    if (data.size() >= 3 && data.first(compared) == http2Preface.first(compared)) {
+        fail(400, QStringLiteral("The client spoke HTTP/2 with prior knowledge (h2c); "
+                                 "Hookscope's receiver speaks HTTP/1.1."));
+        return true;
+    }
+    return false;
+}
+
+qsizetype RequestParser::feed(const char *data, qsizetype size)
+{
+    Q_ASSERT(m_state == State::Incomplete);
+    if (size <= 0)
+        return 0;
+    if (!hasStarted() && detectForeignProtocol(QByteArrayView(data, size))) {
+        m_request.raw.append(data, size);
+        return size;
+    }
+
+    const size_t parsed = http_parser_execute(&m_parser, &settings(), data, size_t(size));
+    const http_errno error = HTTP_PARSER_ERRNO(&m_parser);
+    if (error == HPE_PAUSED) {
+        http_parser_pause(&m_parser, 0);
+        m_request.raw.append(data, qsizetype(parsed));
+        checkHeaderLimit();
+        return qsizetype(parsed);
+    }
+    if (error != HPE_OK) {
+        // Keep every byte the client sent for this request: the user wants to see the mistake.
+        m_request.raw.append(data, size);
+        if (m_state == State::BadRequest) // a limit callback already said why
+            return size;
+        if (error == HPE_HEADER_OVERFLOW) {
+            fail(431, QStringLiteral("Header section larger than %1 KiB")
+                          .arg(m_limits.maxHeaderBytes / 1024));
+        } else {
+            fail(400, QStringLiteral("Malformed request at byte %1: %2 (%3)")
+                          .arg(m_request.raw.size() - size + qsizetype(parsed))
+                          .arg(QString::fromLatin1(http_errno_description(error)),
+                               QString::fromLatin1(http_errno_name(error))));
+        }
+        return size;
+    }
+    m_request.raw.append(data, qsizetype(parsed));
+    checkHeaderLimit();
+    if (m_upgrade && m_state == State::Incomplete && m_headersComplete) {
+        // http_parser stops at the end of an Upgrade request's head; it is complete for us.
+        m_state = State::Complete;
+        m_keepAlive = false;
+    }
+    return qsizetype(parsed);
+}
+
+int RequestParser::onMessageBegin(http_parser *)
+{
+    return 0;
+}
+
+int RequestParser::onUrl(http_parser *parser, const char *at, size_t length)
+{
+    self(parser)->m_request.target.append(at, qsizetype(length));
+    return 0;
+}
+
+int RequestParser::onHeaderField(http_parser *parser, const char *at, size_t length)
+{
+    RequestParser *p = self(parser);
+    if (p->m_headersComplete)
+        return 0; // chunked trailers stay in the raw bytes only
+    HeaderList &headers = p->m_request.headers;
+    if (headers.isEmpty() || p->m_lastCallbackWasValue)
+        headers.append(HeaderField{});
+    headers.last().name.append(at, qsizetype(length));
+    p->m_lastCallbackWasValue = false;
+    return 0;
+}
+
+int RequestParser::onHeaderValue(http_parser *parser, const char *at, size_t length)
+{
+    RequestParser *p = self(parser);
+    if (p->m_headersComplete)
+        return 0;
+    p->m_request.headers.last().value.append(at, qsizetype(length));
+    p->m_lastCallbackWasValue = true;
+    return 0;
+}
+
+int RequestParser::onHeadersComplete(http_parser *parser)
+{
+    RequestParser *p = self(parser);
+    p->m_headersComplete = true;
+    CapturedRequest &request = p->m_request;
+    request.method = http_method_str(static_cast<http_method>(parser->method));
+    request.httpVersion = "HTTP/" + QByteArray::number(parser->http_major) + '.'
+                          + QByteArray::number(parser->http_minor);
+    p->m_keepAlive = http_should_keep_alive(parser) != 0;
+    p->m_upgrade = parser->upgrade != 0;
+    p->m_chunked = (parser->flags & F_CHUNKED) != 0;
+    p->m_expectContinue = parser->http_minor >= 1
+                          && headerValue(request.headers, "Expect").toLower() == "100-continue";
+
+    const bool hasLength = parser->content_length != std::numeric_limits<uint64_t>::max()
+                           && !p->m_chunked;
+    if (hasLength && parser->content_length > uint64_t(p->m_limits.maxBodyBytes)) {
+        p->fail(413, QStringLiteral("Body of %1 bytes is over the %2 MiB limit")
+                         .arg(parser->content_length)
+                         .arg(p->m_limits.maxBodyBytes >> 20));
+        return -1;
+    }
+    return 0;
+}
+
+int RequestParser::onBody(http_parser *parser, const char *at, size_t length)
+{
+    RequestParser *p = self(parser);
+    p->m_bodyStarted = true;
+    p->m_bodyBytes += qsizetype(length);
+    if (p->m_bodyBytes > p->m_limits.maxBodyBytes) {
+        p->fail(413, QStringLiteral("Chunked body is over the %1 MiB limit")
+                         .arg(p->m_limits.maxBodyBytes >> 20));
+        return -1;
+    }
+    // Identity bodies are a slice of the raw bytes; only chunked ones need a copy.
+    if (p->m_chunked)
+        p->m_request.body.append(at, qsizetype(length));
+    return 0;
+}
+
+int RequestParser::onMessageComplete(http_parser *parser)
+{
+    RequestParser *p = self(parser);
+    p->m_state = State::Complete;
+    http_parser_pause(parser, 1);
+    return 0;
+}
+
+void RequestParser::checkHeaderLimit()
+{
+    if (m_headerLimitChecked)
+        return;
+    const qsizetype headBytes = m_headersComplete ? headEnd(m_request.raw) : m_request.raw.size();
+    if (headBytes > m_limits.maxHeaderBytes) {
+        fail(431,
+             QStringLiteral("Header section larger than %1 KiB").arg(m_limits.maxHeaderBytes / 1024));
+        return;
+    }
+    m_headerLimitChecked = m_headersComplete;
+}
+
+void RequestParser::finishHead()
+{
+    CapturedRequest &request = m_request;
+    request.headSize = headEnd(request.raw);
+    if (!m_chunked && request.headSize < request.raw.size() && m_headersComplete && !m_upgrade)
+        request.body = request.raw.mid(request.headSize);
+}
+
+CapturedRequest RequestParser::takeRequest()
+{
+    finishHead();
+    if (m_state == State::BadRequest)
+        m_request.parseError = m_errorMessage;
+    else if (m_state == State::Incomplete)
+        m_request.parseError = m_headersComplete ? QStringLiteral("Incomplete body")
+                                                 : QStringLiteral("Incomplete header section");
+    CapturedRequest request = std::move(m_request);
+    reset();
+    return request;
+}
+
+CapturedRequest RequestParser::parseStored(const QByteArray &raw)
+{
+    constexpr qsizetype unlimited = std::numeric_limits<qsizetype>::max() / 2;
+    RequestParser parser(ParserLimits{unlimited, unlimited});
+    if (!raw.isEmpty())
+        parser.feed(raw);
+    CapturedRequest request = parser.takeRequest();
+    request.raw = raw;
+    request.headSize = headEnd(raw);
+    return request;
+}
+
+} // namespace Hookscope

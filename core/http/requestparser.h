@@ -1,0 +1,84 @@
+#pragma once
+
+#include "capture/capturedrequest.h"
+
+#include <http_parser.h>
+
+namespace Hookscope {
+
+struct ParserLimits
+{
+    qsizetype maxHeaderBytes = 64 * 1024;
+    qsizetype maxBodyBytes = 100 * 1024 * 1024;
+};
+
+// Incremental HTTP/1.x request parser over http_parser that keeps the exact bytes of each
+// message. Feeding stops at the end of each request so pipelined requests come out one by
+// one, each with its own slice of the wire.
+class RequestParser final
+{
+public:
+    enum class State { Incomplete, Complete, BadRequest };
+
+    explicit RequestParser(ParserLimits limits = {});
+    RequestParser(const RequestParser &) = delete;
+    RequestParser &operator=(const RequestParser &) = delete;
+
+    // Consumes bytes up to the end of the current request; returns how many were used. After
+    // Complete or BadRequest, take the request before feeding more.
+    qsizetype feed(const char *data, qsizetype size);
+    qsizetype feed(QByteArrayView data) { return feed(data.data(), data.size()); }
+
+    State state() const { return m_state; }
+    bool hasStarted() const { return !m_request.raw.isEmpty(); }
+    bool headersComplete() const { return m_headersComplete; }
+    // True once the headers asked for "100 Continue" and no body byte has arrived yet.
+    bool awaitsContinue() const;
+    bool keepAlive() const { return m_keepAlive; }
+    bool isUpgrade() const { return m_upgrade; }
+
+    // For BadRequest: the status to answer (400, 413, 431) and why, for the user.
+    int errorStatus() const { return m_errorStatus; }
+    QString errorMessage() const { return m_errorMessage; }
+
+    // The current request, finished or partial (its parseError tells which), and a reset for
+    // the next one on the same connection.
+    CapturedRequest takeRequest();
+
+    // Rebuilds the parsed fields of a stored capture from its raw bytes.
+    static CapturedRequest parseStored(const QByteArray &raw);
+
+private:
+    static int onMessageBegin(http_parser *parser);
+    static int onUrl(http_parser *parser, const char *at, size_t length);
+    static int onHeaderField(http_parser *parser, const char *at, size_t length);
+    static int onHeaderValue(http_parser *parser, const char *at, size_t length);
+    static int onHeadersComplete(http_parser *parser);
+    static int onBody(http_parser *parser, const char *at, size_t length);
+    static int onMessageComplete(http_parser *parser);
+    static const http_parser_settings &settings();
+
+    void reset();
+    void fail(int status, const QString &message);
+    bool detectForeignProtocol(QByteArrayView data);
+    void checkHeaderLimit();
+    void finishHead();
+
+    ParserLimits m_limits;
+    http_parser m_parser;
+    CapturedRequest m_request;
+    State m_state = State::Incomplete;
+    bool m_headersComplete = false;
+    bool m_lastCallbackWasValue = false;
+    bool m_chunked = false;
+    bool m_expectContinue = false;
+    bool m_bodyStarted = false;
+    bool m_keepAlive = true;
+    bool m_upgrade = false;
+    bool m_headerLimitChecked = false;
+    qsizetype m_bodyBytes = 0;
+    int m_errorStatus = 0;
+    QString m_errorMessage;
+};
+
+} // namespace Hookscope
