@@ -100,15 +100,21 @@ QString formatLocalTime(qint64 microseconds)
         .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
 }
 
-QString summaryLine(const CaptureSummary &summary)
+// Built from bytes: `listen` prints one of these per capture at full ingest rate.
+QByteArray summaryLine(const CaptureSummary &summary)
 {
-    return QStringLiteral("%1  %2 %3  %4  %5 B  #%6")
-        .arg(formatLocalTime(summary.receivedAtUs))
-        .arg(QString::fromLatin1(summary.method.isEmpty() ? QByteArray("?") : summary.method), -7)
-        .arg(QString::fromUtf8(summary.target.isEmpty() ? QByteArray("(unparsed)") : summary.target))
-        .arg(summary.responseStatus ? QString::number(summary.responseStatus) : QStringLiteral("---"))
-        .arg(summary.bodySize)
-        .arg(summary.id);
+    static const qint64 utcOffsetUs
+        = qint64(QDateTime::currentDateTime().offsetFromUtc()) * 1'000'000;
+    const qint64 localUs = summary.receivedAtUs + utcOffsetUs;
+    const qint64 secondOfDay = (localUs / 1'000'000) % 86'400;
+    char time[32];
+    std::snprintf(time, sizeof time, "%02d:%02d:%02d.%03d", int(secondOfDay / 3600),
+                  int(secondOfDay / 60 % 60), int(secondOfDay % 60), int(localUs / 1000 % 1000));
+    QByteArray method = summary.method.isEmpty() ? QByteArray("?") : summary.method;
+    return time + QByteArray("  ") + method.leftJustified(7) + ' '
+           + (summary.target.isEmpty() ? QByteArray("(unparsed)") : summary.target) + "  "
+           + (summary.responseStatus ? QByteArray::number(summary.responseStatus) : QByteArray("---"))
+           + "  " + QByteArray::number(summary.bodySize) + " B  #" + QByteArray::number(summary.id);
 }
 
 bool parseHeaderLine(const QString &line, HeaderField *header)
@@ -279,7 +285,7 @@ int CliCommands::listen(const QStringList &arguments)
         QByteArray lines;
         for (const CommittedCapture &committed : batch) {
             if (committed.summary.id != 0)
-                lines += summaryLine(committed.summary).toUtf8() + '\n';
+                lines += summaryLine(committed.summary) + '\n';
         }
         writeOut(lines);
         std::fflush(stdout);
@@ -332,7 +338,10 @@ int CliCommands::list(const QStringList &arguments)
     }
     QByteArray lines;
     for (const CaptureSummary &summary : summaries)
-        lines += summaryLine(summary).toUtf8() + '\n';
+        lines += QDateTime::fromMSecsSinceEpoch(summary.receivedAtUs / 1000)
+                     .toString(QStringLiteral("yyyy-MM-dd "))
+                     .toUtf8()
+                 + summaryLine(summary) + '\n';
     writeOut(lines);
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "requestparser.h"
 
+#include <cstring>
 #include <limits>
 
 namespace Hookscope {
@@ -15,11 +16,16 @@ constexpr QByteArrayView http2Preface = "PRI * HTTP/2.0\r\n";
 // Where the header section ends: just past the first empty line (CRLF or bare LF endings).
 qsizetype headEnd(const QByteArray &raw)
 {
-    const qsizetype crlf = raw.indexOf("\n\r\n");
-    const qsizetype lf = raw.indexOf("\n\n");
-    if (crlf >= 0 && (lf < 0 || crlf < lf))
-        return crlf + 3;
-    return lf >= 0 ? lf + 2 : raw.size();
+    const char *begin = raw.constData();
+    const char *end = begin + raw.size();
+    for (const char *lf = begin; (lf = static_cast<const char *>(std::memchr(lf, '\n', size_t(end - lf))));
+         ++lf) {
+        if (lf + 1 < end && lf[1] == '\n')
+            return lf + 2 - begin;
+        if (lf + 2 < end && lf[1] == '\r' && lf[2] == '\n')
+            return lf + 3 - begin;
+    }
+    return raw.size();
 }
 
 } // namespace
