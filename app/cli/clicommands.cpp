@@ -18,37 +18,34 @@
 namespace Hookscope {
 namespace {
 
-const char *const usage
-    = "Usage: hookscope-cli COMMAND [options]\n"
-      "\n"
-      "Commands:\n"
-      "  listen [--port N] [--bind ADDR]... [--store PATH]   receive and capture webhooks\n"
-      "  list [--json] [--limit N] [--search TEXT]           newest captures first\n"
-      "  show ID [--raw | --json]                            one capture; --raw: exact bytes\n"
-      "  delete ID                                           delete one capture\n"
-      "  clear                                               delete every capture\n"
-      "\n"
-      "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
-      "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
+const char *const usage =
+    "Usage: hookscope-cli COMMAND [options]\n"
+    "\n"
+    "Commands:\n"
+    "  listen [--port N] [--bind ADDR]... [--store PATH]   receive and capture webhooks\n"
+    "  list [--json] [--limit N] [--search TEXT]           newest captures first\n"
+    "  show ID [--raw | --json]                            one capture; --raw: exact bytes\n"
+    "  delete ID                                           delete one capture\n"
+    "  clear                                               delete every capture\n"
+    "\n"
+    "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
+    "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
 
-void writeOut(const QByteArray &bytes)
-{
+void writeOut(const QByteArray &bytes) {
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
 }
 
-int usageError(const QString &message)
-{
+int usageError(const QString &message) {
     std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
     return 2;
 }
 
-const QCommandLineOption storeOption(QStringLiteral("store"),
-                                     QStringLiteral("Capture store file."), QStringLiteral("PATH"));
+const QCommandLineOption storeOption(QStringLiteral("store"), QStringLiteral("Capture store file."),
+                                     QStringLiteral("PATH"));
 
 // Parses a command's options; returns false (with the exit code in `exitCode`) when the
 // command should not run: --help, or a usage error already reported.
-bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCode)
-{
+bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCode) {
     parser.addHelpOption();
     parser.addOption(storeOption);
     if (!parser.parse(arguments)) {
@@ -63,14 +60,12 @@ bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCo
     return true;
 }
 
-QString storePath(const QCommandLineParser &parser)
-{
+QString storePath(const QCommandLineParser &parser) {
     return parser.isSet(storeOption) ? parser.value(storeOption) : CaptureStore::defaultPath();
 }
 
 // Opens the store or reports why not, naming the file and what to do.
-bool openStore(CaptureStore &store, bool offerFresh)
-{
+bool openStore(CaptureStore &store, bool offerFresh) {
     if (store.open())
         return true;
     QString message = store.errorString();
@@ -81,8 +76,7 @@ bool openStore(CaptureStore &store, bool offerFresh)
     return false;
 }
 
-bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode)
-{
+bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode) {
     const QStringList positional = parser.positionalArguments();
     bool ok = false;
     *id = positional.size() == 1 ? positional.at(0).toLongLong(&ok) : 0;
@@ -94,17 +88,15 @@ bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode)
     return true;
 }
 
-QString formatLocalTime(qint64 microseconds)
-{
+QString formatLocalTime(qint64 microseconds) {
     return QDateTime::fromMSecsSinceEpoch(microseconds / 1000)
         .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
 }
 
 // Built from bytes: `listen` prints one of these per capture at full ingest rate.
-QByteArray summaryLine(const CaptureSummary &summary)
-{
-    static const qint64 utcOffsetUs
-        = qint64(QDateTime::currentDateTime().offsetFromUtc()) * 1'000'000;
+QByteArray summaryLine(const CaptureSummary &summary) {
+    static const qint64 utcOffsetUs =
+        qint64(QDateTime::currentDateTime().offsetFromUtc()) * 1'000'000;
     const qint64 localUs = summary.receivedAtUs + utcOffsetUs;
     const qint64 secondOfDay = (localUs / 1'000'000) % 86'400;
     char time[32];
@@ -113,12 +105,12 @@ QByteArray summaryLine(const CaptureSummary &summary)
     QByteArray method = summary.method.isEmpty() ? QByteArray("?") : summary.method;
     return time + QByteArray("  ") + method.leftJustified(7) + ' '
            + (summary.target.isEmpty() ? QByteArray("(unparsed)") : summary.target) + "  "
-           + (summary.responseStatus ? QByteArray::number(summary.responseStatus) : QByteArray("---"))
+           + (summary.responseStatus ? QByteArray::number(summary.responseStatus)
+                                     : QByteArray("---"))
            + "  " + QByteArray::number(summary.bodySize) + " B  #" + QByteArray::number(summary.id);
 }
 
-bool parseHeaderLine(const QString &line, HeaderField *header)
-{
+bool parseHeaderLine(const QString &line, HeaderField *header) {
     const qsizetype colon = line.indexOf(QLatin1Char(':'));
     if (colon <= 0)
         return false;
@@ -129,11 +121,10 @@ bool parseHeaderLine(const QString &line, HeaderField *header)
 
 } // namespace
 
-int CliCommands::run(const QStringList &arguments)
-{
+int CliCommands::run(const QStringList &arguments) {
     const QString command = arguments.value(1);
-    const QStringList rest = QStringList{arguments.value(0) + QLatin1Char(' ') + command}
-                             + arguments.mid(2);
+    const QStringList rest =
+        QStringList{arguments.value(0) + QLatin1Char(' ') + command} + arguments.mid(2);
     if (command == QLatin1String("listen"))
         return listen(rest);
     if (command == QLatin1String("list"))
@@ -152,16 +143,17 @@ int CliCommands::run(const QStringList &arguments)
         writeOut(usage);
         return command.isEmpty() ? 2 : 0;
     }
-    return usageError(QStringLiteral("unknown command '%1'; run 'hookscope-cli --help'").arg(command));
+    return usageError(
+        QStringLiteral("unknown command '%1'; run 'hookscope-cli --help'").arg(command));
 }
 
-int CliCommands::listen(const QStringList &arguments)
-{
+int CliCommands::listen(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Receive webhooks and capture each request."));
     const QCommandLineOption portOption(
         QStringLiteral("port"),
-        QStringLiteral("Port to listen on (default %1; 0 picks a free one).").arg(ReceiverOptions::DefaultPort),
+        QStringLiteral("Port to listen on (default %1; 0 picks a free one).")
+            .arg(ReceiverOptions::DefaultPort),
         QStringLiteral("N"));
     const QCommandLineOption bindOption(
         QStringLiteral("bind"),
@@ -178,15 +170,30 @@ int CliCommands::listen(const QStringList &arguments)
                                           QStringLiteral("Header to answer with, repeatable."),
                                           QStringLiteral("'Name: value'"));
     const QCommandLineOption bodyOption(QStringLiteral("response-body"),
-                                        QStringLiteral("Body to answer with."), QStringLiteral("TEXT"));
+                                        QStringLiteral("Body to answer with."),
+                                        QStringLiteral("TEXT"));
     const QCommandLineOption delayOption(QStringLiteral("delay"),
                                          QStringLiteral("Wait this long before answering."),
                                          QStringLiteral("MS"));
     const QCommandLineOption maxBodyOption(
         QStringLiteral("max-body"), QStringLiteral("Largest body accepted (default 100 MiB)."),
         QStringLiteral("BYTES"));
-    parser.addOptions({portOption, bindOption, freshOption, statusOption, headerOption,
-                       bodyOption, delayOption, maxBodyOption});
+    const QCommandLineOption headerTimeoutOption(
+        QStringLiteral("header-timeout"),
+        QStringLiteral("Close a connection whose header section takes longer (default 10000)."),
+        QStringLiteral("MS"));
+    const QCommandLineOption idleTimeoutOption(
+        QStringLiteral("idle-timeout"),
+        QStringLiteral("Close a connection idle this long, between requests or body bytes "
+                       "(default 60000)."),
+        QStringLiteral("MS"));
+    const QCommandLineOption maxConnectionsOption(
+        QStringLiteral("max-connections"),
+        QStringLiteral("Refuse connections beyond this many open ones (default 1000)."),
+        QStringLiteral("N"));
+    parser.addOptions({portOption, bindOption, freshOption, statusOption, headerOption, bodyOption,
+                       delayOption, maxBodyOption, headerTimeoutOption, idleTimeoutOption,
+                       maxConnectionsOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -216,6 +223,17 @@ int CliCommands::listen(const QStringList &arguments)
         if (!ok || options.limits.maxBodyBytes < 0)
             return usageError(QStringLiteral("--max-body expects a number of bytes"));
     }
+    const auto positiveInt = [&](const QCommandLineOption &option, int *value) {
+        if (!parser.isSet(option))
+            return true;
+        *value = parser.value(option).toInt(&ok);
+        return ok && *value > 0;
+    };
+    if (!positiveInt(headerTimeoutOption, &options.headerTimeoutMs)
+        || !positiveInt(idleTimeoutOption, &options.idleTimeoutMs)
+        || !positiveInt(maxConnectionsOption, &options.maxConnections))
+        return usageError(QStringLiteral("--header-timeout, --idle-timeout and --max-connections "
+                                         "expect a positive number"));
     ResponseSpec response;
     if (parser.isSet(statusOption)) {
         response.status = parser.value(statusOption).toInt(&ok);
@@ -227,7 +245,8 @@ int CliCommands::listen(const QStringList &arguments)
         for (const QString &line : parser.values(headerOption)) {
             HeaderField header;
             if (!parseHeaderLine(line, &header))
-                return usageError(QStringLiteral("--response-header expects 'Name: value', not '%1'").arg(line));
+                return usageError(
+                    QStringLiteral("--response-header expects 'Name: value', not '%1'").arg(line));
             response.headers.append(header);
         }
     }
@@ -243,14 +262,16 @@ int CliCommands::listen(const QStringList &arguments)
     {
         CaptureStore store(path);
         if (!store.open()) {
-            if (!parser.isSet(freshOption) || store.openError() == CaptureStore::OpenError::Unreadable)
+            if (!parser.isSet(freshOption)
+                || store.openError() == CaptureStore::OpenError::Unreadable)
                 return openStore(store, true) ? 0 : 2;
             QString error;
             const QString aside = CaptureStore::moveAside(path, &error);
             if (aside.isEmpty())
                 return usageError(error);
-            std::fprintf(stderr, "hookscope-cli: %s\nhookscope-cli: kept it as %s; starting a fresh store\n",
-                         qUtf8Printable(store.errorString()), qUtf8Printable(aside));
+            std::fprintf(
+                stderr, "hookscope-cli: %s\nhookscope-cli: kept it as %s; starting a fresh store\n",
+                qUtf8Printable(store.errorString()), qUtf8Printable(aside));
             CaptureStore fresh(path);
             if (!openStore(fresh, false))
                 return 2;
@@ -273,28 +294,34 @@ int CliCommands::listen(const QStringList &arguments)
                                  : address.toString();
         urls.append(QStringLiteral("http://%1:%2/").arg(host).arg(receiver.port()));
     }
-    writeOut(QStringLiteral("Listening on %1 (store: %2)\n").arg(urls.join(QStringLiteral(" and ")), path).toUtf8());
+    writeOut(QStringLiteral("Listening on %1 (store: %2)\n")
+                 .arg(urls.join(QStringLiteral(" and ")), path)
+                 .toUtf8());
     std::fflush(stdout);
     for (const QHostAddress &address : receiver.addresses()) {
         if (!address.isLoopback())
-            std::fprintf(stderr, "hookscope-cli: warning: listening on %s, reachable from other "
-                                 "machines\n", qUtf8Printable(address.toString()));
+            std::fprintf(stderr,
+                         "hookscope-cli: warning: listening on %s, reachable from other "
+                         "machines\n",
+                         qUtf8Printable(address.toString()));
     }
 
-    QObject::connect(&writer, &CaptureWriter::committed, &receiver, [](const CommittedBatch &batch) {
-        QByteArray lines;
-        for (const CommittedCapture &committed : batch) {
-            if (committed.summary.id != 0)
-                lines += summaryLine(committed.summary) + '\n';
-        }
-        writeOut(lines);
-        std::fflush(stdout);
-    });
+    QObject::connect(&writer, &CaptureWriter::committed, &receiver,
+                     [](const CommittedBatch &batch) {
+                         QByteArray lines;
+                         for (const CommittedCapture &committed : batch) {
+                             if (committed.summary.id != 0)
+                                 lines += summaryLine(committed.summary) + '\n';
+                         }
+                         writeOut(lines);
+                         std::fflush(stdout);
+                     });
     QObject::connect(&writer, &CaptureWriter::writeFailed, &receiver, [](const QString &message) {
         std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
     });
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, qApp, &QCoreApplication::quit);
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, qApp,
+                     &QCoreApplication::quit);
     QCoreApplication::exec();
 
     receiver.close();
@@ -302,8 +329,7 @@ int CliCommands::listen(const QStringList &arguments)
     return 0;
 }
 
-int CliCommands::list(const QStringList &arguments)
-{
+int CliCommands::list(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("List captures, newest first."));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
@@ -346,8 +372,7 @@ int CliCommands::list(const QStringList &arguments)
     return 0;
 }
 
-int CliCommands::show(const QStringList &arguments)
-{
+int CliCommands::show(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Show one capture."));
     const QCommandLineOption rawOption(QStringLiteral("raw"),
@@ -390,15 +415,15 @@ int CliCommands::show(const QStringList &arguments)
         text += "[" + QByteArray::number(body.size()) + " bytes of binary body; use --raw]\n";
     else if (!body.isEmpty())
         text += body + (body.endsWith('\n') ? "" : "\n");
-    text += "\nAnswered: " + (request->responseStatus ? QByteArray::number(request->responseStatus)
-                                                      : QByteArray("nothing"))
+    text += "\nAnswered: "
+            + (request->responseStatus ? QByteArray::number(request->responseStatus)
+                                       : QByteArray("nothing"))
             + '\n';
     writeOut(text);
     return 0;
 }
 
-int CliCommands::remove(const QStringList &arguments)
-{
+int CliCommands::remove(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Delete one capture."));
     parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Capture ID."));
@@ -416,8 +441,7 @@ int CliCommands::remove(const QStringList &arguments)
     return 0;
 }
 
-int CliCommands::clear(const QStringList &arguments)
-{
+int CliCommands::clear(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Delete every capture."));
     int exitCode = 0;
@@ -428,7 +452,8 @@ int CliCommands::clear(const QStringList &arguments)
         return 2;
     const qint64 count = store.count();
     if (!store.clear())
-        return usageError(QStringLiteral("could not clear %1: %2").arg(store.path(), store.errorString()));
+        return usageError(
+            QStringLiteral("could not clear %1: %2").arg(store.path(), store.errorString()));
     writeOut(QStringLiteral("Deleted %1 captures from %2\n").arg(count).arg(store.path()).toUtf8());
     return 0;
 }

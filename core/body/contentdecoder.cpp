@@ -9,12 +9,9 @@ namespace {
 
 enum class Wrapper { Gzip, Zlib, RawDeflate };
 
-DecodeResult inflateWith(const QByteArray &data, Wrapper wrapper, qsizetype outputLimit)
-{
+DecodeResult inflateWith(const QByteArray &data, Wrapper wrapper, qsizetype outputLimit) {
     z_stream stream{};
-    const int windowBits = wrapper == Wrapper::Gzip ? 15 + 16
-                           : wrapper == Wrapper::Zlib ? 15
-                                                      : -15;
+    const int windowBits = wrapper == Wrapper::Gzip ? 15 + 16 : wrapper == Wrapper::Zlib ? 15 : -15;
     if (inflateInit2(&stream, windowBits) != Z_OK)
         return {false, {}, QStringLiteral("zlib could not be initialised")};
 
@@ -37,8 +34,8 @@ DecodeResult inflateWith(const QByteArray &data, Wrapper wrapper, qsizetype outp
         result.data.append(chunk, static_cast<qsizetype>(sizeof chunk - stream.avail_out));
         if (result.data.size() > outputLimit) {
             inflateEnd(&stream);
-            return {false, {},
-                    QStringLiteral("decoded body exceeds %1 MiB").arg(outputLimit >> 20)};
+            return {
+                false, {}, QStringLiteral("decoded body exceeds %1 MiB").arg(outputLimit >> 20)};
         }
         // A gzip member may be followed by another (concatenated members are valid gzip).
         if (status == Z_STREAM_END && wrapper == Wrapper::Gzip && stream.avail_in > 0)
@@ -52,8 +49,7 @@ DecodeResult inflateWith(const QByteArray &data, Wrapper wrapper, qsizetype outp
 } // namespace
 
 DecodeResult ContentDecoder::decode(const QByteArray &data, QByteArrayView contentEncoding,
-                                    qsizetype outputLimit)
-{
+                                    qsizetype outputLimit) {
     DecodeResult result{true, data, {}};
     const QList<QByteArray> codings = contentEncoding.toByteArray().split(',');
     for (auto it = codings.crbegin(); it != codings.crend() && result.ok; ++it) {

@@ -7,13 +7,11 @@
 
 namespace Hookscope {
 
-struct HeaderField
-{
+struct HeaderField {
     QByteArray name;
     QByteArray value;
 
-    friend bool operator==(const HeaderField &a, const HeaderField &b)
-    {
+    friend bool operator==(const HeaderField &a, const HeaderField &b) {
         return a.name == b.name && a.value == b.value;
     }
 };
@@ -25,18 +23,17 @@ QByteArray headerValue(const HeaderList &headers, QByteArrayView name);
 // One request as the receiver saw it. `raw` is the single source of truth: the exact bytes on
 // the wire (request line, headers, body with any chunk framing); everything parsed is derived
 // from it and kept alongside for convenience.
-struct CapturedRequest
-{
+struct CapturedRequest {
     qint64 id = 0;
 
     QByteArray raw;
     qsizetype headSize = 0; // bytes of `raw` up to and including the blank line after headers
 
     QByteArray method;
-    QByteArray target; // request-target as sent: path and query
+    QByteArray target;      // request-target as sent: path and query
     QByteArray httpVersion; // "HTTP/1.1"
-    HeaderList headers; // in received order and case
-    QByteArray body; // de-chunked entity body, still content-encoded
+    HeaderList headers;     // in received order and case
+    QByteArray body;        // de-chunked entity body, still content-encoded
 
     QHostAddress remoteAddress;
     quint16 remotePort = 0;
@@ -44,9 +41,9 @@ struct CapturedRequest
     quint16 localPort = 0;
 
     qint64 receivedAtUs = 0; // first byte, µs since the Unix epoch
-    qint64 durationUs = 0; // first byte to last byte
+    qint64 durationUs = 0;   // first byte to last byte
 
-    int responseStatus = 0; // 0: no response was sent (timeout, refused)
+    int responseStatus = 0;  // 0: no response was sent (timeout, refused)
     QByteArray responseHead; // status line and headers exactly as sent
     QByteArray responseBody;
 

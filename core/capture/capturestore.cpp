@@ -16,18 +16,16 @@ namespace {
 
 QAtomicInteger<quint64> connectionCounter;
 
-const char *const summaryColumns
-    = "c.id, c.received_us, c.duration_us, c.method, c.target, c.response_status, "
-      "c.request_size, c.body_size, c.content_type, c.remote_address, c.remote_port, "
-      "c.parse_error IS NOT NULL, c.starred";
+const char *const summaryColumns =
+    "c.id, c.received_us, c.duration_us, c.method, c.target, c.response_status, "
+    "c.request_size, c.body_size, c.content_type, c.remote_address, c.remote_port, "
+    "c.parse_error IS NOT NULL, c.starred";
 
-QString sql(const char *text)
-{
+QString sql(const char *text) {
     return QString::fromLatin1(text);
 }
 
-bool exec(QSqlDatabase &database, const QString &statement, QString *error)
-{
+bool exec(QSqlDatabase &database, const QString &statement, QString *error) {
     QSqlQuery query(database);
     if (query.exec(statement))
         return true;
@@ -40,19 +38,16 @@ bool exec(QSqlDatabase &database, const QString &statement, QString *error)
 
 CaptureStore::CaptureStore(const QString &path)
     : m_path(path)
-    , m_connectionName(QStringLiteral("hookscope-store-%1").arg(++connectionCounter))
-{
+    , m_connectionName(QStringLiteral("hookscope-store-%1").arg(++connectionCounter)) {
 }
 
-CaptureStore::~CaptureStore()
-{
+CaptureStore::~CaptureStore() {
     m_database.close();
     m_database = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-QString CaptureStore::defaultPath()
-{
+QString CaptureStore::defaultPath() {
     const QString fromEnvironment = qEnvironmentVariable("HOOKSCOPE_STORE");
     if (!fromEnvironment.isEmpty())
         return fromEnvironment;
@@ -61,8 +56,7 @@ QString CaptureStore::defaultPath()
            + QStringLiteral("/hookscope/captures.sqlite");
 }
 
-QString CaptureStore::moveAside(const QString &path, QString *error)
-{
+QString CaptureStore::moveAside(const QString &path, QString *error) {
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     const QString asidePath = path + QStringLiteral(".unreadable-") + stamp;
     for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
@@ -70,7 +64,8 @@ QString CaptureStore::moveAside(const QString &path, QString *error)
             continue;
         if (!QFile::rename(path + suffix, asidePath + suffix)) {
             if (error)
-                *error = QStringLiteral("Could not rename %1 to %2").arg(path + suffix, asidePath + suffix);
+                *error = QStringLiteral("Could not rename %1 to %2")
+                             .arg(path + suffix, asidePath + suffix);
             return {};
         }
     }
@@ -78,8 +73,7 @@ QString CaptureStore::moveAside(const QString &path, QString *error)
 }
 
 QSqlDatabase CaptureStore::openConnection(const QString &path, const QString &connectionName,
-                                          QString *error)
-{
+                                          QString *error) {
     QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
     database.setDatabaseName(path);
     database.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
@@ -95,16 +89,14 @@ QSqlDatabase CaptureStore::openConnection(const QString &path, const QString &co
     return database;
 }
 
-bool CaptureStore::fail(OpenError error, const QString &message)
-{
+bool CaptureStore::fail(OpenError error, const QString &message) {
     m_openError = error;
     m_error = message;
     m_database.close();
     return false;
 }
 
-bool CaptureStore::open()
-{
+bool CaptureStore::open() {
     const QFileInfo info(m_path);
     if (!info.exists()) {
         if (!QDir().mkpath(info.absolutePath()))
@@ -123,8 +115,9 @@ bool CaptureStore::open()
     m_database = openConnection(m_path, m_connectionName, &error);
     if (!m_database.isOpen()) {
         const bool notDatabase = error.contains(QStringLiteral("not a database"));
-        return fail(notDatabase ? OpenError::NotAStore : OpenError::Unreadable,
-                    QStringLiteral("%1 cannot be opened as a capture store: %2").arg(m_path, error));
+        return fail(
+            notDatabase ? OpenError::NotAStore : OpenError::Unreadable,
+            QStringLiteral("%1 cannot be opened as a capture store: %2").arg(m_path, error));
     }
 
     QSqlQuery query(m_database);
@@ -134,34 +127,37 @@ bool CaptureStore::open()
     const int version = query.value(0).toInt();
     query.finish();
     if (version > SchemaVersion)
-        return fail(OpenError::NewerVersion,
-                    QStringLiteral("%1 was written by a newer Hookscope (store version %2; this "
-                                   "build reads up to %3). Upgrade Hookscope, or start a fresh store.")
-                        .arg(m_path)
-                        .arg(version)
-                        .arg(SchemaVersion));
+        return fail(
+            OpenError::NewerVersion,
+            QStringLiteral("%1 was written by a newer Hookscope (store version %2; this "
+                           "build reads up to %3). Upgrade Hookscope, or start a fresh store.")
+                .arg(m_path)
+                .arg(version)
+                .arg(SchemaVersion));
     if (version == 0) {
         if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_schema")) || !query.next())
-            return fail(OpenError::NotAStore, QStringLiteral("%1 is not a readable capture store: %2")
-                                                  .arg(m_path, query.lastError().text()));
+            return fail(OpenError::NotAStore,
+                        QStringLiteral("%1 is not a readable capture store: %2")
+                            .arg(m_path, query.lastError().text()));
         if (query.value(0).toInt() != 0)
             return fail(OpenError::NotAStore,
                         QStringLiteral("%1 is an SQLite file but not a Hookscope capture store")
                             .arg(m_path));
         query.finish();
         if (!createSchema())
-            return fail(OpenError::Unreadable,
-                        QStringLiteral("Cannot create the capture store in %1: %2").arg(m_path, m_error));
+            return fail(
+                OpenError::Unreadable,
+                QStringLiteral("Cannot create the capture store in %1: %2").arg(m_path, m_error));
     }
     // Forward migrations from older versions go here, one step per version.
     if (!exec(m_database, QStringLiteral("PRAGMA journal_mode=WAL"), &error))
-        return fail(OpenError::Unreadable,
-                    QStringLiteral("Cannot switch %1 to write-ahead logging: %2").arg(m_path, error));
+        return fail(
+            OpenError::Unreadable,
+            QStringLiteral("Cannot switch %1 to write-ahead logging: %2").arg(m_path, error));
     return true;
 }
 
-bool CaptureStore::createSchema()
-{
+bool CaptureStore::createSchema() {
     static const char *const statements[] = {
         // AUTOINCREMENT: an id the user has seen is never given to another capture.
         "CREATE TABLE captures ("
@@ -207,8 +203,7 @@ bool CaptureStore::createSchema()
     return m_database.commit();
 }
 
-QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query)
-{
+QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query) {
     QList<CaptureSummary> summaries;
     while (query.next()) {
         CaptureSummary summary;
@@ -230,12 +225,12 @@ QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query)
     return summaries;
 }
 
-QList<CaptureSummary> CaptureStore::summaries(qint64 beforeId, int limit)
-{
+QList<CaptureSummary> CaptureStore::summaries(qint64 beforeId, int limit) {
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT %1 FROM captures c WHERE c.id < ? ORDER BY c.id DESC LIMIT ?")
-                      .arg(sql(summaryColumns)));
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM captures c WHERE c.id < ? ORDER BY c.id DESC LIMIT ?")
+            .arg(sql(summaryColumns)));
     query.addBindValue(beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max());
     query.addBindValue(limit);
     if (!query.exec())
@@ -243,14 +238,14 @@ QList<CaptureSummary> CaptureStore::summaries(qint64 beforeId, int limit)
     return readSummaries(query);
 }
 
-QString CaptureStore::fullTextQuery(const QString &text)
-{
+QString CaptureStore::fullTextQuery(const QString &text) {
     QStringList terms;
     QString current;
     bool quoted = false;
     const auto flush = [&] {
         if (!current.isEmpty())
-            terms.append(QLatin1Char('"') + current.replace(QLatin1Char('"'), QStringLiteral("\"\""))
+            terms.append(QLatin1Char('"')
+                         + current.replace(QLatin1Char('"'), QStringLiteral("\"\""))
                          + QLatin1Char('"'));
         current.clear();
     };
@@ -268,8 +263,7 @@ QString CaptureStore::fullTextQuery(const QString &text)
     return terms.join(QLatin1Char(' '));
 }
 
-QList<CaptureSummary> CaptureStore::search(const QString &text, int limit)
-{
+QList<CaptureSummary> CaptureStore::search(const QString &text, int limit) {
     const QString match = fullTextQuery(text);
     if (match.isEmpty())
         return summaries(0, limit);
@@ -288,8 +282,7 @@ QList<CaptureSummary> CaptureStore::search(const QString &text, int limit)
     return readSummaries(query);
 }
 
-std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
-{
+std::optional<CapturedRequest> CaptureStore::capture(qint64 id) {
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
@@ -314,16 +307,14 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
     return request;
 }
 
-qint64 CaptureStore::count()
-{
+qint64 CaptureStore::count() {
     QSqlQuery query(m_database);
     if (!query.exec(QStringLiteral("SELECT count(*) FROM captures")) || !query.next())
         return 0;
     return query.value(0).toLongLong();
 }
 
-bool CaptureStore::remove(qint64 id)
-{
+bool CaptureStore::remove(qint64 id) {
     if (!m_database.transaction())
         return false;
     int removed = 0;
@@ -342,12 +333,11 @@ bool CaptureStore::remove(qint64 id)
     return m_database.commit() && removed > 0;
 }
 
-bool CaptureStore::clear()
-{
+bool CaptureStore::clear() {
     if (!m_database.transaction())
         return false;
-    for (const char *statement : {"DELETE FROM captures", "DELETE FROM capture_bytes",
-                                  "DELETE FROM capture_text"}) {
+    for (const char *statement :
+         {"DELETE FROM captures", "DELETE FROM capture_bytes", "DELETE FROM capture_text"}) {
         if (!exec(m_database, sql(statement), &m_error)) {
             m_database.rollback();
             return false;

@@ -16,8 +16,7 @@ constexpr std::size_t MaxBatch = 2048;
 // Full-text search covers the first part of big bodies; the bytes themselves are all kept.
 constexpr qsizetype MaxIndexedBody = 1024 * 1024;
 
-QString indexableBody(const CapturedRequest &request)
-{
+QString indexableBody(const CapturedRequest &request) {
     QByteArray body = request.decodedBody();
     if (body.size() > MaxIndexedBody)
         body.truncate(MaxIndexedBody);
@@ -28,18 +27,15 @@ QString indexableBody(const CapturedRequest &request)
 
 // Columns are NOT NULL and Qt binds a null string or byte array as NULL: an absent header,
 // an unparsed method or an unsent response is stored as empty.
-QString text(const QString &string)
-{
+QString text(const QString &string) {
     return string.isNull() ? QString(QLatin1String("")) : string;
 }
 
-QString text(const QByteArray &bytes)
-{
+QString text(const QByteArray &bytes) {
     return text(QString::fromUtf8(bytes));
 }
 
-QByteArray blob(const QByteArray &bytes)
-{
+QByteArray blob(const QByteArray &bytes) {
     return bytes.isNull() ? QByteArray("") : bytes;
 }
 
@@ -47,26 +43,22 @@ QByteArray blob(const QByteArray &bytes)
 
 CaptureWriter::CaptureWriter(const QString &path, QObject *parent)
     : QObject(parent)
-    , m_path(path)
-{
+    , m_path(path) {
     qRegisterMetaType<Hookscope::CommittedBatch>();
 }
 
-CaptureWriter::~CaptureWriter()
-{
+CaptureWriter::~CaptureWriter() {
     stop();
 }
 
-QByteArray CaptureWriter::headersText(const HeaderList &headers)
-{
+QByteArray CaptureWriter::headersText(const HeaderList &headers) {
     QByteArray text;
     for (const HeaderField &header : headers)
         text += header.name + ": " + header.value + '\n';
     return text;
 }
 
-CaptureSummary CaptureWriter::summarize(const CapturedRequest &request)
-{
+CaptureSummary CaptureWriter::summarize(const CapturedRequest &request) {
     CaptureSummary summary;
     summary.id = request.id;
     summary.receivedAtUs = request.receivedAtUs;
@@ -83,8 +75,7 @@ CaptureSummary CaptureWriter::summarize(const CapturedRequest &request)
     return summary;
 }
 
-bool CaptureWriter::start(QString *error)
-{
+bool CaptureWriter::start(QString *error) {
     std::promise<QString> started;
     std::future<QString> result = started.get_future();
     m_thread = std::thread(&CaptureWriter::run, this, std::move(started));
@@ -97,8 +88,7 @@ bool CaptureWriter::start(QString *error)
     return false;
 }
 
-void CaptureWriter::append(CapturedRequest request, quint64 ticket)
-{
+void CaptureWriter::append(CapturedRequest request, quint64 ticket) {
     {
         std::lock_guard lock(m_mutex);
         m_queue.push_back(Pending{std::move(request), ticket});
@@ -106,8 +96,7 @@ void CaptureWriter::append(CapturedRequest request, quint64 ticket)
     m_wake.notify_one();
 }
 
-void CaptureWriter::stop()
-{
+void CaptureWriter::stop() {
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
@@ -117,8 +106,7 @@ void CaptureWriter::stop()
         m_thread.join();
 }
 
-void CaptureWriter::run(std::promise<QString> started)
-{
+void CaptureWriter::run(std::promise<QString> started) {
     const QString connectionName = QStringLiteral("hookscope-writer-%1").arg(++writerCounter);
     {
         QString error;
@@ -126,17 +114,17 @@ void CaptureWriter::run(std::promise<QString> started)
         QSqlQuery insertCapture(database);
         QSqlQuery insertBytes(database);
         QSqlQuery insertText(database);
-        const bool prepared
-            = database.isOpen()
-              && insertCapture.prepare(QStringLiteral(
-                  "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
-                  " response_status, request_size, body_size, content_type, remote_address,"
-                  " remote_port, local_address, local_port, parse_error)"
-                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
-              && insertBytes.prepare(QStringLiteral(
-                  "INSERT INTO capture_bytes (id, raw, response_head, response_body) VALUES (?,?,?,?)"))
-              && insertText.prepare(QStringLiteral(
-                  "INSERT INTO capture_text (rowid, target, headers, body) VALUES (?,?,?,?)"));
+        const bool prepared =
+            database.isOpen()
+            && insertCapture.prepare(QStringLiteral(
+                "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
+                " response_status, request_size, body_size, content_type, remote_address,"
+                " remote_port, local_address, local_port, parse_error)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+            && insertBytes.prepare(QStringLiteral("INSERT INTO capture_bytes (id, raw, "
+                                                  "response_head, response_body) VALUES (?,?,?,?)"))
+            && insertText.prepare(QStringLiteral(
+                "INSERT INTO capture_text (rowid, target, headers, body) VALUES (?,?,?,?)"));
         if (!prepared) {
             if (error.isEmpty())
                 error = insertCapture.lastError().text() + insertBytes.lastError().text()
@@ -181,8 +169,8 @@ void CaptureWriter::run(std::promise<QString> started)
                 insertCapture.bindValue(10, request.remotePort);
                 insertCapture.bindValue(11, text(request.localAddress.toString()));
                 insertCapture.bindValue(12, request.localPort);
-                insertCapture.bindValue(13, request.parseError.isEmpty() ? QVariant()
-                                                                         : QVariant(request.parseError));
+                insertCapture.bindValue(
+                    13, request.parseError.isEmpty() ? QVariant() : QVariant(request.parseError));
                 if (!insertCapture.exec()) {
                     failure = insertCapture.lastError().text();
                     break;
@@ -216,7 +204,8 @@ void CaptureWriter::run(std::promise<QString> started)
             }
             batch.clear();
             if (!failure.isEmpty())
-                emit writeFailed(QStringLiteral("Could not store captures in %1: %2").arg(m_path, failure));
+                emit writeFailed(
+                    QStringLiteral("Could not store captures in %1: %2").arg(m_path, failure));
             emit committed(committedBatch);
         }
         insertCapture.finish();

@@ -20,8 +20,7 @@ class Connection;
 // The embedded webhook receiver: listens on each configured address, turns connections into
 // captures through the writer, and answers each request once it is stored. Lives on one
 // thread (never the GUI's); call its functions there.
-class Receiver final : public QObject
-{
+class Receiver final : public QObject {
     Q_OBJECT
 public:
     Receiver(CaptureWriter &writer, ReceiverOptions options, QObject *parent = nullptr);

@@ -1,0 +1,265 @@
+#include "capture/capturestore.h"
+#include "capture/capturewriter.h"
+#include "http/requestparser.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+
+using namespace Hookscope;
+
+namespace {
+
+CapturedRequest makeRequest(const QByteArray &target, const QByteArray &body,
+                            const QByteArray &contentType = "application/json") {
+    const QByteArray wire = "POST " + target + " HTTP/1.1\r\nContent-Type: " + contentType
+                            + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n"
+                            + body;
+    RequestParser parser;
+    parser.feed(wire);
+    CapturedRequest request = parser.takeRequest();
+    request.remoteAddress = QHostAddress(QHostAddress::LocalHost);
+    request.remotePort = 50000;
+    request.receivedAtUs = 1'700'000'000'123'456;
+    request.responseStatus = 200;
+    request.responseHead = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n";
+    request.responseBody = "OK\n";
+    return request;
+}
+
+// Appends through a real writer thread and waits for the commit.
+QList<qint64> store(const QString &path, const QList<CapturedRequest> &requests) {
+    CaptureWriter writer(path);
+    QString error;
+    if (!writer.start(&error))
+        qFatal("writer: %s", qPrintable(error));
+    QSignalSpy spy(&writer, &CaptureWriter::committed);
+    for (const CapturedRequest &request : requests)
+        writer.append(request, 7);
+    QList<qint64> ids;
+    while (ids.size() < requests.size()) {
+        if (spy.isEmpty() && !spy.wait(5000))
+            return ids;
+        for (const CommittedCapture &committed : spy.takeFirst().at(0).value<CommittedBatch>()) {
+            if (committed.ticket != 7)
+                return {};
+            ids.append(committed.summary.id);
+        }
+    }
+    return ids;
+}
+
+} // namespace
+
+class TestCaptureStore final : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void createsPrivateFile();
+    void roundTripsEveryField();
+    void pagesNewestFirst();
+    void searchesPathHeadersAndBody();
+    void fullTextQueryQuotes();
+    void removeAndClear();
+    void idsAreNeverReused();
+    void rejectsCorruptFileUntouched();
+    void rejectsNewerVersion();
+    void rejectsForeignDatabase();
+    void moveAsideKeepsOldFile();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+};
+
+void TestCaptureStore::init() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_path = m_dir->filePath(QStringLiteral("sub/captures.sqlite"));
+}
+
+void TestCaptureStore::createsPrivateFile() {
+    CaptureStore store(m_path);
+    QVERIFY2(store.open(), qPrintable(store.errorString()));
+    ::store(m_path, {makeRequest("/a", "{}")});
+    // SQLite gives the -wal and -shm files the main file's mode; they exist while open.
+    for (const QString &file :
+         QStringList{m_path, m_path + QStringLiteral("-wal"), m_path + QStringLiteral("-shm")}) {
+        if (file != m_path && !QFile::exists(file))
+            continue;
+        struct stat status = {};
+        QCOMPARE(::stat(QFile::encodeName(file).constData(), &status), 0);
+        QCOMPARE(status.st_mode & 0777, mode_t(0600));
+    }
+}
+
+void TestCaptureStore::roundTripsEveryField() {
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    QByteArray binary;
+    for (int i = 0; i < 512; ++i)
+        binary.append(char(i % 256));
+    const CapturedRequest original = makeRequest("/bin?x=1", binary, "application/octet-stream");
+    const QList<qint64> ids = ::store(m_path, {original});
+    QCOMPARE(ids.size(), 1);
+    QVERIFY(ids.first() > 0);
+
+    const std::optional<CapturedRequest> loaded = store.capture(ids.first());
+    QVERIFY(loaded);
+    QCOMPARE(loaded->raw, original.raw);
+    QCOMPARE(loaded->body, binary);
+    QCOMPARE(loaded->method, QByteArray("POST"));
+    QCOMPARE(loaded->target, QByteArray("/bin?x=1"));
+    QCOMPARE(loaded->headers, original.headers);
+    QCOMPARE(loaded->remoteAddress, original.remoteAddress);
+    QCOMPARE(loaded->remotePort, original.remotePort);
+    QCOMPARE(loaded->receivedAtUs, original.receivedAtUs);
+    QCOMPARE(loaded->responseStatus, 200);
+    QCOMPARE(loaded->responseHead, original.responseHead);
+    QCOMPARE(loaded->responseBody, original.responseBody);
+    QVERIFY(loaded->parseError.isEmpty());
+    QVERIFY(!store.capture(ids.first() + 1));
+}
+
+void TestCaptureStore::pagesNewestFirst() {
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    QList<CapturedRequest> requests;
+    for (int i = 0; i < 25; ++i)
+        requests.append(makeRequest("/n/" + QByteArray::number(i), "{}"));
+    QCOMPARE(::store(m_path, requests).size(), 25);
+    QCOMPARE(store.count(), 25);
+
+    const QList<CaptureSummary> first = store.summaries(0, 10);
+    QCOMPARE(first.size(), 10);
+    QCOMPARE(first.first().target, QByteArray("/n/24"));
+    QCOMPARE(first.first().contentType, QByteArray("application/json"));
+    QCOMPARE(first.first().bodySize, 2);
+    const QList<CaptureSummary> second = store.summaries(first.last().id, 10);
+    QCOMPARE(second.first().id, first.last().id - 1);
+    const QList<CaptureSummary> last = store.summaries(second.last().id, 10);
+    QCOMPARE(last.size(), 5);
+    QCOMPARE(last.last().target, QByteArray("/n/0"));
+}
+
+void TestCaptureStore::searchesPathHeadersAndBody() {
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    ::store(m_path, {makeRequest("/stripe", R"({"type":"invoice.paid"})"),
+                     makeRequest("/github", R"({"action":"opened"})"),
+                     makeRequest("/other", "plain words here", "text/plain")});
+    QCOMPARE(store.search(QStringLiteral("invoice.paid"), 10).size(), 1);
+    QCOMPARE(store.search(QStringLiteral("github"), 10).first().target, QByteArray("/github"));
+    QCOMPARE(store.search(QStringLiteral("text/plain"), 10).first().target, QByteArray("/other"));
+    QCOMPARE(store.search(QStringLiteral("words plain"), 10).size(), 1);
+    QCOMPARE(store.search(QStringLiteral("\"words plain\""), 10).size(), 0);
+    QCOMPARE(store.search(QStringLiteral("nowhere"), 10).size(), 0);
+    QCOMPARE(store.search(QStringLiteral("  "), 10).size(), 3);
+}
+
+void TestCaptureStore::fullTextQueryQuotes() {
+    QCOMPARE(CaptureStore::fullTextQuery(QStringLiteral("a \"b c\" d\"e")),
+             QStringLiteral("\"a\" \"b c\" \"d\" \"e\""));
+    QCOMPARE(CaptureStore::fullTextQuery(QStringLiteral("NOT OR*")),
+             QStringLiteral("\"NOT\" \"OR*\""));
+}
+
+void TestCaptureStore::removeAndClear() {
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    const QList<qint64> ids =
+        ::store(m_path, {makeRequest("/a", "alpha"), makeRequest("/b", "beta")});
+    QVERIFY(store.remove(ids[0]));
+    QVERIFY(!store.remove(ids[0]));
+    QCOMPARE(store.count(), 1);
+    QVERIFY(!store.capture(ids[0]));
+    QCOMPARE(store.search(QStringLiteral("alpha"), 10).size(), 0);
+    QVERIFY(store.clear());
+    QCOMPARE(store.count(), 0);
+    QCOMPARE(store.search(QStringLiteral("beta"), 10).size(), 0);
+}
+
+void TestCaptureStore::idsAreNeverReused() {
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    const qint64 first = ::store(m_path, {makeRequest("/a", "1")}).first();
+    QVERIFY(store.remove(first));
+    const qint64 second = ::store(m_path, {makeRequest("/b", "2")}).first();
+    QVERIFY(second > first);
+}
+
+void TestCaptureStore::rejectsCorruptFileUntouched() {
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QFile file(m_path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    const QByteArray garbage = QByteArray("this is not SQLite at all ").repeated(400);
+    file.write(garbage);
+    file.close();
+
+    CaptureStore store(m_path);
+    QVERIFY(!store.open());
+    QCOMPARE(store.openError(), CaptureStore::OpenError::NotAStore);
+    QVERIFY2(store.errorString().contains(m_path), qPrintable(store.errorString()));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), garbage);
+}
+
+void TestCaptureStore::rejectsNewerVersion() {
+    {
+        CaptureStore store(m_path);
+        QVERIFY(store.open());
+    }
+    {
+        QSqlDatabase database =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bump"));
+        database.setDatabaseName(m_path);
+        QVERIFY(database.open());
+        QSqlQuery(database).exec(QStringLiteral("PRAGMA user_version=99"));
+        database.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("bump"));
+    CaptureStore store(m_path);
+    QVERIFY(!store.open());
+    QCOMPARE(store.openError(), CaptureStore::OpenError::NewerVersion);
+    QVERIFY(store.errorString().contains(QStringLiteral("newer Hookscope")));
+    QVERIFY(store.errorString().contains(m_path));
+}
+
+void TestCaptureStore::rejectsForeignDatabase() {
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    {
+        QSqlDatabase database =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("foreign"));
+        database.setDatabaseName(m_path);
+        QVERIFY(database.open());
+        QVERIFY(QSqlQuery(database).exec(QStringLiteral("CREATE TABLE mine (x)")));
+        database.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("foreign"));
+    CaptureStore store(m_path);
+    QVERIFY(!store.open());
+    QCOMPARE(store.openError(), CaptureStore::OpenError::NotAStore);
+    QVERIFY(store.errorString().contains(QStringLiteral("not a Hookscope capture store")));
+}
+
+void TestCaptureStore::moveAsideKeepsOldFile() {
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QFile file(m_path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray(8192, 'x'));
+    file.close();
+    QString error;
+    const QString aside = CaptureStore::moveAside(m_path, &error);
+    QVERIFY2(!aside.isEmpty(), qPrintable(error));
+    QVERIFY(QFile::exists(aside));
+    QCOMPARE(QFileInfo(aside).size(), 8192);
+    CaptureStore fresh(m_path);
+    QVERIFY(fresh.open());
+}
+
+QTEST_GUILESS_MAIN(TestCaptureStore)
+#include "tst_capturestore.moc"

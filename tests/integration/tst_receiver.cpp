@@ -1,0 +1,455 @@
+#include "listenprocess.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Hookscope::Testing;
+
+namespace {
+
+struct CurlTrace {
+    QList<QByteArray> requestsSent; // the bytes of each request, as sent
+    QByteArray received;            // every byte received
+};
+
+// What curl sent and received, rebuilt from its --trace hex dump.
+CurlTrace readCurlTrace(const QString &tracePath) {
+    QFile file(tracePath);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    CurlTrace trace;
+    enum { Other, Sending, Receiving } block = Other;
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    for (const QByteArray &line : lines) {
+        if (line.startsWith("=> Send header")) {
+            trace.requestsSent.append(QByteArray());
+            block = Sending;
+        } else if (line.startsWith("=> Send data")) {
+            block = trace.requestsSent.isEmpty() ? Other : Sending;
+        } else if (line.startsWith("<= Recv header") || line.startsWith("<= Recv data")) {
+            block = Receiving;
+        } else if (line.startsWith("<=") || line.startsWith("==") || line.startsWith("=>")) {
+            block = Other;
+        } else if (block != Other && line.size() > 6 && line.at(4) == ':') {
+            // "0000: 50 4f ... " — 16 three-character hex columns, then the ASCII rendering.
+            const QByteArray bytes =
+                QByteArray::fromHex(line.mid(6, 48).simplified().replace(' ', ""));
+            if (block == Sending)
+                trace.requestsSent.last() += bytes;
+            else
+                trace.received += bytes;
+        }
+    }
+    return trace;
+}
+
+QByteArray randomBytes(int size) {
+    QByteArray bytes(size, '\0');
+    for (int i = 0; i < size; ++i)
+        bytes[i] = char(QRandomGenerator::global()->bounded(256));
+    bytes[0] = '\0';
+    return bytes;
+}
+
+QByteArray gzip(const QByteArray &data) {
+    QProcess process;
+    process.start(QStringLiteral("gzip"), {QStringLiteral("-c")});
+    process.write(data);
+    process.closeWriteChannel();
+    process.waitForFinished();
+    return process.readAllStandardOutput();
+}
+
+// Reads from `socket` until it closes or `until` appears.
+QByteArray readUntil(QTcpSocket &socket, const QByteArray &until) {
+    QByteArray received;
+    while (!received.contains(until) && socket.state() == QAbstractSocket::ConnectedState) {
+        if (!socket.waitForReadyRead(10'000))
+            break;
+        received += socket.readAll();
+    }
+    return received + socket.readAll();
+}
+
+} // namespace
+
+class TestReceiver final : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void curlBytesAreKeptExactly_data();
+    void curlBytesAreKeptExactly();
+    void gzipBodyIsDecodedForDisplay();
+    void pipelinedRequestsAnsweredInOrder();
+    void malformedIsAnswered400AndCaptured();
+    void oversizedHeaderIs431();
+    void oversizedBodyIs413WithHeadKept();
+    void slowClientTimesOutWithoutStallingOthers();
+    void connectionCapRefusesCleanly();
+    void tlsOnPlainPortIsExplained();
+    void configuredDefaultResponse();
+    void listCommands();
+    void busyPortIsReported();
+    void corruptStoreIsReportedAndCanBeSetAside();
+
+private:
+    QByteArray showRaw(qint64 id);
+    QJsonObject showJson(qint64 id);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_store;
+};
+
+void TestReceiver::init() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_store = m_dir->filePath(QStringLiteral("captures.sqlite"));
+}
+
+QByteArray TestReceiver::showRaw(qint64 id) {
+    const CliResult result = runCli({QStringLiteral("show"), QString::number(id),
+                                     QStringLiteral("--raw"), QStringLiteral("--store"), m_store});
+    return result.exitCode == 0 ? result.out : QByteArray();
+}
+
+QJsonObject TestReceiver::showJson(qint64 id) {
+    const CliResult result = runCli({QStringLiteral("show"), QString::number(id),
+                                     QStringLiteral("--json"), QStringLiteral("--store"), m_store});
+    return QJsonDocument::fromJson(result.out).object();
+}
+
+void TestReceiver::curlBytesAreKeptExactly_data() {
+    QTest::addColumn<QStringList>("curlArguments");
+    QTest::addColumn<QByteArray>("bodyFile");
+    QTest::addColumn<int>("requestCount");
+
+    QTest::newRow("json post") << QStringList{QStringLiteral("-H"),
+                                              QStringLiteral("Content-Type: application/json"),
+                                              QStringLiteral("--data-binary"),
+                                              QStringLiteral("{\"a\": 1}")}
+                               << QByteArray() << 1;
+    QTest::newRow("binary body") << QStringList{QStringLiteral("--data-binary"),
+                                                QStringLiteral("@BODY")}
+                                 << randomBytes(64 * 1024) << 1;
+    QTest::newRow("chunked") << QStringList{QStringLiteral("-H"),
+                                            QStringLiteral("Transfer-Encoding: chunked"),
+                                            QStringLiteral("--data-binary"),
+                                            QStringLiteral("@BODY")}
+                             << randomBytes(100 * 1024) << 1;
+    QTest::newRow("100-continue") << QStringList{QStringLiteral("-H"),
+                                                 QStringLiteral("Expect: 100-continue"),
+                                                 QStringLiteral("--expect100-timeout"),
+                                                 QStringLiteral("30"),
+                                                 QStringLiteral("--data-binary"),
+                                                 QStringLiteral("@BODY")}
+                                  << randomBytes(300 * 1024) << 1;
+    QTest::newRow("http/1.0 put with query")
+        << QStringList{QStringLiteral("--http1.0"), QStringLiteral("-X"), QStringLiteral("PUT"),
+                       QStringLiteral("--data-binary"), QStringLiteral("x=1")}
+        << QByteArray() << 1;
+    QTest::newRow("keep-alive, two requests")
+        << QStringList{QStringLiteral("-H"), QStringLiteral("X-Order: Case-Kept"),
+                       QStringLiteral("SECOND_URL")}
+        << QByteArray() << 2;
+}
+
+void TestReceiver::curlBytesAreKeptExactly() {
+    QFETCH(QStringList, curlArguments);
+    QFETCH(QByteArray, bodyFile);
+    QFETCH(int, requestCount);
+    ListenProcess listener(m_store);
+    const QString bodyPath = m_dir->filePath(QStringLiteral("body.bin"));
+    if (!bodyFile.isEmpty()) {
+        QFile file(bodyPath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(bodyFile);
+    }
+    curlArguments.replaceInStrings(QStringLiteral("@BODY"), QLatin1Char('@') + bodyPath);
+    curlArguments.replaceInStrings(QStringLiteral("SECOND_URL"),
+                                   listener.url(QStringLiteral("/second?k=v")));
+    const QString tracePath = m_dir->filePath(QStringLiteral("trace.txt"));
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               QStringList{QStringLiteral("-sS"), QStringLiteral("--trace"), tracePath}
+                   + curlArguments + QStringList{listener.url(QStringLiteral("/hook?x=1"))});
+    QVERIFY(curl.waitForFinished(30'000));
+    QCOMPARE(curl.exitCode(), 0);
+    QVERIFY(curl.readAllStandardOutput().contains("OK"));
+
+    const CurlTrace trace = readCurlTrace(tracePath);
+    const QList<QByteArray> &sent = trace.requestsSent;
+    QCOMPARE(sent.size(), requestCount);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), requestCount, 10'000);
+    const QList<qint64> ids = listener.captureIds();
+    for (int i = 0; i < requestCount; ++i)
+        QCOMPARE(showRaw(ids[i]), sent[i]);
+    if (QByteArray(QTest::currentDataTag()) == "100-continue")
+        QVERIFY(trace.received.startsWith("HTTP/1.1 100 Continue\r\n")
+                && trace.received.contains("HTTP/1.1 200 OK\r\n"));
+    if (!bodyFile.isEmpty()) {
+        const QJsonObject json = showJson(ids[0]);
+        QCOMPARE(QByteArray::fromBase64(json.value(QStringLiteral("body")).toString().toLatin1()),
+                 bodyFile);
+        QCOMPARE(json.value(QStringLiteral("bodyEncoding")).toString(), QStringLiteral("base64"));
+    }
+}
+
+void TestReceiver::gzipBodyIsDecodedForDisplay() {
+    ListenProcess listener(m_store);
+    const QByteArray json = R"({"event":"invoice.paid","amount":4200})";
+    QFile file(m_dir->filePath(QStringLiteral("body.gz")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(gzip(json));
+    file.close();
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sS"), QStringLiteral("-H"),
+                QStringLiteral("Content-Encoding: gzip"), QStringLiteral("--data-binary"),
+                QLatin1Char('@') + file.fileName(), listener.url(QStringLiteral("/gz"))});
+    QVERIFY(curl.waitForFinished());
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
+    const QJsonObject shown = showJson(listener.captureIds().first());
+    QCOMPARE(shown.value(QStringLiteral("decodedBody")).toString().toUtf8(), json);
+    QCOMPARE(shown.value(QStringLiteral("bodyEncoding")).toString(), QStringLiteral("base64"));
+    const CliResult search =
+        runCli({QStringLiteral("list"), QStringLiteral("--search"), QStringLiteral("invoice.paid"),
+                QStringLiteral("--store"), m_store});
+    QVERIFY2(search.out.contains("/gz"), search.out.constData());
+}
+
+void TestReceiver::pipelinedRequestsAnsweredInOrder() {
+    ListenProcess listener(m_store, {QStringLiteral("--response-body"), QStringLiteral("done")});
+    const QList<QByteArray> requests{
+        "POST /p1 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none",
+        "GET /p2 HTTP/1.1\r\nHost: x\r\n\r\n",
+        "POST /p3 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nthree\r\n0\r\n\r\n",
+    };
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, listener.port());
+    QVERIFY(socket.waitForConnected());
+    socket.write(requests.join());
+    QByteArray received;
+    while (received.count("done") < 3 && socket.waitForReadyRead(10'000))
+        received += socket.readAll();
+    QCOMPARE(received.count("HTTP/1.1 200 OK"), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 3, 10'000);
+    const QList<qint64> ids = listener.captureIds();
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(showRaw(ids[i]), requests[i]);
+    QCOMPARE(socket.state(), QAbstractSocket::ConnectedState); // kept alive
+}
+
+void TestReceiver::malformedIsAnswered400AndCaptured() {
+    ListenProcess listener(m_store);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, listener.port());
+    QVERIFY(socket.waitForConnected());
+    const QByteArray wire = "GET /x HTTP/1.1\r\nBad\x01Header: 1\r\n\r\n";
+    socket.write(wire);
+    const QByteArray answer = readUntil(socket, "\n\n");
+    QVERIFY2(answer.startsWith("HTTP/1.1 400 Bad Request"), answer.constData());
+    QVERIFY(answer.contains("Connection: close"));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
+    const QJsonObject shown = showJson(listener.captureIds().first());
+    QVERIFY(shown.value(QStringLiteral("parseError"))
+                .toString()
+                .contains(QStringLiteral("HPE_INVALID_HEADER_TOKEN")));
+    QCOMPARE(
+        shown.value(QStringLiteral("response")).toObject().value(QStringLiteral("status")).toInt(),
+        400);
+    QCOMPARE(showRaw(listener.captureIds().first()), wire);
+}
+
+void TestReceiver::oversizedHeaderIs431() {
+    ListenProcess listener(m_store);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, listener.port());
+    QVERIFY(socket.waitForConnected());
+    socket.write("GET / HTTP/1.1\r\nX-Big: " + QByteArray(80 * 1024, 'a') + "\r\n\r\n");
+    const QByteArray answer = readUntil(socket, "\n\n");
+    QVERIFY2(answer.startsWith("HTTP/1.1 431"), answer.left(100).constData());
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
+    QVERIFY(showJson(listener.captureIds().first())
+                .value(QStringLiteral("parseError"))
+                .toString()
+                .contains(QStringLiteral("64 KiB")));
+}
+
+void TestReceiver::oversizedBodyIs413WithHeadKept() {
+    ListenProcess listener(m_store, {QStringLiteral("--max-body"), QStringLiteral("1000")});
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sS"), QStringLiteral("-o"), QStringLiteral("/dev/null"),
+                QStringLiteral("-w"), QStringLiteral("%{http_code}"), QStringLiteral("-H"),
+                QStringLiteral("X-Mark: kept"), QStringLiteral("--data-binary"),
+                QString(QLatin1Char('x')).repeated(5000), listener.url(QStringLiteral("/big"))});
+    QVERIFY(curl.waitForFinished());
+    QCOMPARE(curl.readAllStandardOutput(), QByteArray("413"));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
+    const QByteArray raw = showRaw(listener.captureIds().first());
+    QVERIFY(raw.startsWith("POST /big HTTP/1.1\r\n"));
+    QVERIFY(raw.contains("X-Mark: kept\r\n"));
+}
+
+void TestReceiver::slowClientTimesOutWithoutStallingOthers() {
+    ListenProcess listener(m_store, {QStringLiteral("--header-timeout"), QStringLiteral("500")});
+    QTcpSocket slow;
+    slow.connectToHost(QHostAddress::LocalHost, listener.port());
+    QVERIFY(slow.waitForConnected());
+    slow.write("POST /slowloris HTTP/1.1\r\nHost: x\r\nX-Partial: ");
+    QVERIFY(slow.waitForBytesWritten());
+
+    // Another client is served while the slow one dawdles.
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sS"), listener.url(QStringLiteral("/fast"))});
+    QVERIFY(curl.waitForFinished());
+    QCOMPARE(curl.readAllStandardOutput(), QByteArray("OK\n"));
+
+    QSignalSpy disconnected(&slow, &QTcpSocket::disconnected);
+    QVERIFY(disconnected.wait(10'000));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 2, 10'000);
+    const QJsonObject shown = showJson(listener.captureIds().last());
+    QVERIFY(
+        shown.value(QStringLiteral("parseError")).toString().contains(QStringLiteral("Timed out")));
+    QCOMPARE(shown.value(QStringLiteral("target")).toString(), QStringLiteral("/slowloris"));
+    QVERIFY(showRaw(listener.captureIds().last()).endsWith("X-Partial: "));
+}
+
+void TestReceiver::connectionCapRefusesCleanly() {
+    ListenProcess listener(m_store, {QStringLiteral("--max-connections"), QStringLiteral("2")});
+    QTcpSocket first, second, third;
+    for (QTcpSocket *socket : {&first, &second}) {
+        socket->connectToHost(QHostAddress::LocalHost, listener.port());
+        QVERIFY(socket->waitForConnected());
+        socket->write("GET /held HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(readUntil(*socket, "OK\n").startsWith("HTTP/1.1 200"));
+    }
+    third.connectToHost(QHostAddress::LocalHost, listener.port());
+    QVERIFY(third.waitForConnected());
+    const QByteArray refused = readUntil(third, "retry later");
+    QVERIFY2(refused.startsWith("HTTP/1.1 503"), refused.constData());
+    QSignalSpy closed(&third, &QTcpSocket::disconnected);
+    QVERIFY(third.state() == QAbstractSocket::UnconnectedState || closed.wait(10'000));
+    // The held connections still work.
+    first.write("GET /again HTTP/1.1\r\nHost: x\r\n\r\n");
+    QVERIFY(readUntil(first, "OK\n").startsWith("HTTP/1.1 200"));
+}
+
+void TestReceiver::tlsOnPlainPortIsExplained() {
+    ListenProcess listener(m_store);
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sS"), QStringLiteral("-k"), QStringLiteral("--max-time"),
+                QStringLiteral("10"),
+                QStringLiteral("https://127.0.0.1:%1/tls").arg(listener.port())});
+    QVERIFY(curl.waitForFinished(20'000));
+    QVERIFY(curl.exitCode() != 0);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
+    const QJsonObject shown = showJson(listener.captureIds().first());
+    QVERIFY(
+        shown.value(QStringLiteral("parseError")).toString().contains(QStringLiteral("spoke TLS")));
+}
+
+void TestReceiver::configuredDefaultResponse() {
+    ListenProcess listener(m_store,
+                           {QStringLiteral("--status"), QStringLiteral("202"),
+                            QStringLiteral("--response-header"), QStringLiteral("X-Reply: yes"),
+                            QStringLiteral("--response-body"), QStringLiteral("{\"queued\":true}"),
+                            QStringLiteral("--delay"), QStringLiteral("200")});
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sS"), QStringLiteral("-i"), QStringLiteral("-w"),
+                QStringLiteral("\n%{time_total}"), listener.url(QStringLiteral("/r"))});
+    QVERIFY(curl.waitForFinished());
+    const QByteArray out = curl.readAllStandardOutput();
+    QVERIFY2(out.startsWith("HTTP/1.1 202 Accepted\r\n"), out.constData());
+    QVERIFY(out.contains("X-Reply: yes\r\n"));
+    QVERIFY(out.contains("{\"queued\":true}"));
+    QVERIFY(out.mid(out.lastIndexOf('\n') + 1).toDouble() >= 0.2);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
+    const QJsonObject response =
+        showJson(listener.captureIds().first()).value(QStringLiteral("response")).toObject();
+    QCOMPARE(response.value(QStringLiteral("status")).toInt(), 202);
+    QCOMPARE(response.value(QStringLiteral("body")).toString(),
+             QStringLiteral("{\"queued\":true}"));
+}
+
+void TestReceiver::listCommands() {
+    {
+        ListenProcess listener(m_store);
+        for (const char *path : {"/one", "/two", "/three"}) {
+            QProcess curl;
+            curl.start(QStringLiteral("curl"),
+                       {QStringLiteral("-sS"), QStringLiteral("--data-binary"),
+                        QStringLiteral("needle-%1").arg(QLatin1String(path + 1)),
+                        listener.url(QLatin1String(path))});
+            QVERIFY(curl.waitForFinished());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 3, 10'000);
+    }
+    const QStringList store{QStringLiteral("--store"), m_store};
+    CliResult list = runCli(QStringList{QStringLiteral("list"), QStringLiteral("--json"),
+                                        QStringLiteral("--limit"), QStringLiteral("2")}
+                            + store);
+    QCOMPARE(list.exitCode, 0);
+    const QJsonArray array = QJsonDocument::fromJson(list.out).array();
+    QCOMPARE(array.size(), 2);
+    QCOMPARE(array.at(0).toObject().value(QStringLiteral("target")).toString(),
+             QStringLiteral("/three"));
+    const qint64 newest = array.at(0).toObject().value(QStringLiteral("id")).toInteger();
+
+    list = runCli(QStringList{QStringLiteral("list"), QStringLiteral("--search"),
+                              QStringLiteral("needle-two")}
+                  + store);
+    QVERIFY(list.out.contains("/two") && !list.out.contains("/one"));
+
+    QCOMPARE(
+        runCli(QStringList{QStringLiteral("delete"), QString::number(newest)} + store).exitCode, 0);
+    const CliResult again =
+        runCli(QStringList{QStringLiteral("delete"), QString::number(newest)} + store);
+    QCOMPARE(again.exitCode, 2);
+    QVERIFY(again.err.contains("no capture with ID"));
+    QCOMPARE(runCli(QStringList{QStringLiteral("show"), QStringLiteral("abc")} + store).exitCode,
+             2);
+    QCOMPARE(runCli(QStringList{QStringLiteral("frobnicate")}).exitCode, 2);
+
+    const CliResult cleared = runCli(QStringList{QStringLiteral("clear")} + store);
+    QCOMPARE(cleared.exitCode, 0);
+    QVERIFY(cleared.out.contains("Deleted 2 captures"));
+    QCOMPARE(runCli(QStringList{QStringLiteral("list")} + store).out, QByteArray());
+}
+
+void TestReceiver::busyPortIsReported() {
+    ListenProcess first(m_store);
+    const CliResult second =
+        runCli({QStringLiteral("listen"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                QStringLiteral("--port"), QString::number(first.port()), QStringLiteral("--store"),
+                m_dir->filePath(QStringLiteral("other.sqlite"))});
+    QCOMPARE(second.exitCode, 2);
+    QVERIFY2(second.err.contains("already in use"), second.err.constData());
+}
+
+void TestReceiver::corruptStoreIsReportedAndCanBeSetAside() {
+    QFile file(m_store);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray("garbage, not a database ").repeated(500));
+    file.close();
+    const CliResult list = runCli({QStringLiteral("list"), QStringLiteral("--store"), m_store});
+    QCOMPARE(list.exitCode, 2);
+    QVERIFY(list.err.contains(m_store.toUtf8()));
+    QVERIFY(list.err.contains("--fresh-store"));
+
+    ListenProcess listener(m_store, {QStringLiteral("--fresh-store")});
+    QVERIFY(listener.port() != 0);
+    QDir dir(m_dir->path());
+    QCOMPARE(dir.entryList({QStringLiteral("captures.sqlite.unreadable-*")}).size(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestReceiver)
+#include "tst_receiver.moc"
