@@ -18,24 +18,26 @@
 namespace Hookscope {
 namespace {
 
-const char *const usage =
-    "Usage: hookscope-cli COMMAND [options]\n"
-    "\n"
-    "Commands:\n"
-    "  listen [--port N] [--bind ADDR]... [--store PATH]   receive and capture webhooks\n"
-    "  list [--json] [--limit N] [--search TEXT]           newest captures first\n"
-    "  show ID [--raw | --json]                            one capture; --raw: exact bytes\n"
-    "  delete ID                                           delete one capture\n"
-    "  clear                                               delete every capture\n"
-    "\n"
-    "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
-    "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
+const char *const usage
+    = "Usage: hookscope-cli COMMAND [options]\n"
+      "\n"
+      "Commands:\n"
+      "  listen [--port N] [--bind ADDR]... [--store PATH]   receive and capture webhooks\n"
+      "  list [--json] [--limit N] [--search TEXT]           newest captures first\n"
+      "  show ID [--raw | --json]                            one capture; --raw: exact bytes\n"
+      "  delete ID                                           delete one capture\n"
+      "  clear                                               delete every capture\n"
+      "\n"
+      "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
+      "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
 
-void writeOut(const QByteArray &bytes) {
+void writeOut(const QByteArray &bytes)
+{
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
 }
 
-int usageError(const QString &message) {
+int usageError(const QString &message)
+{
     std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
     return 2;
 }
@@ -45,7 +47,8 @@ const QCommandLineOption storeOption(QStringLiteral("store"), QStringLiteral("Ca
 
 // Parses a command's options; returns false (with the exit code in `exitCode`) when the
 // command should not run: --help, or a usage error already reported.
-bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCode) {
+bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCode)
+{
     parser.addHelpOption();
     parser.addOption(storeOption);
     if (!parser.parse(arguments)) {
@@ -60,12 +63,14 @@ bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCo
     return true;
 }
 
-QString storePath(const QCommandLineParser &parser) {
+QString storePath(const QCommandLineParser &parser)
+{
     return parser.isSet(storeOption) ? parser.value(storeOption) : CaptureStore::defaultPath();
 }
 
 // Opens the store or reports why not, naming the file and what to do.
-bool openStore(CaptureStore &store, bool offerFresh) {
+bool openStore(CaptureStore &store, bool offerFresh)
+{
     if (store.open())
         return true;
     QString message = store.errorString();
@@ -76,7 +81,8 @@ bool openStore(CaptureStore &store, bool offerFresh) {
     return false;
 }
 
-bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode) {
+bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode)
+{
     const QStringList positional = parser.positionalArguments();
     bool ok = false;
     *id = positional.size() == 1 ? positional.at(0).toLongLong(&ok) : 0;
@@ -88,15 +94,17 @@ bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode) {
     return true;
 }
 
-QString formatLocalTime(qint64 microseconds) {
+QString formatLocalTime(qint64 microseconds)
+{
     return QDateTime::fromMSecsSinceEpoch(microseconds / 1000)
         .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
 }
 
 // Built from bytes: `listen` prints one of these per capture at full ingest rate.
-QByteArray summaryLine(const CaptureSummary &summary) {
-    static const qint64 utcOffsetUs =
-        qint64(QDateTime::currentDateTime().offsetFromUtc()) * 1'000'000;
+QByteArray summaryLine(const CaptureSummary &summary)
+{
+    static const qint64 utcOffsetUs
+        = qint64(QDateTime::currentDateTime().offsetFromUtc()) * 1'000'000;
     const qint64 localUs = summary.receivedAtUs + utcOffsetUs;
     const qint64 secondOfDay = (localUs / 1'000'000) % 86'400;
     char time[32];
@@ -110,7 +118,8 @@ QByteArray summaryLine(const CaptureSummary &summary) {
            + "  " + QByteArray::number(summary.bodySize) + " B  #" + QByteArray::number(summary.id);
 }
 
-bool parseHeaderLine(const QString &line, HeaderField *header) {
+bool parseHeaderLine(const QString &line, HeaderField *header)
+{
     const qsizetype colon = line.indexOf(QLatin1Char(':'));
     if (colon <= 0)
         return false;
@@ -121,10 +130,11 @@ bool parseHeaderLine(const QString &line, HeaderField *header) {
 
 } // namespace
 
-int CliCommands::run(const QStringList &arguments) {
+int CliCommands::run(const QStringList &arguments)
+{
     const QString command = arguments.value(1);
-    const QStringList rest =
-        QStringList{arguments.value(0) + QLatin1Char(' ') + command} + arguments.mid(2);
+    const QStringList rest
+        = QStringList{arguments.value(0) + QLatin1Char(' ') + command} + arguments.mid(2);
     if (command == QLatin1String("listen"))
         return listen(rest);
     if (command == QLatin1String("list"))
@@ -147,7 +157,8 @@ int CliCommands::run(const QStringList &arguments) {
         QStringLiteral("unknown command '%1'; run 'hookscope-cli --help'").arg(command));
 }
 
-int CliCommands::listen(const QStringList &arguments) {
+int CliCommands::listen(const QStringList &arguments)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Receive webhooks and capture each request."));
     const QCommandLineOption portOption(
@@ -329,7 +340,8 @@ int CliCommands::listen(const QStringList &arguments) {
     return 0;
 }
 
-int CliCommands::list(const QStringList &arguments) {
+int CliCommands::list(const QStringList &arguments)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("List captures, newest first."));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
@@ -372,7 +384,8 @@ int CliCommands::list(const QStringList &arguments) {
     return 0;
 }
 
-int CliCommands::show(const QStringList &arguments) {
+int CliCommands::show(const QStringList &arguments)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Show one capture."));
     const QCommandLineOption rawOption(QStringLiteral("raw"),
@@ -423,7 +436,8 @@ int CliCommands::show(const QStringList &arguments) {
     return 0;
 }
 
-int CliCommands::remove(const QStringList &arguments) {
+int CliCommands::remove(const QStringList &arguments)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Delete one capture."));
     parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Capture ID."));
@@ -441,7 +455,8 @@ int CliCommands::remove(const QStringList &arguments) {
     return 0;
 }
 
-int CliCommands::clear(const QStringList &arguments) {
+int CliCommands::clear(const QStringList &arguments)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Delete every capture."));
     int exitCode = 0;

@@ -6,7 +6,8 @@ namespace Hookscope {
 
 // hookscope-cli: each command parses its own options and returns the process exit code
 // (0 success, 1 a negative verdict, 2 usage or input error).
-class CliCommands final {
+class CliCommands final
+{
 public:
     static int run(const QStringList &arguments);
 

@@ -11,7 +11,8 @@ namespace {
 
 int signalPipe[2] = {-1, -1};
 
-void onSignal(int signalNumber) {
+void onSignal(int signalNumber)
+{
     const char byte = char(signalNumber);
     [[maybe_unused]] const ssize_t written = ::write(signalPipe[1], &byte, 1);
 }
@@ -19,7 +20,8 @@ void onSignal(int signalNumber) {
 } // namespace
 
 SignalWatcher::SignalWatcher(QObject *parent)
-    : QObject(parent) {
+    : QObject(parent)
+{
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
         return;
     m_notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, this);
@@ -36,7 +38,8 @@ SignalWatcher::SignalWatcher(QObject *parent)
     sigaction(SIGTERM, &action, nullptr);
 }
 
-SignalWatcher::~SignalWatcher() {
+SignalWatcher::~SignalWatcher()
+{
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     delete m_notifier;

@@ -8,7 +8,8 @@ namespace Hookscope {
 
 // Turns SIGINT and SIGTERM into a Qt signal on the thread that created the watcher, so the
 // event loop can finish the last commit before exiting.
-class SignalWatcher final : public QObject {
+class SignalWatcher final : public QObject
+{
     Q_OBJECT
 public:
     explicit SignalWatcher(QObject *parent = nullptr);

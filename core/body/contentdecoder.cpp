@@ -9,7 +9,8 @@ namespace {
 
 enum class Wrapper { Gzip, Zlib, RawDeflate };
 
-DecodeResult inflateWith(const QByteArray &data, Wrapper wrapper, qsizetype outputLimit) {
+DecodeResult inflateWith(const QByteArray &data, Wrapper wrapper, qsizetype outputLimit)
+{
     z_stream stream{};
     const int windowBits = wrapper == Wrapper::Gzip ? 15 + 16 : wrapper == Wrapper::Zlib ? 15 : -15;
     if (inflateInit2(&stream, windowBits) != Z_OK)
@@ -49,7 +50,8 @@ DecodeResult inflateWith(const QByteArray &data, Wrapper wrapper, qsizetype outp
 } // namespace
 
 DecodeResult ContentDecoder::decode(const QByteArray &data, QByteArrayView contentEncoding,
-                                    qsizetype outputLimit) {
+                                    qsizetype outputLimit)
+{
     DecodeResult result{true, data, {}};
     const QList<QByteArray> codings = contentEncoding.toByteArray().split(',');
     for (auto it = codings.crbegin(); it != codings.crend() && result.ok; ++it) {

@@ -5,7 +5,8 @@
 
 namespace Hookscope {
 
-struct DecodeResult {
+struct DecodeResult
+{
     bool ok = false;
     QByteArray data;
     QString error;
@@ -13,7 +14,8 @@ struct DecodeResult {
 
 // Undoes HTTP Content-Encoding (gzip, x-gzip, deflate, identity; a list is undone right to
 // left) for display. Output is capped so a compression bomb cannot exhaust memory.
-class ContentDecoder final {
+class ContentDecoder final
+{
 public:
     static constexpr qsizetype DefaultOutputLimit = 256 * 1024 * 1024;
 

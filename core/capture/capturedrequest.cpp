@@ -4,7 +4,8 @@
 
 namespace Hookscope {
 
-QByteArray headerValue(const HeaderList &headers, QByteArrayView name) {
+QByteArray headerValue(const HeaderList &headers, QByteArrayView name)
+{
     for (const HeaderField &header : headers) {
         if (header.name.compare(name, Qt::CaseInsensitive) == 0)
             return header.value;
@@ -12,19 +13,22 @@ QByteArray headerValue(const HeaderList &headers, QByteArrayView name) {
     return {};
 }
 
-QByteArray CapturedRequest::path() const {
+QByteArray CapturedRequest::path() const
+{
     const qsizetype question = target.indexOf('?');
     return question < 0 ? target : target.left(question);
 }
 
-QByteArray CapturedRequest::query() const {
+QByteArray CapturedRequest::query() const
+{
     const qsizetype question = target.indexOf('?');
     return question < 0 ? QByteArray() : target.mid(question + 1);
 }
 
-QByteArray CapturedRequest::decodedBody() const {
-    const DecodeResult result =
-        ContentDecoder::decode(body, headerValue(headers, "Content-Encoding"));
+QByteArray CapturedRequest::decodedBody() const
+{
+    const DecodeResult result
+        = ContentDecoder::decode(body, headerValue(headers, "Content-Encoding"));
     return result.ok ? result.data : body;
 }
 

@@ -7,11 +7,13 @@
 
 namespace Hookscope {
 
-struct HeaderField {
+struct HeaderField
+{
     QByteArray name;
     QByteArray value;
 
-    friend bool operator==(const HeaderField &a, const HeaderField &b) {
+    friend bool operator==(const HeaderField &a, const HeaderField &b)
+    {
         return a.name == b.name && a.value == b.value;
     }
 };
@@ -23,7 +25,8 @@ QByteArray headerValue(const HeaderList &headers, QByteArrayView name);
 // One request as the receiver saw it. `raw` is the single source of truth: the exact bytes on
 // the wire (request line, headers, body with any chunk framing); everything parsed is derived
 // from it and kept alongside for convenience.
-struct CapturedRequest {
+struct CapturedRequest
+{
     qint64 id = 0;
 
     QByteArray raw;

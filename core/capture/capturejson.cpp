@@ -6,7 +6,8 @@
 
 namespace Hookscope::CaptureJson {
 
-void putBytes(QJsonObject &object, const QString &key, const QByteArray &bytes) {
+void putBytes(QJsonObject &object, const QString &key, const QByteArray &bytes)
+{
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString text = decoder.decode(bytes);
     if (!decoder.hasError() && !bytes.contains('\0')) {
@@ -17,14 +18,16 @@ void putBytes(QJsonObject &object, const QString &key, const QByteArray &bytes) 
     }
 }
 
-QString formatTime(qint64 microsecondsSinceEpoch) {
+QString formatTime(qint64 microsecondsSinceEpoch)
+{
     const QDateTime time = QDateTime::fromMSecsSinceEpoch(microsecondsSinceEpoch / 1000, Qt::UTC);
     return time.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss."))
         .append(
             QStringLiteral("%1Z").arg(microsecondsSinceEpoch % 1'000'000, 6, 10, QLatin1Char('0')));
 }
 
-QJsonObject fromSummary(const CaptureSummary &summary) {
+QJsonObject fromSummary(const CaptureSummary &summary)
+{
     return QJsonObject{
         {QStringLiteral("id"), summary.id},
         {QStringLiteral("receivedAt"), formatTime(summary.receivedAtUs)},
@@ -44,7 +47,8 @@ QJsonObject fromSummary(const CaptureSummary &summary) {
 
 namespace {
 
-QJsonArray headersArray(const HeaderList &headers) {
+QJsonArray headersArray(const HeaderList &headers)
+{
     QJsonArray array;
     for (const HeaderField &header : headers) {
         array.append(QJsonObject{{QStringLiteral("name"), QString::fromLatin1(header.name)},
@@ -55,7 +59,8 @@ QJsonArray headersArray(const HeaderList &headers) {
 
 } // namespace
 
-QJsonObject fromCapture(const CapturedRequest &request) {
+QJsonObject fromCapture(const CapturedRequest &request)
+{
     QJsonObject object{
         {QStringLiteral("id"), request.id},
         {QStringLiteral("receivedAt"), formatTime(request.receivedAtUs)},

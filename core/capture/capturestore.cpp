@@ -16,16 +16,18 @@ namespace {
 
 QAtomicInteger<quint64> connectionCounter;
 
-const char *const summaryColumns =
-    "c.id, c.received_us, c.duration_us, c.method, c.target, c.response_status, "
-    "c.request_size, c.body_size, c.content_type, c.remote_address, c.remote_port, "
-    "c.parse_error IS NOT NULL, c.starred";
+const char *const summaryColumns
+    = "c.id, c.received_us, c.duration_us, c.method, c.target, c.response_status, "
+      "c.request_size, c.body_size, c.content_type, c.remote_address, c.remote_port, "
+      "c.parse_error IS NOT NULL, c.starred";
 
-QString sql(const char *text) {
+QString sql(const char *text)
+{
     return QString::fromLatin1(text);
 }
 
-bool exec(QSqlDatabase &database, const QString &statement, QString *error) {
+bool exec(QSqlDatabase &database, const QString &statement, QString *error)
+{
     QSqlQuery query(database);
     if (query.exec(statement))
         return true;
@@ -38,16 +40,18 @@ bool exec(QSqlDatabase &database, const QString &statement, QString *error) {
 
 CaptureStore::CaptureStore(const QString &path)
     : m_path(path)
-    , m_connectionName(QStringLiteral("hookscope-store-%1").arg(++connectionCounter)) {
-}
+    , m_connectionName(QStringLiteral("hookscope-store-%1").arg(++connectionCounter))
+{}
 
-CaptureStore::~CaptureStore() {
+CaptureStore::~CaptureStore()
+{
     m_database.close();
     m_database = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-QString CaptureStore::defaultPath() {
+QString CaptureStore::defaultPath()
+{
     const QString fromEnvironment = qEnvironmentVariable("HOOKSCOPE_STORE");
     if (!fromEnvironment.isEmpty())
         return fromEnvironment;
@@ -56,7 +60,8 @@ QString CaptureStore::defaultPath() {
            + QStringLiteral("/hookscope/captures.sqlite");
 }
 
-QString CaptureStore::moveAside(const QString &path, QString *error) {
+QString CaptureStore::moveAside(const QString &path, QString *error)
+{
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     const QString asidePath = path + QStringLiteral(".unreadable-") + stamp;
     for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
@@ -73,7 +78,8 @@ QString CaptureStore::moveAside(const QString &path, QString *error) {
 }
 
 QSqlDatabase CaptureStore::openConnection(const QString &path, const QString &connectionName,
-                                          QString *error) {
+                                          QString *error)
+{
     QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
     database.setDatabaseName(path);
     database.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
@@ -89,14 +95,16 @@ QSqlDatabase CaptureStore::openConnection(const QString &path, const QString &co
     return database;
 }
 
-bool CaptureStore::fail(OpenError error, const QString &message) {
+bool CaptureStore::fail(OpenError error, const QString &message)
+{
     m_openError = error;
     m_error = message;
     m_database.close();
     return false;
 }
 
-bool CaptureStore::open() {
+bool CaptureStore::open()
+{
     const QFileInfo info(m_path);
     if (!info.exists()) {
         if (!QDir().mkpath(info.absolutePath()))
@@ -157,7 +165,8 @@ bool CaptureStore::open() {
     return true;
 }
 
-bool CaptureStore::createSchema() {
+bool CaptureStore::createSchema()
+{
     static const char *const statements[] = {
         // AUTOINCREMENT: an id the user has seen is never given to another capture.
         "CREATE TABLE captures ("
@@ -203,7 +212,8 @@ bool CaptureStore::createSchema() {
     return m_database.commit();
 }
 
-QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query) {
+QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query)
+{
     QList<CaptureSummary> summaries;
     while (query.next()) {
         CaptureSummary summary;
@@ -225,7 +235,8 @@ QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query) {
     return summaries;
 }
 
-QList<CaptureSummary> CaptureStore::summaries(qint64 beforeId, int limit) {
+QList<CaptureSummary> CaptureStore::summaries(qint64 beforeId, int limit)
+{
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
     query.prepare(
@@ -238,7 +249,8 @@ QList<CaptureSummary> CaptureStore::summaries(qint64 beforeId, int limit) {
     return readSummaries(query);
 }
 
-QString CaptureStore::fullTextQuery(const QString &text) {
+QString CaptureStore::fullTextQuery(const QString &text)
+{
     QStringList terms;
     QString current;
     bool quoted = false;
@@ -263,7 +275,8 @@ QString CaptureStore::fullTextQuery(const QString &text) {
     return terms.join(QLatin1Char(' '));
 }
 
-QList<CaptureSummary> CaptureStore::search(const QString &text, int limit) {
+QList<CaptureSummary> CaptureStore::search(const QString &text, int limit)
+{
     const QString match = fullTextQuery(text);
     if (match.isEmpty())
         return summaries(0, limit);
@@ -282,7 +295,8 @@ QList<CaptureSummary> CaptureStore::search(const QString &text, int limit) {
     return readSummaries(query);
 }
 
-std::optional<CapturedRequest> CaptureStore::capture(qint64 id) {
+std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
+{
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
@@ -307,14 +321,16 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id) {
     return request;
 }
 
-qint64 CaptureStore::count() {
+qint64 CaptureStore::count()
+{
     QSqlQuery query(m_database);
     if (!query.exec(QStringLiteral("SELECT count(*) FROM captures")) || !query.next())
         return 0;
     return query.value(0).toLongLong();
 }
 
-bool CaptureStore::remove(qint64 id) {
+bool CaptureStore::remove(qint64 id)
+{
     if (!m_database.transaction())
         return false;
     int removed = 0;
@@ -333,7 +349,8 @@ bool CaptureStore::remove(qint64 id) {
     return m_database.commit() && removed > 0;
 }
 
-bool CaptureStore::clear() {
+bool CaptureStore::clear()
+{
     if (!m_database.transaction())
         return false;
     for (const char *statement :

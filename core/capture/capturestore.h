@@ -11,7 +11,8 @@ namespace Hookscope {
 
 // The capture history: one SQLite file (WAL) shared by the GUI and the CLI. This class opens
 // and migrates the file and answers reads on the calling thread; CaptureWriter appends.
-class CaptureStore final {
+class CaptureStore final
+{
 public:
     static constexpr int SchemaVersion = 1;
 

@@ -7,7 +7,8 @@
 namespace Hookscope {
 
 // What a list of captures shows: small, fixed-size fields only, never bodies.
-struct CaptureSummary {
+struct CaptureSummary
+{
     qint64 id = 0;
     qint64 receivedAtUs = 0;
     qint64 durationUs = 0;

@@ -16,7 +16,8 @@ constexpr std::size_t MaxBatch = 2048;
 // Full-text search covers the first part of big bodies; the bytes themselves are all kept.
 constexpr qsizetype MaxIndexedBody = 1024 * 1024;
 
-QString indexableBody(const CapturedRequest &request) {
+QString indexableBody(const CapturedRequest &request)
+{
     QByteArray body = request.decodedBody();
     if (body.size() > MaxIndexedBody)
         body.truncate(MaxIndexedBody);
@@ -27,15 +28,18 @@ QString indexableBody(const CapturedRequest &request) {
 
 // Columns are NOT NULL and Qt binds a null string or byte array as NULL: an absent header,
 // an unparsed method or an unsent response is stored as empty.
-QString text(const QString &string) {
+QString text(const QString &string)
+{
     return string.isNull() ? QString(QLatin1String("")) : string;
 }
 
-QString text(const QByteArray &bytes) {
+QString text(const QByteArray &bytes)
+{
     return text(QString::fromUtf8(bytes));
 }
 
-QByteArray blob(const QByteArray &bytes) {
+QByteArray blob(const QByteArray &bytes)
+{
     return bytes.isNull() ? QByteArray("") : bytes;
 }
 
@@ -43,22 +47,26 @@ QByteArray blob(const QByteArray &bytes) {
 
 CaptureWriter::CaptureWriter(const QString &path, QObject *parent)
     : QObject(parent)
-    , m_path(path) {
+    , m_path(path)
+{
     qRegisterMetaType<Hookscope::CommittedBatch>();
 }
 
-CaptureWriter::~CaptureWriter() {
+CaptureWriter::~CaptureWriter()
+{
     stop();
 }
 
-QByteArray CaptureWriter::headersText(const HeaderList &headers) {
+QByteArray CaptureWriter::headersText(const HeaderList &headers)
+{
     QByteArray text;
     for (const HeaderField &header : headers)
         text += header.name + ": " + header.value + '\n';
     return text;
 }
 
-CaptureSummary CaptureWriter::summarize(const CapturedRequest &request) {
+CaptureSummary CaptureWriter::summarize(const CapturedRequest &request)
+{
     CaptureSummary summary;
     summary.id = request.id;
     summary.receivedAtUs = request.receivedAtUs;
@@ -75,7 +83,8 @@ CaptureSummary CaptureWriter::summarize(const CapturedRequest &request) {
     return summary;
 }
 
-bool CaptureWriter::start(QString *error) {
+bool CaptureWriter::start(QString *error)
+{
     std::promise<QString> started;
     std::future<QString> result = started.get_future();
     m_thread = std::thread(&CaptureWriter::run, this, std::move(started));
@@ -88,7 +97,8 @@ bool CaptureWriter::start(QString *error) {
     return false;
 }
 
-void CaptureWriter::append(CapturedRequest request, quint64 ticket) {
+void CaptureWriter::append(CapturedRequest request, quint64 ticket)
+{
     {
         std::lock_guard lock(m_mutex);
         m_queue.push_back(Pending{std::move(request), ticket});
@@ -96,7 +106,8 @@ void CaptureWriter::append(CapturedRequest request, quint64 ticket) {
     m_wake.notify_one();
 }
 
-void CaptureWriter::stop() {
+void CaptureWriter::stop()
+{
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
@@ -106,7 +117,8 @@ void CaptureWriter::stop() {
         m_thread.join();
 }
 
-void CaptureWriter::run(std::promise<QString> started) {
+void CaptureWriter::run(std::promise<QString> started)
+{
     const QString connectionName = QStringLiteral("hookscope-writer-%1").arg(++writerCounter);
     {
         QString error;
@@ -114,17 +126,18 @@ void CaptureWriter::run(std::promise<QString> started) {
         QSqlQuery insertCapture(database);
         QSqlQuery insertBytes(database);
         QSqlQuery insertText(database);
-        const bool prepared =
-            database.isOpen()
-            && insertCapture.prepare(QStringLiteral(
-                "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
-                " response_status, request_size, body_size, content_type, remote_address,"
-                " remote_port, local_address, local_port, parse_error)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
-            && insertBytes.prepare(QStringLiteral("INSERT INTO capture_bytes (id, raw, "
-                                                  "response_head, response_body) VALUES (?,?,?,?)"))
-            && insertText.prepare(QStringLiteral(
-                "INSERT INTO capture_text (rowid, target, headers, body) VALUES (?,?,?,?)"));
+        const bool prepared
+            = database.isOpen()
+              && insertCapture.prepare(QStringLiteral(
+                  "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
+                  " response_status, request_size, body_size, content_type, remote_address,"
+                  " remote_port, local_address, local_port, parse_error)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
+              && insertBytes.prepare(
+                  QStringLiteral("INSERT INTO capture_bytes (id, raw, "
+                                 "response_head, response_body) VALUES (?,?,?,?)"))
+              && insertText.prepare(QStringLiteral(
+                  "INSERT INTO capture_text (rowid, target, headers, body) VALUES (?,?,?,?)"));
         if (!prepared) {
             if (error.isEmpty())
                 error = insertCapture.lastError().text() + insertBytes.lastError().text()

@@ -13,7 +13,8 @@
 
 namespace Hookscope {
 
-struct CommittedCapture {
+struct CommittedCapture
+{
     quint64 ticket = 0;     // as given to append()
     CaptureSummary summary; // summary.id is 0 when the capture could not be stored
 };
@@ -22,7 +23,8 @@ using CommittedBatch = QList<CommittedCapture>;
 // Appends captures to the store from a thread of its own with group commit: everything queued
 // while one transaction commits goes into the next. committed() is emitted only after the
 // transaction is on disk, and is the caller's cue to answer the client.
-class CaptureWriter final : public QObject {
+class CaptureWriter final : public QObject
+{
     Q_OBJECT
 public:
     explicit CaptureWriter(const QString &path, QObject *parent = nullptr);
@@ -42,7 +44,8 @@ signals:
     void writeFailed(const QString &error);
 
 private:
-    struct Pending {
+    struct Pending
+    {
         CapturedRequest request;
         quint64 ticket;
     };

@@ -12,7 +12,8 @@ Connection::Connection(QTcpSocket *socket, quint64 ticket, Receiver &receiver)
     : m_socket(socket)
     , m_ticket(ticket)
     , m_receiver(receiver)
-    , m_parser(receiver.options().limits) {
+    , m_parser(receiver.options().limits)
+{
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(m_socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
@@ -20,16 +21,19 @@ Connection::Connection(QTcpSocket *socket, quint64 ticket, Receiver &receiver)
     armDeadline(Clock::monotonicMicroseconds() / 1000, m_receiver.options().idleTimeoutMs);
 }
 
-Connection::~Connection() {
+Connection::~Connection()
+{
     m_socket->disconnect(this);
     m_socket->abort();
 }
 
-void Connection::armDeadline(qint64 fromMs, int timeoutMs) {
+void Connection::armDeadline(qint64 fromMs, int timeoutMs)
+{
     m_deadlineMs = fromMs + timeoutMs;
 }
 
-void Connection::onReadyRead() {
+void Connection::onReadyRead()
+{
     const QByteArray bytes = m_socket->readAll();
     if (m_closing)
         return; // after a bad request or "Connection: close", the rest is not ours to read
@@ -45,12 +49,10 @@ void Connection::onReadyRead() {
         offset += m_parser.feed(bytes.constData() + offset, bytes.size() - offset);
 
         switch (m_parser.state()) {
-        case RequestParser::State::Complete:
-            finishRequest(nullptr);
-            break;
+        case RequestParser::State::Complete: finishRequest(nullptr); break;
         case RequestParser::State::BadRequest: {
-            const ResponseSpec error =
-                ResponseSpec::forError(m_parser.errorStatus(), m_parser.errorMessage());
+            const ResponseSpec error
+                = ResponseSpec::forError(m_parser.errorStatus(), m_parser.errorMessage());
             finishRequest(&error);
             break;
         }
@@ -66,7 +68,8 @@ void Connection::onReadyRead() {
     }
 }
 
-void Connection::finishRequest(const ResponseSpec *errorResponse) {
+void Connection::finishRequest(const ResponseSpec *errorResponse)
+{
     const bool keepAlive = m_parser.keepAlive() && !m_parser.isUpgrade() && !errorResponse;
     CapturedRequest request = m_parser.takeRequest();
     request.remoteAddress = m_socket->peerAddress();
@@ -94,7 +97,8 @@ void Connection::finishRequest(const ResponseSpec *errorResponse) {
     m_receiver.writer().append(std::move(request), m_ticket);
 }
 
-void Connection::capturePartial(const QString &reason) {
+void Connection::capturePartial(const QString &reason)
+{
     if (!m_parser.hasStarted())
         return;
     CapturedRequest request = m_parser.takeRequest();
@@ -109,7 +113,8 @@ void Connection::capturePartial(const QString &reason) {
     m_receiver.writer().append(std::move(request), 0);
 }
 
-void Connection::onCommitted(qint64 captureId) {
+void Connection::onCommitted(qint64 captureId)
+{
     for (PendingResponse &pending : m_responses) {
         if (pending.committed)
             continue;
@@ -139,7 +144,8 @@ void Connection::onCommitted(qint64 captureId) {
     }
 }
 
-void Connection::writeReadyResponses() {
+void Connection::writeReadyResponses()
+{
     while (!m_responses.empty() && m_responses.front().ready) {
         const PendingResponse &front = m_responses.front();
         // One write: one segment on the wire, one syscall.
@@ -154,17 +160,18 @@ void Connection::writeReadyResponses() {
     }
 }
 
-void Connection::checkTimeout(qint64 nowMs) {
+void Connection::checkTimeout(qint64 nowMs)
+{
     if (nowMs < m_deadlineMs || !m_responses.empty())
         return;
     if (m_parser.hasStarted()) {
-        const QString reason =
-            m_parser.headersComplete()
-                ? QStringLiteral("Timed out: no body bytes for %1 s; the partial request is kept")
-                      .arg(m_receiver.options().idleTimeoutMs / 1000.0)
-                : QStringLiteral("Timed out after %1 s waiting for the end of the header section "
-                                 "(a slow or stalled client)")
-                      .arg(m_receiver.options().headerTimeoutMs / 1000.0);
+        const QString reason
+            = m_parser.headersComplete()
+                  ? QStringLiteral("Timed out: no body bytes for %1 s; the partial request is kept")
+                        .arg(m_receiver.options().idleTimeoutMs / 1000.0)
+                  : QStringLiteral("Timed out after %1 s waiting for the end of the header section "
+                                   "(a slow or stalled client)")
+                        .arg(m_receiver.options().headerTimeoutMs / 1000.0);
         capturePartial(reason);
     }
     m_closing = true;
@@ -173,7 +180,8 @@ void Connection::checkTimeout(qint64 nowMs) {
     emit finished(this);
 }
 
-void Connection::onDisconnected() {
+void Connection::onDisconnected()
+{
     if (m_parser.hasStarted() && !m_closing)
         capturePartial(QStringLiteral("The client closed the connection before the request was "
                                       "complete"));

@@ -15,7 +15,8 @@ class Receiver;
 
 // One client socket: feeds its bytes to the parser, queues each finished request for storage
 // and answers in request order, each only after its capture has committed.
-class Connection final : public QObject {
+class Connection final : public QObject
+{
     Q_OBJECT
 public:
     Connection(QTcpSocket *socket, quint64 ticket, Receiver &receiver);
@@ -31,7 +32,8 @@ signals:
     void finished(Hookscope::Connection *connection);
 
 private:
-    struct PendingResponse {
+    struct PendingResponse
+    {
         QByteArray head;
         QByteArray body;
         int delayMs = 0;

@@ -11,17 +11,21 @@ namespace Hookscope {
 Receiver::Receiver(CaptureWriter &writer, ReceiverOptions options, QObject *parent)
     : QObject(parent)
     , m_writer(writer)
-    , m_options(std::move(options)) {
+    , m_options(std::move(options))
+    , m_timeoutSweep(this) // a child, so it follows the receiver to its thread
+{
     connect(&m_writer, &CaptureWriter::committed, this, &Receiver::onCommitted);
     m_timeoutSweep.setInterval(250);
     connect(&m_timeoutSweep, &QTimer::timeout, this, &Receiver::checkTimeouts);
 }
 
-Receiver::~Receiver() {
+Receiver::~Receiver()
+{
     close();
 }
 
-bool Receiver::listen(QString *error) {
+bool Receiver::listen(QString *error)
+{
     close();
     quint16 port = m_options.port;
     for (const QHostAddress &address : std::as_const(m_options.addresses)) {
@@ -54,7 +58,8 @@ bool Receiver::listen(QString *error) {
     return true;
 }
 
-void Receiver::close() {
+void Receiver::close()
+{
     m_timeoutSweep.stop();
     m_servers.clear();
     const auto connections = m_connections;
@@ -63,16 +68,18 @@ void Receiver::close() {
         delete connection;
 }
 
-QString Receiver::baseUrl() const {
-    const QHostAddress address =
-        m_options.addresses.value(0, QHostAddress(QHostAddress::LocalHost));
+QString Receiver::baseUrl() const
+{
+    const QHostAddress address
+        = m_options.addresses.value(0, QHostAddress(QHostAddress::LocalHost));
     QString host = address.toString();
     if (address.protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + host + QLatin1Char(']');
     return QStringLiteral("http://%1:%2/").arg(host).arg(m_port);
 }
 
-void Receiver::acceptPending(QTcpServer *server) {
+void Receiver::acceptPending(QTcpServer *server)
+{
     while (QTcpSocket *socket = server->nextPendingConnection()) {
         if (m_connections.size() >= m_options.maxConnections) {
             emit connectionRefused(socket->peerAddress().toString());
@@ -93,14 +100,16 @@ void Receiver::acceptPending(QTcpServer *server) {
     }
 }
 
-void Receiver::onCommitted(const CommittedBatch &batch) {
+void Receiver::onCommitted(const CommittedBatch &batch)
+{
     for (const CommittedCapture &committed : batch) {
         if (Connection *connection = m_connections.value(committed.ticket))
             connection->onCommitted(committed.summary.id);
     }
 }
 
-void Receiver::checkTimeouts() {
+void Receiver::checkTimeouts()
+{
     const qint64 nowMs = Clock::monotonicMicroseconds() / 1000;
     const auto connections = m_connections;
     for (Connection *connection : connections)

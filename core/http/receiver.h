@@ -20,7 +20,8 @@ class Connection;
 // The embedded webhook receiver: listens on each configured address, turns connections into
 // captures through the writer, and answers each request once it is stored. Lives on one
 // thread (never the GUI's); call its functions there.
-class Receiver final : public QObject {
+class Receiver final : public QObject
+{
     Q_OBJECT
 public:
     Receiver(CaptureWriter &writer, ReceiverOptions options, QObject *parent = nullptr);
@@ -30,6 +31,8 @@ public:
     // why ("address in use" for a busy port).
     bool listen(QString *error);
     void close();
+    // Takes effect at the next listen().
+    void setPort(quint16 port) { m_options.port = port; }
     bool isListening() const { return !m_servers.empty(); }
     quint16 port() const { return m_port; }
     QList<QHostAddress> addresses() const { return m_options.addresses; }

@@ -7,7 +7,8 @@
 
 namespace Hookscope {
 
-struct ReceiverOptions {
+struct ReceiverOptions
+{
     static constexpr quint16 DefaultPort = 4747;
 
     QList<QHostAddress> addresses{QHostAddress::LocalHost, QHostAddress::LocalHostIPv6};

@@ -6,14 +6,16 @@
 namespace Hookscope {
 namespace {
 
-RequestParser *self(http_parser *parser) {
+RequestParser *self(http_parser *parser)
+{
     return static_cast<RequestParser *>(parser->data);
 }
 
 constexpr QByteArrayView http2Preface = "PRI * HTTP/2.0\r\n";
 
 // Where the header section ends: just past the first empty line (CRLF or bare LF endings).
-qsizetype headEnd(const QByteArray &raw) {
+qsizetype headEnd(const QByteArray &raw)
+{
     const char *begin = raw.constData();
     const char *end = begin + raw.size();
     for (const char *lf = begin;
@@ -29,7 +31,8 @@ qsizetype headEnd(const QByteArray &raw) {
 } // namespace
 
 RequestParser::RequestParser(ParserLimits limits)
-    : m_limits(limits) {
+    : m_limits(limits)
+{
     // http_parser's own limit is process-wide, so it is set once to a ceiling and the
     // per-parser limit is enforced in feed().
     static const bool ceilingSet = [] {
@@ -40,7 +43,8 @@ RequestParser::RequestParser(ParserLimits limits)
     reset();
 }
 
-const http_parser_settings &RequestParser::settings() {
+const http_parser_settings &RequestParser::settings()
+{
     static const http_parser_settings instance = [] {
         http_parser_settings s{};
         s.on_message_begin = &RequestParser::onMessageBegin;
@@ -55,7 +59,8 @@ const http_parser_settings &RequestParser::settings() {
     return instance;
 }
 
-void RequestParser::reset() {
+void RequestParser::reset()
+{
     http_parser_init(&m_parser, HTTP_REQUEST);
     m_parser.data = this;
     m_request = CapturedRequest();
@@ -73,18 +78,21 @@ void RequestParser::reset() {
     m_errorMessage.clear();
 }
 
-bool RequestParser::awaitsContinue() const {
+bool RequestParser::awaitsContinue() const
+{
     return m_headersComplete && m_expectContinue && !m_bodyStarted && m_state == State::Incomplete;
 }
 
-void RequestParser::fail(int status, const QString &message) {
+void RequestParser::fail(int status, const QString &message)
+{
     m_state = State::BadRequest;
     m_errorStatus = status;
     m_errorMessage = message;
     m_keepAlive = false;
 }
 
-bool RequestParser::detectForeignProtocol(QByteArrayView data) {
+bool RequestParser::detectForeignProtocol(QByteArrayView data)
+{
     // A TLS record starts with content type 22 (handshake); no HTTP method starts with 0x16.
     if (data.front() == '\x16') {
         fail(400, QStringLiteral("The client spoke TLS to a plain-HTTP port: use an http:// URL "
@@ -100,7 +108,8 @@ bool RequestParser::detectForeignProtocol(QByteArrayView data) {
     return false;
 }
 
-qsizetype RequestParser::feed(const char *data, qsizetype size) {
+qsizetype RequestParser::feed(const char *data, qsizetype size)
+{
     Q_ASSERT(m_state == State::Incomplete);
     if (size <= 0)
         return 0;
@@ -143,16 +152,19 @@ qsizetype RequestParser::feed(const char *data, qsizetype size) {
     return qsizetype(parsed);
 }
 
-int RequestParser::onMessageBegin(http_parser *) {
+int RequestParser::onMessageBegin(http_parser *)
+{
     return 0;
 }
 
-int RequestParser::onUrl(http_parser *parser, const char *at, size_t length) {
+int RequestParser::onUrl(http_parser *parser, const char *at, size_t length)
+{
     self(parser)->m_request.target.append(at, qsizetype(length));
     return 0;
 }
 
-int RequestParser::onHeaderField(http_parser *parser, const char *at, size_t length) {
+int RequestParser::onHeaderField(http_parser *parser, const char *at, size_t length)
+{
     RequestParser *p = self(parser);
     if (p->m_headersComplete)
         return 0; // chunked trailers stay in the raw bytes only
@@ -164,7 +176,8 @@ int RequestParser::onHeaderField(http_parser *parser, const char *at, size_t len
     return 0;
 }
 
-int RequestParser::onHeaderValue(http_parser *parser, const char *at, size_t length) {
+int RequestParser::onHeaderValue(http_parser *parser, const char *at, size_t length)
+{
     RequestParser *p = self(parser);
     if (p->m_headersComplete)
         return 0;
@@ -173,7 +186,8 @@ int RequestParser::onHeaderValue(http_parser *parser, const char *at, size_t len
     return 0;
 }
 
-int RequestParser::onHeadersComplete(http_parser *parser) {
+int RequestParser::onHeadersComplete(http_parser *parser)
+{
     RequestParser *p = self(parser);
     p->m_headersComplete = true;
     CapturedRequest &request = p->m_request;
@@ -186,8 +200,8 @@ int RequestParser::onHeadersComplete(http_parser *parser) {
     p->m_expectContinue = parser->http_minor >= 1
                           && headerValue(request.headers, "Expect").toLower() == "100-continue";
 
-    const bool hasLength =
-        parser->content_length != std::numeric_limits<uint64_t>::max() && !p->m_chunked;
+    const bool hasLength
+        = parser->content_length != std::numeric_limits<uint64_t>::max() && !p->m_chunked;
     if (hasLength && parser->content_length > uint64_t(p->m_limits.maxBodyBytes)) {
         p->fail(413, QStringLiteral("Body of %1 bytes is over the %2 MiB limit")
                          .arg(parser->content_length)
@@ -197,7 +211,8 @@ int RequestParser::onHeadersComplete(http_parser *parser) {
     return 0;
 }
 
-int RequestParser::onBody(http_parser *parser, const char *at, size_t length) {
+int RequestParser::onBody(http_parser *parser, const char *at, size_t length)
+{
     RequestParser *p = self(parser);
     p->m_bodyStarted = true;
     p->m_bodyBytes += qsizetype(length);
@@ -212,14 +227,16 @@ int RequestParser::onBody(http_parser *parser, const char *at, size_t length) {
     return 0;
 }
 
-int RequestParser::onMessageComplete(http_parser *parser) {
+int RequestParser::onMessageComplete(http_parser *parser)
+{
     RequestParser *p = self(parser);
     p->m_state = State::Complete;
     http_parser_pause(parser, 1);
     return 0;
 }
 
-void RequestParser::checkHeaderLimit() {
+void RequestParser::checkHeaderLimit()
+{
     if (m_headerLimitChecked)
         return;
     const qsizetype headBytes = m_headersComplete ? headEnd(m_request.raw) : m_request.raw.size();
@@ -231,14 +248,16 @@ void RequestParser::checkHeaderLimit() {
     m_headerLimitChecked = m_headersComplete;
 }
 
-void RequestParser::finishHead() {
+void RequestParser::finishHead()
+{
     CapturedRequest &request = m_request;
     request.headSize = headEnd(request.raw);
     if (!m_chunked && request.headSize < request.raw.size() && m_headersComplete && !m_upgrade)
         request.body = request.raw.mid(request.headSize);
 }
 
-CapturedRequest RequestParser::takeRequest() {
+CapturedRequest RequestParser::takeRequest()
+{
     finishHead();
     if (m_state == State::BadRequest)
         m_request.parseError = m_errorMessage;
@@ -250,7 +269,8 @@ CapturedRequest RequestParser::takeRequest() {
     return request;
 }
 
-CapturedRequest RequestParser::parseStored(const QByteArray &raw) {
+CapturedRequest RequestParser::parseStored(const QByteArray &raw)
+{
     constexpr qsizetype unlimited = std::numeric_limits<qsizetype>::max() / 2;
     RequestParser parser(ParserLimits{unlimited, unlimited});
     if (!raw.isEmpty())

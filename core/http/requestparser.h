@@ -6,7 +6,8 @@
 
 namespace Hookscope {
 
-struct ParserLimits {
+struct ParserLimits
+{
     qsizetype maxHeaderBytes = 64 * 1024;
     qsizetype maxBodyBytes = 100 * 1024 * 1024;
 };
@@ -14,7 +15,8 @@ struct ParserLimits {
 // Incremental HTTP/1.x request parser over http_parser that keeps the exact bytes of each
 // message. Feeding stops at the end of each request so pipelined requests come out one by
 // one, each with its own slice of the wire.
-class RequestParser final {
+class RequestParser final
+{
 public:
     enum class State { Incomplete, Complete, BadRequest };
 

@@ -5,7 +5,8 @@
 namespace Hookscope {
 
 // What the receiver answers: status, headers and body, after an optional delay.
-struct ResponseSpec {
+struct ResponseSpec
+{
     int status = 200;
     HeaderList headers{{"Content-Type", "text/plain; charset=utf-8"}};
     QByteArray body = "OK\n";

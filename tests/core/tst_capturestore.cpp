@@ -16,7 +16,8 @@ using namespace Hookscope;
 namespace {
 
 CapturedRequest makeRequest(const QByteArray &target, const QByteArray &body,
-                            const QByteArray &contentType = "application/json") {
+                            const QByteArray &contentType = "application/json")
+{
     const QByteArray wire = "POST " + target + " HTTP/1.1\r\nContent-Type: " + contentType
                             + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n"
                             + body;
@@ -33,7 +34,8 @@ CapturedRequest makeRequest(const QByteArray &target, const QByteArray &body,
 }
 
 // Appends through a real writer thread and waits for the commit.
-QList<qint64> store(const QString &path, const QList<CapturedRequest> &requests) {
+QList<qint64> store(const QString &path, const QList<CapturedRequest> &requests)
+{
     CaptureWriter writer(path);
     QString error;
     if (!writer.start(&error))
@@ -56,7 +58,8 @@ QList<qint64> store(const QString &path, const QList<CapturedRequest> &requests)
 
 } // namespace
 
-class TestCaptureStore final : public QObject {
+class TestCaptureStore final : public QObject
+{
     Q_OBJECT
 private slots:
     void init();
@@ -77,12 +80,14 @@ private:
     QString m_path;
 };
 
-void TestCaptureStore::init() {
+void TestCaptureStore::init()
+{
     m_dir = std::make_unique<QTemporaryDir>();
     m_path = m_dir->filePath(QStringLiteral("sub/captures.sqlite"));
 }
 
-void TestCaptureStore::createsPrivateFile() {
+void TestCaptureStore::createsPrivateFile()
+{
     CaptureStore store(m_path);
     QVERIFY2(store.open(), qPrintable(store.errorString()));
     ::store(m_path, {makeRequest("/a", "{}")});
@@ -97,7 +102,8 @@ void TestCaptureStore::createsPrivateFile() {
     }
 }
 
-void TestCaptureStore::roundTripsEveryField() {
+void TestCaptureStore::roundTripsEveryField()
+{
     CaptureStore store(m_path);
     QVERIFY(store.open());
     QByteArray binary;
@@ -125,7 +131,8 @@ void TestCaptureStore::roundTripsEveryField() {
     QVERIFY(!store.capture(ids.first() + 1));
 }
 
-void TestCaptureStore::pagesNewestFirst() {
+void TestCaptureStore::pagesNewestFirst()
+{
     CaptureStore store(m_path);
     QVERIFY(store.open());
     QList<CapturedRequest> requests;
@@ -146,7 +153,8 @@ void TestCaptureStore::pagesNewestFirst() {
     QCOMPARE(last.last().target, QByteArray("/n/0"));
 }
 
-void TestCaptureStore::searchesPathHeadersAndBody() {
+void TestCaptureStore::searchesPathHeadersAndBody()
+{
     CaptureStore store(m_path);
     QVERIFY(store.open());
     ::store(m_path, {makeRequest("/stripe", R"({"type":"invoice.paid"})"),
@@ -161,18 +169,20 @@ void TestCaptureStore::searchesPathHeadersAndBody() {
     QCOMPARE(store.search(QStringLiteral("  "), 10).size(), 3);
 }
 
-void TestCaptureStore::fullTextQueryQuotes() {
+void TestCaptureStore::fullTextQueryQuotes()
+{
     QCOMPARE(CaptureStore::fullTextQuery(QStringLiteral("a \"b c\" d\"e")),
              QStringLiteral("\"a\" \"b c\" \"d\" \"e\""));
     QCOMPARE(CaptureStore::fullTextQuery(QStringLiteral("NOT OR*")),
              QStringLiteral("\"NOT\" \"OR*\""));
 }
 
-void TestCaptureStore::removeAndClear() {
+void TestCaptureStore::removeAndClear()
+{
     CaptureStore store(m_path);
     QVERIFY(store.open());
-    const QList<qint64> ids =
-        ::store(m_path, {makeRequest("/a", "alpha"), makeRequest("/b", "beta")});
+    const QList<qint64> ids
+        = ::store(m_path, {makeRequest("/a", "alpha"), makeRequest("/b", "beta")});
     QVERIFY(store.remove(ids[0]));
     QVERIFY(!store.remove(ids[0]));
     QCOMPARE(store.count(), 1);
@@ -183,7 +193,8 @@ void TestCaptureStore::removeAndClear() {
     QCOMPARE(store.search(QStringLiteral("beta"), 10).size(), 0);
 }
 
-void TestCaptureStore::idsAreNeverReused() {
+void TestCaptureStore::idsAreNeverReused()
+{
     CaptureStore store(m_path);
     QVERIFY(store.open());
     const qint64 first = ::store(m_path, {makeRequest("/a", "1")}).first();
@@ -192,7 +203,8 @@ void TestCaptureStore::idsAreNeverReused() {
     QVERIFY(second > first);
 }
 
-void TestCaptureStore::rejectsCorruptFileUntouched() {
+void TestCaptureStore::rejectsCorruptFileUntouched()
+{
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QFile file(m_path);
     QVERIFY(file.open(QIODevice::WriteOnly));
@@ -208,14 +220,15 @@ void TestCaptureStore::rejectsCorruptFileUntouched() {
     QCOMPARE(file.readAll(), garbage);
 }
 
-void TestCaptureStore::rejectsNewerVersion() {
+void TestCaptureStore::rejectsNewerVersion()
+{
     {
         CaptureStore store(m_path);
         QVERIFY(store.open());
     }
     {
-        QSqlDatabase database =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bump"));
+        QSqlDatabase database
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bump"));
         database.setDatabaseName(m_path);
         QVERIFY(database.open());
         QSqlQuery(database).exec(QStringLiteral("PRAGMA user_version=99"));
@@ -229,11 +242,12 @@ void TestCaptureStore::rejectsNewerVersion() {
     QVERIFY(store.errorString().contains(m_path));
 }
 
-void TestCaptureStore::rejectsForeignDatabase() {
+void TestCaptureStore::rejectsForeignDatabase()
+{
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     {
-        QSqlDatabase database =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("foreign"));
+        QSqlDatabase database
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("foreign"));
         database.setDatabaseName(m_path);
         QVERIFY(database.open());
         QVERIFY(QSqlQuery(database).exec(QStringLiteral("CREATE TABLE mine (x)")));
@@ -246,7 +260,8 @@ void TestCaptureStore::rejectsForeignDatabase() {
     QVERIFY(store.errorString().contains(QStringLiteral("not a Hookscope capture store")));
 }
 
-void TestCaptureStore::moveAsideKeepsOldFile() {
+void TestCaptureStore::moveAsideKeepsOldFile()
+{
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QFile file(m_path);
     QVERIFY(file.open(QIODevice::WriteOnly));

@@ -9,7 +9,8 @@ using namespace Hookscope;
 namespace {
 
 // Compresses with zlib directly, independent of the decoder under test.
-QByteArray compress(const QByteArray &data, int windowBits) {
+QByteArray compress(const QByteArray &data, int windowBits)
+{
     z_stream stream{};
     deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
     QByteArray out(int(deflateBound(&stream, uLong(data.size()))) + 32, '\0');
@@ -25,7 +26,8 @@ QByteArray compress(const QByteArray &data, int windowBits) {
 
 } // namespace
 
-class TestContentDecoder final : public QObject {
+class TestContentDecoder final : public QObject
+{
     Q_OBJECT
 private slots:
     void decodes_data();
@@ -35,7 +37,8 @@ private slots:
     void capsOutput();
 };
 
-void TestContentDecoder::decodes_data() {
+void TestContentDecoder::decodes_data()
+{
     QTest::addColumn<QByteArray>("encoded");
     QTest::addColumn<QByteArray>("encoding");
     QTest::addColumn<QByteArray>("expected");
@@ -52,7 +55,8 @@ void TestContentDecoder::decodes_data() {
                              << text;
 }
 
-void TestContentDecoder::decodes() {
+void TestContentDecoder::decodes()
+{
     QFETCH(QByteArray, encoded);
     QFETCH(QByteArray, encoding);
     QFETCH(QByteArray, expected);
@@ -61,7 +65,8 @@ void TestContentDecoder::decodes() {
     QCOMPARE(result.data, expected);
 }
 
-void TestContentDecoder::rejects_data() {
+void TestContentDecoder::rejects_data()
+{
     QTest::addColumn<QByteArray>("encoded");
     QTest::addColumn<QByteArray>("encoding");
     QTest::addColumn<QString>("messagePart");
@@ -73,7 +78,8 @@ void TestContentDecoder::rejects_data() {
         << QByteArray("x") << QByteArray("br") << QStringLiteral("unsupported");
 }
 
-void TestContentDecoder::rejects() {
+void TestContentDecoder::rejects()
+{
     QFETCH(QByteArray, encoded);
     QFETCH(QByteArray, encoding);
     QFETCH(QString, messagePart);
@@ -82,7 +88,8 @@ void TestContentDecoder::rejects() {
     QVERIFY2(result.error.contains(messagePart), qPrintable(result.error));
 }
 
-void TestContentDecoder::capsOutput() {
+void TestContentDecoder::capsOutput()
+{
     const QByteArray bomb = compress(QByteArray(4 * 1024 * 1024, '\0'), 15 + 16);
     QVERIFY(bomb.size() < 10 * 1024);
     const DecodeResult result = ContentDecoder::decode(bomb, "gzip", 1024 * 1024);

@@ -4,7 +4,8 @@
 
 using namespace Hookscope;
 
-class TestRequestParser final : public QObject {
+class TestRequestParser final : public QObject
+{
     Q_OBJECT
 private slots:
     void wellFormed_data();
@@ -18,7 +19,8 @@ private slots:
     void storedCaptureReparses();
 };
 
-void TestRequestParser::wellFormed_data() {
+void TestRequestParser::wellFormed_data()
+{
     QTest::addColumn<QByteArray>("wire");
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QByteArray>("target");
@@ -55,7 +57,8 @@ void TestRequestParser::wellFormed_data() {
                                  << QByteArray("HTTP/1.1") << binary << true;
 }
 
-void TestRequestParser::wellFormed() {
+void TestRequestParser::wellFormed()
+{
     QFETCH(QByteArray, wire);
     QFETCH(QByteArray, method);
     QFETCH(QByteArray, target);
@@ -76,7 +79,8 @@ void TestRequestParser::wellFormed() {
     QVERIFY(!parser.hasStarted());
 }
 
-void TestRequestParser::byteByByte() {
+void TestRequestParser::byteByByte()
+{
     const QByteArray wire = "POST /split HTTP/1.1\r\nX-Mixed-Case: One\r\nx-lower: two\r\n"
                             "X-Mixed-Case: three\r\nTransfer-Encoding: chunked\r\n\r\n"
                             "4\r\nwiki\r\n5\r\npedia\r\n0\r\n\r\n";
@@ -97,11 +101,12 @@ void TestRequestParser::byteByByte() {
     QCOMPARE(request.headSize, wire.indexOf("\r\n\r\n") + 4);
 }
 
-void TestRequestParser::pipelined() {
+void TestRequestParser::pipelined()
+{
     const QByteArray first = "POST /1 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc";
     const QByteArray second = "GET /2 HTTP/1.1\r\n\r\n";
-    const QByteArray third =
-        "POST /3 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\n\r\n";
+    const QByteArray third
+        = "POST /3 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\n\r\n";
     const QByteArray wire = first + second + third;
     RequestParser parser;
     qsizetype offset = 0;
@@ -118,7 +123,8 @@ void TestRequestParser::pipelined() {
     QCOMPARE(requests[2].body, QByteArray("z"));
 }
 
-void TestRequestParser::badInput_data() {
+void TestRequestParser::badInput_data()
+{
     QTest::addColumn<QByteArray>("wire");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("messagePart");
@@ -159,7 +165,8 @@ void TestRequestParser::badInput_data() {
         << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") << 400 << QStringLiteral("HTTP/2");
 }
 
-void TestRequestParser::badInput() {
+void TestRequestParser::badInput()
+{
     QFETCH(QByteArray, wire);
     QFETCH(int, status);
     QFETCH(QString, messagePart);
@@ -174,7 +181,8 @@ void TestRequestParser::badInput() {
     QCOMPARE(request.raw, wire); // the malformed bytes are kept for the user to see
 }
 
-void TestRequestParser::expectContinue() {
+void TestRequestParser::expectContinue()
+{
     RequestParser parser;
     parser.feed(
         QByteArray("POST /e HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"));
@@ -188,7 +196,8 @@ void TestRequestParser::expectContinue() {
     QCOMPARE(parser.takeRequest().body, QByteArray("data"));
 }
 
-void TestRequestParser::partialRequest() {
+void TestRequestParser::partialRequest()
+{
     RequestParser parser;
     parser.feed(QByteArray("POST /slow HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc"));
     QVERIFY(parser.hasStarted());
@@ -198,9 +207,10 @@ void TestRequestParser::partialRequest() {
     QCOMPARE(request.target, QByteArray("/slow"));
 }
 
-void TestRequestParser::storedCaptureReparses() {
-    const QByteArray wire =
-        "POST /s?q=1 HTTP/1.1\r\nA: 1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n";
+void TestRequestParser::storedCaptureReparses()
+{
+    const QByteArray wire
+        = "POST /s?q=1 HTTP/1.1\r\nA: 1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n";
     const CapturedRequest request = RequestParser::parseStored(wire);
     QCOMPARE(request.raw, wire);
     QCOMPARE(request.body, QByteArray("hi"));

@@ -8,17 +8,20 @@
 
 namespace Hookscope::Testing {
 
-inline QString cliPath() {
+inline QString cliPath()
+{
     return qEnvironmentVariable("HOOKSCOPE_CLI");
 }
 
-struct CliResult {
+struct CliResult
+{
     int exitCode = -1;
     QByteArray out;
     QByteArray err;
 };
 
-inline CliResult runCli(const QStringList &arguments) {
+inline CliResult runCli(const QStringList &arguments)
+{
     QProcess process;
     process.start(cliPath(), arguments);
     process.waitForFinished(60'000);
@@ -26,9 +29,11 @@ inline CliResult runCli(const QStringList &arguments) {
 }
 
 // `hookscope-cli listen` on a free loopback port with its output collected.
-class ListenProcess final {
+class ListenProcess final
+{
 public:
-    explicit ListenProcess(const QString &storePath, const QStringList &extra = {}) {
+    explicit ListenProcess(const QString &storePath, const QStringList &extra = {})
+    {
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
         m_process.start(cliPath(), QStringList{QStringLiteral("listen"), QStringLiteral("--port"),
                                                QStringLiteral("0"), QStringLiteral("--bind"),
@@ -39,12 +44,13 @@ public:
         QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
                          [this] { m_output += m_process.readAllStandardOutput(); });
         QTRY_VERIFY_WITH_TIMEOUT(m_output.contains("Listening on"), 10'000);
-        const QRegularExpressionMatch match =
-            QRegularExpression(QStringLiteral("127\\.0\\.0\\.1:(\\d+)/"))
-                .match(QString::fromUtf8(m_output));
+        const QRegularExpressionMatch match
+            = QRegularExpression(QStringLiteral("127\\.0\\.0\\.1:(\\d+)/"))
+                  .match(QString::fromUtf8(m_output));
         m_port = quint16(match.captured(1).toUInt());
     }
-    ~ListenProcess() {
+    ~ListenProcess()
+    {
         if (m_process.state() != QProcess::NotRunning) {
             m_process.terminate();
             if (!m_process.waitForFinished(10'000))
@@ -53,13 +59,15 @@ public:
     }
 
     quint16 port() const { return m_port; }
-    QString url(const QString &path) const {
+    QString url(const QString &path) const
+    {
         return QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path);
     }
     QProcess &process() { return m_process; }
 
     // Capture IDs printed so far, in order ("... #ID" at the end of each line).
-    QList<qint64> captureIds() const {
+    QList<qint64> captureIds() const
+    {
         QList<qint64> ids;
         static const QRegularExpression idAtEnd(QStringLiteral("#(\\d+)$"),
                                                 QRegularExpression::MultilineOption);

@@ -16,10 +16,12 @@ namespace {
 
 // A keep-alive client that sends requests one after another and records which were answered
 // 2xx. Responses come back in request order, so the n-th "200 OK" answers the n-th request.
-class LoadClient final : public QObject {
+class LoadClient final : public QObject
+{
 public:
     LoadClient(int index, quint16 port)
-        : m_index(index) {
+        : m_index(index)
+    {
         connect(&m_socket, &QTcpSocket::connected, this, [this] { sendNext(); });
         connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
             m_received += m_socket.readAll();
@@ -41,9 +43,10 @@ public:
     const QList<QByteArray> &answered() const { return m_answered; }
 
 private:
-    void sendNext() {
-        const QByteArray target =
-            "/durable/" + QByteArray::number(m_index) + '/' + QByteArray::number(m_sent.size());
+    void sendNext()
+    {
+        const QByteArray target
+            = "/durable/" + QByteArray::number(m_index) + '/' + QByteArray::number(m_sent.size());
         const QByteArray body = R"({"seq":)" + QByteArray::number(m_sent.size()) + '}';
         m_sent.append(target);
         m_socket.write("POST " + target
@@ -62,13 +65,15 @@ private:
 
 } // namespace
 
-class TestDurability final : public QObject {
+class TestDurability final : public QObject
+{
     Q_OBJECT
 private slots:
     void killedListenerLosesNoAnsweredRequest();
 };
 
-void TestDurability::killedListenerLosesNoAnsweredRequest() {
+void TestDurability::killedListenerLosesNoAnsweredRequest()
+{
     QTemporaryDir dir;
     const QString storePath = dir.filePath(QStringLiteral("captures.sqlite"));
     auto listener = std::make_unique<ListenProcess>(storePath);

@@ -13,13 +13,15 @@ using namespace Hookscope::Testing;
 
 namespace {
 
-struct CurlTrace {
+struct CurlTrace
+{
     QList<QByteArray> requestsSent; // the bytes of each request, as sent
     QByteArray received;            // every byte received
 };
 
 // What curl sent and received, rebuilt from its --trace hex dump.
-CurlTrace readCurlTrace(const QString &tracePath) {
+CurlTrace readCurlTrace(const QString &tracePath)
+{
     QFile file(tracePath);
     if (!file.open(QIODevice::ReadOnly))
         return {};
@@ -38,8 +40,8 @@ CurlTrace readCurlTrace(const QString &tracePath) {
             block = Other;
         } else if (block != Other && line.size() > 6 && line.at(4) == ':') {
             // "0000: 50 4f ... " — 16 three-character hex columns, then the ASCII rendering.
-            const QByteArray bytes =
-                QByteArray::fromHex(line.mid(6, 48).simplified().replace(' ', ""));
+            const QByteArray bytes
+                = QByteArray::fromHex(line.mid(6, 48).simplified().replace(' ', ""));
             if (block == Sending)
                 trace.requestsSent.last() += bytes;
             else
@@ -49,7 +51,8 @@ CurlTrace readCurlTrace(const QString &tracePath) {
     return trace;
 }
 
-QByteArray randomBytes(int size) {
+QByteArray randomBytes(int size)
+{
     QByteArray bytes(size, '\0');
     for (int i = 0; i < size; ++i)
         bytes[i] = char(QRandomGenerator::global()->bounded(256));
@@ -57,7 +60,8 @@ QByteArray randomBytes(int size) {
     return bytes;
 }
 
-QByteArray gzip(const QByteArray &data) {
+QByteArray gzip(const QByteArray &data)
+{
     QProcess process;
     process.start(QStringLiteral("gzip"), {QStringLiteral("-c")});
     process.write(data);
@@ -67,7 +71,8 @@ QByteArray gzip(const QByteArray &data) {
 }
 
 // Reads from `socket` until it closes or `until` appears.
-QByteArray readUntil(QTcpSocket &socket, const QByteArray &until) {
+QByteArray readUntil(QTcpSocket &socket, const QByteArray &until)
+{
     QByteArray received;
     while (!received.contains(until) && socket.state() == QAbstractSocket::ConnectedState) {
         if (!socket.waitForReadyRead(10'000))
@@ -79,7 +84,8 @@ QByteArray readUntil(QTcpSocket &socket, const QByteArray &until) {
 
 } // namespace
 
-class TestReceiver final : public QObject {
+class TestReceiver final : public QObject
+{
     Q_OBJECT
 private slots:
     void init();
@@ -106,24 +112,28 @@ private:
     QString m_store;
 };
 
-void TestReceiver::init() {
+void TestReceiver::init()
+{
     m_dir = std::make_unique<QTemporaryDir>();
     m_store = m_dir->filePath(QStringLiteral("captures.sqlite"));
 }
 
-QByteArray TestReceiver::showRaw(qint64 id) {
+QByteArray TestReceiver::showRaw(qint64 id)
+{
     const CliResult result = runCli({QStringLiteral("show"), QString::number(id),
                                      QStringLiteral("--raw"), QStringLiteral("--store"), m_store});
     return result.exitCode == 0 ? result.out : QByteArray();
 }
 
-QJsonObject TestReceiver::showJson(qint64 id) {
+QJsonObject TestReceiver::showJson(qint64 id)
+{
     const CliResult result = runCli({QStringLiteral("show"), QString::number(id),
                                      QStringLiteral("--json"), QStringLiteral("--store"), m_store});
     return QJsonDocument::fromJson(result.out).object();
 }
 
-void TestReceiver::curlBytesAreKeptExactly_data() {
+void TestReceiver::curlBytesAreKeptExactly_data()
+{
     QTest::addColumn<QStringList>("curlArguments");
     QTest::addColumn<QByteArray>("bodyFile");
     QTest::addColumn<int>("requestCount");
@@ -158,7 +168,8 @@ void TestReceiver::curlBytesAreKeptExactly_data() {
         << QByteArray() << 2;
 }
 
-void TestReceiver::curlBytesAreKeptExactly() {
+void TestReceiver::curlBytesAreKeptExactly()
+{
     QFETCH(QStringList, curlArguments);
     QFETCH(QByteArray, bodyFile);
     QFETCH(int, requestCount);
@@ -199,7 +210,8 @@ void TestReceiver::curlBytesAreKeptExactly() {
     }
 }
 
-void TestReceiver::gzipBodyIsDecodedForDisplay() {
+void TestReceiver::gzipBodyIsDecodedForDisplay()
+{
     ListenProcess listener(m_store);
     const QByteArray json = R"({"event":"invoice.paid","amount":4200})";
     QFile file(m_dir->filePath(QStringLiteral("body.gz")));
@@ -216,13 +228,14 @@ void TestReceiver::gzipBodyIsDecodedForDisplay() {
     const QJsonObject shown = showJson(listener.captureIds().first());
     QCOMPARE(shown.value(QStringLiteral("decodedBody")).toString().toUtf8(), json);
     QCOMPARE(shown.value(QStringLiteral("bodyEncoding")).toString(), QStringLiteral("base64"));
-    const CliResult search =
-        runCli({QStringLiteral("list"), QStringLiteral("--search"), QStringLiteral("invoice.paid"),
-                QStringLiteral("--store"), m_store});
+    const CliResult search
+        = runCli({QStringLiteral("list"), QStringLiteral("--search"),
+                  QStringLiteral("invoice.paid"), QStringLiteral("--store"), m_store});
     QVERIFY2(search.out.contains("/gz"), search.out.constData());
 }
 
-void TestReceiver::pipelinedRequestsAnsweredInOrder() {
+void TestReceiver::pipelinedRequestsAnsweredInOrder()
+{
     ListenProcess listener(m_store, {QStringLiteral("--response-body"), QStringLiteral("done")});
     const QList<QByteArray> requests{
         "POST /p1 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none",
@@ -244,7 +257,8 @@ void TestReceiver::pipelinedRequestsAnsweredInOrder() {
     QCOMPARE(socket.state(), QAbstractSocket::ConnectedState); // kept alive
 }
 
-void TestReceiver::malformedIsAnswered400AndCaptured() {
+void TestReceiver::malformedIsAnswered400AndCaptured()
+{
     ListenProcess listener(m_store);
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, listener.port());
@@ -265,7 +279,8 @@ void TestReceiver::malformedIsAnswered400AndCaptured() {
     QCOMPARE(showRaw(listener.captureIds().first()), wire);
 }
 
-void TestReceiver::oversizedHeaderIs431() {
+void TestReceiver::oversizedHeaderIs431()
+{
     ListenProcess listener(m_store);
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, listener.port());
@@ -280,7 +295,8 @@ void TestReceiver::oversizedHeaderIs431() {
                 .contains(QStringLiteral("64 KiB")));
 }
 
-void TestReceiver::oversizedBodyIs413WithHeadKept() {
+void TestReceiver::oversizedBodyIs413WithHeadKept()
+{
     ListenProcess listener(m_store, {QStringLiteral("--max-body"), QStringLiteral("1000")});
     QProcess curl;
     curl.start(QStringLiteral("curl"),
@@ -296,7 +312,8 @@ void TestReceiver::oversizedBodyIs413WithHeadKept() {
     QVERIFY(raw.contains("X-Mark: kept\r\n"));
 }
 
-void TestReceiver::slowClientTimesOutWithoutStallingOthers() {
+void TestReceiver::slowClientTimesOutWithoutStallingOthers()
+{
     ListenProcess listener(m_store, {QStringLiteral("--header-timeout"), QStringLiteral("500")});
     QTcpSocket slow;
     slow.connectToHost(QHostAddress::LocalHost, listener.port());
@@ -321,7 +338,8 @@ void TestReceiver::slowClientTimesOutWithoutStallingOthers() {
     QVERIFY(showRaw(listener.captureIds().last()).endsWith("X-Partial: "));
 }
 
-void TestReceiver::connectionCapRefusesCleanly() {
+void TestReceiver::connectionCapRefusesCleanly()
+{
     ListenProcess listener(m_store, {QStringLiteral("--max-connections"), QStringLiteral("2")});
     QTcpSocket first, second, third;
     for (QTcpSocket *socket : {&first, &second}) {
@@ -341,7 +359,8 @@ void TestReceiver::connectionCapRefusesCleanly() {
     QVERIFY(readUntil(first, "OK\n").startsWith("HTTP/1.1 200"));
 }
 
-void TestReceiver::tlsOnPlainPortIsExplained() {
+void TestReceiver::tlsOnPlainPortIsExplained()
+{
     ListenProcess listener(m_store);
     QProcess curl;
     curl.start(QStringLiteral("curl"),
@@ -356,7 +375,8 @@ void TestReceiver::tlsOnPlainPortIsExplained() {
         shown.value(QStringLiteral("parseError")).toString().contains(QStringLiteral("spoke TLS")));
 }
 
-void TestReceiver::configuredDefaultResponse() {
+void TestReceiver::configuredDefaultResponse()
+{
     ListenProcess listener(m_store,
                            {QStringLiteral("--status"), QStringLiteral("202"),
                             QStringLiteral("--response-header"), QStringLiteral("X-Reply: yes"),
@@ -373,14 +393,15 @@ void TestReceiver::configuredDefaultResponse() {
     QVERIFY(out.contains("{\"queued\":true}"));
     QVERIFY(out.mid(out.lastIndexOf('\n') + 1).toDouble() >= 0.2);
     QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
-    const QJsonObject response =
-        showJson(listener.captureIds().first()).value(QStringLiteral("response")).toObject();
+    const QJsonObject response
+        = showJson(listener.captureIds().first()).value(QStringLiteral("response")).toObject();
     QCOMPARE(response.value(QStringLiteral("status")).toInt(), 202);
     QCOMPARE(response.value(QStringLiteral("body")).toString(),
              QStringLiteral("{\"queued\":true}"));
 }
 
-void TestReceiver::listCommands() {
+void TestReceiver::listCommands()
+{
     {
         ListenProcess listener(m_store);
         for (const char *path : {"/one", "/two", "/three"}) {
@@ -411,8 +432,8 @@ void TestReceiver::listCommands() {
 
     QCOMPARE(
         runCli(QStringList{QStringLiteral("delete"), QString::number(newest)} + store).exitCode, 0);
-    const CliResult again =
-        runCli(QStringList{QStringLiteral("delete"), QString::number(newest)} + store);
+    const CliResult again
+        = runCli(QStringList{QStringLiteral("delete"), QString::number(newest)} + store);
     QCOMPARE(again.exitCode, 2);
     QVERIFY(again.err.contains("no capture with ID"));
     QCOMPARE(runCli(QStringList{QStringLiteral("show"), QStringLiteral("abc")} + store).exitCode,
@@ -425,17 +446,19 @@ void TestReceiver::listCommands() {
     QCOMPARE(runCli(QStringList{QStringLiteral("list")} + store).out, QByteArray());
 }
 
-void TestReceiver::busyPortIsReported() {
+void TestReceiver::busyPortIsReported()
+{
     ListenProcess first(m_store);
-    const CliResult second =
-        runCli({QStringLiteral("listen"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                QStringLiteral("--port"), QString::number(first.port()), QStringLiteral("--store"),
-                m_dir->filePath(QStringLiteral("other.sqlite"))});
+    const CliResult second
+        = runCli({QStringLiteral("listen"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                  QStringLiteral("--port"), QString::number(first.port()),
+                  QStringLiteral("--store"), m_dir->filePath(QStringLiteral("other.sqlite"))});
     QCOMPARE(second.exitCode, 2);
     QVERIFY2(second.err.contains("already in use"), second.err.constData());
 }
 
-void TestReceiver::corruptStoreIsReportedAndCanBeSetAside() {
+void TestReceiver::corruptStoreIsReportedAndCanBeSetAside()
+{
     QFile file(m_store);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(QByteArray("garbage, not a database ").repeated(500));

@@ -1,0 +1,73 @@
+#include "mainwindow.h"
+
+#include "capture/capturestore.h"
+#include "capture/capturewriter.h"
+#include "http/receiverhost.h"
+
+#include <QApplication>
+#include <QMessageBox>
+#include <QPushButton>
+
+using namespace Hookscope;
+
+namespace {
+
+// Opens the store; when it cannot be read, offers to set it aside and start a fresh one.
+bool openStore(CaptureStore &store)
+{
+    if (store.open())
+        return true;
+    if (store.openError() == CaptureStore::OpenError::Unreadable) {
+        QMessageBox::critical(nullptr, QObject::tr("Hookscope"), store.errorString());
+        return false;
+    }
+    QMessageBox box(QMessageBox::Warning, QObject::tr("Hookscope"), store.errorString());
+    box.setInformativeText(QObject::tr("Hookscope can keep that file as it is under a new name and "
+                                       "start a fresh capture store."));
+    QPushButton *fresh = box.addButton(QObject::tr("Start a Fresh Store"), QMessageBox::AcceptRole);
+    box.addButton(QMessageBox::Close);
+    box.exec();
+    if (box.clickedButton() != fresh)
+        return false;
+    QString error;
+    const QString aside = CaptureStore::moveAside(store.path(), &error);
+    if (aside.isEmpty() || !store.open()) {
+        QMessageBox::critical(nullptr, QObject::tr("Hookscope"),
+                              aside.isEmpty() ? error : store.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("hookscope"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Hookscope"));
+    QApplication::setApplicationVersion(QStringLiteral(HOOKSCOPE_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.hookscope.Hookscope"));
+
+    CaptureStore store(CaptureStore::defaultPath());
+    if (!openStore(store))
+        return 2;
+    CaptureWriter writer(store.path());
+    QString error;
+    if (!writer.start(&error)) {
+        QMessageBox::critical(nullptr, QObject::tr("Hookscope"), error);
+        return 2;
+    }
+    ReceiverOptions options;
+    if (const int port = qEnvironmentVariableIntValue("HOOKSCOPE_PORT"); port > 0)
+        options.port = quint16(port);
+    ReceiverHost receiver(writer, options);
+
+    MainWindow window(store, writer, receiver);
+    window.show();
+    window.startListening();
+    const int status = QApplication::exec();
+    receiver.close();
+    writer.stop();
+    return status;
+}

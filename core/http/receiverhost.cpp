@@ -1,0 +1,65 @@
+#include "receiverhost.h"
+
+namespace Hookscope {
+
+ReceiverHost::ReceiverHost(CaptureWriter &writer, ReceiverOptions options, QObject *parent)
+    : QObject(parent)
+    , m_receiver(new Receiver(writer, std::move(options)))
+{
+    m_thread.setObjectName(QStringLiteral("receiver"));
+    m_receiver->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_receiver, &QObject::deleteLater);
+    m_thread.start();
+}
+
+ReceiverHost::~ReceiverHost()
+{
+    close();
+    m_thread.quit();
+    m_thread.wait();
+}
+
+bool ReceiverHost::listen(QString *error)
+{
+    return listenOn(std::nullopt, error);
+}
+
+bool ReceiverHost::listenOnFreePort(QString *error)
+{
+    return listenOn(quint16(0), error);
+}
+
+bool ReceiverHost::listenOn(std::optional<quint16> port, QString *error)
+{
+    bool listening = false;
+    QString failure;
+    QMetaObject::invokeMethod(
+        m_receiver,
+        [&] {
+            if (port)
+                m_receiver->setPort(*port);
+            listening = m_receiver->listen(&failure);
+            m_port = listening ? m_receiver->port() : 0;
+            m_baseUrl = listening ? m_receiver->baseUrl() : QString();
+        },
+        Qt::BlockingQueuedConnection);
+    if (error)
+        *error = failure;
+    return listening;
+}
+
+void ReceiverHost::close()
+{
+    QMetaObject::invokeMethod(
+        m_receiver, [this] { m_receiver->close(); }, Qt::BlockingQueuedConnection);
+    m_port = 0;
+    m_baseUrl.clear();
+}
+
+void ReceiverHost::setDefaultResponse(const ResponseSpec &response)
+{
+    QMetaObject::invokeMethod(m_receiver,
+                              [this, response] { m_receiver->setDefaultResponse(response); });
+}
+
+} // namespace Hookscope

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "http/receiver.h"
+
+#include <QThread>
+
+#include <optional>
+
+namespace Hookscope {
+
+// Runs a Receiver on a thread of its own so the GUI thread never parses or writes sockets.
+class ReceiverHost final : public QObject
+{
+    Q_OBJECT
+public:
+    ReceiverHost(CaptureWriter &writer, ReceiverOptions options, QObject *parent = nullptr);
+    ~ReceiverHost() override;
+
+    // Blocks until the receiver thread has tried to bind; see Receiver::listen().
+    bool listen(QString *error);
+    // As listen(), on a port the system picks.
+    bool listenOnFreePort(QString *error);
+    void close();
+    // As of the last listen() or close(): cheap, no call into the receiver thread.
+    bool isListening() const { return m_port != 0; }
+    quint16 port() const { return m_port; }
+    QString baseUrl() const { return m_baseUrl; }
+    void setDefaultResponse(const ResponseSpec &response);
+
+private:
+    bool listenOn(std::optional<quint16> port, QString *error);
+
+    QThread m_thread;
+    Receiver *m_receiver; // lives on m_thread
+    quint16 m_port = 0;
+    QString m_baseUrl;
+};
+
+} // namespace Hookscope

@@ -1,0 +1,134 @@
+#include "capturelistmodel.h"
+
+#include "capture/capturestore.h"
+
+#include <QDateTime>
+#include <QLocale>
+
+namespace Hookscope {
+
+CaptureListModel::CaptureListModel(CaptureStore &store, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_store(store)
+{
+    m_flushTimer.setInterval(100);
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &CaptureListModel::flushPending);
+    reload();
+}
+
+void CaptureListModel::reload()
+{
+    beginResetModel();
+    m_rows = m_store.summaries(0, PageSize);
+    m_reachedOldest = m_rows.size() < PageSize;
+    m_pending.clear();
+    endResetModel();
+}
+
+int CaptureListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int CaptureListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant CaptureListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case TimeColumn: return tr("Time");
+    case MethodColumn: return tr("Method");
+    case TargetColumn: return tr("Path");
+    case StatusColumn: return tr("Status");
+    case SizeColumn: return tr("Size");
+    case ContentTypeColumn: return tr("Content type");
+    case SourceColumn: return tr("Source");
+    default: return {};
+    }
+}
+
+QVariant CaptureListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const CaptureSummary &row = m_rows.at(index.row());
+    switch (role) {
+    case CaptureIdRole: return row.id;
+    case SummaryRole: return QVariant::fromValue(row);
+    case Qt::TextAlignmentRole:
+        return index.column() == SizeColumn || index.column() == StatusColumn
+                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                   : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    case Qt::ToolTipRole:
+        return row.malformed ? tr("Malformed request: open it to see the parser's error")
+                             : QVariant();
+    case Qt::DisplayRole: break;
+    default: return {};
+    }
+    switch (index.column()) {
+    case TimeColumn:
+        return QDateTime::fromMSecsSinceEpoch(row.receivedAtUs / 1000)
+            .toString(QStringLiteral("HH:mm:ss.zzz"));
+    case MethodColumn:
+        return row.malformed && row.method.isEmpty() ? tr("(malformed)")
+                                                     : QString::fromLatin1(row.method);
+    case TargetColumn: return QString::fromUtf8(row.target);
+    case StatusColumn:
+        return row.responseStatus ? QString::number(row.responseStatus) : QStringLiteral("—");
+    case SizeColumn:
+        return QLocale::system().formattedDataSize(row.bodySize, 1,
+                                                   QLocale::DataSizeTraditionalFormat);
+    case ContentTypeColumn: return QString::fromUtf8(row.contentType);
+    case SourceColumn: return row.remoteAddress;
+    default: return {};
+    }
+}
+
+bool CaptureListModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_reachedOldest;
+}
+
+void CaptureListModel::fetchMore(const QModelIndex &parent)
+{
+    if (parent.isValid() || m_reachedOldest)
+        return;
+    const qint64 oldest = m_rows.isEmpty() ? 0 : m_rows.last().id;
+    const QList<CaptureSummary> page = m_store.summaries(oldest, PageSize);
+    m_reachedOldest = page.size() < PageSize;
+    if (page.isEmpty())
+        return;
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size() - 1));
+    m_rows.append(page);
+    endInsertRows();
+}
+
+void CaptureListModel::addCommitted(const CommittedBatch &batch)
+{
+    for (const CommittedCapture &committed : batch) {
+        if (committed.summary.id != 0)
+            m_pending.append(committed.summary);
+    }
+    if (!m_pending.isEmpty() && !m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void CaptureListModel::flushPending()
+{
+    if (m_pending.isEmpty())
+        return;
+    const int count = int(m_pending.size());
+    beginInsertRows({}, 0, count - 1);
+    for (CaptureSummary &summary : m_pending) // oldest first, so the newest ends up on top
+        m_rows.prepend(std::move(summary));
+    m_pending.clear();
+    endInsertRows();
+    emit rowsPrepended(count);
+}
+
+} // namespace Hookscope

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+class QPlainTextEdit;
+class QTableView;
+
+namespace Hookscope {
+
+class CaptureListModel;
+class CaptureStore;
+class CaptureWriter;
+class ReceiverHost;
+
+// The inspector: captures as they arrive on the left, the selected one in full on the right.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost &receiver,
+               QWidget *parent = nullptr);
+
+    QTableView *captureView() const { return m_view; }
+    CaptureListModel *captureModel() const { return m_model; }
+    QPlainTextEdit *detailView() const { return m_detail; }
+    // Binds the receiver, reporting a busy port in the window.
+    void startListening();
+
+private:
+    void showSelected();
+    void updateStatus();
+    void listenOnFreePort();
+
+    CaptureStore &m_store;
+    ReceiverHost &m_receiver;
+    CaptureListModel *m_model;
+    QTableView *m_view;
+    QPlainTextEdit *m_detail;
+    QLabel *m_urlLabel;
+    QLabel *m_countLabel;
+    QLabel *m_receiverLabel;
+    qint64 m_captureCount = 0;
+};
+
+} // namespace Hookscope
