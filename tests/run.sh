@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Hookscope and runs every test: formatting, the libFuzzer
+# target (60 s), the core tests under ASan+UBSan, then the full suite. ctest's summary of the
+# full suite is the last thing printed.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc)
+fuzz_seconds=${HOOKSCOPE_FUZZ_SECONDS:-60}
+
+bash packaging/install-deps.sh --test
+
+echo "== clang-format"
+unformatted=$(git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror 2>&1 | grep -c 'error:' || true)
+if [[ "$unformatted" != "0" ]]; then
+  git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
+  exit 1
+fi
+
+echo "== build"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
+cmake --build build -j "$jobs"
+
+echo "== fuzz: request parser, ${fuzz_seconds}s"
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DHOOKSCOPE_FUZZ=ON -DHOOKSCOPE_BUILD_GUI=OFF -DHOOKSCOPE_BUILD_TESTS=OFF >/dev/null
+cmake --build build-fuzz -j "$jobs" --target fuzz_requestparser
+corpus=$(mktemp -d)
+cp tests/fuzz/corpus/* "$corpus/"
+build-fuzz/tests/fuzz/fuzz_requestparser -max_total_time="$fuzz_seconds" -max_len=65536 \
+  -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
+rm -rf "$corpus"
+
+echo "== core tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHOOKSCOPE_SANITIZE=ON \
+  -DHOOKSCOPE_BUILD_GUI=OFF >/dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== full suite"
+# The keychain tests need a real Secret Service: a private session bus with an unlocked
+# gnome-keyring on it, for this run only.
+export HOOKSCOPE_TEST_BUILD="$top/build" HOOKSCOPE_TEST_JOBS="$jobs"
+exec dbus-run-session -- bash -c '
+  export XDG_RUNTIME_DIR=$(mktemp -d) && chmod 700 "$XDG_RUNTIME_DIR"
+  eval "$(printf "" | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
+  exec ctest --test-dir "$HOOKSCOPE_TEST_BUILD" --output-on-failure -j "$HOOKSCOPE_TEST_JOBS"'

@@ -1,0 +1,78 @@
+// Renders the main views with sample captures to PNG files, for the README and for looking at
+// the window without clicking through it. Run under Xvfb: tests/screenshots.sh.
+#include "capturelistmodel.h"
+#include "mainwindow.h"
+
+#include "capture/capturestore.h"
+#include "capture/capturewriter.h"
+#include "http/receiverhost.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QProcess>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Hookscope;
+
+namespace {
+
+void send(const QString &url, const QStringList &arguments)
+{
+    QProcess curl;
+    curl.start(QStringLiteral("curl"), QStringList{QStringLiteral("-sS"), QStringLiteral("-o"),
+                                                   QStringLiteral("/dev/null")}
+                                           + arguments + QStringList{url});
+    curl.waitForFinished(30'000);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    const QString outputDir = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
+    QDir().mkpath(outputDir);
+    QTemporaryDir storeDir;
+    const QString path = storeDir.filePath(QStringLiteral("captures.sqlite"));
+    CaptureStore store(path);
+    CaptureWriter writer(path);
+    if (!store.open() || !writer.start(nullptr))
+        return 1;
+    ReceiverOptions options;
+    options.port = 0;
+    options.addresses = {QHostAddress(QHostAddress::LocalHost)};
+    ReceiverHost receiver(writer, options);
+    MainWindow window(store, writer, receiver);
+    window.resize(1280, 720);
+    window.show();
+    window.startListening();
+
+    const QString base = receiver.baseUrl();
+    const QString json = QStringLiteral("Content-Type: application/json");
+    send(base + QStringLiteral("webhooks/stripe"),
+         {QStringLiteral("-H"), json, QStringLiteral("-H"),
+          QStringLiteral("Stripe-Signature: t=1700000000,v1=92a67d03f3996371aee723f680b97033696bcd5bb8a1826c465e55a4d569d2c1"),
+          QStringLiteral("--data-binary"),
+          QStringLiteral(R"({"id":"evt_test_webhook","object":"event","type":"invoice.paid"})")});
+    send(base + QStringLiteral("github/events"),
+         {QStringLiteral("-H"), json, QStringLiteral("-H"), QStringLiteral("X-GitHub-Event: push"),
+          QStringLiteral("-H"), QStringLiteral("X-GitHub-Delivery: 72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+          QStringLiteral("--data-binary"), QStringLiteral(R"({"ref":"refs/heads/main","commits":[]})")});
+    send(base + QStringLiteral("shopify/orders/create?shop=example"),
+         {QStringLiteral("-H"), json, QStringLiteral("--data-binary"), QStringLiteral(R"({"id":820982911946154508})")});
+    send(base + QStringLiteral("slack/commands"),
+         {QStringLiteral("--data-urlencode"), QStringLiteral("text=/deploy staging")});
+    send(base + QStringLiteral("health"), {});
+    if (!QTest::qWaitFor([&] { return window.captureModel()->rowCount() == 5; }, 10'000))
+        return 1;
+
+    window.captureView()->setCurrentIndex(window.captureModel()->index(4, 0));
+    QTest::qWait(200); // let the window paint before grabbing it
+    const QString file = outputDir + QStringLiteral("/main-window.png");
+    if (!window.grab().save(file))
+        return 1;
+    qInfo("wrote %s", qPrintable(file));
+    return 0;
+}
