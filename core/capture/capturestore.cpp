@@ -1,5 +1,6 @@
 #include "capturestore.h"
 
+#include "captureindexer.h"
 #include "http/requestparser.h"
 
 #include <QAtomicInteger>
@@ -64,7 +65,10 @@ QString CaptureStore::moveAside(const QString &path, QString *error)
 {
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     const QString asidePath = path + QStringLiteral(".unreadable-") + stamp;
-    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+    const QString index = CaptureIndexer::indexPath(QString());
+    for (const QString &suffix :
+         QStringList{QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), index,
+                     index + QStringLiteral("-wal"), index + QStringLiteral("-shm")}) {
         if (!QFile::exists(path + suffix))
             continue;
         if (!QFile::rename(path + suffix, asidePath + suffix)) {
@@ -162,6 +166,13 @@ bool CaptureStore::open()
         return fail(
             OpenError::Unreadable,
             QStringLiteral("Cannot switch %1 to write-ahead logging: %2").arg(m_path, error));
+    QSqlQuery attach(m_database);
+    attach.prepare(QStringLiteral("ATTACH DATABASE ? AS search"));
+    attach.addBindValue(CaptureIndexer::indexPath(m_path));
+    if (!CaptureIndexer::prepareIndexFile(m_path, &error) || !attach.exec())
+        return fail(OpenError::Unreadable,
+                    QStringLiteral("Cannot open the search index beside %1: %2")
+                        .arg(m_path, error.isEmpty() ? attach.lastError().text() : error));
     return true;
 }
 
@@ -193,7 +204,6 @@ bool CaptureStore::createSchema()
         " raw BLOB NOT NULL,"
         " response_head BLOB NOT NULL,"
         " response_body BLOB NOT NULL)",
-        "CREATE VIRTUAL TABLE capture_text USING fts5(target, headers, body)",
     };
     if (!m_database.transaction()) {
         m_error = m_database.lastError().text();
@@ -249,16 +259,14 @@ QList<CaptureSummary> CaptureStore::summaries(qint64 beforeId, int limit)
     return readSummaries(query);
 }
 
-QString CaptureStore::fullTextQuery(const QString &text)
+QStringList CaptureStore::searchTerms(const QString &text)
 {
     QStringList terms;
     QString current;
     bool quoted = false;
     const auto flush = [&] {
         if (!current.isEmpty())
-            terms.append(QLatin1Char('"')
-                         + current.replace(QLatin1Char('"'), QStringLiteral("\"\""))
-                         + QLatin1Char('"'));
+            terms.append(current);
         current.clear();
     };
     for (const QChar c : text) {
@@ -272,27 +280,67 @@ QString CaptureStore::fullTextQuery(const QString &text)
         }
     }
     flush();
-    return terms.join(QLatin1Char(' '));
+    return terms;
+}
+
+QString CaptureStore::fullTextQuery(const QStringList &terms)
+{
+    QStringList phrases;
+    for (QString term : terms)
+        phrases.append(QLatin1Char('"') + term.replace(QLatin1Char('"'), QStringLiteral("\"\""))
+                       + QLatin1Char('"'));
+    return phrases.join(QLatin1Char(' '));
+}
+
+qint64 CaptureStore::indexedUpTo()
+{
+    QSqlQuery query(m_database);
+    if (!query.exec(QStringLiteral("SELECT last_id FROM search.index_state")) || !query.next())
+        return 0;
+    return query.value(0).toLongLong();
 }
 
 QList<CaptureSummary> CaptureStore::search(const QString &text, int limit)
 {
-    const QString match = fullTextQuery(text);
-    if (match.isEmpty())
+    const QStringList terms = searchTerms(text);
+    if (terms.isEmpty())
         return summaries(0, limit);
+    const qint64 indexed = indexedUpTo();
+
+    // Captures the indexer has not reached yet (it runs only when the CPU is idle) are scanned.
+    QString tailSql
+        = QStringLiteral("SELECT %1 FROM captures c JOIN capture_bytes b ON b.id = c.id "
+                         "WHERE c.id > ?")
+              .arg(sql(summaryColumns));
+    for (qsizetype i = 0; i < terms.size(); ++i)
+        tailSql += QStringLiteral(" AND instr(lower(CAST(b.raw AS TEXT)), ?) > 0");
+    tailSql += QStringLiteral(" ORDER BY c.id DESC LIMIT ?");
+    QSqlQuery tail(m_database);
+    tail.setForwardOnly(true);
+    tail.prepare(tailSql);
+    tail.addBindValue(indexed);
+    for (const QString &term : terms)
+        tail.addBindValue(term.toLower());
+    tail.addBindValue(limit);
+    QList<CaptureSummary> found = tail.exec() ? readSummaries(tail) : QList<CaptureSummary>();
+    if (found.size() >= limit)
+        return found;
+
+    // FTS5 walks its index in descending rowid order itself, so a common word does not sort
+    // every match; the join drops entries of deleted captures.
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
-    // FTS5 walks its index in descending rowid order itself, so a common word does not sort
-    // every match.
-    query.prepare(QStringLiteral("SELECT %1 FROM (SELECT rowid FROM capture_text WHERE "
-                                 "capture_text MATCH ? ORDER BY rowid DESC LIMIT ?) t "
-                                 "JOIN captures c ON c.id = t.rowid ORDER BY c.id DESC")
-                      .arg(sql(summaryColumns)));
-    query.addBindValue(match);
-    query.addBindValue(limit);
-    if (!query.exec())
-        return {};
-    return readSummaries(query);
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM search.capture_text t JOIN captures c ON c.id = t.rowid "
+                       "WHERE t.capture_text MATCH ? AND t.rowid <= ? "
+                       "ORDER BY t.rowid DESC LIMIT ?")
+            .arg(sql(summaryColumns)));
+    query.addBindValue(fullTextQuery(terms));
+    query.addBindValue(indexed);
+    query.addBindValue(limit - found.size());
+    if (query.exec())
+        found += readSummaries(query);
+    return found;
 }
 
 std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
@@ -333,11 +381,12 @@ bool CaptureStore::remove(qint64 id)
 {
     if (!m_database.transaction())
         return false;
+    // The search index keeps its entry (a contentless index cannot delete safely by id);
+    // searches join on captures, so it matches nothing any more.
     int removed = 0;
-    for (const char *table : {"captures", "capture_bytes", "capture_text"}) {
+    for (const char *table : {"captures", "capture_bytes"}) {
         QSqlQuery query(m_database);
-        const char *key = qstrcmp(table, "capture_text") == 0 ? "rowid" : "id";
-        query.prepare(QStringLiteral("DELETE FROM %1 WHERE %2 = ?").arg(sql(table), sql(key)));
+        query.prepare(QStringLiteral("DELETE FROM %1 WHERE id = ?").arg(sql(table)));
         query.addBindValue(id);
         if (!query.exec()) {
             m_database.rollback();
@@ -354,7 +403,8 @@ bool CaptureStore::clear()
     if (!m_database.transaction())
         return false;
     for (const char *statement :
-         {"DELETE FROM captures", "DELETE FROM capture_bytes", "DELETE FROM capture_text"}) {
+         {"DELETE FROM captures", "DELETE FROM capture_bytes",
+          "INSERT INTO search.capture_text (capture_text) VALUES ('delete-all')"}) {
         if (!exec(m_database, sql(statement), &m_error)) {
             m_database.rollback();
             return false;

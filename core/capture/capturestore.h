@@ -46,8 +46,12 @@ public:
     // Opens `path` with the pragmas every Hookscope connection uses.
     static QSqlDatabase openConnection(const QString &path, const QString &connectionName,
                                        QString *error);
-    // FTS5 query text for what a user typed: every word and "quoted phrase" must match.
-    static QString fullTextQuery(const QString &text);
+    // What a user typed as search terms: words and "quoted phrases", all of which must match.
+    static QStringList searchTerms(const QString &text);
+    // The FTS5 query for those terms, each quoted so none is read as FTS5 syntax.
+    static QString fullTextQuery(const QStringList &terms);
+    // Captures up to this id are in the full-text index.
+    qint64 indexedUpTo();
 
 private:
     bool fail(OpenError error, const QString &message);

@@ -13,19 +13,6 @@ QAtomicInteger<quint64> writerCounter;
 
 // Latency bound: a burst is split so the first request in it is not answered last.
 constexpr std::size_t MaxBatch = 2048;
-// Full-text search covers the first part of big bodies; the bytes themselves are all kept.
-constexpr qsizetype MaxIndexedBody = 1024 * 1024;
-
-QString indexableBody(const CapturedRequest &request)
-{
-    QByteArray body = request.decodedBody();
-    if (body.size() > MaxIndexedBody)
-        body.truncate(MaxIndexedBody);
-    if (body.left(4096).contains('\0'))
-        return {}; // binary
-    return QString::fromUtf8(body);
-}
-
 // Columns are NOT NULL and Qt binds a null string or byte array as NULL: an absent header,
 // an unparsed method or an unsent response is stored as empty.
 QString text(const QString &string)
@@ -48,6 +35,7 @@ QByteArray blob(const QByteArray &bytes)
 CaptureWriter::CaptureWriter(const QString &path, QObject *parent)
     : QObject(parent)
     , m_path(path)
+    , m_indexer(path)
 {
     qRegisterMetaType<Hookscope::CommittedBatch>();
 }
@@ -55,14 +43,6 @@ CaptureWriter::CaptureWriter(const QString &path, QObject *parent)
 CaptureWriter::~CaptureWriter()
 {
     stop();
-}
-
-QByteArray CaptureWriter::headersText(const HeaderList &headers)
-{
-    QByteArray text;
-    for (const HeaderField &header : headers)
-        text += header.name + ": " + header.value + '\n';
-    return text;
 }
 
 CaptureSummary CaptureWriter::summarize(const CapturedRequest &request)
@@ -89,8 +69,10 @@ bool CaptureWriter::start(QString *error)
     std::future<QString> result = started.get_future();
     m_thread = std::thread(&CaptureWriter::run, this, std::move(started));
     const QString failure = result.get();
-    if (failure.isEmpty())
+    if (failure.isEmpty()) {
+        m_indexer.start();
         return true;
+    }
     m_thread.join();
     if (error)
         *error = failure;
@@ -115,6 +97,7 @@ void CaptureWriter::stop()
     m_wake.notify_one();
     if (m_thread.joinable())
         m_thread.join();
+    m_indexer.stop();
 }
 
 void CaptureWriter::run(std::promise<QString> started)
@@ -125,7 +108,6 @@ void CaptureWriter::run(std::promise<QString> started)
         QSqlDatabase database = CaptureStore::openConnection(m_path, connectionName, &error);
         QSqlQuery insertCapture(database);
         QSqlQuery insertBytes(database);
-        QSqlQuery insertText(database);
         const bool prepared
             = database.isOpen()
               && insertCapture.prepare(QStringLiteral(
@@ -135,13 +117,10 @@ void CaptureWriter::run(std::promise<QString> started)
                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
               && insertBytes.prepare(
                   QStringLiteral("INSERT INTO capture_bytes (id, raw, "
-                                 "response_head, response_body) VALUES (?,?,?,?)"))
-              && insertText.prepare(QStringLiteral(
-                  "INSERT INTO capture_text (rowid, target, headers, body) VALUES (?,?,?,?)"));
+                                 "response_head, response_body) VALUES (?,?,?,?)"));
         if (!prepared) {
             if (error.isEmpty())
-                error = insertCapture.lastError().text() + insertBytes.lastError().text()
-                        + insertText.lastError().text();
+                error = insertCapture.lastError().text() + insertBytes.lastError().text();
             started.set_value(QStringLiteral("Cannot write to %1: %2").arg(m_path, error));
             database = QSqlDatabase();
             QSqlDatabase::removeDatabase(connectionName);
@@ -193,14 +172,8 @@ void CaptureWriter::run(std::promise<QString> started)
                 insertBytes.bindValue(1, blob(request.raw));
                 insertBytes.bindValue(2, blob(request.responseHead));
                 insertBytes.bindValue(3, blob(request.responseBody));
-                insertText.bindValue(0, request.id);
-                insertText.bindValue(1, text(request.target));
-                insertText.bindValue(2, text(headersText(request.headers)));
-                insertText.bindValue(3, text(indexableBody(request)));
                 if (!insertBytes.exec())
                     failure = insertBytes.lastError().text();
-                else if (!insertText.exec())
-                    failure = insertText.lastError().text();
             }
             if (failure.isEmpty() && !database.commit())
                 failure = database.lastError().text();
@@ -215,6 +188,8 @@ void CaptureWriter::run(std::promise<QString> started)
                     summary.id = 0;
                 committedBatch.append(CommittedCapture{pending.ticket, std::move(summary)});
             }
+            if (failure.isEmpty())
+                m_indexer.notify(batch.back().request.id);
             batch.clear();
             if (!failure.isEmpty())
                 emit writeFailed(
@@ -223,7 +198,6 @@ void CaptureWriter::run(std::promise<QString> started)
         }
         insertCapture.finish();
         insertBytes.finish();
-        insertText.finish();
         database.close();
     }
     QSqlDatabase::removeDatabase(connectionName);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "capturedrequest.h"
+#include "captureindexer.h"
 #include "capturesummary.h"
 
 #include <QObject>
@@ -36,7 +37,6 @@ public:
     // Commits what is queued and ends the thread.
     void stop();
 
-    static QByteArray headersText(const HeaderList &headers);
     static CaptureSummary summarize(const CapturedRequest &request);
 
 signals:
@@ -57,6 +57,7 @@ private:
     std::condition_variable m_wake;
     std::deque<Pending> m_queue;
     bool m_stopping = false;
+    CaptureIndexer m_indexer;
 };
 
 } // namespace Hookscope

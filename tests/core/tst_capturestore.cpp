@@ -66,6 +66,7 @@ private slots:
     void createsPrivateFile();
     void roundTripsEveryField();
     void pagesNewestFirst();
+    void searchesPathHeadersAndBody_data();
     void searchesPathHeadersAndBody();
     void fullTextQueryQuotes();
     void removeAndClear();
@@ -153,13 +154,39 @@ void TestCaptureStore::pagesNewestFirst()
     QCOMPARE(last.last().target, QByteArray("/n/0"));
 }
 
+void TestCaptureStore::searchesPathHeadersAndBody_data()
+{
+    QTest::addColumn<bool>("indexed");
+    QTest::newRow("through the full-text index") << true;
+    QTest::newRow("scanning captures not indexed yet") << false;
+}
+
 void TestCaptureStore::searchesPathHeadersAndBody()
 {
+    QFETCH(bool, indexed);
     CaptureStore store(m_path);
     QVERIFY(store.open());
-    ::store(m_path, {makeRequest("/stripe", R"({"type":"invoice.paid"})"),
-                     makeRequest("/github", R"({"action":"opened"})"),
-                     makeRequest("/other", "plain words here", "text/plain")});
+    {
+        CaptureWriter writer(m_path);
+        QVERIFY(writer.start(nullptr));
+        QSignalSpy committed(&writer, &CaptureWriter::committed);
+        writer.append(makeRequest("/stripe", R"({"type":"invoice.paid"})"), 0);
+        writer.append(makeRequest("/github", R"({"action":"opened"})"), 0);
+        writer.append(makeRequest("/other", "plain words here", "text/plain"), 0);
+        QTRY_COMPARE(store.count(), 3);
+        QTRY_COMPARE(store.indexedUpTo(), store.summaries(0, 1).first().id);
+    }
+    if (!indexed) {
+        QSqlDatabase index
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("rewind"));
+        index.setDatabaseName(m_path + QStringLiteral("-search"));
+        QVERIFY(index.open());
+        QVERIFY(QSqlQuery(index).exec(QStringLiteral("UPDATE index_state SET last_id = 0")));
+        index.close();
+        index = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("rewind"));
+        QCOMPARE(store.indexedUpTo(), 0);
+    }
     QCOMPARE(store.search(QStringLiteral("invoice.paid"), 10).size(), 1);
     QCOMPARE(store.search(QStringLiteral("github"), 10).first().target, QByteArray("/github"));
     QCOMPARE(store.search(QStringLiteral("text/plain"), 10).first().target, QByteArray("/other"));
@@ -171,10 +198,12 @@ void TestCaptureStore::searchesPathHeadersAndBody()
 
 void TestCaptureStore::fullTextQueryQuotes()
 {
-    QCOMPARE(CaptureStore::fullTextQuery(QStringLiteral("a \"b c\" d\"e")),
-             QStringLiteral("\"a\" \"b c\" \"d\" \"e\""));
-    QCOMPARE(CaptureStore::fullTextQuery(QStringLiteral("NOT OR*")),
-             QStringLiteral("\"NOT\" \"OR*\""));
+    QCOMPARE(CaptureStore::searchTerms(QStringLiteral("a \"b c\" d\"e")),
+             (QStringList{QStringLiteral("a"), QStringLiteral("b c"), QStringLiteral("d"),
+                          QStringLiteral("e")}));
+    QCOMPARE(CaptureStore::fullTextQuery(
+                 {QStringLiteral("NOT"), QStringLiteral("OR*"), QStringLiteral("x\"y")}),
+             QStringLiteral("\"NOT\" \"OR*\" \"x\"\"y\""));
 }
 
 void TestCaptureStore::removeAndClear()

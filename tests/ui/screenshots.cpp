@@ -21,9 +21,9 @@ namespace {
 void send(const QString &url, const QStringList &arguments)
 {
     QProcess curl;
-    curl.start(QStringLiteral("curl"), QStringList{QStringLiteral("-sS"), QStringLiteral("-o"),
-                                                   QStringLiteral("/dev/null")}
-                                           + arguments + QStringList{url});
+    curl.start(QStringLiteral("curl"),
+               QStringList{QStringLiteral("-sS"), QStringLiteral("-o"), QStringLiteral("/dev/null")}
+                   + arguments + QStringList{url});
     curl.waitForFinished(30'000);
 }
 
@@ -53,15 +53,20 @@ int main(int argc, char *argv[])
     const QString json = QStringLiteral("Content-Type: application/json");
     send(base + QStringLiteral("webhooks/stripe"),
          {QStringLiteral("-H"), json, QStringLiteral("-H"),
-          QStringLiteral("Stripe-Signature: t=1700000000,v1=92a67d03f3996371aee723f680b97033696bcd5bb8a1826c465e55a4d569d2c1"),
+          QStringLiteral(
+              "Stripe-Signature: "
+              "t=1700000000,v1=92a67d03f3996371aee723f680b97033696bcd5bb8a1826c465e55a4d569d2c1"),
           QStringLiteral("--data-binary"),
           QStringLiteral(R"({"id":"evt_test_webhook","object":"event","type":"invoice.paid"})")});
     send(base + QStringLiteral("github/events"),
          {QStringLiteral("-H"), json, QStringLiteral("-H"), QStringLiteral("X-GitHub-Event: push"),
-          QStringLiteral("-H"), QStringLiteral("X-GitHub-Delivery: 72d3162e-cc78-11e3-81ab-4c9367dc0958"),
-          QStringLiteral("--data-binary"), QStringLiteral(R"({"ref":"refs/heads/main","commits":[]})")});
+          QStringLiteral("-H"),
+          QStringLiteral("X-GitHub-Delivery: 72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+          QStringLiteral("--data-binary"),
+          QStringLiteral(R"({"ref":"refs/heads/main","commits":[]})")});
     send(base + QStringLiteral("shopify/orders/create?shop=example"),
-         {QStringLiteral("-H"), json, QStringLiteral("--data-binary"), QStringLiteral(R"({"id":820982911946154508})")});
+         {QStringLiteral("-H"), json, QStringLiteral("--data-binary"),
+          QStringLiteral(R"({"id":820982911946154508})")});
     send(base + QStringLiteral("slack/commands"),
          {QStringLiteral("--data-urlencode"), QStringLiteral("text=/deploy staging")});
     send(base + QStringLiteral("health"), {});

@@ -1,0 +1,245 @@
+#include "captureindexer.h"
+
+#include "capturestore.h"
+#include "http/requestparser.h"
+
+#include <QAtomicInteger>
+#include <QFile>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <pthread.h>
+#include <sched.h>
+
+namespace Hookscope {
+namespace {
+
+QAtomicInteger<quint64> indexerCounter;
+
+constexpr int IndexVersion = 1;
+// Rows per index transaction: small enough that stopping is prompt.
+constexpr int ChunkSize = 256;
+// Full-text search covers the first part of big bodies; the bytes themselves are all kept.
+constexpr qsizetype MaxIndexedBody = 1024 * 1024;
+
+bool exec(QSqlDatabase &database, const QString &statement, QString *error)
+{
+    QSqlQuery query(database);
+    if (query.exec(statement))
+        return true;
+    if (error)
+        *error = query.lastError().text();
+    return false;
+}
+
+QString emptyIfNull(const QString &text)
+{
+    return text.isNull() ? QString(QLatin1String("")) : text;
+}
+
+} // namespace
+
+CaptureIndexer::CaptureIndexer(const QString &storePath)
+    : m_storePath(storePath)
+{}
+
+CaptureIndexer::~CaptureIndexer()
+{
+    stop();
+}
+
+QString CaptureIndexer::indexPath(const QString &storePath)
+{
+    return storePath + QStringLiteral("-search");
+}
+
+CaptureIndexer::Text CaptureIndexer::textOf(const CapturedRequest &request)
+{
+    Text text;
+    text.target = QString::fromUtf8(request.target);
+    QByteArray headers;
+    for (const HeaderField &header : request.headers)
+        headers += header.name + ": " + header.value + '\n';
+    text.headers = QString::fromUtf8(headers);
+    QByteArray body = request.decodedBody();
+    if (body.size() > MaxIndexedBody)
+        body.truncate(MaxIndexedBody);
+    if (!body.left(4096).contains('\0'))
+        text.body = QString::fromUtf8(body);
+    return text;
+}
+
+bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
+{
+    const QString path = indexPath(storePath);
+    const QString connectionName = QStringLiteral("hookscope-index-setup-%1").arg(++indexerCounter);
+    bool ok = false;
+    for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
+        const bool existed = QFile::exists(path);
+        if (!existed) {
+            QFile file(path);
+            if (!file.open(QIODevice::WriteOnly)
+                || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+                if (error)
+                    *error = QStringLiteral("Cannot create %1: %2").arg(path, file.errorString());
+                return false;
+            }
+        }
+        {
+            QSqlDatabase database = CaptureStore::openConnection(path, connectionName, error);
+            QSqlQuery query(database);
+            int version = -1;
+            if (database.isOpen() && query.exec(QStringLiteral("PRAGMA user_version"))
+                && query.next())
+                version = query.value(0).toInt();
+            query.finish();
+            if (version == IndexVersion) {
+                ok = exec(database, QStringLiteral("PRAGMA journal_mode=WAL"), error);
+            } else if (version == 0) {
+                ok = database.transaction()
+                     && exec(database,
+                             QStringLiteral("CREATE VIRTUAL TABLE capture_text USING "
+                                            "fts5(target, headers, body, content='')"),
+                             error)
+                     && exec(database,
+                             QStringLiteral("CREATE TABLE index_state (last_id INTEGER NOT NULL)"),
+                             error)
+                     && exec(database, QStringLiteral("INSERT INTO index_state VALUES (0)"), error)
+                     && exec(database, QStringLiteral("PRAGMA user_version=%1").arg(IndexVersion),
+                             error)
+                     && database.commit()
+                     && exec(database, QStringLiteral("PRAGMA journal_mode=WAL"), error);
+                if (!ok)
+                    database.rollback();
+            }
+            database.close();
+        }
+        QSqlDatabase::removeDatabase(connectionName);
+        if (!ok) {
+            // Unreadable, from another version, or half-made: derived data, so start over.
+            for (const QString &suffix :
+                 {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+                QFile::remove(path + suffix);
+        }
+    }
+    return ok;
+}
+
+void CaptureIndexer::start()
+{
+    m_thread = std::thread(&CaptureIndexer::run, this);
+}
+
+void CaptureIndexer::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void CaptureIndexer::notify(qint64 id)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_committedId = std::max(m_committedId, id);
+    }
+    m_wake.notify_one();
+}
+
+void CaptureIndexer::run()
+{
+    // Only when nothing else wants the CPU: capturing always comes first.
+    sched_param parameter{};
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &parameter);
+
+    const QString connectionName = QStringLiteral("hookscope-indexer-%1").arg(++indexerCounter);
+    {
+        QString error;
+        QSqlDatabase database = CaptureStore::openConnection(m_storePath, connectionName, &error);
+        QSqlQuery attach(database);
+        attach.prepare(QStringLiteral("ATTACH DATABASE ? AS search"));
+        attach.addBindValue(indexPath(m_storePath));
+        if (!database.isOpen() || !attach.exec()) {
+            qWarning("Hookscope: search index unavailable: %s",
+                     qPrintable(error + attach.lastError().text()));
+            return;
+        }
+        QSqlQuery watermark(database);
+        QSqlQuery pending(database);
+        QSqlQuery insert(database);
+        QSqlQuery advance(database);
+        watermark.prepare(QStringLiteral("SELECT last_id FROM search.index_state"));
+        pending.prepare(
+            QStringLiteral("SELECT c.id, b.raw FROM captures c JOIN capture_bytes b ON b.id = c.id"
+                           " WHERE c.id > ? ORDER BY c.id LIMIT %1")
+                .arg(ChunkSize));
+        insert.prepare(QStringLiteral(
+            "INSERT INTO search.capture_text (rowid, target, headers, body) VALUES (?,?,?,?)"));
+        advance.prepare(QStringLiteral("UPDATE search.index_state SET last_id = ?"));
+
+        qint64 indexedId = 0;
+        if (watermark.exec() && watermark.next())
+            indexedId = watermark.value(0).toLongLong();
+        watermark.finish();
+        bool caughtUp = false;
+        for (;;) {
+            {
+                std::unique_lock lock(m_mutex);
+                // Wake on new commits; also look now and then for captures appended by another
+                // process sharing the store.
+                if (caughtUp)
+                    m_wake.wait_for(lock, std::chrono::seconds(1), [this, indexedId] {
+                        return m_stopping || m_committedId > indexedId;
+                    });
+                if (m_stopping)
+                    break;
+            }
+            pending.addBindValue(indexedId);
+            if (!pending.exec()) {
+                caughtUp = true;
+                continue;
+            }
+            QList<std::pair<qint64, Text>> chunk;
+            while (pending.next()) {
+                const qint64 id = pending.value(0).toLongLong();
+                chunk.append(
+                    {id, textOf(RequestParser::parseStored(pending.value(1).toByteArray()))});
+            }
+            pending.finish();
+            caughtUp = chunk.size() < ChunkSize;
+            if (chunk.isEmpty())
+                continue;
+            bool ok = database.transaction();
+            for (const auto &[id, text] : std::as_const(chunk)) {
+                if (!ok)
+                    break;
+                insert.addBindValue(id);
+                insert.addBindValue(emptyIfNull(text.target));
+                insert.addBindValue(emptyIfNull(text.headers));
+                insert.addBindValue(emptyIfNull(text.body));
+                ok = insert.exec();
+            }
+            advance.addBindValue(chunk.last().first);
+            ok = ok && advance.exec() && database.commit();
+            if (ok) {
+                indexedId = chunk.last().first;
+            } else {
+                qWarning("Hookscope: indexing stopped: %s", qPrintable(insert.lastError().text()));
+                database.rollback();
+                break;
+            }
+        }
+        watermark.finish();
+        pending.finish();
+        insert.finish();
+        advance.finish();
+        database.close();
+    }
+    QSqlDatabase::removeDatabase(connectionName);
+}
+
+} // namespace Hookscope

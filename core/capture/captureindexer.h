@@ -1,0 +1,55 @@
+#pragma once
+
+#include "capturedrequest.h"
+
+#include <QString>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace Hookscope {
+
+// Keeps the full-text search index (a file of its own beside the store) up to date from a
+// thread at idle priority, so indexing never competes with capturing: under full load the
+// index lags and catches up as soon as the CPU has time. Searches cover the not-yet-indexed
+// tail by scanning it (CaptureStore::search).
+class CaptureIndexer final
+{
+public:
+    struct Text
+    {
+        QString target;
+        QString headers;
+        QString body; // empty for binary bodies
+    };
+
+    explicit CaptureIndexer(const QString &storePath);
+    ~CaptureIndexer();
+    CaptureIndexer(const CaptureIndexer &) = delete;
+    CaptureIndexer &operator=(const CaptureIndexer &) = delete;
+
+    void start();
+    void stop();
+    // New captures up to `id` are committed.
+    void notify(qint64 id);
+
+    static QString indexPath(const QString &storePath);
+    // Creates the index file if needed; an unreadable or outdated one is rebuilt from scratch,
+    // since everything in it derives from the store.
+    static bool prepareIndexFile(const QString &storePath, QString *error);
+    // What is indexed for one capture: its target, headers and decoded text body.
+    static Text textOf(const CapturedRequest &request);
+
+private:
+    void run();
+
+    QString m_storePath;
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    qint64 m_committedId = 0;
+    bool m_stopping = false;
+};
+
+} // namespace Hookscope
