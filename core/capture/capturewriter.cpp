@@ -70,6 +70,7 @@ bool CaptureWriter::start(QString *error)
     m_thread = std::thread(&CaptureWriter::run, this, std::move(started));
     const QString failure = result.get();
     if (failure.isEmpty()) {
+        m_checkpointThread = std::thread(&CaptureWriter::runCheckpoints, this);
         m_indexer.start();
         return true;
     }
@@ -95,9 +96,38 @@ void CaptureWriter::stop()
         m_stopping = true;
     }
     m_wake.notify_one();
+    m_checkpointWake.notify_one();
     if (m_thread.joinable())
         m_thread.join();
+    if (m_checkpointThread.joinable())
+        m_checkpointThread.join();
     m_indexer.stop();
+}
+
+void CaptureWriter::runCheckpoints()
+{
+    const QString connectionName = QStringLiteral("hookscope-checkpoint-%1").arg(++writerCounter);
+    {
+        QString error;
+        QSqlDatabase database = CaptureStore::openConnection(m_path, connectionName, &error);
+        QSqlQuery checkpoint(database);
+        std::unique_lock lock(m_mutex);
+        while (!m_stopping) {
+            m_checkpointWake.wait_for(lock, std::chrono::milliseconds(250));
+            if (m_stopping)
+                break;
+            lock.unlock();
+            // PASSIVE copies what it can without taking the write lock, so capturing goes on.
+            checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+            checkpoint.finish();
+            lock.lock();
+        }
+        lock.unlock();
+        checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+        checkpoint.finish();
+        database.close();
+    }
+    QSqlDatabase::removeDatabase(connectionName);
 }
 
 void CaptureWriter::run(std::promise<QString> started)
@@ -126,6 +156,9 @@ void CaptureWriter::run(std::promise<QString> started)
             QSqlDatabase::removeDatabase(connectionName);
             return;
         }
+        // Checkpoints run on their own thread (runCheckpoints), never inside a commit: an
+        // automatic one would hold up every request waiting on that commit.
+        QSqlQuery(database).exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
         started.set_value(QString());
 
         std::vector<Pending> batch;

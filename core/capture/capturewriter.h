@@ -50,11 +50,14 @@ private:
         quint64 ticket;
     };
     void run(std::promise<QString> started);
+    void runCheckpoints();
 
     QString m_path;
     std::thread m_thread;
+    std::thread m_checkpointThread;
     std::mutex m_mutex;
-    std::condition_variable m_wake;
+    std::condition_variable m_wake; // the writer thread's
+    std::condition_variable m_checkpointWake;
     std::deque<Pending> m_queue;
     bool m_stopping = false;
     CaptureIndexer m_indexer;
