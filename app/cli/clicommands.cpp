@@ -5,7 +5,7 @@
 #include "capture/capturejson.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
-#include "http/receiver.h"
+#include "http/receiverhost.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -293,13 +293,14 @@ int CliCommands::listen(const QStringList &arguments)
     QString error;
     if (!writer.start(&error))
         return usageError(error);
-    Receiver receiver(writer, options);
+    // The receiver gets a thread of its own; this one only prints.
+    ReceiverHost receiver(writer, options);
     receiver.setDefaultResponse(response);
     if (!receiver.listen(&error))
         return usageError(error + QStringLiteral(" (choose another with --port)"));
 
     QStringList urls;
-    for (const QHostAddress &address : receiver.addresses()) {
+    for (const QHostAddress &address : std::as_const(options.addresses)) {
         const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
                                  ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
                                  : address.toString();
@@ -309,7 +310,7 @@ int CliCommands::listen(const QStringList &arguments)
                  .arg(urls.join(QStringLiteral(" and ")), path)
                  .toUtf8());
     std::fflush(stdout);
-    for (const QHostAddress &address : receiver.addresses()) {
+    for (const QHostAddress &address : std::as_const(options.addresses)) {
         if (!address.isLoopback())
             std::fprintf(stderr,
                          "hookscope-cli: warning: listening on %s, reachable from other "
@@ -317,7 +318,7 @@ int CliCommands::listen(const QStringList &arguments)
                          qUtf8Printable(address.toString()));
     }
 
-    QObject::connect(&writer, &CaptureWriter::committed, &receiver,
+    QObject::connect(&writer, &CaptureWriter::committed, qApp,
                      [](const CommittedBatch &batch) {
                          QByteArray lines;
                          for (const CommittedCapture &committed : batch) {
@@ -327,7 +328,7 @@ int CliCommands::listen(const QStringList &arguments)
                          writeOut(lines);
                          std::fflush(stdout);
                      });
-    QObject::connect(&writer, &CaptureWriter::writeFailed, &receiver, [](const QString &message) {
+    QObject::connect(&writer, &CaptureWriter::writeFailed, qApp, [](const QString &message) {
         std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
     });
     SignalWatcher signalWatcher;
