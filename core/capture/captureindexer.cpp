@@ -19,6 +19,10 @@ QAtomicInteger<quint64> indexerCounter;
 constexpr int IndexVersion = 1;
 // Rows per index transaction: small enough that stopping is prompt.
 constexpr int ChunkSize = 256;
+// Capturing counts as paused after this long without a commit.
+constexpr auto QuietPeriod = std::chrono::milliseconds(100);
+// Past this many unindexed captures, indexing goes on even under load.
+constexpr qint64 MaxBacklog = 200'000;
 // Full-text search covers the first part of big bodies; the bytes themselves are all kept.
 constexpr qsizetype MaxIndexedBody = 1024 * 1024;
 
@@ -146,6 +150,7 @@ void CaptureIndexer::notify(qint64 id)
     {
         std::lock_guard lock(m_mutex);
         m_committedId = std::max(m_committedId, id);
+        m_lastNotify = std::chrono::steady_clock::now();
     }
     m_wake.notify_one();
 }
@@ -195,6 +200,14 @@ void CaptureIndexer::run()
                     m_wake.wait_for(lock, std::chrono::seconds(1), [this, indexedId] {
                         return m_stopping || m_committedId > indexedId;
                     });
+                // While captures pour in, indexing waits for a pause (searches scan the tail
+                // meanwhile), unless the tail grows too long to scan quickly.
+                const auto busy = [this, indexedId] {
+                    return std::chrono::steady_clock::now() - m_lastNotify < QuietPeriod
+                           && m_committedId - indexedId < MaxBacklog;
+                };
+                while (!m_stopping && busy())
+                    m_wake.wait_for(lock, QuietPeriod);
                 if (m_stopping)
                     break;
             }

@@ -4,6 +4,7 @@
 
 #include <QString>
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -49,6 +50,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     qint64 m_committedId = 0;
+    std::chrono::steady_clock::time_point m_lastNotify;
     bool m_stopping = false;
 };
 

@@ -60,6 +60,7 @@ private:
     std::condition_variable m_checkpointWake;
     std::deque<Pending> m_queue;
     bool m_stopping = false;
+    quint64 m_commits = 0;
     CaptureIndexer m_indexer;
 };
 
