@@ -318,16 +318,15 @@ int CliCommands::listen(const QStringList &arguments)
                          qUtf8Printable(address.toString()));
     }
 
-    QObject::connect(&writer, &CaptureWriter::committed, qApp,
-                     [](const CommittedBatch &batch) {
-                         QByteArray lines;
-                         for (const CommittedCapture &committed : batch) {
-                             if (committed.summary.id != 0)
-                                 lines += summaryLine(committed.summary) + '\n';
-                         }
-                         writeOut(lines);
-                         std::fflush(stdout);
-                     });
+    QObject::connect(&writer, &CaptureWriter::committed, qApp, [](const CommittedBatch &batch) {
+        QByteArray lines;
+        for (const CommittedCapture &committed : batch) {
+            if (committed.summary.id != 0)
+                lines += summaryLine(committed.summary) + '\n';
+        }
+        writeOut(lines);
+        std::fflush(stdout);
+    });
     QObject::connect(&writer, &CaptureWriter::writeFailed, qApp, [](const QString &message) {
         std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
     });

@@ -1,10 +1,13 @@
 #include "capturewriter.h"
 
 #include "capturestore.h"
+#include "sqlitestatement.h"
 
 #include <QAtomicInteger>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <sqlite3.h>
 
 namespace Hookscope {
 namespace {
@@ -13,23 +16,6 @@ QAtomicInteger<quint64> writerCounter;
 
 // Latency bound: a burst is split so the first request in it is not answered last.
 constexpr std::size_t MaxBatch = 2048;
-// Columns are NOT NULL and Qt binds a null string or byte array as NULL: an absent header,
-// an unparsed method or an unsent response is stored as empty.
-QString text(const QString &string)
-{
-    return string.isNull() ? QString(QLatin1String("")) : string;
-}
-
-QString text(const QByteArray &bytes)
-{
-    return text(QString::fromUtf8(bytes));
-}
-
-QByteArray blob(const QByteArray &bytes)
-{
-    return bytes.isNull() ? QByteArray("") : bytes;
-}
-
 } // namespace
 
 CaptureWriter::CaptureWriter(const QString &path, QObject *parent)
@@ -143,21 +129,17 @@ void CaptureWriter::run(std::promise<QString> started)
     {
         QString error;
         QSqlDatabase database = CaptureStore::openConnection(m_path, connectionName, &error);
-        QSqlQuery insertCapture(database);
-        QSqlQuery insertBytes(database);
-        const bool prepared
-            = database.isOpen()
-              && insertCapture.prepare(QStringLiteral(
-                  "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
-                  " response_status, request_size, body_size, content_type, remote_address,"
-                  " remote_port, local_address, local_port, parse_error)"
-                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))
-              && insertBytes.prepare(
-                  QStringLiteral("INSERT INTO capture_bytes (id, raw, "
-                                 "response_head, response_body) VALUES (?,?,?,?)"));
-        if (!prepared) {
+        sqlite3 *handle = SqliteStatement::handleOf(database);
+        SqliteStatement insertCapture(
+            handle, "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
+                    " response_status, request_size, body_size, content_type, remote_address,"
+                    " remote_port, local_address, local_port, parse_error)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        SqliteStatement insertBytes(handle, "INSERT INTO capture_bytes (id, raw, response_head, "
+                                            "response_body) VALUES (?,?,?,?)");
+        if (!database.isOpen() || !insertCapture.isValid() || !insertBytes.isValid()) {
             if (error.isEmpty())
-                error = insertCapture.lastError().text() + insertBytes.lastError().text();
+                error = insertCapture.errorMessage();
             started.set_value(QStringLiteral("Cannot write to %1: %2").arg(m_path, error));
             database = QSqlDatabase();
             QSqlDatabase::removeDatabase(connectionName);
@@ -188,32 +170,38 @@ void CaptureWriter::run(std::promise<QString> started)
                 if (!failure.isEmpty())
                     break;
                 const CapturedRequest &request = pending.request;
-                insertCapture.bindValue(0, request.receivedAtUs);
-                insertCapture.bindValue(1, request.durationUs);
-                insertCapture.bindValue(2, text(request.method));
-                insertCapture.bindValue(3, text(request.target));
-                insertCapture.bindValue(4, text(request.httpVersion));
-                insertCapture.bindValue(5, request.responseStatus);
-                insertCapture.bindValue(6, request.raw.size());
-                insertCapture.bindValue(7, request.body.size());
-                insertCapture.bindValue(8, text(request.contentType()));
-                insertCapture.bindValue(9, text(request.remoteAddress.toString()));
-                insertCapture.bindValue(10, request.remotePort);
-                insertCapture.bindValue(11, text(request.localAddress.toString()));
-                insertCapture.bindValue(12, request.localPort);
-                insertCapture.bindValue(
-                    13, request.parseError.isEmpty() ? QVariant() : QVariant(request.parseError));
-                if (!insertCapture.exec()) {
-                    failure = insertCapture.lastError().text();
+                const QByteArray remoteAddress = request.remoteAddress.toString().toUtf8();
+                const QByteArray localAddress = request.localAddress.toString().toUtf8();
+                const QByteArray parseError = request.parseError.toUtf8();
+                const QByteArray contentType = request.contentType();
+                insertCapture.bind(1, request.receivedAtUs);
+                insertCapture.bind(2, request.durationUs);
+                insertCapture.bindText(3, request.method);
+                insertCapture.bindText(4, request.target);
+                insertCapture.bindText(5, request.httpVersion);
+                insertCapture.bind(6, request.responseStatus);
+                insertCapture.bind(7, request.raw.size());
+                insertCapture.bind(8, request.body.size());
+                insertCapture.bindText(9, contentType);
+                insertCapture.bindText(10, remoteAddress);
+                insertCapture.bind(11, request.remotePort);
+                insertCapture.bindText(12, localAddress);
+                insertCapture.bind(13, request.localPort);
+                if (parseError.isEmpty())
+                    insertCapture.bindNull(14);
+                else
+                    insertCapture.bindText(14, parseError);
+                if (!insertCapture.run()) {
+                    failure = insertCapture.errorMessage();
                     break;
                 }
-                pending.request.id = insertCapture.lastInsertId().toLongLong();
-                insertBytes.bindValue(0, request.id);
-                insertBytes.bindValue(1, blob(request.raw));
-                insertBytes.bindValue(2, blob(request.responseHead));
-                insertBytes.bindValue(3, blob(request.responseBody));
-                if (!insertBytes.exec())
-                    failure = insertBytes.lastError().text();
+                pending.request.id = sqlite3_last_insert_rowid(handle);
+                insertBytes.bind(1, request.id);
+                insertBytes.bindBlob(2, request.raw);
+                insertBytes.bindBlob(3, request.responseHead);
+                insertBytes.bindBlob(4, request.responseBody);
+                if (!insertBytes.run())
+                    failure = insertBytes.errorMessage();
             }
             if (failure.isEmpty() && !database.commit())
                 failure = database.lastError().text();
@@ -239,8 +227,6 @@ void CaptureWriter::run(std::promise<QString> started)
                     QStringLiteral("Could not store captures in %1: %2").arg(m_path, failure));
             emit committed(committedBatch);
         }
-        insertCapture.finish();
-        insertBytes.finish();
         database.close();
     }
     QSqlDatabase::removeDatabase(connectionName);

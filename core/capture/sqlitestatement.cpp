@@ -1,0 +1,70 @@
+#include "sqlitestatement.h"
+
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QVariant>
+
+#include <sqlite3.h>
+
+namespace Hookscope {
+
+sqlite3 *SqliteStatement::handleOf(const QSqlDatabase &database)
+{
+    const QVariant handle = database.driver() ? database.driver()->handle() : QVariant();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
+SqliteStatement::SqliteStatement(sqlite3 *database, const char *sql)
+    : m_database(database)
+{
+    if (m_database
+        && sqlite3_prepare_v3(m_database, sql, -1, SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr)
+               != SQLITE_OK)
+        m_statement = nullptr;
+}
+
+SqliteStatement::~SqliteStatement()
+{
+    sqlite3_finalize(m_statement);
+}
+
+void SqliteStatement::bind(int index, qint64 value)
+{
+    sqlite3_bind_int64(m_statement, index, value);
+}
+
+void SqliteStatement::bindText(int index, QByteArrayView utf8)
+{
+    // A zero-length text is still text, not NULL: the pointer must not be null.
+    sqlite3_bind_text(m_statement, index, utf8.isNull() ? "" : utf8.data(), int(utf8.size()),
+                      SQLITE_STATIC);
+}
+
+void SqliteStatement::bindBlob(int index, QByteArrayView bytes)
+{
+    sqlite3_bind_blob64(m_statement, index, bytes.isNull() ? "" : bytes.data(),
+                        sqlite3_uint64(bytes.size()), SQLITE_STATIC);
+}
+
+void SqliteStatement::bindNull(int index)
+{
+    sqlite3_bind_null(m_statement, index);
+}
+
+bool SqliteStatement::run()
+{
+    int status = SQLITE_ROW;
+    while (status == SQLITE_ROW)
+        status = sqlite3_step(m_statement);
+    sqlite3_reset(m_statement);
+    return status == SQLITE_DONE;
+}
+
+QString SqliteStatement::errorMessage() const
+{
+    return QString::fromUtf8(m_database ? sqlite3_errmsg(m_database) : "no database handle");
+}
+
+} // namespace Hookscope
