@@ -102,6 +102,7 @@ private slots:
     void configuredDefaultResponse();
     void listCommands();
     void busyPortIsReported();
+    void terminateStopsAfterTheLastCommit();
     void corruptStoreIsReportedAndCanBeSetAside();
 
 private:
@@ -455,6 +456,23 @@ void TestReceiver::busyPortIsReported()
                   QStringLiteral("--store"), m_dir->filePath(QStringLiteral("other.sqlite"))});
     QCOMPARE(second.exitCode, 2);
     QVERIFY2(second.err.contains("already in use"), second.err.constData());
+}
+
+void TestReceiver::terminateStopsAfterTheLastCommit()
+{
+    ListenProcess listener(m_store);
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sS"), QStringLiteral("--data-binary"),
+                QStringLiteral("last words"), listener.url(QStringLiteral("/before-term"))});
+    QVERIFY(curl.waitForFinished());
+    QCOMPARE(curl.readAllStandardOutput(), QByteArray("OK\n"));
+    listener.process().terminate(); // SIGTERM
+    QVERIFY(listener.process().waitForFinished(10'000));
+    QCOMPARE(listener.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(listener.process().exitCode(), 0);
+    const CliResult list = runCli({QStringLiteral("list"), QStringLiteral("--store"), m_store});
+    QVERIFY(list.out.contains("/before-term"));
 }
 
 void TestReceiver::corruptStoreIsReportedAndCanBeSetAside()
