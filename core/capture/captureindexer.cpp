@@ -26,16 +26,6 @@ constexpr qint64 MaxBacklog = 200'000;
 // Full-text search covers the first part of big bodies; the bytes themselves are all kept.
 constexpr qsizetype MaxIndexedBody = 1024 * 1024;
 
-bool exec(QSqlDatabase &database, const QString &statement, QString *error)
-{
-    QSqlQuery query(database);
-    if (query.exec(statement))
-        return true;
-    if (error)
-        *error = query.lastError().text();
-    return false;
-}
-
 QString emptyIfNull(const QString &text)
 {
     return text.isNull() ? QString(QLatin1String("")) : text;
@@ -98,21 +88,27 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
                 version = query.value(0).toInt();
             query.finish();
             if (version == IndexVersion) {
-                ok = exec(database, QStringLiteral("PRAGMA journal_mode=WAL"), error);
+                ok = CaptureStore::execute(database, QStringLiteral("PRAGMA journal_mode=WAL"),
+                                           error);
             } else if (version == 0) {
                 ok = database.transaction()
-                     && exec(database,
-                             QStringLiteral("CREATE VIRTUAL TABLE capture_text USING "
-                                            "fts5(target, headers, body, content='')"),
-                             error)
-                     && exec(database,
-                             QStringLiteral("CREATE TABLE index_state (last_id INTEGER NOT NULL)"),
-                             error)
-                     && exec(database, QStringLiteral("INSERT INTO index_state VALUES (0)"), error)
-                     && exec(database, QStringLiteral("PRAGMA user_version=%1").arg(IndexVersion),
-                             error)
+                     && CaptureStore::execute(
+                         database,
+                         QStringLiteral("CREATE VIRTUAL TABLE capture_text USING "
+                                        "fts5(target, headers, body, content='')"),
+                         error)
+                     && CaptureStore::execute(
+                         database,
+                         QStringLiteral("CREATE TABLE index_state (last_id INTEGER NOT NULL)"),
+                         error)
+                     && CaptureStore::execute(
+                         database, QStringLiteral("INSERT INTO index_state VALUES (0)"), error)
+                     && CaptureStore::execute(
+                         database, QStringLiteral("PRAGMA user_version=%1").arg(IndexVersion),
+                         error)
                      && database.commit()
-                     && exec(database, QStringLiteral("PRAGMA journal_mode=WAL"), error);
+                     && CaptureStore::execute(database, QStringLiteral("PRAGMA journal_mode=WAL"),
+                                              error);
                 if (!ok)
                     database.rollback();
             }

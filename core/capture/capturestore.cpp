@@ -27,7 +27,9 @@ QString sql(const char *text)
     return QString::fromLatin1(text);
 }
 
-bool exec(QSqlDatabase &database, const QString &statement, QString *error)
+} // namespace
+
+bool CaptureStore::execute(QSqlDatabase &database, const QString &statement, QString *error)
 {
     QSqlQuery query(database);
     if (query.exec(statement))
@@ -36,8 +38,6 @@ bool exec(QSqlDatabase &database, const QString &statement, QString *error)
         *error = query.lastError().text();
     return false;
 }
-
-} // namespace
 
 CaptureStore::CaptureStore(const QString &path)
     : m_path(path)
@@ -94,7 +94,7 @@ QSqlDatabase CaptureStore::openConnection(const QString &path, const QString &co
     }
     // WAL without a sync per commit: a committed capture survives the app being killed, which
     // is the guarantee; surviving power loss as well would cost most of the ingest rate.
-    if (!exec(database, QStringLiteral("PRAGMA synchronous=NORMAL"), error))
+    if (!execute(database, QStringLiteral("PRAGMA synchronous=NORMAL"), error))
         database.close();
     return database;
 }
@@ -162,7 +162,7 @@ bool CaptureStore::open()
                 QStringLiteral("Cannot create the capture store in %1: %2").arg(m_path, m_error));
     }
     // Forward migrations from older versions go here, one step per version.
-    if (!exec(m_database, QStringLiteral("PRAGMA journal_mode=WAL"), &error))
+    if (!execute(m_database, QStringLiteral("PRAGMA journal_mode=WAL"), &error))
         return fail(
             OpenError::Unreadable,
             QStringLiteral("Cannot switch %1 to write-ahead logging: %2").arg(m_path, error));
@@ -210,12 +210,13 @@ bool CaptureStore::createSchema()
         return false;
     }
     for (const char *statement : statements) {
-        if (!exec(m_database, sql(statement), &m_error)) {
+        if (!execute(m_database, sql(statement), &m_error)) {
             m_database.rollback();
             return false;
         }
     }
-    if (!exec(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion), &m_error)) {
+    if (!execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
+                 &m_error)) {
         m_database.rollback();
         return false;
     }
@@ -405,7 +406,7 @@ bool CaptureStore::clear()
     for (const char *statement :
          {"DELETE FROM captures", "DELETE FROM capture_bytes",
           "INSERT INTO search.capture_text (capture_text) VALUES ('delete-all')"}) {
-        if (!exec(m_database, sql(statement), &m_error)) {
+        if (!execute(m_database, sql(statement), &m_error)) {
             m_database.rollback();
             return false;
         }

@@ -43,6 +43,8 @@ public:
     bool remove(qint64 id);
     bool clear();
 
+    // Runs one statement; on failure fills `error` (when given) and returns false.
+    static bool execute(QSqlDatabase &database, const QString &statement, QString *error);
     // Opens `path` with the pragmas every Hookscope connection uses.
     static QSqlDatabase openConnection(const QString &path, const QString &connectionName,
                                        QString *error);

@@ -13,6 +13,11 @@ Connection::Connection(QTcpSocket *socket, quint64 ticket, Receiver &receiver)
     , m_ticket(ticket)
     , m_receiver(receiver)
     , m_parser(receiver.options().limits)
+    // Read once: they do not change, and are gone once the peer disconnects.
+    , m_remoteAddress(socket->peerAddress())
+    , m_localAddress(socket->localAddress())
+    , m_remotePort(socket->peerPort())
+    , m_localPort(socket->localPort())
 {
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -71,13 +76,7 @@ void Connection::onReadyRead()
 void Connection::finishRequest(const ResponseSpec *errorResponse)
 {
     const bool keepAlive = m_parser.keepAlive() && !m_parser.isUpgrade() && !errorResponse;
-    CapturedRequest request = m_parser.takeRequest();
-    request.remoteAddress = m_socket->peerAddress();
-    request.remotePort = m_socket->peerPort();
-    request.localAddress = m_socket->localAddress();
-    request.localPort = m_socket->localPort();
-    request.receivedAtUs = m_messageStartUs;
-    request.durationUs = Clock::wallMicroseconds() - m_messageStartUs;
+    CapturedRequest request = takeRequest();
 
     const ResponseSpec response = errorResponse ? *errorResponse : m_receiver.defaultResponse();
     PendingResponse pending;
@@ -97,18 +96,24 @@ void Connection::finishRequest(const ResponseSpec *errorResponse)
     m_receiver.writer().append(std::move(request), m_ticket);
 }
 
+CapturedRequest Connection::takeRequest()
+{
+    CapturedRequest request = m_parser.takeRequest();
+    request.remoteAddress = m_remoteAddress;
+    request.remotePort = m_remotePort;
+    request.localAddress = m_localAddress;
+    request.localPort = m_localPort;
+    request.receivedAtUs = m_messageStartUs;
+    request.durationUs = Clock::wallMicroseconds() - m_messageStartUs;
+    return request;
+}
+
 void Connection::capturePartial(const QString &reason)
 {
     if (!m_parser.hasStarted())
         return;
-    CapturedRequest request = m_parser.takeRequest();
+    CapturedRequest request = takeRequest();
     request.parseError = reason;
-    request.remoteAddress = m_socket->peerAddress();
-    request.remotePort = m_socket->peerPort();
-    request.localAddress = m_socket->localAddress();
-    request.localPort = m_socket->localPort();
-    request.receivedAtUs = m_messageStartUs;
-    request.durationUs = Clock::wallMicroseconds() - m_messageStartUs;
     // Nobody waits for an answer: ticket 0 matches no connection.
     m_receiver.writer().append(std::move(request), 0);
 }

@@ -3,6 +3,7 @@
 #include "http/requestparser.h"
 #include "http/responsespec.h"
 
+#include <QHostAddress>
 #include <QObject>
 
 #include <deque>
@@ -46,6 +47,8 @@ private:
     void onReadyRead();
     void onDisconnected();
     void finishRequest(const ResponseSpec *errorResponse);
+    // The parser's request, stamped with this connection's addresses and timing.
+    CapturedRequest takeRequest();
     void capturePartial(const QString &reason);
     void writeReadyResponses();
     void armDeadline(qint64 fromMs, int timeoutMs);
@@ -54,6 +57,10 @@ private:
     quint64 m_ticket;
     Receiver &m_receiver;
     RequestParser m_parser;
+    QHostAddress m_remoteAddress;
+    QHostAddress m_localAddress;
+    quint16 m_remotePort;
+    quint16 m_localPort;
     std::deque<PendingResponse> m_responses;
     qint64 m_messageStartUs = 0;
     qint64 m_messageStartMs = 0;
