@@ -164,11 +164,20 @@ void CaptureIndexer::run()
         QSqlQuery attach(database);
         attach.prepare(QStringLiteral("ATTACH DATABASE ? AS search"));
         attach.addBindValue(indexPath(m_storePath));
-        if (!database.isOpen() || !attach.exec()) {
+        if (database.isOpen() && attach.exec())
+            indexLoop(database);
+        else
             qWarning("Hookscope: search index unavailable: %s",
                      qPrintable(error + attach.lastError().text()));
-            return;
-        }
+        attach.finish();
+        database.close();
+    }
+    QSqlDatabase::removeDatabase(connectionName);
+}
+
+void CaptureIndexer::indexLoop(QSqlDatabase &database)
+{
+    {
         QSqlQuery watermark(database);
         QSqlQuery pending(database);
         QSqlQuery insert(database);
@@ -242,13 +251,7 @@ void CaptureIndexer::run()
                 break;
             }
         }
-        watermark.finish();
-        pending.finish();
-        insert.finish();
-        advance.finish();
-        database.close();
     }
-    QSqlDatabase::removeDatabase(connectionName);
 }
 
 } // namespace Hookscope

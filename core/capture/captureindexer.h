@@ -2,6 +2,7 @@
 
 #include "capturedrequest.h"
 
+#include <QSqlDatabase>
 #include <QString>
 
 #include <chrono>
@@ -44,6 +45,7 @@ public:
 
 private:
     void run();
+    void indexLoop(QSqlDatabase &database);
 
     QString m_storePath;
     std::thread m_thread;

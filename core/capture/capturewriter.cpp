@@ -129,6 +129,17 @@ void CaptureWriter::run(std::promise<QString> started)
     {
         QString error;
         QSqlDatabase database = CaptureStore::openConnection(m_path, connectionName, &error);
+        commitLoop(database, error, started);
+        database.close();
+    }
+    QSqlDatabase::removeDatabase(connectionName);
+}
+
+// Its prepared statements are finalized on return, before the connection is closed.
+void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
+                               std::promise<QString> &started)
+{
+    {
         sqlite3 *handle = SqliteStatement::handleOf(database);
         SqliteStatement insertCapture(
             handle, "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
@@ -141,8 +152,6 @@ void CaptureWriter::run(std::promise<QString> started)
             if (error.isEmpty())
                 error = insertCapture.errorMessage();
             started.set_value(QStringLiteral("Cannot write to %1: %2").arg(m_path, error));
-            database = QSqlDatabase();
-            QSqlDatabase::removeDatabase(connectionName);
             return;
         }
         // Checkpoints run on their own thread (runCheckpoints), never inside a commit: an
@@ -227,9 +236,7 @@ void CaptureWriter::run(std::promise<QString> started)
                     QStringLiteral("Could not store captures in %1: %2").arg(m_path, failure));
             emit committed(committedBatch);
         }
-        database.close();
     }
-    QSqlDatabase::removeDatabase(connectionName);
 }
 
 } // namespace Hookscope

@@ -5,6 +5,7 @@
 #include "capturesummary.h"
 
 #include <QObject>
+#include <QSqlDatabase>
 
 #include <condition_variable>
 #include <deque>
@@ -50,6 +51,7 @@ private:
         quint64 ticket;
     };
     void run(std::promise<QString> started);
+    void commitLoop(QSqlDatabase &database, QString error, std::promise<QString> &started);
     void runCheckpoints();
 
     QString m_path;
