@@ -21,7 +21,8 @@ constexpr int IndexVersion = 1;
 constexpr int ChunkSize = 256;
 // Capturing counts as paused after this long without a commit.
 constexpr auto QuietPeriod = std::chrono::milliseconds(100);
-// Past this many unindexed captures, indexing goes on even under load.
+// Past this many unindexed captures, indexing goes on even under load: a search scans the
+// unindexed tail, and 200k 1 KiB captures take about 0.9 s to scan here.
 constexpr qint64 MaxBacklog = 200'000;
 // Full-text search covers the first part of big bodies; the bytes themselves are all kept.
 constexpr qsizetype MaxIndexedBody = 1024 * 1024;
