@@ -293,31 +293,7 @@ int CliCommands::listen(const QStringList &arguments)
     QString error;
     if (!writer.start(&error))
         return usageError(error);
-    // The receiver gets a thread of its own; this one only prints.
-    ReceiverHost receiver(writer, options);
-    receiver.setDefaultResponse(response);
-    if (!receiver.listen(&error))
-        return usageError(error + QStringLiteral(" (choose another with --port)"));
-
-    QStringList urls;
-    for (const QHostAddress &address : std::as_const(options.addresses)) {
-        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-                                 ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-                                 : address.toString();
-        urls.append(QStringLiteral("http://%1:%2/").arg(host).arg(receiver.port()));
-    }
-    writeOut(QStringLiteral("Listening on %1 (store: %2)\n")
-                 .arg(urls.join(QStringLiteral(" and ")), path)
-                 .toUtf8());
-    std::fflush(stdout);
-    for (const QHostAddress &address : std::as_const(options.addresses)) {
-        if (!address.isLoopback())
-            std::fprintf(stderr,
-                         "hookscope-cli: warning: listening on %s, reachable from other "
-                         "machines\n",
-                         qUtf8Printable(address.toString()));
-    }
-
+    // Connected before listening, so no capture goes unprinted.
     QObject::connect(&writer, &CaptureWriter::committed, qApp, [](const CommittedBatch &batch) {
         QByteArray lines;
         for (const CommittedCapture &committed : batch) {
@@ -330,6 +306,31 @@ int CliCommands::listen(const QStringList &arguments)
     QObject::connect(&writer, &CaptureWriter::writeFailed, qApp, [](const QString &message) {
         std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
     });
+    // The receiver gets a thread of its own; this one only prints.
+    ReceiverHost receiver(writer, options);
+    receiver.setDefaultResponse(response);
+    if (!receiver.listen(&error))
+        return usageError(error + QStringLiteral(" (choose another with --port)"));
+
+    QStringList urls;
+    for (const QHostAddress &address : receiver.addresses()) {
+        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                                 ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                                 : address.toString();
+        urls.append(QStringLiteral("http://%1:%2/").arg(host).arg(receiver.port()));
+    }
+    writeOut(QStringLiteral("Listening on %1 (store: %2)\n")
+                 .arg(urls.join(QStringLiteral(" and ")), path)
+                 .toUtf8());
+    std::fflush(stdout);
+    for (const QHostAddress &address : receiver.addresses()) {
+        if (!address.isLoopback())
+            std::fprintf(stderr,
+                         "hookscope-cli: warning: listening on %s, reachable from other "
+                         "machines\n",
+                         qUtf8Printable(address.toString()));
+    }
+
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, qApp,
                      &QCoreApplication::quit);

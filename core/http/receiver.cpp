@@ -52,6 +52,7 @@ bool Receiver::listen(QString *error)
         QTcpServer *raw = server.get();
         connect(raw, &QTcpServer::newConnection, this, [this, raw] { acceptPending(raw); });
         m_servers.push_back(std::move(server));
+        m_boundAddresses.append(address);
     }
     m_port = port;
     m_timeoutSweep.start();
@@ -62,6 +63,7 @@ void Receiver::close()
 {
     m_timeoutSweep.stop();
     m_servers.clear();
+    m_boundAddresses.clear();
     const auto connections = m_connections;
     m_connections.clear();
     for (Connection *connection : connections)
@@ -70,8 +72,7 @@ void Receiver::close()
 
 QString Receiver::baseUrl() const
 {
-    const QHostAddress address
-        = m_options.addresses.value(0, QHostAddress(QHostAddress::LocalHost));
+    const QHostAddress address = m_boundAddresses.value(0, QHostAddress(QHostAddress::LocalHost));
     QString host = address.toString();
     if (address.protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + host + QLatin1Char(']');

@@ -35,7 +35,8 @@ public:
     void setPort(quint16 port) { m_options.port = port; }
     bool isListening() const { return !m_servers.empty(); }
     quint16 port() const { return m_port; }
-    QList<QHostAddress> addresses() const { return m_options.addresses; }
+    // The addresses actually bound (a loopback family the system lacks is skipped).
+    QList<QHostAddress> addresses() const { return m_boundAddresses; }
     // http://127.0.0.1:PORT/ style base URL for the first bound address.
     QString baseUrl() const;
 
@@ -61,6 +62,7 @@ private:
     QHash<quint64, Connection *> m_connections;
     quint64 m_nextTicket = 1;
     quint16 m_port = 0;
+    QList<QHostAddress> m_boundAddresses;
     QTimer m_timeoutSweep;
 };
 

@@ -41,6 +41,7 @@ bool ReceiverHost::listenOn(std::optional<quint16> port, QString *error)
             listening = m_receiver->listen(&failure);
             m_port = listening ? m_receiver->port() : 0;
             m_baseUrl = listening ? m_receiver->baseUrl() : QString();
+            m_addresses = m_receiver->addresses();
         },
         Qt::BlockingQueuedConnection);
     if (error)
@@ -54,6 +55,7 @@ void ReceiverHost::close()
         m_receiver, [this] { m_receiver->close(); }, Qt::BlockingQueuedConnection);
     m_port = 0;
     m_baseUrl.clear();
+    m_addresses.clear();
 }
 
 void ReceiverHost::setDefaultResponse(const ResponseSpec &response)

@@ -25,6 +25,7 @@ public:
     bool isListening() const { return m_port != 0; }
     quint16 port() const { return m_port; }
     QString baseUrl() const { return m_baseUrl; }
+    QList<QHostAddress> addresses() const { return m_addresses; }
     void setDefaultResponse(const ResponseSpec &response);
 
 private:
@@ -34,6 +35,7 @@ private:
     Receiver *m_receiver; // lives on m_thread
     quint16 m_port = 0;
     QString m_baseUrl;
+    QList<QHostAddress> m_addresses;
 };
 
 } // namespace Hookscope
