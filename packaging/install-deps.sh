@@ -9,7 +9,7 @@ build_packages=(
   qtkeychain-qt6-dev libhttp-parser-dev libsqlite3-dev libssl-dev zlib1g-dev libgl-dev
 )
 test_packages=(
-  curl wrk xvfb xauth dbus gnome-keyring clang-format clang libclang-rt-14-dev
+  curl wrk xvfb xauth dbus dbus-daemon gnome-keyring clang-format clang libclang-rt-14-dev
   imagemagick python3
 )
 

@@ -159,6 +159,10 @@ void TestReceiver::curlBytesAreKeptExactly_data()
                                                  QStringLiteral("--data-binary"),
                                                  QStringLiteral("@BODY")}
                                   << randomBytes(300 * 1024) << 1;
+    QTest::newRow("gzip") << QStringList{QStringLiteral("-H"),
+                                         QStringLiteral("Content-Encoding: gzip"),
+                                         QStringLiteral("--data-binary"), QStringLiteral("@BODY")}
+                          << gzip(QByteArray("{\"event\":\"compressed\"}").repeated(200)) << 1;
     QTest::newRow("http/1.0 put with query")
         << QStringList{QStringLiteral("--http1.0"), QStringLiteral("-X"), QStringLiteral("PUT"),
                        QStringLiteral("--data-binary"), QStringLiteral("x=1")}
