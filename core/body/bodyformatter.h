@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace Hookscope {
+
+struct FormattedBody
+{
+    enum class Kind { Empty, Json, Xml, Form, Text, Binary };
+    Kind kind = Kind::Empty;
+    QString text;  // what the Pretty view shows
+    QString error; // why a body that claims a format could not be formatted, with the position
+};
+
+// Turns a (decoded) body into readable text for the Pretty view. JSON is re-indented token by
+// token, so key order, numbers and escapes stay exactly as sent. Safe to call off the GUI
+// thread.
+class BodyFormatter final
+{
+public:
+    static FormattedBody format(const QByteArray &body, QByteArrayView contentType);
+    // NUL bytes or invalid UTF-8 near the start: shown in hex, never as text.
+    static bool looksBinary(const QByteArray &body);
+    // Re-indents JSON; on a structural error returns an empty string and sets `error`.
+    static QString indentJson(const QByteArray &json, QString *error);
+};
+
+} // namespace Hookscope
