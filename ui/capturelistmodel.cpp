@@ -89,6 +89,18 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
     }
 }
 
+void CaptureListModel::removeCapture(qint64 id)
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows.at(row).id == id) {
+            beginRemoveRows({}, row, row);
+            m_rows.removeAt(row);
+            endRemoveRows();
+            return;
+        }
+    }
+}
+
 bool CaptureListModel::canFetchMore(const QModelIndex &parent) const
 {
     return !parent.isValid() && !m_reachedOldest;

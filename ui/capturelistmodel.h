@@ -44,6 +44,8 @@ public:
     // Queues committed captures; they appear at the next flush.
     void addCommitted(const CommittedBatch &batch);
     void reload();
+    // Drops one row (after the capture was deleted from the store).
+    void removeCapture(qint64 id);
 
 signals:
     void rowsPrepended(int count);

@@ -1,17 +1,21 @@
 #include "mainwindow.h"
 
+#include "capturedetailview.h"
 #include "capturelistmodel.h"
 
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
+#include "collections/curlcommand.h"
 #include "http/receiverhost.h"
 
 #include <QApplication>
 #include <QClipboard>
-#include <QFontDatabase>
+#include <QFileDialog>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSaveFile>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
@@ -28,7 +32,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     , m_receiver(receiver)
     , m_model(new CaptureListModel(store, this))
     , m_view(new QTableView(this))
-    , m_detail(new QPlainTextEdit(this))
+    , m_detail(new CaptureDetailView(this))
     , m_urlLabel(new QLabel(this))
     , m_countLabel(new QLabel(this))
     , m_receiverLabel(new QLabel(this))
@@ -59,16 +63,15 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
 
-    m_detail->setReadOnly(true);
-    m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_detail->setPlaceholderText(tr("Select a capture to see the request exactly as it arrived."));
-    m_detail->setLineWrapMode(QPlainTextEdit::NoWrap);
+    connect(m_detail, &CaptureDetailView::saveBodyRequested, this, [this] {
+        saveBytes(m_detail->capture().decodedBody(), tr("Save Body"), QStringLiteral("body.bin"));
+    });
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_view);
     splitter->addWidget(m_detail);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
     setCentralWidget(splitter);
 
     statusBar()->addPermanentWidget(m_countLabel);
@@ -89,8 +92,124 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showSelected);
 
+    createMenus();
     m_captureCount = m_store.count();
     updateStatus();
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Save &Raw Request…"), QKeySequence::Save, this, [this] {
+        if (m_detail->hasCapture())
+            saveBytes(m_detail->capture().raw, tr("Save Raw Request"),
+                      QStringLiteral("capture-%1.http").arg(m_detail->capture().id));
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *capture = menuBar()->addMenu(tr("&Capture"));
+    capture->addAction(tr("Copy as &cURL"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this,
+                       &MainWindow::copyAsCurl);
+    capture->addAction(tr("Copy &Body"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B), this,
+                       &MainWindow::copyBody);
+    capture->addSeparator();
+    QAction *next = capture->addAction(tr("&Next"), QKeySequence(Qt::Key_J), this, [this] {
+        m_view->setCurrentIndex(
+            m_model->index(std::min(m_view->currentIndex().row() + 1, m_model->rowCount() - 1), 0));
+    });
+    QAction *previous = capture->addAction(tr("&Previous"), QKeySequence(Qt::Key_K), this, [this] {
+        m_view->setCurrentIndex(m_model->index(std::max(m_view->currentIndex().row() - 1, 0), 0));
+    });
+    // j and k move only while the list has focus, so they can still be typed elsewhere.
+    for (QAction *action : {next, previous}) {
+        action->setShortcutContext(Qt::WidgetShortcut);
+        m_view->addAction(action);
+    }
+    capture->addSeparator();
+    QAction *remove = capture->addAction(tr("&Delete"), QKeySequence::Delete, this,
+                                         &MainWindow::deleteSelected);
+    remove->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_view->addAction(remove);
+    capture->addAction(tr("C&lear All…"), this, [this] {
+        if (QMessageBox::question(this, tr("Clear All Captures"),
+                                  tr("Delete all %n capture(s) from %1? This cannot be undone.",
+                                     nullptr, int(std::min<qint64>(m_captureCount, INT_MAX)))
+                                      .arg(m_store.path()))
+            != QMessageBox::Yes)
+            return;
+        if (!m_store.clear()) {
+            QMessageBox::warning(this, tr("Clear All Captures"), m_store.errorString());
+            return;
+        }
+        m_model->reload();
+        m_detail->clear();
+        m_captureCount = 0;
+        updateStatus();
+    });
+}
+
+QList<qint64> MainWindow::selectedIds() const
+{
+    QList<qint64> ids;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+        ids.append(m_model->summary(index.row()).id);
+    return ids;
+}
+
+void MainWindow::copyAsCurl()
+{
+    if (!m_detail->hasCapture())
+        return;
+    const QString base = m_receiver.isListening() ? m_receiver.baseUrl()
+                                                  : QStringLiteral("http://127.0.0.1:4747/");
+    QApplication::clipboard()->setText(CurlCommand::fromCapture(m_detail->capture(), base));
+    statusBar()->showMessage(tr("Copied capture #%1 as a cURL command").arg(m_detail->capture().id),
+                             3000);
+}
+
+void MainWindow::copyBody()
+{
+    if (!m_detail->hasCapture())
+        return;
+    const QByteArray body = m_detail->capture().decodedBody();
+    QApplication::clipboard()->setText(QString::fromUtf8(body));
+    statusBar()->showMessage(tr("Copied the body of capture #%1").arg(m_detail->capture().id),
+                             3000);
+}
+
+void MainWindow::deleteSelected()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    const int nextRow = m_view->selectionModel()->selectedRows().constFirst().row();
+    for (const qint64 id : ids) {
+        if (m_store.remove(id))
+            --m_captureCount;
+        m_model->removeCapture(id);
+    }
+    if (m_model->rowCount() > 0)
+        m_view->setCurrentIndex(m_model->index(std::min(nextRow, m_model->rowCount() - 1), 0));
+    else
+        m_detail->clear();
+    updateStatus();
+    statusBar()->showMessage(tr("Deleted %n capture(s)", nullptr, int(ids.size())), 3000);
+}
+
+void MainWindow::saveBytes(const QByteArray &bytes, const QString &title,
+                           const QString &suggestedName)
+{
+    const QString path = QFileDialog::getSaveFileName(this, title, suggestedName);
+    if (path.isEmpty())
+        return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        QMessageBox::warning(this, title,
+                             tr("Could not save %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(path), 3000);
 }
 
 void MainWindow::startListening()
@@ -134,19 +253,12 @@ void MainWindow::showSelected()
     const std::optional<CapturedRequest> request
         = m_store.capture(m_model->summary(current.row()).id);
     if (!request) {
-        m_detail->setPlainText(tr("This capture is no longer in the store."));
+        m_detail->clear();
+        statusBar()->showMessage(tr("This capture is no longer in the store."), 3000);
         return;
     }
-    QString text;
-    if (!request->parseError.isEmpty())
-        text += tr("Malformed: %1").arg(request->parseError) + QStringLiteral("\n\n");
-    text += QString::fromUtf8(request->raw.left(request->headSize));
-    const QByteArray body = request->decodedBody();
-    if (body.left(4096).contains('\0'))
-        text += tr("[%n byte(s) of binary body]", nullptr, int(body.size()));
-    else
-        text += QString::fromUtf8(body);
-    m_detail->setPlainText(text);
+    m_detail->showCapture(*request, m_receiver.isListening() ? m_receiver.baseUrl()
+                                                             : QStringLiteral("http://127.0.0.1"));
 }
 
 void MainWindow::updateStatus()

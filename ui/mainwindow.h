@@ -3,11 +3,11 @@
 #include <QMainWindow>
 
 class QLabel;
-class QPlainTextEdit;
 class QTableView;
 
 namespace Hookscope {
 
+class CaptureDetailView;
 class CaptureListModel;
 class CaptureStore;
 class CaptureWriter;
@@ -23,20 +23,28 @@ public:
 
     QTableView *captureView() const { return m_view; }
     CaptureListModel *captureModel() const { return m_model; }
-    QPlainTextEdit *detailView() const { return m_detail; }
+    CaptureDetailView *detailView() const { return m_detail; }
     // Binds the receiver, reporting a busy port in the window.
     void startListening();
 
+    // The actions of the Capture menu, for the selected capture(s).
+    void copyAsCurl();
+    void copyBody();
+    void deleteSelected();
+
 private:
+    void createMenus();
     void showSelected();
     void updateStatus();
     void listenOnFreePort();
+    void saveBytes(const QByteArray &bytes, const QString &title, const QString &suggestedName);
+    QList<qint64> selectedIds() const;
 
     CaptureStore &m_store;
     ReceiverHost &m_receiver;
     CaptureListModel *m_model;
     QTableView *m_view;
-    QPlainTextEdit *m_detail;
+    CaptureDetailView *m_detail;
     QLabel *m_urlLabel;
     QLabel *m_countLabel;
     QLabel *m_receiverLabel;

@@ -1,5 +1,6 @@
 // Renders the main views with sample captures to PNG files, for the README and for looking at
 // the window without clicking through it. Run under Xvfb: tests/screenshots.sh.
+#include "capturedetailview.h"
 #include "capturelistmodel.h"
 #include "mainwindow.h"
 
@@ -10,6 +11,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QProcess>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -74,10 +76,38 @@ int main(int argc, char *argv[])
         return 1;
 
     window.captureView()->setCurrentIndex(window.captureModel()->index(4, 0));
-    QTest::qWait(200); // let the window paint before grabbing it
-    const QString file = outputDir + QStringLiteral("/main-window.png");
-    if (!window.grab().save(file))
-        return 1;
-    qInfo("wrote %s", qPrintable(file));
-    return 0;
+    const auto save = [&](const QString &name) {
+        QTest::qWait(200); // let the window paint before grabbing it
+        const QString file = outputDir + QLatin1Char('/') + name + QStringLiteral(".png");
+        if (!window.grab().save(file))
+            return false;
+        qInfo("wrote %s", qPrintable(file));
+        return true;
+    };
+    QTabWidget *tabs = window.detailView()->tabs();
+    bool saved = save(QStringLiteral("main-window"));
+    tabs->setCurrentIndex(CaptureDetailView::HeadersTab);
+    saved = saved && save(QStringLiteral("headers"));
+    tabs->setCurrentIndex(CaptureDetailView::BodyTab);
+    saved = saved && save(QStringLiteral("body"));
+    tabs->setCurrentIndex(CaptureDetailView::RawTab);
+    saved = saved && save(QStringLiteral("raw"));
+
+    // The same window in a dark palette, as a dark desktop theme would set it.
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+    dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+    dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+    dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+    dark.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
+    dark.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+    QApplication::setPalette(dark);
+    tabs->setCurrentIndex(CaptureDetailView::BodyTab);
+    window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::HexBody);
+    saved = saved && save(QStringLiteral("dark-hex"));
+    return saved ? 0 : 1;
 }

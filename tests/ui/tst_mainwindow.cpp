@@ -1,4 +1,6 @@
+#include "capturedetailview.h"
 #include "capturelistmodel.h"
+#include "hexview.h"
 #include "mainwindow.h"
 
 #include "capture/capturestore.h"
@@ -6,7 +8,10 @@
 #include "http/receiverhost.h"
 
 #include <QAbstractItemModelTester>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QPlainTextEdit>
+#include <QTableWidget>
 #include <QProcess>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -45,11 +50,12 @@ struct Session
     std::unique_ptr<MainWindow> window;
 };
 
-bool curlPost(const QString &url, const QString &body)
+bool curlPost(const QString &url, const QString &body,
+              const QString &contentType = QStringLiteral("application/json"))
 {
     QProcess curl;
     curl.start(QStringLiteral("curl"), {QStringLiteral("-sS"), QStringLiteral("-H"),
-                                        QStringLiteral("Content-Type: application/json"),
+                                        QStringLiteral("Content-Type: ") + contentType,
                                         QStringLiteral("--data-binary"), body, url});
     return curl.waitForFinished(30'000) && curl.exitCode() == 0;
 }
@@ -61,6 +67,8 @@ class TestMainWindow final : public QObject
     Q_OBJECT
 private slots:
     void liveCaptureAppearsAndShowsDetails();
+    void binaryBodyOpensInHex();
+    void deleteRemovesFromListAndStore();
     void historyComesBackAfterRestart();
     void pagesOlderCapturesOnDemand();
 };
@@ -92,10 +100,68 @@ void TestMainWindow::liveCaptureAppearsAndShowsDetails()
              QStringLiteral("application/json"));
 
     session.window->captureView()->setCurrentIndex(model->index(1, 0));
-    const QString detail = session.window->detailView()->toPlainText();
-    QVERIFY2(detail.startsWith(QStringLiteral("POST /stripe/webhook?live=1 HTTP/1.1")),
-             qPrintable(detail));
-    QVERIFY(detail.contains(QStringLiteral("{\"type\":\"invoice.paid\"}")));
+    CaptureDetailView *detail = session.window->detailView();
+    QVERIFY(detail->hasCapture());
+    QVERIFY2(detail->overviewText().contains(QStringLiteral("POST http://127.0.0.1:")),
+             qPrintable(detail->overviewText()));
+    QVERIFY(detail->overviewText().contains(QStringLiteral("/stripe/webhook?live=1")));
+    QVERIFY(detail->overviewText().contains(QStringLiteral("200 OK")));
+
+    // Headers in received order, as curl sent them.
+    QTableWidget *headers = detail->headersTable();
+    QCOMPARE(headers->item(0, 0)->text(), QStringLiteral("Host"));
+    QCOMPARE(headers->item(headers->rowCount() - 1, 0)->text(), QStringLiteral("Content-Length"));
+    QCOMPARE(detail->queryTable()->rowCount(), 1);
+    QCOMPARE(detail->queryTable()->item(0, 1)->text(), QStringLiteral("1"));
+
+    QCOMPARE(detail->prettyBody()->toPlainText(),
+             QStringLiteral("{\n  \"type\": \"invoice.paid\"\n}"));
+    QCOMPARE(detail->hexBody()->bytes(), QByteArray("{\"type\":\"invoice.paid\"}"));
+    QCOMPARE(detail->bodyTabs()->currentIndex(), int(CaptureDetailView::PrettyBody));
+
+    session.window->copyAsCurl();
+    const QString curl = QGuiApplication::clipboard()->text();
+    QVERIFY2(curl.startsWith(QStringLiteral("curl '") + session.receiver->baseUrl()
+                             + QStringLiteral("stripe/webhook?live=1'")),
+             qPrintable(curl));
+    QVERIFY(curl.contains(QStringLiteral("--data-binary '{\"type\":\"invoice.paid\"}'")));
+}
+
+void TestMainWindow::binaryBodyOpensInHex()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    QByteArray png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+    QFile file(dir.filePath(QStringLiteral("image.png")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(png);
+    file.close();
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("png"),
+                     QLatin1Char('@') + file.fileName(), QStringLiteral("image/png")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
+    CaptureDetailView *detail = session.window->detailView();
+    QCOMPARE(detail->hexBody()->bytes(), png);
+    QCOMPARE(detail->bodyTabs()->currentIndex(), int(CaptureDetailView::HexBody));
+    QVERIFY(!detail->bodyTabs()->isTabEnabled(CaptureDetailView::PrettyBody));
+    QVERIFY(!detail->rawBody()->toPlainText().contains(QStringLiteral("PNG")));
+}
+
+void TestMainWindow::deleteRemovesFromListAndStore()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    for (const char *path : {"one", "two", "three"})
+        QVERIFY(curlPost(session.receiver->baseUrl() + QLatin1String(path), QStringLiteral("{}")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 3);
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(1, 0));
+    const qint64 id = session.window->captureModel()->summary(1).id;
+    session.window->deleteSelected();
+    QCOMPARE(session.window->captureModel()->rowCount(), 2);
+    QVERIFY(!session.store.capture(id));
+    QCOMPARE(session.store.count(), 2);
+    // The next capture is selected and shown.
+    QCOMPARE(session.window->detailView()->capture().target, QByteArray("/one"));
 }
 
 void TestMainWindow::historyComesBackAfterRestart()

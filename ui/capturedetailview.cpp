@@ -1,0 +1,317 @@
+#include "capturedetailview.h"
+
+#include "hexview.h"
+
+#include "http/responsespec.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QUrlQuery>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace Hookscope {
+namespace {
+
+// Bodies up to this size are formatted at once; larger ones on a worker thread.
+constexpr qsizetype SynchronousFormatLimit = 256 * 1024;
+
+QPlainTextEdit *makeTextView(QWidget *parent)
+{
+    auto *view = new QPlainTextEdit(parent);
+    view->setReadOnly(true);
+    view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    view->setLineWrapMode(QPlainTextEdit::NoWrap);
+    return view;
+}
+
+QTableWidget *makeTable(const QStringList &labels, QWidget *parent)
+{
+    auto *table = new QTableWidget(0, int(labels.size()), parent);
+    table->setHorizontalHeaderLabels(labels);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setWordWrap(false);
+    table->setShowGrid(false);
+    table->setAlternatingRowColors(true);
+    return table;
+}
+
+void fillTable(QTableWidget *table, const QList<std::pair<QString, QString>> &rows)
+{
+    table->setRowCount(int(rows.size()));
+    for (int row = 0; row < rows.size(); ++row) {
+        table->setItem(row, 0, new QTableWidgetItem(rows[row].first));
+        table->setItem(row, 1, new QTableWidgetItem(rows[row].second));
+    }
+    table->resizeColumnToContents(0);
+}
+
+QString formatDuration(qint64 microseconds)
+{
+    if (microseconds < 1000)
+        return QStringLiteral("%1 µs").arg(microseconds);
+    if (microseconds < 1'000'000)
+        return QStringLiteral("%1 ms").arg(double(microseconds) / 1000.0, 0, 'f', 2);
+    return QStringLiteral("%1 s").arg(double(microseconds) / 1e6, 0, 'f', 2);
+}
+
+} // namespace
+
+CaptureDetailView::CaptureDetailView(QWidget *parent)
+    : QWidget(parent)
+    , m_tabs(new QTabWidget(this))
+    , m_overview(new QWidget(this))
+    , m_overviewForm(new QFormLayout(m_overview))
+    , m_headers(makeTable({tr("Name"), tr("Value")}, this))
+    , m_query(makeTable({tr("Name"), tr("Value")}, this))
+    , m_bodyTabs(new QTabWidget(this))
+    , m_pretty(makeTextView(this))
+    , m_rawBody(makeTextView(this))
+    , m_hex(new HexView(this))
+    , m_rawStack(new QStackedWidget(this))
+    , m_rawText(makeTextView(this))
+    , m_rawHex(new HexView(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_tabs);
+
+    m_overviewForm->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_overviewForm->setRowWrapPolicy(QFormLayout::WrapLongRows);
+
+    m_headers->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *copySelected = new QAction(tr("Copy"), m_headers);
+    copySelected->setShortcut(QKeySequence::Copy);
+    copySelected->setShortcutContext(Qt::WidgetShortcut);
+    connect(copySelected, &QAction::triggered, this, [this] { copyHeaders(true); });
+    auto *copyAll = new QAction(tr("Copy All Headers"), m_headers);
+    connect(copyAll, &QAction::triggered, this, [this] { copyHeaders(false); });
+    m_headers->addActions({copySelected, copyAll});
+
+    m_bodyTabs->setDocumentMode(true);
+    m_bodyTabs->addTab(m_pretty, tr("Pretty"));
+    m_bodyTabs->addTab(m_rawBody, tr("Raw"));
+    m_bodyTabs->addTab(m_hex, tr("Hex"));
+    auto *saveBody = new QPushButton(tr("Save Body As…"), this);
+    saveBody->setFlat(true);
+    connect(saveBody, &QPushButton::clicked, this, &CaptureDetailView::saveBodyRequested);
+    m_bodyTabs->setCornerWidget(saveBody, Qt::TopRightCorner);
+
+    m_rawStack->addWidget(m_rawText);
+    m_rawStack->addWidget(m_rawHex);
+
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_overview, tr("Overview"));
+    m_tabs->addTab(m_headers, tr("Headers"));
+    m_tabs->addTab(m_query, tr("Query"));
+    m_tabs->addTab(m_bodyTabs, tr("Body"));
+    m_tabs->addTab(m_rawStack, tr("Raw Request"));
+
+    connect(&m_formatting, &QFutureWatcher<FormattedBody>::finished, this, [this] {
+        if (m_formatting.property("generation").toULongLong() == m_generation)
+            showFormatted(m_formatting.result());
+    });
+    clear();
+}
+
+void CaptureDetailView::clear()
+{
+    m_hasCapture = false;
+    m_request = CapturedRequest();
+    m_decodedBody.clear();
+    ++m_generation;
+    while (m_overviewForm->rowCount() > 0)
+        m_overviewForm->removeRow(0);
+    auto *empty = new QLabel(tr("Select a capture to see every part of it."), m_overview);
+    empty->setForegroundRole(QPalette::PlaceholderText);
+    m_overviewForm->addRow(empty);
+    m_headers->setRowCount(0);
+    m_query->setRowCount(0);
+    m_pretty->clear();
+    m_rawBody->clear();
+    m_hex->setBytes({});
+    m_rawText->clear();
+    m_rawHex->setBytes({});
+    setEnabled(false);
+}
+
+void CaptureDetailView::showCapture(const CapturedRequest &request, const QString &baseUrl)
+{
+    m_request = request;
+    m_decodedBody = request.decodedBody();
+    m_baseUrl = baseUrl;
+    m_hasCapture = true;
+    ++m_generation;
+    setEnabled(true);
+    fillOverview();
+    fillHeaders();
+    fillQuery();
+    fillBody();
+    const bool binaryRaw = BodyFormatter::looksBinary(request.raw);
+    if (binaryRaw) {
+        m_rawHex->setBytes(request.raw);
+        m_rawStack->setCurrentWidget(m_rawHex);
+    } else {
+        m_rawText->setPlainText(QString::fromUtf8(request.raw));
+        m_rawStack->setCurrentWidget(m_rawText);
+    }
+}
+
+QString CaptureDetailView::overviewText() const
+{
+    QStringList lines;
+    for (int row = 0; row < m_overviewForm->rowCount(); ++row) {
+        const auto *label = qobject_cast<QLabel *>(
+            m_overviewForm->itemAt(row, QFormLayout::LabelRole)
+                ? m_overviewForm->itemAt(row, QFormLayout::LabelRole)->widget()
+                : nullptr);
+        const auto *field = qobject_cast<QLabel *>(
+            m_overviewForm->itemAt(row, QFormLayout::FieldRole)
+                ? m_overviewForm->itemAt(row, QFormLayout::FieldRole)->widget()
+                : nullptr);
+        lines.append((label ? label->text() + QLatin1Char(' ') : QString())
+                     + (field ? field->text() : QString()));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+void CaptureDetailView::fillOverview()
+{
+    while (m_overviewForm->rowCount() > 0)
+        m_overviewForm->removeRow(0);
+    const auto addRow = [this](const QString &label, const QString &value) {
+        auto *field = new QLabel(value, m_overview);
+        field->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        field->setTextFormat(Qt::PlainText);
+        field->setWordWrap(true);
+        m_overviewForm->addRow(label, field);
+    };
+    const CapturedRequest &request = m_request;
+    QString base = m_baseUrl;
+    while (base.endsWith(QLatin1Char('/')))
+        base.chop(1);
+    if (!request.parseError.isEmpty())
+        addRow(tr("Malformed:"), request.parseError);
+    addRow(tr("Request:"),
+           QString::fromLatin1(request.method.isEmpty() ? QByteArray("?") : request.method)
+               + QLatin1Char(' ') + base + QString::fromUtf8(request.target));
+    addRow(tr("Protocol:"), QString::fromLatin1(request.httpVersion));
+    addRow(
+        tr("From:"),
+        QStringLiteral("%1 port %2").arg(request.remoteAddress.toString()).arg(request.remotePort));
+    const QDateTime received = QDateTime::fromMSecsSinceEpoch(request.receivedAtUs / 1000);
+    addRow(tr("Received:"),
+           QLocale().toString(received, QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t")));
+    addRow(tr("Took:"), formatDuration(request.durationUs));
+    const QLocale locale;
+    QString sizes = tr("%1 on the wire, body %2")
+                        .arg(locale.formattedDataSize(request.raw.size()),
+                             locale.formattedDataSize(request.body.size()));
+    if (m_decodedBody.size() != request.body.size())
+        sizes += tr(" (%1 decoded)").arg(locale.formattedDataSize(m_decodedBody.size()));
+    addRow(tr("Size:"), sizes);
+    const QByteArray contentType = request.contentType();
+    addRow(tr("Content type:"),
+           contentType.isEmpty() ? tr("none") : QString::fromUtf8(contentType));
+    addRow(tr("Answered:"),
+           request.responseStatus
+               ? QStringLiteral("%1 %2")
+                     .arg(request.responseStatus)
+                     .arg(QString::fromLatin1(ResponseSpec::reasonPhrase(request.responseStatus)))
+               : tr("nothing (the connection ended first)"));
+}
+
+void CaptureDetailView::fillHeaders()
+{
+    QList<std::pair<QString, QString>> rows;
+    for (const HeaderField &header : m_request.headers)
+        rows.append({QString::fromLatin1(header.name), QString::fromUtf8(header.value)});
+    fillTable(m_headers, rows);
+}
+
+void CaptureDetailView::fillQuery()
+{
+    QList<std::pair<QString, QString>> rows;
+    QByteArray query = m_request.query();
+    query.replace('+', "%20");
+    for (const auto &[name, value] :
+         QUrlQuery(QString::fromUtf8(query)).queryItems(QUrl::FullyDecoded))
+        rows.append({name, value});
+    fillTable(m_query, rows);
+    m_tabs->setTabText(QueryTab, rows.isEmpty() ? tr("Query") : tr("Query (%1)").arg(rows.size()));
+}
+
+void CaptureDetailView::fillBody()
+{
+    m_hex->setBytes(m_decodedBody);
+    const bool binary = BodyFormatter::looksBinary(m_decodedBody);
+    // Binary bytes never render as text: they open in Hex.
+    m_rawBody->setPlainText(binary ? tr("Binary body: see Hex.")
+                                   : QString::fromUtf8(m_decodedBody));
+    m_bodyTabs->setTabEnabled(PrettyBody, !binary);
+    m_bodyTabs->setTabEnabled(RawBody, !binary);
+    if (binary)
+        m_bodyTabs->setCurrentIndex(HexBody);
+    else if (m_bodyTabs->currentIndex() == HexBody && !m_bodyTabs->isTabEnabled(PrettyBody))
+        m_bodyTabs->setCurrentIndex(PrettyBody);
+
+    const QByteArray contentType = m_request.contentType();
+    if (m_decodedBody.size() <= SynchronousFormatLimit) {
+        showFormatted(BodyFormatter::format(m_decodedBody, contentType));
+        return;
+    }
+    m_pretty->setPlainText(
+        tr("Formatting %1…").arg(QLocale().formattedDataSize(m_decodedBody.size())));
+    m_formatting.setProperty("generation", QVariant::fromValue(m_generation));
+    m_formatting.setFuture(QtConcurrent::run(
+        [body = m_decodedBody, contentType] { return BodyFormatter::format(body, contentType); }));
+}
+
+void CaptureDetailView::showFormatted(const FormattedBody &formatted)
+{
+    switch (formatted.kind) {
+    case FormattedBody::Kind::Empty:
+        m_pretty->setPlainText(QString());
+        m_pretty->setPlaceholderText(tr("No body."));
+        break;
+    case FormattedBody::Kind::Binary: m_pretty->setPlainText(QString()); break;
+    default:
+        m_pretty->setPlainText(formatted.error.isEmpty()
+                                   ? formatted.text
+                                   : formatted.error + QStringLiteral("\n\n") + formatted.text);
+    }
+    m_tabs->setTabText(
+        BodyTab, m_decodedBody.isEmpty()
+                     ? tr("Body")
+                     : tr("Body (%1)").arg(QLocale().formattedDataSize(m_decodedBody.size())));
+    emit bodyFormatted();
+}
+
+void CaptureDetailView::copyHeaders(bool selectedOnly)
+{
+    QStringList lines;
+    for (int row = 0; row < m_headers->rowCount(); ++row) {
+        if (selectedOnly && !m_headers->item(row, 0)->isSelected())
+            continue;
+        lines.append(m_headers->item(row, 0)->text() + QStringLiteral(": ")
+                     + m_headers->item(row, 1)->text());
+    }
+    QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
+}
+
+} // namespace Hookscope

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "body/bodyformatter.h"
+#include "capture/capturedrequest.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+class QFormLayout;
+class QLabel;
+class QPlainTextEdit;
+class QStackedWidget;
+class QTableWidget;
+class QTabWidget;
+
+namespace Hookscope {
+
+class HexView;
+
+// Every part of one capture, a tab each: Overview, Headers, Query, Body (Pretty, Raw, Hex)
+// and the raw request exactly as received. Bodies over a size are formatted off the GUI thread.
+class CaptureDetailView final : public QWidget
+{
+    Q_OBJECT
+public:
+    enum Tab { OverviewTab, HeadersTab, QueryTab, BodyTab, RawTab };
+    enum BodyMode { PrettyBody, RawBody, HexBody };
+
+    explicit CaptureDetailView(QWidget *parent = nullptr);
+
+    // `baseUrl` completes the overview's URL (the receiver's address).
+    void showCapture(const CapturedRequest &request, const QString &baseUrl);
+    void clear();
+    bool hasCapture() const { return m_hasCapture; }
+    const CapturedRequest &capture() const { return m_request; }
+
+    QTabWidget *tabs() const { return m_tabs; }
+    QTabWidget *bodyTabs() const { return m_bodyTabs; }
+    QTableWidget *headersTable() const { return m_headers; }
+    QTableWidget *queryTable() const { return m_query; }
+    QPlainTextEdit *prettyBody() const { return m_pretty; }
+    QPlainTextEdit *rawBody() const { return m_rawBody; }
+    HexView *hexBody() const { return m_hex; }
+    QString overviewText() const;
+
+signals:
+    void saveBodyRequested();
+    // Pretty text of the current body is ready (at once for small bodies).
+    void bodyFormatted();
+
+private:
+    void fillOverview();
+    void fillHeaders();
+    void fillQuery();
+    void fillBody();
+    void showFormatted(const FormattedBody &formatted);
+    void copyHeaders(bool selectedOnly);
+
+    CapturedRequest m_request;
+    QByteArray m_decodedBody;
+    bool m_hasCapture = false;
+    QString m_baseUrl;
+    quint64 m_generation = 0;
+
+    QTabWidget *m_tabs;
+    QWidget *m_overview;
+    QFormLayout *m_overviewForm;
+    QTableWidget *m_headers;
+    QTableWidget *m_query;
+    QTabWidget *m_bodyTabs;
+    QPlainTextEdit *m_pretty;
+    QPlainTextEdit *m_rawBody;
+    HexView *m_hex;
+    QStackedWidget *m_rawStack;
+    QPlainTextEdit *m_rawText;
+    HexView *m_rawHex;
+    QFutureWatcher<FormattedBody> m_formatting;
+};
+
+} // namespace Hookscope
