@@ -59,6 +59,17 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_view->horizontalHeader()->setHighlightSections(false);
     m_view->horizontalHeader()->setSectionResizeMode(CaptureListModel::TargetColumn,
                                                      QHeaderView::Stretch);
+    // Room for typical values; the path takes the rest.
+    const QFontMetrics metrics = m_view->fontMetrics();
+    const auto widthOf = [&](const char *sample) {
+        return metrics.horizontalAdvance(QLatin1String(sample)) + 16;
+    };
+    m_view->setColumnWidth(CaptureListModel::TimeColumn, widthOf("00:00:00.000"));
+    m_view->setColumnWidth(CaptureListModel::MethodColumn, widthOf("DELETE"));
+    m_view->setColumnWidth(CaptureListModel::StatusColumn, widthOf("Status"));
+    m_view->setColumnWidth(CaptureListModel::SizeColumn, widthOf("1,023 KiB"));
+    m_view->setColumnWidth(CaptureListModel::ContentTypeColumn, widthOf("application/json"));
+    m_view->setColumnWidth(CaptureListModel::SourceColumn, widthOf("127.000.000.001"));
     m_view->setShowGrid(false);
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
