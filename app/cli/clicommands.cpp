@@ -3,6 +3,7 @@
 #include "signalwatcher.h"
 
 #include "capture/capturejson.h"
+#include "capture/capturequery.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
 #include "http/receiverhost.h"
@@ -349,10 +350,12 @@ int CliCommands::list(const QStringList &arguments)
     const QCommandLineOption limitOption(QStringLiteral("limit"),
                                          QStringLiteral("At most N captures (default 50)."),
                                          QStringLiteral("N"), QStringLiteral("50"));
-    const QCommandLineOption searchOption(QStringLiteral("search"),
-                                          QStringLiteral("Only captures whose path, headers or "
-                                                         "body contain every word of TEXT."),
-                                          QStringLiteral("TEXT"));
+    const QCommandLineOption searchOption(
+        QStringLiteral("search"),
+        QStringLiteral("Only captures matching TEXT: words and \"phrases\" in "
+                       "paths, headers and bodies, and method:POST path:/prefix "
+                       "status:4xx type:json is:malformed"),
+        QStringLiteral("TEXT"));
     parser.addOptions({jsonOption, limitOption, searchOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
@@ -365,9 +368,11 @@ int CliCommands::list(const QStringList &arguments)
     CaptureStore store(storePath(parser));
     if (!openStore(store, true))
         return 2;
-    const QList<CaptureSummary> summaries = parser.isSet(searchOption)
-                                                ? store.search(parser.value(searchOption), limit)
-                                                : store.summaries(0, limit);
+    QString queryError;
+    const CaptureQuery query = CaptureQuery::parse(parser.value(searchOption), &queryError);
+    if (!queryError.isEmpty())
+        return usageError(QStringLiteral("--search: ") + queryError);
+    const QList<CaptureSummary> summaries = store.find(query, 0, limit);
     if (parser.isSet(jsonOption)) {
         QJsonArray array;
         for (const CaptureSummary &summary : summaries)

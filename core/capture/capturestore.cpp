@@ -1,6 +1,7 @@
 #include "capturestore.h"
 
 #include "captureindexer.h"
+#include "capturequery.h"
 #include "http/requestparser.h"
 
 #include <QAtomicInteger>
@@ -260,30 +261,6 @@ QList<CaptureSummary> CaptureStore::summaries(qint64 beforeId, int limit)
     return readSummaries(query);
 }
 
-QStringList CaptureStore::searchTerms(const QString &text)
-{
-    QStringList terms;
-    QString current;
-    bool quoted = false;
-    const auto flush = [&] {
-        if (!current.isEmpty())
-            terms.append(current);
-        current.clear();
-    };
-    for (const QChar c : text) {
-        if (c == QLatin1Char('"')) {
-            flush();
-            quoted = !quoted;
-        } else if (c.isSpace() && !quoted) {
-            flush();
-        } else {
-            current += c;
-        }
-    }
-    flush();
-    return terms;
-}
-
 QString CaptureStore::fullTextQuery(const QStringList &terms)
 {
     QStringList phrases;
@@ -301,18 +278,34 @@ qint64 CaptureStore::indexedUpTo()
     return query.value(0).toLongLong();
 }
 
-QList<CaptureSummary> CaptureStore::search(const QString &text, int limit)
+QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, qint64 beforeId, int limit)
 {
-    const QStringList terms = searchTerms(text);
-    if (terms.isEmpty())
-        return summaries(0, limit);
-    const qint64 indexed = indexedUpTo();
+    const qint64 before = beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max();
+    QVariantList fieldValues;
+    const QString fields = query.sqlConditions(&fieldValues);
+    const auto bindAll = [](QSqlQuery &statement, const QVariantList &values) {
+        for (const QVariant &value : values)
+            statement.addBindValue(value);
+    };
+    if (!query.hasText()) {
+        QSqlQuery plain(m_database);
+        plain.setForwardOnly(true);
+        plain.prepare(QStringLiteral("SELECT %1 FROM captures c WHERE c.id < ? AND %2 "
+                                     "ORDER BY c.id DESC LIMIT ?")
+                          .arg(sql(summaryColumns), fields));
+        plain.addBindValue(before);
+        bindAll(plain, fieldValues);
+        plain.addBindValue(limit);
+        return plain.exec() ? readSummaries(plain) : QList<CaptureSummary>();
+    }
 
-    // Captures the indexer has not reached yet (it runs only when the CPU is idle) are scanned.
+    const QStringList &terms = query.textTerms();
+    const qint64 indexed = indexedUpTo();
+    // Captures the indexer has not reached yet (it runs while capturing pauses) are scanned.
     QString tailSql
         = QStringLiteral("SELECT %1 FROM captures c JOIN capture_bytes b ON b.id = c.id "
-                         "WHERE c.id > ?")
-              .arg(sql(summaryColumns));
+                         "WHERE c.id > ? AND c.id < ? AND %2")
+              .arg(sql(summaryColumns), fields);
     for (qsizetype i = 0; i < terms.size(); ++i)
         tailSql += QStringLiteral(" AND instr(lower(CAST(b.raw AS TEXT)), ?) > 0");
     tailSql += QStringLiteral(" ORDER BY c.id DESC LIMIT ?");
@@ -320,6 +313,8 @@ QList<CaptureSummary> CaptureStore::search(const QString &text, int limit)
     tail.setForwardOnly(true);
     tail.prepare(tailSql);
     tail.addBindValue(indexed);
+    tail.addBindValue(before);
+    bindAll(tail, fieldValues);
     for (const QString &term : terms)
         tail.addBindValue(term.toLower());
     tail.addBindValue(limit);
@@ -329,18 +324,20 @@ QList<CaptureSummary> CaptureStore::search(const QString &text, int limit)
 
     // FTS5 walks its index in descending rowid order itself, so a common word does not sort
     // every match; the join drops entries of deleted captures.
-    QSqlQuery query(m_database);
-    query.setForwardOnly(true);
-    query.prepare(
+    QSqlQuery indexedMatches(m_database);
+    indexedMatches.setForwardOnly(true);
+    indexedMatches.prepare(
         QStringLiteral("SELECT %1 FROM search.capture_text t JOIN captures c ON c.id = t.rowid "
-                       "WHERE t.capture_text MATCH ? AND t.rowid <= ? "
+                       "WHERE t.capture_text MATCH ? AND t.rowid <= ? AND t.rowid < ? AND %2 "
                        "ORDER BY t.rowid DESC LIMIT ?")
-            .arg(sql(summaryColumns)));
-    query.addBindValue(fullTextQuery(terms));
-    query.addBindValue(indexed);
-    query.addBindValue(limit - found.size());
-    if (query.exec())
-        found += readSummaries(query);
+            .arg(sql(summaryColumns), fields));
+    indexedMatches.addBindValue(fullTextQuery(terms));
+    indexedMatches.addBindValue(indexed);
+    indexedMatches.addBindValue(before);
+    bindAll(indexedMatches, fieldValues);
+    indexedMatches.addBindValue(limit - found.size());
+    if (indexedMatches.exec())
+        found += readSummaries(indexedMatches);
     return found;
 }
 

@@ -37,7 +37,8 @@ public:
 
     // Newest first; `beforeId` 0 starts at the newest capture.
     QList<CaptureSummary> summaries(qint64 beforeId, int limit);
-    QList<CaptureSummary> search(const QString &text, int limit);
+    // Newest first, matching `query`; `beforeId` pages on as in summaries().
+    QList<CaptureSummary> find(const class CaptureQuery &query, qint64 beforeId, int limit);
     std::optional<CapturedRequest> capture(qint64 id);
     qint64 count();
     bool remove(qint64 id);
@@ -48,8 +49,6 @@ public:
     // Opens `path` with the pragmas every Hookscope connection uses.
     static QSqlDatabase openConnection(const QString &path, const QString &connectionName,
                                        QString *error);
-    // What a user typed as search terms: words and "quoted phrases", all of which must match.
-    static QStringList searchTerms(const QString &text);
     // The FTS5 query for those terms, each quoted so none is read as FTS5 syntax.
     static QString fullTextQuery(const QStringList &terms);
     // Captures up to this id are in the full-text index.

@@ -1,5 +1,6 @@
 // Times the reads the window depends on against an existing store: the newest page of
 // summaries, a page deep in history, and full-text searches. Prints medians.
+#include "capture/capturequery.h"
 #include "capture/capturestore.h"
 
 #include <QCoreApplication>
@@ -55,7 +56,8 @@ int main(int argc, char *argv[])
                 rows);
     for (int i = 2; i < argc; ++i) {
         const QString text = QString::fromLocal8Bit(argv[i]);
-        ms = medianMs(11, [&] { rows = int(store.search(text, 200).size()); });
+        ms = medianMs(11,
+                      [&] { rows = int(store.find(CaptureQuery::parse(text), 0, 200).size()); });
         std::printf("search \"%s\" (first 200): %.2f ms median, %d found\n", argv[i], ms, rows);
     }
     return 0;

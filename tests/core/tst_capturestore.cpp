@@ -1,3 +1,4 @@
+#include "capture/capturequery.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
 #include "http/requestparser.h"
@@ -31,6 +32,11 @@ CapturedRequest makeRequest(const QByteArray &target, const QByteArray &body,
     request.responseHead = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n";
     request.responseBody = "OK\n";
     return request;
+}
+
+QList<CaptureSummary> search(CaptureStore &store, const QString &text)
+{
+    return store.find(CaptureQuery::parse(text), 0, 10);
 }
 
 // Appends through a real writer thread and waits for the commit.
@@ -69,6 +75,9 @@ private slots:
     void searchesPathHeadersAndBody_data();
     void searchesPathHeadersAndBody();
     void fullTextQueryQuotes();
+    void fieldTerms_data();
+    void fieldTerms();
+    void queryErrors();
     void removeAndClear();
     void idsAreNeverReused();
     void rejectsCorruptFileUntouched();
@@ -187,23 +196,82 @@ void TestCaptureStore::searchesPathHeadersAndBody()
         QSqlDatabase::removeDatabase(QStringLiteral("rewind"));
         QCOMPARE(store.indexedUpTo(), 0);
     }
-    QCOMPARE(store.search(QStringLiteral("invoice.paid"), 10).size(), 1);
-    QCOMPARE(store.search(QStringLiteral("github"), 10).first().target, QByteArray("/github"));
-    QCOMPARE(store.search(QStringLiteral("text/plain"), 10).first().target, QByteArray("/other"));
-    QCOMPARE(store.search(QStringLiteral("words plain"), 10).size(), 1);
-    QCOMPARE(store.search(QStringLiteral("\"words plain\""), 10).size(), 0);
-    QCOMPARE(store.search(QStringLiteral("nowhere"), 10).size(), 0);
-    QCOMPARE(store.search(QStringLiteral("  "), 10).size(), 3);
+    QCOMPARE(search(store, QStringLiteral("invoice.paid")).size(), 1);
+    QCOMPARE(search(store, QStringLiteral("github")).first().target, QByteArray("/github"));
+    QCOMPARE(search(store, QStringLiteral("text/plain")).first().target, QByteArray("/other"));
+    QCOMPARE(search(store, QStringLiteral("words plain")).size(), 1);
+    QCOMPARE(search(store, QStringLiteral("\"words plain\"")).size(), 0);
+    QCOMPARE(search(store, QStringLiteral("nowhere")).size(), 0);
+    QCOMPARE(search(store, QStringLiteral("  ")).size(), 3);
 }
 
 void TestCaptureStore::fullTextQueryQuotes()
 {
-    QCOMPARE(CaptureStore::searchTerms(QStringLiteral("a \"b c\" d\"e")),
+    QCOMPARE(CaptureQuery::parse(QStringLiteral("a \"b c\" d\"e")).textTerms(),
              (QStringList{QStringLiteral("a"), QStringLiteral("b c"), QStringLiteral("d"),
                           QStringLiteral("e")}));
     QCOMPARE(CaptureStore::fullTextQuery(
                  {QStringLiteral("NOT"), QStringLiteral("OR*"), QStringLiteral("x\"y")}),
              QStringLiteral("\"NOT\" \"OR*\" \"x\"\"y\""));
+}
+
+void TestCaptureStore::fieldTerms_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QStringList>("targets");
+    QTest::newRow("method") << QStringLiteral("method:put")
+                            << QStringList{QStringLiteral("/github/push")};
+    QTest::newRow("path prefix") << QStringLiteral("path:/stripe")
+                                 << QStringList{QStringLiteral("/stripe/b?x=1"),
+                                                QStringLiteral("/stripe/a")};
+    QTest::newRow("status class") << QStringLiteral("status:4xx")
+                                  << QStringList{QStringLiteral("/stripe/b?x=1")};
+    QTest::newRow("status none") << QStringLiteral("status:none")
+                                 << QStringList{QStringLiteral("/broken")};
+    QTest::newRow("content type") << QStringLiteral("type:xml")
+                                  << QStringList{QStringLiteral("/stripe/a")};
+    QTest::newRow("malformed") << QStringLiteral("is:malformed")
+                               << QStringList{QStringLiteral("/broken")};
+    QTest::newRow("fields and text") << QStringLiteral("path:/stripe \"invoice.paid\"")
+                                     << QStringList{QStringLiteral("/stripe/b?x=1")};
+    QTest::newRow("percent is literal") << QStringLiteral("path:/%") << QStringList{};
+}
+
+void TestCaptureStore::fieldTerms()
+{
+    QFETCH(QString, query);
+    QFETCH(QStringList, targets);
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    CapturedRequest xml = makeRequest("/stripe/a", "<a/>", "application/xml");
+    CapturedRequest paid = makeRequest("/stripe/b?x=1", R"({"type":"invoice.paid"})");
+    paid.responseStatus = 404;
+    CapturedRequest put = makeRequest("/github/push", "{}");
+    put.method = "PUT";
+    CapturedRequest broken = makeRequest("/broken", "");
+    broken.parseError = QStringLiteral("Timed out");
+    broken.responseStatus = 0;
+    ::store(m_path, {xml, paid, put, broken});
+    QString error;
+    const CaptureQuery parsed = CaptureQuery::parse(query, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QStringList found;
+    for (const CaptureSummary &summary : store.find(parsed, 0, 10)) {
+        found.append(QString::fromUtf8(summary.target));
+        QVERIFY(parsed.matchesFields(summary));
+    }
+    QCOMPARE(found, targets);
+}
+
+void TestCaptureStore::queryErrors()
+{
+    QString error;
+    QVERIFY(CaptureQuery::parse(QStringLiteral("status:4x"), &error).isEmpty());
+    QVERIFY(error.contains(QStringLiteral("status:")));
+    QVERIFY(CaptureQuery::parse(QStringLiteral("is:old"), &error).isEmpty());
+    QVERIFY(error.contains(QStringLiteral("is:")));
+    CaptureQuery::parse(QStringLiteral("Stripe-Signature: method:POST"), &error);
+    QVERIFY(error.isEmpty());
 }
 
 void TestCaptureStore::removeAndClear()
@@ -216,10 +284,10 @@ void TestCaptureStore::removeAndClear()
     QVERIFY(!store.remove(ids[0]));
     QCOMPARE(store.count(), 1);
     QVERIFY(!store.capture(ids[0]));
-    QCOMPARE(store.search(QStringLiteral("alpha"), 10).size(), 0);
+    QCOMPARE(search(store, QStringLiteral("alpha")).size(), 0);
     QVERIFY(store.clear());
     QCOMPARE(store.count(), 0);
-    QCOMPARE(store.search(QStringLiteral("beta"), 10).size(), 0);
+    QCOMPARE(search(store, QStringLiteral("beta")).size(), 0);
 }
 
 void TestCaptureStore::idsAreNeverReused()

@@ -1,0 +1,138 @@
+#include "capturequery.h"
+
+#include <QVariant>
+
+namespace Hookscope {
+
+CaptureQuery CaptureQuery::parse(const QString &text, QString *error)
+{
+    CaptureQuery query;
+    const auto fail = [&](const QString &message) {
+        if (error)
+            *error = message;
+        return CaptureQuery();
+    };
+    if (error)
+        error->clear();
+    // Quoted phrases are always free text; a field term is a bare word with a known prefix.
+    QStringList phrases;
+    bool quoted = false;
+    QString current;
+    const auto flush = [&](bool wasQuoted) {
+        if (current.isEmpty())
+            return;
+        phrases.append(wasQuoted ? QLatin1Char('"') + current : current);
+        current.clear();
+    };
+    for (const QChar c : text) {
+        if (c == QLatin1Char('"')) {
+            flush(quoted);
+            quoted = !quoted;
+        } else if (c.isSpace() && !quoted) {
+            flush(false);
+        } else {
+            current += c;
+        }
+    }
+    flush(quoted);
+
+    for (const QString &phrase : std::as_const(phrases)) {
+        if (phrase.startsWith(QLatin1Char('"'))) {
+            query.m_textTerms.append(phrase.mid(1));
+            continue;
+        }
+        const qsizetype colon = phrase.indexOf(QLatin1Char(':'));
+        const QString field = colon > 0 ? phrase.left(colon).toLower() : QString();
+        const QString value = colon > 0 ? phrase.mid(colon + 1) : QString();
+        if (field == QLatin1String("method")) {
+            query.m_method = value.toUpper().toLatin1();
+        } else if (field == QLatin1String("path")) {
+            query.m_pathPrefix = value.toUtf8();
+        } else if (field == QLatin1String("type")) {
+            query.m_contentType = value.toLower().toUtf8();
+        } else if (field == QLatin1String("status")) {
+            bool ok = false;
+            if (value == QLatin1String("none")) {
+                query.m_statusMin = query.m_statusMax = 0;
+            } else if (value.size() == 3 && value.endsWith(QLatin1String("xx"))
+                       && value.at(0).isDigit()) {
+                query.m_statusMin = value.at(0).digitValue() * 100;
+                query.m_statusMax = query.m_statusMin + 99;
+            } else if (const int status = value.toInt(&ok); ok && status >= 100 && status <= 599) {
+                query.m_statusMin = query.m_statusMax = status;
+            } else {
+                return fail(
+                    QStringLiteral("status: expects a code such as 404, a class such as 4xx, "
+                                   "or none; not \"%1\"")
+                        .arg(value));
+            }
+        } else if (field == QLatin1String("is")) {
+            if (value == QLatin1String("malformed"))
+                query.m_malformedOnly = true;
+            else if (value == QLatin1String("starred"))
+                query.m_starredOnly = true;
+            else
+                return fail(
+                    QStringLiteral("is: expects malformed or starred, not \"%1\"").arg(value));
+        } else {
+            // Anything else, "invoice.paid" or "Stripe-Signature:" included, is text to find.
+            query.m_textTerms.append(phrase);
+        }
+    }
+    return query;
+}
+
+bool CaptureQuery::isEmpty() const
+{
+    return m_textTerms.isEmpty() && m_method.isEmpty() && m_pathPrefix.isEmpty()
+           && m_contentType.isEmpty() && m_statusMin < 0 && !m_malformedOnly && !m_starredOnly;
+}
+
+bool CaptureQuery::matchesFields(const CaptureSummary &summary) const
+{
+    if (!m_method.isEmpty() && summary.method != m_method)
+        return false;
+    if (!m_pathPrefix.isEmpty() && !summary.target.startsWith(m_pathPrefix))
+        return false;
+    if (!m_contentType.isEmpty() && !summary.contentType.toLower().contains(m_contentType))
+        return false;
+    if (m_statusMin >= 0
+        && (summary.responseStatus < m_statusMin || summary.responseStatus > m_statusMax))
+        return false;
+    if (m_malformedOnly && !summary.malformed)
+        return false;
+    if (m_starredOnly && !summary.starred)
+        return false;
+    return true;
+}
+
+QString CaptureQuery::sqlConditions(QVariantList *values) const
+{
+    QStringList conditions{QStringLiteral("1")};
+    if (!m_method.isEmpty()) {
+        conditions.append(QStringLiteral("c.method = ?"));
+        values->append(QString::fromLatin1(m_method));
+    }
+    if (!m_pathPrefix.isEmpty()) {
+        // substr, not LIKE: '%' and '_' in a path are literal characters.
+        conditions.append(QStringLiteral("substr(c.target, 1, ?) = ?"));
+        values->append(QString::fromUtf8(m_pathPrefix).size());
+        values->append(QString::fromUtf8(m_pathPrefix));
+    }
+    if (!m_contentType.isEmpty()) {
+        conditions.append(QStringLiteral("instr(lower(c.content_type), ?) > 0"));
+        values->append(QString::fromUtf8(m_contentType));
+    }
+    if (m_statusMin >= 0) {
+        conditions.append(QStringLiteral("c.response_status BETWEEN ? AND ?"));
+        values->append(m_statusMin);
+        values->append(m_statusMax);
+    }
+    if (m_malformedOnly)
+        conditions.append(QStringLiteral("c.parse_error IS NOT NULL"));
+    if (m_starredOnly)
+        conditions.append(QStringLiteral("c.starred <> 0"));
+    return conditions.join(QStringLiteral(" AND "));
+}
+
+} // namespace Hookscope

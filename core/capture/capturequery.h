@@ -1,0 +1,39 @@
+#pragma once
+
+#include "capturesummary.h"
+
+#include <QStringList>
+
+namespace Hookscope {
+
+// What the filter box and `list --search` accept: free words and "quoted phrases" (searched
+// in paths, headers and bodies) plus field terms:
+//   method:POST   path:/stripe (prefix)   status:404 | status:4xx | status:none
+//   type:json (content type contains)   is:malformed   is:starred
+class CaptureQuery final
+{
+public:
+    // On a term it cannot read, returns an empty query and says why in `error`.
+    static CaptureQuery parse(const QString &text, QString *error = nullptr);
+
+    bool isEmpty() const;
+    bool hasText() const { return !m_textTerms.isEmpty(); }
+    const QStringList &textTerms() const { return m_textTerms; }
+    // Whether a summary passes the field terms (free text cannot be judged from a summary).
+    bool matchesFields(const CaptureSummary &summary) const;
+    // SQL conditions on `captures c` for the field terms ("1" when there are none), with their
+    // values in order for binding.
+    QString sqlConditions(QVariantList *values) const;
+
+private:
+    QStringList m_textTerms;
+    QByteArray m_method;
+    QByteArray m_pathPrefix;
+    QByteArray m_contentType;
+    int m_statusMin = -1; // -1: any status
+    int m_statusMax = -1;
+    bool m_malformedOnly = false;
+    bool m_starredOnly = false;
+};
+
+} // namespace Hookscope
