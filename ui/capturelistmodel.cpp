@@ -20,7 +20,7 @@ CaptureListModel::CaptureListModel(CaptureStore &store, QObject *parent)
 void CaptureListModel::reload()
 {
     beginResetModel();
-    m_rows = m_store.summaries(0, PageSize);
+    m_rows = m_store.find(m_query, 0, PageSize);
     m_reachedOldest = m_rows.size() < PageSize;
     m_pending.clear();
     endResetModel();
@@ -89,6 +89,12 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
     }
 }
 
+void CaptureListModel::setQuery(const CaptureQuery &query)
+{
+    m_query = query;
+    reload();
+}
+
 void CaptureListModel::removeCapture(qint64 id)
 {
     for (int row = 0; row < m_rows.size(); ++row) {
@@ -111,7 +117,7 @@ void CaptureListModel::fetchMore(const QModelIndex &parent)
     if (parent.isValid() || m_reachedOldest)
         return;
     const qint64 oldest = m_rows.isEmpty() ? 0 : m_rows.last().id;
-    const QList<CaptureSummary> page = m_store.summaries(oldest, PageSize);
+    const QList<CaptureSummary> page = m_store.find(m_query, oldest, PageSize);
     m_reachedOldest = page.size() < PageSize;
     if (page.isEmpty())
         return;
@@ -123,7 +129,7 @@ void CaptureListModel::fetchMore(const QModelIndex &parent)
 void CaptureListModel::addCommitted(const CommittedBatch &batch)
 {
     for (const CommittedCapture &committed : batch) {
-        if (committed.summary.id != 0)
+        if (committed.summary.id != 0 && m_query.matchesFields(committed.summary))
             m_pending.append(committed.summary);
     }
     if (!m_pending.isEmpty() && !m_flushTimer.isActive())
@@ -132,6 +138,17 @@ void CaptureListModel::addCommitted(const CommittedBatch &batch)
 
 void CaptureListModel::flushPending()
 {
+    if (m_query.hasText() && !m_pending.isEmpty()) {
+        // Free text needs the bodies: ask the store which of the new captures match.
+        const qint64 oldestPending = m_pending.constFirst().id;
+        QList<CaptureSummary> matching
+            = m_store.find(m_query, m_pending.constLast().id + 1, int(m_pending.size()));
+        m_pending.clear();
+        for (auto it = matching.crbegin(); it != matching.crend(); ++it) {
+            if (it->id >= oldestPending)
+                m_pending.append(*it);
+        }
+    }
     if (m_pending.isEmpty())
         return;
     const int count = int(m_pending.size());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "capture/capturequery.h"
 #include "capture/capturesummary.h"
 #include "capture/capturewriter.h"
 
@@ -44,6 +45,9 @@ public:
     // Queues committed captures; they appear at the next flush.
     void addCommitted(const CommittedBatch &batch);
     void reload();
+    // Shows only the captures matching `query`, paged from the store like the full list.
+    void setQuery(const CaptureQuery &query);
+    const CaptureQuery &query() const { return m_query; }
     // Drops one row (after the capture was deleted from the store).
     void removeCapture(qint64 id);
 
@@ -54,6 +58,7 @@ private:
     void flushPending();
 
     CaptureStore &m_store;
+    CaptureQuery m_query;
     QList<CaptureSummary> m_rows;    // newest first
     QList<CaptureSummary> m_pending; // oldest first
     bool m_reachedOldest = false;

@@ -3,6 +3,7 @@
 #include "capturedetailview.h"
 #include "capturelistmodel.h"
 
+#include "capture/capturequery.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
 #include "collections/curlcommand.h"
@@ -16,6 +17,7 @@
 #include <QSaveFile>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
@@ -34,6 +36,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     , m_view(new QTableView(this))
     , m_detail(new CaptureDetailView(this))
     , m_urlLabel(new QLabel(this))
+    , m_filter(new QLineEdit(this))
     , m_countLabel(new QLabel(this))
     , m_receiverLabel(new QLabel(this))
 {
@@ -49,6 +52,20 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         QApplication::clipboard()->setText(m_urlLabel->text());
         statusBar()->showMessage(tr("Copied %1").arg(m_urlLabel->text()), 3000);
     });
+    toolbar->addSeparator();
+    m_filter->setPlaceholderText(
+        tr("Filter: words, \"phrases\", method:POST path:/stripe status:4xx type:json"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setMinimumWidth(420);
+    m_filter->setToolTip(tr("Words and \"phrases\" are found in paths, headers and bodies.\n"
+                            "Fields: method:POST  path:/prefix  status:404|4xx|none  type:json  "
+                            "is:malformed  is:starred"));
+    toolbar->addWidget(m_filter);
+    // Filter as the user types, once they pause.
+    m_filterDelay.setSingleShot(true);
+    m_filterDelay.setInterval(200);
+    connect(m_filter, &QLineEdit::textChanged, &m_filterDelay, qOverload<>(&QTimer::start));
+    connect(&m_filterDelay, &QTimer::timeout, this, &MainWindow::applyFilter);
 
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -119,6 +136,13 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *find = edit->addAction(tr("&Filter…"), this, [this] {
+        m_filter->setFocus(Qt::ShortcutFocusReason);
+        m_filter->selectAll();
+    });
+    find->setShortcuts({QKeySequence::Find, QKeySequence(Qt::Key_Slash)});
+
     QMenu *capture = menuBar()->addMenu(tr("&Capture"));
     capture->addAction(tr("Copy as &cURL"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this,
                        &MainWindow::copyAsCurl);
@@ -158,6 +182,23 @@ void MainWindow::createMenus()
         m_captureCount = 0;
         updateStatus();
     });
+}
+
+void MainWindow::applyFilter()
+{
+    m_filterDelay.stop();
+    QString error;
+    const CaptureQuery query = CaptureQuery::parse(m_filter->text(), &error);
+    if (!error.isEmpty()) {
+        statusBar()->showMessage(error);
+        return;
+    }
+    statusBar()->clearMessage();
+    m_model->setQuery(query);
+    if (m_model->rowCount() > 0)
+        m_view->setCurrentIndex(m_model->index(0, 0));
+    else
+        m_detail->clear();
 }
 
 QList<qint64> MainWindow::selectedIds() const

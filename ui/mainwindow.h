@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QTimer>
 
 class QLabel;
+class QLineEdit;
 class QTableView;
 
 namespace Hookscope {
@@ -31,6 +33,9 @@ public:
     void copyAsCurl();
     void copyBody();
     void deleteSelected();
+    QLineEdit *filterEdit() const { return m_filter; }
+    // Applies the filter box now rather than after the typing pause.
+    void applyFilter();
 
 private:
     void createMenus();
@@ -46,6 +51,8 @@ private:
     QTableView *m_view;
     CaptureDetailView *m_detail;
     QLabel *m_urlLabel;
+    QLineEdit *m_filter;
+    QTimer m_filterDelay;
     QLabel *m_countLabel;
     QLabel *m_receiverLabel;
     qint64 m_captureCount = 0;

@@ -10,6 +10,7 @@
 #include <QAbstractItemModelTester>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QTableWidget>
 #include <QProcess>
@@ -69,6 +70,7 @@ private slots:
     void liveCaptureAppearsAndShowsDetails();
     void binaryBodyOpensInHex();
     void deleteRemovesFromListAndStore();
+    void filterNarrowsHistoryAndLiveCaptures();
     void historyComesBackAfterRestart();
     void pagesOlderCapturesOnDemand();
 };
@@ -162,6 +164,40 @@ void TestMainWindow::deleteRemovesFromListAndStore()
     QCOMPARE(session.store.count(), 2);
     // The next capture is selected and shown.
     QCOMPARE(session.window->detailView()->capture().target, QByteArray("/one"));
+}
+
+void TestMainWindow::filterNarrowsHistoryAndLiveCaptures()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    CaptureListModel *model = session.window->captureModel();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QString base = session.receiver->baseUrl();
+    QVERIFY(
+        curlPost(base + QStringLiteral("stripe"), QStringLiteral(R"({"type":"invoice.paid"})")));
+    QVERIFY(curlPost(base + QStringLiteral("github"), QStringLiteral(R"({"action":"opened"})")));
+    QTRY_COMPARE(model->rowCount(), 2);
+
+    // Typed into the box, applied after the pause.
+    QTest::keyClicks(session.window->filterEdit(), QStringLiteral("invoice.paid"));
+    QTRY_COMPARE(model->rowCount(), 1);
+    QCOMPARE(model->summary(0).target, QByteArray("/stripe"));
+
+    // Live captures pass through the same filter.
+    QVERIFY(curlPost(base + QStringLiteral("github"), QStringLiteral(R"({"action":"closed"})")));
+    QVERIFY(
+        curlPost(base + QStringLiteral("stripe2"), QStringLiteral(R"({"type":"invoice.paid"})")));
+    QTRY_COMPARE(model->rowCount(), 2);
+    QCOMPARE(model->summary(0).target, QByteArray("/stripe2"));
+
+    session.window->filterEdit()->setText(QStringLiteral("method:POST path:/git"));
+    session.window->applyFilter();
+    QCOMPARE(model->rowCount(), 2);
+    QCOMPARE(model->summary(0).target, QByteArray("/github"));
+
+    session.window->filterEdit()->clear();
+    session.window->applyFilter();
+    QCOMPARE(model->rowCount(), 4);
 }
 
 void TestMainWindow::historyComesBackAfterRestart()
