@@ -15,6 +15,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QSettings>
+#include <QCloseEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -37,6 +39,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     , m_detail(new CaptureDetailView(this))
     , m_urlLabel(new QLabel(this))
     , m_filter(new QLineEdit(this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_countLabel(new QLabel(this))
     , m_receiverLabel(new QLabel(this))
 {
@@ -95,12 +98,11 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         saveBytes(m_detail->capture().decodedBody(), tr("Save Body"), QStringLiteral("body.bin"));
     });
 
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_view);
-    splitter->addWidget(m_detail);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 1);
-    setCentralWidget(splitter);
+    m_splitter->addWidget(m_view);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
+    setCentralWidget(m_splitter);
 
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_receiverLabel);
@@ -123,6 +125,54 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     createMenus();
     m_captureCount = m_store.count();
     updateStatus();
+    restoreViewState();
+}
+
+void MainWindow::restoreViewState()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_view->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("list/header")).toByteArray());
+    m_detail->tabs()->setCurrentIndex(settings.value(QStringLiteral("detail/tab"), 0).toInt());
+    m_detail->bodyTabs()->setCurrentIndex(
+        settings.value(QStringLiteral("detail/bodyTab"), 0).toInt());
+    const QString filter = settings.value(QStringLiteral("list/filter")).toString();
+    if (!filter.isEmpty()) {
+        const QSignalBlocker blocker(m_filter); // apply once, now, not after the typing pause
+        m_filter->setText(filter);
+        applyFilter();
+    }
+    const qint64 selected = settings.value(QStringLiteral("list/selectedId"), 0).toLongLong();
+    for (int row = 0; row < m_model->rowCount() && selected > 0; ++row) {
+        if (m_model->summary(row).id == selected) {
+            m_view->setCurrentIndex(m_model->index(row, 0));
+            m_view->scrollTo(m_view->currentIndex(), QAbstractItemView::PositionAtCenter);
+            break;
+        }
+    }
+}
+
+void MainWindow::saveViewState() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("list/header"), m_view->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("list/filter"), m_filter->text());
+    settings.setValue(QStringLiteral("list/selectedId"),
+                      m_detail->hasCapture() ? m_detail->capture().id : 0);
+    settings.setValue(QStringLiteral("detail/tab"), m_detail->tabs()->currentIndex());
+    settings.setValue(QStringLiteral("detail/bodyTab"), m_detail->bodyTabs()->currentIndex());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveViewState();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::createMenus()

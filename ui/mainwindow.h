@@ -5,6 +5,7 @@
 
 class QLabel;
 class QLineEdit;
+class QSplitter;
 class QTableView;
 
 namespace Hookscope {
@@ -36,9 +37,15 @@ public:
     QLineEdit *filterEdit() const { return m_filter; }
     // Applies the filter box now rather than after the typing pause.
     void applyFilter();
+    // Columns, splitter, filter, selection and tabs, kept in QSettings across restarts.
+    void saveViewState() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void createMenus();
+    void restoreViewState();
     void showSelected();
     void updateStatus();
     void listenOnFreePort();
@@ -52,6 +59,7 @@ private:
     CaptureDetailView *m_detail;
     QLabel *m_urlLabel;
     QLineEdit *m_filter;
+    QSplitter *m_splitter;
     QTimer m_filterDelay;
     QLabel *m_countLabel;
     QLabel *m_receiverLabel;

@@ -44,6 +44,7 @@ bool openStore(CaptureStore &store)
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("hookscope"));
     QApplication::setApplicationName(QStringLiteral("hookscope"));
     QApplication::setApplicationDisplayName(QStringLiteral("Hookscope"));
     QApplication::setApplicationVersion(QStringLiteral(HOOKSCOPE_VERSION));

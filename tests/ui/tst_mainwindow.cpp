@@ -11,7 +11,10 @@
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QLineEdit>
+#include <QHeaderView>
 #include <QPlainTextEdit>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTableWidget>
 #include <QProcess>
 #include <QTableView>
@@ -71,7 +74,10 @@ private slots:
     void binaryBodyOpensInHex();
     void deleteRemovesFromListAndStore();
     void filterNarrowsHistoryAndLiveCaptures();
+    void initTestCase();
+    void init();
     void historyComesBackAfterRestart();
+    void viewStateComesBackAfterRestart();
     void pagesOlderCapturesOnDemand();
 };
 
@@ -198,6 +204,49 @@ void TestMainWindow::filterNarrowsHistoryAndLiveCaptures()
     session.window->filterEdit()->clear();
     session.window->applyFilter();
     QCOMPARE(model->rowCount(), 4);
+}
+
+void TestMainWindow::initTestCase()
+{
+    // Settings go to a test location, never the user's.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("hookscope-tests"));
+}
+
+void TestMainWindow::init()
+{
+    QSettings().clear(); // each test starts from a first launch
+}
+
+void TestMainWindow::viewStateComesBackAfterRestart()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
+    qint64 selectedId = 0;
+    {
+        Session first(path);
+        for (const char *target : {"a", "b", "c"})
+            QVERIFY(
+                curlPost(first.receiver->baseUrl() + QLatin1String(target), QStringLiteral("{}")));
+        QTRY_COMPARE(first.window->captureModel()->rowCount(), 3);
+        first.window->captureView()->setColumnWidth(CaptureListModel::MethodColumn, 123);
+        first.window->captureView()->horizontalHeader()->moveSection(CaptureListModel::SourceColumn,
+                                                                     0);
+        first.window->filterEdit()->setText(QStringLiteral("method:POST"));
+        first.window->applyFilter();
+        first.window->captureView()->setCurrentIndex(first.window->captureModel()->index(1, 0));
+        selectedId = first.window->detailView()->capture().id;
+        first.window->detailView()->tabs()->setCurrentIndex(CaptureDetailView::HeadersTab);
+        first.window->close();
+    }
+    Session second(path);
+    QTableView *view = second.window->captureView();
+    QCOMPARE(view->columnWidth(CaptureListModel::MethodColumn), 123);
+    QCOMPARE(view->horizontalHeader()->visualIndex(CaptureListModel::SourceColumn), 0);
+    QCOMPARE(second.window->filterEdit()->text(), QStringLiteral("method:POST"));
+    QCOMPARE(second.window->detailView()->capture().id, selectedId);
+    QCOMPARE(second.window->detailView()->tabs()->currentIndex(),
+             int(CaptureDetailView::HeadersTab));
 }
 
 void TestMainWindow::historyComesBackAfterRestart()
