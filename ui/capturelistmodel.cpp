@@ -2,7 +2,10 @@
 
 #include "capture/capturestore.h"
 
+#include <QColor>
 #include <QDateTime>
+#include <QGuiApplication>
+#include <QPalette>
 #include <QLocale>
 
 namespace Hookscope {
@@ -64,6 +67,7 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
         return index.column() == SizeColumn || index.column() == StatusColumn
                    ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                    : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    case Qt::ForegroundRole: return foreground(row, index.column());
     case Qt::ToolTipRole:
         return row.malformed ? tr("Malformed request: open it to see the parser's error")
                              : QVariant();
@@ -105,6 +109,33 @@ void CaptureListModel::removeCapture(qint64 id)
             return;
         }
     }
+}
+
+QVariant CaptureListModel::foreground(const CaptureSummary &row, int column)
+{
+    // Hues carry the meaning; lightness follows the palette so dark themes stay readable.
+    const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
+    const auto tone = [dark](int hue) {
+        return QColor::fromHsl(hue, 170, dark ? 175 : 95);
+    };
+    if (row.malformed)
+        return tone(0);
+    if (column == StatusColumn && row.responseStatus >= 400)
+        return tone(row.responseStatus >= 500 ? 0 : 30);
+    if (column != MethodColumn)
+        return {};
+    const QByteArray &method = row.method;
+    if (method == "GET")
+        return tone(130);
+    if (method == "POST")
+        return tone(215);
+    if (method == "PUT")
+        return tone(35);
+    if (method == "PATCH")
+        return tone(280);
+    if (method == "DELETE")
+        return tone(0);
+    return {};
 }
 
 bool CaptureListModel::canFetchMore(const QModelIndex &parent) const

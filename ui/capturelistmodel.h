@@ -56,6 +56,7 @@ signals:
 
 private:
     void flushPending();
+    static QVariant foreground(const CaptureSummary &row, int column);
 
     CaptureStore &m_store;
     CaptureQuery m_query;

@@ -12,6 +12,8 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
@@ -41,6 +43,8 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     , m_filter(new QLineEdit(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_countLabel(new QLabel(this))
+    , m_rateLabel(new QLabel(this))
+    , m_storeLabel(new QLabel(this))
     , m_receiverLabel(new QLabel(this))
 {
     setWindowTitle(tr("Hookscope"));
@@ -105,13 +109,23 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     setCentralWidget(m_splitter);
 
     statusBar()->addPermanentWidget(m_countLabel);
+    statusBar()->addPermanentWidget(m_rateLabel);
+    statusBar()->addPermanentWidget(m_storeLabel);
     statusBar()->addPermanentWidget(m_receiverLabel);
 
     connect(&writer, &CaptureWriter::committed, m_model, &CaptureListModel::addCommitted);
     connect(&writer, &CaptureWriter::committed, this, [this](const CommittedBatch &batch) {
         m_captureCount += batch.size();
+        m_capturesSinceTick += batch.size();
+    });
+    // The status bar is refreshed once a second, whatever the capture rate.
+    m_statusTick.setInterval(1000);
+    connect(&m_statusTick, &QTimer::timeout, this, [this] {
+        m_rate = m_capturesSinceTick;
+        m_capturesSinceTick = 0;
         updateStatus();
     });
+    m_statusTick.start();
     connect(&writer, &CaptureWriter::writeFailed, this,
             [this](const QString &error) { statusBar()->showMessage(error); });
     connect(m_model, &CaptureListModel::rowsPrepended, this, [this] {
@@ -367,6 +381,11 @@ void MainWindow::updateStatus()
 {
     m_countLabel->setText(
         tr("%n capture(s)", nullptr, int(std::min<qint64>(m_captureCount, INT_MAX))));
+    m_rateLabel->setText(tr("%1 req/s").arg(m_rate));
+    const qint64 storeBytes = QFileInfo(m_store.path()).size()
+                              + QFileInfo(m_store.path() + QStringLiteral("-wal")).size();
+    m_storeLabel->setText(QLocale().formattedDataSize(storeBytes));
+    m_storeLabel->setToolTip(m_store.path());
     m_receiverLabel->setText(m_receiver.isListening()
                                  ? tr("Listening on port %1").arg(m_receiver.port())
                                  : tr("Receiver stopped"));

@@ -62,8 +62,13 @@ private:
     QSplitter *m_splitter;
     QTimer m_filterDelay;
     QLabel *m_countLabel;
+    QLabel *m_rateLabel;
+    QLabel *m_storeLabel;
     QLabel *m_receiverLabel;
     qint64 m_captureCount = 0;
+    qint64 m_capturesSinceTick = 0;
+    qint64 m_rate = 0;
+    QTimer m_statusTick;
 };
 
 } // namespace Hookscope

@@ -11,6 +11,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QProcess>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -34,6 +36,8 @@ void send(const QString &url, const QStringList &arguments)
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true); // a first launch: no saved window state
+    QSettings().clear();
     const QString outputDir = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
     QDir().mkpath(outputDir);
     QTemporaryDir storeDir;
