@@ -5,6 +5,7 @@
 #include "http/receiverhost.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QMessageBox>
 #include <QPushButton>
 
@@ -49,6 +50,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Hookscope"));
     QApplication::setApplicationVersion(QStringLiteral(HOOKSCOPE_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.github.hookscope.Hookscope"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hookscope.svg")));
 
     CaptureStore store(CaptureStore::defaultPath());
     if (!openStore(store))

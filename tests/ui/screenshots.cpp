@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QIcon>
 #include <QProcess>
 #include <QSettings>
 #include <QStandardPaths>
@@ -89,6 +90,9 @@ int main(int argc, char *argv[])
         return true;
     };
     QTabWidget *tabs = window.detailView()->tabs();
+    QIcon(QStringLiteral(":/icons/hookscope.svg"))
+        .pixmap(128)
+        .save(outputDir + QStringLiteral("/icon.png"));
     bool saved = save(QStringLiteral("main-window"));
     tabs->setCurrentIndex(CaptureDetailView::HeadersTab);
     saved = saved && save(QStringLiteral("headers"));
