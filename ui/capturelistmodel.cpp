@@ -44,6 +44,7 @@ QVariant CaptureListModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
+    case StarColumn: return QStringLiteral("★");
     case TimeColumn: return tr("Time");
     case MethodColumn: return tr("Method");
     case TargetColumn: return tr("Path");
@@ -75,6 +76,7 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
     default: return {};
     }
     switch (index.column()) {
+    case StarColumn: return row.starred ? QStringLiteral("★") : QString();
     case TimeColumn:
         return QDateTime::fromMSecsSinceEpoch(row.receivedAtUs / 1000)
             .toString(QStringLiteral("HH:mm:ss.zzz"));
@@ -97,6 +99,17 @@ void CaptureListModel::setQuery(const CaptureQuery &query)
 {
     m_query = query;
     reload();
+}
+
+void CaptureListModel::setStarred(qint64 id, bool starred)
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows.at(row).id == id) {
+            m_rows[row].starred = starred;
+            emit dataChanged(index(row, StarColumn), index(row, StarColumn));
+            return;
+        }
+    }
 }
 
 void CaptureListModel::removeCapture(qint64 id)

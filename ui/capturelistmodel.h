@@ -18,6 +18,7 @@ class CaptureListModel final : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column {
+        StarColumn,
         TimeColumn,
         MethodColumn,
         TargetColumn,
@@ -50,6 +51,8 @@ public:
     const CaptureQuery &query() const { return m_query; }
     // Drops one row (after the capture was deleted from the store).
     void removeCapture(qint64 id);
+    // Shows a star change made in the store.
+    void setStarred(qint64 id, bool starred);
 
 signals:
     void rowsPrepended(int count);

@@ -88,6 +88,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     const auto widthOf = [&](const char *sample) {
         return metrics.horizontalAdvance(QLatin1String(sample)) + 16;
     };
+    m_view->setColumnWidth(CaptureListModel::StarColumn, widthOf("★"));
     m_view->setColumnWidth(CaptureListModel::TimeColumn, widthOf("00:00:00.000"));
     m_view->setColumnWidth(CaptureListModel::MethodColumn, widthOf("DELETE"));
     m_view->setColumnWidth(CaptureListModel::StatusColumn, widthOf("Status"));
@@ -212,6 +213,8 @@ void MainWindow::createMenus()
                        &MainWindow::copyAsCurl);
     capture->addAction(tr("Copy &Body"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B), this,
                        &MainWindow::copyBody);
+    capture->addAction(tr("&Star"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
+                       &MainWindow::toggleStar);
     capture->addSeparator();
     QAction *next = capture->addAction(tr("&Next"), QKeySequence(Qt::Key_J), this, [this] {
         m_view->setCurrentIndex(
@@ -292,6 +295,21 @@ void MainWindow::copyBody()
     QApplication::clipboard()->setText(QString::fromUtf8(body));
     statusBar()->showMessage(tr("Copied the body of capture #%1").arg(m_detail->capture().id),
                              3000);
+}
+
+void MainWindow::toggleStar()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    // Like a mail client: if any selected capture is unstarred, star them all.
+    bool star = false;
+    for (const QModelIndex &index : rows)
+        star = star || !m_model->summary(index.row()).starred;
+    for (const qint64 id : selectedIds()) {
+        if (m_store.setStarred(id, star))
+            m_model->setStarred(id, star);
+    }
 }
 
 void MainWindow::deleteSelected()

@@ -34,6 +34,7 @@ public:
     void copyAsCurl();
     void copyBody();
     void deleteSelected();
+    void toggleStar();
     QLineEdit *filterEdit() const { return m_filter; }
     // Applies the filter box now rather than after the typing pause.
     void applyFilter();

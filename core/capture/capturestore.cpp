@@ -375,6 +375,15 @@ qint64 CaptureStore::count()
     return query.value(0).toLongLong();
 }
 
+bool CaptureStore::setStarred(qint64 id, bool starred)
+{
+    QSqlQuery query(m_database);
+    query.prepare(QStringLiteral("UPDATE captures SET starred = ? WHERE id = ?"));
+    query.addBindValue(starred ? 1 : 0);
+    query.addBindValue(id);
+    return query.exec() && query.numRowsAffected() == 1;
+}
+
 bool CaptureStore::remove(qint64 id)
 {
     if (!m_database.transaction())

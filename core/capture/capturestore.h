@@ -41,6 +41,7 @@ public:
     QList<CaptureSummary> find(const class CaptureQuery &query, qint64 beforeId, int limit);
     std::optional<CapturedRequest> capture(qint64 id);
     qint64 count();
+    bool setStarred(qint64 id, bool starred);
     bool remove(qint64 id);
     bool clear();
 

@@ -73,6 +73,7 @@ private slots:
     void liveCaptureAppearsAndShowsDetails();
     void binaryBodyOpensInHex();
     void deleteRemovesFromListAndStore();
+    void starredCapturesAreKeptAndFiltered();
     void filterNarrowsHistoryAndLiveCaptures();
     void initTestCase();
     void init();
@@ -170,6 +171,26 @@ void TestMainWindow::deleteRemovesFromListAndStore()
     QCOMPARE(session.store.count(), 2);
     // The next capture is selected and shown.
     QCOMPARE(session.window->detailView()->capture().target, QByteArray("/one"));
+}
+
+void TestMainWindow::starredCapturesAreKeptAndFiltered()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    for (const char *path : {"plain", "keeper"})
+        QVERIFY(curlPost(session.receiver->baseUrl() + QLatin1String(path), QStringLiteral("{}")));
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 2);
+    session.window->captureView()->setCurrentIndex(model->index(0, 0));
+    session.window->toggleStar();
+    QCOMPARE(model->index(0, CaptureListModel::StarColumn).data().toString(), QStringLiteral("★"));
+    QVERIFY(session.store.summaries(0, 1).first().starred);
+    session.window->filterEdit()->setText(QStringLiteral("is:starred"));
+    session.window->applyFilter();
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(model->summary(0).target, QByteArray("/keeper"));
+    session.window->toggleStar(); // and off again
+    QVERIFY(!session.store.summaries(0, 1).first().starred);
 }
 
 void TestMainWindow::filterNarrowsHistoryAndLiveCaptures()
