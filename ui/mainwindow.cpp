@@ -88,7 +88,9 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     const auto widthOf = [&](const char *sample) {
         return metrics.horizontalAdvance(QLatin1String(sample)) + 16;
     };
-    m_view->setColumnWidth(CaptureListModel::StarColumn, widthOf("★"));
+    m_view->horizontalHeader()->setMinimumSectionSize(metrics.horizontalAdvance(QLatin1String("★"))
+                                                      + 12);
+    m_view->setColumnWidth(CaptureListModel::StarColumn, 0); // clamped to the minimum
     m_view->setColumnWidth(CaptureListModel::TimeColumn, widthOf("00:00:00.000"));
     m_view->setColumnWidth(CaptureListModel::MethodColumn, widthOf("DELETE"));
     m_view->setColumnWidth(CaptureListModel::StatusColumn, widthOf("Status"));
@@ -107,6 +109,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({660, 540}); // the list a little wider, until the user moves it
     setCentralWidget(m_splitter);
 
     statusBar()->addPermanentWidget(m_countLabel);

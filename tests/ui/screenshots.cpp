@@ -81,6 +81,7 @@ int main(int argc, char *argv[])
         return 1;
 
     window.captureView()->setCurrentIndex(window.captureModel()->index(4, 0));
+    QTest::qWait(1100); // one status bar refresh
     const auto save = [&](const QString &name) {
         QTest::qWait(200); // let the window paint before grabbing it
         const QString file = outputDir + QLatin1Char('/') + name + QStringLiteral(".png");
