@@ -1,6 +1,7 @@
 #include "capturedetailview.h"
 
 #include "hexview.h"
+#include "textpane.h"
 
 #include "http/responsespec.h"
 
@@ -8,12 +9,10 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDateTime>
-#include <QFontDatabase>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -27,15 +26,6 @@ namespace {
 
 // Bodies up to this size are formatted at once; larger ones on a worker thread.
 constexpr qsizetype SynchronousFormatLimit = 256 * 1024;
-
-QPlainTextEdit *makeTextView(QWidget *parent)
-{
-    auto *view = new QPlainTextEdit(parent);
-    view->setReadOnly(true);
-    view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    view->setLineWrapMode(QPlainTextEdit::NoWrap);
-    return view;
-}
 
 QTableWidget *makeTable(const QStringList &labels, QWidget *parent)
 {
@@ -80,11 +70,11 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     , m_headers(makeTable({tr("Name"), tr("Value")}, this))
     , m_query(makeTable({tr("Name"), tr("Value")}, this))
     , m_bodyTabs(new QTabWidget(this))
-    , m_pretty(makeTextView(this))
-    , m_rawBody(makeTextView(this))
+    , m_pretty(new TextPane(this))
+    , m_rawBody(new TextPane(this))
     , m_hex(new HexView(this))
     , m_rawStack(new QStackedWidget(this))
-    , m_rawText(makeTextView(this))
+    , m_rawText(new TextPane(this))
     , m_rawHex(new HexView(this))
 {
     auto *layout = new QVBoxLayout(this);
@@ -142,10 +132,10 @@ void CaptureDetailView::clear()
     m_overviewForm->addRow(empty);
     m_headers->setRowCount(0);
     m_query->setRowCount(0);
-    m_pretty->clear();
-    m_rawBody->clear();
+    m_pretty->setText(QString());
+    m_rawBody->setText(QString());
     m_hex->setBytes({});
-    m_rawText->clear();
+    m_rawText->setText(QString());
     m_rawHex->setBytes({});
     setEnabled(false);
 }
@@ -167,7 +157,7 @@ void CaptureDetailView::showCapture(const CapturedRequest &request, const QStrin
         m_rawHex->setBytes(request.raw);
         m_rawStack->setCurrentWidget(m_rawHex);
     } else {
-        m_rawText->setPlainText(QString::fromUtf8(request.raw));
+        m_rawText->setText(QString::fromUtf8(request.raw));
         m_rawStack->setCurrentWidget(m_rawText);
     }
 }
@@ -261,8 +251,7 @@ void CaptureDetailView::fillBody()
     m_hex->setBytes(m_decodedBody);
     const bool binary = BodyFormatter::looksBinary(m_decodedBody);
     // Binary bytes never render as text: they open in Hex.
-    m_rawBody->setPlainText(binary ? tr("Binary body: see Hex.")
-                                   : QString::fromUtf8(m_decodedBody));
+    m_rawBody->setText(binary ? tr("Binary body: see Hex.") : QString::fromUtf8(m_decodedBody));
     m_bodyTabs->setTabEnabled(PrettyBody, !binary);
     m_bodyTabs->setTabEnabled(RawBody, !binary);
     if (binary)
@@ -275,8 +264,7 @@ void CaptureDetailView::fillBody()
         showFormatted(BodyFormatter::format(m_decodedBody, contentType));
         return;
     }
-    m_pretty->setPlainText(
-        tr("Formatting %1…").arg(QLocale().formattedDataSize(m_decodedBody.size())));
+    m_pretty->setText(tr("Formatting %1…").arg(QLocale().formattedDataSize(m_decodedBody.size())));
     m_formatting.setProperty("generation", QVariant::fromValue(m_generation));
     m_formatting.setFuture(QtConcurrent::run(
         [body = m_decodedBody, contentType] { return BodyFormatter::format(body, contentType); }));
@@ -286,14 +274,14 @@ void CaptureDetailView::showFormatted(const FormattedBody &formatted)
 {
     switch (formatted.kind) {
     case FormattedBody::Kind::Empty:
-        m_pretty->setPlainText(QString());
+        m_pretty->setText(QString());
         m_pretty->setPlaceholderText(tr("No body."));
         break;
-    case FormattedBody::Kind::Binary: m_pretty->setPlainText(QString()); break;
+    case FormattedBody::Kind::Binary: m_pretty->setText(QString()); break;
     default:
-        m_pretty->setPlainText(formatted.error.isEmpty()
-                                   ? formatted.text
-                                   : formatted.error + QStringLiteral("\n\n") + formatted.text);
+        m_pretty->setText(formatted.error.isEmpty()
+                              ? formatted.text
+                              : formatted.error + QStringLiteral("\n\n") + formatted.text);
     }
     m_tabs->setTabText(
         BodyTab, m_decodedBody.isEmpty()

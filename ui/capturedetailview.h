@@ -8,7 +8,6 @@
 
 class QFormLayout;
 class QLabel;
-class QPlainTextEdit;
 class QStackedWidget;
 class QTableWidget;
 class QTabWidget;
@@ -16,6 +15,7 @@ class QTabWidget;
 namespace Hookscope {
 
 class HexView;
+class TextPane;
 
 // Every part of one capture, a tab each: Overview, Headers, Query, Body (Pretty, Raw, Hex)
 // and the raw request exactly as received. Bodies over a size are formatted off the GUI thread.
@@ -38,8 +38,8 @@ public:
     QTabWidget *bodyTabs() const { return m_bodyTabs; }
     QTableWidget *headersTable() const { return m_headers; }
     QTableWidget *queryTable() const { return m_query; }
-    QPlainTextEdit *prettyBody() const { return m_pretty; }
-    QPlainTextEdit *rawBody() const { return m_rawBody; }
+    TextPane *prettyBody() const { return m_pretty; }
+    TextPane *rawBody() const { return m_rawBody; }
     HexView *hexBody() const { return m_hex; }
     QString overviewText() const;
 
@@ -68,11 +68,11 @@ private:
     QTableWidget *m_headers;
     QTableWidget *m_query;
     QTabWidget *m_bodyTabs;
-    QPlainTextEdit *m_pretty;
-    QPlainTextEdit *m_rawBody;
+    TextPane *m_pretty;
+    TextPane *m_rawBody;
     HexView *m_hex;
     QStackedWidget *m_rawStack;
-    QPlainTextEdit *m_rawText;
+    TextPane *m_rawText;
     HexView *m_rawHex;
     QFutureWatcher<FormattedBody> m_formatting;
 };

@@ -1,0 +1,50 @@
+#include "textpane.h"
+
+#include "textview.h"
+
+#include <QFontDatabase>
+#include <QPlainTextEdit>
+
+namespace Hookscope {
+
+TextPane::TextPane(QWidget *parent)
+    : QStackedWidget(parent)
+    , m_editor(new QPlainTextEdit(this))
+    , m_view(new TextView(this))
+{
+    m_editor->setReadOnly(true);
+    m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
+    addWidget(m_editor);
+    addWidget(m_view);
+}
+
+void TextPane::setText(const QString &text)
+{
+    if (text.size() <= EditorLimit) {
+        m_view->setText(QString());
+        m_editor->setPlainText(text);
+        setCurrentWidget(m_editor);
+    } else {
+        m_editor->clear();
+        m_view->setText(text);
+        setCurrentWidget(m_view);
+    }
+}
+
+QString TextPane::text() const
+{
+    return isLazy() ? m_view->text() : m_editor->toPlainText();
+}
+
+void TextPane::setPlaceholderText(const QString &text)
+{
+    m_editor->setPlaceholderText(text);
+}
+
+bool TextPane::isLazy() const
+{
+    return currentWidget() == m_view;
+}
+
+} // namespace Hookscope

@@ -1,0 +1,87 @@
+#include "textview.h"
+
+#include <QFontDatabase>
+#include <QPainter>
+#include <QScrollBar>
+
+namespace Hookscope {
+namespace {
+
+// Characters drawn per line at most: a line longer than any screen is cut, not laid out whole.
+constexpr qsizetype MaxPaintedColumns = 4000;
+
+} // namespace
+
+TextView::TextView(QWidget *parent)
+    : QAbstractScrollArea(parent)
+{
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    viewport()->setBackgroundRole(QPalette::Base);
+    viewport()->setAutoFillBackground(true);
+}
+
+void TextView::setText(const QString &text)
+{
+    m_text = text;
+    m_lineStarts = {0};
+    m_longestLine = 0;
+    qsizetype start = 0;
+    for (qsizetype at = m_text.indexOf(QLatin1Char('\n')); at >= 0;
+         at = m_text.indexOf(QLatin1Char('\n'), start)) {
+        m_longestLine = std::max(m_longestLine, at - start);
+        start = at + 1;
+        m_lineStarts.append(start);
+    }
+    m_longestLine = std::max(m_longestLine, m_text.size() - start);
+    verticalScrollBar()->setValue(0);
+    horizontalScrollBar()->setValue(0);
+    updateScrollBars();
+    viewport()->update();
+}
+
+QStringView TextView::line(qsizetype index) const
+{
+    const qsizetype start = m_lineStarts.at(index);
+    const qsizetype end
+        = index + 1 < m_lineStarts.size() ? m_lineStarts.at(index + 1) - 1 : m_text.size();
+    return QStringView(m_text).mid(start, end - start);
+}
+
+void TextView::updateScrollBars()
+{
+    const int lineHeight = fontMetrics().height();
+    const int visibleLines = std::max(1, viewport()->height() / lineHeight);
+    verticalScrollBar()->setRange(0, int(std::max<qsizetype>(0, lineCount() - visibleLines)));
+    verticalScrollBar()->setPageStep(visibleLines);
+    const int charWidth = fontMetrics().horizontalAdvance(QLatin1Char('m'));
+    const int visibleColumns = std::max(1, viewport()->width() / charWidth);
+    const qsizetype columns = std::min(m_longestLine, MaxPaintedColumns);
+    horizontalScrollBar()->setRange(0, int(std::max<qsizetype>(0, columns - visibleColumns + 1)));
+    horizontalScrollBar()->setPageStep(visibleColumns);
+}
+
+void TextView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(viewport());
+    painter.setPen(palette().color(QPalette::Text));
+    const int lineHeight = fontMetrics().height();
+    const int ascent = fontMetrics().ascent();
+    const int charWidth = fontMetrics().horizontalAdvance(QLatin1Char('m'));
+    const qsizetype firstColumn = horizontalScrollBar()->value();
+    const qsizetype columns = viewport()->width() / charWidth + 2;
+    int y = 0;
+    for (qsizetype index = verticalScrollBar()->value();
+         index < lineCount() && y < viewport()->height(); ++index, y += lineHeight) {
+        const QStringView text = line(index);
+        if (firstColumn < text.size() && firstColumn < MaxPaintedColumns)
+            painter.drawText(4, y + ascent, text.mid(firstColumn, columns).toString());
+    }
+}
+
+void TextView::resizeEvent(QResizeEvent *event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    updateScrollBars();
+}
+
+} // namespace Hookscope
