@@ -359,25 +359,31 @@ void MainWindow::startListening()
     }
     m_urlLabel->setText(tr("not listening"));
     m_receiverLabel->setText(tr("Receiver stopped"));
-    statusBar()->showMessage(error);
+    // A label rather than showMessage(): a temporary message would hide the button beside it.
+    auto *problem = new QLabel(error, this);
     auto *useFreePort = new QPushButton(tr("Use another port"), this);
+    useFreePort->setObjectName(QStringLiteral("useAnotherPort"));
+    statusBar()->addWidget(problem);
     statusBar()->addWidget(useFreePort);
-    connect(useFreePort, &QPushButton::clicked, this, [this, useFreePort] {
+    connect(useFreePort, &QPushButton::clicked, this, [this, problem, useFreePort] {
+        if (!listenOnFreePort())
+            return;
+        problem->deleteLater();
         useFreePort->deleteLater();
-        listenOnFreePort();
     });
 }
 
-void MainWindow::listenOnFreePort()
+bool MainWindow::listenOnFreePort()
 {
     QString error;
     if (!m_receiver.listenOnFreePort(&error)) {
         statusBar()->showMessage(error);
-        return;
+        return false;
     }
     m_urlLabel->setText(m_receiver.baseUrl());
     statusBar()->clearMessage();
     updateStatus();
+    return true;
 }
 
 void MainWindow::showSelected()

@@ -49,7 +49,7 @@ private:
     void restoreViewState();
     void showSelected();
     void updateStatus();
-    void listenOnFreePort();
+    bool listenOnFreePort();
     void saveBytes(const QByteArray &bytes, const QString &title, const QString &suggestedName);
     QList<qint64> selectedIds() const;
 

@@ -18,6 +18,8 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QProcess>
+#include <QPushButton>
+#include <QTcpServer>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,14 +31,14 @@ namespace {
 // Everything the window needs, on a free loopback port with a store of its own.
 struct Session
 {
-    explicit Session(const QString &path)
+    explicit Session(const QString &path, quint16 port = 0)
         : store(path)
         , writer(path)
     {
         if (!store.open() || !writer.start(nullptr))
             qFatal("cannot open %s", qPrintable(path));
         ReceiverOptions options;
-        options.port = 0;
+        options.port = port;
         options.addresses = {QHostAddress(QHostAddress::LocalHost)};
         receiver = std::make_unique<ReceiverHost>(writer, options);
         window = std::make_unique<MainWindow>(store, writer, *receiver);
@@ -79,6 +81,7 @@ private slots:
     void initTestCase();
     void init();
     void historyComesBackAfterRestart();
+    void busyPortOffersAnotherOne();
     void viewStateComesBackAfterRestart();
     void pagesOlderCapturesOnDemand();
 };
@@ -268,6 +271,25 @@ void TestMainWindow::viewStateComesBackAfterRestart()
     QCOMPARE(second.window->detailView()->capture().id, selectedId);
     QCOMPARE(second.window->detailView()->tabs()->currentIndex(),
              int(CaptureDetailView::HeadersTab));
+}
+
+void TestMainWindow::busyPortOffersAnotherOne()
+{
+    QTcpServer occupant;
+    QVERIFY(occupant.listen(QHostAddress::LocalHost));
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")), occupant.serverPort());
+    QVERIFY(!session.receiver->isListening());
+    auto *button = session.window->findChild<QPushButton *>(QStringLiteral("useAnotherPort"));
+    QVERIFY(button);
+    session.window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(session.window.get()));
+    QVERIFY(button->isVisible());
+    QTest::mouseClick(button, Qt::LeftButton);
+    QVERIFY(session.receiver->isListening());
+    QVERIFY(session.receiver->port() != occupant.serverPort());
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("after"), QStringLiteral("{}")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
 }
 
 void TestMainWindow::historyComesBackAfterRestart()
