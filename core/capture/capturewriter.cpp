@@ -18,6 +18,7 @@ QAtomicInteger<quint64> writerCounter;
 constexpr std::size_t MaxBatch = 2048;
 // Shortest time between two checkpoints while captures keep coming.
 constexpr auto CheckpointInterval = std::chrono::milliseconds(10);
+
 } // namespace
 
 CaptureWriter::CaptureWriter(const QString &path, QObject *parent)

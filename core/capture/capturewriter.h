@@ -24,7 +24,8 @@ using CommittedBatch = QList<CommittedCapture>;
 
 // Appends captures to the store from a thread of its own with group commit: everything queued
 // while one transaction commits goes into the next. committed() is emitted only after the
-// transaction is on disk, and is the caller's cue to answer the client.
+// transaction is on disk, and is the caller's cue to answer the client. It also runs the WAL
+// checkpoints (on a thread of their own) and the search indexer.
 class CaptureWriter final : public QObject
 {
     Q_OBJECT
