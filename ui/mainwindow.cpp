@@ -2,6 +2,7 @@
 
 #include "capturedetailview.h"
 #include "capturelistmodel.h"
+#include "diffdialog.h"
 
 #include "capture/capturequery.h"
 #include "capture/capturestore.h"
@@ -218,6 +219,8 @@ void MainWindow::createMenus()
                        &MainWindow::copyBody);
     capture->addAction(tr("&Star"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
                        &MainWindow::toggleStar);
+    capture->addAction(tr("Co&mpare Two Selected"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
+                       this, &MainWindow::compareSelected);
     capture->addSeparator();
     QAction *next = capture->addAction(tr("&Next"), QKeySequence(Qt::Key_J), this, [this] {
         m_view->setCurrentIndex(
@@ -298,6 +301,23 @@ void MainWindow::copyBody()
     QApplication::clipboard()->setText(QString::fromUtf8(body));
     statusBar()->showMessage(tr("Copied the body of capture #%1").arg(m_detail->capture().id),
                              3000);
+}
+
+void MainWindow::compareSelected()
+{
+    QList<qint64> ids = selectedIds();
+    if (ids.size() != 2) {
+        statusBar()->showMessage(tr("Select exactly two captures to compare (Ctrl+click)."), 4000);
+        return;
+    }
+    std::sort(ids.begin(), ids.end()); // older on the left
+    const std::optional<CapturedRequest> left = m_store.capture(ids[0]);
+    const std::optional<CapturedRequest> right = m_store.capture(ids[1]);
+    if (!left || !right)
+        return;
+    auto *dialog = new DiffDialog(*left, *right, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 void MainWindow::toggleStar()

@@ -35,6 +35,8 @@ public:
     void copyBody();
     void deleteSelected();
     void toggleStar();
+    // Opens a side-by-side diff of the two selected captures.
+    void compareSelected();
     QLineEdit *filterEdit() const { return m_filter; }
     // Applies the filter box now rather than after the typing pause.
     void applyFilter();

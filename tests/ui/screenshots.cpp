@@ -2,6 +2,7 @@
 // the window without clicking through it. Run under Xvfb: tests/screenshots.sh.
 #include "capturedetailview.h"
 #include "capturelistmodel.h"
+#include "diffdialog.h"
 #include "mainwindow.h"
 
 #include "capture/capturestore.h"
@@ -14,6 +15,7 @@
 #include <QProcess>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QItemSelectionModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -101,6 +103,26 @@ int main(int argc, char *argv[])
     saved = saved && save(QStringLiteral("body"));
     tabs->setCurrentIndex(CaptureDetailView::RawTab);
     saved = saved && save(QStringLiteral("raw"));
+
+    // Two Stripe-like events compared side by side.
+    send(base + QStringLiteral("webhooks/stripe"),
+         {QStringLiteral("-H"), json, QStringLiteral("--data-binary"),
+          QStringLiteral(
+              R"({"id":"evt_test_webhook_2","object":"event","type":"invoice.payment_failed"})")});
+    if (!QTest::qWaitFor([&] { return window.captureModel()->rowCount() == 6; }, 10'000))
+        return 1;
+    QItemSelectionModel *selection = window.captureView()->selectionModel();
+    selection->select(window.captureModel()->index(0, 0),
+                      QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    selection->select(window.captureModel()->index(5, 0),
+                      QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    window.compareSelected();
+    if (auto *diff = window.findChild<DiffDialog *>()) {
+        diff->resize(1000, 420);
+        QTest::qWait(200);
+        saved = saved && diff->grab().save(outputDir + QStringLiteral("/compare.png"));
+        diff->close();
+    }
 
     // The same window in a dark palette, as a dark desktop theme would set it.
     QPalette dark;

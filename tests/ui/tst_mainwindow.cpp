@@ -1,5 +1,6 @@
 #include "capturedetailview.h"
 #include "capturelistmodel.h"
+#include "diffdialog.h"
 #include "hexview.h"
 #include "textpane.h"
 #include "mainwindow.h"
@@ -77,6 +78,7 @@ private slots:
     void binaryBodyOpensInHex();
     void deleteRemovesFromListAndStore();
     void starredCapturesAreKeptAndFiltered();
+    void compareShowsWhatDiffers();
     void filterNarrowsHistoryAndLiveCaptures();
     void initTestCase();
     void init();
@@ -174,6 +176,31 @@ void TestMainWindow::deleteRemovesFromListAndStore()
     QCOMPARE(session.store.count(), 2);
     // The next capture is selected and shown.
     QCOMPARE(session.window->detailView()->capture().target, QByteArray("/one"));
+}
+
+void TestMainWindow::compareShowsWhatDiffers()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    const QString url = session.receiver->baseUrl() + QStringLiteral("stripe");
+    QVERIFY(curlPost(url, QStringLiteral(R"({"id":"evt_1","type":"invoice.paid","amount":100})")));
+    QVERIFY(curlPost(url, QStringLiteral(R"({"id":"evt_2","type":"invoice.paid","amount":100})")));
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 2);
+    QItemSelectionModel *selection = session.window->captureView()->selectionModel();
+    selection->select(model->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    selection->select(model->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    session.window->compareSelected();
+    auto *dialog = session.window->findChild<DiffDialog *>();
+    QVERIFY(dialog);
+    QStringList changed;
+    for (const DiffRow &row : dialog->rows()) {
+        if (row.kind != DiffRow::Kind::Same)
+            changed.append(row.left + QStringLiteral(" | ") + row.right);
+    }
+    // Same headers (curl sends the same ones), one body line differs.
+    QCOMPARE(changed, QStringList{QStringLiteral(R"(  "id": "evt_1", |   "id": "evt_2",)")});
+    QCOMPARE(dialog->table()->item(0, 0)->text(), QStringLiteral("POST /stripe"));
 }
 
 void TestMainWindow::starredCapturesAreKeptAndFiltered()
