@@ -197,6 +197,8 @@ void CaptureDetailView::fillOverview()
         base.chop(1);
     if (!request.parseError.isEmpty())
         addRow(tr("Malformed:"), request.parseError);
+    if (!request.note.isEmpty())
+        addRow(tr("Note:"), request.note);
     addRow(tr("Request:"),
            QString::fromLatin1(request.method.isEmpty() ? QByteArray("?") : request.method)
                + QLatin1Char(' ') + base + QString::fromUtf8(request.target));

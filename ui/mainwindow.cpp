@@ -14,6 +14,7 @@
 #include <QClipboard>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -221,6 +222,8 @@ void MainWindow::createMenus()
                        &MainWindow::toggleStar);
     capture->addAction(tr("Co&mpare Two Selected"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
                        this, &MainWindow::compareSelected);
+    capture->addAction(tr("&Note…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this,
+                       &MainWindow::editNote);
     capture->addSeparator();
     QAction *next = capture->addAction(tr("&Next"), QKeySequence(Qt::Key_J), this, [this] {
         m_view->setCurrentIndex(
@@ -301,6 +304,30 @@ void MainWindow::copyBody()
     QApplication::clipboard()->setText(QString::fromUtf8(body));
     statusBar()->showMessage(tr("Copied the body of capture #%1").arg(m_detail->capture().id),
                              3000);
+}
+
+void MainWindow::editNote()
+{
+    if (!m_detail->hasCapture())
+        return;
+    bool accepted = false;
+    const QString note = QInputDialog::getMultiLineText(
+        this, tr("Note on Capture #%1").arg(m_detail->capture().id), tr("Note:"),
+        m_detail->capture().note, &accepted);
+    if (accepted)
+        setNote(note);
+}
+
+void MainWindow::setNote(const QString &note)
+{
+    if (!m_detail->hasCapture())
+        return;
+    const qint64 id = m_detail->capture().id;
+    if (!m_store.setNote(id, note)) {
+        statusBar()->showMessage(tr("Could not save the note: capture #%1 is gone.").arg(id), 4000);
+        return;
+    }
+    showSelected();
 }
 
 void MainWindow::compareSelected()

@@ -37,6 +37,9 @@ public:
     void toggleStar();
     // Opens a side-by-side diff of the two selected captures.
     void compareSelected();
+    // Asks for the selected capture's note; setNote() stores it.
+    void editNote();
+    void setNote(const QString &note);
     QLineEdit *filterEdit() const { return m_filter; }
     // Applies the filter box now rather than after the typing pause.
     void applyFilter();

@@ -51,6 +51,7 @@ struct CapturedRequest
     QByteArray responseBody;
 
     QString parseError; // empty when the request was well-formed and complete
+    QString note;       // the user's, set after capture
 
     QByteArray path() const;
     QByteArray query() const;

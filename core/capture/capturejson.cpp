@@ -83,6 +83,8 @@ QJsonObject fromCapture(const CapturedRequest &request)
         putBytes(object, QStringLiteral("decodedBody"), decoded);
     if (!request.parseError.isEmpty())
         object.insert(QStringLiteral("parseError"), request.parseError);
+    if (!request.note.isEmpty())
+        object.insert(QStringLiteral("note"), request.note);
 
     QJsonObject response{{QStringLiteral("status"), request.responseStatus}};
     putBytes(response, QStringLiteral("head"), request.responseHead);

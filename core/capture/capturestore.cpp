@@ -347,7 +347,8 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
         "SELECT c.received_us, c.duration_us, c.response_status, c.remote_address, c.remote_port,"
-        " c.local_address, c.local_port, c.parse_error, b.raw, b.response_head, b.response_body"
+        " c.local_address, c.local_port, c.parse_error, b.raw, b.response_head, b.response_body,"
+        " c.note"
         " FROM captures c JOIN capture_bytes b ON b.id = c.id WHERE c.id = ?"));
     query.addBindValue(id);
     if (!query.exec() || !query.next())
@@ -364,6 +365,7 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
     request.parseError = query.value(7).toString();
     request.responseHead = query.value(9).toByteArray();
     request.responseBody = query.value(10).toByteArray();
+    request.note = query.value(11).toString();
     return request;
 }
 
@@ -373,6 +375,15 @@ qint64 CaptureStore::count()
     if (!query.exec(QStringLiteral("SELECT count(*) FROM captures")) || !query.next())
         return 0;
     return query.value(0).toLongLong();
+}
+
+bool CaptureStore::setNote(qint64 id, const QString &note)
+{
+    QSqlQuery query(m_database);
+    query.prepare(QStringLiteral("UPDATE captures SET note = ? WHERE id = ?"));
+    query.addBindValue(note.isEmpty() ? QVariant() : QVariant(note));
+    query.addBindValue(id);
+    return query.exec() && query.numRowsAffected() == 1;
 }
 
 bool CaptureStore::setStarred(qint64 id, bool starred)

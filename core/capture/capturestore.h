@@ -42,6 +42,8 @@ public:
     std::optional<CapturedRequest> capture(qint64 id);
     qint64 count();
     bool setStarred(qint64 id, bool starred);
+    // The user's note on a capture; an empty note removes it.
+    bool setNote(qint64 id, const QString &note);
     bool remove(qint64 id);
     bool clear();
 

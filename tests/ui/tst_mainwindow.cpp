@@ -221,6 +221,14 @@ void TestMainWindow::starredCapturesAreKeptAndFiltered()
     QCOMPARE(model->summary(0).target, QByteArray("/keeper"));
     session.window->toggleStar(); // and off again
     QVERIFY(!session.store.summaries(0, 1).first().starred);
+
+    session.window->setNote(QStringLiteral("retried by Stripe after our 500"));
+    QVERIFY(session.window->detailView()->overviewText().contains(
+        QStringLiteral("Note: retried by Stripe after our 500")));
+    QCOMPARE(session.store.capture(model->summary(0).id)->note,
+             QStringLiteral("retried by Stripe after our 500"));
+    session.window->setNote(QString());
+    QVERIFY(session.store.capture(model->summary(0).id)->note.isEmpty());
 }
 
 void TestMainWindow::filterNarrowsHistoryAndLiveCaptures()
