@@ -179,14 +179,19 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
             QString failure;
             if (!database.transaction())
                 failure = database.lastError().text();
+            // Summaries are made once, here, and their fields bound: the content type lookup
+            // and the address formatting are not done twice per capture.
+            CommittedBatch committedBatch;
+            committedBatch.reserve(qsizetype(batch.size()));
             for (Pending &pending : batch) {
                 if (!failure.isEmpty())
                     break;
                 const CapturedRequest &request = pending.request;
-                const QByteArray remoteAddress = request.remoteAddress.toString().toUtf8();
+                CaptureSummary summary = summarize(request);
+                const QByteArray remoteAddress = summary.remoteAddress.toUtf8();
                 const QByteArray localAddress = request.localAddress.toString().toUtf8();
                 const QByteArray parseError = request.parseError.toUtf8();
-                const QByteArray contentType = request.contentType();
+                const QByteArray &contentType = summary.contentType;
                 insertCapture.bind(1, request.receivedAtUs);
                 insertCapture.bind(2, request.durationUs);
                 insertCapture.bindText(3, request.method);
@@ -209,6 +214,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                     break;
                 }
                 pending.request.id = sqlite3_last_insert_rowid(handle);
+                summary.id = request.id;
+                committedBatch.append(CommittedCapture{pending.ticket, std::move(summary)});
                 insertBytes.bind(1, request.id);
                 insertBytes.bindBlob(2, request.raw);
                 insertBytes.bindBlob(3, request.responseHead);
@@ -221,13 +228,14 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
             if (!failure.isEmpty())
                 database.rollback();
 
-            CommittedBatch committedBatch;
-            committedBatch.reserve(qsizetype(batch.size()));
-            for (const Pending &pending : batch) {
-                CaptureSummary summary = summarize(pending.request);
-                if (!failure.isEmpty())
+            if (!failure.isEmpty()) {
+                // Nothing in the batch was stored: every waiting client is told so.
+                committedBatch.clear();
+                for (const Pending &pending : batch) {
+                    CaptureSummary summary = summarize(pending.request);
                     summary.id = 0;
-                committedBatch.append(CommittedCapture{pending.ticket, std::move(summary)});
+                    committedBatch.append(CommittedCapture{pending.ticket, std::move(summary)});
+                }
             }
             if (failure.isEmpty()) {
                 m_indexer.notify(batch.back().request.id);
