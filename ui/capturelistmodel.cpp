@@ -1,7 +1,5 @@
 #include "capturelistmodel.h"
 
-#include "capture/capturestore.h"
-
 #include <QColor>
 #include <QDateTime>
 #include <QGuiApplication>
@@ -10,23 +8,56 @@
 
 namespace Hookscope {
 
-CaptureListModel::CaptureListModel(CaptureStore &store, QObject *parent)
+CaptureListModel::CaptureListModel(const QString &storePath, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_store(store)
+    , m_loader(storePath)
 {
     m_flushTimer.setInterval(100);
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &CaptureListModel::flushPending);
+    connect(&m_loader, &CaptureLoader::pageLoaded, this, &CaptureListModel::addPage);
+    connect(&m_loader, &CaptureLoader::rangeLoaded, this, &CaptureListModel::addLiveMatches);
     reload();
 }
 
 void CaptureListModel::reload()
 {
     beginResetModel();
-    m_rows = m_store.find(m_query, 0, PageSize);
-    m_reachedOldest = m_rows.size() < PageSize;
+    ++m_generation;
+    m_rows.clear();
     m_pending.clear();
+    m_loaded = false;
+    m_reachedEnd = false;
+    m_hiddenLive = 0;
     endResetModel();
+    requestNextPage();
+}
+
+void CaptureListModel::requestNextPage()
+{
+    m_loading = true;
+    m_loader.requestPage(m_generation, m_query, m_order,
+                         m_rows.isEmpty() ? std::nullopt : std::optional(m_rows.constLast()),
+                         PageSize);
+}
+
+void CaptureListModel::addPage(quint64 generation, const QList<CaptureSummary> &page)
+{
+    if (generation != m_generation)
+        return;
+    m_reachedEnd = page.size() < PageSize;
+    if (!page.isEmpty()) {
+        beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size() - 1));
+        m_rows.append(page);
+        endInsertRows();
+    }
+    m_loading = false; // only now: views ask for more while the rows go in
+    if (!m_loaded) {
+        m_loaded = true;
+        emit loaded();
+    }
+    if (!m_pending.isEmpty() && !m_flushTimer.isActive())
+        m_flushTimer.start();
 }
 
 int CaptureListModel::rowCount(const QModelIndex &parent) const
@@ -153,21 +184,29 @@ QVariant CaptureListModel::foreground(const CaptureSummary &row, int column)
 
 bool CaptureListModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_reachedOldest;
+    return !parent.isValid() && m_loaded && !m_loading && !m_reachedEnd;
 }
 
 void CaptureListModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_reachedOldest)
+    if (canFetchMore(parent))
+        requestNextPage();
+}
+
+void CaptureListModel::sort(int column, Qt::SortOrder order)
+{
+    static const CaptureOrder::Key keys[ColumnCount] = {
+        CaptureOrder::Key::Starred,     CaptureOrder::Key::Received, CaptureOrder::Key::Method,
+        CaptureOrder::Key::Target,      CaptureOrder::Key::Status,   CaptureOrder::Key::BodySize,
+        CaptureOrder::Key::ContentType, CaptureOrder::Key::Source,
+    };
+    if (column < 0 || column >= ColumnCount)
         return;
-    const qint64 oldest = m_rows.isEmpty() ? 0 : m_rows.last().id;
-    const QList<CaptureSummary> page = m_store.find(m_query, oldest, PageSize);
-    m_reachedOldest = page.size() < PageSize;
-    if (page.isEmpty())
+    const CaptureOrder wanted{keys[column], order == Qt::DescendingOrder};
+    if (wanted == m_order)
         return;
-    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size() - 1));
-    m_rows.append(page);
-    endInsertRows();
+    m_order = wanted;
+    reload();
 }
 
 void CaptureListModel::addCommitted(const CommittedBatch &batch)
@@ -182,26 +221,56 @@ void CaptureListModel::addCommitted(const CommittedBatch &batch)
 
 void CaptureListModel::flushPending()
 {
-    if (m_query.hasText() && !m_pending.isEmpty()) {
-        // Free text needs the bodies: ask the store which of the new captures match.
-        const qint64 oldestPending = m_pending.constFirst().id;
-        QList<CaptureSummary> matching
-            = m_store.find(m_query, m_pending.constLast().id + 1, int(m_pending.size()));
+    if (m_pending.isEmpty() || !m_loaded || m_loading)
+        return; // flushed again when the page in flight arrives
+    const bool follows = m_order.isNewestFirst() || (m_order.isOldestFirst() && m_reachedEnd);
+    if (!follows) {
+        m_hiddenLive += m_pending.size();
         m_pending.clear();
-        for (auto it = matching.crbegin(); it != matching.crend(); ++it) {
-            if (it->id >= oldestPending)
-                m_pending.append(*it);
-        }
+        emit liveCapturesHidden(m_hiddenLive);
+        return;
     }
+    // Pages already brought in whatever committed before they were read.
+    const qint64 newestShown = m_rows.isEmpty()          ? 0
+                               : m_order.isNewestFirst() ? m_rows.constFirst().id
+                                                         : m_rows.constLast().id;
+    m_pending.removeIf(
+        [newestShown](const CaptureSummary &summary) { return summary.id <= newestShown; });
     if (m_pending.isEmpty())
         return;
-    const int count = int(m_pending.size());
-    beginInsertRows({}, 0, count - 1);
-    for (CaptureSummary &summary : m_pending) // oldest first, so the newest ends up on top
-        m_rows.prepend(std::move(summary));
+    if (m_query.hasText()) {
+        // Free text needs the bodies: the loader asks the store which new captures match.
+        m_loader.requestRange(m_generation, m_query, m_pending.constFirst().id,
+                              m_pending.constLast().id);
+        m_pending.clear();
+        return;
+    }
+    QList<CaptureSummary> newestFirst(m_pending.crbegin(), m_pending.crend());
     m_pending.clear();
+    insertLive(std::move(newestFirst));
+}
+
+void CaptureListModel::addLiveMatches(quint64 generation, const QList<CaptureSummary> &matches)
+{
+    if (generation == m_generation && !matches.isEmpty())
+        insertLive(matches);
+}
+
+void CaptureListModel::insertLive(QList<CaptureSummary> newestFirst)
+{
+    const int count = int(newestFirst.size());
+    if (m_order.isNewestFirst()) {
+        beginInsertRows({}, 0, count - 1);
+        for (auto it = newestFirst.rbegin(); it != newestFirst.rend(); ++it)
+            m_rows.prepend(std::move(*it)); // QList keeps room at the front: no shifting
+        endInsertRows();
+        emit rowsPrepended(count);
+        return;
+    }
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + count - 1);
+    m_rows.append(QList<CaptureSummary>(newestFirst.crbegin(), newestFirst.crend()));
     endInsertRows();
-    emit rowsPrepended(count);
 }
 
 } // namespace Hookscope

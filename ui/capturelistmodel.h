@@ -1,5 +1,7 @@
 #pragma once
 
+#include "capture/captureloader.h"
+#include "capture/captureorder.h"
 #include "capture/capturequery.h"
 #include "capture/capturesummary.h"
 #include "capture/capturewriter.h"
@@ -9,10 +11,9 @@
 
 namespace Hookscope {
 
-class CaptureStore;
-
-// Captures newest first: pages older summaries in from the store on demand and takes live
-// ones in batches, so the GUI thread does one insert per flush whatever the arrival rate.
+// Captures in the chosen order (newest first until the user sorts): pages summaries in from the
+// store on a loader thread as the view scrolls, and takes live ones in batches, so the GUI
+// thread does one insert per flush whatever the arrival rate and never waits on a query.
 class CaptureListModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -32,7 +33,7 @@ public:
 
     static constexpr int PageSize = 200;
 
-    explicit CaptureListModel(CaptureStore &store, QObject *parent = nullptr);
+    explicit CaptureListModel(const QString &storePath, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -41,6 +42,7 @@ public:
                         int role = Qt::DisplayRole) const override;
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
     const CaptureSummary &summary(int row) const { return m_rows.at(row); }
     // Queues committed captures; they appear at the next flush.
@@ -49,6 +51,9 @@ public:
     // Shows only the captures matching `query`, paged from the store like the full list.
     void setQuery(const CaptureQuery &query);
     const CaptureQuery &query() const { return m_query; }
+    const CaptureOrder &order() const { return m_order; }
+    // Whether the first page for the current query and order has arrived.
+    bool isLoaded() const { return m_loaded; }
     // Drops one row (after the capture was deleted from the store).
     void removeCapture(qint64 id);
     // Shows a star change made in the store.
@@ -56,16 +61,30 @@ public:
 
 signals:
     void rowsPrepended(int count);
+    // The first page for the current query and order is in.
+    void loaded();
+    // Captures that arrived while the list is sorted on something other than time; they are
+    // in the store and appear when the list is sorted by time again.
+    void liveCapturesHidden(qint64 count);
 
 private:
+    void requestNextPage();
+    void addPage(quint64 generation, const QList<CaptureSummary> &page);
+    void addLiveMatches(quint64 generation, const QList<CaptureSummary> &matches);
     void flushPending();
+    void insertLive(QList<CaptureSummary> newestFirst);
     static QVariant foreground(const CaptureSummary &row, int column);
 
-    CaptureStore &m_store;
+    CaptureLoader m_loader;
     CaptureQuery m_query;
-    QList<CaptureSummary> m_rows;    // newest first
-    QList<CaptureSummary> m_pending; // oldest first
-    bool m_reachedOldest = false;
+    CaptureOrder m_order;
+    quint64 m_generation = 0;        // bumped by each reload; older answers are dropped
+    QList<CaptureSummary> m_rows;    // in m_order
+    QList<CaptureSummary> m_pending; // live, oldest first
+    bool m_loaded = false;
+    bool m_loading = false;
+    bool m_reachedEnd = false;
+    qint64 m_hiddenLive = 0;
     QTimer m_flushTimer;
 };
 

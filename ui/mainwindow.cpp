@@ -10,6 +10,9 @@
 #include "collections/curlcommand.h"
 #include "http/receiverhost.h"
 
+#include <climits>
+#include <utility>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QFileDialog>
@@ -38,7 +41,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     : QMainWindow(parent)
     , m_store(store)
     , m_receiver(receiver)
-    , m_model(new CaptureListModel(store, this))
+    , m_model(new CaptureListModel(store.path(), this))
     , m_view(new QTableView(this))
     , m_detail(new CaptureDetailView(this))
     , m_urlLabel(new QLabel(this))
@@ -53,6 +56,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     resize(1200, 760);
 
     QToolBar *toolbar = addToolBar(tr("Receiver"));
+    toolbar->setObjectName(QStringLiteral("receiverToolbar"));
     toolbar->setMovable(false);
     toolbar->addWidget(new QLabel(tr("Send webhooks to "), this));
     m_urlLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -99,6 +103,10 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_view->setColumnWidth(CaptureListModel::SizeColumn, widthOf("1,023 KiB"));
     m_view->setColumnWidth(CaptureListModel::ContentTypeColumn, widthOf("application/json"));
     m_view->setColumnWidth(CaptureListModel::SourceColumn, widthOf("127.000.000.001"));
+    // Newest first until the user clicks a header; the store sorts, so sorting covers all of
+    // history, not only the rows loaded.
+    m_view->horizontalHeader()->setSortIndicator(CaptureListModel::TimeColumn, Qt::DescendingOrder);
+    m_view->setSortingEnabled(true);
     m_view->setShowGrid(false);
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
@@ -141,6 +149,28 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showSelected);
+    // A new filter or order reloads the list: keep the capture in view when it is still there.
+    connect(m_model, &CaptureListModel::modelAboutToBeReset, this, [this] {
+        if (m_selectWhenLoaded < 0)
+            m_selectWhenLoaded = m_detail->hasCapture() ? m_detail->capture().id : 0;
+    });
+    connect(m_model, &CaptureListModel::modelReset, this, [this] {
+        // Sorting a long history on a column other than time can take a moment: say so.
+        QTimer::singleShot(150, this, [this] {
+            if (!m_model->isLoaded())
+                statusBar()->showMessage(tr("Loading captures…"));
+        });
+    });
+    connect(m_model, &CaptureListModel::loaded, this, [this] {
+        if (statusBar()->currentMessage() == tr("Loading captures…"))
+            statusBar()->clearMessage();
+        selectAfterLoad();
+    });
+    connect(m_model, &CaptureListModel::liveCapturesHidden, this, [this](qint64 count) {
+        statusBar()->showMessage(tr("%n new capture(s) not listed while sorted; sort by Time to "
+                                    "follow live captures",
+                                    nullptr, int(std::min<qint64>(count, INT_MAX))));
+    });
 
     createMenus();
     m_captureCount = m_store.count();
@@ -154,8 +184,9 @@ void MainWindow::restoreViewState()
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
-    m_view->horizontalHeader()->restoreState(
-        settings.value(QStringLiteral("list/header")).toByteArray());
+    QHeaderView *header = m_view->horizontalHeader();
+    header->restoreState(settings.value(QStringLiteral("list/header")).toByteArray());
+    m_view->sortByColumn(header->sortIndicatorSection(), header->sortIndicatorOrder());
     m_detail->tabs()->setCurrentIndex(settings.value(QStringLiteral("detail/tab"), 0).toInt());
     m_detail->bodyTabs()->setCurrentIndex(
         settings.value(QStringLiteral("detail/bodyTab"), 0).toInt());
@@ -165,14 +196,25 @@ void MainWindow::restoreViewState()
         m_filter->setText(filter);
         applyFilter();
     }
-    const qint64 selected = settings.value(QStringLiteral("list/selectedId"), 0).toLongLong();
-    for (int row = 0; row < m_model->rowCount() && selected > 0; ++row) {
-        if (m_model->summary(row).id == selected) {
-            m_view->setCurrentIndex(m_model->index(row, 0));
-            m_view->scrollTo(m_view->currentIndex(), QAbstractItemView::PositionAtCenter);
-            break;
-        }
+    m_selectWhenLoaded = settings.value(QStringLiteral("list/selectedId"), 0).toLongLong();
+    if (m_model->isLoaded())
+        selectAfterLoad();
+}
+
+void MainWindow::selectAfterLoad()
+{
+    const qint64 wanted = std::exchange(m_selectWhenLoaded, -1);
+    if (m_model->rowCount() == 0) {
+        m_detail->clear();
+        return;
     }
+    int row = 0;
+    while (wanted > 0 && row < m_model->rowCount() && m_model->summary(row).id != wanted)
+        ++row;
+    if (row == m_model->rowCount())
+        row = 0; // not in the first page: start from the top
+    m_view->setCurrentIndex(m_model->index(row, 0));
+    m_view->scrollTo(m_view->currentIndex(), QAbstractItemView::PositionAtCenter);
 }
 
 void MainWindow::saveViewState() const
@@ -271,10 +313,6 @@ void MainWindow::applyFilter()
     }
     statusBar()->clearMessage();
     m_model->setQuery(query);
-    if (m_model->rowCount() > 0)
-        m_view->setCurrentIndex(m_model->index(0, 0));
-    else
-        m_detail->clear();
 }
 
 QList<qint64> MainWindow::selectedIds() const

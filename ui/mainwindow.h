@@ -53,6 +53,7 @@ private:
     void createMenus();
     void restoreViewState();
     void showSelected();
+    void selectAfterLoad();
     void updateStatus();
     bool listenOnFreePort();
     void saveBytes(const QByteArray &bytes, const QString &title, const QString &suggestedName);
@@ -72,6 +73,7 @@ private:
     QLabel *m_storeLabel;
     QLabel *m_receiverLabel;
     qint64 m_captureCount = 0;
+    qint64 m_selectWhenLoaded = -1; // capture to select when the list has loaded; 0: the first
     qint64 m_capturesSinceTick = 0;
     qint64 m_rate = 0;
     QTimer m_statusTick;

@@ -1,6 +1,7 @@
 #include "capturestore.h"
 
 #include "captureindexer.h"
+#include "captureorder.h"
 #include "capturequery.h"
 #include "http/requestparser.h"
 
@@ -280,6 +281,76 @@ qint64 CaptureStore::indexedUpTo()
 
 QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, qint64 beforeId, int limit)
 {
+    if (beforeId <= 0)
+        return find(query, CaptureOrder(), nullptr, limit);
+    CaptureSummary after;
+    after.id = beforeId;
+    return find(query, CaptureOrder(), &after, limit);
+}
+
+QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, const CaptureOrder &order,
+                                         const CaptureSummary *after, int limit, qint64 minId)
+{
+    if (query.hasText() && order.isNewestFirst())
+        return findNewestWithText(query, after ? after->id : 0, limit, minId);
+
+    QVariantList values;
+    QString conditions = query.sqlConditions(&values) + QStringLiteral(" AND c.id >= ?");
+    values.append(minId);
+    const QString comparison = order.descending ? QStringLiteral("<") : QStringLiteral(">");
+    if (after && order.key == CaptureOrder::Key::Received) {
+        conditions += QStringLiteral(" AND c.id %1 ?").arg(comparison);
+        values.append(after->id);
+    } else if (after) {
+        conditions
+            += QStringLiteral(" AND (%1, c.id) %2 (?, ?)").arg(order.sqlExpression(), comparison);
+        values += {order.keyOf(*after), after->id};
+    }
+    if (query.hasText()) {
+        // Indexed captures through the full-text index, the rest by scanning their bytes.
+        const qint64 indexed = indexedUpTo();
+        QString scanned;
+        for (qsizetype i = 0; i < query.textTerms().size(); ++i)
+            scanned += QStringLiteral(" AND instr(lower(CAST(b.raw AS TEXT)), ?) > 0");
+        conditions
+            += QStringLiteral(" AND (c.id IN (SELECT rowid FROM search.capture_text WHERE "
+                              "capture_text MATCH ? AND rowid <= ?) OR c.id IN (SELECT b.id FROM "
+                              "capture_bytes b WHERE b.id > ?%1))")
+                   .arg(scanned);
+        values += {fullTextQuery(query.textTerms()), indexed, indexed};
+        for (const QString &term : query.textTerms())
+            values.append(term.toLower());
+    }
+    const QString byId
+        = order.descending ? QStringLiteral("c.id DESC") : QStringLiteral("c.id ASC");
+    const QString orderBy
+        = order.key == CaptureOrder::Key::Received
+              ? byId
+              : order.sqlExpression()
+                    + (order.descending ? QStringLiteral(" DESC, ") : QStringLiteral(" ASC, "))
+                    + byId;
+    QSqlQuery statement(m_database);
+    statement.setForwardOnly(true);
+    if (order.key == CaptureOrder::Key::Received) {
+        statement.prepare(QStringLiteral("SELECT %1 FROM captures c WHERE %2 ORDER BY %3 LIMIT ?")
+                              .arg(sql(summaryColumns), conditions, orderBy));
+    } else {
+        // Sorting ids alone first is 3x faster over a long history: when many rows tie (same
+        // size, same status) the top-N sorter keeps replacing rows, and small rows are cheap.
+        statement.prepare(QStringLiteral("SELECT %1 FROM captures c WHERE c.id IN (SELECT c.id "
+                                         "FROM captures c WHERE %2 ORDER BY %3 LIMIT ?) "
+                                         "ORDER BY %3")
+                              .arg(sql(summaryColumns), conditions, orderBy));
+    }
+    for (const QVariant &value : std::as_const(values))
+        statement.addBindValue(value);
+    statement.addBindValue(limit);
+    return statement.exec() ? readSummaries(statement) : QList<CaptureSummary>();
+}
+
+QList<CaptureSummary> CaptureStore::findNewestWithText(const CaptureQuery &query, qint64 beforeId,
+                                                       int limit, qint64 minId)
+{
     const qint64 before = beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max();
     QVariantList fieldValues;
     const QString fields = query.sqlConditions(&fieldValues);
@@ -287,24 +358,13 @@ QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, qint64 befor
         for (const QVariant &value : values)
             statement.addBindValue(value);
     };
-    if (!query.hasText()) {
-        QSqlQuery plain(m_database);
-        plain.setForwardOnly(true);
-        plain.prepare(QStringLiteral("SELECT %1 FROM captures c WHERE c.id < ? AND %2 "
-                                     "ORDER BY c.id DESC LIMIT ?")
-                          .arg(sql(summaryColumns), fields));
-        plain.addBindValue(before);
-        bindAll(plain, fieldValues);
-        plain.addBindValue(limit);
-        return plain.exec() ? readSummaries(plain) : QList<CaptureSummary>();
-    }
-
     const QStringList &terms = query.textTerms();
     const qint64 indexed = indexedUpTo();
-    // Captures the indexer has not reached yet (it runs while capturing pauses) are scanned.
+    // Captures the indexer has not reached yet (it runs while capturing pauses) are scanned,
+    // newest first, down to `minId` at most: a live flush looks at the new captures only.
     QString tailSql
         = QStringLiteral("SELECT %1 FROM captures c JOIN capture_bytes b ON b.id = c.id "
-                         "WHERE c.id > ? AND c.id < ? AND %2")
+                         "WHERE c.id >= ? AND c.id < ? AND %2")
               .arg(sql(summaryColumns), fields);
     for (qsizetype i = 0; i < terms.size(); ++i)
         tailSql += QStringLiteral(" AND instr(lower(CAST(b.raw AS TEXT)), ?) > 0");
@@ -312,14 +372,14 @@ QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, qint64 befor
     QSqlQuery tail(m_database);
     tail.setForwardOnly(true);
     tail.prepare(tailSql);
-    tail.addBindValue(indexed);
+    tail.addBindValue(std::max(indexed + 1, minId));
     tail.addBindValue(before);
     bindAll(tail, fieldValues);
     for (const QString &term : terms)
         tail.addBindValue(term.toLower());
     tail.addBindValue(limit);
     QList<CaptureSummary> found = tail.exec() ? readSummaries(tail) : QList<CaptureSummary>();
-    if (found.size() >= limit)
+    if (found.size() >= limit || minId > indexed)
         return found;
 
     // FTS5 walks its index in descending rowid order itself, so a common word does not sort
@@ -328,12 +388,13 @@ QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, qint64 befor
     indexedMatches.setForwardOnly(true);
     indexedMatches.prepare(
         QStringLiteral("SELECT %1 FROM search.capture_text t JOIN captures c ON c.id = t.rowid "
-                       "WHERE t.capture_text MATCH ? AND t.rowid <= ? AND t.rowid < ? AND %2 "
-                       "ORDER BY t.rowid DESC LIMIT ?")
+                       "WHERE t.capture_text MATCH ? AND t.rowid <= ? AND t.rowid < ? "
+                       "AND t.rowid >= ? AND %2 ORDER BY t.rowid DESC LIMIT ?")
             .arg(sql(summaryColumns), fields));
     indexedMatches.addBindValue(fullTextQuery(terms));
     indexedMatches.addBindValue(indexed);
     indexedMatches.addBindValue(before);
+    indexedMatches.addBindValue(minId);
     bindAll(indexedMatches, fieldValues);
     indexedMatches.addBindValue(limit - found.size());
     if (indexedMatches.exec())

@@ -39,6 +39,10 @@ public:
     QList<CaptureSummary> summaries(qint64 beforeId, int limit);
     // Newest first, matching `query`; `beforeId` pages on as in summaries().
     QList<CaptureSummary> find(const class CaptureQuery &query, qint64 beforeId, int limit);
+    // Matching `query`, sorted by `order`, continuing after the row `after` (nullptr: from the
+    // first), only captures with an id of at least `minId`.
+    QList<CaptureSummary> find(const CaptureQuery &query, const struct CaptureOrder &order,
+                               const CaptureSummary *after, int limit, qint64 minId = 0);
     std::optional<CapturedRequest> capture(qint64 id);
     qint64 count();
     bool setStarred(qint64 id, bool starred);
@@ -61,6 +65,8 @@ private:
     bool fail(OpenError error, const QString &message);
     bool createSchema();
     QList<CaptureSummary> readSummaries(class QSqlQuery &query);
+    QList<CaptureSummary> findNewestWithText(const CaptureQuery &query, qint64 beforeId, int limit,
+                                             qint64 minId);
 
     QString m_path;
     QString m_connectionName;

@@ -16,6 +16,7 @@
 #include <QHeaderView>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QProcess>
@@ -86,6 +87,7 @@ private slots:
     void busyPortOffersAnotherOne();
     void viewStateComesBackAfterRestart();
     void pagesOlderCapturesOnDemand();
+    void sortingCoversTheWholeHistory();
 };
 
 void TestMainWindow::liveCaptureAppearsAndShowsDetails()
@@ -217,6 +219,7 @@ void TestMainWindow::starredCapturesAreKeptAndFiltered()
     QVERIFY(session.store.summaries(0, 1).first().starred);
     session.window->filterEdit()->setText(QStringLiteral("is:starred"));
     session.window->applyFilter();
+    QTRY_VERIFY(model->isLoaded());
     QCOMPARE(model->rowCount(), 1);
     QCOMPARE(model->summary(0).target, QByteArray("/keeper"));
     session.window->toggleStar(); // and off again
@@ -257,11 +260,13 @@ void TestMainWindow::filterNarrowsHistoryAndLiveCaptures()
 
     session.window->filterEdit()->setText(QStringLiteral("method:POST path:/git"));
     session.window->applyFilter();
+    QTRY_VERIFY(model->isLoaded());
     QCOMPARE(model->rowCount(), 2);
     QCOMPARE(model->summary(0).target, QByteArray("/github"));
 
     session.window->filterEdit()->clear();
     session.window->applyFilter();
+    QTRY_VERIFY(model->isLoaded());
     QCOMPARE(model->rowCount(), 4);
 }
 
@@ -293,6 +298,7 @@ void TestMainWindow::viewStateComesBackAfterRestart()
                                                                      0);
         first.window->filterEdit()->setText(QStringLiteral("method:POST"));
         first.window->applyFilter();
+        QTRY_VERIFY(first.window->captureModel()->isLoaded());
         first.window->captureView()->setCurrentIndex(first.window->captureModel()->index(1, 0));
         selectedId = first.window->detailView()->capture().id;
         first.window->detailView()->tabs()->setCurrentIndex(CaptureDetailView::HeadersTab);
@@ -303,7 +309,7 @@ void TestMainWindow::viewStateComesBackAfterRestart()
     QCOMPARE(view->columnWidth(CaptureListModel::MethodColumn), 123);
     QCOMPARE(view->horizontalHeader()->visualIndex(CaptureListModel::SourceColumn), 0);
     QCOMPARE(second.window->filterEdit()->text(), QStringLiteral("method:POST"));
-    QCOMPARE(second.window->detailView()->capture().id, selectedId);
+    QTRY_COMPARE(second.window->detailView()->capture().id, selectedId);
     QCOMPARE(second.window->detailView()->tabs()->currentIndex(),
              int(CaptureDetailView::HeadersTab));
 }
@@ -337,7 +343,7 @@ void TestMainWindow::historyComesBackAfterRestart()
         QTRY_COMPARE(first.window->captureModel()->rowCount(), 1);
     }
     Session second(path);
-    QCOMPARE(second.window->captureModel()->rowCount(), 1);
+    QTRY_COMPARE(second.window->captureModel()->rowCount(), 1);
     QCOMPARE(
         second.window->captureModel()->index(0, CaptureListModel::TargetColumn).data().toString(),
         QStringLiteral("/kept"));
@@ -360,18 +366,82 @@ void TestMainWindow::pagesOlderCapturesOnDemand()
             writer.append(request, 0);
         }
     }
-    CaptureStore store(path);
-    QVERIFY(store.open());
-    CaptureListModel model(store);
-    QCOMPARE(model.rowCount(), CaptureListModel::PageSize);
+    CaptureListModel model(path);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_COMPARE(model.rowCount(), CaptureListModel::PageSize);
     QVERIFY(model.canFetchMore({}));
     model.fetchMore({});
+    QVERIFY(!model.canFetchMore({})); // one page in flight at a time
+    QTRY_COMPARE(model.rowCount(), CaptureListModel::PageSize * 2);
     model.fetchMore({});
-    QCOMPARE(model.rowCount(), CaptureListModel::PageSize * 2 + 10);
+    QTRY_COMPARE(model.rowCount(), CaptureListModel::PageSize * 2 + 10);
     QVERIFY(!model.canFetchMore({}));
-    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(model.index(model.rowCount() - 1, CaptureListModel::TargetColumn).data().toString(),
              QStringLiteral("/n/0"));
+}
+
+void TestMainWindow::sortingCoversTheWholeHistory()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
+    const int total = CaptureListModel::PageSize + 50;
+    {
+        CaptureStore store(path);
+        QVERIFY(store.open());
+        CaptureWriter writer(path);
+        QVERIFY(writer.start(nullptr));
+        for (int i = 0; i < total; ++i) {
+            // Sizes in a scrambled order, so neither arrival order sorts them.
+            const int size = (i * 37) % total;
+            CapturedRequest request;
+            request.method = i % 2 ? "PUT" : "POST";
+            request.target = "/s/" + QByteArray::number(size);
+            request.body = QByteArray(size, 'x');
+            request.raw = "POST " + request.target + " HTTP/1.1\r\n\r\n" + request.body;
+            writer.append(request, 0);
+        }
+    }
+    Session session(path);
+    CaptureListModel *model = session.window->captureModel();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_COMPARE(model->rowCount(), CaptureListModel::PageSize);
+
+    // Largest body first, across pages: each row no larger than the one before, none twice.
+    session.window->captureView()->sortByColumn(CaptureListModel::SizeColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(model->isLoaded());
+    QCOMPARE(model->summary(0).bodySize, total - 1);
+    model->fetchMore({});
+    QTRY_COMPARE(model->rowCount(), total);
+    QSet<qint64> seen;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        QCOMPARE(model->summary(row).bodySize, total - 1 - row);
+        seen.insert(model->summary(row).id);
+    }
+    QCOMPARE(seen.size(), total);
+
+    // A capture arriving meanwhile is kept in the store and announced, not slotted in unsorted.
+    QSignalSpy hidden(model, &CaptureListModel::liveCapturesHidden);
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("late"), QStringLiteral("{}")));
+    QTRY_COMPARE(hidden.size(), 1);
+    QCOMPARE(model->rowCount(), total);
+
+    // Oldest first, with the late one at the end once the last page is in; then newest first.
+    session.window->captureView()->sortByColumn(CaptureListModel::TimeColumn, Qt::AscendingOrder);
+    QTRY_VERIFY(model->isLoaded());
+    QVERIFY(model->summary(0).id < model->summary(1).id);
+    session.window->captureView()->sortByColumn(CaptureListModel::TimeColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(model->isLoaded());
+    QCOMPARE(model->summary(0).target, QByteArray("/late"));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("live"), QStringLiteral("{}")));
+    QTRY_COMPARE(model->summary(0).target, QByteArray("/live"));
+
+    // The chosen order comes back after a restart.
+    session.window->captureView()->sortByColumn(CaptureListModel::MethodColumn, Qt::AscendingOrder);
+    session.window->saveViewState();
+    Session second(path);
+    QTRY_VERIFY(second.window->captureModel()->isLoaded());
+    QCOMPARE(second.window->captureModel()->order().key, CaptureOrder::Key::Method);
+    QCOMPARE(second.window->captureModel()->summary(0).method, QByteArray("POST"));
 }
 
 QTEST_MAIN(TestMainWindow)
