@@ -29,7 +29,10 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSpinBox>
 #include <QSplitter>
+#include <QStyle>
+#include <QHBoxLayout>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
@@ -45,6 +48,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     , m_view(new QTableView(this))
     , m_detail(new CaptureDetailView(this))
     , m_urlLabel(new QLabel(this))
+    , m_portBox(new QSpinBox(this))
     , m_filter(new QLineEdit(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_countLabel(new QLabel(this))
@@ -65,6 +69,24 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         QApplication::clipboard()->setText(m_urlLabel->text());
         statusBar()->showMessage(tr("Copied %1").arg(m_urlLabel->text()), 3000);
     });
+    toolbar->addSeparator();
+    toolbar->addWidget(new QLabel(tr("Port "), this));
+    m_portBox->setObjectName(QStringLiteral("receiverPort"));
+    m_portBox->setRange(1, 65535);
+    m_portBox->setKeyboardTracking(false); // move once the user has finished typing
+    m_portBox->setToolTip(tr("The port the receiver listens on; Enter to move there"));
+    toolbar->addWidget(m_portBox);
+    connect(m_portBox, &QSpinBox::valueChanged, this, [this](int port) {
+        if (port != m_receiver.port())
+            listenOnPort(quint16(port));
+    });
+    m_startStop = toolbar->addAction(QString(), this, [this] {
+        if (m_receiver.isListening())
+            stopListening();
+        else
+            listenOnPort(quint16(m_portBox->value()));
+    });
+    m_startStop->setObjectName(QStringLiteral("startStopReceiver"));
     toolbar->addSeparator();
     m_filter->setPlaceholderText(
         tr("Filter: words, \"phrases\", method:POST path:/stripe status:4xx type:json"));
@@ -437,38 +459,74 @@ void MainWindow::saveBytes(const QByteArray &bytes, const QString &title,
 void MainWindow::startListening()
 {
     QString error;
-    if (m_receiver.listen(&error)) {
-        m_urlLabel->setText(m_receiver.baseUrl());
-        updateStatus();
-        return;
+    if (!m_receiver.listen(&error))
+        showListenError(error);
+    showReceiverState();
+}
+
+void MainWindow::stopListening()
+{
+    m_receiver.close();
+    showReceiverState();
+}
+
+void MainWindow::listenOnPort(quint16 port)
+{
+    QString error;
+    if (m_receiver.listenOn(port, &error)) {
+        QSettings().setValue(QStringLiteral("receiver/port"), port);
+        statusBar()->showMessage(tr("Listening on %1").arg(m_receiver.baseUrl()), 5000);
+    } else {
+        showListenError(error);
     }
-    m_urlLabel->setText(tr("not listening"));
-    m_receiverLabel->setText(tr("Receiver stopped"));
-    // A label rather than showMessage(): a temporary message would hide the button beside it.
-    auto *problem = new QLabel(error, this);
-    auto *useFreePort = new QPushButton(tr("Use another port"), this);
+    showReceiverState();
+}
+
+void MainWindow::showListenError(const QString &error)
+{
+    delete m_listenProblem;
+    // A widget rather than showMessage(): a temporary message would hide the button beside it.
+    m_listenProblem = new QWidget(this);
+    auto *layout = new QHBoxLayout(m_listenProblem);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(new QLabel(error, m_listenProblem));
+    auto *useFreePort = new QPushButton(tr("Use another port"), m_listenProblem);
     useFreePort->setObjectName(QStringLiteral("useAnotherPort"));
-    statusBar()->addWidget(problem);
-    statusBar()->addWidget(useFreePort);
-    connect(useFreePort, &QPushButton::clicked, this, [this, problem, useFreePort] {
-        if (!listenOnFreePort())
-            return;
-        problem->deleteLater();
-        useFreePort->deleteLater();
-    });
+    layout->addWidget(useFreePort);
+    statusBar()->addWidget(m_listenProblem);
+    connect(useFreePort, &QPushButton::clicked, this, [this] { listenOnFreePort(); });
 }
 
 bool MainWindow::listenOnFreePort()
 {
     QString error;
-    if (!m_receiver.listenOnFreePort(&error)) {
+    const bool listening = m_receiver.listenOnFreePort(&error);
+    if (listening)
+        QSettings().setValue(QStringLiteral("receiver/port"), m_receiver.port());
+    else
         statusBar()->showMessage(error);
-        return false;
+    showReceiverState();
+    return listening;
+}
+
+void MainWindow::showReceiverState()
+{
+    const bool listening = m_receiver.isListening();
+    if (listening && m_listenProblem) {
+        m_listenProblem->deleteLater();
+        m_listenProblem = nullptr;
     }
-    m_urlLabel->setText(m_receiver.baseUrl());
-    statusBar()->clearMessage();
+    m_urlLabel->setText(listening ? m_receiver.baseUrl() : tr("not listening"));
+    if (listening) {
+        const QSignalBlocker blocker(m_portBox);
+        m_portBox->setValue(m_receiver.port());
+    }
+    m_startStop->setText(listening ? tr("Stop") : tr("Start"));
+    m_startStop->setToolTip(listening ? tr("Stop receiving; senders get connection refused")
+                                      : tr("Listen on the port shown"));
+    m_startStop->setIcon(
+        style()->standardIcon(listening ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
     updateStatus();
-    return true;
 }
 
 void MainWindow::showSelected()

@@ -3,7 +3,9 @@
 #include <QMainWindow>
 #include <QTimer>
 
+class QAction;
 class QLabel;
+class QSpinBox;
 class QLineEdit;
 class QSplitter;
 class QTableView;
@@ -29,6 +31,10 @@ public:
     CaptureDetailView *detailView() const { return m_detail; }
     // Binds the receiver, reporting a busy port in the window.
     void startListening();
+    // Stops receiving; the toolbar's start button binds again.
+    void stopListening();
+    // Moves the receiver to `port`, remembered for the next launch.
+    void listenOnPort(quint16 port);
 
     // The actions of the Capture menu, for the selected capture(s).
     void copyAsCurl();
@@ -56,6 +62,8 @@ private:
     void selectAfterLoad();
     void updateStatus();
     bool listenOnFreePort();
+    void showReceiverState();
+    void showListenError(const QString &error);
     void saveBytes(const QByteArray &bytes, const QString &title, const QString &suggestedName);
     QList<qint64> selectedIds() const;
 
@@ -65,6 +73,9 @@ private:
     QTableView *m_view;
     CaptureDetailView *m_detail;
     QLabel *m_urlLabel;
+    QSpinBox *m_portBox;
+    QAction *m_startStop = nullptr;
+    QWidget *m_listenProblem = nullptr; // the busy-port message and its button
     QLineEdit *m_filter;
     QSplitter *m_splitter;
     QTimer m_filterDelay;

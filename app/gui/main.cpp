@@ -8,6 +8,7 @@
 #include <QIcon>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 
 using namespace Hookscope;
 
@@ -62,6 +63,9 @@ int main(int argc, char *argv[])
         return 2;
     }
     ReceiverOptions options;
+    // HOOKSCOPE_PORT, else the port last chosen in the window, else the default.
+    options.port
+        = quint16(QSettings().value(QStringLiteral("receiver/port"), options.port).toUInt());
     if (const int port = qEnvironmentVariableIntValue("HOOKSCOPE_PORT"); port > 0)
         options.port = quint16(port);
     ReceiverHost receiver(writer, options);

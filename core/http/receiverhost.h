@@ -20,6 +20,8 @@ public:
     bool listen(QString *error);
     // As listen(), on a port the system picks.
     bool listenOnFreePort(QString *error);
+    // As listen(), on `port` (0: one the system picks), which later listen() calls keep.
+    bool listenOn(std::optional<quint16> port, QString *error);
     void close();
     // As of the last listen() or close(): cheap, no call into the receiver thread.
     bool isListening() const { return m_port != 0; }
@@ -29,8 +31,6 @@ public:
     void setDefaultResponse(const ResponseSpec &response);
 
 private:
-    bool listenOn(std::optional<quint16> port, QString *error);
-
     QThread m_thread;
     Receiver *m_receiver; // lives on m_thread
     quint16 m_port = 0;

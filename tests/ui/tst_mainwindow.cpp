@@ -21,7 +21,10 @@
 #include <QTableWidget>
 #include <QProcess>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QAction>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -85,6 +88,7 @@ private slots:
     void init();
     void historyComesBackAfterRestart();
     void busyPortOffersAnotherOne();
+    void receiverStopsStartsAndMoves();
     void viewStateComesBackAfterRestart();
     void pagesOlderCapturesOnDemand();
     void sortingCoversTheWholeHistory();
@@ -330,6 +334,41 @@ void TestMainWindow::busyPortOffersAnotherOne()
     QVERIFY(session.receiver->isListening());
     QVERIFY(session.receiver->port() != occupant.serverPort());
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("after"), QStringLiteral("{}")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+}
+
+void TestMainWindow::receiverStopsStartsAndMoves()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(session.receiver->isListening());
+    const quint16 first = session.receiver->port();
+    auto *startStop = session.window->findChild<QAction *>(QStringLiteral("startStopReceiver"));
+    auto *portBox = session.window->findChild<QSpinBox *>(QStringLiteral("receiverPort"));
+    QVERIFY(startStop && portBox);
+    QCOMPARE(portBox->value(), first);
+
+    startStop->trigger();
+    QVERIFY(!session.receiver->isListening());
+    QTcpSocket refused;
+    refused.connectToHost(QHostAddress::LocalHost, first);
+    QVERIFY(!refused.waitForConnected(5000));
+    QCOMPARE(startStop->text(), QStringLiteral("Start"));
+
+    startStop->trigger();
+    QVERIFY(session.receiver->isListening());
+    QCOMPARE(session.receiver->port(), first);
+    QCOMPARE(startStop->text(), QStringLiteral("Stop"));
+
+    // A port typed in the toolbar moves the receiver there and is kept for the next launch.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 next = probe.serverPort();
+    probe.close();
+    portBox->setValue(next);
+    QCOMPARE(session.receiver->port(), next);
+    QCOMPARE(QSettings().value(QStringLiteral("receiver/port")).toUInt(), next);
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("moved"), QStringLiteral("{}")));
     QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
 }
 
