@@ -61,6 +61,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
 
     QToolBar *toolbar = addToolBar(tr("Receiver"));
     toolbar->setObjectName(QStringLiteral("receiverToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolbar->setMovable(false);
     toolbar->addWidget(new QLabel(tr("Send webhooks to "), this));
     m_urlLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
