@@ -10,10 +10,13 @@
 #include "collections/curlcommand.h"
 #include "http/receiverhost.h"
 
+#include <algorithm>
 #include <climits>
 #include <utility>
 
 #include <QApplication>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QClipboard>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -107,6 +110,8 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->verticalHeader()->hide();
+    // Fixed row heights: the header never measures rows, whatever the number of captures.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->horizontalHeader()->setSectionsMovable(true);
     m_view->horizontalHeader()->setHighlightSections(false);
@@ -152,8 +157,13 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
 
     connect(&writer, &CaptureWriter::committed, m_model, &CaptureListModel::addCommitted);
     connect(&writer, &CaptureWriter::committed, this, [this](const CommittedBatch &batch) {
-        m_captureCount += batch.size();
         m_capturesSinceTick += batch.size();
+        if (m_captureCount >= 0) {
+            m_captureCount += batch.size();
+            return;
+        }
+        for (const CommittedCapture &committed : batch)
+            m_uncountedIds.append(committed.summary.id);
     });
     // The status bar is refreshed once a second, whatever the capture rate.
     m_statusTick.setInterval(1000);
@@ -196,7 +206,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     });
 
     createMenus();
-    m_captureCount = m_store.count();
+    countCaptures();
     updateStatus();
     restoreViewState();
 }
@@ -308,11 +318,13 @@ void MainWindow::createMenus()
     remove->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_view->addAction(remove);
     capture->addAction(tr("C&lear All…"), this, [this] {
-        if (QMessageBox::question(this, tr("Clear All Captures"),
-                                  tr("Delete all %n capture(s) from %1? This cannot be undone.",
-                                     nullptr, int(std::min<qint64>(m_captureCount, INT_MAX)))
-                                      .arg(m_store.path()))
-            != QMessageBox::Yes)
+        const QString question
+            = m_captureCount < 0
+                  ? tr("Delete all captures from %1? This cannot be undone.").arg(m_store.path())
+                  : tr("Delete all %n capture(s) from %1? This cannot be undone.", nullptr,
+                       int(std::min<qint64>(m_captureCount, INT_MAX)))
+                        .arg(m_store.path());
+        if (QMessageBox::question(this, tr("Clear All Captures"), question) != QMessageBox::Yes)
             return;
         if (!m_store.clear()) {
             QMessageBox::warning(this, tr("Clear All Captures"), m_store.errorString());
@@ -320,6 +332,7 @@ void MainWindow::createMenus()
         }
         m_model->reload();
         m_detail->clear();
+        ++m_countRequest; // a count still running describes the store before the clear
         m_captureCount = 0;
         updateStatus();
     });
@@ -430,7 +443,7 @@ void MainWindow::deleteSelected()
         return;
     const int nextRow = m_view->selectionModel()->selectedRows().constFirst().row();
     for (const qint64 id : ids) {
-        if (m_store.remove(id))
+        if (m_store.remove(id) && m_captureCount > 0)
             --m_captureCount;
         m_model->removeCapture(id);
     }
@@ -548,10 +561,38 @@ void MainWindow::showSelected()
                                                              : QStringLiteral("http://127.0.0.1"));
 }
 
+void MainWindow::countCaptures()
+{
+    // count(*) reads the whole table: over millions of captures that takes from a fraction of
+    // a second to seconds when the file is not cached, so it runs on a pool thread.
+    m_captureCount = -1;
+    m_uncountedIds.clear();
+    const int request = ++m_countRequest;
+    auto *watcher = new QFutureWatcher<CaptureStore::Tally>(this);
+    connect(
+        watcher, &QFutureWatcher<CaptureStore::Tally>::finished, this, [this, watcher, request] {
+            watcher->deleteLater();
+            if (request != m_countRequest)
+                return;
+            const CaptureStore::Tally tally = watcher->result();
+            // Captures committed while counting: those after the counted newest are not in it.
+            m_captureCount = tally.count
+                             + std::count_if(m_uncountedIds.cbegin(), m_uncountedIds.cend(),
+                                             [&tally](qint64 id) { return id > tally.newestId; });
+            m_uncountedIds.clear();
+            updateStatus();
+        });
+    watcher->setFuture(QtConcurrent::run([path = m_store.path()] {
+        CaptureStore store(path);
+        return store.open() ? store.tally() : CaptureStore::Tally();
+    }));
+}
+
 void MainWindow::updateStatus()
 {
-    m_countLabel->setText(
-        tr("%n capture(s)", nullptr, int(std::min<qint64>(m_captureCount, INT_MAX))));
+    m_countLabel->setText(m_captureCount < 0 ? tr("counting captures…")
+                                             : tr("%n capture(s)", nullptr,
+                                                  int(std::min<qint64>(m_captureCount, INT_MAX))));
     m_rateLabel->setText(tr("%1 req/s").arg(m_rate));
     const qint64 storeBytes = QFileInfo(m_store.path()).size()
                               + QFileInfo(m_store.path() + QStringLiteral("-wal")).size();

@@ -61,6 +61,7 @@ private:
     void showSelected();
     void selectAfterLoad();
     void updateStatus();
+    void countCaptures();
     bool listenOnFreePort();
     void showReceiverState();
     void showListenError(const QString &error);
@@ -83,7 +84,9 @@ private:
     QLabel *m_rateLabel;
     QLabel *m_storeLabel;
     QLabel *m_receiverLabel;
-    qint64 m_captureCount = 0;
+    qint64 m_captureCount = -1;   // -1 while counting
+    QList<qint64> m_uncountedIds; // committed while counting
+    int m_countRequest = 0;
     qint64 m_selectWhenLoaded = -1; // capture to select when the list has loaded; 0: the first
     qint64 m_capturesSinceTick = 0;
     qint64 m_rate = 0;

@@ -438,6 +438,15 @@ qint64 CaptureStore::count()
     return query.value(0).toLongLong();
 }
 
+CaptureStore::Tally CaptureStore::tally()
+{
+    QSqlQuery query(m_database);
+    if (!query.exec(QStringLiteral("SELECT count(*), coalesce(max(id), 0) FROM captures"))
+        || !query.next())
+        return {};
+    return {query.value(0).toLongLong(), query.value(1).toLongLong()};
+}
+
 bool CaptureStore::setNote(qint64 id, const QString &note)
 {
     QSqlQuery query(m_database);

@@ -45,6 +45,13 @@ public:
                                const CaptureSummary *after, int limit, qint64 minId = 0);
     std::optional<CapturedRequest> capture(qint64 id);
     qint64 count();
+    // How many captures there are and the newest id, read at one instant.
+    struct Tally
+    {
+        qint64 count = 0;
+        qint64 newestId = 0;
+    };
+    Tally tally();
     bool setStarred(qint64 id, bool starred);
     // The user's note on a capture; an empty note removes it.
     bool setNote(qint64 id, const QString &note);

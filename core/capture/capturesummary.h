@@ -26,4 +26,6 @@ struct CaptureSummary
 
 } // namespace Hookscope
 
+// Its members are all relocatable, so the list model's QList moves rows with memmove.
+Q_DECLARE_TYPEINFO(Hookscope::CaptureSummary, Q_RELOCATABLE_TYPE);
 Q_DECLARE_METATYPE(Hookscope::CaptureSummary)
