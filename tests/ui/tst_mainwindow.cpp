@@ -12,7 +12,9 @@
 #include <QAbstractItemModelTester>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QLabel>
 #include <QLineEdit>
+#include <QStatusBar>
 #include <QHeaderView>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -70,6 +72,13 @@ bool curlPost(const QString &url, const QString &body,
                                         QStringLiteral("Content-Type: ") + contentType,
                                         QStringLiteral("--data-binary"), body, url});
     return curl.waitForFinished(30'000) && curl.exitCode() == 0;
+}
+
+bool statusBarShows(const MainWindow &window, const QString &text)
+{
+    const QList<QLabel *> labels = window.statusBar()->findChildren<QLabel *>();
+    return std::any_of(labels.cbegin(), labels.cend(),
+                       [&text](const QLabel *label) { return label->text() == text; });
 }
 
 } // namespace
@@ -386,6 +395,10 @@ void TestMainWindow::historyComesBackAfterRestart()
     QCOMPARE(
         second.window->captureModel()->index(0, CaptureListModel::TargetColumn).data().toString(),
         QStringLiteral("/kept"));
+    // The status bar counts the history (off the GUI thread) plus what arrives.
+    QTRY_VERIFY(statusBarShows(*second.window, QStringLiteral("1 capture(s)")));
+    QVERIFY(curlPost(second.receiver->baseUrl() + QStringLiteral("new"), QStringLiteral("{}")));
+    QTRY_VERIFY(statusBarShows(*second.window, QStringLiteral("2 capture(s)")));
 }
 
 void TestMainWindow::pagesOlderCapturesOnDemand()
