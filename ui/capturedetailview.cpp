@@ -1,6 +1,8 @@
 #include "capturedetailview.h"
 
+#include "bodypartsview.h"
 #include "hexview.h"
+#include "jsontreemodel.h"
 #include "textpane.h"
 
 #include "http/responsespec.h"
@@ -17,6 +19,7 @@
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTreeView>
 #include <QUrlQuery>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -71,6 +74,9 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     , m_query(makeTable({tr("Name"), tr("Value")}, this))
     , m_bodyTabs(new QTabWidget(this))
     , m_pretty(new TextPane(this))
+    , m_tree(new QTreeView(this))
+    , m_treeModel(new JsonTreeModel(this))
+    , m_parts(new BodyPartsView(this))
     , m_rawBody(new TextPane(this))
     , m_hex(new HexView(this))
     , m_rawStack(new QStackedWidget(this))
@@ -94,7 +100,15 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     m_headers->addActions({copySelected, copyAll});
 
     m_bodyTabs->setDocumentMode(true);
+    m_tree->setModel(m_treeModel);
+    m_tree->setUniformRowHeights(true); // a level of 100,000 items lays out at once
+    m_tree->setAlternatingRowColors(true);
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->header()->resizeSection(JsonTreeModel::NameColumn, 220);
+    connect(m_parts, &BodyPartsView::saveRequested, this, &CaptureDetailView::savePartRequested);
     m_bodyTabs->addTab(m_pretty, tr("Pretty"));
+    m_bodyTabs->addTab(m_tree, tr("Tree"));
+    m_bodyTabs->addTab(m_parts, tr("Parts"));
     m_bodyTabs->addTab(m_rawBody, tr("Raw"));
     m_bodyTabs->addTab(m_hex, tr("Hex"));
     auto *saveBody = new QPushButton(tr("Save Body As…"), this);
@@ -102,6 +116,10 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     connect(saveBody, &QPushButton::clicked, this, &CaptureDetailView::saveBodyRequested);
     m_bodyTabs->setCornerWidget(saveBody, Qt::TopRightCorner);
 
+    connect(m_bodyTabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (!m_adjustingTabs)
+            m_preferredBodyTab = index;
+    });
     m_rawStack->addWidget(m_rawText);
     m_rawStack->addWidget(m_rawHex);
 
@@ -254,12 +272,16 @@ void CaptureDetailView::fillBody()
     const bool binary = BodyFormatter::looksBinary(m_decodedBody);
     // Binary bytes never render as text: they open in Hex.
     m_rawBody->setText(binary ? tr("Binary body: see Hex.") : QString::fromUtf8(m_decodedBody));
+    m_adjustingTabs = true; // disabling the current tab moves the tab bar elsewhere
     m_bodyTabs->setTabEnabled(PrettyBody, !binary);
     m_bodyTabs->setTabEnabled(RawBody, !binary);
-    if (binary)
-        m_bodyTabs->setCurrentIndex(HexBody);
-    else if (m_bodyTabs->currentIndex() == HexBody && !m_bodyTabs->isTabEnabled(PrettyBody))
-        m_bodyTabs->setCurrentIndex(PrettyBody);
+    // Tree and Parts wait for the formatter; until then they are off.
+    m_bodyTabs->setTabEnabled(TreeBody, false);
+    m_bodyTabs->setTabEnabled(PartsBody, false);
+    m_treeModel->setJson({});
+    m_parts->setParts({}, QString());
+    showPreferredBodyTab();
+    m_adjustingTabs = false;
 
     const QByteArray contentType = m_request.contentType();
     if (m_decodedBody.size() <= SynchronousFormatLimit) {
@@ -283,13 +305,39 @@ void CaptureDetailView::showFormatted(const FormattedBody &formatted)
     default:
         m_pretty->setText(formatted.error.isEmpty()
                               ? formatted.text
-                              : formatted.error + QStringLiteral("\n\n") + formatted.text);
+                              : formatted.error + QStringLiteral("\n\n") + formatted.text,
+                          formatted.kind == FormattedBody::Kind::Json ? TextPane::Syntax::Json
+                                                                      : TextPane::Syntax::Plain);
     }
+    m_adjustingTabs = true;
+    const bool tree = formatted.kind == FormattedBody::Kind::Json
+                      && m_decodedBody.trimmed().size() > 2; // not an empty {} or []
+    if (tree)
+        m_treeModel->setJson(m_decodedBody);
+    m_bodyTabs->setTabEnabled(TreeBody, tree);
+    const bool parts = !formatted.parts.isEmpty() || !formatted.partsError.isEmpty();
+    m_parts->setParts(formatted.parts, formatted.partsError);
+    m_bodyTabs->setTabEnabled(PartsBody, parts);
+    m_bodyTabs->setTabText(PartsBody,
+                           parts ? tr("Parts (%1)").arg(formatted.parts.size()) : tr("Parts"));
+    showPreferredBodyTab();
+    m_adjustingTabs = false;
     m_tabs->setTabText(
         BodyTab, m_decodedBody.isEmpty()
                      ? tr("Body")
                      : tr("Body (%1)").arg(QLocale().formattedDataSize(m_decodedBody.size())));
     emit bodyFormatted();
+}
+
+void CaptureDetailView::showPreferredBodyTab()
+{
+    // The tab the user last chose when this body has it; otherwise the most readable one, and
+    // the parts of a binary multipart body rather than its hex.
+    const bool parts = m_bodyTabs->isTabEnabled(PartsBody);
+    BodyMode mode = BodyMode(m_preferredBodyTab);
+    if (!m_bodyTabs->isTabEnabled(mode) || (mode == HexBody && parts))
+        mode = m_bodyTabs->isTabEnabled(PrettyBody) ? PrettyBody : parts ? PartsBody : HexBody;
+    m_bodyTabs->setCurrentIndex(mode);
 }
 
 void CaptureDetailView::copyHeaders(bool selectedOnly)

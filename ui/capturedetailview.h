@@ -11,20 +11,24 @@ class QLabel;
 class QStackedWidget;
 class QTableWidget;
 class QTabWidget;
+class QTreeView;
 
 namespace Hookscope {
 
+class BodyPartsView;
 class HexView;
+class JsonTreeModel;
 class TextPane;
 
-// Every part of one capture, a tab each: Overview, Headers, Query, Body (Pretty, Raw, Hex)
-// and the raw request exactly as received. Bodies over a size are formatted off the GUI thread.
+// Every part of one capture, a tab each: Overview, Headers, Query, Body (Pretty, Tree for JSON,
+// Parts for forms and multipart, Raw, Hex) and the raw request exactly as received. Bodies over
+// a size are formatted off the GUI thread.
 class CaptureDetailView final : public QWidget
 {
     Q_OBJECT
 public:
     enum Tab { OverviewTab, HeadersTab, QueryTab, BodyTab, RawTab };
-    enum BodyMode { PrettyBody, RawBody, HexBody };
+    enum BodyMode { PrettyBody, TreeBody, PartsBody, RawBody, HexBody };
 
     explicit CaptureDetailView(QWidget *parent = nullptr);
 
@@ -41,10 +45,13 @@ public:
     TextPane *prettyBody() const { return m_pretty; }
     TextPane *rawBody() const { return m_rawBody; }
     HexView *hexBody() const { return m_hex; }
+    QTreeView *jsonTree() const { return m_tree; }
+    BodyPartsView *bodyParts() const { return m_parts; }
     QString overviewText() const;
 
 signals:
     void saveBodyRequested();
+    void savePartRequested(const BodyPart &part);
     // Pretty text of the current body is ready (at once for small bodies).
     void bodyFormatted();
 
@@ -55,12 +62,15 @@ private:
     void fillBody();
     void showFormatted(const FormattedBody &formatted);
     void copyHeaders(bool selectedOnly);
+    void showPreferredBodyTab();
 
     CapturedRequest m_request;
     QByteArray m_decodedBody;
     bool m_hasCapture = false;
     QString m_baseUrl;
     quint64 m_generation = 0;
+    int m_preferredBodyTab = PrettyBody; // the body tab the user chose last
+    bool m_adjustingTabs = false;
 
     QTabWidget *m_tabs;
     QWidget *m_overview;
@@ -69,6 +79,9 @@ private:
     QTableWidget *m_query;
     QTabWidget *m_bodyTabs;
     TextPane *m_pretty;
+    QTreeView *m_tree;
+    JsonTreeModel *m_treeModel;
+    BodyPartsView *m_parts;
     TextPane *m_rawBody;
     HexView *m_hex;
     QStackedWidget *m_rawStack;

@@ -1,5 +1,7 @@
 #include "capturelistmodel.h"
 
+#include "palettetone.h"
+
 #include <QColor>
 #include <QDateTime>
 #include <QGuiApplication>
@@ -157,28 +159,23 @@ void CaptureListModel::removeCapture(qint64 id)
 
 QVariant CaptureListModel::foreground(const CaptureSummary &row, int column)
 {
-    // Hues carry the meaning; lightness follows the palette so dark themes stay readable.
-    const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
-    const auto tone = [dark](int hue) {
-        return QColor::fromHsl(hue, 170, dark ? 175 : 95);
-    };
     if (row.malformed)
-        return tone(0);
+        return paletteTone(0);
     if (column == StatusColumn && row.responseStatus >= 400)
-        return tone(row.responseStatus >= 500 ? 0 : 30);
+        return paletteTone(row.responseStatus >= 500 ? 0 : 30);
     if (column != MethodColumn)
         return {};
     const QByteArray &method = row.method;
     if (method == "GET")
-        return tone(130);
+        return paletteTone(130);
     if (method == "POST")
-        return tone(215);
+        return paletteTone(215);
     if (method == "PUT")
-        return tone(35);
+        return paletteTone(35);
     if (method == "PATCH")
-        return tone(280);
+        return paletteTone(280);
     if (method == "DELETE")
-        return tone(0);
+        return paletteTone(0);
     return {};
 }
 

@@ -139,6 +139,11 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
 
+    connect(m_detail, &CaptureDetailView::savePartRequested, this, [this](const BodyPart &part) {
+        saveBytes(part.data, tr("Save Part"),
+                  part.fileName.isEmpty() ? part.name + QStringLiteral(".bin")
+                                          : QFileInfo(part.fileName).fileName());
+    });
     connect(m_detail, &CaptureDetailView::saveBodyRequested, this, [this] {
         saveBytes(m_detail->capture().decodedBody(), tr("Save Body"), QStringLiteral("body.bin"));
     });

@@ -1,5 +1,6 @@
 #include "textpane.h"
 
+#include "jsonhighlighter.h"
 #include "textview.h"
 
 #include <QFontDatabase>
@@ -11,7 +12,9 @@ TextPane::TextPane(QWidget *parent)
     : QStackedWidget(parent)
     , m_editor(new QPlainTextEdit(this))
     , m_view(new TextView(this))
+    , m_highlighter(new JsonHighlighter(nullptr))
 {
+    m_highlighter->setParent(this);
     m_editor->setReadOnly(true);
     m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -19,8 +22,11 @@ TextPane::TextPane(QWidget *parent)
     addWidget(m_view);
 }
 
-void TextPane::setText(const QString &text)
+void TextPane::setText(const QString &text, Syntax syntax)
 {
+    // Attached before the text goes in, so the text is coloured once, not twice.
+    const bool colour = syntax == Syntax::Json && text.size() <= ColouringLimit;
+    m_highlighter->setDocument(colour ? m_editor->document() : nullptr);
     if (text.size() <= EditorLimit) {
         m_view->setText(QString());
         m_editor->setPlainText(text);

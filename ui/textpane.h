@@ -15,10 +15,13 @@ class TextPane final : public QStackedWidget
     Q_OBJECT
 public:
     static constexpr qsizetype EditorLimit = 1024 * 1024; // characters
+    // Colouring is done on the GUI thread: up to this many characters.
+    static constexpr qsizetype ColouringLimit = 256 * 1024;
+    enum class Syntax { Plain, Json };
 
     explicit TextPane(QWidget *parent = nullptr);
 
-    void setText(const QString &text);
+    void setText(const QString &text, Syntax syntax = Syntax::Plain);
     QString text() const;
     void setPlaceholderText(const QString &text);
     bool isLazy() const;
@@ -26,6 +29,7 @@ public:
 private:
     QPlainTextEdit *m_editor;
     TextView *m_view;
+    class JsonHighlighter *m_highlighter;
 };
 
 } // namespace Hookscope

@@ -173,6 +173,7 @@ FormattedBody BodyFormatter::format(const QByteArray &body, QByteArrayView conte
     FormattedBody result;
     if (body.isEmpty())
         return result;
+    result.parts = BodyParts::split(body, contentType, &result.partsError);
     if (looksBinary(body)) {
         result.kind = FormattedBody::Kind::Binary;
         return result;

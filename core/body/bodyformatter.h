@@ -1,5 +1,7 @@
 #pragma once
 
+#include "bodyparts.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -11,6 +13,8 @@ struct FormattedBody
     Kind kind = Kind::Empty;
     QString text;  // what the Pretty view shows
     QString error; // why a body that claims a format could not be formatted, with the position
+    QList<BodyPart> parts; // form fields or multipart parts
+    QString partsError;    // why a multipart body could not be split, with the position
 };
 
 // Turns a (decoded) body into readable text for the Pretty view. JSON is re-indented token by

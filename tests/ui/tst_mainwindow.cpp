@@ -1,3 +1,4 @@
+#include "bodypartsview.h"
 #include "capturedetailview.h"
 #include "capturelistmodel.h"
 #include "diffdialog.h"
@@ -17,6 +18,9 @@
 #include <QStatusBar>
 #include <QHeaderView>
 #include <QPlainTextEdit>
+#include <QTextBlock>
+#include <QTextLayout>
+#include <QTreeView>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -89,6 +93,8 @@ class TestMainWindow final : public QObject
 private slots:
     void liveCaptureAppearsAndShowsDetails();
     void binaryBodyOpensInHex();
+    void jsonOpensAsColouredTextAndTree();
+    void multipartAndFormBodiesListTheirParts();
     void deleteRemovesFromListAndStore();
     void starredCapturesAreKeptAndFiltered();
     void compareShowsWhatDiffers();
@@ -174,6 +180,94 @@ void TestMainWindow::binaryBodyOpensInHex()
     QCOMPARE(detail->bodyTabs()->currentIndex(), int(CaptureDetailView::HexBody));
     QVERIFY(!detail->bodyTabs()->isTabEnabled(CaptureDetailView::PrettyBody));
     QVERIFY(!detail->rawBody()->text().contains(QStringLiteral("PNG")));
+}
+
+void TestMainWindow::jsonOpensAsColouredTextAndTree()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("json"),
+                     QStringLiteral(R"({"zeta":1,"alpha":{"list":[true,"two"]}})")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
+    CaptureDetailView *detail = session.window->detailView();
+
+    // Pretty text carries colours: the line `"zeta": 1,` has formats for the key and number.
+    auto *editor = detail->prettyBody()->findChild<QPlainTextEdit *>();
+    QTextBlock zetaLine = editor->document()->findBlockByNumber(1);
+    QCOMPARE(zetaLine.text().trimmed(), QStringLiteral("\"zeta\": 1,"));
+    QCOMPARE(zetaLine.layout()->formats().size(), 2);
+
+    // The tree keeps the sent order (not QJsonObject's sorted keys) and opens level by level.
+    QVERIFY(detail->bodyTabs()->isTabEnabled(CaptureDetailView::TreeBody));
+    QAbstractItemModel *tree = detail->jsonTree()->model();
+    QAbstractItemModelTester tester(tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(tree->rowCount(), 2);
+    QCOMPARE(tree->index(0, 0).data().toString(), QStringLiteral("zeta"));
+    QCOMPARE(tree->index(0, 1).data().toString(), QStringLiteral("1"));
+    const QModelIndex alpha = tree->index(1, 0);
+    QCOMPARE(alpha.data().toString(), QStringLiteral("alpha"));
+    QVERIFY(tree->hasChildren(alpha));
+    const QModelIndex list = tree->index(0, 0, alpha);
+    QCOMPARE(list.data().toString(), QStringLiteral("list"));
+    QCOMPARE(tree->rowCount(list), 2);
+    QCOMPARE(tree->index(1, 1, list).data().toString(), QStringLiteral("\"two\""));
+    QCOMPARE(tree->index(1, 0, list).data().toString(), QStringLiteral("[1]"));
+    QCOMPARE(tree->index(0, 1, alpha).data().toString(), QStringLiteral("[2 item(s)]"));
+
+    // The tab the user picks is kept for the next JSON capture.
+    detail->bodyTabs()->setCurrentIndex(CaptureDetailView::TreeBody);
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("text"), QStringLiteral("hi"),
+                     QStringLiteral("text/plain")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("json2"),
+                     QStringLiteral(R"({"b":2})")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 3);
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(1, 0));
+    QCOMPARE(detail->bodyTabs()->currentIndex(), int(CaptureDetailView::PrettyBody));
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
+    QCOMPARE(detail->bodyTabs()->currentIndex(), int(CaptureDetailView::TreeBody));
+}
+
+void TestMainWindow::multipartAndFormBodiesListTheirParts()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    const QByteArray png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+    QFile file(dir.filePath(QStringLiteral("logo.png")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(png);
+    file.close();
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sS"), QStringLiteral("-F"), QStringLiteral("event=invoice.paid"),
+                QStringLiteral("-F"),
+                QStringLiteral("upload=@%1;type=image/png").arg(file.fileName()),
+                session.receiver->baseUrl() + QStringLiteral("upload")});
+    QVERIFY(curl.waitForFinished(30'000) && curl.exitCode() == 0);
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
+    CaptureDetailView *detail = session.window->detailView();
+    // A body with a PNG inside is binary, yet it opens on its parts rather than hex.
+    QCOMPARE(detail->bodyTabs()->currentIndex(), int(CaptureDetailView::PartsBody));
+    BodyPartsView *parts = detail->bodyParts();
+    QCOMPARE(parts->table()->rowCount(), 2);
+    QCOMPARE(parts->table()->item(0, 0)->text(), QStringLiteral("event"));
+    QCOMPARE(parts->textPreview()->text(), QStringLiteral("invoice.paid"));
+    QCOMPARE(parts->table()->item(1, 1)->text(), QStringLiteral("logo.png"));
+    QCOMPARE(parts->table()->item(1, 2)->text(), QStringLiteral("image/png"));
+    parts->table()->setCurrentCell(1, 0);
+    QCOMPARE(parts->hexPreview()->bytes(), png);
+    QCOMPARE(parts->parts().at(1).data, png);
+
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("form"),
+                     QStringLiteral("token=a%2Bb&text=hello+world"),
+                     QStringLiteral("application/x-www-form-urlencoded")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 2);
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
+    QVERIFY(detail->bodyTabs()->isTabEnabled(CaptureDetailView::PartsBody));
+    QCOMPARE(parts->table()->rowCount(), 2);
+    QCOMPARE(parts->parts().at(0).data, QByteArray("a+b"));
+    QCOMPARE(parts->parts().at(1).data, QByteArray("hello world"));
 }
 
 void TestMainWindow::deleteRemovesFromListAndStore()
