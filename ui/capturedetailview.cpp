@@ -130,9 +130,9 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     m_tabs->addTab(m_bodyTabs, tr("Body"));
     m_tabs->addTab(m_rawStack, tr("Raw Request"));
 
-    connect(&m_formatting, &QFutureWatcher<FormattedBody>::finished, this, [this] {
+    connect(&m_formatting, &QFutureWatcher<PreparedBody>::finished, this, [this] {
         if (m_formatting.property("generation").toULongLong() == m_generation)
-            showFormatted(m_formatting.result());
+            showPrepared(m_formatting.result());
     });
     clear();
 }
@@ -270,8 +270,6 @@ void CaptureDetailView::fillBody()
 {
     m_hex->setBytes(m_decodedBody);
     const bool binary = BodyFormatter::looksBinary(m_decodedBody);
-    // Binary bytes never render as text: they open in Hex.
-    m_rawBody->setText(binary ? tr("Binary body: see Hex.") : QString::fromUtf8(m_decodedBody));
     m_adjustingTabs = true; // disabling the current tab moves the tab bar elsewhere
     m_bodyTabs->setTabEnabled(PrettyBody, !binary);
     m_bodyTabs->setTabEnabled(RawBody, !binary);
@@ -285,30 +283,51 @@ void CaptureDetailView::fillBody()
 
     const QByteArray contentType = m_request.contentType();
     if (m_decodedBody.size() <= SynchronousFormatLimit) {
-        showFormatted(BodyFormatter::format(m_decodedBody, contentType));
+        showPrepared(PreparedBody::prepare(m_decodedBody, contentType, binary));
         return;
     }
-    m_pretty->setText(tr("Formatting %1…").arg(QLocale().formattedDataSize(m_decodedBody.size())));
+    const QString waiting
+        = tr("Formatting %1…").arg(QLocale().formattedDataSize(m_decodedBody.size()));
+    m_pretty->setText(waiting);
+    m_rawBody->setText(waiting);
     m_formatting.setProperty("generation", QVariant::fromValue(m_generation));
-    m_formatting.setFuture(QtConcurrent::run(
-        [body = m_decodedBody, contentType] { return BodyFormatter::format(body, contentType); }));
+    m_formatting.setFuture(QtConcurrent::run([body = m_decodedBody, contentType, binary] {
+        return PreparedBody::prepare(body, contentType, binary);
+    }));
 }
 
-void CaptureDetailView::showFormatted(const FormattedBody &formatted)
+PreparedBody PreparedBody::prepare(const QByteArray &body, const QByteArray &contentType,
+                                   bool binary)
 {
-    switch (formatted.kind) {
-    case FormattedBody::Kind::Empty:
-        m_pretty->setText(QString());
-        m_pretty->setPlaceholderText(tr("No body."));
-        break;
-    case FormattedBody::Kind::Binary: m_pretty->setText(QString()); break;
-    default:
-        m_pretty->setText(formatted.error.isEmpty()
-                              ? formatted.text
-                              : formatted.error + QStringLiteral("\n\n") + formatted.text,
-                          formatted.kind == FormattedBody::Kind::Json ? TextPane::Syntax::Json
-                                                                      : TextPane::Syntax::Plain);
-    }
+    PreparedBody prepared;
+    prepared.formatted = BodyFormatter::format(body, contentType);
+    // Binary bytes never render as text: they open in Hex.
+    prepared.rawText
+        = binary ? CaptureDetailView::tr("Binary body: see Hex.") : QString::fromUtf8(body);
+    const FormattedBody &formatted = prepared.formatted;
+    if (formatted.kind != FormattedBody::Kind::Empty
+        && formatted.kind != FormattedBody::Kind::Binary)
+        prepared.prettyText = formatted.error.isEmpty()
+                                  ? formatted.text
+                                  : formatted.error + QStringLiteral("\n\n") + formatted.text;
+    // Only texts past the editor's limit go to the lazy view, which needs the index.
+    if (prepared.prettyText.size() > TextPane::EditorLimit)
+        prepared.prettyLines = LineIndex::of(prepared.prettyText);
+    if (prepared.rawText.size() > TextPane::EditorLimit)
+        prepared.rawLines = LineIndex::of(prepared.rawText);
+    return prepared;
+}
+
+void CaptureDetailView::showPrepared(const PreparedBody &prepared)
+{
+    const FormattedBody &formatted = prepared.formatted;
+    m_rawBody->setText(prepared.rawText, TextPane::Syntax::Plain, prepared.rawLines);
+    m_pretty->setPlaceholderText(formatted.kind == FormattedBody::Kind::Empty ? tr("No body.")
+                                                                              : QString());
+    m_pretty->setText(prepared.prettyText,
+                      formatted.kind == FormattedBody::Kind::Json ? TextPane::Syntax::Json
+                                                                  : TextPane::Syntax::Plain,
+                      prepared.prettyLines);
     m_adjustingTabs = true;
     const bool tree = formatted.kind == FormattedBody::Kind::Json
                       && m_decodedBody.trimmed().size() > 2; // not an empty {} or []

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "textview.h"
+
 #include "body/bodyformatter.h"
 #include "capture/capturedrequest.h"
 
@@ -19,6 +21,17 @@ class BodyPartsView;
 class HexView;
 class JsonTreeModel;
 class TextPane;
+
+// A body made ready for the Body tabs; for large bodies all of it is done off the GUI thread.
+struct PreparedBody
+{
+    FormattedBody formatted;
+    QString prettyText; // the formatter's error, if any, above the text
+    LineIndex prettyLines;
+    QString rawText;
+    LineIndex rawLines;
+    static PreparedBody prepare(const QByteArray &body, const QByteArray &contentType, bool binary);
+};
 
 // Every part of one capture, a tab each: Overview, Headers, Query, Body (Pretty, Tree for JSON,
 // Parts for forms and multipart, Raw, Hex) and the raw request exactly as received. Bodies over
@@ -60,7 +73,7 @@ private:
     void fillHeaders();
     void fillQuery();
     void fillBody();
-    void showFormatted(const FormattedBody &formatted);
+    void showPrepared(const PreparedBody &prepared);
     void copyHeaders(bool selectedOnly);
     void showPreferredBodyTab();
 
@@ -87,7 +100,7 @@ private:
     QStackedWidget *m_rawStack;
     TextPane *m_rawText;
     HexView *m_rawHex;
-    QFutureWatcher<FormattedBody> m_formatting;
+    QFutureWatcher<PreparedBody> m_formatting;
 };
 
 } // namespace Hookscope

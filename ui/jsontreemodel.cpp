@@ -109,6 +109,8 @@ QVariant JsonTreeModel::data(const QModelIndex &index, int role) const
     }
     const bool container
         = node.type == JsonNode::Type::Object || node.type == JsonNode::Type::Array;
+    if (container && !hasChildren(index.siblingAtColumn(NameColumn)))
+        return node.type == JsonNode::Type::Object ? QStringLiteral("{}") : QStringLiteral("[]");
     if (container && item.opened) {
         const qsizetype count = item.children.size();
         return node.type == JsonNode::Type::Object ? tr("{%n member(s)}", nullptr, int(count))

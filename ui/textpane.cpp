@@ -22,7 +22,7 @@ TextPane::TextPane(QWidget *parent)
     addWidget(m_view);
 }
 
-void TextPane::setText(const QString &text, Syntax syntax)
+void TextPane::setText(const QString &text, Syntax syntax, LineIndex lines)
 {
     // Attached before the text goes in, so the text is coloured once, not twice.
     const bool colour = syntax == Syntax::Json && text.size() <= ColouringLimit;
@@ -33,7 +33,7 @@ void TextPane::setText(const QString &text, Syntax syntax)
         setCurrentWidget(m_editor);
     } else {
         m_editor->clear();
-        m_view->setText(text);
+        m_view->setText(text, std::move(lines));
         setCurrentWidget(m_view);
     }
 }

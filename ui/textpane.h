@@ -1,12 +1,12 @@
 #pragma once
 
+#include "textview.h"
+
 #include <QStackedWidget>
 
 class QPlainTextEdit;
 
 namespace Hookscope {
-
-class TextView;
 
 // Read-only text that stays selectable when it is small and stays fast when it is huge: up to
 // a size it is a QPlainTextEdit, beyond it a TextView that paints only what is visible.
@@ -21,7 +21,8 @@ public:
 
     explicit TextPane(QWidget *parent = nullptr);
 
-    void setText(const QString &text, Syntax syntax = Syntax::Plain);
+    // `lines` saves large texts a pass on the GUI thread (see LineIndex).
+    void setText(const QString &text, Syntax syntax = Syntax::Plain, LineIndex lines = {});
     QString text() const;
     void setPlaceholderText(const QString &text);
     bool isLazy() const;

@@ -20,19 +20,25 @@ TextView::TextView(QWidget *parent)
     viewport()->setAutoFillBackground(true);
 }
 
-void TextView::setText(const QString &text)
+LineIndex LineIndex::of(const QString &text)
+{
+    LineIndex index;
+    index.starts = {0};
+    qsizetype start = 0;
+    for (qsizetype at = text.indexOf(QLatin1Char('\n')); at >= 0;
+         at = text.indexOf(QLatin1Char('\n'), start)) {
+        index.longest = std::max(index.longest, at - start);
+        start = at + 1;
+        index.starts.append(start);
+    }
+    index.longest = std::max(index.longest, text.size() - start);
+    return index;
+}
+
+void TextView::setText(const QString &text, LineIndex index)
 {
     m_text = text;
-    m_lineStarts = {0};
-    m_longestLine = 0;
-    qsizetype start = 0;
-    for (qsizetype at = m_text.indexOf(QLatin1Char('\n')); at >= 0;
-         at = m_text.indexOf(QLatin1Char('\n'), start)) {
-        m_longestLine = std::max(m_longestLine, at - start);
-        start = at + 1;
-        m_lineStarts.append(start);
-    }
-    m_longestLine = std::max(m_longestLine, m_text.size() - start);
+    m_lines = index.starts.isEmpty() ? LineIndex::of(text) : std::move(index);
     verticalScrollBar()->setValue(0);
     horizontalScrollBar()->setValue(0);
     updateScrollBars();
@@ -41,9 +47,9 @@ void TextView::setText(const QString &text)
 
 QStringView TextView::line(qsizetype index) const
 {
-    const qsizetype start = m_lineStarts.at(index);
+    const qsizetype start = m_lines.starts.at(index);
     const qsizetype end
-        = index + 1 < m_lineStarts.size() ? m_lineStarts.at(index + 1) - 1 : m_text.size();
+        = index + 1 < m_lines.starts.size() ? m_lines.starts.at(index + 1) - 1 : m_text.size();
     return QStringView(m_text).mid(start, end - start);
 }
 
@@ -55,7 +61,7 @@ void TextView::updateScrollBars()
     verticalScrollBar()->setPageStep(visibleLines);
     const int charWidth = fontMetrics().horizontalAdvance(QLatin1Char('m'));
     const int visibleColumns = std::max(1, viewport()->width() / charWidth);
-    const qsizetype columns = std::min(m_longestLine, MaxPaintedColumns);
+    const qsizetype columns = std::min(m_lines.longest, MaxPaintedColumns);
     horizontalScrollBar()->setRange(0, int(std::max<qsizetype>(0, columns - visibleColumns + 1)));
     horizontalScrollBar()->setPageStep(visibleColumns);
 }

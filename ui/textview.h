@@ -4,6 +4,15 @@
 
 namespace Hookscope {
 
+// Where each line of a text starts, and the longest line: worked out off the GUI thread for
+// large texts, so showing them costs no pass over the text.
+struct LineIndex
+{
+    QList<qsizetype> starts;
+    qsizetype longest = 0;
+    static LineIndex of(const QString &text);
+};
+
 // Read-only monospaced text of any size: keeps the text and where each line starts, and paints
 // only the visible lines, so 20 MB of JSON (or one 20 MB line) opens and scrolls without a
 // freeze. QPlainTextEdit lays out the whole document up front. No selection: bodies this
@@ -14,9 +23,10 @@ class TextView final : public QAbstractScrollArea
 public:
     explicit TextView(QWidget *parent = nullptr);
 
-    void setText(const QString &text);
+    // `index` is computed here when not given.
+    void setText(const QString &text, LineIndex index = {});
     const QString &text() const { return m_text; }
-    qsizetype lineCount() const { return m_lineStarts.size(); }
+    qsizetype lineCount() const { return m_lines.starts.size(); }
     QStringView line(qsizetype index) const;
 
 protected:
@@ -27,8 +37,7 @@ private:
     void updateScrollBars();
 
     QString m_text;
-    QList<qsizetype> m_lineStarts;
-    qsizetype m_longestLine = 0;
+    LineIndex m_lines;
 };
 
 } // namespace Hookscope

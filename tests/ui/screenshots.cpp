@@ -1,5 +1,6 @@
 // Renders the main views with sample captures to PNG files, for the README and for looking at
 // the window without clicking through it. Run under Xvfb: tests/screenshots.sh.
+#include "bodypartsview.h"
 #include "capturedetailview.h"
 #include "capturelistmodel.h"
 #include "diffdialog.h"
@@ -18,7 +19,10 @@
 #include <QItemSelectionModel>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
+#include <QTreeView>
 #include <QTest>
 
 using namespace Hookscope;
@@ -103,6 +107,11 @@ int main(int argc, char *argv[])
     saved = saved && save(QStringLiteral("body"));
     tabs->setCurrentIndex(CaptureDetailView::RawTab);
     saved = saved && save(QStringLiteral("raw"));
+    window.captureView()->setCurrentIndex(window.captureModel()->index(3, 0)); // GitHub push
+    tabs->setCurrentIndex(CaptureDetailView::BodyTab);
+    window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::TreeBody);
+    window.detailView()->jsonTree()->expandAll();
+    saved = saved && save(QStringLiteral("tree"));
 
     // Two Stripe-like events compared side by side.
     send(base + QStringLiteral("webhooks/stripe"),
@@ -124,6 +133,22 @@ int main(int argc, char *argv[])
         diff->close();
     }
 
+    // A multipart upload opens on its parts.
+    QTemporaryFile attachment;
+    attachment.open();
+    attachment.write("id,amount\nin_1,2000\nin_2,4500\n");
+    attachment.close();
+    send(base + QStringLiteral("uploads"),
+         {QStringLiteral("-F"), QStringLiteral("event=invoice.paid"), QStringLiteral("-F"),
+          QStringLiteral("report=@%1;filename=invoices.csv;type=text/csv")
+              .arg(attachment.fileName())});
+    if (!QTest::qWaitFor([&] { return window.captureModel()->rowCount() == 7; }, 10'000))
+        return 1;
+    window.captureView()->setCurrentIndex(window.captureModel()->index(0, 0));
+    window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::PartsBody);
+    window.detailView()->bodyParts()->table()->setCurrentCell(1, 0);
+    saved = saved && save(QStringLiteral("parts"));
+
     // The same window in a dark palette, as a dark desktop theme would set it.
     QPalette dark;
     dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
@@ -138,6 +163,9 @@ int main(int argc, char *argv[])
     dark.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
     QApplication::setPalette(dark);
     tabs->setCurrentIndex(CaptureDetailView::BodyTab);
+    window.captureView()->setCurrentIndex(window.captureModel()->index(1, 0)); // Stripe event
+    window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::PrettyBody);
+    saved = saved && save(QStringLiteral("dark-pretty"));
     window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::HexBody);
     saved = saved && save(QStringLiteral("dark-hex"));
     return saved ? 0 : 1;

@@ -187,7 +187,7 @@ void TestMainWindow::jsonOpensAsColouredTextAndTree()
     QTemporaryDir dir;
     Session session(dir.filePath(QStringLiteral("c.sqlite")));
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("json"),
-                     QStringLiteral(R"({"zeta":1,"alpha":{"list":[true,"two"]}})")));
+                     QStringLiteral(R"({"zeta":1,"alpha":{"list":[true,"two"],"none":[ ]}})")));
     QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
     session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
     CaptureDetailView *detail = session.window->detailView();
@@ -214,6 +214,8 @@ void TestMainWindow::jsonOpensAsColouredTextAndTree()
     QCOMPARE(tree->index(1, 1, list).data().toString(), QStringLiteral("\"two\""));
     QCOMPARE(tree->index(1, 0, list).data().toString(), QStringLiteral("[1]"));
     QCOMPARE(tree->index(0, 1, alpha).data().toString(), QStringLiteral("[2 item(s)]"));
+    QCOMPARE(tree->index(1, 1, alpha).data().toString(), QStringLiteral("[]"));
+    QVERIFY(!tree->hasChildren(tree->index(1, 0, alpha)));
 
     // The tab the user picks is kept for the next JSON capture.
     detail->bodyTabs()->setCurrentIndex(CaptureDetailView::TreeBody);
