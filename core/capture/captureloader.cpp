@@ -15,6 +15,8 @@ CaptureLoader::CaptureLoader(const QString &storePath, QObject *parent)
 
 CaptureLoader::~CaptureLoader()
 {
+    // Queued and running work is dropped: a scan in progress stops at its next check.
+    m_latestGeneration = std::numeric_limits<quint64>::max();
     QMetaObject::invokeMethod(
         &m_context, [this] { m_store.reset(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
@@ -33,6 +35,8 @@ void CaptureLoader::run(quint64 generation, Work work)
             m_store = std::make_unique<CaptureStore>(m_storePath);
             m_store->open();
         }
+        // A newer request makes this one's queries stop early; nobody waits for them now.
+        m_store->setCancellation([this, generation] { return generation < m_latestGeneration; });
         work(*m_store);
     });
 }
@@ -42,7 +46,10 @@ void CaptureLoader::requestPage(quint64 generation, const CaptureQuery &query,
                                 const std::optional<CaptureSummary> &after, int limit)
 {
     run(generation, [this, generation, query, order, after, limit](CaptureStore &store) {
-        emit pageLoaded(generation, store.find(query, order, after ? &*after : nullptr, limit));
+        const QList<CaptureSummary> page
+            = store.find(query, order, after ? &*after : nullptr, limit);
+        if (generation >= m_latestGeneration) // else interrupted, or no longer wanted
+            emit pageLoaded(generation, page);
     });
 }
 
@@ -52,8 +59,10 @@ void CaptureLoader::requestRange(quint64 generation, const CaptureQuery &query, 
     run(generation, [this, generation, query, firstId, lastId](CaptureStore &store) {
         CaptureSummary after;
         after.id = lastId + 1;
-        emit rangeLoaded(generation, store.find(query, CaptureOrder(), &after,
-                                                int(lastId - firstId + 1), firstId));
+        const QList<CaptureSummary> matches
+            = store.find(query, CaptureOrder(), &after, int(lastId - firstId + 1), firstId);
+        if (generation >= m_latestGeneration)
+            emit rangeLoaded(generation, matches);
     });
 }
 

@@ -1,6 +1,7 @@
 #include "capturestore.h"
 
 #include "captureindexer.h"
+#include "sqlitestatement.h"
 #include "captureorder.h"
 #include "capturequery.h"
 #include "http/requestparser.h"
@@ -13,6 +14,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+
+#include <sqlite3.h>
 
 namespace Hookscope {
 namespace {
@@ -176,6 +179,22 @@ bool CaptureStore::open()
                     QStringLiteral("Cannot open the search index beside %1: %2")
                         .arg(m_path, error.isEmpty() ? attach.lastError().text() : error));
     return true;
+}
+
+void CaptureStore::setCancellation(std::function<bool()> cancelled)
+{
+    m_cancelled = std::move(cancelled);
+    sqlite3 *handle = SqliteStatement::handleOf(m_database);
+    if (!handle)
+        return;
+    if (!m_cancelled) {
+        sqlite3_progress_handler(handle, 0, nullptr, nullptr);
+        return;
+    }
+    sqlite3_progress_handler(
+        handle, 4096,
+        [](void *store) { return static_cast<CaptureStore *>(store)->m_cancelled() ? 1 : 0; },
+        this);
 }
 
 bool CaptureStore::createSchema()

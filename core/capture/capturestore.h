@@ -5,6 +5,7 @@
 
 #include <QSqlDatabase>
 
+#include <functional>
 #include <optional>
 
 namespace Hookscope {
@@ -67,6 +68,10 @@ public:
     static QString fullTextQuery(const QStringList &terms);
     // Captures up to this id are in the full-text index.
     qint64 indexedUpTo();
+    // Reads on this connection check `cancelled` every few thousand steps and stop early
+    // (returning what they have) once it says so: a search scanning a long unindexed backlog
+    // gives way to the next one. Empty: never cancelled.
+    void setCancellation(std::function<bool()> cancelled);
 
 private:
     bool fail(OpenError error, const QString &message);
@@ -78,6 +83,7 @@ private:
     QString m_path;
     QString m_connectionName;
     QSqlDatabase m_database;
+    std::function<bool()> m_cancelled;
     OpenError m_openError = OpenError::None;
     QString m_error;
 };

@@ -1,3 +1,4 @@
+#include "capture/captureloader.h"
 #include "capture/captureorder.h"
 #include "capture/capturequery.h"
 #include "capture/capturestore.h"
@@ -77,6 +78,7 @@ private slots:
     void searchesPathHeadersAndBody();
     void sortsAndPagesOnAnyColumn_data();
     void sortsAndPagesOnAnyColumn();
+    void cancelledScansStopAndStaleAnswersAreDropped();
     void fullTextQueryQuotes();
     void fieldTerms_data();
     void fieldTerms();
@@ -264,6 +266,33 @@ void TestCaptureStore::sortsAndPagesOnAnyColumn()
         = store.find(query, CaptureOrder(), &beyondNewest, 12, ids.at(9));
     QCOMPARE(range.size(), 2); // ids 10 and 11 match, 9 does not
     QCOMPARE(range.first().id, ids.last());
+}
+
+void TestCaptureStore::cancelledScansStopAndStaleAnswersAreDropped()
+{
+    QList<CapturedRequest> requests;
+    for (int i = 0; i < 3000; ++i)
+        requests.append(makeRequest("/scan/" + QByteArray::number(i), R"({"word":"needle"})"));
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    QCOMPARE(::store(m_path, requests).size(), 3000);
+    QCOMPARE(store.indexedUpTo(), 0); // no writer stayed to index: searches scan the bytes
+    const CaptureQuery needle = CaptureQuery::parse(QStringLiteral("needle"));
+    const CaptureOrder oldestFirst{CaptureOrder::Key::Received, false};
+    QCOMPARE(store.find(needle, oldestFirst, nullptr, 5000).size(), 3000);
+    store.setCancellation([] { return true; });
+    QVERIFY(store.find(needle, oldestFirst, nullptr, 5000).size() < 3000);
+    store.setCancellation({});
+    QCOMPARE(store.find(needle, oldestFirst, nullptr, 5000).size(), 3000);
+
+    // A loader answers only the newest of requests made in a row.
+    CaptureLoader loader(m_path);
+    QSignalSpy pages(&loader, &CaptureLoader::pageLoaded);
+    loader.requestPage(1, needle, oldestFirst, std::nullopt, 5000);
+    loader.requestPage(2, CaptureQuery(), CaptureOrder(), std::nullopt, 10);
+    QTRY_COMPARE(pages.size(), 1);
+    QCOMPARE(pages.first().at(0).toULongLong(), 2u);
+    QCOMPARE(pages.first().at(1).value<QList<CaptureSummary>>().size(), 10);
 }
 
 void TestCaptureStore::fullTextQueryQuotes()
