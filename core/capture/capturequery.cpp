@@ -127,6 +127,10 @@ QString CaptureQuery::sqlConditions(QVariantList *values) const
         conditions.append(QStringLiteral("c.response_status BETWEEN ? AND ?"));
         values->append(m_statusMin);
         values->append(m_statusMax);
+        // Spelled as the store's partial index says, so SQLite knows it may use it.
+        if (m_statusMax < 200 || m_statusMin >= 300)
+            conditions.append(
+                QStringLiteral("(c.response_status < 200 OR c.response_status >= 300)"));
     }
     if (m_malformedOnly)
         conditions.append(QStringLiteral("c.parse_error IS NOT NULL"));

@@ -166,7 +166,12 @@ bool CaptureStore::open()
                 OpenError::Unreadable,
                 QStringLiteral("Cannot create the capture store in %1: %2").arg(m_path, m_error));
     }
-    // Forward migrations from older versions go here, one step per version.
+    if (version > 0 && version < SchemaVersion && !migrate(version))
+        return fail(OpenError::Unreadable,
+                    QStringLiteral("Cannot upgrade the capture store %1 from version %2: %3")
+                        .arg(m_path)
+                        .arg(version)
+                        .arg(m_error));
     if (!execute(m_database, QStringLiteral("PRAGMA journal_mode=WAL"), &error))
         return fail(
             OpenError::Unreadable,
@@ -195,6 +200,49 @@ void CaptureStore::setCancellation(std::function<bool()> cancelled)
         handle, 4096,
         [](void *store) { return static_cast<CaptureStore *>(store)->m_cancelled() ? 1 : 0; },
         this);
+}
+
+namespace {
+
+// Version 2: filters that usually match few captures (an error status, starred, malformed) walk
+// a small index, newest first, instead of the whole table. Partial, so the 2xx captures that
+// make up a flood cost nothing to insert. CaptureQuery writes the status term to match.
+const char *const filterIndexes[] = {
+    "CREATE INDEX IF NOT EXISTS captures_unusual_status ON captures(id)"
+    " WHERE response_status < 200 OR response_status >= 300",
+    "CREATE INDEX IF NOT EXISTS captures_starred ON captures(id) WHERE starred <> 0",
+    "CREATE INDEX IF NOT EXISTS captures_malformed ON captures(id) WHERE parse_error IS NOT NULL",
+};
+
+template<size_t Count>
+bool executeEach(QSqlDatabase &database, const char *const (&statements)[Count], QString *error)
+{
+    for (const char *statement : statements) {
+        if (!CaptureStore::execute(database, sql(statement), error))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool CaptureStore::migrate(int fromVersion)
+{
+    // One step per version; each in a transaction, so a failed step changes nothing.
+    if (!m_database.transaction()) {
+        m_error = m_database.lastError().text();
+        return false;
+    }
+    if (fromVersion < 2 && !executeEach(m_database, filterIndexes, &m_error)) {
+        m_database.rollback();
+        return false;
+    }
+    if (!execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
+                 &m_error)) {
+        m_database.rollback();
+        return false;
+    }
+    return m_database.commit();
 }
 
 bool CaptureStore::createSchema()
@@ -230,11 +278,10 @@ bool CaptureStore::createSchema()
         m_error = m_database.lastError().text();
         return false;
     }
-    for (const char *statement : statements) {
-        if (!execute(m_database, sql(statement), &m_error)) {
-            m_database.rollback();
-            return false;
-        }
+    if (!executeEach(m_database, statements, &m_error)
+        || !executeEach(m_database, filterIndexes, &m_error)) {
+        m_database.rollback();
+        return false;
     }
     if (!execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
                  &m_error)) {

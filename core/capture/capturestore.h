@@ -15,7 +15,7 @@ namespace Hookscope {
 class CaptureStore final
 {
 public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
     enum class OpenError { None, Unreadable, NotAStore, NewerVersion };
 
@@ -76,6 +76,7 @@ public:
 private:
     bool fail(OpenError error, const QString &message);
     bool createSchema();
+    bool migrate(int fromVersion);
     QList<CaptureSummary> readSummaries(class QSqlQuery &query);
     QList<CaptureSummary> findNewestWithText(const CaptureQuery &query, qint64 beforeId, int limit,
                                              qint64 minId);

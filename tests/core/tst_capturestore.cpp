@@ -87,6 +87,7 @@ private slots:
     void idsAreNeverReused();
     void rejectsCorruptFileUntouched();
     void rejectsNewerVersion();
+    void migratesVersion1AndRareFiltersUseIndexes();
     void rejectsForeignDatabase();
     void moveAsideKeepsOldFile();
 
@@ -405,6 +406,71 @@ void TestCaptureStore::rejectsCorruptFileUntouched()
     QVERIFY2(store.errorString().contains(m_path), qPrintable(store.errorString()));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), garbage);
+}
+
+void TestCaptureStore::migratesVersion1AndRareFiltersUseIndexes()
+{
+    const QList<qint64> ids = [this] {
+        CaptureStore store(m_path);
+        if (!store.open())
+            return QList<qint64>();
+        CapturedRequest failed = makeRequest("/failed", "{}");
+        failed.responseStatus = 503;
+        return ::store(m_path, {makeRequest("/ok", "{}"), failed});
+    }();
+    QCOMPARE(ids.size(), 2);
+    { // back to what version 1 wrote
+        QSqlDatabase database
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("downgrade"));
+        database.setDatabaseName(m_path);
+        QVERIFY(database.open());
+        for (const char *index :
+             {"captures_unusual_status", "captures_starred", "captures_malformed"})
+            QVERIFY(QSqlQuery(database).exec(QStringLiteral("DROP INDEX ") + QLatin1String(index)));
+        QVERIFY(QSqlQuery(database).exec(QStringLiteral("PRAGMA user_version=1")));
+        database.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("downgrade"));
+
+    CaptureStore store(m_path);
+    QVERIFY2(store.open(), qPrintable(store.errorString()));
+    QSqlDatabase database
+        = CaptureStore::openConnection(m_path, QStringLiteral("inspect"), nullptr);
+    {
+        QSqlQuery version(database);
+        QVERIFY(version.exec(QStringLiteral("PRAGMA user_version")) && version.next());
+        QCOMPARE(version.value(0).toInt(), CaptureStore::SchemaVersion);
+        // The filters' own SQL walks the small indexes, not the table.
+        const std::pair<const char *, const char *> plans[] = {
+            {"status:5xx", "captures_unusual_status"},
+            {"status:none", "captures_unusual_status"},
+            {"is:starred", "captures_starred"},
+            {"is:malformed", "captures_malformed"},
+        };
+        for (const auto &[filter, index] : plans) {
+            QVariantList values;
+            const QString conditions
+                = CaptureQuery::parse(QLatin1String(filter)).sqlConditions(&values);
+            QSqlQuery plan(database);
+            plan.prepare(QStringLiteral("EXPLAIN QUERY PLAN SELECT c.id FROM captures c WHERE %1 "
+                                        "ORDER BY c.id DESC LIMIT 200")
+                             .arg(conditions));
+            for (const QVariant &value : std::as_const(values))
+                plan.addBindValue(value);
+            QVERIFY(plan.exec());
+            QString steps;
+            while (plan.next())
+                steps += plan.value(3).toString();
+            QVERIFY2(steps.contains(QLatin1String(index)),
+                     qPrintable(QLatin1String(filter) + QStringLiteral(": ") + steps));
+        }
+    }
+    database.close();
+    database = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("inspect"));
+    const QList<CaptureSummary> failed = search(store, QStringLiteral("status:5xx"));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().id, ids.last());
 }
 
 void TestCaptureStore::rejectsNewerVersion()
