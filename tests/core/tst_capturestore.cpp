@@ -442,10 +442,9 @@ void TestCaptureStore::migratesVersion1AndRareFiltersUseIndexes()
         QCOMPARE(version.value(0).toInt(), CaptureStore::SchemaVersion);
         // The filters' own SQL walks the small indexes, not the table.
         const std::pair<const char *, const char *> plans[] = {
-            {"status:5xx", "captures_unusual_status"},
-            {"status:none", "captures_unusual_status"},
-            {"is:starred", "captures_starred"},
-            {"is:malformed", "captures_malformed"},
+            {"status:5xx", "captures_unusual_status"}, {"status:none", "captures_unusual_status"},
+            {"is:starred", "captures_starred"},        {"is:malformed", "captures_malformed"},
+            {"method:PUT", "captures_method"},
         };
         for (const auto &[filter, index] : plans) {
             QVariantList values;
