@@ -424,8 +424,8 @@ void TestCaptureStore::migratesVersion1AndRareFiltersUseIndexes()
             = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("downgrade"));
         database.setDatabaseName(m_path);
         QVERIFY(database.open());
-        for (const char *index :
-             {"captures_unusual_status", "captures_starred", "captures_malformed"})
+        for (const char *index : {"captures_unusual_status", "captures_starred",
+                                  "captures_malformed", "captures_method"})
             QVERIFY(QSqlQuery(database).exec(QStringLiteral("DROP INDEX ") + QLatin1String(index)));
         QVERIFY(QSqlQuery(database).exec(QStringLiteral("PRAGMA user_version=1")));
         database.close();
