@@ -6,11 +6,14 @@
 #include "capture/capturequery.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
+#include "delivery/sender.h"
 #include "http/receiverhost.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QEventLoop>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -28,6 +31,9 @@ const char *const usage
       "  show ID [--raw | --json]                            one capture; --raw: exact bytes\n"
       "  delete ID                                           delete one capture\n"
       "  clear                                               delete every capture\n"
+      "  send [-X METHOD] [-H 'Name: value']... [--data-binary @FILE|TEXT] URL\n"
+      "                                                      send a request, print the answer\n"
+      "  replay ID --to URL [--keep-host]                    send a capture again\n"
       "\n"
       "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
       "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
@@ -129,6 +135,44 @@ bool parseHeaderLine(const QString &line, HeaderField *header)
     return true;
 }
 
+const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
+                                       QStringLiteral("Seconds to wait for the answer (10)."),
+                                       QStringLiteral("SECONDS"), QStringLiteral("10"));
+const QCommandLineOption insecureOption(QStringLiteral("insecure"),
+                                        QStringLiteral("Accept a self-signed certificate."));
+
+// Sends `request` and prints the answer as curl -i would: status line, headers, blank line,
+// body. Exit 0 for a 2xx answer, 1 for any other answer or none.
+int sendAndPrint(const OutgoingRequest &request, const QCommandLineParser &parser)
+{
+    bool ok = false;
+    SendOptions options;
+    options.timeoutMs = int(parser.value(timeoutOption).toDouble(&ok) * 1000);
+    if (!ok || options.timeoutMs <= 0)
+        return usageError(QStringLiteral("--timeout takes a positive number of seconds"));
+    options.acceptSelfSigned = parser.isSet(insecureOption);
+    Sender sender;
+    QEventLoop loop;
+    DeliveryResult result;
+    sender.send(request, options, [&](const DeliveryResult &answer) {
+        result = answer;
+        loop.quit();
+    });
+    loop.exec();
+    if (result.status == 0) {
+        std::fprintf(stderr, "hookscope-cli: %s %s: %s\n", request.method.constData(),
+                     request.url.toEncoded().constData(), qUtf8Printable(result.error));
+        return 1;
+    }
+    QByteArray text = "HTTP " + QByteArray::number(result.status) + ' ' + result.reason + '\n';
+    for (const HeaderField &header : std::as_const(result.headers))
+        text += header.name + ": " + header.value + '\n';
+    writeOut(text + '\n' + result.body);
+    std::fprintf(stderr, "%d from %s in %.1f ms\n", result.status,
+                 request.url.toEncoded().constData(), double(result.durationUs) / 1000);
+    return result.succeeded() ? 0 : 1;
+}
+
 } // namespace
 
 int CliCommands::run(const QStringList &arguments)
@@ -146,6 +190,10 @@ int CliCommands::run(const QStringList &arguments)
         return remove(rest);
     if (command == QLatin1String("clear"))
         return clear(rest);
+    if (command == QLatin1String("send"))
+        return send(rest);
+    if (command == QLatin1String("replay"))
+        return replay(rest);
     if (command == QLatin1String("--version")) {
         writeOut("hookscope-cli " HOOKSCOPE_VERSION "\n");
         return 0;
@@ -440,6 +488,94 @@ int CliCommands::show(const QStringList &arguments)
             + '\n';
     writeOut(text);
     return 0;
+}
+
+int CliCommands::send(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Send one request and print the answer (exit 0 for 2xx, 1 otherwise)."));
+    const QCommandLineOption methodOption({QStringLiteral("X"), QStringLiteral("request")},
+                                          QStringLiteral("Method (GET, or POST with a body)."),
+                                          QStringLiteral("METHOD"));
+    const QCommandLineOption headerOption({QStringLiteral("H"), QStringLiteral("header")},
+                                          QStringLiteral("A header line; repeat for more."),
+                                          QStringLiteral("'Name: value'"));
+    const QCommandLineOption dataOption(
+        QStringLiteral("data-binary"),
+        QStringLiteral("The body, byte for byte: text, @FILE, or @- for standard input."),
+        QStringLiteral("DATA"));
+    parser.addOptions({methodOption, headerOption, dataOption, timeoutOption, insecureOption});
+    parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("Where to send it."));
+    int exitCode = 0;
+    if (!parse(parser, arguments, &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("expected one URL"));
+    OutgoingRequest request;
+    request.url = QUrl(parser.positionalArguments().constFirst());
+    if (const QString problem = OutgoingRequest::targetProblem(request.url); !problem.isEmpty())
+        return usageError(problem);
+    for (const QString &line : parser.values(headerOption)) {
+        HeaderField header;
+        if (!parseHeaderLine(line, &header))
+            return usageError(
+                QStringLiteral("-H '%1' is not a header line ('Name: value')").arg(line));
+        request.headers.append(header);
+    }
+    if (parser.isSet(dataOption)) {
+        const QString data = parser.value(dataOption);
+        if (data.startsWith(QLatin1Char('@'))) {
+            QFile file(data.mid(1));
+            const bool opened = data == QLatin1String("@-") ? file.open(stdin, QIODevice::ReadOnly)
+                                                            : file.open(QIODevice::ReadOnly);
+            if (!opened)
+                return usageError(QStringLiteral("cannot read the body from %1: %2")
+                                      .arg(data.mid(1), file.errorString()));
+            request.body = file.readAll();
+        } else {
+            request.body = data.toUtf8();
+        }
+    }
+    request.method = parser.isSet(methodOption) ? parser.value(methodOption).toUtf8()
+                     : parser.isSet(dataOption) ? QByteArray("POST")
+                                                : QByteArray("GET");
+    return sendAndPrint(request, parser);
+}
+
+int CliCommands::replay(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Send a capture again: its method, path, headers and exact body, to "
+                       "another base URL. Prints the answer (exit 0 for 2xx, 1 otherwise)."));
+    const QCommandLineOption toOption(QStringLiteral("to"),
+                                      QStringLiteral("Base URL; the captured path is appended."),
+                                      QStringLiteral("URL"));
+    const QCommandLineOption keepHostOption(QStringLiteral("keep-host"),
+                                            QStringLiteral("Send the captured Host header."));
+    parser.addOptions({toOption, keepHostOption, timeoutOption, insecureOption});
+    parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Capture ID."));
+    int exitCode = 0;
+    if (!parse(parser, arguments, &exitCode))
+        return exitCode;
+    qint64 id = 0;
+    if (!parseId(parser, &id, &exitCode))
+        return exitCode;
+    if (!parser.isSet(toOption))
+        return usageError(QStringLiteral("replay needs --to URL"));
+    CaptureStore store(storePath(parser));
+    if (!openStore(store, true))
+        return 2;
+    const std::optional<CapturedRequest> capture = store.capture(id);
+    if (!capture)
+        return usageError(QStringLiteral("no capture with ID %1 in %2").arg(id).arg(store.path()));
+    QString error;
+    const std::optional<OutgoingRequest> request = OutgoingRequest::replay(
+        *capture, QUrl(parser.value(toOption)), parser.isSet(keepHostOption), &error);
+    if (!request)
+        return usageError(error);
+    return sendAndPrint(*request, parser);
 }
 
 int CliCommands::remove(const QStringList &arguments)

@@ -17,6 +17,8 @@ private:
     static int show(const QStringList &arguments);
     static int remove(const QStringList &arguments);
     static int clear(const QStringList &arguments);
+    static int send(const QStringList &arguments);
+    static int replay(const QStringList &arguments);
 };
 
 } // namespace Hookscope

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "capture/capturedrequest.h"
+
+#include <QUrl>
+
+namespace Hookscope {
+
+// A request Hookscope sends: composed, replayed or forwarded.
+struct OutgoingRequest
+{
+    QByteArray method;
+    QUrl url;
+    HeaderList headers; // in the order they will be sent
+    QByteArray body;    // exactly these bytes
+
+    // What replaying `capture` to `target` sends: the captured method, path and query appended
+    // to the target's path, the headers minus hop-by-hop ones and Host (unless `keepHost`),
+    // and the body bytes exactly (still content-encoded, so signatures still verify).
+    // A malformed capture without a request line cannot be replayed: returns nothing and says
+    // why in `error`.
+    static std::optional<OutgoingRequest> replay(const CapturedRequest &capture, const QUrl &target,
+                                                 bool keepHost, QString *error);
+    // Connection-level headers a proxy must not pass on (RFC 9110 §7.6.1).
+    static bool isHopByHop(QByteArrayView name);
+    // The reason `url` cannot be a target (not http/https, no host), or empty when it can.
+    static QString targetProblem(const QUrl &url);
+};
+
+// What came back for one attempt.
+struct DeliveryResult
+{
+    int status = 0; // 0: no HTTP answer (see error)
+    QByteArray reason;
+    HeaderList headers;
+    QByteArray body;
+    qint64 startedAtUs = 0;
+    qint64 durationUs = 0;
+    QString error; // connection, TLS or timeout problem; empty when answered
+    bool timedOut = false;
+
+    bool succeeded() const { return status >= 200 && status < 300; }
+};
+
+} // namespace Hookscope
+
+Q_DECLARE_METATYPE(Hookscope::DeliveryResult)

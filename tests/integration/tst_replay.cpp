@@ -1,0 +1,183 @@
+#include "listenprocess.h"
+
+#include "capture/capturestore.h"
+#include "delivery/outgoingrequest.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <zlib.h>
+
+using namespace Hookscope;
+using namespace Hookscope::Testing;
+
+namespace {
+
+QByteArray gzip(const QByteArray &data)
+{
+    z_stream stream{};
+    deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    QByteArray out(int(deflateBound(&stream, uLong(data.size()))), '\0');
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    stream.avail_in = uInt(data.size());
+    stream.next_out = reinterpret_cast<Bytef *>(out.data());
+    stream.avail_out = uInt(out.size());
+    deflate(&stream, Z_FINISH);
+    out.resize(qsizetype(stream.total_out));
+    deflateEnd(&stream);
+    return out;
+}
+
+std::optional<CapturedRequest> onlyCapture(const QString &storePath)
+{
+    CaptureStore store(storePath);
+    if (!store.open() || store.count() != 1)
+        return std::nullopt;
+    return store.capture(store.summaries(0, 1).constFirst().id);
+}
+
+} // namespace
+
+class TestReplay final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void replaySendsTheSameBytesToAnotherTarget();
+    void sendPrintsTheAnswer();
+    void badTargetsAndCapturesAreRefused();
+    void hopByHopHeadersAreDropped();
+};
+
+void TestReplay::replaySendsTheSameBytesToAnotherTarget()
+{
+    QTemporaryDir dir;
+    const QString first = dir.filePath(QStringLiteral("first.sqlite"));
+    const QString second = dir.filePath(QStringLiteral("second.sqlite"));
+    // A gzip-encoded, signed body: replay must send the encoded bytes untouched.
+    const QByteArray body = gzip(R"({"id":"evt_1","type":"invoice.paid"})");
+    QFile bodyFile(dir.filePath(QStringLiteral("body.gz")));
+    QVERIFY(bodyFile.open(QIODevice::WriteOnly));
+    bodyFile.write(body);
+    bodyFile.close();
+    {
+        ListenProcess origin(first);
+        const CliResult sent = runCli(
+            {QStringLiteral("send"), QStringLiteral("-H"),
+             QStringLiteral("Content-Type: application/json"), QStringLiteral("-H"),
+             QStringLiteral("Content-Encoding: gzip"), QStringLiteral("-H"),
+             QStringLiteral("Stripe-Signature: t=1700000000,v1=5257a869e7ecebeda32affa62cdca3fa51"),
+             QStringLiteral("-H"), QStringLiteral("X-Repeated: one"), QStringLiteral("-H"),
+             QStringLiteral("User-Agent: Stripe/1.0"), QStringLiteral("--data-binary"),
+             QLatin1Char('@') + bodyFile.fileName(),
+             origin.url(QStringLiteral("/webhooks/stripe?attempt=1&x=%20y"))});
+        QCOMPARE(sent.exitCode, 0);
+        QVERIFY(sent.out.startsWith("HTTP 200 OK\n"));
+        QVERIFY(sent.out.endsWith("\n\nOK\n"));
+    }
+    const std::optional<CapturedRequest> original = onlyCapture(first);
+    QVERIFY(original);
+    QCOMPARE(original->body, body);
+
+    ListenProcess target(second);
+    const CliResult replayed
+        = runCli({QStringLiteral("replay"), QString::number(original->id), QStringLiteral("--to"),
+                  target.url(QStringLiteral("/base/")), QStringLiteral("--store"), first});
+    QCOMPARE(replayed.exitCode, 0);
+    QTRY_COMPARE(target.captureIds().size(), 1);
+    const std::optional<CapturedRequest> copy = onlyCapture(second);
+    QVERIFY(copy);
+    QCOMPARE(copy->method, QByteArray("POST"));
+    QCOMPARE(copy->target, QByteArray("/base/webhooks/stripe?attempt=1&x=%20y"));
+    QCOMPARE(copy->body, body); // byte for byte, still gzip
+    QCOMPARE(copy->decodedBody(), original->decodedBody());
+    // The captured headers, in their order, followed only by what Qt adds when absent.
+    QList<QByteArray> sentNames;
+    for (const HeaderField &header : copy->headers)
+        sentNames.append(header.name);
+    const QList<QByteArray> expected{"Content-Type", "Content-Encoding", "Stripe-Signature",
+                                     "X-Repeated", "User-Agent"};
+    for (qsizetype i = 1; i < expected.size(); ++i)
+        QVERIFY(sentNames.indexOf(expected[i - 1]) < sentNames.indexOf(expected[i]));
+    for (const QByteArray &name : expected)
+        QCOMPARE(headerValue(copy->headers, name), headerValue(original->headers, name));
+    // Host names the new target unless asked to keep it.
+    QCOMPARE(headerValue(copy->headers, "Host"),
+             QStringLiteral("127.0.0.1:%1").arg(target.port()).toUtf8());
+}
+
+void TestReplay::sendPrintsTheAnswer()
+{
+    QTemporaryDir dir;
+    ListenProcess target(dir.filePath(QStringLiteral("t.sqlite")),
+                         {QStringLiteral("--status"), QStringLiteral("429"),
+                          QStringLiteral("--response-header"), QStringLiteral("Retry-After: 7"),
+                          QStringLiteral("--response-body"), QStringLiteral("slow down")});
+    const CliResult result = runCli({QStringLiteral("send"), QStringLiteral("-X"),
+                                     QStringLiteral("PUT"), target.url(QStringLiteral("/x"))});
+    QCOMPARE(result.exitCode, 1); // an answer, but not a 2xx
+    QVERIFY2(result.out.startsWith("HTTP 429 "), result.out.constData());
+    QVERIFY(result.out.contains("\nRetry-After: 7\n"));
+    QVERIFY(result.out.endsWith("\n\nslow down"));
+    QTRY_COMPARE(target.captureIds().size(), 1);
+
+    const CliResult refused
+        = runCli({QStringLiteral("send"), QStringLiteral("http://127.0.0.1:1/")});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY(refused.err.contains("Connection refused"));
+}
+
+void TestReplay::badTargetsAndCapturesAreRefused()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
+    {
+        ListenProcess origin(path);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, origin.port());
+        QVERIFY(socket.waitForConnected());
+        socket.write("NOT A REQUEST\r\n\r\n");
+        QTRY_COMPARE(origin.captureIds().size(), 1);
+    }
+    const CliResult malformed
+        = runCli({QStringLiteral("replay"), QStringLiteral("1"), QStringLiteral("--to"),
+                  QStringLiteral("http://127.0.0.1:9/"), QStringLiteral("--store"), path});
+    QCOMPARE(malformed.exitCode, 2);
+    QVERIFY2(malformed.err.contains("Capture #1 has no complete request line to replay"),
+             malformed.err.constData());
+    const CliResult badUrl
+        = runCli({QStringLiteral("replay"), QStringLiteral("1"), QStringLiteral("--to"),
+                  QStringLiteral("ftp://example.com/"), QStringLiteral("--store"), path});
+    QCOMPARE(badUrl.exitCode, 2);
+    QVERIFY(badUrl.err.contains("is not an http:// or https:// URL"));
+    const CliResult missing
+        = runCli({QStringLiteral("replay"), QStringLiteral("99"), QStringLiteral("--to"),
+                  QStringLiteral("http://127.0.0.1:9/"), QStringLiteral("--store"), path});
+    QCOMPARE(missing.exitCode, 2);
+    QVERIFY(missing.err.contains("no capture with ID 99"));
+}
+
+void TestReplay::hopByHopHeadersAreDropped()
+{
+    CapturedRequest capture;
+    capture.method = "POST";
+    capture.target = "/hook";
+    capture.headers = {{"Host", "example.com"},
+                       {"Connection", "keep-alive, X-Secret"},
+                       {"Transfer-Encoding", "chunked"},
+                       {"Content-Length", "2"},
+                       {"X-Kept", "yes"},
+                       {"keep-alive", "timeout=5"}};
+    capture.body = "{}";
+    QString error;
+    std::optional<OutgoingRequest> request = OutgoingRequest::replay(
+        capture, QUrl(QStringLiteral("http://localhost:3000")), false, &error);
+    QVERIFY(request);
+    QCOMPARE(request->url, QUrl(QStringLiteral("http://localhost:3000/hook")));
+    QCOMPARE(request->headers, (HeaderList{{"X-Kept", "yes"}}));
+    request = OutgoingRequest::replay(capture, QUrl(QStringLiteral("http://localhost:3000")), true,
+                                      &error);
+    QCOMPARE(request->headers, (HeaderList{{"Host", "example.com"}, {"X-Kept", "yes"}}));
+}
+
+QTEST_GUILESS_MAIN(TestReplay)
+#include "tst_replay.moc"
