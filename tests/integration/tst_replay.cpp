@@ -166,6 +166,7 @@ void TestReplay::hopByHopHeadersAreDropped()
                        {"Transfer-Encoding", "chunked"},
                        {"Content-Length", "2"},
                        {"X-Kept", "yes"},
+                       {"X-Secret", "for the next hop only"},
                        {"keep-alive", "timeout=5"}};
     capture.body = "{}";
     QString error;
