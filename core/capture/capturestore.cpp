@@ -227,6 +227,33 @@ bool executeEach(QSqlDatabase &database, const char *const (&statements)[Count],
     return true;
 }
 
+// Version 3: live forwarding. A delivery is one capture bound for one target, inserted by the
+// writer in the capture's own transaction, so the outgoing queue is as durable as the capture;
+// each attempt at it is kept beside it.
+const char *const deliveryTables[] = {
+    "CREATE TABLE deliveries ("
+    " id INTEGER PRIMARY KEY,"
+    " capture_id INTEGER NOT NULL,"
+    " target TEXT NOT NULL,"
+    " state INTEGER NOT NULL," // 0 pending, 1 delivered, 2 failed (gave up or final answer)
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_us INTEGER NOT NULL,"
+    " last_status INTEGER NOT NULL DEFAULT 0,"
+    " last_error TEXT)",
+    "CREATE INDEX deliveries_by_capture ON deliveries(capture_id)",
+    "CREATE INDEX deliveries_due ON deliveries(next_attempt_us) WHERE state = 0",
+    "CREATE TABLE delivery_attempts ("
+    " id INTEGER PRIMARY KEY,"
+    " delivery_id INTEGER NOT NULL,"
+    " started_us INTEGER NOT NULL,"
+    " duration_us INTEGER NOT NULL,"
+    " status INTEGER NOT NULL,"
+    " response_head BLOB NOT NULL,"
+    " response_body BLOB NOT NULL,"
+    " error TEXT)",
+    "CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id)",
+};
+
 } // namespace
 
 bool CaptureStore::migrate(int fromVersion)
@@ -236,7 +263,8 @@ bool CaptureStore::migrate(int fromVersion)
         m_error = m_database.lastError().text();
         return false;
     }
-    if (fromVersion < 2 && !executeEach(m_database, filterIndexes, &m_error)) {
+    if ((fromVersion < 2 && !executeEach(m_database, filterIndexes, &m_error))
+        || (fromVersion < 3 && !executeEach(m_database, deliveryTables, &m_error))) {
         m_database.rollback();
         return false;
     }
@@ -282,7 +310,8 @@ bool CaptureStore::createSchema()
         return false;
     }
     if (!executeEach(m_database, statements, &m_error)
-        || !executeEach(m_database, filterIndexes, &m_error)) {
+        || !executeEach(m_database, filterIndexes, &m_error)
+        || !executeEach(m_database, deliveryTables, &m_error)) {
         m_database.rollback();
         return false;
     }
@@ -552,6 +581,18 @@ bool CaptureStore::remove(qint64 id)
         if (qstrcmp(table, "captures") == 0)
             removed = query.numRowsAffected();
     }
+    // Its deliveries go with it: a pending one would have nothing left to send.
+    for (const char *statement : {"DELETE FROM delivery_attempts WHERE delivery_id IN "
+                                  "(SELECT id FROM deliveries WHERE capture_id = ?)",
+                                  "DELETE FROM deliveries WHERE capture_id = ?"}) {
+        QSqlQuery query(m_database);
+        query.prepare(sql(statement));
+        query.addBindValue(id);
+        if (!query.exec()) {
+            m_database.rollback();
+            return false;
+        }
+    }
     return m_database.commit() && removed > 0;
 }
 
@@ -560,7 +601,8 @@ bool CaptureStore::clear()
     if (!m_database.transaction())
         return false;
     for (const char *statement :
-         {"DELETE FROM captures", "DELETE FROM capture_bytes",
+         {"DELETE FROM captures", "DELETE FROM capture_bytes", "DELETE FROM deliveries",
+          "DELETE FROM delivery_attempts",
           "INSERT INTO search.capture_text (capture_text) VALUES ('delete-all')"}) {
         if (!execute(m_database, sql(statement), &m_error)) {
             m_database.rollback();

@@ -15,7 +15,7 @@ namespace Hookscope {
 class CaptureStore final
 {
 public:
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     enum class OpenError { None, Unreadable, NotAStore, NewerVersion };
 

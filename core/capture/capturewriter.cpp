@@ -78,6 +78,15 @@ void CaptureWriter::append(CapturedRequest request, quint64 ticket)
     m_wake.notify_one();
 }
 
+void CaptureWriter::setForwardTargets(const QStringList &targets)
+{
+    QList<QByteArray> utf8;
+    for (const QString &target : targets)
+        utf8.append(target.toUtf8());
+    std::lock_guard lock(m_mutex);
+    m_forwardTargets = std::move(utf8);
+}
+
 void CaptureWriter::stop()
 {
     {
@@ -152,7 +161,10 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         SqliteStatement insertBytes(handle, "INSERT INTO capture_bytes (id, raw, response_head, "
                                             "response_body) VALUES (?,?,?,?)");
-        if (!database.isOpen() || !insertCapture.isValid() || !insertBytes.isValid()) {
+        SqliteStatement insertDelivery(handle, "INSERT INTO deliveries (capture_id, target, state, "
+                                               "next_attempt_us) VALUES (?,?,0,?)");
+        if (!database.isOpen() || !insertCapture.isValid() || !insertBytes.isValid()
+            || !insertDelivery.isValid()) {
             if (error.isEmpty())
                 error = insertCapture.errorMessage();
             started.set_value(QStringLiteral("Cannot write to %1: %2").arg(m_path, error));
@@ -164,12 +176,14 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
         started.set_value(QString());
 
         std::vector<Pending> batch;
+        QList<QByteArray> forwardTargets;
         for (;;) {
             {
                 std::unique_lock lock(m_mutex);
                 m_wake.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
                 if (m_queue.empty())
                     break;
+                forwardTargets = m_forwardTargets;
                 const std::size_t taken = std::min(m_queue.size(), MaxBatch);
                 batch.assign(std::make_move_iterator(m_queue.begin()),
                              std::make_move_iterator(m_queue.begin() + qsizetype(taken)));
@@ -222,6 +236,18 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 insertBytes.bindBlob(4, request.responseBody);
                 if (!insertBytes.run())
                     failure = insertBytes.errorMessage();
+                // Only what has a request line can be sent on.
+                const bool forwardable
+                    = !request.method.isEmpty() && request.target.startsWith('/');
+                for (const QByteArray &target : std::as_const(forwardTargets)) {
+                    if (!forwardable || !failure.isEmpty())
+                        break;
+                    insertDelivery.bind(1, request.id);
+                    insertDelivery.bindText(2, target);
+                    insertDelivery.bind(3, request.receivedAtUs);
+                    if (!insertDelivery.run())
+                        failure = insertDelivery.errorMessage();
+                }
             }
             if (failure.isEmpty() && !database.commit())
                 failure = database.lastError().text();

@@ -38,6 +38,9 @@ public:
     void append(CapturedRequest request, quint64 ticket);
     // Commits what is queued and ends the thread.
     void stop();
+    // Every well-formed capture committed from now on also queues a delivery to each of these
+    // base URLs, in the same transaction (see Forwarder). Thread-safe.
+    void setForwardTargets(const QStringList &targets);
 
     static CaptureSummary summarize(const CapturedRequest &request);
 
@@ -62,6 +65,7 @@ private:
     std::condition_variable m_wake; // the writer thread's
     std::condition_variable m_checkpointWake;
     std::deque<Pending> m_queue;
+    QList<QByteArray> m_forwardTargets; // UTF-8, guarded by m_mutex
     bool m_stopping = false;
     quint64 m_commits = 0;
     CaptureIndexer m_indexer;
