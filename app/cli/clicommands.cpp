@@ -6,6 +6,7 @@
 #include "capture/capturequery.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
+#include "delivery/forwarder.h"
 #include "delivery/sender.h"
 #include "http/receiverhost.h"
 
@@ -123,6 +124,29 @@ QByteArray summaryLine(const CaptureSummary &summary)
            + (summary.responseStatus ? QByteArray::number(summary.responseStatus)
                                      : QByteArray("---"))
            + "  " + QByteArray::number(summary.bodySize) + " B  #" + QByteArray::number(summary.id);
+}
+
+// "  #12 → http://localhost:3000: 200 in 3.1 ms", one per attempt; never ends in "#ID", which
+// marks capture lines.
+QByteArray deliveryLine(const DeliveryAttempt &attempt)
+{
+    const DeliveryResult &result = attempt.result;
+    QByteArray line = "  #" + QByteArray::number(attempt.captureId) + " \u2192 "
+                      + attempt.target.toUtf8() + ": ";
+    line += result.status
+                ? QByteArray::number(result.status) + " in "
+                      + QByteArray::number(double(result.durationUs) / 1000, 'f', 1) + " ms"
+                : result.error.toUtf8();
+    if (attempt.state == DeliveryAttempt::State::Pending)
+        line
+            += "; attempt " + QByteArray::number(attempt.attempt + 1) + " in "
+               + QByteArray::number(
+                   double(attempt.nextAttemptUs - QDateTime::currentMSecsSinceEpoch() * 1000) / 1e6,
+                   'f', 1)
+               + " s";
+    else if (attempt.state == DeliveryAttempt::State::Failed)
+        line += "; gave up after " + QByteArray::number(attempt.attempt) + " attempt(s)";
+    return line;
 }
 
 bool parseHeaderLine(const QString &line, HeaderField *header)
@@ -251,9 +275,24 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("max-connections"),
         QStringLiteral("Refuse connections beyond this many open ones (default 1000)."),
         QStringLiteral("N"));
+    const QCommandLineOption forwardOption(
+        QStringLiteral("forward"),
+        QStringLiteral("Send every capture on to this base URL too (its path is appended); "
+                       "repeat for more targets. Pending sends resume after a restart."),
+        QStringLiteral("URL"));
+    const QCommandLineOption attemptsOption(
+        QStringLiteral("max-attempts"),
+        QStringLiteral("Attempts per forwarded capture before giving up (default 5)."),
+        QStringLiteral("N"));
+    const QCommandLineOption retryBaseOption(
+        QStringLiteral("retry-base"),
+        QStringLiteral("First retry delay ceiling in ms; it doubles per attempt, with full "
+                       "jitter, up to 5 minutes (default 1000)."),
+        QStringLiteral("MS"));
     parser.addOptions({portOption, bindOption, freshOption, statusOption, headerOption, bodyOption,
                        delayOption, maxBodyOption, headerTimeoutOption, idleTimeoutOption,
-                       maxConnectionsOption});
+                       maxConnectionsOption, forwardOption, attemptsOption, retryBaseOption,
+                       timeoutOption, insecureOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -338,10 +377,41 @@ int CliCommands::listen(const QStringList &arguments)
         }
     }
 
+    ForwardOptions forwarding;
+    const QStringList targets = parser.values(forwardOption);
+    for (const QString &target : targets) {
+        if (const QString problem = OutgoingRequest::targetProblem(QUrl(target));
+            !problem.isEmpty())
+            return usageError(QStringLiteral("--forward: ") + problem);
+    }
+    int retryBaseMs = int(forwarding.retry.baseDelayMs);
+    if (!positiveInt(attemptsOption, &forwarding.retry.maxAttempts)
+        || !positiveInt(retryBaseOption, &retryBaseMs))
+        return usageError(
+            QStringLiteral("--max-attempts and --retry-base expect positive numbers"));
+    forwarding.retry.baseDelayMs = retryBaseMs;
+    forwarding.send.timeoutMs = int(parser.value(timeoutOption).toDouble(&ok) * 1000);
+    if (!ok || forwarding.send.timeoutMs <= 0)
+        return usageError(QStringLiteral("--timeout takes a positive number of seconds"));
+    forwarding.send.acceptSelfSigned = parser.isSet(insecureOption);
+
     CaptureWriter writer(path);
     QString error;
     if (!writer.start(&error))
         return usageError(error);
+    writer.setForwardTargets(targets);
+    std::unique_ptr<Forwarder> forwarder;
+    if (!targets.isEmpty()) {
+        forwarder = std::make_unique<Forwarder>(path, forwarding);
+        QObject::connect(&writer, &CaptureWriter::committed, forwarder.get(), &Forwarder::wake);
+        QObject::connect(forwarder.get(), &Forwarder::attempted, qApp,
+                         [](const DeliveryAttempt &attempt) {
+                             writeOut(deliveryLine(attempt) + '\n');
+                             std::fflush(stdout);
+                         });
+        if (!forwarder->start(&error))
+            return usageError(error);
+    }
     // Connected before listening, so no capture goes unprinted.
     QObject::connect(&writer, &CaptureWriter::committed, qApp, [](const CommittedBatch &batch) {
         QByteArray lines;
@@ -386,7 +456,8 @@ int CliCommands::listen(const QStringList &arguments)
     QCoreApplication::exec();
 
     receiver.close();
-    writer.stop(); // commits whatever is still queued
+    writer.stop();     // commits whatever is still queued
+    forwarder.reset(); // records what was answered; the rest is sent after a restart
     return 0;
 }
 
