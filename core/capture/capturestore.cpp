@@ -13,6 +13,7 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QScopeGuard>
 #include <QStandardPaths>
 
 #include <sqlite3.h>
@@ -51,6 +52,7 @@ CaptureStore::CaptureStore(const QString &path)
 
 CaptureStore::~CaptureStore()
 {
+    m_captureQuery.reset();
     m_database.close();
     m_database = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -502,14 +504,19 @@ QList<CaptureSummary> CaptureStore::findNewestWithText(const CaptureQuery &query
 
 std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
 {
-    QSqlQuery query(m_database);
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral(
-        "SELECT c.received_us, c.duration_us, c.response_status, c.remote_address, c.remote_port,"
-        " c.local_address, c.local_port, c.parse_error, b.raw, b.response_head, b.response_body,"
-        " c.note"
-        " FROM captures c JOIN capture_bytes b ON b.id = c.id WHERE c.id = ?"));
+    // Prepared once: the forwarder reads every capture it sends, thousands a second.
+    if (!m_captureQuery) {
+        m_captureQuery.emplace(m_database);
+        m_captureQuery->setForwardOnly(true);
+        m_captureQuery->prepare(QStringLiteral(
+            "SELECT c.received_us, c.duration_us, c.response_status, c.remote_address,"
+            " c.remote_port, c.local_address, c.local_port, c.parse_error, b.raw,"
+            " b.response_head, b.response_body, c.note"
+            " FROM captures c JOIN capture_bytes b ON b.id = c.id WHERE c.id = ?"));
+    }
+    QSqlQuery &query = *m_captureQuery;
     query.addBindValue(id);
+    const auto done = qScopeGuard([&query] { query.finish(); });
     if (!query.exec() || !query.next())
         return std::nullopt;
     CapturedRequest request = RequestParser::parseStored(query.value(8).toByteArray());

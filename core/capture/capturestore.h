@@ -4,6 +4,7 @@
 #include "capturesummary.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 
 #include <functional>
 #include <optional>
@@ -85,6 +86,7 @@ private:
     QString m_connectionName;
     QSqlDatabase m_database;
     std::function<bool()> m_cancelled;
+    std::optional<QSqlQuery> m_captureQuery;
     OpenError m_openError = OpenError::None;
     QString m_error;
 };

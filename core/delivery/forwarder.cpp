@@ -107,7 +107,7 @@ void Forwarder::poll()
         query.addBindValue(capacity + int(m_inFlight.size())); // those in flight come back too
         query.exec();
         QList<Due> due;
-        while (query.next() && due.size() < capacity) {
+        while (due.size() < capacity && query.next()) {
             const qint64 id = query.value(0).toLongLong();
             if (!m_inFlight.contains(id))
                 due.append({id, query.value(1).toLongLong(), query.value(2).toString(),
@@ -136,7 +136,9 @@ void Forwarder::poll()
             });
         }
     }
-    scheduleNextPoll(now);
+    // When full, the next finish polls again; otherwise wake up when the next retry is due.
+    if (m_inFlight.size() < m_options.maxInFlight)
+        scheduleNextPoll(now);
 }
 
 void Forwarder::scheduleNextPoll(qint64 now)

@@ -6,8 +6,6 @@
 #include <QNetworkRequest>
 #include <QSslError>
 
-#include <memory>
-
 namespace Hookscope {
 
 Sender::Sender(QObject *parent)
@@ -15,6 +13,7 @@ Sender::Sender(QObject *parent)
 {
     // Redirects are the target's answer, shown as such, never followed behind the user's back.
     m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    connect(&m_network, &QNetworkAccessManager::finished, this, &Sender::finished);
 }
 
 void Sender::send(const OutgoingRequest &request, const SendOptions &options,
@@ -28,34 +27,42 @@ void Sender::send(const OutgoingRequest &request, const SendOptions &options,
         networkRequest.setRawHeader(
             header.name, existing.isNull() ? header.value : existing + ", " + header.value);
     }
-    auto timer = std::make_shared<QElapsedTimer>();
-    timer->start();
-    const qint64 startedAtUs = QDateTime::currentMSecsSinceEpoch() * 1000;
+    Pending pending{QElapsedTimer(), QDateTime::currentMSecsSinceEpoch() * 1000, options.timeoutMs,
+                    std::move(done)};
+    pending.timer.start();
     QNetworkReply *reply
         = m_network.sendCustomRequest(networkRequest, request.method, request.body);
     if (options.acceptSelfSigned) {
         connect(reply, &QNetworkReply::sslErrors, reply,
                 [reply](const QList<QSslError> &errors) { reply->ignoreSslErrors(errors); });
     }
-    connect(reply, &QNetworkReply::finished, this, [reply, timer, startedAtUs, done, options] {
-        reply->deleteLater();
-        DeliveryResult result;
-        result.startedAtUs = startedAtUs;
-        result.durationUs = timer->nsecsElapsed() / 1000;
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result.reason
-            = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString().toUtf8();
-        for (const auto &[name, value] : reply->rawHeaderPairs())
-            result.headers.append({name, value});
-        result.body = reply->readAll();
-        if (reply->error() == QNetworkReply::OperationCanceledError) {
-            result.timedOut = true;
-            result.error = QStringLiteral("No answer within %1 s").arg(options.timeoutMs / 1000.0);
-        } else if (result.status == 0 && reply->error() != QNetworkReply::NoError) {
-            result.error = reply->errorString();
-        }
-        done(result);
-    });
+    m_pending.insert(reply, std::move(pending));
+}
+
+void Sender::finished(QNetworkReply *reply)
+{
+    reply->deleteLater();
+    const auto found = m_pending.find(reply);
+    if (found == m_pending.end())
+        return;
+    const Pending pending = std::move(found.value());
+    m_pending.erase(found);
+    DeliveryResult result;
+    result.startedAtUs = pending.startedAtUs;
+    result.durationUs = pending.timer.nsecsElapsed() / 1000;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.reason
+        = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString().toUtf8();
+    for (const auto &[name, value] : reply->rawHeaderPairs())
+        result.headers.append({name, value});
+    result.body = reply->readAll();
+    if (reply->error() == QNetworkReply::OperationCanceledError) {
+        result.timedOut = true;
+        result.error = QStringLiteral("No answer within %1 s").arg(pending.timeoutMs / 1000.0);
+    } else if (result.status == 0 && reply->error() != QNetworkReply::NoError) {
+        result.error = reply->errorString();
+    }
+    pending.done(result);
 }
 
 } // namespace Hookscope

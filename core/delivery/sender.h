@@ -2,6 +2,8 @@
 
 #include "outgoingrequest.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QNetworkAccessManager>
 
 #include <functional>
@@ -26,7 +28,18 @@ public:
               std::function<void(const DeliveryResult &)> done);
 
 private:
+    struct Pending
+    {
+        QElapsedTimer timer;
+        qint64 startedAtUs;
+        int timeoutMs;
+        std::function<void(const DeliveryResult &)> done;
+    };
+    void finished(QNetworkReply *reply);
+
     QNetworkAccessManager m_network;
+    QHash<QNetworkReply *, Pending> m_pending; // one connection for all replies: connect() is
+                                               // costly at thousands of requests a second
 };
 
 } // namespace Hookscope
