@@ -409,6 +409,10 @@ int CliCommands::listen(const QStringList &arguments)
                              writeOut(deliveryLine(attempt) + '\n');
                              std::fflush(stdout);
                          });
+        QObject::connect(forwarder.get(), &Forwarder::writeFailed, qApp,
+                         [](const QString &message) {
+                             std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
+                         });
         if (!forwarder->start(&error))
             return usageError(error);
     }

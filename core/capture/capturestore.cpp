@@ -250,8 +250,8 @@ const char *const deliveryTables[] = {
     " started_us INTEGER NOT NULL,"
     " duration_us INTEGER NOT NULL,"
     " status INTEGER NOT NULL,"
-    " response_head BLOB NOT NULL,"
-    " response_body BLOB NOT NULL,"
+    " response_head BLOB," // NULL: no answer
+    " response_body BLOB,"
     " error TEXT)",
     "CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id)",
 };

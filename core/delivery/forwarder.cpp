@@ -1,8 +1,6 @@
 #include "forwarder.h"
 
 #include <QDateTime>
-#include <QSqlError>
-#include <QSqlQuery>
 
 namespace Hookscope {
 namespace {
@@ -12,24 +10,13 @@ qint64 nowUs()
     return QDateTime::currentMSecsSinceEpoch() * 1000;
 }
 
-QByteArray responseHead(const DeliveryResult &result)
-{
-    if (result.status == 0)
-        return {};
-    QByteArray head = "HTTP " + QByteArray::number(result.status) + ' ' + result.reason + "\r\n";
-    for (const HeaderField &header : result.headers)
-        head += header.name + ": " + header.value + "\r\n";
-    return head;
-}
-
 } // namespace
 
 Forwarder::Forwarder(const QString &storePath, ForwardOptions options, QObject *parent)
     : QObject(parent)
-    , m_storePath(storePath)
     , m_options(options)
     , m_captures(storePath)
-    , m_connectionName(QStringLiteral("hookscope-forwarder-%1").arg(quintptr(this)))
+    , m_log(storePath)
     , m_random(QRandomGenerator::securelySeeded())
 {
     m_pollTimer.setSingleShot(true);
@@ -42,9 +29,6 @@ Forwarder::Forwarder(const QString &storePath, ForwardOptions options, QObject *
 Forwarder::~Forwarder()
 {
     flush();
-    m_database.close();
-    m_database = QSqlDatabase();
-    QSqlDatabase::removeDatabase(m_connectionName);
 }
 
 bool Forwarder::start(QString *error)
@@ -53,9 +37,9 @@ bool Forwarder::start(QString *error)
         *error = m_captures.errorString();
         return false;
     }
-    m_database = CaptureStore::openConnection(m_storePath, m_connectionName, error);
-    if (!m_database.isOpen())
+    if (!m_log.open(error))
         return false;
+    m_started = true;
     poll();
     return true;
 }
@@ -70,51 +54,25 @@ void Forwarder::wake()
 
 void Forwarder::retryNow(qint64 deliveryId)
 {
-    QSqlQuery query(m_database);
-    query.prepare(
-        QStringLiteral("UPDATE deliveries SET state = 0, next_attempt_us = ? WHERE id = ?"));
-    query.addBindValue(nowUs());
-    query.addBindValue(deliveryId);
-    query.exec();
+    m_log.retryNow(deliveryId, nowUs());
     wake();
-}
-
-QHash<QString, qint64> Forwarder::backlog()
-{
-    QHash<QString, qint64> pending;
-    QSqlQuery query(m_database);
-    query.exec(QStringLiteral("SELECT target, count(*) FROM deliveries WHERE state = 0 "
-                              "GROUP BY target"));
-    while (query.next())
-        pending.insert(query.value(0).toString(), query.value(1).toLongLong());
-    return pending;
 }
 
 void Forwarder::poll()
 {
     m_pollQueued = false;
-    if (!m_database.isOpen())
+    if (!m_started)
         return;
     const qint64 now = nowUs();
     const int capacity = m_options.maxInFlight - int(m_inFlight.size());
     if (capacity > 0) {
-        QSqlQuery query(m_database);
-        query.setForwardOnly(true);
-        query.prepare(QStringLiteral(
-            "SELECT id, capture_id, target, attempts FROM deliveries WHERE state = 0 "
-            "AND next_attempt_us <= ? ORDER BY next_attempt_us LIMIT ?"));
-        query.addBindValue(now);
-        query.addBindValue(capacity + int(m_inFlight.size())); // those in flight come back too
-        query.exec();
-        QList<Due> due;
-        while (due.size() < capacity && query.next()) {
-            const qint64 id = query.value(0).toLongLong();
-            if (!m_inFlight.contains(id))
-                due.append({id, query.value(1).toLongLong(), query.value(2).toString(),
-                            query.value(3).toInt()});
+        QList<DueDelivery> due;
+        // Those in flight are still pending in the table: ask for enough to skip them.
+        for (const DueDelivery &delivery : m_log.due(now, capacity + int(m_inFlight.size()))) {
+            if (due.size() < capacity && !m_inFlight.contains(delivery.deliveryId))
+                due.append(delivery);
         }
-        query.finish();
-        for (const Due &delivery : std::as_const(due)) {
+        for (const DueDelivery &delivery : std::as_const(due)) {
             m_inFlight.insert(delivery.deliveryId);
             const std::optional<CapturedRequest> capture = m_captures.capture(delivery.captureId);
             QString error = QStringLiteral("Capture #%1 was deleted").arg(delivery.captureId);
@@ -143,17 +101,11 @@ void Forwarder::poll()
 
 void Forwarder::scheduleNextPoll(qint64 now)
 {
-    QSqlQuery query(m_database);
-    query.prepare(QStringLiteral("SELECT min(next_attempt_us) FROM deliveries WHERE state = 0 "
-                                 "AND next_attempt_us > ?"));
-    query.addBindValue(now);
-    if (query.exec() && query.next() && !query.value(0).isNull()) {
-        const qint64 waitMs = (query.value(0).toLongLong() - now + 999) / 1000;
-        m_pollTimer.start(int(std::min<qint64>(waitMs, 60'000)));
-    }
+    if (const qint64 next = m_log.nextDueUs(now); next > 0)
+        m_pollTimer.start(int(std::min<qint64>((next - now + 999) / 1000, 60'000)));
 }
 
-void Forwarder::finish(const Due &due, const DeliveryResult &result)
+void Forwarder::finish(const DueDelivery &due, const DeliveryResult &result)
 {
     DeliveryAttempt attempt;
     attempt.deliveryId = due.deliveryId;
@@ -180,36 +132,17 @@ void Forwarder::finish(const Due &due, const DeliveryResult &result)
 
 void Forwarder::flush()
 {
-    if (m_unwritten.isEmpty() || !m_database.isOpen())
+    if (m_unwritten.isEmpty() || !m_started)
         return;
-    m_database.transaction();
-    QSqlQuery insert(m_database);
-    insert.prepare(QStringLiteral(
-        "INSERT INTO delivery_attempts (delivery_id, started_us, duration_us, status, "
-        "response_head, response_body, error) VALUES (?,?,?,?,?,?,?)"));
-    QSqlQuery update(m_database);
-    update.prepare(QStringLiteral(
-        "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_us = ?, last_status = ?, "
-        "last_error = ? WHERE id = ?"));
-    for (const DeliveryAttempt &attempt : std::as_const(m_unwritten)) {
-        const DeliveryResult &result = attempt.result;
-        insert.addBindValue(attempt.deliveryId);
-        insert.addBindValue(result.startedAtUs);
-        insert.addBindValue(result.durationUs);
-        insert.addBindValue(result.status);
-        insert.addBindValue(responseHead(result));
-        insert.addBindValue(result.body);
-        insert.addBindValue(result.error.isEmpty() ? QVariant() : QVariant(result.error));
-        insert.exec();
-        update.addBindValue(int(attempt.state));
-        update.addBindValue(attempt.attempt);
-        update.addBindValue(attempt.nextAttemptUs);
-        update.addBindValue(result.status);
-        update.addBindValue(result.error.isEmpty() ? QVariant() : QVariant(result.error));
-        update.addBindValue(attempt.deliveryId);
-        update.exec();
+    if (!m_log.record(m_unwritten)) {
+        // Not sent again in this run (that would repeat as fast as the target answers); they
+        // stay pending in the store and go out after a restart: at least once.
+        emit writeFailed(
+            tr("Could not record %n delivery attempt(s): %1", nullptr, int(m_unwritten.size()))
+                .arg(m_log.errorString()));
+        m_unwritten.clear();
+        return;
     }
-    m_database.commit();
     for (const DeliveryAttempt &attempt : std::as_const(m_unwritten))
         m_inFlight.remove(attempt.deliveryId);
     m_unwritten.clear();

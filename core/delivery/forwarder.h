@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deliverylog.h"
 #include "retrypolicy.h"
 #include "sender.h"
 
@@ -7,7 +8,6 @@
 
 #include <QHash>
 #include <QSet>
-#include <QSqlDatabase>
 #include <QTimer>
 
 namespace Hookscope {
@@ -18,19 +18,6 @@ struct ForwardOptions
     SendOptions send;
     bool keepHost = false;
     int maxInFlight = 64;
-};
-
-// One attempt at a delivery, as reported after it ended.
-struct DeliveryAttempt
-{
-    enum class State { Pending, Delivered, Failed }; // Pending: another attempt is scheduled
-    qint64 deliveryId = 0;
-    qint64 captureId = 0;
-    QString target;
-    int attempt = 0; // 1 for the first
-    DeliveryResult result;
-    State state = State::Pending;
-    qint64 nextAttemptUs = 0; // when Pending
 };
 
 // Sends captures on to the targets the writer queued them for (the deliveries table), retrying
@@ -51,31 +38,24 @@ public:
     // Sends the delivery again now, whatever its state.
     void retryNow(qint64 deliveryId);
     // Pending deliveries per target.
-    QHash<QString, qint64> backlog();
+    QHash<QString, qint64> backlog() { return m_log.backlog(); }
     // Seeds the jitter so a test sees the same delays each run.
     void setRandomSeed(quint32 seed) { m_random.seed(seed); }
 
 signals:
     void attempted(const Hookscope::DeliveryAttempt &attempt);
+    void writeFailed(const QString &error);
 
 private:
-    struct Due
-    {
-        qint64 deliveryId;
-        qint64 captureId;
-        QString target;
-        int attempts;
-    };
     void poll();
     void scheduleNextPoll(qint64 nowUs);
-    void finish(const Due &due, const DeliveryResult &result);
+    void finish(const DueDelivery &due, const DeliveryResult &result);
     void flush();
 
-    QString m_storePath;
     ForwardOptions m_options;
     CaptureStore m_captures;
-    QString m_connectionName;
-    QSqlDatabase m_database;
+    DeliveryLog m_log;
+    bool m_started = false;
     Sender m_sender;
     QRandomGenerator m_random;
     QSet<qint64> m_inFlight; // sent, or answered but not yet written
@@ -86,5 +66,3 @@ private:
 };
 
 } // namespace Hookscope
-
-Q_DECLARE_METATYPE(Hookscope::DeliveryAttempt)

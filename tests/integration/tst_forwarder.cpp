@@ -220,6 +220,10 @@ void TestForwarder::pendingDeliveriesResumeAfterARestart()
         QVERIFY(!attempts.at(0).at(0).value<DeliveryAttempt>().result.error.isEmpty());
         QCOMPARE(first.backlog().value(url), 1);
     } // the app closes with the delivery pending
+    // The failed attempt was recorded, with no answer and the connection error.
+    QCOMPARE(scalar(m_path, QStringLiteral("SELECT count(*) FROM delivery_attempts "
+                                           "WHERE status = 0 AND error IS NOT NULL")),
+             1);
 
     // The target comes up on that port; a new run sends what the last one left.
     QTcpServer server;
@@ -241,6 +245,19 @@ void TestForwarder::pendingDeliveriesResumeAfterARestart()
              DeliveryAttempt::State::Delivered);
     QVERIFY(received.join().contains(signedWebhook().body));
     QTRY_VERIFY(second.backlog().isEmpty());
+
+    // What the Deliveries tab reads: both attempts, in order, with the answer's headers.
+    DeliveryLog log(m_path);
+    QVERIFY(log.open(nullptr));
+    const QList<DeliveryRecord> records = log.forCapture(1);
+    QCOMPARE(records.size(), 1);
+    QCOMPARE(records[0].target, url);
+    QCOMPARE(records[0].state, DeliveryAttempt::State::Delivered);
+    QCOMPARE(records[0].results.size(), 2);
+    QCOMPARE(records[0].results[0].status, 0);
+    QCOMPARE(records[0].results[1].status, 200);
+    QCOMPARE(headerValue(records[0].results[1].headers, "Content-Length"), QByteArray("2"));
+    QCOMPARE(records[0].results[1].body, QByteArray("ok"));
 }
 
 QTEST_GUILESS_MAIN(TestForwarder)

@@ -1,0 +1,207 @@
+#include "deliverylog.h"
+
+#include "capture/capturestore.h"
+
+#include <QAtomicInteger>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Hookscope {
+namespace {
+
+QAtomicInteger<quint64> connectionCounter;
+
+QByteArray responseHead(const DeliveryResult &result)
+{
+    if (result.status == 0)
+        return {};
+    QByteArray head = "HTTP " + QByteArray::number(result.status) + ' ' + result.reason + "\r\n";
+    for (const HeaderField &header : result.headers)
+        head += header.name + ": " + header.value + "\r\n";
+    return head;
+}
+
+// The inverse of responseHead(): reason phrase and headers back from the stored head.
+void readResponseHead(const QByteArray &head, DeliveryResult *result)
+{
+    const QList<QByteArray> lines = head.split('\n');
+    if (lines.isEmpty())
+        return;
+    const QByteArray statusLine = lines.constFirst().trimmed();
+    result->reason = statusLine.mid(statusLine.indexOf(' ', 5) + 1);
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0)
+            result->headers.append({lines[i].left(colon), lines[i].mid(colon + 1).trimmed()});
+    }
+}
+
+QVariant textOrNull(const QString &text)
+{
+    return text.isEmpty() ? QVariant() : QVariant(text);
+}
+
+} // namespace
+
+DeliveryLog::DeliveryLog(const QString &storePath)
+    : m_path(storePath)
+    , m_connectionName(QStringLiteral("hookscope-deliveries-%1").arg(++connectionCounter))
+{}
+
+DeliveryLog::~DeliveryLog()
+{
+    m_database.close();
+    m_database = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bool DeliveryLog::open(QString *error)
+{
+    m_database = CaptureStore::openConnection(m_path, m_connectionName, error);
+    return m_database.isOpen();
+}
+
+qint64 DeliveryLog::add(qint64 captureId, const QString &target)
+{
+    QSqlQuery query(m_database);
+    query.prepare(QStringLiteral("INSERT INTO deliveries (capture_id, target, state, "
+                                 "next_attempt_us) VALUES (?, ?, 0, 0)"));
+    query.addBindValue(captureId);
+    query.addBindValue(target);
+    return query.exec() ? query.lastInsertId().toLongLong() : 0;
+}
+
+QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit)
+{
+    QSqlQuery query(m_database);
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT id, capture_id, target, attempts FROM deliveries "
+                                 "WHERE state = 0 AND next_attempt_us <= ? "
+                                 "ORDER BY next_attempt_us LIMIT ?"));
+    query.addBindValue(nowUs);
+    query.addBindValue(limit);
+    QList<DueDelivery> found;
+    if (!query.exec())
+        return found;
+    while (query.next())
+        found.append({query.value(0).toLongLong(), query.value(1).toLongLong(),
+                      query.value(2).toString(), query.value(3).toInt()});
+    return found;
+}
+
+qint64 DeliveryLog::nextDueUs(qint64 nowUs)
+{
+    QSqlQuery query(m_database);
+    query.prepare(QStringLiteral("SELECT min(next_attempt_us) FROM deliveries WHERE state = 0 "
+                                 "AND next_attempt_us > ?"));
+    query.addBindValue(nowUs);
+    return query.exec() && query.next() ? query.value(0).toLongLong() : 0;
+}
+
+bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
+{
+    if (attempts.isEmpty())
+        return true;
+    if (!m_database.transaction()) {
+        m_error = m_database.lastError().text();
+        return false;
+    }
+    QSqlQuery insert(m_database);
+    insert.prepare(QStringLiteral(
+        "INSERT INTO delivery_attempts (delivery_id, started_us, duration_us, status, "
+        "response_head, response_body, error) VALUES (?,?,?,?,?,?,?)"));
+    QSqlQuery update(m_database);
+    update.prepare(QStringLiteral(
+        "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_us = ?, last_status = ?, "
+        "last_error = ? WHERE id = ?"));
+    for (const DeliveryAttempt &attempt : attempts) {
+        const DeliveryResult &result = attempt.result;
+        insert.addBindValue(attempt.deliveryId);
+        insert.addBindValue(result.startedAtUs);
+        insert.addBindValue(result.durationUs);
+        insert.addBindValue(result.status);
+        insert.addBindValue(responseHead(result));
+        insert.addBindValue(result.body);
+        insert.addBindValue(textOrNull(result.error));
+        update.addBindValue(int(attempt.state));
+        update.addBindValue(attempt.attempt);
+        update.addBindValue(attempt.nextAttemptUs);
+        update.addBindValue(result.status);
+        update.addBindValue(textOrNull(result.error));
+        update.addBindValue(attempt.deliveryId);
+        if (!insert.exec() || !update.exec()) {
+            m_error = insert.lastError().isValid() ? insert.lastError().text()
+                                                   : update.lastError().text();
+            m_database.rollback();
+            return false;
+        }
+    }
+    if (m_database.commit())
+        return true;
+    m_error = m_database.lastError().text();
+    return false;
+}
+
+bool DeliveryLog::retryNow(qint64 deliveryId, qint64 nowUs)
+{
+    QSqlQuery query(m_database);
+    query.prepare(
+        QStringLiteral("UPDATE deliveries SET state = 0, next_attempt_us = ? WHERE id = ?"));
+    query.addBindValue(nowUs);
+    query.addBindValue(deliveryId);
+    return query.exec() && query.numRowsAffected() == 1;
+}
+
+QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
+{
+    QList<DeliveryRecord> records;
+    QSqlQuery deliveries(m_database);
+    deliveries.prepare(QStringLiteral("SELECT id, target, state, attempts, next_attempt_us "
+                                      "FROM deliveries WHERE capture_id = ? ORDER BY id"));
+    deliveries.addBindValue(captureId);
+    if (!deliveries.exec())
+        return records;
+    while (deliveries.next()) {
+        DeliveryRecord record;
+        record.id = deliveries.value(0).toLongLong();
+        record.captureId = captureId;
+        record.target = deliveries.value(1).toString();
+        record.state = DeliveryAttempt::State(deliveries.value(2).toInt());
+        record.attempts = deliveries.value(3).toInt();
+        record.nextAttemptUs = deliveries.value(4).toLongLong();
+        records.append(record);
+    }
+    for (DeliveryRecord &record : records) {
+        QSqlQuery attempts(m_database);
+        attempts.prepare(QStringLiteral(
+            "SELECT started_us, duration_us, status, response_head, response_body, error "
+            "FROM delivery_attempts WHERE delivery_id = ? ORDER BY id"));
+        attempts.addBindValue(record.id);
+        if (!attempts.exec())
+            continue;
+        while (attempts.next()) {
+            DeliveryResult result;
+            result.startedAtUs = attempts.value(0).toLongLong();
+            result.durationUs = attempts.value(1).toLongLong();
+            result.status = attempts.value(2).toInt();
+            readResponseHead(attempts.value(3).toByteArray(), &result);
+            result.body = attempts.value(4).toByteArray();
+            result.error = attempts.value(5).toString();
+            record.results.append(result);
+        }
+    }
+    return records;
+}
+
+QHash<QString, qint64> DeliveryLog::backlog()
+{
+    QHash<QString, qint64> pending;
+    QSqlQuery query(m_database);
+    query.exec(QStringLiteral("SELECT target, count(*) FROM deliveries WHERE state = 0 "
+                              "GROUP BY target"));
+    while (query.next())
+        pending.insert(query.value(0).toString(), query.value(1).toLongLong());
+    return pending;
+}
+
+} // namespace Hookscope

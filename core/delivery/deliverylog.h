@@ -1,0 +1,81 @@
+#pragma once
+
+#include "outgoingrequest.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+
+namespace Hookscope {
+
+// One attempt at a delivery, as reported after it ended.
+struct DeliveryAttempt
+{
+    enum class State { Pending, Delivered, Failed }; // Pending: another attempt is scheduled
+    qint64 deliveryId = 0;
+    qint64 captureId = 0;
+    QString target;
+    int attempt = 0; // 1 for the first
+    DeliveryResult result;
+    State state = State::Pending;
+    qint64 nextAttemptUs = 0; // when Pending
+};
+
+// A capture bound for one target, with every attempt so far.
+struct DeliveryRecord
+{
+    qint64 id = 0;
+    qint64 captureId = 0;
+    QString target;
+    DeliveryAttempt::State state = DeliveryAttempt::State::Pending;
+    int attempts = 0;
+    qint64 nextAttemptUs = 0;
+    QList<DeliveryResult> results; // oldest first
+};
+
+// A delivery that is due to be sent.
+struct DueDelivery
+{
+    qint64 deliveryId = 0;
+    qint64 captureId = 0;
+    QString target;
+    int attempts = 0;
+};
+
+// The deliveries and delivery_attempts tables of a capture store, on a connection of its own
+// (one per thread). The writer inserts deliveries for live forwarding; this reads and updates
+// them.
+class DeliveryLog final
+{
+public:
+    explicit DeliveryLog(const QString &storePath);
+    ~DeliveryLog();
+    DeliveryLog(const DeliveryLog &) = delete;
+    DeliveryLog &operator=(const DeliveryLog &) = delete;
+
+    bool open(QString *error);
+    // Queues `captureId` for `target`, due now; returns the delivery's id (0 on failure).
+    qint64 add(qint64 captureId, const QString &target);
+    // Pending deliveries due by `nowUs`, soonest first.
+    QList<DueDelivery> due(qint64 nowUs, int limit);
+    // When the next pending delivery after `nowUs` is due, or 0 when none is.
+    qint64 nextDueUs(qint64 nowUs);
+    // Writes the attempts and the state they leave their deliveries in, in one transaction.
+    bool record(const QList<DeliveryAttempt> &attempts);
+    // Makes a delivery due now, whatever its state.
+    bool retryNow(qint64 deliveryId, qint64 nowUs);
+    QList<DeliveryRecord> forCapture(qint64 captureId);
+    // Pending deliveries per target.
+    QHash<QString, qint64> backlog();
+    // Why the last record() failed.
+    QString errorString() const { return m_error; }
+
+private:
+    QString m_path;
+    QString m_connectionName;
+    QSqlDatabase m_database;
+    QString m_error;
+};
+
+} // namespace Hookscope
+
+Q_DECLARE_METATYPE(Hookscope::DeliveryAttempt)
