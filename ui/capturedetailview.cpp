@@ -1,6 +1,7 @@
 #include "capturedetailview.h"
 
 #include "bodypartsview.h"
+#include "deliveriesview.h"
 #include "hexview.h"
 #include "jsontreemodel.h"
 #include "textpane.h"
@@ -77,6 +78,7 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     , m_tree(new QTreeView(this))
     , m_treeModel(new JsonTreeModel(this))
     , m_parts(new BodyPartsView(this))
+    , m_deliveries(new DeliveriesView(this))
     , m_rawBody(new TextPane(this))
     , m_hex(new HexView(this))
     , m_rawStack(new QStackedWidget(this))
@@ -129,6 +131,7 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     m_tabs->addTab(m_query, tr("Query"));
     m_tabs->addTab(m_bodyTabs, tr("Body"));
     m_tabs->addTab(m_rawStack, tr("Raw Request"));
+    m_tabs->addTab(m_deliveries, tr("Deliveries"));
 
     connect(&m_formatting, &QFutureWatcher<PreparedBody>::finished, this, [this] {
         if (m_formatting.property("generation").toULongLong() == m_generation)
@@ -155,7 +158,16 @@ void CaptureDetailView::clear()
     m_hex->setBytes({});
     m_rawText->setText(QString());
     m_rawHex->setBytes({});
+    setDeliveries({});
     setEnabled(false);
+}
+
+void CaptureDetailView::setDeliveries(const QList<DeliveryRecord> &deliveries)
+{
+    m_deliveries->setDeliveries(deliveries);
+    m_tabs->setTabText(DeliveriesTab, deliveries.isEmpty()
+                                          ? tr("Deliveries")
+                                          : tr("Deliveries (%1)").arg(deliveries.size()));
 }
 
 void CaptureDetailView::showCapture(const CapturedRequest &request, const QString &baseUrl)

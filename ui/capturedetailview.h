@@ -3,6 +3,7 @@
 #include "textview.h"
 
 #include "body/bodyformatter.h"
+#include "delivery/deliverylog.h"
 #include "capture/capturedrequest.h"
 
 #include <QFutureWatcher>
@@ -18,6 +19,7 @@ class QTreeView;
 namespace Hookscope {
 
 class BodyPartsView;
+class DeliveriesView;
 class HexView;
 class JsonTreeModel;
 class TextPane;
@@ -40,7 +42,7 @@ class CaptureDetailView final : public QWidget
 {
     Q_OBJECT
 public:
-    enum Tab { OverviewTab, HeadersTab, QueryTab, BodyTab, RawTab };
+    enum Tab { OverviewTab, HeadersTab, QueryTab, BodyTab, RawTab, DeliveriesTab };
     enum BodyMode { PrettyBody, TreeBody, PartsBody, RawBody, HexBody };
 
     explicit CaptureDetailView(QWidget *parent = nullptr);
@@ -60,6 +62,9 @@ public:
     HexView *hexBody() const { return m_hex; }
     QTreeView *jsonTree() const { return m_tree; }
     BodyPartsView *bodyParts() const { return m_parts; }
+    DeliveriesView *deliveries() const { return m_deliveries; }
+    // Where the shown capture was forwarded or replayed, and how it went.
+    void setDeliveries(const QList<DeliveryRecord> &deliveries);
     QString overviewText() const;
 
 signals:
@@ -95,6 +100,7 @@ private:
     QTreeView *m_tree;
     JsonTreeModel *m_treeModel;
     BodyPartsView *m_parts;
+    DeliveriesView *m_deliveries;
     TextPane *m_rawBody;
     HexView *m_hex;
     QStackedWidget *m_rawStack;

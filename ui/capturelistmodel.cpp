@@ -31,6 +31,7 @@ void CaptureListModel::reload()
     m_loaded = false;
     m_reachedEnd = false;
     m_hiddenLive = 0;
+    m_liveDeliveries.clear(); // the rows about to be read carry them
     endResetModel();
     requestNextPage();
 }
@@ -85,6 +86,7 @@ QVariant CaptureListModel::headerData(int section, Qt::Orientation orientation, 
     case SizeColumn: return tr("Size");
     case ContentTypeColumn: return tr("Content type");
     case SourceColumn: return tr("Source");
+    case ForwardColumn: return tr("Forwarded");
     default: return {};
     }
 }
@@ -101,7 +103,9 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
         return index.column() == SizeColumn || index.column() == StatusColumn
                    ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                    : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
-    case Qt::ForegroundRole: return foreground(row, index.column());
+    case Qt::ForegroundRole:
+        return foreground(index.column() == ForwardColumn ? withLiveDelivery(row) : row,
+                          index.column());
     case Qt::ToolTipRole:
         return row.malformed ? tr("Malformed request: open it to see the parser's error")
                              : QVariant();
@@ -124,6 +128,7 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
                                                    QLocale::DataSizeTraditionalFormat);
     case ContentTypeColumn: return QString::fromUtf8(row.contentType);
     case SourceColumn: return row.remoteAddress;
+    case ForwardColumn: return deliveryText(withLiveDelivery(row));
     default: return {};
     }
 }
@@ -145,6 +150,48 @@ void CaptureListModel::setStarred(qint64 id, bool starred)
     }
 }
 
+QString CaptureListModel::deliveryText(const CaptureSummary &summary)
+{
+    const QString arrow = QStringLiteral("\u2192 ");
+    switch (summary.delivery) {
+    case CaptureSummary::Delivery::None: return {};
+    case CaptureSummary::Delivery::Delivered:
+        return arrow + QString::number(summary.deliveryStatus);
+    case CaptureSummary::Delivery::Failed:
+        return arrow + tr("failed ×%1").arg(summary.deliveryAttempts);
+    case CaptureSummary::Delivery::Pending:
+        return summary.deliveryAttempts == 0
+                   ? arrow + tr("pending")
+                   : arrow + tr("retrying (%1 so far)").arg(summary.deliveryAttempts);
+    }
+    return {};
+}
+
+CaptureSummary CaptureListModel::withLiveDelivery(const CaptureSummary &row) const
+{
+    CaptureSummary current = row;
+    if (const auto live = m_liveDeliveries.constFind(row.id); live != m_liveDeliveries.cend()) {
+        current.delivery = live->state;
+        current.deliveryStatus = live->status;
+        current.deliveryAttempts = live->attempts;
+    }
+    return current;
+}
+
+void CaptureListModel::addDeliveryAttempt(const DeliveryAttempt &attempt)
+{
+    m_liveDeliveries.insert(attempt.captureId, {CaptureSummary::Delivery(int(attempt.state) + 1),
+                                                attempt.result.status, attempt.attempt});
+    // Attempts come for recent captures, near the top; a few thousand rows are looked at.
+    const int searched = std::min<int>(int(m_rows.size()), 4096);
+    for (int row = 0; row < searched; ++row) {
+        if (m_rows.at(row).id == attempt.captureId) {
+            emit dataChanged(index(row, ForwardColumn), index(row, ForwardColumn));
+            return;
+        }
+    }
+}
+
 void CaptureListModel::removeCapture(qint64 id)
 {
     for (int row = 0; row < m_rows.size(); ++row) {
@@ -161,6 +208,10 @@ QVariant CaptureListModel::foreground(const CaptureSummary &row, int column)
 {
     if (row.malformed)
         return paletteTone(0);
+    if (column == ForwardColumn)
+        return row.delivery == CaptureSummary::Delivery::Failed    ? paletteTone(0)
+               : row.delivery == CaptureSummary::Delivery::Pending ? paletteTone(30)
+                                                                   : QVariant();
     if (column == StatusColumn && row.responseStatus >= 400)
         return paletteTone(row.responseStatus >= 500 ? 0 : 30);
     if (column != MethodColumn)
@@ -192,13 +243,13 @@ void CaptureListModel::fetchMore(const QModelIndex &parent)
 
 void CaptureListModel::sort(int column, Qt::SortOrder order)
 {
-    static const CaptureOrder::Key keys[ColumnCount] = {
+    static const CaptureOrder::Key keys[ColumnCount - 1] = {
         CaptureOrder::Key::Starred,     CaptureOrder::Key::Received, CaptureOrder::Key::Method,
         CaptureOrder::Key::Target,      CaptureOrder::Key::Status,   CaptureOrder::Key::BodySize,
         CaptureOrder::Key::ContentType, CaptureOrder::Key::Source,
     };
-    if (column < 0 || column >= ColumnCount)
-        return;
+    if (column < 0 || column >= ForwardColumn)
+        return; // the forwarding outcome is not a column of the store: not sortable
     const CaptureOrder wanted{keys[column], order == Qt::DescendingOrder};
     if (wanted == m_order)
         return;

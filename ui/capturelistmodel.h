@@ -5,6 +5,7 @@
 #include "capture/capturequery.h"
 #include "capture/capturesummary.h"
 #include "capture/capturewriter.h"
+#include "delivery/deliverylog.h"
 
 #include <QAbstractTableModel>
 #include <QTimer>
@@ -27,6 +28,7 @@ public:
         SizeColumn,
         ContentTypeColumn,
         SourceColumn,
+        ForwardColumn,
         ColumnCount
     };
     enum Role { CaptureIdRole = Qt::UserRole + 1, SummaryRole };
@@ -58,6 +60,10 @@ public:
     void removeCapture(qint64 id);
     // Shows a star change made in the store.
     void setStarred(qint64 id, bool starred);
+    // Shows how forwarding a capture went.
+    void addDeliveryAttempt(const DeliveryAttempt &attempt);
+    // "→ 200", "→ failed ×3", "→ pending": what the Forwarded column says.
+    static QString deliveryText(const CaptureSummary &summary);
 
 signals:
     void rowsPrepended(int count);
@@ -74,6 +80,7 @@ private:
     void flushPending();
     void insertLive(QList<CaptureSummary> newestFirst);
     static QVariant foreground(const CaptureSummary &row, int column);
+    CaptureSummary withLiveDelivery(const CaptureSummary &row) const;
 
     CaptureLoader m_loader;
     CaptureQuery m_query;
@@ -85,6 +92,14 @@ private:
     bool m_loading = false;
     bool m_reachedEnd = false;
     qint64 m_hiddenLive = 0;
+    // Outcomes reported since the rows were read, by capture id; data() prefers these.
+    struct LiveDelivery
+    {
+        CaptureSummary::Delivery state;
+        int status;
+        int attempts;
+    };
+    QHash<qint64, LiveDelivery> m_liveDeliveries;
     QTimer m_flushTimer;
 };
 

@@ -2,12 +2,15 @@
 
 #include "capturedetailview.h"
 #include "capturelistmodel.h"
+#include "deliveriesview.h"
 #include "diffdialog.h"
 
 #include "capture/capturequery.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
 #include "collections/curlcommand.h"
+#include "delivery/deliverylog.h"
+#include "delivery/forwarderhost.h"
 #include "http/receiverhost.h"
 
 #include <algorithm>
@@ -46,7 +49,11 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
                        QWidget *parent)
     : QMainWindow(parent)
     , m_store(store)
+    , m_writer(writer)
     , m_receiver(receiver)
+    , m_deliveryLog(std::make_unique<DeliveryLog>(store.path()))
+    , m_forwarder(new ForwarderHost(store.path(), ForwardOptions(), this))
+    , m_forwardLabel(new QLabel(this))
     , m_model(new CaptureListModel(store.path(), this))
     , m_view(new QTableView(this))
     , m_detail(new CaptureDetailView(this))
@@ -160,7 +167,27 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_rateLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
+    statusBar()->addPermanentWidget(m_forwardLabel);
     statusBar()->addPermanentWidget(m_receiverLabel);
+
+    // Forwarding and replays: the queue lives in the store; deliveries an earlier run left
+    // pending are sent now.
+    QString forwardError;
+    if (!m_deliveryLog->open(&forwardError) || !m_forwarder->start(&forwardError))
+        statusBar()->showMessage(tr("Forwarding is unavailable: %1").arg(forwardError));
+    connect(&writer, &CaptureWriter::committed, m_forwarder, [this](const CommittedBatch &batch) {
+        if (!m_forwardTargets.isEmpty() && !batch.isEmpty())
+            m_forwarder->wake();
+    });
+    connect(m_forwarder, &ForwarderHost::attempted, this, &MainWindow::showDeliveryAttempt);
+    connect(m_forwarder, &ForwarderHost::writeFailed, this,
+            [this](const QString &error) { statusBar()->showMessage(error); });
+    connect(m_detail->deliveries(), &DeliveriesView::retryRequested, this, [this](qint64 id) {
+        m_replays.insert(id);
+        m_forwarder->retryNow(id);
+        statusBar()->showMessage(tr("Sending again…"), 3000);
+    });
+    setForwardTargets(QSettings().value(QStringLiteral("forward/targets")).toStringList());
 
     connect(&writer, &CaptureWriter::committed, m_model, &CaptureListModel::addCommitted);
     connect(&writer, &CaptureWriter::committed, this, [this](const CommittedBatch &batch) {
@@ -217,6 +244,8 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     updateStatus();
     restoreViewState();
 }
+
+MainWindow::~MainWindow() = default;
 
 void MainWindow::restoreViewState()
 {
@@ -306,6 +335,20 @@ void MainWindow::createMenus()
                        this, &MainWindow::compareSelected);
     capture->addAction(tr("&Note…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this,
                        &MainWindow::editNote);
+    capture->addSeparator();
+    m_replayAgain = capture->addAction(QString(), QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] {
+        const QString last = QSettings().value(QStringLiteral("replay/lastTarget")).toString();
+        if (last.isEmpty())
+            askReplayTarget();
+        else
+            replaySelected(last);
+    });
+    const QString lastTarget = QSettings().value(QStringLiteral("replay/lastTarget")).toString();
+    m_replayAgain->setText(lastTarget.isEmpty() ? tr("&Replay…")
+                                                : tr("&Replay to %1").arg(lastTarget));
+    capture->addAction(tr("Replay &To…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
+                       &MainWindow::askReplayTarget);
+    capture->addAction(tr("&Forwarding…"), this, &MainWindow::editForwardTargets);
     capture->addSeparator();
     QAction *next = capture->addAction(tr("&Next"), QKeySequence(Qt::Key_J), this, [this] {
         m_view->setCurrentIndex(
@@ -550,6 +593,100 @@ void MainWindow::showReceiverState()
     updateStatus();
 }
 
+void MainWindow::askReplayTarget()
+{
+    bool ok = false;
+    const QString target = QInputDialog::getText(
+        this, tr("Replay To"),
+        tr("Base URL of the app to send to (the captured path and query are appended):"),
+        QLineEdit::Normal,
+        QSettings()
+            .value(QStringLiteral("replay/lastTarget"), QStringLiteral("http://localhost:3000"))
+            .toString(),
+        &ok);
+    if (ok)
+        replaySelected(target.trimmed());
+}
+
+void MainWindow::replaySelected(const QString &target)
+{
+    if (const QString problem = OutgoingRequest::targetProblem(QUrl(target)); !problem.isEmpty()) {
+        statusBar()->showMessage(tr("Cannot replay: %1").arg(problem));
+        return;
+    }
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    QSettings().setValue(QStringLiteral("replay/lastTarget"), target);
+    m_replayAgain->setText(tr("&Replay to %1").arg(target));
+    for (const qint64 id : ids) {
+        if (const qint64 delivery = m_deliveryLog->add(id, target))
+            m_replays.insert(delivery);
+    }
+    m_forwarder->wake();
+    statusBar()->showMessage(
+        tr("Replaying %n capture(s) to %1…", nullptr, int(ids.size())).arg(target), 3000);
+}
+
+bool MainWindow::setForwardTargets(const QStringList &targets)
+{
+    for (const QString &target : targets) {
+        if (const QString problem = OutgoingRequest::targetProblem(QUrl(target));
+            !problem.isEmpty()) {
+            statusBar()->showMessage(tr("Not forwarding: %1").arg(problem));
+            return false;
+        }
+    }
+    m_forwardTargets = targets;
+    m_writer.setForwardTargets(targets);
+    QSettings().setValue(QStringLiteral("forward/targets"), targets);
+    updateStatus();
+    return true;
+}
+
+void MainWindow::editForwardTargets()
+{
+    bool ok = false;
+    const QString text = QInputDialog::getMultiLineText(
+        this, tr("Forwarding"),
+        tr("Send every new capture on to these base URLs, one per line (the captured path is "
+           "appended). Failed sends are retried with backoff; leave empty to stop forwarding."),
+        m_forwardTargets.join(QLatin1Char('\n')), &ok);
+    if (!ok)
+        return;
+    QStringList targets;
+    for (const QString &line : text.split(QLatin1Char('\n'))) {
+        if (!line.trimmed().isEmpty())
+            targets.append(line.trimmed());
+    }
+    if (setForwardTargets(targets))
+        statusBar()->showMessage(
+            targets.isEmpty() ? tr("Forwarding is off")
+                              : tr("Forwarding to %1").arg(targets.join(QStringLiteral(", "))),
+            5000);
+}
+
+void MainWindow::showDeliveryAttempt(const DeliveryAttempt &attempt)
+{
+    m_model->addDeliveryAttempt(attempt);
+    if (m_detail->hasCapture() && m_detail->capture().id == attempt.captureId)
+        m_detail->setDeliveries(m_deliveryLog->forCapture(attempt.captureId));
+    if (!m_replays.contains(attempt.deliveryId))
+        return;
+    if (attempt.state != DeliveryAttempt::State::Pending)
+        m_replays.remove(attempt.deliveryId);
+    const DeliveryResult &result = attempt.result;
+    statusBar()->showMessage(
+        tr("#%1 \u2192 %2: %3")
+            .arg(attempt.captureId)
+            .arg(attempt.target, result.status
+                                     ? tr("%1 in %2 ms")
+                                           .arg(result.status)
+                                           .arg(double(result.durationUs) / 1000, 0, 'f', 1)
+                                     : result.error),
+        10'000);
+}
+
 void MainWindow::showSelected()
 {
     const QModelIndex current = m_view->currentIndex();
@@ -566,6 +703,7 @@ void MainWindow::showSelected()
     }
     m_detail->showCapture(*request, m_receiver.isListening() ? m_receiver.baseUrl()
                                                              : QStringLiteral("http://127.0.0.1"));
+    m_detail->setDeliveries(m_deliveryLog->forCapture(request->id));
 }
 
 void MainWindow::countCaptures()
@@ -605,6 +743,23 @@ void MainWindow::updateStatus()
                               + QFileInfo(m_store.path() + QStringLiteral("-wal")).size();
     m_storeLabel->setText(QLocale().formattedDataSize(storeBytes));
     m_storeLabel->setToolTip(m_store.path());
+    if (m_forwardTargets.isEmpty()) {
+        m_forwardLabel->hide();
+    } else {
+        // Backlog per target: a target that is down shows as such, with what waits for it.
+        const QHash<QString, qint64> backlog = m_deliveryLog->backlog();
+        qint64 waiting = 0;
+        QStringList lines;
+        for (const QString &target : std::as_const(m_forwardTargets)) {
+            waiting += backlog.value(target);
+            lines.append(tr("%1: %n waiting", nullptr, int(backlog.value(target))).arg(target));
+        }
+        m_forwardLabel->setText(
+            waiting == 0 ? tr("\u2192 %n target(s)", nullptr, int(m_forwardTargets.size()))
+                         : tr("\u2192 %1 waiting").arg(waiting));
+        m_forwardLabel->setToolTip(lines.join(QLatin1Char('\n')));
+        m_forwardLabel->show();
+    }
     m_receiverLabel->setText(m_receiver.isListening()
                                  ? tr("Listening on port %1").arg(m_receiver.port())
                                  : tr("Receiver stopped"));

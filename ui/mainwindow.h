@@ -1,7 +1,10 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QSet>
 #include <QTimer>
+
+#include <memory>
 
 class QAction;
 class QLabel;
@@ -13,6 +16,9 @@ class QTableView;
 namespace Hookscope {
 
 class CaptureDetailView;
+class DeliveryLog;
+class ForwarderHost;
+struct DeliveryAttempt;
 class CaptureListModel;
 class CaptureStore;
 class CaptureWriter;
@@ -25,6 +31,7 @@ class MainWindow final : public QMainWindow
 public:
     MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost &receiver,
                QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     QTableView *captureView() const { return m_view; }
     CaptureListModel *captureModel() const { return m_model; }
@@ -51,6 +58,13 @@ public:
     void applyFilter();
     // Columns, splitter, filter, selection and tabs, kept in QSettings across restarts.
     void saveViewState() const;
+    // Sends the selected captures to `target` (a base URL; their paths are appended), through
+    // the forwarding queue: attempts are recorded and shown in Deliveries.
+    void replaySelected(const QString &target);
+    // Every capture from now on is also sent to these base URLs; kept across restarts.
+    // Returns false, saying why in the status bar, when one is not a usable URL.
+    bool setForwardTargets(const QStringList &targets);
+    QStringList forwardTargets() const { return m_forwardTargets; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -59,6 +73,9 @@ private:
     void createMenus();
     void restoreViewState();
     void showSelected();
+    void showDeliveryAttempt(const DeliveryAttempt &attempt);
+    void askReplayTarget();
+    void editForwardTargets();
     void selectAfterLoad();
     void updateStatus();
     void countCaptures();
@@ -69,7 +86,14 @@ private:
     QList<qint64> selectedIds() const;
 
     CaptureStore &m_store;
+    CaptureWriter &m_writer;
     ReceiverHost &m_receiver;
+    std::unique_ptr<DeliveryLog> m_deliveryLog; // this thread's reads and replay requests
+    ForwarderHost *m_forwarder;
+    QStringList m_forwardTargets;
+    QSet<qint64> m_replays; // deliveries the user asked for: their outcome goes to the status bar
+    QLabel *m_forwardLabel;
+    QAction *m_replayAgain = nullptr;
     CaptureListModel *m_model;
     QTableView *m_view;
     CaptureDetailView *m_detail;

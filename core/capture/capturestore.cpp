@@ -26,7 +26,10 @@ QAtomicInteger<quint64> connectionCounter;
 const char *const summaryColumns
     = "c.id, c.received_us, c.duration_us, c.method, c.target, c.response_status, "
       "c.request_size, c.body_size, c.content_type, c.remote_address, c.remote_port, "
-      "c.parse_error IS NOT NULL, c.starred";
+      "c.parse_error IS NOT NULL, c.starred, "
+      // The delivery the list shows: one not yet delivered first (an index lookup per row).
+      "(SELECT d.state || ' ' || d.last_status || ' ' || d.attempts FROM deliveries d "
+      "WHERE d.capture_id = c.id ORDER BY d.state = 1, d.id LIMIT 1)";
 
 QString sql(const char *text)
 {
@@ -343,6 +346,12 @@ QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query)
         summary.remotePort = quint16(query.value(10).toUInt());
         summary.malformed = query.value(11).toBool();
         summary.starred = query.value(12).toBool();
+        if (const QString delivery = query.value(13).toString(); !delivery.isEmpty()) {
+            const QStringList parts = delivery.split(QLatin1Char(' '));
+            summary.delivery = CaptureSummary::Delivery(parts.value(0).toInt() + 1);
+            summary.deliveryStatus = parts.value(1).toInt();
+            summary.deliveryAttempts = parts.value(2).toInt();
+        }
         summaries.append(std::move(summary));
     }
     return summaries;

@@ -22,6 +22,11 @@ struct CaptureSummary
     quint16 remotePort = 0;
     bool malformed = false;
     bool starred = false;
+    // Forwarding: the delivery to show (a not yet delivered one first), if any.
+    enum class Delivery { None, Pending, Delivered, Failed };
+    Delivery delivery = Delivery::None;
+    int deliveryStatus = 0; // its last answer; 0: none yet or no answer
+    int deliveryAttempts = 0;
 };
 
 } // namespace Hookscope

@@ -248,6 +248,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                     if (!insertDelivery.run())
                         failure = insertDelivery.errorMessage();
                 }
+                if (forwardable && !forwardTargets.isEmpty())
+                    committedBatch.last().summary.delivery = CaptureSummary::Delivery::Pending;
             }
             if (failure.isEmpty() && !database.commit())
                 failure = database.lastError().text();

@@ -127,7 +127,6 @@ void Forwarder::finish(const DueDelivery &due, const DeliveryResult &result)
     m_unwritten.append(attempt);
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
-    emit attempted(attempt);
 }
 
 void Forwarder::flush()
@@ -143,9 +142,12 @@ void Forwarder::flush()
         m_unwritten.clear();
         return;
     }
-    for (const DeliveryAttempt &attempt : std::as_const(m_unwritten))
+    // Reported once written, so whoever reads the store on hearing of it finds it there.
+    const QList<DeliveryAttempt> written = std::exchange(m_unwritten, {});
+    for (const DeliveryAttempt &attempt : written) {
         m_inFlight.remove(attempt.deliveryId);
-    m_unwritten.clear();
+        emit attempted(attempt);
+    }
     wake();
 }
 

@@ -43,6 +43,7 @@ public:
     void setRandomSeed(quint32 seed) { m_random.seed(seed); }
 
 signals:
+    // An attempt ended and is recorded in the store.
     void attempted(const Hookscope::DeliveryAttempt &attempt);
     void writeFailed(const QString &error);
 

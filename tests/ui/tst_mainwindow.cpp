@@ -1,4 +1,5 @@
 #include "bodypartsview.h"
+#include "deliveriesview.h"
 #include "capturedetailview.h"
 #include "capturelistmodel.h"
 #include "diffdialog.h"
@@ -21,6 +22,7 @@
 #include <QTextBlock>
 #include <QTextLayout>
 #include <QTreeView>
+#include <QTreeWidget>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -106,6 +108,7 @@ private slots:
     void receiverStopsStartsAndMoves();
     void viewStateComesBackAfterRestart();
     void pagesOlderCapturesOnDemand();
+    void forwardingAndReplayShowTheirDeliveries();
     void sortingCoversTheWholeHistory();
 };
 
@@ -526,6 +529,63 @@ void TestMainWindow::pagesOlderCapturesOnDemand()
     QVERIFY(!model.canFetchMore({}));
     QCOMPARE(model.index(model.rowCount() - 1, CaptureListModel::TargetColumn).data().toString(),
              QStringLiteral("/n/0"));
+}
+
+void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
+{
+    // The app under development: answers 201 and keeps the request lines it got.
+    QTcpServer app;
+    QVERIFY(app.listen(QHostAddress::LocalHost));
+    QList<QByteArray> requestLines;
+    connect(&app, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *socket = app.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket, &requestLines] {
+            const QByteArray data = socket->readAll();
+            if (data.contains(" HTTP/1.1\r\n"))
+                requestLines.append(data.left(data.indexOf("\r\n")));
+            socket->write("HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\ncreated");
+        });
+    });
+    const QString appUrl = QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort());
+
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(!session.window->setForwardTargets({QStringLiteral("ftp://example.com/")}));
+    QVERIFY(session.window->forwardTargets().isEmpty());
+    QVERIFY(session.window->setForwardTargets({appUrl}));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("stripe?x=1"),
+                     QStringLiteral(R"({"id":"evt_1"})")));
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 1);
+    // The list shows the outcome once the app answered.
+    QTRY_COMPARE(model->index(0, CaptureListModel::ForwardColumn).data().toString(),
+                 QStringLiteral("\u2192 201"));
+    QCOMPARE(requestLines, QList<QByteArray>{"POST /stripe?x=1 HTTP/1.1"});
+
+    session.window->captureView()->setCurrentIndex(model->index(0, 0));
+    DeliveriesView *deliveries = session.window->detailView()->deliveries();
+    QCOMPARE(deliveries->deliveries().size(), 1);
+    QCOMPARE(deliveries->deliveries().at(0).results.size(), 1);
+    QVERIFY(deliveries->answer()->text().startsWith(QStringLiteral("HTTP 201 Created")));
+    QVERIFY(deliveries->answer()->text().endsWith(QStringLiteral("\n\ncreated")));
+
+    // Replay to another base: a second delivery beside the first, shown as it completes.
+    session.window->replaySelected(appUrl + QStringLiteral("/v2"));
+    QTRY_COMPARE(deliveries->deliveries().size(), 2);
+    QTRY_COMPARE(deliveries->deliveries().at(1).results.size(), 1);
+    QCOMPARE(requestLines.last(), QByteArray("POST /v2/stripe?x=1 HTTP/1.1"));
+
+    // Retry Now sends the selected delivery once more.
+    deliveries->tree()->setCurrentItem(deliveries->tree()->topLevelItem(0));
+    auto *retry = deliveries->findChild<QPushButton *>();
+    QVERIFY(retry && retry->isEnabled());
+    retry->click();
+    QTRY_COMPARE(deliveries->deliveries().at(0).results.size(), 2);
+    QCOMPARE(requestLines.size(), 3);
+
+    // Forwarding is remembered for the next launch.
+    QCOMPARE(QSettings().value(QStringLiteral("forward/targets")).toStringList(),
+             QStringList{appUrl});
 }
 
 void TestMainWindow::sortingCoversTheWholeHistory()

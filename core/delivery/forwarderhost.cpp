@@ -1,0 +1,57 @@
+#include "forwarderhost.h"
+
+namespace Hookscope {
+
+ForwarderHost::ForwarderHost(const QString &storePath, ForwardOptions options, QObject *parent)
+    : QObject(parent)
+    , m_storePath(storePath)
+    , m_options(options)
+{
+    m_thread.setObjectName(QStringLiteral("forwarder"));
+    m_context.moveToThread(&m_thread);
+    m_thread.start();
+}
+
+ForwarderHost::~ForwarderHost()
+{
+    QMetaObject::invokeMethod(
+        &m_context, [this] { delete std::exchange(m_forwarder, nullptr); },
+        Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+bool ForwarderHost::start(QString *error)
+{
+    bool started = false;
+    QMetaObject::invokeMethod(
+        &m_context,
+        [&] {
+            if (m_forwarder)
+                return;
+            m_forwarder = new Forwarder(m_storePath, m_options);
+            connect(m_forwarder, &Forwarder::attempted, this, &ForwarderHost::attempted);
+            connect(m_forwarder, &Forwarder::writeFailed, this, &ForwarderHost::writeFailed);
+            started = m_forwarder->start(error);
+        },
+        Qt::BlockingQueuedConnection);
+    return started;
+}
+
+void ForwarderHost::wake()
+{
+    QMetaObject::invokeMethod(&m_context, [this] {
+        if (m_forwarder)
+            m_forwarder->wake();
+    });
+}
+
+void ForwarderHost::retryNow(qint64 deliveryId)
+{
+    QMetaObject::invokeMethod(&m_context, [this, deliveryId] {
+        if (m_forwarder)
+            m_forwarder->retryNow(deliveryId);
+    });
+}
+
+} // namespace Hookscope

@@ -1,0 +1,152 @@
+#include "deliveriesview.h"
+
+#include "palettetone.h"
+#include "textpane.h"
+
+#include <QDateTime>
+#include <QHeaderView>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace Hookscope {
+namespace {
+
+enum Column { TargetColumn, OutcomeColumn, TimeColumn, DurationColumn };
+constexpr int DeliveryRole = Qt::UserRole + 1; // index into m_deliveries
+constexpr int AttemptRole = Qt::UserRole + 2;  // index into its results, -1 on delivery rows
+
+QString outcome(const DeliveryResult &result)
+{
+    return result.status ? QString::number(result.status) + QLatin1Char(' ')
+                               + QString::fromUtf8(result.reason)
+                         : result.error;
+}
+
+QString localTime(qint64 microseconds)
+{
+    return QDateTime::fromMSecsSinceEpoch(microseconds / 1000)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+} // namespace
+
+DeliveriesView::DeliveriesView(QWidget *parent)
+    : QWidget(parent)
+    , m_tree(new QTreeWidget(this))
+    , m_answer(new TextPane(this))
+    , m_retry(new QPushButton(tr("Retry Now"), this))
+{
+    m_tree->setHeaderLabels({tr("Target"), tr("Outcome"), tr("When"), tr("Took")});
+    m_tree->setRootIsDecorated(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(TargetColumn, QHeaderView::Stretch);
+    m_answer->setPlaceholderText(tr("Select an attempt to see what the target answered."));
+    m_retry->setEnabled(false);
+    m_retry->setToolTip(tr("Send this capture to the selected target again now"));
+
+    auto *below = new QWidget(this);
+    auto *belowLayout = new QVBoxLayout(below);
+    belowLayout->setContentsMargins(0, 0, 0, 0);
+    belowLayout->addWidget(m_answer);
+    belowLayout->addWidget(m_retry, 0, Qt::AlignRight);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_tree);
+    splitter->addWidget(below);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    connect(m_tree, &QTreeWidget::currentItemChanged, this, &DeliveriesView::showSelected);
+    connect(m_retry, &QPushButton::clicked, this, [this] {
+        if (QTreeWidgetItem *item = m_tree->currentItem())
+            emit retryRequested(m_deliveries.at(item->data(0, DeliveryRole).toInt()).id);
+    });
+}
+
+void DeliveriesView::setDeliveries(const QList<DeliveryRecord> &deliveries)
+{
+    // Keep the selection across refreshes (a new attempt arrives while the user reads one).
+    const QTreeWidgetItem *current = m_tree->currentItem();
+    const qint64 selectedDelivery
+        = current ? m_deliveries.value(current->data(0, DeliveryRole).toInt()).id : 0;
+    const int selectedAttempt = current ? current->data(0, AttemptRole).toInt() : -1;
+    m_deliveries = deliveries;
+    m_tree->clear();
+    QTreeWidgetItem *reselect = nullptr;
+    for (int index = 0; index < deliveries.size(); ++index) {
+        const DeliveryRecord &delivery = deliveries.at(index);
+        auto *item = new QTreeWidgetItem(m_tree);
+        item->setText(TargetColumn, delivery.target);
+        item->setData(0, DeliveryRole, index);
+        item->setData(0, AttemptRole, -1);
+        switch (delivery.state) {
+        case DeliveryAttempt::State::Delivered:
+            item->setText(OutcomeColumn, tr("delivered"));
+            break;
+        case DeliveryAttempt::State::Failed:
+            item->setText(OutcomeColumn,
+                          tr("failed after %n attempt(s)", nullptr, delivery.attempts));
+            item->setForeground(OutcomeColumn, paletteTone(0));
+            break;
+        case DeliveryAttempt::State::Pending:
+            item->setText(OutcomeColumn, delivery.attempts == 0 ? tr("pending") : tr("retrying"));
+            item->setForeground(OutcomeColumn, paletteTone(30));
+            if (delivery.attempts > 0)
+                item->setText(TimeColumn, tr("next at %1").arg(localTime(delivery.nextAttemptUs)));
+            break;
+        }
+        for (int attempt = 0; attempt < delivery.results.size(); ++attempt) {
+            const DeliveryResult &result = delivery.results.at(attempt);
+            auto *child = new QTreeWidgetItem(item);
+            child->setText(TargetColumn, tr("attempt %1").arg(attempt + 1));
+            child->setText(OutcomeColumn, outcome(result));
+            if (!result.succeeded())
+                child->setForeground(OutcomeColumn, paletteTone(0));
+            child->setText(TimeColumn, localTime(result.startedAtUs));
+            child->setText(DurationColumn,
+                           tr("%1 ms").arg(double(result.durationUs) / 1000, 0, 'f', 1));
+            child->setData(0, DeliveryRole, index);
+            child->setData(0, AttemptRole, attempt);
+            if (delivery.id == selectedDelivery && attempt == selectedAttempt)
+                reselect = child;
+        }
+        item->setExpanded(true);
+        if (delivery.id == selectedDelivery && selectedAttempt < 0)
+            reselect = item;
+    }
+    for (int column = OutcomeColumn; column <= DurationColumn; ++column)
+        m_tree->resizeColumnToContents(column);
+    if (!reselect && m_tree->topLevelItemCount() > 0) {
+        // The newest attempt of the first delivery: what the user most likely wants.
+        QTreeWidgetItem *first = m_tree->topLevelItem(0);
+        reselect = first->childCount() > 0 ? first->child(first->childCount() - 1) : first;
+    }
+    m_tree->setCurrentItem(reselect);
+    showSelected();
+}
+
+void DeliveriesView::showSelected()
+{
+    const QTreeWidgetItem *item = m_tree->currentItem();
+    m_retry->setEnabled(item != nullptr);
+    const int attempt = item ? item->data(0, AttemptRole).toInt() : -1;
+    if (!item || attempt < 0) {
+        m_answer->setText(QString());
+        return;
+    }
+    const DeliveryResult &result
+        = m_deliveries.at(item->data(0, DeliveryRole).toInt()).results.at(attempt);
+    if (result.status == 0) {
+        m_answer->setText(tr("No answer: %1").arg(result.error));
+        return;
+    }
+    QByteArray text = "HTTP " + QByteArray::number(result.status) + ' ' + result.reason + '\n';
+    for (const HeaderField &header : result.headers)
+        text += header.name + ": " + header.value + '\n';
+    m_answer->setText(QString::fromUtf8(text + '\n' + result.body));
+}
+
+} // namespace Hookscope
