@@ -162,7 +162,7 @@ QString CaptureListModel::deliveryText(const CaptureSummary &summary)
     case CaptureSummary::Delivery::Pending:
         return summary.deliveryAttempts == 0
                    ? arrow + tr("pending")
-                   : arrow + tr("retrying (%1 so far)").arg(summary.deliveryAttempts);
+                   : arrow + tr("retrying ×%1").arg(summary.deliveryAttempts);
     }
     return {};
 }

@@ -138,6 +138,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_view->setColumnWidth(CaptureListModel::SizeColumn, widthOf("1,023 KiB"));
     m_view->setColumnWidth(CaptureListModel::ContentTypeColumn, widthOf("application/json"));
     m_view->setColumnWidth(CaptureListModel::SourceColumn, widthOf("127.000.000.001"));
+    m_view->setColumnWidth(CaptureListModel::ForwardColumn, widthOf("-> retrying x5"));
     // Newest first until the user clicks a header; the store sorts, so sorting covers all of
     // history, not only the rows loaded.
     m_view->horizontalHeader()->setSortIndicator(CaptureListModel::TimeColumn, Qt::DescendingOrder);

@@ -20,6 +20,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTreeView>
@@ -148,6 +150,35 @@ int main(int argc, char *argv[])
     window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::PartsBody);
     window.detailView()->bodyParts()->table()->setCurrentCell(1, 0);
     saved = saved && save(QStringLiteral("parts"));
+
+    // Forwarded to an app that answers and to one that is down: the Deliveries tab.
+    QTcpServer target;
+    target.listen(QHostAddress::LocalHost);
+    QObject::connect(&target, &QTcpServer::newConnection, &target, [&target] {
+        QTcpSocket *socket = target.nextPendingConnection();
+        QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 17\r\n\r\n{\"received\":true}");
+        });
+    });
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost);
+    const QString downUrl = QStringLiteral("http://127.0.0.1:%1/hooks").arg(probe.serverPort());
+    probe.close();
+    window.setForwardTargets(
+        {QStringLiteral("http://127.0.0.1:%1").arg(target.serverPort()), downUrl});
+    send(base + QStringLiteral("webhooks/stripe"),
+         {QStringLiteral("-H"), json, QStringLiteral("--data-binary"),
+          QStringLiteral(R"({"id":"evt_forwarded","type":"invoice.paid"})")});
+    if (!QTest::qWaitFor([&] { return window.captureModel()->rowCount() == 8; }, 10'000))
+        return 1;
+    window.captureView()->setCurrentIndex(window.captureModel()->index(0, 0));
+    tabs->setCurrentIndex(CaptureDetailView::DeliveriesTab);
+    QTest::qWait(2500); // the first attempts, and a retry of the target that is down
+    window.captureView()->setCurrentIndex(window.captureModel()->index(1, 0));
+    window.captureView()->setCurrentIndex(window.captureModel()->index(0, 0));
+    saved = saved && save(QStringLiteral("deliveries"));
 
     // The same window in a dark palette, as a dark desktop theme would set it.
     QPalette dark;
