@@ -259,6 +259,22 @@ const char *const deliveryTables[] = {
     "CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id)",
 };
 
+// Version 4: what the composer sent and what came back, so its history survives restarts.
+const char *const sendHistoryTables[] = {
+    "CREATE TABLE sent_requests ("
+    " id INTEGER PRIMARY KEY,"
+    " sent_us INTEGER NOT NULL,"
+    " method TEXT NOT NULL,"
+    " url TEXT NOT NULL,"
+    " headers BLOB NOT NULL," // "Name: value" lines, CRLF-separated, in order
+    " body BLOB,"
+    " status INTEGER NOT NULL,"
+    " response_head BLOB,"
+    " response_body BLOB,"
+    " duration_us INTEGER NOT NULL,"
+    " error TEXT)",
+};
+
 } // namespace
 
 bool CaptureStore::migrate(int fromVersion)
@@ -269,7 +285,8 @@ bool CaptureStore::migrate(int fromVersion)
         return false;
     }
     if ((fromVersion < 2 && !executeEach(m_database, filterIndexes, &m_error))
-        || (fromVersion < 3 && !executeEach(m_database, deliveryTables, &m_error))) {
+        || (fromVersion < 3 && !executeEach(m_database, deliveryTables, &m_error))
+        || (fromVersion < 4 && !executeEach(m_database, sendHistoryTables, &m_error))) {
         m_database.rollback();
         return false;
     }
@@ -316,7 +333,8 @@ bool CaptureStore::createSchema()
     }
     if (!executeEach(m_database, statements, &m_error)
         || !executeEach(m_database, filterIndexes, &m_error)
-        || !executeEach(m_database, deliveryTables, &m_error)) {
+        || !executeEach(m_database, deliveryTables, &m_error)
+        || !executeEach(m_database, sendHistoryTables, &m_error)) {
         m_database.rollback();
         return false;
     }

@@ -2,6 +2,50 @@
 
 namespace Hookscope {
 
+namespace {
+
+QByteArray expand(const QByteArray &text, const QHash<QString, QString> &variables,
+                  QStringList *missing)
+{
+    QByteArray out;
+    qsizetype at = 0;
+    for (qsizetype open = text.indexOf("{{"); open >= 0; open = text.indexOf("{{", at)) {
+        const qsizetype close = text.indexOf("}}", open + 2);
+        if (close < 0)
+            break;
+        const QString name = QString::fromUtf8(text.mid(open + 2, close - open - 2)).trimmed();
+        out += text.mid(at, open - at);
+        if (const auto value = variables.constFind(name); value != variables.cend()) {
+            out += value->toUtf8();
+        } else {
+            out += text.mid(open, close + 2 - open);
+            if (!missing->contains(name))
+                missing->append(name);
+        }
+        at = close + 2;
+    }
+    return out + text.mid(at);
+}
+
+} // namespace
+
+OutgoingRequest OutgoingRequest::withVariables(const QHash<QString, QString> &variables,
+                                               QStringList *missing) const
+{
+    OutgoingRequest expanded = *this;
+    for (HeaderField &header : expanded.headers)
+        header.value = expand(header.value, variables, missing);
+    expanded.body = expand(body, variables, missing);
+    return expanded;
+}
+
+QString OutgoingRequest::expandVariables(const QString &text,
+                                         const QHash<QString, QString> &variables,
+                                         QStringList *missing)
+{
+    return QString::fromUtf8(expand(text.toUtf8(), variables, missing));
+}
+
 bool OutgoingRequest::isHopByHop(QByteArrayView name)
 {
     static const char *const hopByHop[] = {"connection",

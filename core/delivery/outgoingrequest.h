@@ -2,6 +2,7 @@
 
 #include "capture/capturedrequest.h"
 
+#include <QHash>
 #include <QUrl>
 
 namespace Hookscope {
@@ -21,6 +22,13 @@ struct OutgoingRequest
     // why in `error`.
     static std::optional<OutgoingRequest> replay(const CapturedRequest &capture, const QUrl &target,
                                                  bool keepHost, QString *error);
+    // {{name}} in header values and the body replaced by `variables`; names with no value are
+    // left as written and listed in `missing`. (A URL is expanded as text, before it is parsed:
+    // expandVariables().)
+    OutgoingRequest withVariables(const QHash<QString, QString> &variables,
+                                  QStringList *missing) const;
+    static QString expandVariables(const QString &text, const QHash<QString, QString> &variables,
+                                   QStringList *missing);
     // Connection-level headers a proxy must not pass on (RFC 9110 §7.6.1).
     static bool isHopByHop(QByteArrayView name);
     // The reason `url` cannot be a target (not http/https, no host), or empty when it can.

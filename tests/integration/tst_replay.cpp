@@ -2,6 +2,7 @@
 
 #include "capture/capturestore.h"
 #include "delivery/outgoingrequest.h"
+#include "delivery/sendhistory.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,6 +47,7 @@ private slots:
     void sendPrintsTheAnswer();
     void badTargetsAndCapturesAreRefused();
     void hopByHopHeadersAreDropped();
+    void variablesAndSendHistory();
 };
 
 void TestReplay::replaySendsTheSameBytesToAnotherTarget()
@@ -178,6 +180,62 @@ void TestReplay::hopByHopHeadersAreDropped()
     request = OutgoingRequest::replay(capture, QUrl(QStringLiteral("http://localhost:3000")), true,
                                       &error);
     QCOMPARE(request->headers, (HeaderList{{"Host", "example.com"}, {"X-Kept", "yes"}}));
+}
+
+void TestReplay::variablesAndSendHistory()
+{
+    QStringList missing;
+    const QHash<QString, QString> variables{
+        {QStringLiteral("host"), QStringLiteral("localhost:3000")},
+        {QStringLiteral("event"), QStringLiteral("invoice.paid")}};
+    QCOMPARE(OutgoingRequest::expandVariables(QStringLiteral("http://{{host}}/hooks/{{ event }}"),
+                                              variables, &missing),
+             QStringLiteral("http://localhost:3000/hooks/invoice.paid"));
+    OutgoingRequest request;
+    request.method = "POST";
+    request.headers = {{"X-Event", "{{event}}"}, {"X-Unknown", "{{nope}}"}};
+    request.body = R"({"type":"{{event}}","open":"{{"})";
+    const OutgoingRequest expanded = request.withVariables(variables, &missing);
+    QCOMPARE(expanded.headers[0].value, QByteArray("invoice.paid"));
+    QCOMPARE(expanded.headers[1].value, QByteArray("{{nope}}")); // left as written, and listed
+    QCOMPARE(expanded.body, QByteArray(R"({"type":"invoice.paid","open":"{{"})"));
+    QCOMPARE(missing, QStringList{QStringLiteral("nope")});
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("h.sqlite"));
+    {
+        CaptureStore store(path);
+        QVERIFY(store.open());
+    }
+    OutgoingRequest sent = expanded;
+    sent.url = QUrl(QStringLiteral("http://localhost:3000/hooks"));
+    DeliveryResult result;
+    result.startedAtUs = 1'700'000'000'000'000;
+    result.status = 202;
+    result.reason = "Accepted";
+    result.headers = {{"Content-Type", "text/plain"}};
+    result.body = "queued";
+    result.durationUs = 1234;
+    {
+        SendHistory history(path);
+        QVERIFY(history.open(nullptr));
+        QVERIFY(history.add(sent, result) > 0);
+        QVERIFY(history.add(sent, DeliveryResult{}) > 0);
+    }
+    SendHistory reopened(path); // survives a restart
+    QVERIFY(reopened.open(nullptr));
+    const QList<SentRequest> recent = reopened.recent(10);
+    QCOMPARE(recent.size(), 2);
+    const SentRequest &first = recent.last(); // newest first
+    QCOMPARE(first.request.method, QByteArray("POST"));
+    QCOMPARE(first.request.url, sent.url);
+    QCOMPARE(first.request.headers, sent.headers);
+    QCOMPARE(first.request.body, sent.body);
+    QCOMPARE(first.result.status, 202);
+    QCOMPARE(first.result.reason, QByteArray("Accepted"));
+    QCOMPARE(first.result.headers, result.headers);
+    QCOMPARE(first.result.body, QByteArray("queued"));
+    QCOMPARE(first.result.durationUs, 1234);
 }
 
 QTEST_GUILESS_MAIN(TestReplay)
