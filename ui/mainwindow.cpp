@@ -2,6 +2,7 @@
 
 #include "capturedetailview.h"
 #include "capturelistmodel.h"
+#include "composerdialog.h"
 #include "deliveriesview.h"
 #include "diffdialog.h"
 
@@ -350,6 +351,10 @@ void MainWindow::createMenus()
     capture->addAction(tr("Replay &To…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
                        &MainWindow::askReplayTarget);
     capture->addAction(tr("&Forwarding…"), this, &MainWindow::editForwardTargets);
+    capture->addAction(tr("&Edit and Resend…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                       [this] { openComposer(true); });
+    capture->addAction(tr("New Re&quest…"), QKeySequence::New, this,
+                       [this] { openComposer(false); });
     capture->addSeparator();
     QAction *next = capture->addAction(tr("&Next"), QKeySequence(Qt::Key_J), this, [this] {
         m_view->setCurrentIndex(
@@ -592,6 +597,31 @@ void MainWindow::showReceiverState()
     m_startStop->setIcon(
         style()->standardIcon(listening ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
     updateStatus();
+}
+
+ComposerDialog *MainWindow::openComposer(bool fromSelected)
+{
+    std::optional<OutgoingRequest> request;
+    if (fromSelected) {
+        if (!m_detail->hasCapture())
+            return nullptr;
+        const QString target = QSettings()
+                                   .value(QStringLiteral("replay/lastTarget"),
+                                          QStringLiteral("http://localhost:3000"))
+                                   .toString();
+        QString error;
+        request = OutgoingRequest::replay(m_detail->capture(), QUrl(target), false, &error);
+        if (!request) {
+            statusBar()->showMessage(tr("Cannot edit and resend: %1").arg(error));
+            return nullptr;
+        }
+    }
+    auto *composer = new ComposerDialog(m_store.path(), this);
+    composer->setAttribute(Qt::WA_DeleteOnClose);
+    if (request)
+        composer->load(*request);
+    composer->show();
+    return composer;
 }
 
 void MainWindow::askReplayTarget()

@@ -16,6 +16,7 @@ class QTableView;
 namespace Hookscope {
 
 class CaptureDetailView;
+class ComposerDialog;
 class DeliveryLog;
 class ForwarderHost;
 struct DeliveryAttempt;
@@ -65,6 +66,8 @@ public:
     // Returns false, saying why in the status bar, when one is not a usable URL.
     bool setForwardTargets(const QStringList &targets);
     QStringList forwardTargets() const { return m_forwardTargets; }
+    // Opens the composer: empty, or with the selected capture ready to edit and send again.
+    ComposerDialog *openComposer(bool fromSelected);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

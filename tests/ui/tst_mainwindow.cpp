@@ -1,6 +1,7 @@
 #include "bodypartsview.h"
 #include "deliveriesview.h"
 #include "capturedetailview.h"
+#include "composerdialog.h"
 #include "capturelistmodel.h"
 #include "diffdialog.h"
 #include "hexview.h"
@@ -14,7 +15,9 @@
 #include <QAbstractItemModelTester>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QComboBox>
 #include <QLabel>
+#include <QListWidget>
 #include <QLineEdit>
 #include <QStatusBar>
 #include <QHeaderView>
@@ -109,6 +112,7 @@ private slots:
     void viewStateComesBackAfterRestart();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
+    void composerEditsAndResends();
     void sortingCoversTheWholeHistory();
 };
 
@@ -586,6 +590,67 @@ void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
     // Forwarding is remembered for the next launch.
     QCOMPARE(QSettings().value(QStringLiteral("forward/targets")).toStringList(),
              QStringList{appUrl});
+}
+
+void TestMainWindow::composerEditsAndResends()
+{
+    QTcpServer app;
+    QVERIFY(app.listen(QHostAddress::LocalHost));
+    QList<QByteArray> received;
+    connect(&app, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *socket = app.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket, &received] {
+            received.append(socket->readAll());
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 11\r\n\r\n{\"ok\":true}");
+        });
+    });
+    const QString appUrl = QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort());
+    QSettings().setValue(QStringLiteral("replay/lastTarget"), appUrl);
+
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("hooks/stripe"),
+                     QStringLiteral(R"({"id":"evt_1"})")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
+
+    ComposerDialog *composer = session.window->openComposer(true);
+    QVERIFY(composer);
+    QCOMPARE(composer->method()->currentText(), QStringLiteral("POST"));
+    QCOMPARE(composer->url()->text(), appUrl + QStringLiteral("/hooks/stripe"));
+    QCOMPARE(composer->body()->toPlainText(), QStringLiteral(R"({"id":"evt_1"})"));
+    QStringList headerNames;
+    for (int row = 0; row < composer->headers()->rowCount(); ++row)
+        headerNames.append(composer->headers()->item(row, 0)->text());
+    QVERIFY(headerNames.contains(QStringLiteral("Content-Type")));
+    QVERIFY(!headerNames.contains(QStringLiteral("Host")));
+
+    // Broken JSON is pointed out where it breaks.
+    composer->body()->setPlainText(QStringLiteral(R"({"id": evt})"));
+    QVERIFY(composer->bodyProblem()->text().contains(QStringLiteral("byte")));
+
+    // A variable with no value stops the send and says which.
+    composer->body()->setPlainText(QStringLiteral(R"({"id":"{{event}}"})"));
+    QVERIFY(composer->bodyProblem()->text().isEmpty());
+    composer->send();
+    QCOMPARE(composer->answerStatus()->text(),
+             QStringLiteral("No value for {{event}}: add it under Variables"));
+    composer->variables()->insertRow(0);
+    composer->variables()->setItem(0, 0, new QTableWidgetItem(QStringLiteral("event")));
+    composer->variables()->setItem(0, 1, new QTableWidgetItem(QStringLiteral("evt_9")));
+    composer->send();
+    QTRY_VERIFY(composer->answerStatus()->text().startsWith(QStringLiteral("200 OK")));
+    QVERIFY(received.join().endsWith(R"({"id":"evt_9"})"));
+    QCOMPARE(composer->answerBody()->text(), QStringLiteral("{\n  \"ok\": true\n}"));
+    QCOMPARE(composer->history()->count(), 1);
+
+    // The history survives: a new composer lists the send and loads it back.
+    ComposerDialog *again = session.window->openComposer(false);
+    QCOMPARE(again->history()->count(), 1);
+    again->history()->setCurrentRow(0);
+    QCOMPARE(again->body()->toPlainText(), QStringLiteral(R"({"id":"evt_9"})"));
+    QVERIFY(again->answerStatus()->text().startsWith(QStringLiteral("200 OK")));
 }
 
 void TestMainWindow::sortingCoversTheWholeHistory()

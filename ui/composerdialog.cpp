@@ -1,0 +1,343 @@
+#include "composerdialog.h"
+
+#include "jsonhighlighter.h"
+#include "palettetone.h"
+#include "textpane.h"
+
+#include "body/bodyformatter.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace Hookscope {
+namespace {
+
+enum HeaderColumn { NameColumn, ValueColumn };
+
+QTableWidget *makeEditableTable(const QStringList &labels, QWidget *parent)
+{
+    auto *table = new QTableWidget(0, int(labels.size()), parent);
+    table->setHorizontalHeaderLabels(labels);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setColumnWidth(0, 200);
+    return table;
+}
+
+} // namespace
+
+ComposerDialog::ComposerDialog(const QString &storePath, QWidget *parent)
+    : QDialog(parent)
+    , m_store(storePath)
+    , m_method(new QComboBox(this))
+    , m_url(new QLineEdit(this))
+    , m_send(new QPushButton(tr("Send"), this))
+    , m_headers(makeEditableTable({tr("Name"), tr("Value")}, this))
+    , m_variables(makeEditableTable({tr("Variable"), tr("Value")}, this))
+    , m_contentType(new QComboBox(this))
+    , m_body(new QPlainTextEdit(this))
+    , m_bodyProblem(new QLabel(this))
+    , m_answerStatus(new QLabel(this))
+    , m_answerHeaders(makeEditableTable({tr("Name"), tr("Value")}, this))
+    , m_answerBody(new TextPane(this))
+    , m_history(new QListWidget(this))
+{
+    setWindowTitle(tr("Compose Request"));
+    resize(1100, 720);
+    m_store.open(nullptr);
+
+    m_method->setEditable(true); // any method, as the receiver accepts any
+    m_method->addItems({QStringLiteral("POST"), QStringLiteral("GET"), QStringLiteral("PUT"),
+                        QStringLiteral("PATCH"), QStringLiteral("DELETE"), QStringLiteral("HEAD"),
+                        QStringLiteral("OPTIONS")});
+    m_url->setPlaceholderText(tr("http://localhost:3000/webhooks/stripe — {{variables}} allowed"));
+    m_send->setDefault(true);
+    m_send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    m_send->setToolTip(tr("Send (Ctrl+Enter)"));
+
+    // Headers: the check box on the name turns a row off without deleting it.
+    auto *addHeader = new QPushButton(tr("Add Header"), this);
+    auto *removeHeader = new QPushButton(tr("Remove"), this);
+    connect(addHeader, &QPushButton::clicked, this, [this] { addHeaderRow({}, {}); });
+    connect(removeHeader, &QPushButton::clicked, this,
+            [this] { m_headers->removeRow(m_headers->currentRow()); });
+    auto *headersPage = new QWidget(this);
+    auto *headersLayout = new QVBoxLayout(headersPage);
+    auto *headerButtons = new QHBoxLayout;
+    headerButtons->addWidget(addHeader);
+    headerButtons->addWidget(removeHeader);
+    headerButtons->addStretch();
+    headersLayout->addWidget(m_headers);
+    headersLayout->addLayout(headerButtons);
+
+    m_contentType->addItems({tr("Content type…"), QStringLiteral("application/json"),
+                             QStringLiteral("application/x-www-form-urlencoded"),
+                             QStringLiteral("application/xml"), QStringLiteral("text/plain")});
+    connect(m_contentType, &QComboBox::activated, this, [this](int index) {
+        if (index > 0)
+            setContentType(m_contentType->itemText(index));
+        m_contentType->setCurrentIndex(0);
+    });
+    auto *format = new QPushButton(tr("Format JSON"), this);
+    connect(format, &QPushButton::clicked, this, &ComposerDialog::formatBody);
+    m_body->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_body->setLineWrapMode(QPlainTextEdit::NoWrap);
+    new JsonHighlighter(m_body->document());
+    m_bodyProblem->setWordWrap(true);
+    connect(m_body, &QPlainTextEdit::textChanged, this, &ComposerDialog::checkBody);
+    auto *bodyPage = new QWidget(this);
+    auto *bodyLayout = new QVBoxLayout(bodyPage);
+    auto *bodyTools = new QHBoxLayout;
+    bodyTools->addWidget(m_contentType);
+    bodyTools->addWidget(format);
+    bodyTools->addStretch();
+    bodyLayout->addLayout(bodyTools);
+    bodyLayout->addWidget(m_body);
+    bodyLayout->addWidget(m_bodyProblem);
+
+    auto *addVariable = new QPushButton(tr("Add Variable"), this);
+    connect(addVariable, &QPushButton::clicked, this,
+            [this] { m_variables->insertRow(m_variables->rowCount()); });
+    auto *variablesPage = new QWidget(this);
+    auto *variablesLayout = new QVBoxLayout(variablesPage);
+    variablesLayout->addWidget(m_variables);
+    variablesLayout->addWidget(addVariable, 0, Qt::AlignLeft);
+
+    auto *requestTabs = new QTabWidget(this);
+    requestTabs->addTab(bodyPage, tr("Body"));
+    requestTabs->addTab(headersPage, tr("Headers"));
+    requestTabs->addTab(variablesPage, tr("Variables"));
+
+    m_answerStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_answerStatus->setText(tr("Not sent yet."));
+    m_answerStatus->setForegroundRole(QPalette::PlaceholderText);
+    m_answerHeaders->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    auto *answerTabs = new QTabWidget(this);
+    answerTabs->addTab(m_answerBody, tr("Answer"));
+    answerTabs->addTab(m_answerHeaders, tr("Answer Headers"));
+    auto *answer = new QWidget(this);
+    auto *answerLayout = new QVBoxLayout(answer);
+    answerLayout->setContentsMargins(0, 0, 0, 0);
+    answerLayout->addWidget(m_answerStatus);
+    answerLayout->addWidget(answerTabs);
+
+    auto *requestLine = new QHBoxLayout;
+    requestLine->addWidget(m_method);
+    requestLine->addWidget(m_url, 1);
+    requestLine->addWidget(m_send);
+    auto *editor = new QWidget(this);
+    auto *editorLayout = new QVBoxLayout(editor);
+    editorLayout->setContentsMargins(0, 0, 0, 0);
+    editorLayout->addLayout(requestLine);
+    auto *vertical = new QSplitter(Qt::Vertical, this);
+    vertical->addWidget(requestTabs);
+    vertical->addWidget(answer);
+    editorLayout->addWidget(vertical);
+
+    m_history->setToolTip(tr("Sent before (kept in the store); click one to load it"));
+    connect(m_history, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && row < m_sent.size()) {
+            load(m_sent.at(row).request);
+            showAnswer(m_sent.at(row));
+        }
+    });
+    auto *horizontal = new QSplitter(Qt::Horizontal, this);
+    horizontal->addWidget(m_history);
+    horizontal->addWidget(editor);
+    horizontal->setSizes({220, 880});
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(horizontal);
+
+    connect(m_send, &QPushButton::clicked, this, &ComposerDialog::send);
+    reloadHistory();
+    checkBody();
+}
+
+void ComposerDialog::addHeaderRow(const QByteArray &name, const QByteArray &value, bool enabled)
+{
+    const int row = m_headers->rowCount();
+    m_headers->insertRow(row);
+    auto *nameItem = new QTableWidgetItem(QString::fromUtf8(name));
+    nameItem->setFlags(nameItem->flags() | Qt::ItemIsUserCheckable);
+    nameItem->setCheckState(enabled ? Qt::Checked : Qt::Unchecked);
+    m_headers->setItem(row, NameColumn, nameItem);
+    m_headers->setItem(row, ValueColumn, new QTableWidgetItem(QString::fromUtf8(value)));
+}
+
+void ComposerDialog::setContentType(const QString &type)
+{
+    for (int row = 0; row < m_headers->rowCount(); ++row) {
+        QTableWidgetItem *name = m_headers->item(row, NameColumn);
+        if (name && name->text().compare(QLatin1String("Content-Type"), Qt::CaseInsensitive) == 0) {
+            m_headers->item(row, ValueColumn)->setText(type);
+            name->setCheckState(Qt::Checked);
+            checkBody();
+            return;
+        }
+    }
+    addHeaderRow("Content-Type", type.toUtf8());
+    checkBody();
+}
+
+void ComposerDialog::load(const OutgoingRequest &request)
+{
+    m_method->setCurrentText(QString::fromUtf8(request.method));
+    m_url->setText(request.url.toString());
+    m_headers->setRowCount(0);
+    for (const HeaderField &header : request.headers)
+        addHeaderRow(header.name, header.value);
+    m_body->setPlainText(QString::fromUtf8(request.body));
+}
+
+std::optional<OutgoingRequest> ComposerDialog::request(QString *error) const
+{
+    QHash<QString, QString> variables;
+    for (int row = 0; row < m_variables->rowCount(); ++row) {
+        const QTableWidgetItem *name = m_variables->item(row, 0);
+        const QTableWidgetItem *value = m_variables->item(row, 1);
+        if (name && !name->text().trimmed().isEmpty())
+            variables.insert(name->text().trimmed(), value ? value->text() : QString());
+    }
+    QStringList missing;
+    OutgoingRequest request;
+    request.method = m_method->currentText().trimmed().toUtf8();
+    request.url
+        = QUrl(OutgoingRequest::expandVariables(m_url->text().trimmed(), variables, &missing));
+    for (int row = 0; row < m_headers->rowCount(); ++row) {
+        const QTableWidgetItem *name = m_headers->item(row, NameColumn);
+        const QTableWidgetItem *value = m_headers->item(row, ValueColumn);
+        if (name && name->checkState() == Qt::Checked && !name->text().trimmed().isEmpty())
+            request.headers.append(
+                {name->text().trimmed().toUtf8(), value ? value->text().toUtf8() : QByteArray()});
+    }
+    request.body = m_body->toPlainText().toUtf8();
+    request = request.withVariables(variables, &missing);
+    if (!missing.isEmpty()) {
+        *error = tr("No value for {{%1}}: add it under Variables")
+                     .arg(missing.join(QStringLiteral("}}, {{")));
+        return std::nullopt;
+    }
+    if (request.method.isEmpty() || request.method.contains(' ')) {
+        *error = tr("The method must be one word, such as POST");
+        return std::nullopt;
+    }
+    if (const QString problem = OutgoingRequest::targetProblem(request.url); !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
+    return request;
+}
+
+void ComposerDialog::send()
+{
+    QString error;
+    const std::optional<OutgoingRequest> outgoing = request(&error);
+    if (!outgoing) {
+        m_answerStatus->setText(error);
+        m_answerStatus->setForegroundRole(QPalette::WindowText);
+        return;
+    }
+    m_send->setEnabled(false);
+    m_answerStatus->setText(tr("Sending to %1…").arg(outgoing->url.toString()));
+    m_sender.send(*outgoing, SendOptions(),
+                  [this, outgoing = *outgoing](const DeliveryResult &result) {
+                      m_send->setEnabled(true);
+                      SentRequest sent{m_store.add(outgoing, result), outgoing, result};
+                      reloadHistory();
+                      showAnswer(sent);
+                      emit answered(sent);
+                  });
+}
+
+void ComposerDialog::showAnswer(const SentRequest &sent)
+{
+    const DeliveryResult &result = sent.result;
+    m_answerStatus->setForegroundRole(QPalette::WindowText);
+    m_answerStatus->setText(result.status ? tr("%1 %2 · %3 ms")
+                                                .arg(result.status)
+                                                .arg(QString::fromUtf8(result.reason))
+                                                .arg(double(result.durationUs) / 1000, 0, 'f', 1)
+                                          : tr("No answer: %1 · after %2 ms")
+                                                .arg(result.error)
+                                                .arg(double(result.durationUs) / 1000, 0, 'f', 1));
+    m_answerHeaders->setRowCount(int(result.headers.size()));
+    for (int row = 0; row < result.headers.size(); ++row) {
+        m_answerHeaders->setItem(row, 0,
+                                 new QTableWidgetItem(QString::fromUtf8(result.headers[row].name)));
+        m_answerHeaders->setItem(
+            row, 1, new QTableWidgetItem(QString::fromUtf8(result.headers[row].value)));
+    }
+    const FormattedBody pretty
+        = BodyFormatter::format(result.body, headerValue(result.headers, "Content-Type"));
+    m_answerBody->setText(pretty.kind == FormattedBody::Kind::Binary
+                              ? tr("%n byte(s) of binary data", nullptr, int(result.body.size()))
+                              : pretty.text,
+                          pretty.kind == FormattedBody::Kind::Json ? TextPane::Syntax::Json
+                                                                   : TextPane::Syntax::Plain);
+}
+
+void ComposerDialog::checkBody()
+{
+    // JSON is checked when the headers say it is JSON: where it breaks, by byte.
+    bool json = false;
+    for (int row = 0; row < m_headers->rowCount(); ++row) {
+        const QTableWidgetItem *name = m_headers->item(row, NameColumn);
+        const QTableWidgetItem *value = m_headers->item(row, ValueColumn);
+        if (name && value && name->checkState() == Qt::Checked
+            && name->text().compare(QLatin1String("Content-Type"), Qt::CaseInsensitive) == 0)
+            json = value->text().contains(QLatin1String("json"), Qt::CaseInsensitive);
+    }
+    QString error;
+    const QByteArray body = m_body->toPlainText().toUtf8();
+    QJsonParseError parse;
+    if (json && !body.trimmed().isEmpty() && QJsonDocument::fromJson(body, &parse).isNull())
+        error = tr("JSON error at byte %1: %2").arg(parse.offset).arg(parse.errorString());
+    m_bodyProblem->setText(error);
+    m_bodyProblem->setVisible(!error.isEmpty());
+    QPalette palette = m_bodyProblem->palette();
+    palette.setColor(QPalette::WindowText, paletteTone(0));
+    m_bodyProblem->setPalette(palette);
+}
+
+void ComposerDialog::formatBody()
+{
+    QString error;
+    const QString formatted = BodyFormatter::indentJson(m_body->toPlainText().toUtf8(), &error);
+    if (error.isEmpty())
+        m_body->setPlainText(formatted);
+    else
+        m_bodyProblem->setText(error);
+}
+
+void ComposerDialog::reloadHistory()
+{
+    const QSignalBlocker blocker(m_history);
+    m_sent = m_store.recent(200);
+    m_history->clear();
+    for (const SentRequest &sent : std::as_const(m_sent)) {
+        auto *item = new QListWidgetItem(
+            QStringLiteral("%1 %2\n%3  %4")
+                .arg(QString::fromUtf8(sent.request.method), sent.request.url.path(),
+                     sent.result.status ? QString::number(sent.result.status) : tr("no answer"),
+                     QDateTime::fromMSecsSinceEpoch(sent.result.startedAtUs / 1000)
+                         .toString(QStringLiteral("MM-dd HH:mm:ss"))),
+            m_history);
+        item->setToolTip(sent.request.url.toString());
+    }
+}
+
+} // namespace Hookscope

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "delivery/sender.h"
+#include "delivery/sendhistory.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QPushButton;
+class QTableWidget;
+
+namespace Hookscope {
+
+class TextPane;
+
+// Compose a request (or edit a captured one) and send it: method, URL and headers with
+// {{variables}}, a body editor that colours and checks JSON, and the answer with its timing.
+// Every send is kept in the store's send history, listed on the left.
+class ComposerDialog final : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit ComposerDialog(const QString &storePath, QWidget *parent = nullptr);
+
+    // Fills the fields, e.g. from a capture ("Edit and Resend").
+    void load(const OutgoingRequest &request);
+    // What the fields describe, variables expanded; nothing, with the reason, when it cannot
+    // be sent (an invalid URL, a variable without a value).
+    std::optional<OutgoingRequest> request(QString *error) const;
+    void send();
+
+    QComboBox *method() const { return m_method; }
+    QLineEdit *url() const { return m_url; }
+    QTableWidget *headers() const { return m_headers; }
+    QTableWidget *variables() const { return m_variables; }
+    QPlainTextEdit *body() const { return m_body; }
+    QLabel *bodyProblem() const { return m_bodyProblem; }
+    QLabel *answerStatus() const { return m_answerStatus; }
+    TextPane *answerBody() const { return m_answerBody; }
+    QListWidget *history() const { return m_history; }
+
+signals:
+    void answered(const Hookscope::SentRequest &sent);
+
+private:
+    void addHeaderRow(const QByteArray &name, const QByteArray &value, bool enabled = true);
+    void setContentType(const QString &type);
+    void checkBody();
+    void formatBody();
+    void showAnswer(const SentRequest &sent);
+    void reloadHistory();
+
+    SendHistory m_store;
+    Sender m_sender;
+    QList<SentRequest> m_sent; // as listed in m_history
+    QComboBox *m_method;
+    QLineEdit *m_url;
+    QPushButton *m_send;
+    QTableWidget *m_headers;
+    QTableWidget *m_variables;
+    QComboBox *m_contentType;
+    QPlainTextEdit *m_body;
+    QLabel *m_bodyProblem;
+    QLabel *m_answerStatus;
+    QTableWidget *m_answerHeaders;
+    TextPane *m_answerBody;
+    QListWidget *m_history;
+};
+
+} // namespace Hookscope
