@@ -427,7 +427,7 @@ void TestCaptureStore::migratesVersion1AndRareFiltersUseIndexes()
         for (const char *index : {"captures_unusual_status", "captures_starred",
                                   "captures_malformed", "captures_method"})
             QVERIFY(QSqlQuery(database).exec(QStringLiteral("DROP INDEX ") + QLatin1String(index)));
-        for (const char *table : {"deliveries", "delivery_attempts"})
+        for (const char *table : {"deliveries", "delivery_attempts", "sent_requests"})
             QVERIFY(QSqlQuery(database).exec(QStringLiteral("DROP TABLE ") + QLatin1String(table)));
         QVERIFY(QSqlQuery(database).exec(QStringLiteral("PRAGMA user_version=1")));
         database.close();
