@@ -2,6 +2,7 @@
 // the window without clicking through it. Run under Xvfb: tests/screenshots.sh.
 #include "bodypartsview.h"
 #include "capturedetailview.h"
+#include "composerdialog.h"
 #include "capturelistmodel.h"
 #include "diffdialog.h"
 #include "mainwindow.h"
@@ -17,6 +18,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -179,6 +181,21 @@ int main(int argc, char *argv[])
     window.captureView()->setCurrentIndex(window.captureModel()->index(1, 0));
     window.captureView()->setCurrentIndex(window.captureModel()->index(0, 0));
     saved = saved && save(QStringLiteral("deliveries"));
+
+    // Edit and resend: the composer, after sending to the app.
+    QSettings().setValue(QStringLiteral("replay/lastTarget"),
+                         QStringLiteral("http://127.0.0.1:%1").arg(target.serverPort()));
+    if (ComposerDialog *composer = window.openComposer(true)) {
+        composer->resize(1100, 640);
+        composer->send();
+        if (!QTest::qWaitFor(
+                [&] { return composer->answerStatus()->text().startsWith(QLatin1String("202")); },
+                5000))
+            return 1;
+        QTest::qWait(200);
+        saved = saved && composer->grab().save(outputDir + QStringLiteral("/composer.png"));
+        composer->close();
+    }
 
     // The same window in a dark palette, as a dark desktop theme would set it.
     QPalette dark;
