@@ -31,7 +31,6 @@ void CaptureListModel::reload()
     m_loaded = false;
     m_reachedEnd = false;
     m_hiddenLive = 0;
-    m_liveDeliveries.clear(); // the rows about to be read carry them
     endResetModel();
     requestNextPage();
 }
@@ -103,9 +102,7 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
         return index.column() == SizeColumn || index.column() == StatusColumn
                    ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                    : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
-    case Qt::ForegroundRole:
-        return foreground(index.column() == ForwardColumn ? withLiveDelivery(row) : row,
-                          index.column());
+    case Qt::ForegroundRole: return foreground(row, index.column());
     case Qt::ToolTipRole:
         return row.malformed ? tr("Malformed request: open it to see the parser's error")
                              : QVariant();
@@ -128,7 +125,7 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
                                                    QLocale::DataSizeTraditionalFormat);
     case ContentTypeColumn: return QString::fromUtf8(row.contentType);
     case SourceColumn: return row.remoteAddress;
-    case ForwardColumn: return deliveryText(withLiveDelivery(row));
+    case ForwardColumn: return deliveryText(row);
     default: return {};
     }
 }
@@ -167,28 +164,21 @@ QString CaptureListModel::deliveryText(const CaptureSummary &summary)
     return {};
 }
 
-CaptureSummary CaptureListModel::withLiveDelivery(const CaptureSummary &row) const
-{
-    CaptureSummary current = row;
-    if (const auto live = m_liveDeliveries.constFind(row.id); live != m_liveDeliveries.cend()) {
-        current.delivery = live->state;
-        current.deliveryStatus = live->status;
-        current.deliveryAttempts = live->attempts;
-    }
-    return current;
-}
-
 void CaptureListModel::addDeliveryAttempt(const DeliveryAttempt &attempt)
 {
-    m_liveDeliveries.insert(attempt.captureId, {CaptureSummary::Delivery(int(attempt.state) + 1),
-                                                attempt.result.status, attempt.attempt});
-    // Attempts come for recent captures, near the top; a few thousand rows are looked at.
+    // Attempts come for recent captures, near the top: a few thousand rows are looked at. A row
+    // further down keeps what it was read with until the list is read again (bounded memory at
+    // thousands of forwards a second).
     const int searched = std::min<int>(int(m_rows.size()), 4096);
     for (int row = 0; row < searched; ++row) {
-        if (m_rows.at(row).id == attempt.captureId) {
-            emit dataChanged(index(row, ForwardColumn), index(row, ForwardColumn));
-            return;
-        }
+        CaptureSummary &summary = m_rows[row];
+        if (summary.id != attempt.captureId)
+            continue;
+        summary.delivery = CaptureSummary::Delivery(int(attempt.state) + 1);
+        summary.deliveryStatus = attempt.result.status;
+        summary.deliveryAttempts = attempt.attempt;
+        emit dataChanged(index(row, ForwardColumn), index(row, ForwardColumn));
+        return;
     }
 }
 

@@ -80,7 +80,6 @@ private:
     void flushPending();
     void insertLive(QList<CaptureSummary> newestFirst);
     static QVariant foreground(const CaptureSummary &row, int column);
-    CaptureSummary withLiveDelivery(const CaptureSummary &row) const;
 
     CaptureLoader m_loader;
     CaptureQuery m_query;
@@ -92,14 +91,6 @@ private:
     bool m_loading = false;
     bool m_reachedEnd = false;
     qint64 m_hiddenLive = 0;
-    // Outcomes reported since the rows were read, by capture id; data() prefers these.
-    struct LiveDelivery
-    {
-        CaptureSummary::Delivery state;
-        int status;
-        int attempts;
-    };
-    QHash<qint64, LiveDelivery> m_liveDeliveries;
     QTimer m_flushTimer;
 };
 
