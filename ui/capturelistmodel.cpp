@@ -169,16 +169,25 @@ void CaptureListModel::addDeliveryAttempt(const DeliveryAttempt &attempt)
     // Attempts come for recent captures, near the top: a few thousand rows are looked at. A row
     // further down keeps what it was read with until the list is read again (bounded memory at
     // thousands of forwards a second).
-    const int searched = std::min<int>(int(m_rows.size()), 4096);
-    for (int row = 0; row < searched; ++row) {
-        CaptureSummary &summary = m_rows[row];
-        if (summary.id != attempt.captureId)
-            continue;
+    const auto update = [&attempt](CaptureSummary &summary) {
         summary.delivery = CaptureSummary::Delivery(int(attempt.state) + 1);
         summary.deliveryStatus = attempt.result.status;
         summary.deliveryAttempts = attempt.attempt;
-        emit dataChanged(index(row, ForwardColumn), index(row, ForwardColumn));
-        return;
+    };
+    // A fast target can answer before the capture's row is shown: it waits in m_pending.
+    for (CaptureSummary &pending : m_pending) {
+        if (pending.id == attempt.captureId) {
+            update(pending);
+            return;
+        }
+    }
+    const int searched = std::min<int>(int(m_rows.size()), 4096);
+    for (int row = 0; row < searched; ++row) {
+        if (m_rows.at(row).id == attempt.captureId) {
+            update(m_rows[row]);
+            emit dataChanged(index(row, ForwardColumn), index(row, ForwardColumn));
+            return;
+        }
     }
 }
 
