@@ -279,19 +279,21 @@ const char *const sendHistoryTables[] = {
 
 bool CaptureStore::migrate(int fromVersion)
 {
-    // One step per version; each in a transaction, so a failed step changes nothing.
+    // All steps in one transaction: a failed step changes nothing.
     if (!m_database.transaction()) {
         m_error = m_database.lastError().text();
         return false;
     }
+    return upgradeAndCommit(fromVersion);
+}
+
+bool CaptureStore::upgradeAndCommit(int fromVersion)
+{
     if ((fromVersion < 2 && !executeEach(m_database, filterIndexes, &m_error))
         || (fromVersion < 3 && !executeEach(m_database, deliveryTables, &m_error))
-        || (fromVersion < 4 && !executeEach(m_database, sendHistoryTables, &m_error))) {
-        m_database.rollback();
-        return false;
-    }
-    if (!execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
-                 &m_error)) {
+        || (fromVersion < 4 && !executeEach(m_database, sendHistoryTables, &m_error))
+        || !execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
+                    &m_error)) {
         m_database.rollback();
         return false;
     }
@@ -331,19 +333,11 @@ bool CaptureStore::createSchema()
         m_error = m_database.lastError().text();
         return false;
     }
-    if (!executeEach(m_database, statements, &m_error)
-        || !executeEach(m_database, filterIndexes, &m_error)
-        || !executeEach(m_database, deliveryTables, &m_error)
-        || !executeEach(m_database, sendHistoryTables, &m_error)) {
+    if (!executeEach(m_database, statements, &m_error)) {
         m_database.rollback();
         return false;
     }
-    if (!execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
-                 &m_error)) {
-        m_database.rollback();
-        return false;
-    }
-    return m_database.commit();
+    return upgradeAndCommit(1); // version 1's tables, then every step since
 }
 
 QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query)

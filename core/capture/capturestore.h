@@ -78,6 +78,8 @@ private:
     bool fail(OpenError error, const QString &message);
     bool createSchema();
     bool migrate(int fromVersion);
+    // Inside an open transaction: the steps after `fromVersion`, then commit (or roll back).
+    bool upgradeAndCommit(int fromVersion);
     QList<CaptureSummary> readSummaries(class QSqlQuery &query);
     QList<CaptureSummary> findNewestWithText(const CaptureQuery &query, qint64 beforeId, int limit,
                                              qint64 minId);

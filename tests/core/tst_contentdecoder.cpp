@@ -1,30 +1,11 @@
+#include "zlibcompress.h"
+
 #include "body/contentdecoder.h"
 
 #include <QTest>
 
-#include <zlib.h>
-
 using namespace Hookscope;
-
-namespace {
-
-// Compresses with zlib directly, independent of the decoder under test.
-QByteArray compress(const QByteArray &data, int windowBits)
-{
-    z_stream stream{};
-    deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(int(deflateBound(&stream, uLong(data.size()))) + 32, '\0');
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    stream.avail_in = uInt(data.size());
-    stream.next_out = reinterpret_cast<Bytef *>(out.data());
-    stream.avail_out = uInt(out.size());
-    deflate(&stream, Z_FINISH);
-    out.resize(qsizetype(stream.total_out));
-    deflateEnd(&stream);
-    return out;
-}
-
-} // namespace
+using Hookscope::Testing::zlibCompress;
 
 class TestContentDecoder final : public QObject
 {
@@ -45,14 +26,15 @@ void TestContentDecoder::decodes_data()
     const QByteArray text = QByteArray("{\"event\":\"invoice.paid\"}").repeated(50);
     QTest::newRow("identity") << text << QByteArray("identity") << text;
     QTest::newRow("none") << text << QByteArray() << text;
-    QTest::newRow("gzip") << compress(text, 15 + 16) << QByteArray("gzip") << text;
-    QTest::newRow("x-gzip upper case") << compress(text, 15 + 16) << QByteArray("X-GZIP") << text;
-    QTest::newRow("deflate zlib") << compress(text, 15) << QByteArray("deflate") << text;
-    QTest::newRow("deflate raw") << compress(text, -15) << QByteArray("deflate") << text;
-    QTest::newRow("two gzip members") << compress("abc", 15 + 16) + compress("def", 15 + 16)
+    QTest::newRow("gzip") << zlibCompress(text, 15 + 16) << QByteArray("gzip") << text;
+    QTest::newRow("x-gzip upper case")
+        << zlibCompress(text, 15 + 16) << QByteArray("X-GZIP") << text;
+    QTest::newRow("deflate zlib") << zlibCompress(text, 15) << QByteArray("deflate") << text;
+    QTest::newRow("deflate raw") << zlibCompress(text, -15) << QByteArray("deflate") << text;
+    QTest::newRow("two gzip members") << zlibCompress("abc", 15 + 16) + zlibCompress("def", 15 + 16)
                                       << QByteArray("gzip") << QByteArray("abcdef");
-    QTest::newRow("stacked") << compress(compress(text, 15), 15 + 16) << QByteArray("deflate, gzip")
-                             << text;
+    QTest::newRow("stacked") << zlibCompress(zlibCompress(text, 15), 15 + 16)
+                             << QByteArray("deflate, gzip") << text;
 }
 
 void TestContentDecoder::decodes()
@@ -72,7 +54,7 @@ void TestContentDecoder::rejects_data()
     QTest::addColumn<QString>("messagePart");
     QTest::newRow("not gzip") << QByteArray("plain text") << QByteArray("gzip")
                               << QStringLiteral("corrupt");
-    QTest::newRow("truncated gzip") << compress("hello world", 15 + 16).left(8)
+    QTest::newRow("truncated gzip") << zlibCompress("hello world", 15 + 16).left(8)
                                     << QByteArray("gzip") << QStringLiteral("corrupt");
     QTest::newRow("brotli unsupported")
         << QByteArray("x") << QByteArray("br") << QStringLiteral("unsupported");
@@ -90,7 +72,7 @@ void TestContentDecoder::rejects()
 
 void TestContentDecoder::capsOutput()
 {
-    const QByteArray bomb = compress(QByteArray(4 * 1024 * 1024, '\0'), 15 + 16);
+    const QByteArray bomb = zlibCompress(QByteArray(4 * 1024 * 1024, '\0'), 15 + 16);
     QVERIFY(bomb.size() < 10 * 1024);
     const DecodeResult result = ContentDecoder::decode(bomb, "gzip", 1024 * 1024);
     QVERIFY(!result.ok);

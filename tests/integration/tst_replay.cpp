@@ -1,4 +1,5 @@
 #include "listenprocess.h"
+#include "zlibcompress.h"
 
 #include "capture/capturestore.h"
 #include "delivery/outgoingrequest.h"
@@ -7,27 +8,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <zlib.h>
-
 using namespace Hookscope;
 using namespace Hookscope::Testing;
 
 namespace {
-
-QByteArray gzip(const QByteArray &data)
-{
-    z_stream stream{};
-    deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(int(deflateBound(&stream, uLong(data.size()))), '\0');
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    stream.avail_in = uInt(data.size());
-    stream.next_out = reinterpret_cast<Bytef *>(out.data());
-    stream.avail_out = uInt(out.size());
-    deflate(&stream, Z_FINISH);
-    out.resize(qsizetype(stream.total_out));
-    deflateEnd(&stream);
-    return out;
-}
 
 std::optional<CapturedRequest> onlyCapture(const QString &storePath)
 {
@@ -56,7 +40,7 @@ void TestReplay::replaySendsTheSameBytesToAnotherTarget()
     const QString first = dir.filePath(QStringLiteral("first.sqlite"));
     const QString second = dir.filePath(QStringLiteral("second.sqlite"));
     // A gzip-encoded, signed body: replay must send the encoded bytes untouched.
-    const QByteArray body = gzip(R"({"id":"evt_1","type":"invoice.paid"})");
+    const QByteArray body = zlibCompress(R"({"id":"evt_1","type":"invoice.paid"})", 15 + 16);
     QFile bodyFile(dir.filePath(QStringLiteral("body.gz")));
     QVERIFY(bodyFile.open(QIODevice::WriteOnly));
     bodyFile.write(body);
