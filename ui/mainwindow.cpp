@@ -661,15 +661,19 @@ void MainWindow::replaySelected(const QString &target)
 
 bool MainWindow::setForwardTargets(const QStringList &targets)
 {
-    for (const QString &target : targets) {
-        if (const QString problem = OutgoingRequest::targetProblem(QUrl(target));
-            !problem.isEmpty()) {
+    QList<ForwardRoute> routes;
+    for (const QString &spec : targets) {
+        QString problem;
+        const std::optional<ForwardRoute> route = ForwardRoute::parse(spec, &problem);
+        if (!route) {
             statusBar()->showMessage(tr("Not forwarding: %1").arg(problem));
             return false;
         }
+        routes.append(*route);
     }
     m_forwardTargets = targets;
-    m_writer.setForwardTargets(targets);
+    m_forwardRoutes = routes;
+    m_writer.setForwardRoutes(routes);
     QSettings().setValue(QStringLiteral("forward/targets"), targets);
     updateStatus();
     return true;
@@ -681,7 +685,8 @@ void MainWindow::editForwardTargets()
     const QString text = QInputDialog::getMultiLineText(
         this, tr("Forwarding"),
         tr("Send every new capture on to these base URLs, one per line (the captured path is "
-           "appended). Failed sends are retried with backoff; leave empty to stop forwarding."),
+           "appended). Only some paths: /stripe=http://localhost:3000. Failed sends are retried "
+           "with backoff; leave empty to stop forwarding."),
         m_forwardTargets.join(QLatin1Char('\n')), &ok);
     if (!ok)
         return;
@@ -781,9 +786,10 @@ void MainWindow::updateStatus()
         const QHash<QString, qint64> backlog = m_deliveryLog->backlog();
         qint64 waiting = 0;
         QStringList lines;
-        for (const QString &target : std::as_const(m_forwardTargets)) {
-            waiting += backlog.value(target);
-            lines.append(tr("%1: %n waiting", nullptr, int(backlog.value(target))).arg(target));
+        for (const ForwardRoute &route : std::as_const(m_forwardRoutes)) {
+            waiting += backlog.value(route.target);
+            lines.append(
+                tr("%1: %n waiting", nullptr, int(backlog.value(route.target))).arg(route.spec()));
         }
         m_forwardLabel->setText(
             waiting == 0 ? tr("\u2192 %n target(s)", nullptr, int(m_forwardTargets.size()))

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "delivery/forwardroute.h"
+
 #include <QMainWindow>
 #include <QSet>
 #include <QTimer>
@@ -93,7 +95,8 @@ private:
     ReceiverHost &m_receiver;
     std::unique_ptr<DeliveryLog> m_deliveryLog; // this thread's reads and replay requests
     ForwarderHost *m_forwarder;
-    QStringList m_forwardTargets;
+    QStringList m_forwardTargets; // as the user wrote them
+    QList<ForwardRoute> m_forwardRoutes;
     QSet<qint64> m_replays; // deliveries the user asked for: their outcome goes to the status bar
     QLabel *m_forwardLabel;
     QAction *m_replayAgain = nullptr;

@@ -277,9 +277,10 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("N"));
     const QCommandLineOption forwardOption(
         QStringLiteral("forward"),
-        QStringLiteral("Send every capture on to this base URL too (its path is appended); "
-                       "repeat for more targets. Pending sends resume after a restart."),
-        QStringLiteral("URL"));
+        QStringLiteral("Send every capture on to this base URL too (its path is appended), or "
+                       "only those under a path: /stripe=URL. Repeat for more. Pending sends "
+                       "resume after a restart."),
+        QStringLiteral("[/PREFIX=]URL"));
     const QCommandLineOption attemptsOption(
         QStringLiteral("max-attempts"),
         QStringLiteral("Attempts per forwarded capture before giving up (default 5)."),
@@ -378,11 +379,13 @@ int CliCommands::listen(const QStringList &arguments)
     }
 
     ForwardOptions forwarding;
-    const QStringList targets = parser.values(forwardOption);
-    for (const QString &target : targets) {
-        if (const QString problem = OutgoingRequest::targetProblem(QUrl(target));
-            !problem.isEmpty())
+    QList<ForwardRoute> routes;
+    for (const QString &spec : parser.values(forwardOption)) {
+        QString problem;
+        const std::optional<ForwardRoute> route = ForwardRoute::parse(spec, &problem);
+        if (!route)
             return usageError(QStringLiteral("--forward: ") + problem);
+        routes.append(*route);
     }
     int retryBaseMs = int(forwarding.retry.baseDelayMs);
     if (!positiveInt(attemptsOption, &forwarding.retry.maxAttempts)
@@ -399,9 +402,9 @@ int CliCommands::listen(const QStringList &arguments)
     QString error;
     if (!writer.start(&error))
         return usageError(error);
-    writer.setForwardTargets(targets);
+    writer.setForwardRoutes(routes);
     std::unique_ptr<Forwarder> forwarder;
-    if (!targets.isEmpty()) {
+    if (!routes.isEmpty()) {
         forwarder = std::make_unique<Forwarder>(path, forwarding);
         QObject::connect(&writer, &CaptureWriter::committed, forwarder.get(), &Forwarder::wake);
         QObject::connect(forwarder.get(), &Forwarder::attempted, qApp,

@@ -78,13 +78,11 @@ void CaptureWriter::append(CapturedRequest request, quint64 ticket)
     m_wake.notify_one();
 }
 
-void CaptureWriter::setForwardTargets(const QStringList &targets)
+void CaptureWriter::setForwardRoutes(const QList<ForwardRoute> &routes)
 {
-    QList<QByteArray> utf8;
-    for (const QString &target : targets)
-        utf8.append(target.toUtf8());
     std::lock_guard lock(m_mutex);
-    m_forwardTargets = std::move(utf8);
+    m_forwardRoutes = routes;
+    ++m_forwardRoutesVersion;
 }
 
 void CaptureWriter::stop()
@@ -176,14 +174,22 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
         started.set_value(QString());
 
         std::vector<Pending> batch;
-        QList<QByteArray> forwardTargets;
+        QList<ForwardRoute> forwardRoutes;
+        QList<QByteArray> routeTargets; // UTF-8, one per route
+        quint64 routesVersion = 0;
         for (;;) {
             {
                 std::unique_lock lock(m_mutex);
                 m_wake.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
                 if (m_queue.empty())
                     break;
-                forwardTargets = m_forwardTargets;
+                if (routesVersion != m_forwardRoutesVersion) {
+                    routesVersion = m_forwardRoutesVersion;
+                    forwardRoutes = m_forwardRoutes;
+                    routeTargets.clear();
+                    for (const ForwardRoute &route : std::as_const(forwardRoutes))
+                        routeTargets.append(route.target.toUtf8()); // bound, so kept alive
+                }
                 const std::size_t taken = std::min(m_queue.size(), MaxBatch);
                 batch.assign(std::make_move_iterator(m_queue.begin()),
                              std::make_move_iterator(m_queue.begin() + qsizetype(taken)));
@@ -239,17 +245,20 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 // Only what has a request line can be sent on.
                 const bool forwardable
                     = !request.method.isEmpty() && request.target.startsWith('/');
-                for (const QByteArray &target : std::as_const(forwardTargets)) {
+                const QByteArray path = forwardable ? request.path() : QByteArray();
+                for (qsizetype i = 0; i < forwardRoutes.size(); ++i) {
                     if (!forwardable || !failure.isEmpty())
                         break;
+                    if (!forwardRoutes.at(i).matches(path))
+                        continue;
                     insertDelivery.bind(1, request.id);
-                    insertDelivery.bindText(2, target);
+                    insertDelivery.bindText(2, routeTargets.at(i));
                     insertDelivery.bind(3, request.receivedAtUs);
                     if (!insertDelivery.run())
                         failure = insertDelivery.errorMessage();
+                    else
+                        committedBatch.last().summary.delivery = CaptureSummary::Delivery::Pending;
                 }
-                if (forwardable && !forwardTargets.isEmpty())
-                    committedBatch.last().summary.delivery = CaptureSummary::Delivery::Pending;
             }
             if (failure.isEmpty() && !database.commit())
                 failure = database.lastError().text();

@@ -3,6 +3,7 @@
 #include "capturedrequest.h"
 #include "captureindexer.h"
 #include "capturesummary.h"
+#include "delivery/forwardroute.h"
 
 #include <QObject>
 #include <QSqlDatabase>
@@ -38,9 +39,9 @@ public:
     void append(CapturedRequest request, quint64 ticket);
     // Commits what is queued and ends the thread.
     void stop();
-    // Every well-formed capture committed from now on also queues a delivery to each of these
-    // base URLs, in the same transaction (see Forwarder). Thread-safe.
-    void setForwardTargets(const QStringList &targets);
+    // Every well-formed capture committed from now on also queues a delivery to the target of
+    // each route its path matches, in the same transaction (see Forwarder). Thread-safe.
+    void setForwardRoutes(const QList<ForwardRoute> &routes);
 
     static CaptureSummary summarize(const CapturedRequest &request);
 
@@ -65,7 +66,8 @@ private:
     std::condition_variable m_wake; // the writer thread's
     std::condition_variable m_checkpointWake;
     std::deque<Pending> m_queue;
-    QList<QByteArray> m_forwardTargets; // UTF-8, guarded by m_mutex
+    QList<ForwardRoute> m_forwardRoutes; // guarded by m_mutex
+    quint64 m_forwardRoutesVersion = 0;
     bool m_stopping = false;
     quint64 m_commits = 0;
     CaptureIndexer m_indexer;

@@ -99,6 +99,7 @@ private slots:
     void honoursRetryAfter();
     void finalAnswersAreNotRetried();
     void pendingDeliveriesResumeAfterARestart();
+    void routesChooseTargetsByPath();
 
 private:
     // Stores one capture with deliveries queued to `targets`.
@@ -120,7 +121,14 @@ void TestForwarder::capture(const QStringList &targets)
 {
     CaptureWriter writer(m_path);
     QVERIFY(writer.start(nullptr));
-    writer.setForwardTargets(targets);
+    QList<ForwardRoute> routes;
+    for (const QString &spec : targets) {
+        QString error;
+        const std::optional<ForwardRoute> route = ForwardRoute::parse(spec, &error);
+        QVERIFY2(route, qPrintable(error));
+        routes.append(*route);
+    }
+    writer.setForwardRoutes(routes);
     QSignalSpy committed(&writer, &CaptureWriter::committed);
     writer.append(signedWebhook(), 1);
     QVERIFY(committed.wait());
@@ -258,6 +266,32 @@ void TestForwarder::pendingDeliveriesResumeAfterARestart()
     QCOMPARE(records[0].results[1].status, 200);
     QCOMPARE(headerValue(records[0].results[1].headers, "Content-Length"), QByteArray("2"));
     QCOMPARE(records[0].results[1].body, QByteArray("ok"));
+}
+
+void TestForwarder::routesChooseTargetsByPath()
+{
+    QString error;
+    QVERIFY(!ForwardRoute::parse(QStringLiteral("/stripe"), &error));
+    QCOMPARE(error, QStringLiteral("\"/stripe\": a path prefix needs its target after '=', as "
+                                   "in /stripe=http://localhost:3000"));
+    QVERIFY(!ForwardRoute::parse(QStringLiteral("/stripe=ftp://x/"), &error));
+    QVERIFY(error.contains(QStringLiteral("is not an http:// or https:// URL")));
+    const std::optional<ForwardRoute> route
+        = ForwardRoute::parse(QStringLiteral(" /webhooks = http://a.test/in?k=v "), &error);
+    QVERIFY(route);
+    QCOMPARE(route->pathPrefix, QByteArray("/webhooks"));
+    QCOMPARE(route->target, QStringLiteral("http://a.test/in?k=v"));
+
+    // The capture's path is /webhooks/stripe: the /github route does not take it.
+    capture({QStringLiteral("/webhooks/stripe=http://stripe.test"),
+             QStringLiteral("/github=http://github.test"), QStringLiteral("http://all.test")});
+    DeliveryLog log(m_path);
+    QVERIFY(log.open(nullptr));
+    QStringList targets;
+    for (const DeliveryRecord &delivery : log.forCapture(1))
+        targets.append(delivery.target);
+    QCOMPARE(targets, (QStringList{QStringLiteral("http://stripe.test"),
+                                   QStringLiteral("http://all.test")}));
 }
 
 QTEST_GUILESS_MAIN(TestForwarder)
