@@ -143,10 +143,7 @@ void DeliveriesView::showSelected()
         m_answer->setText(tr("No answer: %1").arg(result.error));
         return;
     }
-    QByteArray text = "HTTP " + QByteArray::number(result.status) + ' ' + result.reason + '\n';
-    for (const HeaderField &header : result.headers)
-        text += header.name + ": " + header.value + '\n';
-    m_answer->setText(QString::fromUtf8(text + '\n' + result.body));
+    m_answer->setText(QString::fromUtf8(result.head("\n") + '\n' + result.body));
 }
 
 } // namespace Hookscope

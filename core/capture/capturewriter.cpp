@@ -245,7 +245,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 // Only what has a request line can be sent on.
                 const bool forwardable
                     = !request.method.isEmpty() && request.target.startsWith('/');
-                const QByteArray path = forwardable ? request.path() : QByteArray();
+                const QByteArray path
+                    = forwardable && !forwardRoutes.isEmpty() ? request.path() : QByteArray();
                 for (qsizetype i = 0; i < forwardRoutes.size(); ++i) {
                     if (!forwardable || !failure.isEmpty())
                         break;

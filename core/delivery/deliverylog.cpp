@@ -11,31 +11,6 @@ namespace {
 
 QAtomicInteger<quint64> connectionCounter;
 
-QByteArray responseHead(const DeliveryResult &result)
-{
-    if (result.status == 0)
-        return {};
-    QByteArray head = "HTTP " + QByteArray::number(result.status) + ' ' + result.reason + "\r\n";
-    for (const HeaderField &header : result.headers)
-        head += header.name + ": " + header.value + "\r\n";
-    return head;
-}
-
-// The inverse of responseHead(): reason phrase and headers back from the stored head.
-void readResponseHead(const QByteArray &head, DeliveryResult *result)
-{
-    const QList<QByteArray> lines = head.split('\n');
-    if (lines.isEmpty())
-        return;
-    const QByteArray statusLine = lines.constFirst().trimmed();
-    result->reason = statusLine.mid(statusLine.indexOf(' ', 5) + 1);
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        if (colon > 0)
-            result->headers.append({lines[i].left(colon), lines[i].mid(colon + 1).trimmed()});
-    }
-}
-
 QVariant textOrNull(const QString &text)
 {
     return text.isEmpty() ? QVariant() : QVariant(text);
@@ -120,7 +95,7 @@ bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
         insert.addBindValue(result.startedAtUs);
         insert.addBindValue(result.durationUs);
         insert.addBindValue(result.status);
-        insert.addBindValue(responseHead(result));
+        insert.addBindValue(result.head());
         insert.addBindValue(result.body);
         insert.addBindValue(textOrNull(result.error));
         update.addBindValue(int(attempt.state));
@@ -184,7 +159,7 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
             result.startedAtUs = attempts.value(0).toLongLong();
             result.durationUs = attempts.value(1).toLongLong();
             result.status = attempts.value(2).toInt();
-            readResponseHead(attempts.value(3).toByteArray(), &result);
+            result.readHead(attempts.value(3).toByteArray());
             result.body = attempts.value(4).toByteArray();
             result.error = attempts.value(5).toString();
             record.results.append(result);

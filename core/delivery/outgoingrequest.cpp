@@ -46,6 +46,43 @@ QString OutgoingRequest::expandVariables(const QString &text,
     return QString::fromUtf8(expand(text.toUtf8(), variables, missing));
 }
 
+QByteArray headerLines(const HeaderList &headers, QByteArrayView lineEnd)
+{
+    QByteArray lines;
+    for (const HeaderField &header : headers)
+        lines += header.name + ": " + header.value + lineEnd;
+    return lines;
+}
+
+HeaderList parseHeaderLines(QByteArrayView text)
+{
+    HeaderList headers;
+    for (const QByteArray &line : text.toByteArray().split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            headers.append({line.left(colon), line.mid(colon + 1).trimmed()});
+    }
+    return headers;
+}
+
+QByteArray DeliveryResult::head(QByteArrayView lineEnd) const
+{
+    if (status == 0)
+        return {};
+    return "HTTP " + QByteArray::number(status) + ' ' + reason + lineEnd
+           + headerLines(headers, lineEnd);
+}
+
+void DeliveryResult::readHead(QByteArrayView head)
+{
+    const qsizetype statusLineEnd = head.indexOf('\n');
+    const QByteArrayView statusLine = head.first(statusLineEnd < 0 ? head.size() : statusLineEnd);
+    const qsizetype reasonStart = statusLine.indexOf(' ', 5); // after "HTTP NNN"
+    reason = reasonStart < 0 ? QByteArray()
+                             : statusLine.sliced(reasonStart + 1).trimmed().toByteArray();
+    headers = statusLineEnd < 0 ? HeaderList() : parseHeaderLines(head.sliced(statusLineEnd + 1));
+}
+
 bool OutgoingRequest::isHopByHop(QByteArrayView name)
 {
     static const char *const hopByHop[] = {"connection",

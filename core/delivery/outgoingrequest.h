@@ -35,6 +35,11 @@ struct OutgoingRequest
     static QString targetProblem(const QUrl &url);
 };
 
+// "Name: value" lines, each ended by `lineEnd`.
+QByteArray headerLines(const HeaderList &headers, QByteArrayView lineEnd);
+// Such lines back into a list (CRLF or LF line ends).
+HeaderList parseHeaderLines(QByteArrayView text);
+
 // What came back for one attempt.
 struct DeliveryResult
 {
@@ -48,6 +53,10 @@ struct DeliveryResult
     bool timedOut = false;
 
     bool succeeded() const { return status >= 200 && status < 300; }
+    // The status line and headers, each line ended by `lineEnd`; empty when nothing answered.
+    QByteArray head(QByteArrayView lineEnd = "\r\n") const;
+    // Takes the reason phrase and headers from a head() (the status is kept apart).
+    void readHead(QByteArrayView head);
 };
 
 } // namespace Hookscope

@@ -10,25 +10,6 @@ namespace {
 
 QAtomicInteger<quint64> connectionCounter;
 
-QByteArray headerLines(const HeaderList &headers)
-{
-    QByteArrayList lines;
-    for (const HeaderField &header : headers)
-        lines.append(header.name + ": " + header.value);
-    return lines.join("\r\n");
-}
-
-HeaderList readHeaderLines(const QByteArray &text)
-{
-    HeaderList headers;
-    for (const QByteArray &line : text.split('\n')) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0)
-            headers.append({line.left(colon), line.mid(colon + 1).trimmed()});
-    }
-    return headers;
-}
-
 } // namespace
 
 SendHistory::SendHistory(const QString &storePath)
@@ -58,12 +39,10 @@ qint64 SendHistory::add(const OutgoingRequest &request, const DeliveryResult &re
     query.addBindValue(result.startedAtUs);
     query.addBindValue(QString::fromUtf8(request.method));
     query.addBindValue(QString::fromUtf8(request.url.toEncoded()));
-    query.addBindValue(headerLines(request.headers));
+    query.addBindValue(headerLines(request.headers, "\r\n"));
     query.addBindValue(request.body);
     query.addBindValue(result.status);
-    query.addBindValue(result.status ? "HTTP " + QByteArray::number(result.status) + ' '
-                                           + result.reason + "\r\n" + headerLines(result.headers)
-                                     : QByteArray());
+    query.addBindValue(result.head());
     query.addBindValue(result.body);
     query.addBindValue(result.durationUs);
     query.addBindValue(result.error.isEmpty() ? QVariant() : QVariant(result.error));
@@ -87,14 +66,10 @@ QList<SentRequest> SendHistory::recent(int limit)
         sent.result.startedAtUs = query.value(1).toLongLong();
         sent.request.method = query.value(2).toString().toUtf8();
         sent.request.url = QUrl::fromEncoded(query.value(3).toString().toUtf8());
-        sent.request.headers = readHeaderLines(query.value(4).toByteArray());
+        sent.request.headers = parseHeaderLines(query.value(4).toByteArray());
         sent.request.body = query.value(5).toByteArray();
         sent.result.status = query.value(6).toInt();
-        const QByteArray head = query.value(7).toByteArray();
-        const qsizetype firstLineEnd = head.indexOf("\r\n");
-        const QByteArray statusLine = head.left(firstLineEnd);
-        sent.result.reason = statusLine.mid(statusLine.indexOf(' ', 5) + 1);
-        sent.result.headers = readHeaderLines(head.mid(firstLineEnd + 2));
+        sent.result.readHead(query.value(7).toByteArray());
         sent.result.body = query.value(8).toByteArray();
         sent.result.durationUs = query.value(9).toLongLong();
         sent.result.error = query.value(10).toString();
