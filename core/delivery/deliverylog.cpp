@@ -1,15 +1,10 @@
 #include "deliverylog.h"
 
-#include "capture/capturestore.h"
-
-#include <QAtomicInteger>
 #include <QSqlError>
 #include <QSqlQuery>
 
 namespace Hookscope {
 namespace {
-
-QAtomicInteger<quint64> connectionCounter;
 
 QVariant textOrNull(const QString &text)
 {
@@ -19,26 +14,17 @@ QVariant textOrNull(const QString &text)
 } // namespace
 
 DeliveryLog::DeliveryLog(const QString &storePath)
-    : m_path(storePath)
-    , m_connectionName(QStringLiteral("hookscope-deliveries-%1").arg(++connectionCounter))
+    : m_connection(storePath)
 {}
-
-DeliveryLog::~DeliveryLog()
-{
-    m_database.close();
-    m_database = QSqlDatabase();
-    QSqlDatabase::removeDatabase(m_connectionName);
-}
 
 bool DeliveryLog::open(QString *error)
 {
-    m_database = CaptureStore::openConnection(m_path, m_connectionName, error);
-    return m_database.isOpen();
+    return m_connection.open(error);
 }
 
 qint64 DeliveryLog::add(qint64 captureId, const QString &target)
 {
-    QSqlQuery query(m_database);
+    QSqlQuery query(m_connection.database());
     query.prepare(QStringLiteral("INSERT INTO deliveries (capture_id, target, state, "
                                  "next_attempt_us) VALUES (?, ?, 0, 0)"));
     query.addBindValue(captureId);
@@ -48,7 +34,7 @@ qint64 DeliveryLog::add(qint64 captureId, const QString &target)
 
 QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit)
 {
-    QSqlQuery query(m_database);
+    QSqlQuery query(m_connection.database());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT id, capture_id, target, attempts FROM deliveries "
                                  "WHERE state = 0 AND next_attempt_us <= ? "
@@ -66,7 +52,7 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit)
 
 qint64 DeliveryLog::nextDueUs(qint64 nowUs)
 {
-    QSqlQuery query(m_database);
+    QSqlQuery query(m_connection.database());
     query.prepare(QStringLiteral("SELECT min(next_attempt_us) FROM deliveries WHERE state = 0 "
                                  "AND next_attempt_us > ?"));
     query.addBindValue(nowUs);
@@ -77,15 +63,15 @@ bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
 {
     if (attempts.isEmpty())
         return true;
-    if (!m_database.transaction()) {
-        m_error = m_database.lastError().text();
+    if (!m_connection.database().transaction()) {
+        m_error = m_connection.database().lastError().text();
         return false;
     }
-    QSqlQuery insert(m_database);
+    QSqlQuery insert(m_connection.database());
     insert.prepare(QStringLiteral(
         "INSERT INTO delivery_attempts (delivery_id, started_us, duration_us, status, "
         "response_head, response_body, error) VALUES (?,?,?,?,?,?,?)"));
-    QSqlQuery update(m_database);
+    QSqlQuery update(m_connection.database());
     update.prepare(QStringLiteral(
         "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_us = ?, last_status = ?, "
         "last_error = ? WHERE id = ?"));
@@ -107,19 +93,19 @@ bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
         if (!insert.exec() || !update.exec()) {
             m_error = insert.lastError().isValid() ? insert.lastError().text()
                                                    : update.lastError().text();
-            m_database.rollback();
+            m_connection.database().rollback();
             return false;
         }
     }
-    if (m_database.commit())
+    if (m_connection.database().commit())
         return true;
-    m_error = m_database.lastError().text();
+    m_error = m_connection.database().lastError().text();
     return false;
 }
 
 bool DeliveryLog::retryNow(qint64 deliveryId, qint64 nowUs)
 {
-    QSqlQuery query(m_database);
+    QSqlQuery query(m_connection.database());
     query.prepare(
         QStringLiteral("UPDATE deliveries SET state = 0, next_attempt_us = ? WHERE id = ?"));
     query.addBindValue(nowUs);
@@ -130,7 +116,7 @@ bool DeliveryLog::retryNow(qint64 deliveryId, qint64 nowUs)
 QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
 {
     QList<DeliveryRecord> records;
-    QSqlQuery deliveries(m_database);
+    QSqlQuery deliveries(m_connection.database());
     deliveries.prepare(QStringLiteral("SELECT id, target, state, attempts, next_attempt_us "
                                       "FROM deliveries WHERE capture_id = ? ORDER BY id"));
     deliveries.addBindValue(captureId);
@@ -147,7 +133,7 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
         records.append(record);
     }
     for (DeliveryRecord &record : records) {
-        QSqlQuery attempts(m_database);
+        QSqlQuery attempts(m_connection.database());
         attempts.prepare(QStringLiteral(
             "SELECT started_us, duration_us, status, response_head, response_body, error "
             "FROM delivery_attempts WHERE delivery_id = ? ORDER BY id"));
@@ -171,7 +157,7 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
 QHash<QString, qint64> DeliveryLog::backlog()
 {
     QHash<QString, qint64> pending;
-    QSqlQuery query(m_database);
+    QSqlQuery query(m_connection.database());
     query.exec(QStringLiteral("SELECT target, count(*) FROM deliveries WHERE state = 0 "
                               "GROUP BY target"));
     while (query.next())

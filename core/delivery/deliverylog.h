@@ -2,8 +2,9 @@
 
 #include "outgoingrequest.h"
 
+#include "capture/storeconnection.h"
+
 #include <QHash>
-#include <QSqlDatabase>
 
 namespace Hookscope {
 
@@ -48,7 +49,6 @@ class DeliveryLog final
 {
 public:
     explicit DeliveryLog(const QString &storePath);
-    ~DeliveryLog();
     DeliveryLog(const DeliveryLog &) = delete;
     DeliveryLog &operator=(const DeliveryLog &) = delete;
 
@@ -70,9 +70,7 @@ public:
     QString errorString() const { return m_error; }
 
 private:
-    QString m_path;
-    QString m_connectionName;
-    QSqlDatabase m_database;
+    StoreConnection m_connection;
     QString m_error;
 };
 

@@ -1,38 +1,21 @@
 #include "sendhistory.h"
 
-#include "capture/capturestore.h"
-
-#include <QAtomicInteger>
 #include <QSqlQuery>
 
 namespace Hookscope {
-namespace {
-
-QAtomicInteger<quint64> connectionCounter;
-
-} // namespace
 
 SendHistory::SendHistory(const QString &storePath)
-    : m_connectionName(QStringLiteral("hookscope-sends-%1").arg(++connectionCounter))
-    , m_path(storePath)
+    : m_connection(storePath)
 {}
-
-SendHistory::~SendHistory()
-{
-    m_database.close();
-    m_database = QSqlDatabase();
-    QSqlDatabase::removeDatabase(m_connectionName);
-}
 
 bool SendHistory::open(QString *error)
 {
-    m_database = CaptureStore::openConnection(m_path, m_connectionName, error);
-    return m_database.isOpen();
+    return m_connection.open(error);
 }
 
 qint64 SendHistory::add(const OutgoingRequest &request, const DeliveryResult &result)
 {
-    QSqlQuery query(m_database);
+    QSqlQuery query(m_connection.database());
     query.prepare(QStringLiteral(
         "INSERT INTO sent_requests (sent_us, method, url, headers, body, status, response_head, "
         "response_body, duration_us, error) VALUES (?,?,?,?,?,?,?,?,?,?)"));
@@ -52,7 +35,7 @@ qint64 SendHistory::add(const OutgoingRequest &request, const DeliveryResult &re
 QList<SentRequest> SendHistory::recent(int limit)
 {
     QList<SentRequest> sends;
-    QSqlQuery query(m_database);
+    QSqlQuery query(m_connection.database());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
         "SELECT id, sent_us, method, url, headers, body, status, response_head, response_body, "

@@ -2,7 +2,7 @@
 
 #include "outgoingrequest.h"
 
-#include <QSqlDatabase>
+#include "capture/storeconnection.h"
 
 namespace Hookscope {
 
@@ -18,7 +18,6 @@ class SendHistory final
 {
 public:
     explicit SendHistory(const QString &storePath);
-    ~SendHistory();
     SendHistory(const SendHistory &) = delete;
     SendHistory &operator=(const SendHistory &) = delete;
 
@@ -27,9 +26,7 @@ public:
     QList<SentRequest> recent(int limit);
 
 private:
-    QString m_connectionName;
-    QString m_path;
-    QSqlDatabase m_database;
+    StoreConnection m_connection;
 };
 
 } // namespace Hookscope

@@ -1,0 +1,32 @@
+#include "storeconnection.h"
+
+#include "capturestore.h"
+
+#include <QAtomicInteger>
+
+namespace Hookscope {
+namespace {
+
+QAtomicInteger<quint64> connectionCounter;
+
+} // namespace
+
+StoreConnection::StoreConnection(const QString &path)
+    : m_path(path)
+    , m_name(QStringLiteral("hookscope-connection-%1").arg(++connectionCounter))
+{}
+
+StoreConnection::~StoreConnection()
+{
+    m_database.close();
+    m_database = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_name);
+}
+
+bool StoreConnection::open(QString *error)
+{
+    m_database = CaptureStore::openConnection(m_path, m_name, error);
+    return m_database.isOpen();
+}
+
+} // namespace Hookscope

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QSqlDatabase>
+
+namespace Hookscope {
+
+// A connection of its own to a capture store file (one per thread that reads or writes it),
+// with the pragmas every Hookscope connection uses, removed from Qt's registry when done.
+class StoreConnection final
+{
+public:
+    explicit StoreConnection(const QString &path);
+    ~StoreConnection();
+    StoreConnection(const StoreConnection &) = delete;
+    StoreConnection &operator=(const StoreConnection &) = delete;
+
+    bool open(QString *error);
+    QSqlDatabase &database() { return m_database; }
+
+private:
+    QString m_path;
+    QString m_name;
+    QSqlDatabase m_database;
+};
+
+} // namespace Hookscope
