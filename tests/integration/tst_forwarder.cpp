@@ -228,10 +228,14 @@ void TestForwarder::pendingDeliveriesResumeAfterARestart()
         QVERIFY(!attempts.at(0).at(0).value<DeliveryAttempt>().result.error.isEmpty());
         QCOMPARE(first.backlog().value(url), 1);
     } // the app closes with the delivery pending
-    // The failed attempt was recorded, with no answer and the connection error.
+    // The failed attempts were recorded, with no answer and the connection error. (Usually one;
+    // full jitter can make the first retry come before the run ends.)
+    const qint64 firstRun
+        = scalar(m_path, QStringLiteral("SELECT count(*) FROM delivery_attempts"));
+    QVERIFY(firstRun >= 1);
     QCOMPARE(scalar(m_path, QStringLiteral("SELECT count(*) FROM delivery_attempts "
                                            "WHERE status = 0 AND error IS NOT NULL")),
-             1);
+             firstRun);
 
     // The target comes up on that port; a new run sends what the last one left.
     QTcpServer server;
@@ -248,7 +252,7 @@ void TestForwarder::pendingDeliveriesResumeAfterARestart()
     QSignalSpy attempts(&second, &Forwarder::attempted);
     QVERIFY(second.start(nullptr));
     QTRY_COMPARE_WITH_TIMEOUT(attempts.size(), 1, 10'000);
-    QCOMPARE(attempts.at(0).at(0).value<DeliveryAttempt>().attempt, 2);
+    QCOMPARE(attempts.at(0).at(0).value<DeliveryAttempt>().attempt, firstRun + 1);
     QCOMPARE(attempts.at(0).at(0).value<DeliveryAttempt>().state,
              DeliveryAttempt::State::Delivered);
     QVERIFY(received.join().contains(signedWebhook().body));
@@ -261,11 +265,11 @@ void TestForwarder::pendingDeliveriesResumeAfterARestart()
     QCOMPARE(records.size(), 1);
     QCOMPARE(records[0].target, url);
     QCOMPARE(records[0].state, DeliveryAttempt::State::Delivered);
-    QCOMPARE(records[0].results.size(), 2);
-    QCOMPARE(records[0].results[0].status, 0);
-    QCOMPARE(records[0].results[1].status, 200);
-    QCOMPARE(headerValue(records[0].results[1].headers, "Content-Length"), QByteArray("2"));
-    QCOMPARE(records[0].results[1].body, QByteArray("ok"));
+    QCOMPARE(records[0].results.size(), firstRun + 1);
+    QCOMPARE(records[0].results.first().status, 0);
+    QCOMPARE(records[0].results.last().status, 200);
+    QCOMPARE(headerValue(records[0].results.last().headers, "Content-Length"), QByteArray("2"));
+    QCOMPARE(records[0].results.last().body, QByteArray("ok"));
 }
 
 void TestForwarder::routesChooseTargetsByPath()
