@@ -66,6 +66,21 @@ DeliveriesView::DeliveriesView(QWidget *parent)
     });
 }
 
+QString DeliveriesView::targetText(const DeliveryRecord &delivery)
+{
+    QStringList notes;
+    if (delivery.proxied)
+        notes.append(tr("proxied: its answer went to the provider"));
+    if (delivery.options.fixedUrl)
+        notes.append(tr("fixed URL"));
+    if (delivery.options.keepHost)
+        notes.append(tr("Host kept"));
+    if (delivery.options.acceptSelfSigned)
+        notes.append(tr("self-signed accepted"));
+    return notes.isEmpty() ? delivery.target
+                           : tr("%1 (%2)").arg(delivery.target, notes.join(QStringLiteral(", ")));
+}
+
 void DeliveriesView::setDeliveries(const QList<DeliveryRecord> &deliveries)
 {
     // Keep the selection across refreshes (a new attempt arrives while the user reads one).
@@ -79,7 +94,7 @@ void DeliveriesView::setDeliveries(const QList<DeliveryRecord> &deliveries)
     for (int index = 0; index < deliveries.size(); ++index) {
         const DeliveryRecord &delivery = deliveries.at(index);
         auto *item = new QTreeWidgetItem(m_tree);
-        item->setText(TargetColumn, delivery.target);
+        item->setText(TargetColumn, targetText(delivery));
         item->setData(0, DeliveryRole, index);
         item->setData(0, AttemptRole, -1);
         switch (delivery.state) {

@@ -29,6 +29,8 @@ signals:
 
 private:
     void showSelected();
+    // The target, with how it was sent when that is not the plain way.
+    static QString targetText(const DeliveryRecord &delivery);
 
     QList<DeliveryRecord> m_deliveries;
     QTreeWidget *m_tree;

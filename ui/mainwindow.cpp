@@ -5,6 +5,8 @@
 #include "composerdialog.h"
 #include "deliveriesview.h"
 #include "diffdialog.h"
+#include "palettetone.h"
+#include "targetdialogs.h"
 
 #include "capture/capturequery.h"
 #include "capture/capturestore.h"
@@ -12,6 +14,7 @@
 #include "collections/curlcommand.h"
 #include "delivery/deliverylog.h"
 #include "delivery/forwarderhost.h"
+#include "delivery/retrypolicy.h"
 #include "http/receiverhost.h"
 
 #include <algorithm>
@@ -339,18 +342,20 @@ void MainWindow::createMenus()
                        &MainWindow::editNote);
     capture->addSeparator();
     m_replayAgain = capture->addAction(QString(), QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] {
-        const QString last = QSettings().value(QStringLiteral("replay/lastTarget")).toString();
+        const QSettings settings;
+        const QString last = settings.value(QStringLiteral("replay/lastTarget")).toString();
         if (last.isEmpty())
             askReplayTarget();
         else
-            replaySelected(last);
+            replaySelected(last, TargetOptions::fromFlags(
+                                     settings.value(QStringLiteral("replay/lastOptions")).toInt()));
     });
     const QString lastTarget = QSettings().value(QStringLiteral("replay/lastTarget")).toString();
     m_replayAgain->setText(lastTarget.isEmpty() ? tr("&Replay…")
                                                 : tr("&Replay to %1").arg(lastTarget));
     capture->addAction(tr("Replay &To…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
                        &MainWindow::askReplayTarget);
-    capture->addAction(tr("&Forwarding…"), this, &MainWindow::editForwardTargets);
+    capture->addAction(tr("&Forwarding…"), this, &MainWindow::forwardingDialog);
     capture->addAction(tr("&Edit and Resend…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                        [this] { openComposer(true); });
     capture->addAction(tr("New Re&quest…"), QKeySequence::New, this,
@@ -605,12 +610,16 @@ ComposerDialog *MainWindow::openComposer(bool fromSelected)
     if (fromSelected) {
         if (!m_detail->hasCapture())
             return nullptr;
-        const QString target = QSettings()
+        const QSettings settings;
+        const QString target = settings
                                    .value(QStringLiteral("replay/lastTarget"),
                                           QStringLiteral("http://localhost:3000"))
                                    .toString();
         QString error;
-        request = OutgoingRequest::replay(m_detail->capture(), QUrl(target), false, &error);
+        request = OutgoingRequest::replay(
+            m_detail->capture(), QUrl(target),
+            TargetOptions::fromFlags(settings.value(QStringLiteral("replay/lastOptions")).toInt()),
+            &error);
         if (!request) {
             statusBar()->showMessage(tr("Cannot edit and resend: %1").arg(error));
             return nullptr;
@@ -626,20 +635,17 @@ ComposerDialog *MainWindow::openComposer(bool fromSelected)
 
 void MainWindow::askReplayTarget()
 {
-    bool ok = false;
-    const QString target = QInputDialog::getText(
-        this, tr("Replay To"),
-        tr("Base URL of the app to send to (the captured path and query are appended):"),
-        QLineEdit::Normal,
-        QSettings()
-            .value(QStringLiteral("replay/lastTarget"), QStringLiteral("http://localhost:3000"))
+    const QSettings settings;
+    ReplayTargetDialog dialog(
+        settings.value(QStringLiteral("replay/lastTarget"), QStringLiteral("http://localhost:3000"))
             .toString(),
-        &ok);
-    if (ok)
-        replaySelected(target.trimmed());
+        TargetOptions::fromFlags(settings.value(QStringLiteral("replay/lastOptions")).toInt()),
+        this);
+    if (dialog.exec() == QDialog::Accepted)
+        replaySelected(dialog.target(), dialog.options());
 }
 
-void MainWindow::replaySelected(const QString &target)
+void MainWindow::replaySelected(const QString &target, TargetOptions options)
 {
     if (const QString problem = OutgoingRequest::targetProblem(QUrl(target)); !problem.isEmpty()) {
         statusBar()->showMessage(tr("Cannot replay: %1").arg(problem));
@@ -648,10 +654,12 @@ void MainWindow::replaySelected(const QString &target)
     const QList<qint64> ids = selectedIds();
     if (ids.isEmpty())
         return;
-    QSettings().setValue(QStringLiteral("replay/lastTarget"), target);
+    QSettings settings;
+    settings.setValue(QStringLiteral("replay/lastTarget"), target);
+    settings.setValue(QStringLiteral("replay/lastOptions"), options.flags());
     m_replayAgain->setText(tr("&Replay to %1").arg(target));
     for (const qint64 id : ids) {
-        if (const qint64 delivery = m_deliveryLog->add(id, target))
+        if (const qint64 delivery = m_deliveryLog->add(id, target, options))
             m_replays.insert(delivery);
     }
     m_forwarder->wake();
@@ -674,36 +682,42 @@ bool MainWindow::setForwardTargets(const QStringList &targets)
     m_forwardTargets = targets;
     m_forwardRoutes = routes;
     m_writer.setForwardRoutes(routes);
+    m_receiver.setProxyRoutes(routes);
     QSettings().setValue(QStringLiteral("forward/targets"), targets);
     updateStatus();
     return true;
 }
 
-void MainWindow::editForwardTargets()
+ForwardingDialog *MainWindow::forwardingDialog()
 {
-    bool ok = false;
-    const QString text = QInputDialog::getMultiLineText(
-        this, tr("Forwarding"),
-        tr("Send every new capture on to these base URLs, one per line (the captured path is "
-           "appended). Only some paths: /stripe=http://localhost:3000. Failed sends are retried "
-           "with backoff; leave empty to stop forwarding."),
-        m_forwardTargets.join(QLatin1Char('\n')), &ok);
-    if (!ok)
-        return;
-    QStringList targets;
-    for (const QString &line : text.split(QLatin1Char('\n'))) {
-        if (!line.trimmed().isEmpty())
-            targets.append(line.trimmed());
-    }
-    if (setForwardTargets(targets))
-        statusBar()->showMessage(
-            targets.isEmpty() ? tr("Forwarding is off")
-                              : tr("Forwarding to %1").arg(targets.join(QStringLiteral(", "))),
-            5000);
+    auto *dialog = new ForwardingDialog(m_forwardRoutes, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QStringList targets = dialog->specs();
+        if (setForwardTargets(targets))
+            statusBar()->showMessage(
+                targets.isEmpty() ? tr("Forwarding is off")
+                                  : tr("Forwarding to %1").arg(targets.join(QStringLiteral(", "))),
+                5000);
+    });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::showDeliveryAttempt(const DeliveryAttempt &attempt)
 {
+    // A target is down from a failed attempt to its next success; only failures that may pass
+    // (no answer, 5xx, 429) count, not a 4xx that is the app's verdict on one capture.
+    const DeliveryResult &outcome = attempt.result;
+    if (outcome.succeeded() || !RetryPolicy::isRetryable(outcome)) {
+        if (m_downTargets.remove(attempt.target))
+            updateStatus();
+    } else if (!m_downTargets.contains(attempt.target)) {
+        m_downTargets.insert(attempt.target, {outcome.startedAtUs,
+                                              outcome.status ? tr("answers %1").arg(outcome.status)
+                                                             : outcome.error});
+        updateStatus();
+    }
     m_model->addDeliveryAttempt(attempt);
     if (m_detail->hasCapture() && m_detail->capture().id == attempt.captureId)
         m_detail->setDeliveries(m_deliveryLog->forCapture(attempt.captureId));
@@ -786,14 +800,35 @@ void MainWindow::updateStatus()
         const QHash<QString, qint64> backlog = m_deliveryLog->backlog();
         qint64 waiting = 0;
         QStringList lines;
+        QStringList down;
         for (const ForwardRoute &route : std::as_const(m_forwardRoutes)) {
-            waiting += backlog.value(route.target);
-            lines.append(
-                tr("%1: %n waiting", nullptr, int(backlog.value(route.target))).arg(route.spec()));
+            const qint64 routeWaiting = backlog.value(route.target);
+            waiting += routeWaiting;
+            QString line = tr("%1: %n waiting", nullptr, int(routeWaiting)).arg(route.spec());
+            if (const auto problem = m_downTargets.constFind(route.target);
+                problem != m_downTargets.cend()) {
+                if (!down.contains(QUrl(route.target).authority()))
+                    down.append(QUrl(route.target).authority());
+                line += tr(" \u2014 down since %1 (%2)")
+                            .arg(QDateTime::fromMSecsSinceEpoch(problem->sinceUs / 1000)
+                                     .toString(QStringLiteral("HH:mm:ss")),
+                                 problem->reason);
+            }
+            lines.append(line);
         }
-        m_forwardLabel->setText(
-            waiting == 0 ? tr("\u2192 %n target(s)", nullptr, int(m_forwardTargets.size()))
-                         : tr("\u2192 %1 waiting").arg(waiting));
+        QString text = waiting == 0
+                           ? tr("\u2192 %n target(s)", nullptr, int(m_forwardTargets.size()))
+                           : tr("\u2192 %1 waiting").arg(waiting);
+        if (!down.isEmpty())
+            text = tr("\u26a0 %1 down \u00b7 %2 waiting")
+                       .arg(down.join(QStringLiteral(", ")))
+                       .arg(waiting);
+        m_forwardLabel->setText(text);
+        QPalette palette = m_forwardLabel->palette();
+        palette.setColor(QPalette::WindowText,
+                         down.isEmpty() ? QApplication::palette().color(QPalette::WindowText)
+                                        : paletteTone(0));
+        m_forwardLabel->setPalette(palette);
         m_forwardLabel->setToolTip(lines.join(QLatin1Char('\n')));
         m_forwardLabel->show();
     }

@@ -20,6 +20,7 @@ namespace Hookscope {
 class CaptureDetailView;
 class ComposerDialog;
 class DeliveryLog;
+class ForwardingDialog;
 class ForwarderHost;
 struct DeliveryAttempt;
 class CaptureListModel;
@@ -63,11 +64,13 @@ public:
     void saveViewState() const;
     // Sends the selected captures to `target` (a base URL; their paths are appended), through
     // the forwarding queue: attempts are recorded and shown in Deliveries.
-    void replaySelected(const QString &target);
+    void replaySelected(const QString &target, TargetOptions options = {});
     // Every capture from now on is also sent to these base URLs; kept across restarts.
     // Returns false, saying why in the status bar, when one is not a usable URL.
     bool setForwardTargets(const QStringList &targets);
     QStringList forwardTargets() const { return m_forwardTargets; }
+    // Opens the Forwarding dialog on the current routes; accepting it applies them.
+    ForwardingDialog *forwardingDialog();
     // Opens the composer: empty, or with the selected capture ready to edit and send again.
     ComposerDialog *openComposer(bool fromSelected);
 
@@ -80,7 +83,6 @@ private:
     void showSelected();
     void showDeliveryAttempt(const DeliveryAttempt &attempt);
     void askReplayTarget();
-    void editForwardTargets();
     void selectAfterLoad();
     void updateStatus();
     void countCaptures();
@@ -97,6 +99,12 @@ private:
     ForwarderHost *m_forwarder;
     QStringList m_forwardTargets; // as the user wrote them
     QList<ForwardRoute> m_forwardRoutes;
+    struct TargetProblem
+    {
+        qint64 sinceUs;
+        QString reason;
+    };
+    QHash<QString, TargetProblem> m_downTargets; // by delivery target, from the attempts seen
     QSet<qint64> m_replays; // deliveries the user asked for: their outcome goes to the status bar
     QLabel *m_forwardLabel;
     QAction *m_replayAgain = nullptr;

@@ -275,9 +275,11 @@ int CliCommands::listen(const QStringList &arguments)
     const QCommandLineOption forwardOption(
         QStringLiteral("forward"),
         QStringLiteral("Send every capture on to this base URL too (its path is appended), or "
-                       "only those under a path: /stripe=URL. Repeat for more. Pending sends "
-                       "resume after a restart."),
-        QStringLiteral("[/PREFIX=]URL"));
+                       "only those under a path: /stripe=URL. Options after the URL, in the "
+                       "same argument: fixed-url (send to the URL as written), proxy (answer "
+                       "the provider with the target's answer), keep-host, accept-self-signed. "
+                       "Repeat for more routes. Pending sends resume after a restart."),
+        QStringLiteral("[/PREFIX=]URL [OPTION...]"));
     const QCommandLineOption attemptsOption(
         QStringLiteral("max-attempts"),
         QStringLiteral("Attempts per forwarded capture before giving up (default 5)."),
@@ -379,9 +381,11 @@ int CliCommands::listen(const QStringList &arguments)
     QList<ForwardRoute> routes;
     for (const QString &spec : parser.values(forwardOption)) {
         QString problem;
-        const std::optional<ForwardRoute> route = ForwardRoute::parse(spec, &problem);
+        std::optional<ForwardRoute> route = ForwardRoute::parse(spec, &problem);
         if (!route)
             return usageError(QStringLiteral("--forward: ") + problem);
+        if (parser.isSet(insecureOption))
+            route->options.acceptSelfSigned = true;
         routes.append(*route);
     }
     int retryBaseMs = int(forwarding.retry.baseDelayMs);
@@ -390,10 +394,9 @@ int CliCommands::listen(const QStringList &arguments)
         return usageError(
             QStringLiteral("--max-attempts and --retry-base expect positive numbers"));
     forwarding.retry.baseDelayMs = retryBaseMs;
-    forwarding.send.timeoutMs = int(parser.value(timeoutOption).toDouble(&ok) * 1000);
-    if (!ok || forwarding.send.timeoutMs <= 0)
+    forwarding.timeoutMs = int(parser.value(timeoutOption).toDouble(&ok) * 1000);
+    if (!ok || forwarding.timeoutMs <= 0)
         return usageError(QStringLiteral("--timeout takes a positive number of seconds"));
-    forwarding.send.acceptSelfSigned = parser.isSet(insecureOption);
 
     CaptureWriter writer(path);
     QString error;
@@ -401,7 +404,8 @@ int CliCommands::listen(const QStringList &arguments)
         return usageError(error);
     writer.setForwardRoutes(routes);
     std::unique_ptr<Forwarder> forwarder;
-    if (!routes.isEmpty()) {
+    if (std::any_of(routes.cbegin(), routes.cend(),
+                    [](const ForwardRoute &route) { return !route.proxy; })) {
         forwarder = std::make_unique<Forwarder>(path, forwarding);
         QObject::connect(&writer, &CaptureWriter::committed, forwarder.get(), &Forwarder::wake);
         QObject::connect(forwarder.get(), &Forwarder::attempted, qApp,
@@ -432,6 +436,7 @@ int CliCommands::listen(const QStringList &arguments)
     // The receiver gets a thread of its own; this one only prints.
     ReceiverHost receiver(writer, options);
     receiver.setDefaultResponse(response);
+    receiver.setProxyRoutes(routes);
     if (!receiver.listen(&error))
         return usageError(error + QStringLiteral(" (choose another with --port)"));
 
@@ -629,7 +634,10 @@ int CliCommands::replay(const QStringList &arguments)
                                       QStringLiteral("URL"));
     const QCommandLineOption keepHostOption(QStringLiteral("keep-host"),
                                             QStringLiteral("Send the captured Host header."));
-    parser.addOptions({toOption, keepHostOption, timeoutOption, insecureOption});
+    const QCommandLineOption fixedUrlOption(
+        QStringLiteral("fixed-url"),
+        QStringLiteral("Send to the --to URL as written, without the captured path."));
+    parser.addOptions({toOption, keepHostOption, fixedUrlOption, timeoutOption, insecureOption});
     parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Capture ID."));
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
@@ -646,8 +654,11 @@ int CliCommands::replay(const QStringList &arguments)
     if (!capture)
         return usageError(QStringLiteral("no capture with ID %1 in %2").arg(id).arg(store.path()));
     QString error;
-    const std::optional<OutgoingRequest> request = OutgoingRequest::replay(
-        *capture, QUrl(parser.value(toOption)), parser.isSet(keepHostOption), &error);
+    TargetOptions options;
+    options.fixedUrl = parser.isSet(fixedUrlOption);
+    options.keepHost = parser.isSet(keepHostOption);
+    const std::optional<OutgoingRequest> request
+        = OutgoingRequest::replay(*capture, QUrl(parser.value(toOption)), options, &error);
     if (!request)
         return usageError(error);
     return sendAndPrint(*request, parser);

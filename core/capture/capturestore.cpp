@@ -275,6 +275,13 @@ const char *const sendHistoryTables[] = {
     " error TEXT)",
 };
 
+// Version 5: how each delivery is sent (TargetOptions flags), and whether it was a proxied
+// request whose answer went back to the provider.
+const char *const deliveryOptionColumns[] = {
+    "ALTER TABLE deliveries ADD COLUMN options INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE deliveries ADD COLUMN proxied INTEGER NOT NULL DEFAULT 0",
+};
+
 } // namespace
 
 bool CaptureStore::migrate(int fromVersion)
@@ -292,6 +299,7 @@ bool CaptureStore::upgradeAndCommit(int fromVersion)
     if ((fromVersion < 2 && !executeEach(m_database, filterIndexes, &m_error))
         || (fromVersion < 3 && !executeEach(m_database, deliveryTables, &m_error))
         || (fromVersion < 4 && !executeEach(m_database, sendHistoryTables, &m_error))
+        || (fromVersion < 5 && !executeEach(m_database, deliveryOptionColumns, &m_error))
         || !execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
                     &m_error)) {
         m_database.rollback();

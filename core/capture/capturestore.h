@@ -16,7 +16,7 @@ namespace Hookscope {
 class CaptureStore final
 {
 public:
-    static constexpr int SchemaVersion = 4;
+    static constexpr int SchemaVersion = 5;
 
     enum class OpenError { None, Unreadable, NotAStore, NewerVersion };
 

@@ -3,6 +3,8 @@
 #include "capturestore.h"
 #include "sqlitestatement.h"
 
+#include "delivery/deliverylog.h"
+
 #include <QAtomicInteger>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -18,6 +20,49 @@ QAtomicInteger<quint64> writerCounter;
 constexpr std::size_t MaxBatch = 2048;
 // Shortest time between two checkpoints while captures keep coming.
 constexpr auto CheckpointInterval = std::chrono::milliseconds(10);
+
+// Writes a proxied request's delivery and its one attempt; returns the error, if any.
+QString insertRelayedDelivery(sqlite3 *handle, SqliteStatement &insertDelivery,
+                              SqliteStatement &insertAttempt, qint64 captureId,
+                              const RelayedDelivery &relayed, CaptureSummary *summary)
+{
+    const DeliveryResult &result = relayed.result;
+    const QByteArray target = relayed.target.toUtf8();
+    const QByteArray error = result.error.toUtf8();
+    insertDelivery.bind(1, captureId);
+    insertDelivery.bindText(2, target);
+    insertDelivery.bind(3, relayed.options.flags());
+    insertDelivery.bind(4, int(result.succeeded() ? DeliveryAttempt::State::Delivered
+                                                  : DeliveryAttempt::State::Failed));
+    insertDelivery.bind(5, result.status);
+    if (error.isEmpty())
+        insertDelivery.bindNull(6);
+    else
+        insertDelivery.bindText(6, error);
+    if (!insertDelivery.run())
+        return insertDelivery.errorMessage();
+    const QByteArray head = result.head();
+    insertAttempt.bind(1, sqlite3_last_insert_rowid(handle));
+    insertAttempt.bind(2, result.startedAtUs);
+    insertAttempt.bind(3, result.durationUs);
+    insertAttempt.bind(4, result.status);
+    if (head.isEmpty())
+        insertAttempt.bindNull(5);
+    else
+        insertAttempt.bindBlob(5, head);
+    insertAttempt.bindBlob(6, result.body);
+    if (error.isEmpty())
+        insertAttempt.bindNull(7);
+    else
+        insertAttempt.bindText(7, error);
+    if (!insertAttempt.run())
+        return insertAttempt.errorMessage();
+    summary->delivery = result.succeeded() ? CaptureSummary::Delivery::Delivered
+                                           : CaptureSummary::Delivery::Failed;
+    summary->deliveryStatus = result.status;
+    summary->deliveryAttempts = 1;
+    return {};
+}
 
 } // namespace
 
@@ -69,11 +114,12 @@ bool CaptureWriter::start(QString *error)
     return false;
 }
 
-void CaptureWriter::append(CapturedRequest request, quint64 ticket)
+void CaptureWriter::append(CapturedRequest request, quint64 ticket,
+                           std::optional<RelayedDelivery> relayed)
 {
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(Pending{std::move(request), ticket});
+        m_queue.push_back(Pending{std::move(request), ticket, std::move(relayed)});
     }
     m_wake.notify_one();
 }
@@ -81,7 +127,11 @@ void CaptureWriter::append(CapturedRequest request, quint64 ticket)
 void CaptureWriter::setForwardRoutes(const QList<ForwardRoute> &routes)
 {
     std::lock_guard lock(m_mutex);
-    m_forwardRoutes = routes;
+    m_forwardRoutes.clear();
+    for (const ForwardRoute &route : routes) {
+        if (!route.proxy)
+            m_forwardRoutes.append(route);
+    }
     ++m_forwardRoutesVersion;
 }
 
@@ -159,10 +209,18 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         SqliteStatement insertBytes(handle, "INSERT INTO capture_bytes (id, raw, response_head, "
                                             "response_body) VALUES (?,?,?,?)");
-        SqliteStatement insertDelivery(handle, "INSERT INTO deliveries (capture_id, target, state, "
-                                               "next_attempt_us) VALUES (?,?,0,?)");
+        SqliteStatement insertDelivery(handle,
+                                       "INSERT INTO deliveries (capture_id, target, "
+                                       "options, state, next_attempt_us) VALUES (?,?,?,0,?)");
+        SqliteStatement insertRelayed(
+            handle, "INSERT INTO deliveries (capture_id, target, options, proxied, state, attempts,"
+                    " next_attempt_us, last_status, last_error) VALUES (?,?,?,1,?,1,0,?,?)");
+        SqliteStatement insertRelayedAttempt(
+            handle, "INSERT INTO delivery_attempts (delivery_id, started_us, duration_us, status,"
+                    " response_head, response_body, error) VALUES (?,?,?,?,?,?,?)");
         if (!database.isOpen() || !insertCapture.isValid() || !insertBytes.isValid()
-            || !insertDelivery.isValid()) {
+            || !insertDelivery.isValid() || !insertRelayed.isValid()
+            || !insertRelayedAttempt.isValid()) {
             if (error.isEmpty())
                 error = insertCapture.errorMessage();
             started.set_value(QStringLiteral("Cannot write to %1: %2").arg(m_path, error));
@@ -242,6 +300,10 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 insertBytes.bindBlob(4, request.responseBody);
                 if (!insertBytes.run())
                     failure = insertBytes.errorMessage();
+                if (pending.relayed && failure.isEmpty())
+                    failure = insertRelayedDelivery(handle, insertRelayed, insertRelayedAttempt,
+                                                    request.id, *pending.relayed,
+                                                    &committedBatch.last().summary);
                 // Only what has a request line can be sent on.
                 const bool forwardable
                     = !request.method.isEmpty() && request.target.startsWith('/');
@@ -254,7 +316,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                         continue;
                     insertDelivery.bind(1, request.id);
                     insertDelivery.bindText(2, routeTargets.at(i));
-                    insertDelivery.bind(3, request.receivedAtUs);
+                    insertDelivery.bind(3, forwardRoutes.at(i).options.flags());
+                    insertDelivery.bind(4, request.receivedAtUs);
                     if (!insertDelivery.run())
                         failure = insertDelivery.errorMessage();
                     else

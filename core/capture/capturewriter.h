@@ -23,6 +23,14 @@ struct CommittedCapture
 };
 using CommittedBatch = QList<CommittedCapture>;
 
+// A proxied request's one delivery: sent while its client waited, written with its capture.
+struct RelayedDelivery
+{
+    QString target;
+    TargetOptions options;
+    DeliveryResult result;
+};
+
 // Appends captures to the store from a thread of its own with group commit: everything queued
 // while one transaction commits goes into the next. committed() is emitted only after the
 // transaction is on disk, and is the caller's cue to answer the client. It also runs the WAL
@@ -36,11 +44,13 @@ public:
 
     bool start(QString *error);
     // Thread-safe.
-    void append(CapturedRequest request, quint64 ticket);
+    void append(CapturedRequest request, quint64 ticket,
+                std::optional<RelayedDelivery> relayed = std::nullopt);
     // Commits what is queued and ends the thread.
     void stop();
     // Every well-formed capture committed from now on also queues a delivery to the target of
-    // each route its path matches, in the same transaction (see Forwarder). Thread-safe.
+    // each route its path matches, in the same transaction (see Forwarder). Proxy routes are
+    // the receiver's: their one delivery comes with the capture (RelayedDelivery). Thread-safe.
     void setForwardRoutes(const QList<ForwardRoute> &routes);
 
     static CaptureSummary summarize(const CapturedRequest &request);
@@ -54,6 +64,7 @@ private:
     {
         CapturedRequest request;
         quint64 ticket;
+        std::optional<RelayedDelivery> relayed;
     };
     void run(std::promise<QString> started);
     void commitLoop(QSqlDatabase &database, QString error, std::promise<QString> &started);

@@ -22,13 +22,14 @@ bool DeliveryLog::open(QString *error)
     return m_connection.open(error);
 }
 
-qint64 DeliveryLog::add(qint64 captureId, const QString &target)
+qint64 DeliveryLog::add(qint64 captureId, const QString &target, TargetOptions options)
 {
     QSqlQuery query(m_connection.database());
-    query.prepare(QStringLiteral("INSERT INTO deliveries (capture_id, target, state, "
-                                 "next_attempt_us) VALUES (?, ?, 0, 0)"));
+    query.prepare(QStringLiteral("INSERT INTO deliveries (capture_id, target, options, state, "
+                                 "next_attempt_us) VALUES (?, ?, ?, 0, 0)"));
     query.addBindValue(captureId);
     query.addBindValue(target);
+    query.addBindValue(options.flags());
     return query.exec() ? query.lastInsertId().toLongLong() : 0;
 }
 
@@ -36,7 +37,7 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit)
 {
     QSqlQuery query(m_connection.database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT id, capture_id, target, attempts FROM deliveries "
+    query.prepare(QStringLiteral("SELECT id, capture_id, target, options, attempts FROM deliveries "
                                  "WHERE state = 0 AND next_attempt_us <= ? "
                                  "ORDER BY next_attempt_us LIMIT ?"));
     query.addBindValue(nowUs);
@@ -46,7 +47,8 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit)
         return found;
     while (query.next())
         found.append({query.value(0).toLongLong(), query.value(1).toLongLong(),
-                      query.value(2).toString(), query.value(3).toInt()});
+                      query.value(2).toString(), TargetOptions::fromFlags(query.value(3).toInt()),
+                      query.value(4).toInt()});
     return found;
 }
 
@@ -117,8 +119,9 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
 {
     QList<DeliveryRecord> records;
     QSqlQuery deliveries(m_connection.database());
-    deliveries.prepare(QStringLiteral("SELECT id, target, state, attempts, next_attempt_us "
-                                      "FROM deliveries WHERE capture_id = ? ORDER BY id"));
+    deliveries.prepare(
+        QStringLiteral("SELECT id, target, state, attempts, next_attempt_us, "
+                       "options, proxied FROM deliveries WHERE capture_id = ? ORDER BY id"));
     deliveries.addBindValue(captureId);
     if (!deliveries.exec())
         return records;
@@ -130,6 +133,8 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
         record.state = DeliveryAttempt::State(deliveries.value(2).toInt());
         record.attempts = deliveries.value(3).toInt();
         record.nextAttemptUs = deliveries.value(4).toLongLong();
+        record.options = TargetOptions::fromFlags(deliveries.value(5).toInt());
+        record.proxied = deliveries.value(6).toBool();
         records.append(record);
     }
     for (DeliveryRecord &record : records) {

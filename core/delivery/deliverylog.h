@@ -27,6 +27,8 @@ struct DeliveryRecord
     qint64 id = 0;
     qint64 captureId = 0;
     QString target;
+    TargetOptions options;
+    bool proxied = false; // sent while the provider waited, and its answer relayed back
     DeliveryAttempt::State state = DeliveryAttempt::State::Pending;
     int attempts = 0;
     qint64 nextAttemptUs = 0;
@@ -39,6 +41,7 @@ struct DueDelivery
     qint64 deliveryId = 0;
     qint64 captureId = 0;
     QString target;
+    TargetOptions options;
     int attempts = 0;
 };
 
@@ -54,7 +57,7 @@ public:
 
     bool open(QString *error);
     // Queues `captureId` for `target`, due now; returns the delivery's id (0 on failure).
-    qint64 add(qint64 captureId, const QString &target);
+    qint64 add(qint64 captureId, const QString &target, TargetOptions options);
     // Pending deliveries due by `nowUs`, soonest first.
     QList<DueDelivery> due(qint64 nowUs, int limit);
     // When the next pending delivery after `nowUs` is due, or 0 when none is.

@@ -78,18 +78,19 @@ void Forwarder::poll()
             QString error = QStringLiteral("Capture #%1 was deleted").arg(delivery.captureId);
             std::optional<OutgoingRequest> request;
             if (capture)
-                request = OutgoingRequest::replay(*capture, QUrl(delivery.target),
-                                                  m_options.keepHost, &error);
+                request = OutgoingRequest::replay(*capture, QUrl(delivery.target), delivery.options,
+                                                  &error);
             if (!request) {
                 DeliveryResult unsendable;
                 unsendable.startedAtUs = now;
                 unsendable.error = error;
-                finish({delivery.deliveryId, delivery.captureId, delivery.target,
+                finish({delivery.deliveryId, delivery.captureId, delivery.target, delivery.options,
                         m_options.retry.maxAttempts}, // nothing to retry
                        unsendable);
                 continue;
             }
-            m_sender.send(*request, m_options.send, [this, delivery](const DeliveryResult &result) {
+            const SendOptions send{m_options.timeoutMs, delivery.options.acceptSelfSigned};
+            m_sender.send(*request, send, [this, delivery](const DeliveryResult &result) {
                 finish(delivery, result);
             });
         }

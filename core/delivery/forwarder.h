@@ -15,8 +15,7 @@ namespace Hookscope {
 struct ForwardOptions
 {
     RetryPolicy retry;
-    SendOptions send;
-    bool keepHost = false;
+    int timeoutMs = SendOptions().timeoutMs;
     int maxInFlight = 64;
 };
 

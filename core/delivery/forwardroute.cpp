@@ -1,23 +1,52 @@
 #include "forwardroute.h"
 
-#include "outgoingrequest.h"
-
 namespace Hookscope {
+namespace {
+
+const QLatin1StringView fixedUrlWord("fixed-url");
+const QLatin1StringView proxyWord("proxy");
+const QLatin1StringView keepHostWord("keep-host");
+const QLatin1StringView acceptSelfSignedWord("accept-self-signed");
+
+} // namespace
 
 std::optional<ForwardRoute> ForwardRoute::parse(const QString &spec, QString *error)
 {
     ForwardRoute route;
-    route.target = spec.trimmed();
-    if (route.target.startsWith(QLatin1Char('/'))) {
-        const qsizetype equals = route.target.indexOf(QLatin1Char('='));
+    QString rest = spec.trimmed();
+    if (rest.startsWith(QLatin1Char('/'))) {
+        const qsizetype equals = rest.indexOf(QLatin1Char('='));
         if (equals < 0) {
             *error = QStringLiteral("\"%1\": a path prefix needs its target after '=', as in "
                                     "/stripe=http://localhost:3000")
                          .arg(spec);
             return std::nullopt;
         }
-        route.pathPrefix = route.target.left(equals).trimmed().toUtf8();
-        route.target = route.target.mid(equals + 1).trimmed();
+        route.pathPrefix = rest.left(equals).trimmed().toUtf8();
+        rest = rest.mid(equals + 1);
+    }
+    QStringList words = rest.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (words.isEmpty()) {
+        *error = QStringLiteral("\"%1\": a forwarding route needs a target URL").arg(spec);
+        return std::nullopt;
+    }
+    route.target = words.takeFirst();
+    for (const QString &word : std::as_const(words)) {
+        if (word == fixedUrlWord) {
+            route.options.fixedUrl = true;
+        } else if (word == proxyWord) {
+            route.proxy = true;
+        } else if (word == keepHostWord) {
+            route.options.keepHost = true;
+        } else if (word == acceptSelfSignedWord) {
+            route.options.acceptSelfSigned = true;
+        } else {
+            *error
+                = QStringLiteral("\"%1\": unknown option \"%2\"; the options after the URL are "
+                                 "%3, %4, %5 and %6")
+                      .arg(spec, word, fixedUrlWord, proxyWord, keepHostWord, acceptSelfSignedWord);
+            return std::nullopt;
+        }
     }
     if (const QString problem = OutgoingRequest::targetProblem(QUrl(route.target));
         !problem.isEmpty()) {
@@ -29,8 +58,16 @@ std::optional<ForwardRoute> ForwardRoute::parse(const QString &spec, QString *er
 
 QString ForwardRoute::spec() const
 {
-    return pathPrefix.isEmpty() ? target
-                                : QString::fromUtf8(pathPrefix) + QLatin1Char('=') + target;
+    QString spec
+        = pathPrefix.isEmpty() ? target : QString::fromUtf8(pathPrefix) + QLatin1Char('=') + target;
+    for (const auto &[set, word] : {std::pair{options.fixedUrl, fixedUrlWord},
+                                    {proxy, proxyWord},
+                                    {options.keepHost, keepHostWord},
+                                    {options.acceptSelfSigned, acceptSelfSignedWord}}) {
+        if (set)
+            spec += QLatin1Char(' ') + word;
+    }
+    return spec;
 }
 
 } // namespace Hookscope

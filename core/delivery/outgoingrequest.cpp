@@ -83,6 +83,16 @@ void DeliveryResult::readHead(QByteArrayView head)
     headers = statusLineEnd < 0 ? HeaderList() : parseHeaderLines(head.sliced(statusLineEnd + 1));
 }
 
+int TargetOptions::flags() const
+{
+    return (fixedUrl ? 1 : 0) | (keepHost ? 2 : 0) | (acceptSelfSigned ? 4 : 0);
+}
+
+TargetOptions TargetOptions::fromFlags(int flags)
+{
+    return {(flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0};
+}
+
 bool OutgoingRequest::isHopByHop(QByteArrayView name)
 {
     static const char *const hopByHop[] = {"connection",
@@ -114,7 +124,7 @@ QString OutgoingRequest::targetProblem(const QUrl &url)
 }
 
 std::optional<OutgoingRequest> OutgoingRequest::replay(const CapturedRequest &capture,
-                                                       const QUrl &target, bool keepHost,
+                                                       const QUrl &target, TargetOptions options,
                                                        QString *error)
 {
     if (const QString problem = targetProblem(target); !problem.isEmpty()) {
@@ -130,11 +140,15 @@ std::optional<OutgoingRequest> OutgoingRequest::replay(const CapturedRequest &ca
     }
     OutgoingRequest request;
     request.method = capture.method;
-    // The captured target keeps its exact percent-encoding; the base's path is its prefix.
-    QByteArray base = target.toEncoded(QUrl::RemoveQuery | QUrl::RemoveFragment);
-    while (base.endsWith('/'))
-        base.chop(1);
-    request.url = QUrl::fromEncoded(base + capture.target);
+    if (options.fixedUrl) {
+        request.url = target;
+    } else {
+        // The captured target keeps its exact percent-encoding; the base's path is its prefix.
+        QByteArray base = target.toEncoded(QUrl::RemoveQuery | QUrl::RemoveFragment);
+        while (base.endsWith('/'))
+            base.chop(1);
+        request.url = QUrl::fromEncoded(base + capture.target);
+    }
     // Headers the Connection header names are hop-by-hop too (RFC 9110 §7.6.1).
     QList<QByteArray> connectionOptions;
     for (const QByteArray &option : headerValue(capture.headers, "Connection").split(','))
@@ -143,7 +157,7 @@ std::optional<OutgoingRequest> OutgoingRequest::replay(const CapturedRequest &ca
         if (isHopByHop(header.name) || connectionOptions.contains(header.name.toLower())
             || header.name.compare("Content-Length", Qt::CaseInsensitive) == 0)
             continue; // the length is the sender's to state, for the bytes it sends
-        if (!keepHost && header.name.compare("Host", Qt::CaseInsensitive) == 0)
+        if (!options.keepHost && header.name.compare("Host", Qt::CaseInsensitive) == 0)
             continue;
         request.headers.append(header);
     }

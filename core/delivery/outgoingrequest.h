@@ -7,6 +7,18 @@
 
 namespace Hookscope {
 
+// How requests go to one target, chosen per target by the user.
+struct TargetOptions
+{
+    bool fixedUrl = false; // send to the URL as written; otherwise it is a base for the path
+    bool keepHost = false; // keep the captured Host header instead of the target's
+    bool acceptSelfSigned = false;
+
+    // As stored beside a queued delivery.
+    int flags() const;
+    static TargetOptions fromFlags(int flags);
+};
+
 // A request Hookscope sends: composed, replayed or forwarded.
 struct OutgoingRequest
 {
@@ -16,12 +28,13 @@ struct OutgoingRequest
     QByteArray body;    // exactly these bytes
 
     // What replaying `capture` to `target` sends: the captured method, path and query appended
-    // to the target's path, the headers minus hop-by-hop ones and Host (unless `keepHost`),
-    // and the body bytes exactly (still content-encoded, so signatures still verify).
+    // to the target's path (or the target URL alone, with `fixedUrl`), the headers minus
+    // hop-by-hop ones and Host (unless `keepHost`), and the body bytes exactly (still
+    // content-encoded, so signatures still verify).
     // A malformed capture without a request line cannot be replayed: returns nothing and says
     // why in `error`.
     static std::optional<OutgoingRequest> replay(const CapturedRequest &capture, const QUrl &target,
-                                                 bool keepHost, QString *error);
+                                                 TargetOptions options, QString *error);
     // {{name}} in header values and the body replaced by `variables`; names with no value are
     // left as written and listed in `missing`. (A URL is expanded as text, before it is parsed:
     // expandVariables().)

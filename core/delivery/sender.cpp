@@ -16,6 +16,18 @@ Sender::Sender(QObject *parent)
     connect(&m_network, &QNetworkAccessManager::finished, this, &Sender::finished);
 }
 
+QNetworkAccessManager &Sender::network(bool acceptSelfSigned)
+{
+    if (!acceptSelfSigned)
+        return m_network;
+    if (!m_lenientNetwork) {
+        m_lenientNetwork = std::make_unique<QNetworkAccessManager>();
+        m_lenientNetwork->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+        connect(m_lenientNetwork.get(), &QNetworkAccessManager::finished, this, &Sender::finished);
+    }
+    return *m_lenientNetwork;
+}
+
 void Sender::send(const OutgoingRequest &request, const SendOptions &options,
                   std::function<void(const DeliveryResult &)> done)
 {
@@ -28,10 +40,10 @@ void Sender::send(const OutgoingRequest &request, const SendOptions &options,
             header.name, existing.isNull() ? header.value : existing + ", " + header.value);
     }
     Pending pending{QElapsedTimer(), QDateTime::currentMSecsSinceEpoch() * 1000, options.timeoutMs,
-                    std::move(done)};
+                    !networkRequest.hasRawHeader("Accept-Encoding"), std::move(done)};
     pending.timer.start();
-    QNetworkReply *reply
-        = m_network.sendCustomRequest(networkRequest, request.method, request.body);
+    QNetworkReply *reply = network(options.acceptSelfSigned)
+                               .sendCustomRequest(networkRequest, request.method, request.body);
     if (options.acceptSelfSigned) {
         connect(reply, &QNetworkReply::sslErrors, reply,
                 [reply](const QList<QSslError> &errors) { reply->ignoreSslErrors(errors); });
@@ -53,8 +65,15 @@ void Sender::finished(QNetworkReply *reply)
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.reason
         = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString().toUtf8();
-    for (const auto &[name, value] : reply->rawHeaderPairs())
+    for (const auto &[name, value] : reply->rawHeaderPairs()) {
+        // The body is given decoded then: saying it is still encoded would be wrong to whoever
+        // reads it, and to a provider a proxy relays it to.
+        if (pending.networkDecodes && name.compare("Content-Encoding", Qt::CaseInsensitive) == 0
+            && QByteArrayList{"gzip", "x-gzip", "deflate", "br"}.contains(
+                value.trimmed().toLower()))
+            continue;
         result.headers.append({name, value});
+    }
     result.body = reply->readAll();
     if (reply->error() == QNetworkReply::OperationCanceledError) {
         result.timedOut = true;

@@ -7,6 +7,7 @@
 #include <QNetworkAccessManager>
 
 #include <functional>
+#include <memory>
 
 namespace Hookscope {
 
@@ -33,11 +34,16 @@ private:
         QElapsedTimer timer;
         qint64 startedAtUs;
         int timeoutMs;
+        bool networkDecodes; // Qt asked for a compressed answer itself, and so decodes it
         std::function<void(const DeliveryResult &)> done;
     };
     void finished(QNetworkReply *reply);
+    QNetworkAccessManager &network(bool acceptSelfSigned);
 
     QNetworkAccessManager m_network;
+    // Requests that accept a self-signed certificate get connections of their own: a connection
+    // whose certificate was waved through must never carry another target's request.
+    std::unique_ptr<QNetworkAccessManager> m_lenientNetwork;
     QHash<QNetworkReply *, Pending> m_pending; // one connection for all replies: connect() is
                                                // costly at thousands of requests a second
 };

@@ -3,6 +3,7 @@
 #include "http/clock.h"
 #include "http/receiver.h"
 
+#include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -30,6 +31,16 @@ Connection::~Connection()
 {
     m_socket->disconnect(this);
     m_socket->abort();
+    // The client left while a target had not answered yet: the request is kept all the same.
+    for (PendingResponse &pending : m_responses) {
+        if (pending.awaitingRelay) {
+            pending.awaitingRelay = false;
+            pending.relayed->result.startedAtUs = Clock::wallMicroseconds();
+            pending.relayed->result.error
+                = QStringLiteral("The client closed the connection before the target answered");
+        }
+    }
+    appendInOrder();
 }
 
 void Connection::armDeadline(qint64 fromMs, int timeoutMs)
@@ -75,25 +86,88 @@ void Connection::onReadyRead()
 
 void Connection::finishRequest(const ResponseSpec *errorResponse)
 {
-    const bool keepAlive = m_parser.keepAlive() && !m_parser.isUpgrade() && !errorResponse;
-    CapturedRequest request = takeRequest();
-
-    const ResponseSpec response = errorResponse ? *errorResponse : m_receiver.defaultResponse();
     PendingResponse pending;
-    pending.head = response.serializeHead(keepAlive);
-    pending.body = request.method == "HEAD" ? QByteArray() : response.body;
-    pending.delayMs = response.delayMs;
-    pending.closeAfter = !keepAlive;
+    pending.keepAlive = m_parser.keepAlive() && !m_parser.isUpgrade() && !errorResponse;
+    pending.request = takeRequest();
+    pending.headRequest = pending.request.method == "HEAD";
     pending.sequence = m_nextSequence++;
-    request.responseStatus = response.status;
-    request.responseHead = pending.head;
-    request.responseBody = pending.body;
-    m_responses.push_back(std::move(pending));
-
-    if (!keepAlive)
+    const ForwardRoute *proxyRoute
+        = errorResponse ? nullptr : m_receiver.proxyRouteFor(pending.request.path());
+    if (proxyRoute) {
+        pending.awaitingRelay = true;
+        pending.relayed = RelayedDelivery{proxyRoute->target, proxyRoute->options, {}};
+        relay(pending.request, *proxyRoute, pending.sequence);
+    } else {
+        setResponse(pending, errorResponse ? *errorResponse : m_receiver.defaultResponse());
+    }
+    if (!pending.keepAlive)
         m_closing = true;
+    m_responses.push_back(std::move(pending));
     armDeadline(Clock::monotonicMicroseconds() / 1000, m_receiver.options().idleTimeoutMs);
-    m_receiver.writer().append(std::move(request), m_ticket);
+    appendInOrder();
+}
+
+void Connection::setResponse(PendingResponse &pending, const ResponseSpec &response)
+{
+    pending.head = response.serializeHead(pending.keepAlive);
+    pending.body = pending.headRequest ? QByteArray() : response.body;
+    pending.delayMs = response.delayMs;
+    pending.closeAfter = !pending.keepAlive;
+    pending.request.responseStatus = response.status;
+    pending.request.responseHead = pending.head;
+    pending.request.responseBody = pending.body;
+}
+
+void Connection::relay(const CapturedRequest &request, const ForwardRoute &route, quint64 sequence)
+{
+    RelayedDelivery relayed{route.target, route.options, {}};
+    QString error;
+    const std::optional<OutgoingRequest> outgoing
+        = OutgoingRequest::replay(request, QUrl(route.target), route.options, &error);
+    if (!outgoing) {
+        relayed.result.startedAtUs = Clock::wallMicroseconds();
+        relayed.result.error = error;
+        // Answered from the event loop, as a sent request would be.
+        QTimer::singleShot(0, this, [this, sequence, relayed] { finishRelay(sequence, relayed); });
+        return;
+    }
+    SendOptions options;
+    options.acceptSelfSigned = route.options.acceptSelfSigned;
+    m_receiver.relaySender().send(
+        *outgoing, options,
+        [connection = QPointer<Connection>(this), sequence,
+         relayed = std::move(relayed)](const DeliveryResult &result) mutable {
+            if (!connection)
+                return; // kept as it was when the client left (see ~Connection)
+            relayed.result = result;
+            connection->finishRelay(sequence, std::move(relayed));
+        });
+}
+
+void Connection::finishRelay(quint64 sequence, RelayedDelivery relayed)
+{
+    for (PendingResponse &pending : m_responses) {
+        if (pending.sequence != sequence || !pending.awaitingRelay)
+            continue;
+        setResponse(pending, ResponseSpec::relaying(relayed.result, relayed.target));
+        pending.relayed = std::move(relayed);
+        pending.awaitingRelay = false;
+        appendInOrder();
+        return;
+    }
+}
+
+void Connection::appendInOrder()
+{
+    for (PendingResponse &pending : m_responses) {
+        if (pending.appended)
+            continue;
+        if (pending.awaitingRelay)
+            return;
+        pending.appended = true;
+        m_receiver.writer().append(std::move(pending.request), m_ticket,
+                                   std::move(pending.relayed));
+    }
 }
 
 CapturedRequest Connection::takeRequest()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "capture/capturewriter.h"
 #include "http/requestparser.h"
 #include "http/responsespec.h"
 
@@ -15,7 +16,8 @@ namespace Hookscope {
 class Receiver;
 
 // One client socket: feeds its bytes to the parser, queues each finished request for storage
-// and answers in request order, each only after its capture has committed.
+// and answers in request order, each only after its capture has committed. A request on a
+// proxy route first waits for its target's answer; the requests after it wait their turn.
 class Connection final : public QObject
 {
     Q_OBJECT
@@ -35,11 +37,17 @@ signals:
 private:
     struct PendingResponse
     {
+        CapturedRequest request; // until handed to the writer
+        std::optional<RelayedDelivery> relayed;
         QByteArray head;
         QByteArray body;
         int delayMs = 0;
         quint64 sequence = 0;
+        bool keepAlive = false;
         bool closeAfter = false;
+        bool headRequest = false;
+        bool awaitingRelay = false;
+        bool appended = false;
         bool committed = false;
         bool ready = false;
     };
@@ -47,6 +55,12 @@ private:
     void onReadyRead();
     void onDisconnected();
     void finishRequest(const ResponseSpec *errorResponse);
+    static void setResponse(PendingResponse &pending, const ResponseSpec &response);
+    void relay(const CapturedRequest &request, const ForwardRoute &route, quint64 sequence);
+    void finishRelay(quint64 sequence, RelayedDelivery relayed);
+    // Hands the finished requests to the writer in the order they came, up to the first one
+    // still waiting for its target.
+    void appendInOrder();
     // The parser's request, stamped with this connection's addresses and timing.
     CapturedRequest takeRequest();
     void capturePartial(const QString &reason);

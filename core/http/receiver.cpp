@@ -101,6 +101,31 @@ void Receiver::acceptPending(QTcpServer *server)
     }
 }
 
+void Receiver::setProxyRoutes(const QList<ForwardRoute> &routes)
+{
+    m_proxyRoutes.clear();
+    for (const ForwardRoute &route : routes) {
+        if (route.proxy)
+            m_proxyRoutes.append(route);
+    }
+}
+
+const ForwardRoute *Receiver::proxyRouteFor(QByteArrayView path) const
+{
+    for (const ForwardRoute &route : m_proxyRoutes) {
+        if (route.matches(path))
+            return &route;
+    }
+    return nullptr;
+}
+
+Sender &Receiver::relaySender()
+{
+    if (!m_relaySender)
+        m_relaySender = std::make_unique<Sender>();
+    return *m_relaySender;
+}
+
 void Receiver::onCommitted(const CommittedBatch &batch)
 {
     for (const CommittedCapture &committed : batch) {

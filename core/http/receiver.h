@@ -3,6 +3,7 @@
 #include "http/receiveroptions.h"
 #include "http/responsespec.h"
 #include "capture/capturewriter.h"
+#include "delivery/sender.h"
 
 #include <QHash>
 #include <QObject>
@@ -43,6 +44,12 @@ public:
     const ReceiverOptions &options() const { return m_options; }
     ResponseSpec defaultResponse() const { return m_defaultResponse; }
     void setDefaultResponse(const ResponseSpec &response) { m_defaultResponse = response; }
+    // A request on a proxy route's path is sent to its target, and the target's answer (or 502
+    // / 504 when none came) is the client's; the routes that are not proxies are ignored.
+    void setProxyRoutes(const QList<ForwardRoute> &routes);
+    const ForwardRoute *proxyRouteFor(QByteArrayView path) const;
+    // Sends proxied requests; made on first use.
+    Sender &relaySender();
     int connectionCount() const { return int(m_connections.size()); }
 
     CaptureWriter &writer() { return m_writer; }
@@ -58,6 +65,8 @@ private:
     CaptureWriter &m_writer;
     ReceiverOptions m_options;
     ResponseSpec m_defaultResponse;
+    QList<ForwardRoute> m_proxyRoutes;
+    std::unique_ptr<Sender> m_relaySender;
     std::vector<std::unique_ptr<QTcpServer>> m_servers;
     QHash<quint64, Connection *> m_connections;
     quint64 m_nextTicket = 1;

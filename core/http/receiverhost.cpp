@@ -64,4 +64,10 @@ void ReceiverHost::setDefaultResponse(const ResponseSpec &response)
                               [this, response] { m_receiver->setDefaultResponse(response); });
 }
 
+void ReceiverHost::setProxyRoutes(const QList<ForwardRoute> &routes)
+{
+    QMetaObject::invokeMethod(
+        m_receiver, [receiver = m_receiver, routes] { receiver->setProxyRoutes(routes); });
+}
+
 } // namespace Hookscope

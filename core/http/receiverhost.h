@@ -29,6 +29,8 @@ public:
     QString baseUrl() const { return m_baseUrl; }
     QList<QHostAddress> addresses() const { return m_addresses; }
     void setDefaultResponse(const ResponseSpec &response);
+    // See Receiver::setProxyRoutes().
+    void setProxyRoutes(const QList<ForwardRoute> &routes);
 
 private:
     QThread m_thread;

@@ -39,7 +39,8 @@ QByteArray ResponseSpec::serializeHead(bool keepAlive) const
 {
     QByteArray head;
     head.reserve(128);
-    head += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    head += "HTTP/1.1 " + QByteArray::number(status) + ' '
+            + (reason.isEmpty() ? reasonPhrase(status) : reason) + "\r\n";
     for (const HeaderField &header : headers)
         head += header.name + ": " + header.value + "\r\n";
     head += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
@@ -54,6 +55,25 @@ ResponseSpec ResponseSpec::forError(int status, const QString &message)
     ResponseSpec response;
     response.status = status;
     response.body = message.toUtf8() + '\n';
+    return response;
+}
+
+ResponseSpec ResponseSpec::relaying(const DeliveryResult &result, const QString &target)
+{
+    if (result.status == 0)
+        return forError(result.timedOut ? 504 : 502,
+                        QStringLiteral("Hookscope could not relay this request to %1: %2")
+                            .arg(target, result.error));
+    ResponseSpec response;
+    response.status = result.status;
+    response.reason = result.reason;
+    response.headers.clear();
+    for (const HeaderField &header : result.headers) {
+        if (!OutgoingRequest::isHopByHop(header.name)
+            && header.name.compare("Content-Length", Qt::CaseInsensitive) != 0)
+            response.headers.append(header);
+    }
+    response.body = result.body;
     return response;
 }
 

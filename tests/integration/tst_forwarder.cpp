@@ -1,9 +1,16 @@
+#include "capture/capturequery.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
 #include "delivery/forwarder.h"
+#include "http/receiverhost.h"
 #include "http/requestparser.h"
+#include "zlibcompress.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QSslKey>
+#include <QSslServer>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTcpServer>
@@ -100,6 +107,9 @@ private slots:
     void finalAnswersAreNotRetried();
     void pendingDeliveriesResumeAfterARestart();
     void routesChooseTargetsByPath();
+    void targetOptionsTravelWithEachDelivery();
+    void selfSignedTargetsNeedTheirSwitch();
+    void proxyRoutesAnswerWithTheTargetsAnswer();
 
 private:
     // Stores one capture with deliveries queued to `targets`.
@@ -285,6 +295,20 @@ void TestForwarder::routesChooseTargetsByPath()
     QVERIFY(route);
     QCOMPARE(route->pathPrefix, QByteArray("/webhooks"));
     QCOMPARE(route->target, QStringLiteral("http://a.test/in?k=v"));
+    QVERIFY(!route->proxy && !route->options.fixedUrl && !route->options.keepHost);
+
+    const QString full
+        = QStringLiteral("/a=http://a.test/x fixed-url proxy keep-host accept-self-signed");
+    const std::optional<ForwardRoute> withOptions = ForwardRoute::parse(full, &error);
+    QVERIFY(withOptions);
+    QCOMPARE(withOptions->target, QStringLiteral("http://a.test/x"));
+    QVERIFY(withOptions->proxy && withOptions->options.fixedUrl && withOptions->options.keepHost
+            && withOptions->options.acceptSelfSigned);
+    QCOMPARE(withOptions->spec(), full);
+    QVERIFY(!ForwardRoute::parse(QStringLiteral("http://a.test/ proxi"), &error));
+    QCOMPARE(error, QStringLiteral("\"http://a.test/ proxi\": unknown option \"proxi\"; the "
+                                   "options after the URL are fixed-url, proxy, keep-host and "
+                                   "accept-self-signed"));
 
     // The capture's path is /webhooks/stripe: the /github route does not take it.
     capture({QStringLiteral("/webhooks/stripe=http://stripe.test"),
@@ -296,6 +320,196 @@ void TestForwarder::routesChooseTargetsByPath()
         targets.append(delivery.target);
     QCOMPARE(targets, (QStringList{QStringLiteral("http://stripe.test"),
                                    QStringLiteral("http://all.test")}));
+}
+
+void TestForwarder::targetOptionsTravelWithEachDelivery()
+{
+    ScriptedTarget target({answer(200)});
+    capture({target.url() + QStringLiteral("/exact?v=2 fixed-url keep-host")});
+    Forwarder forwarder(m_path, ForwardOptions());
+    QSignalSpy attempted(&forwarder, &Forwarder::attempted);
+    QVERIFY(forwarder.start(nullptr));
+    QVERIFY(attempted.wait());
+    QCOMPARE(target.received.size(), 1);
+    // The fixed URL as written: the captured /webhooks/stripe?x=1 is not appended.
+    QCOMPARE(target.received[0].target, QByteArray("/app/exact?v=2"));
+    QCOMPARE(headerValue(target.received[0].headers, "Host"), QByteArray("example.com"));
+    DeliveryLog log(m_path);
+    QVERIFY(log.open(nullptr));
+    const DeliveryRecord record = log.forCapture(1).value(0);
+    QVERIFY(record.options.fixedUrl && record.options.keepHost && !record.proxied);
+    QCOMPARE(record.state, DeliveryAttempt::State::Delivered);
+}
+
+void TestForwarder::selfSignedTargetsNeedTheirSwitch()
+{
+    // A real TLS target with a certificate no authority signed.
+    QProcess openssl;
+    const QString key = m_dir.filePath(QStringLiteral("key.pem"));
+    const QString certificate = m_dir.filePath(QStringLiteral("cert.pem"));
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                   QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                   QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-keyout"), key,
+                   QStringLiteral("-out"), certificate});
+    QVERIFY2(openssl.waitForFinished() && openssl.exitCode() == 0,
+             openssl.readAllStandardError().constData());
+    QFile keyFile(key);
+    QFile certificateFile(certificate);
+    QVERIFY(keyFile.open(QIODevice::ReadOnly) && certificateFile.open(QIODevice::ReadOnly));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setPrivateKey(QSslKey(&keyFile, QSsl::Ec));
+    tls.setLocalCertificate(QSslCertificate(&certificateFile));
+    QSslServer server;
+    server.setSslConfiguration(tls);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::pendingConnectionAvailable, this, [&server] {
+        while (QTcpSocket *socket = server.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                if (socket->readAll().contains("\r\n\r\n"))
+                    socket->write(answer(200));
+            });
+        }
+    });
+    const QString url = QStringLiteral("https://127.0.0.1:%1").arg(server.serverPort());
+    capture({url, url + QStringLiteral("/trusted accept-self-signed")});
+    ForwardOptions options;
+    options.retry.maxAttempts = 1;
+    Forwarder forwarder(m_path, options);
+    QSignalSpy attempted(&forwarder, &Forwarder::attempted);
+    QVERIFY(forwarder.start(nullptr));
+    QTRY_COMPARE_WITH_TIMEOUT(attempted.size(), 2, 15'000);
+    QHash<QString, DeliveryAttempt> byTarget;
+    for (const QList<QVariant> &signal : std::as_const(attempted)) {
+        const auto attempt = signal.at(0).value<DeliveryAttempt>();
+        byTarget.insert(attempt.target, attempt);
+    }
+    // Without the switch the TLS error is the outcome, and says what it is.
+    QCOMPARE(byTarget.value(url).result.status, 0);
+    QVERIFY2(byTarget.value(url).result.error.contains(QStringLiteral("certificate"),
+                                                       Qt::CaseInsensitive),
+             qPrintable(byTarget.value(url).result.error));
+    QCOMPARE(byTarget.value(url + QStringLiteral("/trusted")).result.status, 200);
+}
+
+void TestForwarder::proxyRoutesAnswerWithTheTargetsAnswer()
+{
+    ScriptedTarget target({"HTTP/1.1 201 Made It\r\nX-App: yes\r\nConnection: keep-alive\r\n"
+                           "Content-Length: 9\r\n\r\n{\"ok\":1}\n"});
+    QTcpServer closed; // a port nobody listens on any more
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    const quint16 downPort = closed.serverPort();
+    closed.close();
+    QList<ForwardRoute> routes;
+    for (const QString &spec :
+         {QStringLiteral("/proxied=%1 proxy").arg(target.url()),
+          QStringLiteral("/down=http://127.0.0.1:%1/in proxy fixed-url").arg(downPort)}) {
+        QString error;
+        const std::optional<ForwardRoute> route = ForwardRoute::parse(spec, &error);
+        QVERIFY2(route, qPrintable(error));
+        routes.append(*route);
+    }
+    CaptureWriter writer(m_path);
+    QVERIFY(writer.start(nullptr));
+    writer.setForwardRoutes(routes); // proxy routes queue nothing: they are answered inline
+    ReceiverOptions options;
+    options.port = 0;
+    ReceiverHost receiver(writer, options);
+    receiver.setProxyRoutes(routes);
+    QVERIFY(receiver.listen(nullptr));
+
+    // Pipelined: a proxied request, an ordinary one, one whose target is down. The answers
+    // keep the order although the second is ready first.
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, receiver.port());
+    QVERIFY(client.waitForConnected());
+    client.write("POST /proxied/hook?a=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+                 "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "POST /down/hook HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += client.readAll()).count("HTTP/1.1 ") == 3, 15'000);
+    const qsizetype relayed = received.indexOf("HTTP/1.1 201 Made It\r\n");
+    const qsizetype plain = received.indexOf("HTTP/1.1 200 OK\r\n");
+    const qsizetype badGateway = received.indexOf("HTTP/1.1 502 Bad Gateway\r\n");
+    QVERIFY2(relayed == 0 && plain > relayed && badGateway > plain, received.constData());
+    const QByteArray firstAnswer = received.left(plain);
+    QVERIFY(firstAnswer.contains("X-App: yes\r\n"));
+    QVERIFY(firstAnswer.endsWith("\r\n\r\n{\"ok\":1}\n"));
+    QVERIFY(!firstAnswer.contains("Connection:")); // the target's, not passed on
+    QVERIFY(received.mid(badGateway)
+                .contains(QStringLiteral(
+                              "Hookscope could not relay this request to http://127.0.0.1:%1/in: ")
+                              .arg(downPort)
+                              .toUtf8()));
+    QCOMPARE(target.received.size(), 1);
+    QCOMPARE(target.received[0].target, QByteArray("/app/proxied/hook?a=1"));
+    QCOMPARE(target.received[0].body, QByteArray("{}"));
+
+    // A compressed answer reaches the client as the target sent it when the client asked for
+    // it; otherwise Qt asked and decoded it, and the relayed headers say so.
+    const QByteArray json = R"({"compressed":true})";
+    ScriptedTarget gzipTarget({"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: "
+                               + QByteArray::number(Testing::zlibCompress(json, 31).size())
+                               + "\r\n\r\n" + Testing::zlibCompress(json, 31)});
+    QString error;
+    routes.append(
+        *ForwardRoute::parse(QStringLiteral("/gz=%1 proxy").arg(gzipTarget.url()), &error));
+    receiver.setProxyRoutes(routes);
+    client.write("POST /gz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+                 "POST /gz HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n"
+                 "Content-Length: 0\r\n\r\n");
+    received.clear();
+    QTRY_VERIFY_WITH_TIMEOUT((received += client.readAll()).count("HTTP/1.1 ") == 2
+                                 && received.endsWith(Testing::zlibCompress(json, 31)),
+                             15'000);
+    const QByteArray decoded = received.left(received.lastIndexOf("HTTP/1.1 "));
+    QVERIFY2(decoded.endsWith(QByteArray("\r\n\r\n" + json))
+                 && !decoded.contains("Content-Encoding"),
+             decoded.constData());
+    QVERIFY(received.mid(decoded.size()).contains("Content-Encoding: gzip\r\n"));
+
+    // A real client gets the relayed answer too.
+    QProcess curl;
+    QSignalSpy curlDone(&curl, &QProcess::finished);
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-s"), QStringLiteral("-i"), QStringLiteral("--data-binary"),
+                QStringLiteral("{\"id\":2}"),
+                QStringLiteral("http://127.0.0.1:%1/proxied/again").arg(receiver.port())});
+    QVERIFY(curlDone.wait(15'000));
+    const QByteArray curlOut = curl.readAllStandardOutput();
+    QVERIFY2(curlOut.startsWith("HTTP/1.1 201 Made It") && curlOut.endsWith("{\"ok\":1}\n"),
+             curlOut.constData());
+    receiver.close();
+    writer.stop();
+
+    // Each proxied capture keeps what it was answered and its one delivery, done.
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    QCOMPARE(store.capture(1)->responseStatus, 201);
+    QVERIFY(store.capture(1)->responseHead.startsWith("HTTP/1.1 201 Made It\r\n"));
+    QCOMPARE(store.capture(2)->responseStatus, 200);
+    QCOMPARE(store.capture(3)->responseStatus, 502);
+    DeliveryLog log(m_path);
+    QVERIFY(log.open(nullptr));
+    const DeliveryRecord first = log.forCapture(1).value(0);
+    QVERIFY(first.proxied);
+    QCOMPARE(first.state, DeliveryAttempt::State::Delivered);
+    QCOMPARE(first.results.size(), 1);
+    QCOMPARE(first.results[0].status, 201);
+    QCOMPARE(first.results[0].body, QByteArray("{\"ok\":1}\n"));
+    QVERIFY(log.forCapture(2).isEmpty());
+    const DeliveryRecord down = log.forCapture(3).value(0);
+    QCOMPARE(down.state, DeliveryAttempt::State::Failed);
+    QVERIFY(down.options.fixedUrl);
+    QVERIFY2(down.results.value(0).error.contains(QStringLiteral("refused")),
+             qPrintable(down.results.value(0).error));
+    QCOMPARE(log.backlog().size(), 0); // nothing left to send later
+    const QList<CaptureSummary> summaries = store.find(CaptureQuery(), 0, 10); // newest first
+    QCOMPARE(summaries.size(), 6);
+    QCOMPARE(summaries.last().delivery, CaptureSummary::Delivery::Delivered);
+    QCOMPARE(summaries.last().deliveryStatus, 201);
 }
 
 QTEST_GUILESS_MAIN(TestForwarder)

@@ -157,13 +157,27 @@ void TestReplay::hopByHopHeadersAreDropped()
     capture.body = "{}";
     QString error;
     std::optional<OutgoingRequest> request = OutgoingRequest::replay(
-        capture, QUrl(QStringLiteral("http://localhost:3000")), false, &error);
+        capture, QUrl(QStringLiteral("http://localhost:3000")), {}, &error);
     QVERIFY(request);
     QCOMPARE(request->url, QUrl(QStringLiteral("http://localhost:3000/hook")));
     QCOMPARE(request->headers, (HeaderList{{"X-Kept", "yes"}}));
-    request = OutgoingRequest::replay(capture, QUrl(QStringLiteral("http://localhost:3000")), true,
-                                      &error);
+    TargetOptions keepHost;
+    keepHost.keepHost = true;
+    request = OutgoingRequest::replay(capture, QUrl(QStringLiteral("http://localhost:3000")),
+                                      keepHost, &error);
     QCOMPARE(request->headers, (HeaderList{{"Host", "example.com"}, {"X-Kept", "yes"}}));
+
+    // A fixed URL is the whole target: neither the captured path nor its query is added.
+    capture.target = "/hook?attempt=2";
+    TargetOptions fixedUrl;
+    fixedUrl.fixedUrl = true;
+    request = OutgoingRequest::replay(
+        capture, QUrl(QStringLiteral("http://localhost:3000/webhooks/stripe?v=1")), fixedUrl,
+        &error);
+    QCOMPARE(request->url, QUrl(QStringLiteral("http://localhost:3000/webhooks/stripe?v=1")));
+    request = OutgoingRequest::replay(capture, QUrl(QStringLiteral("http://localhost:3000/app/")),
+                                      {}, &error);
+    QCOMPARE(request->url, QUrl(QStringLiteral("http://localhost:3000/app/hook?attempt=2")));
 }
 
 void TestReplay::variablesAndSendHistory()

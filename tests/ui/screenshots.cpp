@@ -6,6 +6,7 @@
 #include "capturelistmodel.h"
 #include "diffdialog.h"
 #include "mainwindow.h"
+#include "targetdialogs.h"
 
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
@@ -181,6 +182,18 @@ int main(int argc, char *argv[])
     window.captureView()->setCurrentIndex(window.captureModel()->index(1, 0));
     window.captureView()->setCurrentIndex(window.captureModel()->index(0, 0));
     saved = saved && save(QStringLiteral("deliveries"));
+    if (ForwardingDialog *forwarding = window.forwardingDialog()) {
+        ForwardRoute proxy;
+        proxy.pathPrefix = "/shopify";
+        proxy.target = QStringLiteral("https://localhost:8443/webhooks/shopify");
+        proxy.proxy = true;
+        proxy.options.fixedUrl = true;
+        proxy.options.acceptSelfSigned = true;
+        forwarding->addRoute(proxy);
+        QTest::qWait(200);
+        saved = saved && forwarding->grab().save(outputDir + QStringLiteral("/forwarding.png"));
+        forwarding->reject();
+    }
 
     // Edit and resend: the composer, after sending to the app.
     QSettings().setValue(QStringLiteral("replay/lastTarget"),

@@ -7,6 +7,7 @@
 #include "hexview.h"
 #include "textpane.h"
 #include "mainwindow.h"
+#include "targetdialogs.h"
 
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
@@ -112,6 +113,7 @@ private slots:
     void viewStateComesBackAfterRestart();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
+    void forwardingDialogSetsEachTargetsWay();
     void composerEditsAndResends();
     void sortingCoversTheWholeHistory();
 };
@@ -590,6 +592,92 @@ void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
     // Forwarding is remembered for the next launch.
     QCOMPARE(QSettings().value(QStringLiteral("forward/targets")).toStringList(),
              QStringList{appUrl});
+}
+
+void TestMainWindow::forwardingDialogSetsEachTargetsWay()
+{
+    QTcpServer app; // answers 201 to whatever it is sent
+    QVERIFY(app.listen(QHostAddress::LocalHost));
+    QList<QByteArray> requestLines;
+    connect(&app, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *socket = app.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket, &requestLines] {
+            const QByteArray data = socket->readAll();
+            requestLines.append(data.left(data.indexOf("\r\n")));
+            socket->write("HTTP/1.1 201 Created\r\nX-App: 1\r\nContent-Length: 7\r\n\r\ncreated");
+        });
+    });
+    QTcpServer gone; // a port nobody listens on any more: a target that is down
+    QVERIFY(gone.listen(QHostAddress::LocalHost));
+    const quint16 downPort = gone.serverPort();
+    gone.close();
+
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    ForwardingDialog *dialog = session.window->forwardingDialog();
+    QTableWidget *table = dialog->table();
+    QCOMPARE(table->rowCount(), 0);
+    ForwardRoute proxy;
+    proxy.pathPrefix = "/stripe";
+    proxy.target = QStringLiteral("http://127.0.0.1:%1/hooks/stripe").arg(app.serverPort());
+    dialog->addRoute(proxy);
+    table->item(0, 2)->setCheckState(Qt::Checked); // Fixed URL
+    table->item(0, 3)->setCheckState(Qt::Checked); // Proxy
+    ForwardRoute down;
+    down.pathPrefix = "/github";
+    down.target = QStringLiteral("localhost:%1").arg(downPort); // no scheme: refused
+    dialog->addRoute(down);
+    dialog->accept();
+    QVERIFY(dialog->isVisible());
+    const QList<QLabel *> labels = dialog->findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [](const QLabel *label) {
+        return label->isVisible() && label->text().startsWith(QStringLiteral("Route 2: "));
+    }));
+    QCOMPARE(table->currentRow(), 1);
+    table->item(1, 1)->setText(QStringLiteral("http://127.0.0.1:%1").arg(downPort));
+    dialog->accept();
+    QVERIFY(!dialog->isVisible());
+    QCOMPARE(session.window->forwardTargets(),
+             (QStringList{QStringLiteral("/stripe=%1 fixed-url proxy").arg(proxy.target),
+                          QStringLiteral("/github=http://127.0.0.1:%1").arg(downPort)}));
+
+    // Proxied: the provider (curl) gets the app's answer, and the list shows it at once.
+    QProcess curl;
+    QSignalSpy curlDone(&curl, &QProcess::finished);
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-s"), QStringLiteral("-i"), QStringLiteral("--data-binary"),
+                QStringLiteral("{}"), session.receiver->baseUrl() + QStringLiteral("stripe/x")});
+    QVERIFY(curlDone.wait(15'000));
+    const QByteArray answer = curl.readAllStandardOutput();
+    QVERIFY2(answer.startsWith("HTTP/1.1 201 Created") && answer.contains("X-App: 1")
+                 && answer.endsWith("created"),
+             answer.constData());
+    QCOMPARE(requestLines, QList<QByteArray>{"POST /hooks/stripe HTTP/1.1"});
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 1);
+    QCOMPARE(model->index(0, CaptureListModel::ForwardColumn).data().toString(),
+             QStringLiteral("\u2192 201"));
+    session.window->captureView()->setCurrentIndex(model->index(0, 0));
+    DeliveriesView *deliveries = session.window->detailView()->deliveries();
+    QTRY_COMPARE(deliveries->deliveries().size(), 1);
+    QCOMPARE(deliveries->tree()->topLevelItem(0)->text(0),
+             proxy.target
+                 + QStringLiteral(" (proxied: its answer went to the provider, fixed URL)"));
+
+    // The target that is down says so in the status bar, with what waits for it.
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("github"), QStringLiteral("{}")));
+    QTRY_VERIFY(
+        statusBarShows(*session.window,
+                       QStringLiteral("\u26a0 127.0.0.1:%1 down \u00b7 1 waiting").arg(downPort)));
+
+    // Replay To keeps its choices for the next replay.
+    QTRY_COMPARE(model->rowCount(), 2);
+    session.window->captureView()->setCurrentIndex(model->index(1, 0)); // the /stripe one
+    session.window->replaySelected(proxy.target, TargetOptions{true, true, false});
+    QTRY_COMPARE(requestLines.size(), 2);
+    QCOMPARE(requestLines.last(), QByteArray("POST /hooks/stripe HTTP/1.1"));
+    QCOMPARE(QSettings().value(QStringLiteral("replay/lastOptions")).toInt(),
+             (TargetOptions{true, true, false}.flags()));
 }
 
 void TestMainWindow::composerEditsAndResends()

@@ -1,0 +1,208 @@
+#include "targetdialogs.h"
+
+#include "palettetone.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace Hookscope {
+namespace {
+
+QTableWidgetItem *checkItem(bool checked, const QString &toolTip)
+{
+    auto *item = new QTableWidgetItem;
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
+    item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+    item->setToolTip(toolTip);
+    return item;
+}
+
+bool isChecked(const QTableWidget *table, int row, int column)
+{
+    return table->item(row, column)->checkState() == Qt::Checked;
+}
+
+QLabel *problemLabel(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, paletteTone(0));
+    label->setPalette(palette);
+    label->hide();
+    return label;
+}
+
+} // namespace
+
+ForwardingDialog::ForwardingDialog(const QList<ForwardRoute> &routes, QWidget *parent)
+    : QDialog(parent)
+    , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_problem(problemLabel(this))
+{
+    setWindowTitle(tr("Forwarding"));
+    auto *intro = new QLabel(
+        tr("Every new capture is also sent to each route its path falls under. Failed sends are "
+           "retried with backoff and survive restarts; a proxy route instead makes the provider "
+           "wait for the target and get its answer."),
+        this);
+    intro->setWordWrap(true);
+
+    m_table->setHorizontalHeaderLabels({tr("Paths under"), tr("Target URL"), tr("Fixed URL"),
+                                        tr("Proxy"), tr("Keep Host"), tr("Accept self-signed")});
+    m_table->horizontalHeaderItem(PrefixColumn)
+        ->setToolTip(tr("Only captures whose path starts with this, e.g. /stripe; empty: all"));
+    m_table->horizontalHeader()->setSectionResizeMode(TargetColumn, QHeaderView::Stretch);
+    m_table->verticalHeader()->hide();
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    for (const ForwardRoute &route : routes)
+        addRoute(route);
+    m_table->resizeColumnsToContents();
+    m_table->setColumnWidth(PrefixColumn, std::max(m_table->columnWidth(PrefixColumn), 110));
+
+    auto *add = new QPushButton(tr("&Add Route"), this);
+    connect(add, &QPushButton::clicked, this, [this] {
+        ForwardRoute route;
+        route.target = QStringLiteral("http://localhost:3000");
+        addRoute(route);
+        m_table->setCurrentCell(m_table->rowCount() - 1, TargetColumn);
+        m_table->editItem(m_table->currentItem());
+    });
+    auto *remove = new QPushButton(tr("&Remove"), this);
+    connect(remove, &QPushButton::clicked, this, [this] {
+        if (m_table->currentRow() >= 0)
+            m_table->removeRow(m_table->currentRow());
+    });
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons->addButton(add, QDialogButtonBox::ActionRole);
+    buttons->addButton(remove, QDialogButtonBox::ActionRole);
+    connect(buttons, &QDialogButtonBox::accepted, this, &ForwardingDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &ForwardingDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addWidget(m_table);
+    layout->addWidget(m_problem);
+    layout->addWidget(buttons);
+    resize(820, 320);
+}
+
+void ForwardingDialog::addRoute(const ForwardRoute &route)
+{
+    const int row = m_table->rowCount();
+    m_table->insertRow(row);
+    m_table->setItem(row, PrefixColumn, new QTableWidgetItem(QString::fromUtf8(route.pathPrefix)));
+    m_table->setItem(row, TargetColumn, new QTableWidgetItem(route.target));
+    m_table->setItem(row, FixedUrlColumn,
+                     checkItem(route.options.fixedUrl,
+                               tr("Send to the URL as written; otherwise the captured path and "
+                                  "query are appended to it")));
+    m_table->setItem(row, ProxyColumn,
+                     checkItem(route.proxy, tr("The provider waits and gets the target's answer "
+                                               "(502 or 504 when there is none)")));
+    m_table->setItem(row, KeepHostColumn,
+                     checkItem(route.options.keepHost,
+                               tr("Send the captured Host header instead of the target's")));
+    m_table->setItem(row, SelfSignedColumn,
+                     checkItem(route.options.acceptSelfSigned,
+                               tr("Accept this target's certificate even when no authority "
+                                  "signed it")));
+}
+
+void ForwardingDialog::accept()
+{
+    QStringList specs;
+    for (int row = 0; row < m_table->rowCount(); ++row) {
+        ForwardRoute route;
+        route.pathPrefix = m_table->item(row, PrefixColumn)->text().trimmed().toUtf8();
+        route.target = m_table->item(row, TargetColumn)->text().trimmed();
+        route.options.fixedUrl = isChecked(m_table, row, FixedUrlColumn);
+        route.proxy = isChecked(m_table, row, ProxyColumn);
+        route.options.keepHost = isChecked(m_table, row, KeepHostColumn);
+        route.options.acceptSelfSigned = isChecked(m_table, row, SelfSignedColumn);
+        if (route.target.isEmpty() && route.pathPrefix.isEmpty())
+            continue; // a row left blank
+        QString problem;
+        if (!route.pathPrefix.isEmpty() && !route.pathPrefix.startsWith('/'))
+            problem = tr("a path prefix starts with /, as in /stripe");
+        else if (route.pathPrefix.contains(' ') || route.pathPrefix.contains('='))
+            problem = tr("a path prefix cannot hold spaces or '='");
+        else if (route.target.contains(QLatin1Char(' ')))
+            problem = tr("the target URL cannot hold spaces (write them as %20)");
+        else
+            ForwardRoute::parse(route.spec(), &problem);
+        if (!problem.isEmpty()) {
+            m_problem->setText(tr("Route %1: %2").arg(row + 1).arg(problem));
+            m_problem->show();
+            m_table->setCurrentCell(row, problem.contains(QLatin1String("prefix")) ? PrefixColumn
+                                                                                   : TargetColumn);
+            return;
+        }
+        specs.append(route.spec());
+    }
+    m_specs = specs;
+    QDialog::accept();
+}
+
+ReplayTargetDialog::ReplayTargetDialog(const QString &target, TargetOptions options,
+                                       QWidget *parent)
+    : QDialog(parent)
+    , m_target(new QLineEdit(target, this))
+    , m_fixedUrl(new QCheckBox(tr("Send to this URL as written (do not append the captured path "
+                                  "and query)"),
+                               this))
+    , m_keepHost(new QCheckBox(tr("Keep the captured &Host header"), this))
+    , m_selfSigned(new QCheckBox(tr("Accept a &self-signed certificate from this target"), this))
+    , m_problem(problemLabel(this))
+{
+    setWindowTitle(tr("Replay To"));
+    m_fixedUrl->setChecked(options.fixedUrl);
+    m_keepHost->setChecked(options.keepHost);
+    m_selfSigned->setChecked(options.acceptSelfSigned);
+    m_target->setMinimumWidth(420);
+    m_target->selectAll();
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("&Replay"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &ReplayTargetDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &ReplayTargetDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(new QLabel(tr("&URL of the app to send the selected captures to:"), this));
+    qobject_cast<QLabel *>(layout->itemAt(0)->widget())->setBuddy(m_target);
+    layout->addWidget(m_target);
+    layout->addWidget(m_fixedUrl);
+    layout->addWidget(m_keepHost);
+    layout->addWidget(m_selfSigned);
+    layout->addWidget(m_problem);
+    layout->addWidget(buttons);
+}
+
+QString ReplayTargetDialog::target() const
+{
+    return m_target->text().trimmed();
+}
+
+TargetOptions ReplayTargetDialog::options() const
+{
+    return {m_fixedUrl->isChecked(), m_keepHost->isChecked(), m_selfSigned->isChecked()};
+}
+
+void ReplayTargetDialog::accept()
+{
+    if (const QString problem = OutgoingRequest::targetProblem(QUrl(target()));
+        !problem.isEmpty()) {
+        m_problem->setText(problem);
+        m_problem->show();
+        m_target->setFocus();
+        return;
+    }
+    QDialog::accept();
+}
+
+} // namespace Hookscope
