@@ -44,5 +44,8 @@ echo "== full suite"
 export HOOKSCOPE_TEST_BUILD="$top/build" HOOKSCOPE_TEST_JOBS="$jobs"
 exec dbus-run-session -- bash -c '
   export XDG_RUNTIME_DIR=$(mktemp -d) && chmod 700 "$XDG_RUNTIME_DIR"
-  eval "$(printf "" | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
+  # A fresh keyring of its own (its files under a temporary XDG_DATA_HOME), created and
+  # unlocked with a throwaway password: an empty one would make it prompt.
+  eval "$(printf "hookscope-tests" | XDG_DATA_HOME=$(mktemp -d) \
+    gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
   exec ctest --test-dir "$HOOKSCOPE_TEST_BUILD" --output-on-failure -j "$HOOKSCOPE_TEST_JOBS"'

@@ -1,5 +1,6 @@
 #include "clicommands.h"
 
+#include "clisupport.h"
 #include "signalwatcher.h"
 
 #include "capture/capturejson.h"
@@ -23,6 +24,8 @@
 namespace Hookscope {
 namespace {
 
+using namespace Cli;
+
 const char *const usage
     = "Usage: hookscope-cli COMMAND [options]\n"
       "\n"
@@ -34,73 +37,15 @@ const char *const usage
       "  clear                                               delete every capture\n"
       "  send [-X METHOD] [-H 'Name: value']... [--data-binary @FILE|TEXT] URL\n"
       "                                                      send a request, print the answer\n"
-      "  replay ID --to URL [--keep-host]                    send a capture again\n"
+      "  replay ID --to URL [--fixed-url] [--keep-host]      send a capture again\n"
+      "  sign --scheme S (--secret-name N | --secret-env VAR) [--id ID] [--timestamp T]\n"
+      "       --data-binary @FILE                            print the headers that sign it\n"
+      "  verify ID [--scheme S] (--secret-name N | --secret-env VAR)\n"
+      "                                                      check a capture's signature\n"
+      "  secret set NAME | list | delete NAME                secrets in the system keychain\n"
       "\n"
       "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
       "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
-
-void writeOut(const QByteArray &bytes)
-{
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
-}
-
-int usageError(const QString &message)
-{
-    std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
-    return 2;
-}
-
-const QCommandLineOption storeOption(QStringLiteral("store"), QStringLiteral("Capture store file."),
-                                     QStringLiteral("PATH"));
-
-// Parses a command's options; returns false (with the exit code in `exitCode`) when the
-// command should not run: --help, or a usage error already reported.
-bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCode)
-{
-    parser.addHelpOption();
-    parser.addOption(storeOption);
-    if (!parser.parse(arguments)) {
-        *exitCode = usageError(parser.errorText());
-        return false;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        writeOut(parser.helpText().toUtf8());
-        *exitCode = 0;
-        return false;
-    }
-    return true;
-}
-
-QString storePath(const QCommandLineParser &parser)
-{
-    return parser.isSet(storeOption) ? parser.value(storeOption) : CaptureStore::defaultPath();
-}
-
-// Opens the store or reports why not, naming the file and what to do.
-bool openStore(CaptureStore &store, bool offerFresh)
-{
-    if (store.open())
-        return true;
-    QString message = store.errorString();
-    if (offerFresh && store.openError() != CaptureStore::OpenError::Unreadable)
-        message += QStringLiteral(" To keep that file aside and start a fresh store, run "
-                                  "'hookscope-cli listen --fresh-store'.");
-    usageError(message);
-    return false;
-}
-
-bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode)
-{
-    const QStringList positional = parser.positionalArguments();
-    bool ok = false;
-    *id = positional.size() == 1 ? positional.at(0).toLongLong(&ok) : 0;
-    if (!ok || *id <= 0) {
-        *exitCode = usageError(
-            QStringLiteral("expected one capture ID (a positive number, as 'list' shows it)"));
-        return false;
-    }
-    return true;
-}
 
 QString formatLocalTime(qint64 microseconds)
 {
@@ -215,6 +160,12 @@ int CliCommands::run(const QStringList &arguments)
         return send(rest);
     if (command == QLatin1String("replay"))
         return replay(rest);
+    if (command == QLatin1String("sign"))
+        return sign(rest);
+    if (command == QLatin1String("verify"))
+        return verify(rest);
+    if (command == QLatin1String("secret"))
+        return secret(rest);
     if (command == QLatin1String("--version")) {
         writeOut("hookscope-cli " HOOKSCOPE_VERSION "\n");
         return 0;
@@ -581,10 +532,6 @@ int CliCommands::send(const QStringList &arguments)
     const QCommandLineOption headerOption({QStringLiteral("H"), QStringLiteral("header")},
                                           QStringLiteral("A header line; repeat for more."),
                                           QStringLiteral("'Name: value'"));
-    const QCommandLineOption dataOption(
-        QStringLiteral("data-binary"),
-        QStringLiteral("The body, byte for byte: text, @FILE, or @- for standard input."),
-        QStringLiteral("DATA"));
     parser.addOptions({methodOption, headerOption, dataOption, timeoutOption, insecureOption});
     parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("Where to send it."));
     int exitCode = 0;
@@ -604,18 +551,11 @@ int CliCommands::send(const QStringList &arguments)
         request.headers.append(header);
     }
     if (parser.isSet(dataOption)) {
-        const QString data = parser.value(dataOption);
-        if (data.startsWith(QLatin1Char('@'))) {
-            QFile file(data.mid(1));
-            const bool opened = data == QLatin1String("@-") ? file.open(stdin, QIODevice::ReadOnly)
-                                                            : file.open(QIODevice::ReadOnly);
-            if (!opened)
-                return usageError(QStringLiteral("cannot read the body from %1: %2")
-                                      .arg(data.mid(1), file.errorString()));
-            request.body = file.readAll();
-        } else {
-            request.body = data.toUtf8();
-        }
+        QString error;
+        const std::optional<QByteArray> body = readData(parser.value(dataOption), &error);
+        if (!body)
+            return usageError(QStringLiteral("the body: ") + error);
+        request.body = *body;
     }
     request.method = parser.isSet(methodOption) ? parser.value(methodOption).toUtf8()
                      : parser.isSet(dataOption) ? QByteArray("POST")

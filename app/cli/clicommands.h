@@ -19,6 +19,9 @@ private:
     static int clear(const QStringList &arguments);
     static int send(const QStringList &arguments);
     static int replay(const QStringList &arguments);
+    static int sign(const QStringList &arguments);
+    static int verify(const QStringList &arguments);
+    static int secret(const QStringList &arguments);
 };
 
 } // namespace Hookscope

@@ -20,10 +20,16 @@ struct CliResult
     QByteArray err;
 };
 
-inline CliResult runCli(const QStringList &arguments)
+// Runs it to its end, with `input` on its standard input, in `environment`.
+inline CliResult runCli(const QStringList &arguments, const QByteArray &input = {},
+                        const QProcessEnvironment &environment
+                        = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.start(cliPath(), arguments);
+    process.write(input);
+    process.closeWriteChannel();
     process.waitForFinished(60'000);
     return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
 }

@@ -1,0 +1,90 @@
+#include "clisupport.h"
+
+#include "capture/capturestore.h"
+
+#include <QFile>
+
+#include <cstdio>
+
+namespace Hookscope::Cli {
+
+void writeOut(const QByteArray &bytes)
+{
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+}
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
+    return 2;
+}
+
+const QCommandLineOption storeOption(QStringLiteral("store"), QStringLiteral("Capture store file."),
+                                     QStringLiteral("PATH"));
+
+bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCode)
+{
+    parser.addHelpOption();
+    parser.addOption(storeOption);
+    if (!parser.parse(arguments)) {
+        *exitCode = usageError(parser.errorText());
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        writeOut(parser.helpText().toUtf8());
+        *exitCode = 0;
+        return false;
+    }
+    return true;
+}
+
+QString storePath(const QCommandLineParser &parser)
+{
+    return parser.isSet(storeOption) ? parser.value(storeOption) : CaptureStore::defaultPath();
+}
+
+bool openStore(CaptureStore &store, bool offerFresh)
+{
+    if (store.open())
+        return true;
+    QString message = store.errorString();
+    if (offerFresh && store.openError() != CaptureStore::OpenError::Unreadable)
+        message += QStringLiteral(" To keep that file aside and start a fresh store, run "
+                                  "'hookscope-cli listen --fresh-store'.");
+    usageError(message);
+    return false;
+}
+
+bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode)
+{
+    const QStringList positional = parser.positionalArguments();
+    bool ok = false;
+    *id = positional.size() == 1 ? positional.at(0).toLongLong(&ok) : 0;
+    if (!ok || *id <= 0) {
+        *exitCode = usageError(
+            QStringLiteral("expected one capture ID (a positive number, as 'list' shows it)"));
+        return false;
+    }
+    return true;
+}
+
+const QCommandLineOption dataOption(
+    QStringLiteral("data-binary"),
+    QStringLiteral("The body, byte for byte: text, @FILE, or @- for standard input."),
+    QStringLiteral("DATA"));
+
+std::optional<QByteArray> readData(const QString &argument, QString *error)
+{
+    if (!argument.startsWith(QLatin1Char('@')))
+        return argument.toUtf8();
+    QFile file(argument.mid(1));
+    const bool opened = argument == QLatin1String("@-") ? file.open(stdin, QIODevice::ReadOnly)
+                                                        : file.open(QIODevice::ReadOnly);
+    if (!opened) {
+        *error = QStringLiteral("cannot read %1: %2").arg(argument.mid(1), file.errorString());
+        return std::nullopt;
+    }
+    return file.readAll();
+}
+
+} // namespace Hookscope::Cli

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+
+#include <optional>
+
+namespace Hookscope {
+
+class CaptureStore;
+
+// What every hookscope-cli command shares: output, errors, the --store option, parsing.
+namespace Cli {
+
+void writeOut(const QByteArray &bytes);
+// Prints "hookscope-cli: MESSAGE" on stderr; returns the usage-error exit code, 2.
+int usageError(const QString &message);
+
+extern const QCommandLineOption storeOption;
+// --data-binary TEXT | @FILE | @-, read by readData().
+extern const QCommandLineOption dataOption;
+
+// Parses a command's options; returns false (with the exit code in `exitCode`) when the
+// command should not run: --help, or a usage error already reported.
+bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCode);
+QString storePath(const QCommandLineParser &parser);
+// Opens the store or reports why not, naming the file and what to do.
+bool openStore(CaptureStore &store, bool offerFresh);
+bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode);
+// A --data-binary style argument: TEXT, @FILE or @- (standard input), read byte for byte.
+// Nothing, with the reason in `error`, when the file cannot be read.
+std::optional<QByteArray> readData(const QString &argument, QString *error);
+
+} // namespace Cli
+} // namespace Hookscope

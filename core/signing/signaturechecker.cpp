@@ -1,0 +1,98 @@
+#include "signaturechecker.h"
+
+#include "capture/capturestore.h"
+
+#include <QDateTime>
+
+namespace Hookscope {
+
+const SignatureBinding *SignatureSettings::bindingFor(QByteArrayView path) const
+{
+    const SignatureBinding *best = nullptr;
+    for (const SignatureBinding &binding : bindings) {
+        if (path.startsWith(binding.pathPrefix)
+            && (!best || binding.pathPrefix.size() > best->pathPrefix.size()))
+            best = &binding;
+    }
+    return best;
+}
+
+SignatureVerdict SignatureSettings::verify(const CapturedRequest &capture, qint64 nowSeconds) const
+{
+    const SignatureBinding *binding = bindingFor(capture.path());
+    std::optional<SignatureScheme> scheme
+        = binding && binding->scheme ? binding->scheme : SignatureScheme::detect(capture.headers);
+    SignatureVerdict verdict;
+    if (!scheme) {
+        verdict.outcome = binding ? SignatureVerdict::Outcome::MissingSignature
+                                  : SignatureVerdict::Outcome::NotSigned;
+        verdict.reason = binding ? QStringLiteral("The request carries no signature header of a "
+                                                  "known scheme; choose the scheme for %1")
+                                       .arg(QString::fromUtf8(binding->pathPrefix.isEmpty()
+                                                                  ? QByteArray("all paths")
+                                                                  : binding->pathPrefix))
+                                 : QStringLiteral("No signature header, and no secret bound to "
+                                                  "this path");
+        return verdict;
+    }
+    const QByteArray secret = binding ? secrets.value(binding->secretName) : QByteArray();
+    if (secret.isEmpty()) {
+        verdict.scheme = scheme->name();
+        verdict.reason = binding ? QStringLiteral("The secret \"%1\" is not available (see "
+                                                  "Signatures…)")
+                                       .arg(binding->secretName)
+                                 : QStringLiteral("Signed (%1), but no secret is bound to this "
+                                                  "path: add one under Signatures…")
+                                       .arg(scheme->name());
+        return verdict;
+    }
+    return Signatures::verify(*scheme, secret, SignedRequest::fromCapture(capture), nowSeconds,
+                              binding->toleranceSeconds);
+}
+
+SignatureChecker::SignatureChecker(const QString &storePath, QObject *parent)
+    : QObject(parent)
+    , m_storePath(storePath)
+{
+    qRegisterMetaType<QHash<qint64, Hookscope::SignatureVerdict>>();
+    m_thread.setObjectName(QStringLiteral("signature-checker"));
+    m_context.moveToThread(&m_thread);
+    m_thread.start();
+}
+
+SignatureChecker::~SignatureChecker()
+{
+    m_generation = std::numeric_limits<quint64>::max();
+    QMetaObject::invokeMethod(
+        &m_context, [this] { m_store.reset(); }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void SignatureChecker::setSettings(const SignatureSettings &settings)
+{
+    m_settings = settings;
+    ++m_generation;
+}
+
+void SignatureChecker::check(const QList<qint64> &ids)
+{
+    const quint64 generation = m_generation;
+    QMetaObject::invokeMethod(&m_context, [this, ids, generation, settings = m_settings] {
+        if (!m_store) {
+            m_store = std::make_unique<CaptureStore>(m_storePath);
+            m_store->open();
+        }
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        QHash<qint64, SignatureVerdict> verdicts;
+        for (const qint64 id : ids) {
+            if (generation != m_generation)
+                return; // the settings changed: these answers would be stale
+            if (const std::optional<CapturedRequest> capture = m_store->capture(id))
+                verdicts.insert(id, settings.verify(*capture, now));
+        }
+        emit checked(verdicts);
+    });
+}
+
+} // namespace Hookscope
