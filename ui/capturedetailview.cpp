@@ -2,6 +2,7 @@
 
 #include "bodypartsview.h"
 #include "deliveriesview.h"
+#include "signatureview.h"
 #include "hexview.h"
 #include "jsontreemodel.h"
 #include "textpane.h"
@@ -79,6 +80,7 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     , m_treeModel(new JsonTreeModel(this))
     , m_parts(new BodyPartsView(this))
     , m_deliveries(new DeliveriesView(this))
+    , m_signature(new SignatureView(this))
     , m_rawBody(new TextPane(this))
     , m_hex(new HexView(this))
     , m_rawStack(new QStackedWidget(this))
@@ -132,6 +134,7 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     m_tabs->addTab(m_bodyTabs, tr("Body"));
     m_tabs->addTab(m_rawStack, tr("Raw Request"));
     m_tabs->addTab(m_deliveries, tr("Deliveries"));
+    m_tabs->addTab(m_signature, tr("Signature"));
 
     connect(&m_formatting, &QFutureWatcher<PreparedBody>::finished, this, [this] {
         if (m_formatting.property("generation").toULongLong() == m_generation)
@@ -159,7 +162,20 @@ void CaptureDetailView::clear()
     m_rawText->setText(QString());
     m_rawHex->setBytes({});
     setDeliveries({});
+    SignatureVerdict nothing;
+    nothing.outcome = SignatureVerdict::Outcome::NotSigned;
+    setSignature(nothing);
     setEnabled(false);
+}
+
+void CaptureDetailView::setSignature(const std::optional<SignatureVerdict> &verdict)
+{
+    m_signature->setVerdict(verdict);
+    const QString mark = verdict ? SignatureView::outcomeText(verdict->outcome).left(1) : QString();
+    m_tabs->setTabText(SignatureTab,
+                       mark == QStringLiteral("\u2713") || mark == QStringLiteral("\u2717")
+                           ? tr("Signature %1").arg(mark)
+                           : tr("Signature"));
 }
 
 void CaptureDetailView::setDeliveries(const QList<DeliveryRecord> &deliveries)
@@ -178,6 +194,7 @@ void CaptureDetailView::showCapture(const CapturedRequest &request, const QStrin
     m_hasCapture = true;
     ++m_generation;
     setEnabled(true);
+    setSignature(std::nullopt); // being checked
     fillOverview();
     fillHeaders();
     fillQuery();

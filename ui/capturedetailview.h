@@ -5,6 +5,7 @@
 #include "body/bodyformatter.h"
 #include "delivery/deliverylog.h"
 #include "capture/capturedrequest.h"
+#include "signing/signature.h"
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -21,6 +22,7 @@ namespace Hookscope {
 class BodyPartsView;
 class DeliveriesView;
 class HexView;
+class SignatureView;
 class JsonTreeModel;
 class TextPane;
 
@@ -42,7 +44,7 @@ class CaptureDetailView final : public QWidget
 {
     Q_OBJECT
 public:
-    enum Tab { OverviewTab, HeadersTab, QueryTab, BodyTab, RawTab, DeliveriesTab };
+    enum Tab { OverviewTab, HeadersTab, QueryTab, BodyTab, RawTab, DeliveriesTab, SignatureTab };
     enum BodyMode { PrettyBody, TreeBody, PartsBody, RawBody, HexBody };
 
     explicit CaptureDetailView(QWidget *parent = nullptr);
@@ -65,6 +67,9 @@ public:
     DeliveriesView *deliveries() const { return m_deliveries; }
     // Where the shown capture was forwarded or replayed, and how it went.
     void setDeliveries(const QList<DeliveryRecord> &deliveries);
+    SignatureView *signature() const { return m_signature; }
+    // The shown capture's signature verdict; nothing while it is being checked.
+    void setSignature(const std::optional<SignatureVerdict> &verdict);
     QString overviewText() const;
 
 signals:
@@ -101,6 +106,7 @@ private:
     JsonTreeModel *m_treeModel;
     BodyPartsView *m_parts;
     DeliveriesView *m_deliveries;
+    SignatureView *m_signature;
     TextPane *m_rawBody;
     HexView *m_hex;
     QStackedWidget *m_rawStack;

@@ -1,6 +1,7 @@
 #include "capturelistmodel.h"
 
 #include "palettetone.h"
+#include "signatureview.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -86,6 +87,7 @@ QVariant CaptureListModel::headerData(int section, Qt::Orientation orientation, 
     case ContentTypeColumn: return tr("Content type");
     case SourceColumn: return tr("Source");
     case ForwardColumn: return tr("Forwarded");
+    case SignatureColumn: return tr("Signature");
     default: return {};
     }
 }
@@ -104,6 +106,8 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
                    : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole: return foreground(row, index.column());
     case Qt::ToolTipRole:
+        if (index.column() == SignatureColumn)
+            return signatureData(row.id, role);
         return row.malformed ? tr("Malformed request: open it to see the parser's error")
                              : QVariant();
     case Qt::DisplayRole: break;
@@ -126,8 +130,66 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
     case ContentTypeColumn: return QString::fromUtf8(row.contentType);
     case SourceColumn: return row.remoteAddress;
     case ForwardColumn: return deliveryText(row);
+    case SignatureColumn: return signatureData(row.id, role);
     default: return {};
     }
+}
+
+QVariant CaptureListModel::signatureData(qint64 id, int role) const
+{
+    if (!m_checker)
+        return {};
+    const auto found = m_verdicts.constFind(id);
+    if (found == m_verdicts.cend()) {
+        if (role == Qt::DisplayRole && !m_asked.contains(id)) {
+            m_asked.insert(id);
+            m_unchecked.append(id);
+            if (!m_checkTimer.isActive())
+                m_checkTimer.start();
+        }
+        return role == Qt::DisplayRole ? QVariant(QStringLiteral("…")) : QVariant();
+    }
+    switch (role) {
+    case Qt::DisplayRole: return SignatureView::outcomeText(found->outcome);
+    case Qt::ToolTipRole: return found->reason;
+    case Qt::ForegroundRole: {
+        const QColor color = SignatureView::outcomeColor(found->outcome);
+        return color.isValid() ? QVariant(color) : QVariant();
+    }
+    default: return {};
+    }
+}
+
+void CaptureListModel::setSignatureChecker(SignatureChecker *checker)
+{
+    m_checker = checker;
+    m_checkTimer.setSingleShot(true);
+    m_checkTimer.setInterval(20); // a screenful of rows, asked for at once
+    connect(&m_checkTimer, &QTimer::timeout, this,
+            [this] { m_checker->check(std::exchange(m_unchecked, {})); });
+    connect(checker, &SignatureChecker::checked, this, &CaptureListModel::addVerdicts);
+}
+
+void CaptureListModel::addVerdicts(const QHash<qint64, SignatureVerdict> &verdicts)
+{
+    // Bounded: a long scroll through the history does not keep every verdict.
+    if (m_verdicts.size() > 100'000) {
+        m_verdicts.clear();
+        m_asked.clear();
+    }
+    for (auto it = verdicts.cbegin(); it != verdicts.cend(); ++it)
+        m_verdicts.insert(it.key(), {it->outcome, it->reason});
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, SignatureColumn), index(int(m_rows.size()) - 1, SignatureColumn));
+}
+
+void CaptureListModel::clearVerdicts()
+{
+    m_verdicts.clear();
+    m_asked.clear();
+    m_unchecked.clear();
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, SignatureColumn), index(int(m_rows.size()) - 1, SignatureColumn));
 }
 
 void CaptureListModel::setQuery(const CaptureQuery &query)
@@ -203,8 +265,10 @@ void CaptureListModel::removeCapture(qint64 id)
     }
 }
 
-QVariant CaptureListModel::foreground(const CaptureSummary &row, int column)
+QVariant CaptureListModel::foreground(const CaptureSummary &row, int column) const
 {
+    if (column == SignatureColumn)
+        return signatureData(row.id, Qt::ForegroundRole);
     if (row.malformed)
         return paletteTone(0);
     if (column == ForwardColumn)

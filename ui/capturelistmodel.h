@@ -6,8 +6,10 @@
 #include "capture/capturesummary.h"
 #include "capture/capturewriter.h"
 #include "delivery/deliverylog.h"
+#include "signing/signaturechecker.h"
 
 #include <QAbstractTableModel>
+#include <QSet>
 #include <QTimer>
 
 namespace Hookscope {
@@ -29,6 +31,7 @@ public:
         ContentTypeColumn,
         SourceColumn,
         ForwardColumn,
+        SignatureColumn,
         ColumnCount
     };
     enum Role { CaptureIdRole = Qt::UserRole + 1, SummaryRole };
@@ -62,6 +65,10 @@ public:
     void setStarred(qint64 id, bool starred);
     // Shows how forwarding a capture went.
     void addDeliveryAttempt(const DeliveryAttempt &attempt);
+    // The Signature column asks `checker` for the verdicts of the rows it shows.
+    void setSignatureChecker(SignatureChecker *checker);
+    // Forgets every verdict (the bindings or secrets changed): shown rows are checked again.
+    void clearVerdicts();
     // "→ 200", "→ failed ×3", "→ pending": what the Forwarded column says.
     static QString deliveryText(const CaptureSummary &summary);
 
@@ -79,7 +86,9 @@ private:
     void addLiveMatches(quint64 generation, const QList<CaptureSummary> &matches);
     void flushPending();
     void insertLive(QList<CaptureSummary> newestFirst);
-    static QVariant foreground(const CaptureSummary &row, int column);
+    QVariant foreground(const CaptureSummary &row, int column) const;
+    QVariant signatureData(qint64 id, int role) const;
+    void addVerdicts(const QHash<qint64, SignatureVerdict> &verdicts);
 
     CaptureLoader m_loader;
     CaptureQuery m_query;
@@ -92,6 +101,17 @@ private:
     bool m_reachedEnd = false;
     qint64 m_hiddenLive = 0;
     QTimer m_flushTimer;
+    struct Verdict
+    {
+        SignatureVerdict::Outcome outcome;
+        QString reason;
+    };
+    SignatureChecker *m_checker = nullptr;
+    QHash<qint64, Verdict> m_verdicts;
+    // Rows the view showed without a verdict yet: asked for together, once.
+    mutable QList<qint64> m_unchecked;
+    mutable QSet<qint64> m_asked;
+    mutable QTimer m_checkTimer;
 };
 
 } // namespace Hookscope

@@ -6,6 +6,8 @@
 #include "deliveriesview.h"
 #include "diffdialog.h"
 #include "palettetone.h"
+#include "signaturesdialog.h"
+#include "signatureview.h"
 #include "targetdialogs.h"
 
 #include "capture/capturequery.h"
@@ -16,6 +18,7 @@
 #include "delivery/forwarderhost.h"
 #include "delivery/retrypolicy.h"
 #include "http/receiverhost.h"
+#include "secrets/secretstore.h"
 
 #include <algorithm>
 #include <climits>
@@ -57,6 +60,8 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     , m_receiver(receiver)
     , m_deliveryLog(std::make_unique<DeliveryLog>(store.path()))
     , m_forwarder(new ForwarderHost(store.path(), ForwardOptions(), this))
+    , m_secrets(new SecretStore(this))
+    , m_checker(new SignatureChecker(store.path(), this))
     , m_forwardLabel(new QLabel(this))
     , m_model(new CaptureListModel(store.path(), this))
     , m_view(new QTableView(this))
@@ -143,6 +148,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_view->setColumnWidth(CaptureListModel::ContentTypeColumn, widthOf("application/json"));
     m_view->setColumnWidth(CaptureListModel::SourceColumn, widthOf("127.000.000.001"));
     m_view->setColumnWidth(CaptureListModel::ForwardColumn, widthOf("-> retrying x5"));
+    m_view->setColumnWidth(CaptureListModel::SignatureColumn, widthOf("missing signature"));
     // Newest first until the user clicks a header; the store sorts, so sorting covers all of
     // history, not only the rows loaded.
     m_view->horizontalHeader()->setSortIndicator(CaptureListModel::TimeColumn, Qt::DescendingOrder);
@@ -193,6 +199,24 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         statusBar()->showMessage(tr("Sending again…"), 3000);
     });
     setForwardTargets(QSettings().value(QStringLiteral("forward/targets")).toStringList());
+
+    // Signatures: verdicts for the rows shown and the selected capture, off this thread.
+    m_model->setSignatureChecker(m_checker);
+    connect(m_checker, &SignatureChecker::checked, this,
+            [this](const QHash<qint64, SignatureVerdict> &verdicts) {
+                if (m_detail->hasCapture()) {
+                    if (const auto found = verdicts.constFind(m_detail->capture().id);
+                        found != verdicts.cend())
+                        m_detail->setSignature(*found);
+                }
+            });
+    connect(m_detail->signature(), &SignatureView::editSignaturesRequested, this,
+            &MainWindow::signaturesDialog);
+    connect(m_secrets, &SecretStore::keychainUnavailable, this, [this](const QString &why) {
+        statusBar()->showMessage(
+            tr("%1: secrets are kept in memory for this session only").arg(why));
+    });
+    setSignatureBindings(loadSignatureBindings());
 
     connect(&writer, &CaptureWriter::committed, m_model, &CaptureListModel::addCommitted);
     connect(&writer, &CaptureWriter::committed, this, [this](const CommittedBatch &batch) {
@@ -356,6 +380,7 @@ void MainWindow::createMenus()
     capture->addAction(tr("Replay &To…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
                        &MainWindow::askReplayTarget);
     capture->addAction(tr("&Forwarding…"), this, &MainWindow::forwardingDialog);
+    capture->addAction(tr("Si&gnatures…"), this, &MainWindow::signaturesDialog);
     capture->addAction(tr("&Edit and Resend…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                        [this] { openComposer(true); });
     capture->addAction(tr("New Re&quest…"), QKeySequence::New, this,
@@ -754,6 +779,90 @@ void MainWindow::showSelected()
     m_detail->showCapture(*request, m_receiver.isListening() ? m_receiver.baseUrl()
                                                              : QStringLiteral("http://127.0.0.1"));
     m_detail->setDeliveries(m_deliveryLog->forCapture(request->id));
+    m_checker->check({request->id});
+}
+
+QList<SignatureBinding> MainWindow::loadSignatureBindings()
+{
+    QList<SignatureBinding> bindings;
+    const QVariantList stored = QSettings().value(QStringLiteral("signatures/bindings")).toList();
+    for (const QVariant &entry : stored) {
+        const QVariantMap map = entry.toMap();
+        SignatureBinding binding;
+        binding.pathPrefix = map.value(QStringLiteral("paths")).toString().toUtf8();
+        binding.secretName = map.value(QStringLiteral("secret")).toString();
+        binding.toleranceSeconds
+            = map.value(QStringLiteral("tolerance"), Signatures::DefaultToleranceSeconds).toInt();
+        const QString scheme = map.value(QStringLiteral("scheme")).toString();
+        QString error;
+        if (!scheme.isEmpty() && !(binding.scheme = SignatureScheme::parse(scheme, &error)))
+            continue; // written by a newer build, or by hand: left out rather than guessed
+        bindings.append(binding);
+    }
+    return bindings;
+}
+
+void MainWindow::setSignatureBindings(const QList<SignatureBinding> &bindings)
+{
+    m_signatureBindings = bindings;
+    QVariantList stored;
+    for (const SignatureBinding &binding : bindings)
+        stored.append(QVariantMap{
+            {QStringLiteral("paths"), QString::fromUtf8(binding.pathPrefix)},
+            {QStringLiteral("scheme"), binding.scheme ? binding.scheme->name() : QString()},
+            {QStringLiteral("secret"), binding.secretName},
+            {QStringLiteral("tolerance"), binding.toleranceSeconds}});
+    QSettings().setValue(QStringLiteral("signatures/bindings"), stored);
+    reloadSecrets();
+}
+
+void MainWindow::reloadSecrets()
+{
+    // The values of the secrets the bindings name, read from the keychain; the checker gets
+    // them all at once, and every verdict is worked out again.
+    auto settings = std::make_shared<SignatureSettings>();
+    settings->bindings = m_signatureBindings;
+    QStringList names;
+    for (const SignatureBinding &binding : std::as_const(m_signatureBindings)) {
+        if (!names.contains(binding.secretName))
+            names.append(binding.secretName);
+    }
+    const quint64 generation = ++m_secretsGeneration;
+    auto remaining = std::make_shared<qsizetype>(names.size());
+    const auto apply = [this, settings, generation] {
+        if (generation != m_secretsGeneration)
+            return;
+        m_checker->setSettings(*settings);
+        m_model->clearVerdicts();
+        if (m_detail->hasCapture()) {
+            m_detail->setSignature(std::nullopt);
+            m_checker->check({m_detail->capture().id});
+        }
+    };
+    if (names.isEmpty()) {
+        apply();
+        return;
+    }
+    for (const QString &name : std::as_const(names)) {
+        m_secrets->read(name, [settings, name, remaining,
+                               apply](const std::optional<QByteArray> &value, const QString &) {
+            if (value)
+                settings->secrets.insert(name, *value);
+            if (--*remaining == 0)
+                apply();
+        });
+    }
+}
+
+SignaturesDialog *MainWindow::signaturesDialog()
+{
+    auto *dialog = new SignaturesDialog(m_signatureBindings, *m_secrets, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SignaturesDialog::secretsChanged, this, &MainWindow::reloadSecrets);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { setSignatureBindings(dialog->bindings()); });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::countCaptures()

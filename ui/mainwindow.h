@@ -1,6 +1,7 @@
 #pragma once
 
 #include "delivery/forwardroute.h"
+#include "signing/signaturechecker.h"
 
 #include <QMainWindow>
 #include <QSet>
@@ -21,6 +22,8 @@ class CaptureDetailView;
 class ComposerDialog;
 class DeliveryLog;
 class ForwardingDialog;
+class SecretStore;
+class SignaturesDialog;
 class ForwarderHost;
 struct DeliveryAttempt;
 class CaptureListModel;
@@ -71,6 +74,11 @@ public:
     QStringList forwardTargets() const { return m_forwardTargets; }
     // Opens the Forwarding dialog on the current routes; accepting it applies them.
     ForwardingDialog *forwardingDialog();
+    // Opens the Signatures dialog: bindings of schemes and secrets to paths, and the secrets.
+    SignaturesDialog *signaturesDialog();
+    // Checks captures with these from now on (kept across restarts); verdicts are redone.
+    void setSignatureBindings(const QList<SignatureBinding> &bindings);
+    SecretStore *secrets() const { return m_secrets; }
     // Opens the composer: empty, or with the selected capture ready to edit and send again.
     ComposerDialog *openComposer(bool fromSelected);
 
@@ -82,6 +90,8 @@ private:
     void restoreViewState();
     void showSelected();
     void showDeliveryAttempt(const DeliveryAttempt &attempt);
+    static QList<SignatureBinding> loadSignatureBindings();
+    void reloadSecrets();
     void askReplayTarget();
     void selectAfterLoad();
     void updateStatus();
@@ -105,6 +115,10 @@ private:
         QString reason;
     };
     QHash<QString, TargetProblem> m_downTargets; // by delivery target, from the attempts seen
+    SecretStore *m_secrets;
+    SignatureChecker *m_checker;
+    QList<SignatureBinding> m_signatureBindings;
+    quint64 m_secretsGeneration = 0; // the latest reading of the secrets wins
     QSet<qint64> m_replays; // deliveries the user asked for: their outcome goes to the status bar
     QLabel *m_forwardLabel;
     QAction *m_replayAgain = nullptr;

@@ -134,11 +134,15 @@ QString describeDuration(qint64 seconds)
                                 : QStringLiteral("%1 days").arg(magnitude / 86400);
 }
 
-QString describeSkew(qint64 seconds)
+} // namespace
+
+QString Signatures::describeSkew(qint64 seconds)
 {
     return seconds <= 0 ? QStringLiteral("%1 old").arg(describeDuration(seconds))
                         : QStringLiteral("%1 in the future").arg(describeDuration(seconds));
 }
+
+namespace {
 
 // What every scheme shares: the signatures found, what the secret gives, and the timestamp.
 struct Check
@@ -168,9 +172,10 @@ SignatureVerdict conclude(Check check, const QList<QByteArray> &matching, qint64
                                    .arg(QString::fromLatin1(verdict.header));
     } else if (verdict.skewSeconds && std::abs(*verdict.skewSeconds) > tolerance) {
         verdict.outcome = SignatureVerdict::Outcome::Expired;
-        verdict.reason = QStringLiteral("The signature matches, but its timestamp is %1 (tolerance "
-                                        "%2)")
-                             .arg(describeSkew(*verdict.skewSeconds), describeDuration(tolerance));
+        verdict.reason
+            = QStringLiteral("The signature matches, but its timestamp is %1 (tolerance "
+                             "%2)")
+                  .arg(Signatures::describeSkew(*verdict.skewSeconds), describeDuration(tolerance));
     } else {
         verdict.outcome = SignatureVerdict::Outcome::Valid;
         verdict.reason = QStringLiteral("The signature in %1 matches")
@@ -284,7 +289,9 @@ SignatureVerdict verifyStandard(Kind kind, const QByteArray &secret, const Signe
                        QStringLiteral("The secret is not base64 after whsec_, as this scheme's "
                                       "secrets are"));
     verdict.expected = hmac(QCryptographicHash::Sha256, *key, verdict.signedBytes).toBase64();
-    return conclude(check, candidates, now, tolerance);
+    SignatureVerdict concluded = conclude(check, candidates, now, tolerance);
+    concluded.expected.prepend(version + ','); // written as the header writes it
+    return concluded;
 }
 
 SignatureVerdict verifyStripe(const QByteArray &secret, const SignedRequest &request, qint64 now,
@@ -320,7 +327,9 @@ SignatureVerdict verifyStripe(const QByteArray &secret, const SignedRequest &req
                                               "checked)"));
     verdict.signedBytes = timestamp + '.' + request.body;
     verdict.expected = hmac(QCryptographicHash::Sha256, secret, verdict.signedBytes).toHex();
-    return conclude(check, candidates, now, tolerance);
+    SignatureVerdict concluded = conclude(check, candidates, now, tolerance);
+    concluded.expected.prepend("v1="); // written as the header writes it
+    return concluded;
 }
 
 // One signature in one header, after a prefix: GitHub, Shopify, Slack and generic schemes.

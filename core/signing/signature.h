@@ -88,6 +88,8 @@ public:
     static HeaderList sign(const SignatureScheme &scheme, const QByteArray &secret,
                            const SignedRequest &request, qint64 timestamp,
                            const QByteArray &messageId, QString *error);
+    // "301 s old", "3 h in the future": a timestamp's offset from now, for people.
+    static QString describeSkew(qint64 seconds);
     // A fresh message id, "msg_" and 24 random base62 characters.
     static QByteArray newMessageId();
     // `headers` with `signature` in place of any header of the same names.

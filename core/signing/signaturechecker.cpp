@@ -91,7 +91,11 @@ void SignatureChecker::check(const QList<qint64> &ids)
             if (const std::optional<CapturedRequest> capture = m_store->capture(id))
                 verdicts.insert(id, settings.verify(*capture, now));
         }
-        emit checked(verdicts);
+        // Delivered on the caller's thread, and only if the settings are still these.
+        QMetaObject::invokeMethod(this, [this, generation, verdicts] {
+            if (generation == m_generation)
+                emit checked(verdicts);
+        });
     });
 }
 

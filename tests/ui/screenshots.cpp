@@ -6,6 +6,8 @@
 #include "capturelistmodel.h"
 #include "diffdialog.h"
 #include "mainwindow.h"
+#include "secrets/secretstore.h"
+#include "signaturesdialog.h"
 #include "targetdialogs.h"
 
 #include "capture/capturestore.h"
@@ -193,6 +195,26 @@ int main(int argc, char *argv[])
         QTest::qWait(200);
         saved = saved && forwarding->grab().save(outputDir + QStringLiteral("/forwarding.png"));
         forwarding->reject();
+    }
+
+    // The first capture carries Stripe's test vector: its signature matches, three years late.
+    window.secrets()->writeNow(QStringLiteral("stripe test"), "whsec_test_secret");
+    SignatureBinding stripe;
+    stripe.pathPrefix = "/webhooks/stripe";
+    stripe.secretName = QStringLiteral("stripe test");
+    window.setSignatureBindings({stripe});
+    window.captureView()->setCurrentIndex(
+        window.captureModel()->index(window.captureModel()->rowCount() - 1, 0));
+    tabs->setCurrentIndex(CaptureDetailView::SignatureTab);
+    QTest::qWait(500);
+    // The list's Signature column is its last: scrolled into view.
+    window.captureView()->scrollTo(
+        window.captureModel()->index(0, CaptureListModel::SignatureColumn));
+    saved = saved && save(QStringLiteral("signature"));
+    if (SignaturesDialog *signatures = window.signaturesDialog()) {
+        QTest::qWait(200);
+        saved = saved && signatures->grab().save(outputDir + QStringLiteral("/signatures.png"));
+        signatures->reject();
     }
 
     // Edit and resend: the composer, after sending to the app.

@@ -7,13 +7,17 @@
 #include "hexview.h"
 #include "textpane.h"
 #include "mainwindow.h"
+#include "signaturesdialog.h"
+#include "signatureview.h"
 #include "targetdialogs.h"
 
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
 #include "http/receiverhost.h"
+#include "secrets/secretstore.h"
 
 #include <QAbstractItemModelTester>
+#include <QDateTime>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QComboBox>
@@ -115,6 +119,7 @@ private slots:
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
     void composerEditsAndResends();
+    void signaturesAreCheckedAndExplained();
     void sortingCoversTheWholeHistory();
 };
 
@@ -803,6 +808,89 @@ void TestMainWindow::sortingCoversTheWholeHistory()
     QTRY_VERIFY(second.window->captureModel()->isLoaded());
     QCOMPARE(second.window->captureModel()->order().key, CaptureOrder::Key::Method);
     QCOMPARE(second.window->captureModel()->summary(0).method, QByteArray("POST"));
+}
+
+void TestMainWindow::signaturesAreCheckedAndExplained()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    SecretStore *secrets = session.window->secrets();
+    const QString secretName = QStringLiteral("hookscope-ui-test stripe");
+    const QByteArray secret = "whsec_ui_test";
+    QCOMPARE(secrets->writeNow(secretName, secret), QString());
+
+    // Signed now with the secret; one more with a changed body; and one not signed at all.
+    const QByteArray body = R"({"id":"evt_1","type":"invoice.paid"})";
+    SignatureScheme stripe;
+    stripe.kind = SignatureScheme::Kind::Stripe;
+    SignedRequest signedRequest;
+    signedRequest.body = body;
+    QString error;
+    const HeaderList signature = Signatures::sign(stripe, secret, signedRequest,
+                                                  QDateTime::currentSecsSinceEpoch(), {}, &error);
+    const QString header = QStringLiteral("Stripe-Signature: ")
+                           + QString::fromLatin1(headerValue(signature, "Stripe-Signature"));
+    const auto post = [&](const QString &path, const QByteArray &data) {
+        QProcess curl;
+        curl.start(QStringLiteral("curl"),
+                   {QStringLiteral("-sS"), QStringLiteral("-H"), header,
+                    QStringLiteral("--data-binary"), QString::fromUtf8(data),
+                    session.receiver->baseUrl() + path});
+        return curl.waitForFinished(30'000) && curl.exitCode() == 0;
+    };
+    QVERIFY(post(QStringLiteral("stripe/hooks"), body));
+    QVERIFY(post(QStringLiteral("stripe/hooks"), QByteArray(body).replace("paid", "void")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("health"), QStringLiteral("{}")));
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 3);
+    const auto verdictAt = [model](int row) {
+        return model->index(row, CaptureListModel::SignatureColumn).data().toString();
+    };
+    // Signed but nothing bound yet: the list says the secret is missing.
+    QTRY_COMPARE(verdictAt(2), QStringLiteral("no secret"));
+    QTRY_COMPARE(verdictAt(0), QString()); // not signed
+
+    SignatureBinding binding;
+    binding.pathPrefix = "/stripe";
+    binding.secretName = secretName;
+    session.window->setSignatureBindings({binding});
+    QTRY_COMPARE(verdictAt(2), QStringLiteral("\u2713 valid"));
+    QTRY_COMPARE(verdictAt(1), QStringLiteral("\u2717 invalid"));
+    QCOMPARE(model->index(1, CaptureListModel::SignatureColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("The signature in Stripe-Signature does not match the secret: the "
+                            "body, the secret or the signed parts differ"));
+
+    // The Signature tab explains: scheme, header, expected and received, the signed bytes.
+    session.window->captureView()->setCurrentIndex(model->index(1, 0));
+    SignatureView *view = session.window->detailView()->signature();
+    QTRY_COMPARE(view->outcome()->text(), QStringLiteral("\u2717 invalid"));
+    const QString details = view->detailsText();
+    QVERIFY2(details.contains(QStringLiteral("Scheme: stripe")), qPrintable(details));
+    QVERIFY(details.contains(QStringLiteral("Header: Stripe-Signature")));
+    QVERIFY(details.contains(QStringLiteral("Expected: ")));
+    QVERIFY(view->signedBytes()->text().endsWith(
+        QStringLiteral(R"(.{"id":"evt_1","type":"invoice.void"})")));
+    QCOMPARE(session.window->detailView()->tabs()->tabText(CaptureDetailView::SignatureTab),
+             QStringLiteral("Signature \u2717"));
+
+    // The secrets manager: reveal on demand; a rename carries the binding along; the verdicts
+    // follow the secret.
+    SignaturesDialog *dialog = session.window->signaturesDialog();
+    QVERIFY(!dialog->secretList()->findItems(secretName, Qt::MatchExactly).isEmpty());
+    QVERIFY(dialog->revealed()->text().isEmpty());
+    dialog->revealSecret(secretName);
+    QTRY_COMPARE(dialog->revealed()->text(), QString::fromUtf8(secret));
+    const QString renamed = QStringLiteral("hookscope-ui-test stripe live");
+    dialog->renameSecret(secretName, renamed);
+    QTRY_VERIFY(!dialog->secretList()->findItems(renamed, Qt::MatchExactly).isEmpty());
+    dialog->accept();
+    QCOMPARE(dialog->bindings().value(0).secretName, renamed);
+    QTRY_COMPARE(verdictAt(2), QStringLiteral("\u2713 valid"));
+    // Deleted from the keychain: the bound secret is gone, and the list says so.
+    QCOMPARE(secrets->removeNow(renamed), QString());
+    binding.secretName = renamed;
+    session.window->setSignatureBindings({binding});
+    QTRY_COMPARE(verdictAt(2), QStringLiteral("no secret"));
 }
 
 QTEST_MAIN(TestMainWindow)
