@@ -5,10 +5,12 @@
 #include "textpane.h"
 
 #include "body/bodyformatter.h"
+#include "secrets/secretstore.h"
 
 #include <QComboBox>
 #include <QDateTime>
 #include <QFontDatabase>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -55,6 +57,8 @@ ComposerDialog::ComposerDialog(const QString &storePath, QWidget *parent)
     , m_answerHeaders(makeEditableTable({tr("Name"), tr("Value")}, this))
     , m_answerBody(new TextPane(this))
     , m_history(new QListWidget(this))
+    , m_signScheme(new QComboBox(this))
+    , m_signSecret(new QComboBox(this))
 {
     setWindowTitle(tr("Compose Request"));
     resize(1100, 720);
@@ -117,10 +121,26 @@ ComposerDialog::ComposerDialog(const QString &storePath, QWidget *parent)
     variablesLayout->addWidget(m_variables);
     variablesLayout->addWidget(addVariable, 0, Qt::AlignLeft);
 
+    m_signScheme->setEditable(true); // a generic scheme is written out
+    m_signScheme->addItem(tr("Do not sign"));
+    m_signScheme->addItems(SignatureScheme::names());
+    auto *signPage = new QWidget(this);
+    auto *signLayout = new QFormLayout(signPage);
+    signLayout->addRow(tr("Scheme:"), m_signScheme);
+    signLayout->addRow(tr("Secret:"), m_signSecret);
+    auto *signNote = new QLabel(tr("Each send is signed again over the body as sent, with a fresh "
+                                   "timestamp and message id: the signature headers in the "
+                                   "Headers tab are replaced."),
+                                signPage);
+    signNote->setWordWrap(true);
+    signLayout->addRow(signNote);
+    signPage->setEnabled(false); // until there are secrets to sign with
+
     auto *requestTabs = new QTabWidget(this);
     requestTabs->addTab(bodyPage, tr("Body"));
     requestTabs->addTab(headersPage, tr("Headers"));
     requestTabs->addTab(variablesPage, tr("Variables"));
+    requestTabs->addTab(signPage, tr("Sign"));
 
     m_answerStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_answerStatus->setText(tr("Not sent yet."));
@@ -253,14 +273,95 @@ void ComposerDialog::send()
     }
     m_send->setEnabled(false);
     m_answerStatus->setText(tr("Sending to %1…").arg(outgoing->url.toString()));
-    m_sender.send(*outgoing, SendOptions(),
-                  [this, outgoing = *outgoing](const DeliveryResult &result) {
-                      m_send->setEnabled(true);
-                      SentRequest sent{m_store.add(outgoing, result), outgoing, result};
-                      reloadHistory();
-                      showAnswer(sent);
-                      emit answered(sent);
-                  });
+    if (m_signScheme->currentText() == m_signScheme->itemText(0) || !m_secrets) {
+        sendNow(*outgoing);
+        return;
+    }
+    std::optional<SignatureScheme> scheme
+        = SignatureScheme::parse(m_signScheme->currentText(), &error);
+    if (!scheme) {
+        m_send->setEnabled(true);
+        m_answerStatus->setText(tr("Not sent: %1").arg(error));
+        return;
+    }
+    const QString secretName = m_signSecret->currentText();
+    m_secrets->read(secretName, [this, scheme = *scheme,
+                                 outgoing = *outgoing](const std::optional<QByteArray> &secret,
+                                                       const QString &readError) mutable {
+        QString signError = readError;
+        HeaderList signature;
+        if (secret) {
+            SignedRequest signedRequest;
+            signedRequest.method = outgoing.method;
+            signedRequest.url = outgoing.url.toEncoded();
+            signedRequest.target = outgoing.url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority
+                                                          | QUrl::RemoveFragment);
+            signedRequest.headers = outgoing.headers;
+            signedRequest.body = outgoing.body;
+            signature = Signatures::sign(scheme, *secret, signedRequest,
+                                         QDateTime::currentSecsSinceEpoch(),
+                                         Signatures::newMessageId(), &signError);
+        }
+        if (signature.isEmpty()) {
+            m_send->setEnabled(true);
+            m_answerStatus->setText(tr("Not sent: %1").arg(signError));
+            return;
+        }
+        outgoing.headers = Signatures::withHeaders(outgoing.headers, signature);
+        showHeaders(signature);
+        sendNow(outgoing);
+    });
+}
+
+void ComposerDialog::sendNow(const OutgoingRequest &outgoing)
+{
+    m_sender.send(outgoing, SendOptions(), [this, outgoing](const DeliveryResult &result) {
+        m_send->setEnabled(true);
+        SentRequest sent{m_store.add(outgoing, result), outgoing, result};
+        reloadHistory();
+        showAnswer(sent);
+        emit answered(sent);
+    });
+}
+
+void ComposerDialog::showHeaders(const HeaderList &headers)
+{
+    for (const HeaderField &header : headers) {
+        bool shown = false;
+        for (int row = 0; row < m_headers->rowCount() && !shown; ++row) {
+            QTableWidgetItem *name = m_headers->item(row, NameColumn);
+            if (name && name->text().toUtf8().compare(header.name, Qt::CaseInsensitive) == 0) {
+                m_headers->item(row, ValueColumn)->setText(QString::fromUtf8(header.value));
+                name->setCheckState(Qt::Checked);
+                shown = true;
+            }
+        }
+        if (!shown)
+            addHeaderRow(header.name, header.value);
+    }
+}
+
+void ComposerDialog::setSecrets(SecretStore *secrets)
+{
+    m_secrets = secrets;
+    const QString chosen = m_signSecret->currentText();
+    m_signSecret->clear();
+    m_signSecret->addItems(secrets->names());
+    m_signSecret->setCurrentText(chosen);
+    m_signScheme->parentWidget()->setEnabled(!secrets->names().isEmpty());
+}
+
+void ComposerDialog::setSigning(const std::optional<SignatureScheme> &scheme,
+                                const QString &secretName)
+{
+    // A named scheme is picked from the list; a generic one is written out.
+    const int listed = scheme ? m_signScheme->findText(scheme->name()) : 0;
+    m_signScheme->setCurrentIndex(std::max(listed, 0));
+    if (listed < 0)
+        m_signScheme->setEditText(scheme->name());
+    if (m_signSecret->findText(secretName) < 0 && !secretName.isEmpty())
+        m_signSecret->addItem(secretName);
+    m_signSecret->setCurrentText(secretName);
 }
 
 void ComposerDialog::showAnswer(const SentRequest &sent)

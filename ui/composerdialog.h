@@ -2,6 +2,7 @@
 
 #include "delivery/sender.h"
 #include "delivery/sendhistory.h"
+#include "signing/signature.h"
 
 #include <QDialog>
 
@@ -15,6 +16,7 @@ class QTableWidget;
 
 namespace Hookscope {
 
+class SecretStore;
 class TextPane;
 
 // Compose a request (or edit a captured one) and send it: method, URL and headers with
@@ -28,6 +30,11 @@ public:
 
     // Fills the fields, e.g. from a capture ("Edit and Resend").
     void load(const OutgoingRequest &request);
+    // Where the secrets for signing come from; without it the Sign tab is off.
+    void setSecrets(SecretStore *secrets);
+    // Signs each send with `scheme` and the secret named (a fresh timestamp and message id
+    // each time, so an edited body verifies); no scheme: sent as the headers say.
+    void setSigning(const std::optional<SignatureScheme> &scheme, const QString &secretName);
     // What the fields describe, variables expanded; nothing, with the reason, when it cannot
     // be sent (an invalid URL, a variable without a value).
     std::optional<OutgoingRequest> request(QString *error) const;
@@ -42,6 +49,8 @@ public:
     QLabel *answerStatus() const { return m_answerStatus; }
     TextPane *answerBody() const { return m_answerBody; }
     QListWidget *history() const { return m_history; }
+    QComboBox *signScheme() const { return m_signScheme; }
+    QComboBox *signSecret() const { return m_signSecret; }
 
 signals:
     void answered(const Hookscope::SentRequest &sent);
@@ -53,6 +62,9 @@ private:
     void formatBody();
     void showAnswer(const SentRequest &sent);
     void reloadHistory();
+    void sendNow(const OutgoingRequest &outgoing);
+    // Replaces (or adds) the rows of these headers, so the table shows what was sent.
+    void showHeaders(const HeaderList &headers);
 
     SendHistory m_store;
     Sender m_sender;
@@ -69,6 +81,9 @@ private:
     QTableWidget *m_answerHeaders;
     TextPane *m_answerBody;
     QListWidget *m_history;
+    SecretStore *m_secrets = nullptr;
+    QComboBox *m_signScheme;
+    QComboBox *m_signSecret;
 };
 
 } // namespace Hookscope

@@ -652,8 +652,16 @@ ComposerDialog *MainWindow::openComposer(bool fromSelected)
     }
     auto *composer = new ComposerDialog(m_store.path(), this);
     composer->setAttribute(Qt::WA_DeleteOnClose);
-    if (request)
+    composer->setSecrets(m_secrets);
+    if (request) {
         composer->load(*request);
+        // Signed as its path's binding says, so the edited body still verifies at the target.
+        const CapturedRequest &capture = m_detail->capture();
+        if (const SignatureBinding *binding = m_checker->settings().bindingFor(capture.path()))
+            composer->setSigning(binding->scheme ? binding->scheme
+                                                 : SignatureScheme::detect(capture.headers),
+                                 binding->secretName);
+    }
     composer->show();
     return composer;
 }

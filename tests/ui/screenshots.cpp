@@ -211,6 +211,16 @@ int main(int argc, char *argv[])
     window.captureView()->scrollTo(
         window.captureModel()->index(0, CaptureListModel::SignatureColumn));
     saved = saved && save(QStringLiteral("signature"));
+    if (ComposerDialog *composer = window.openComposer(true)) {
+        composer->resize(1100, 640);
+        for (QTabWidget *composerTabs : composer->findChildren<QTabWidget *>()) {
+            if (composerTabs->tabText(composerTabs->count() - 1) == QLatin1String("Sign"))
+                composerTabs->setCurrentIndex(composerTabs->count() - 1);
+        }
+        QTest::qWait(200);
+        saved = saved && composer->grab().save(outputDir + QStringLiteral("/composer-sign.png"));
+        composer->close();
+    }
     if (SignaturesDialog *signatures = window.signaturesDialog()) {
         QTest::qWait(200);
         saved = saved && signatures->grab().save(outputDir + QStringLiteral("/signatures.png"));

@@ -14,6 +14,7 @@
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
 #include "http/receiverhost.h"
+#include "http/requestparser.h"
 #include "secrets/secretstore.h"
 
 #include <QAbstractItemModelTester>
@@ -120,6 +121,7 @@ private slots:
     void forwardingDialogSetsEachTargetsWay();
     void composerEditsAndResends();
     void signaturesAreCheckedAndExplained();
+    void editAndResendSignsAgain();
     void sortingCoversTheWholeHistory();
 };
 
@@ -891,6 +893,74 @@ void TestMainWindow::signaturesAreCheckedAndExplained()
     binding.secretName = renamed;
     session.window->setSignatureBindings({binding});
     QTRY_COMPARE(verdictAt(2), QStringLiteral("no secret"));
+}
+
+void TestMainWindow::editAndResendSignsAgain()
+{
+    QTcpServer app; // keeps the request it gets, answers 200
+    QVERIFY(app.listen(QHostAddress::LocalHost));
+    QByteArray received;
+    connect(&app, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *socket = app.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket, &received] {
+            received += socket->readAll();
+            if (received.contains("invoice"))
+                socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        });
+    });
+    QSettings().setValue(QStringLiteral("replay/lastTarget"),
+                         QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort()));
+    QSettings().setValue(QStringLiteral("replay/lastOptions"), 0);
+
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    const QString secretName = QStringLiteral("hookscope-ui-test resign");
+    const QByteArray secret = "whsec_test_secret";
+    QCOMPARE(session.window->secrets()->writeNow(secretName, secret), QString());
+    SignatureBinding binding;
+    binding.pathPrefix = "/stripe";
+    binding.secretName = secretName;
+    session.window->setSignatureBindings({binding});
+    // Stripe's test vector: signed in 2023.
+    QProcess curl;
+    curl.start(
+        QStringLiteral("curl"),
+        {QStringLiteral("-sS"), QStringLiteral("-H"),
+         QStringLiteral("Content-Type: application/json"), QStringLiteral("-H"),
+         QStringLiteral("Stripe-Signature: t=1700000000,v1=92a67d03f3996371aee723f680b97"
+                        "033696bcd5bb8a1826c465e55a4d569d2c1"),
+         QStringLiteral("--data-binary"),
+         QStringLiteral(R"({"id":"evt_test_webhook","object":"event","type":"invoice.paid"})"),
+         session.receiver->baseUrl() + QStringLiteral("stripe/hooks")});
+    QVERIFY(curl.waitForFinished(30'000) && curl.exitCode() == 0);
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 1);
+    session.window->captureView()->setCurrentIndex(model->index(0, 0));
+
+    // The composer signs as the path's binding says; the edited body is signed anew.
+    ComposerDialog *composer = session.window->openComposer(true);
+    QVERIFY(composer);
+    QCOMPARE(composer->signScheme()->currentText(), QStringLiteral("stripe"));
+    QCOMPARE(composer->signSecret()->currentText(), secretName);
+    composer->body()->setPlainText(composer->body()->toPlainText().replace(
+        QStringLiteral("invoice.paid"), QStringLiteral("invoice.voided")));
+    composer->send();
+    QTRY_VERIFY(composer->answerStatus()->text().startsWith(QStringLiteral("200 ")));
+    const CapturedRequest sent = RequestParser::parseStored(received);
+    QVERIFY(sent.body.contains("invoice.voided"));
+    const QByteArray header = headerValue(sent.headers, "Stripe-Signature");
+    QVERIFY2(!header.startsWith("t=1700000000,"), header.constData());
+    SignatureScheme stripe;
+    stripe.kind = SignatureScheme::Kind::Stripe;
+    const SignatureVerdict verdict = Signatures::verify(
+        stripe, secret, SignedRequest::fromCapture(sent), QDateTime::currentSecsSinceEpoch());
+    QVERIFY2(verdict.outcome == SignatureVerdict::Outcome::Valid, qPrintable(verdict.reason));
+    // The Headers tab shows the signature that went out.
+    QStringList shown;
+    for (int row = 0; row < composer->headers()->rowCount(); ++row)
+        shown.append(composer->headers()->item(row, 1)->text());
+    QVERIFY(shown.contains(QString::fromUtf8(header)));
+    QCOMPARE(session.window->secrets()->removeNow(secretName), QString());
 }
 
 QTEST_MAIN(TestMainWindow)
