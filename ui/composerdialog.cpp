@@ -291,14 +291,7 @@ void ComposerDialog::send()
         QString signError = readError;
         HeaderList signature;
         if (secret) {
-            SignedRequest signedRequest;
-            signedRequest.method = outgoing.method;
-            signedRequest.url = outgoing.url.toEncoded();
-            signedRequest.target = outgoing.url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority
-                                                          | QUrl::RemoveFragment);
-            signedRequest.headers = outgoing.headers;
-            signedRequest.body = outgoing.body;
-            signature = Signatures::sign(scheme, *secret, signedRequest,
+            signature = Signatures::sign(scheme, *secret, SignedRequest::fromOutgoing(outgoing),
                                          QDateTime::currentSecsSinceEpoch(),
                                          Signatures::newMessageId(), &signError);
         }

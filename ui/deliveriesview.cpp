@@ -77,6 +77,8 @@ QString DeliveriesView::targetText(const DeliveryRecord &delivery)
         notes.append(tr("Host kept"));
     if (delivery.options.acceptSelfSigned)
         notes.append(tr("self-signed accepted"));
+    if (delivery.options.resign)
+        notes.append(tr("re-signed"));
     return notes.isEmpty() ? delivery.target
                            : tr("%1 (%2)").arg(delivery.target, notes.join(QStringLiteral(", ")));
 }

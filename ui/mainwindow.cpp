@@ -841,6 +841,7 @@ void MainWindow::reloadSecrets()
         if (generation != m_secretsGeneration)
             return;
         m_checker->setSettings(*settings);
+        m_forwarder->setSignatureSettings(*settings);
         m_model->clearVerdicts();
         if (m_detail->hasCapture()) {
             m_detail->setSignature(std::nullopt);

@@ -56,7 +56,8 @@ ForwardingDialog::ForwardingDialog(const QList<ForwardRoute> &routes, QWidget *p
     intro->setWordWrap(true);
 
     m_table->setHorizontalHeaderLabels({tr("Paths under"), tr("Target URL"), tr("Fixed URL"),
-                                        tr("Proxy"), tr("Keep Host"), tr("Accept self-signed")});
+                                        tr("Proxy"), tr("Keep Host"), tr("Accept self-signed"),
+                                        tr("Re-sign")});
     m_table->horizontalHeaderItem(PrefixColumn)
         ->setToolTip(tr("Only captures whose path starts with this, e.g. /stripe; empty: all"));
     m_table->horizontalHeader()->setSectionResizeMode(TargetColumn, QHeaderView::Stretch);
@@ -114,6 +115,10 @@ void ForwardingDialog::addRoute(const ForwardRoute &route)
                      checkItem(route.options.acceptSelfSigned,
                                tr("Accept this target's certificate even when no authority "
                                   "signed it")));
+    m_table->setItem(row, ResignColumn,
+                     checkItem(route.options.resign,
+                               tr("Sign again with the scheme and secret bound to the capture's "
+                                  "path (Signatures…), with a fresh timestamp")));
 }
 
 void ForwardingDialog::accept()
@@ -127,6 +132,7 @@ void ForwardingDialog::accept()
         route.proxy = isChecked(m_table, row, ProxyColumn);
         route.options.keepHost = isChecked(m_table, row, KeepHostColumn);
         route.options.acceptSelfSigned = isChecked(m_table, row, SelfSignedColumn);
+        route.options.resign = isChecked(m_table, row, ResignColumn);
         if (route.target.isEmpty() && route.pathPrefix.isEmpty())
             continue; // a row left blank
         QString problem;
@@ -160,12 +166,16 @@ ReplayTargetDialog::ReplayTargetDialog(const QString &target, TargetOptions opti
                                this))
     , m_keepHost(new QCheckBox(tr("Keep the captured &Host header"), this))
     , m_selfSigned(new QCheckBox(tr("Accept a &self-signed certificate from this target"), this))
+    , m_resign(new QCheckBox(tr("Re-si&gn with the scheme and secret bound to the path (a fresh "
+                                "timestamp and message id)"),
+                             this))
     , m_problem(problemLabel(this))
 {
     setWindowTitle(tr("Replay To"));
     m_fixedUrl->setChecked(options.fixedUrl);
     m_keepHost->setChecked(options.keepHost);
     m_selfSigned->setChecked(options.acceptSelfSigned);
+    m_resign->setChecked(options.resign);
     m_target->setMinimumWidth(420);
     m_target->selectAll();
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -179,6 +189,7 @@ ReplayTargetDialog::ReplayTargetDialog(const QString &target, TargetOptions opti
     layout->addWidget(m_fixedUrl);
     layout->addWidget(m_keepHost);
     layout->addWidget(m_selfSigned);
+    layout->addWidget(m_resign);
     layout->addWidget(m_problem);
     layout->addWidget(buttons);
 }
@@ -190,7 +201,8 @@ QString ReplayTargetDialog::target() const
 
 TargetOptions ReplayTargetDialog::options() const
 {
-    return {m_fixedUrl->isChecked(), m_keepHost->isChecked(), m_selfSigned->isChecked()};
+    return {m_fixedUrl->isChecked(), m_keepHost->isChecked(), m_selfSigned->isChecked(),
+            m_resign->isChecked()};
 }
 
 void ReplayTargetDialog::accept()

@@ -34,6 +34,7 @@ private:
         ProxyColumn,
         KeepHostColumn,
         SelfSignedColumn,
+        ResignColumn,
         ColumnCount
     };
     QTableWidget *m_table;
@@ -57,6 +58,7 @@ private:
     QCheckBox *m_fixedUrl;
     QCheckBox *m_keepHost;
     QCheckBox *m_selfSigned;
+    QCheckBox *m_resign;
     QLabel *m_problem;
 };
 

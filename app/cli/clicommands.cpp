@@ -109,6 +109,11 @@ const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
                                        QStringLiteral("SECONDS"), QStringLiteral("10"));
 const QCommandLineOption insecureOption(QStringLiteral("insecure"),
                                         QStringLiteral("Accept a self-signed certificate."));
+const QCommandLineOption signSchemeOption(
+    QStringLiteral("sign-scheme"),
+    QStringLiteral("Re-sign with this scheme (default: the one the capture's headers show), "
+                   "and the secret of --secret-name or --secret-env."),
+    QStringLiteral("SCHEME"));
 
 // Sends `request` and prints the answer as curl -i would: status line, headers, blank line,
 // body. Exit 0 for a 2xx answer, 1 for any other answer or none.
@@ -243,7 +248,8 @@ int CliCommands::listen(const QStringList &arguments)
     parser.addOptions({portOption, bindOption, freshOption, statusOption, headerOption, bodyOption,
                        delayOption, maxBodyOption, headerTimeoutOption, idleTimeoutOption,
                        maxConnectionsOption, forwardOption, attemptsOption, retryBaseOption,
-                       timeoutOption, insecureOption});
+                       timeoutOption, insecureOption, signSchemeOption, secretNameOption,
+                       secretEnvOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -368,6 +374,13 @@ int CliCommands::listen(const QStringList &arguments)
                          [](const QString &message) {
                              std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
                          });
+        if (std::any_of(routes.cbegin(), routes.cend(),
+                        [](const ForwardRoute &route) { return route.options.resign; })) {
+            const std::optional<SignatureSettings> signing = signingFrom(parser, signSchemeOption);
+            if (!signing)
+                return 2;
+            forwarder->setSignatureSettings(*signing);
+        }
         if (!forwarder->start(&error))
             return usageError(error);
     }
@@ -577,7 +590,12 @@ int CliCommands::replay(const QStringList &arguments)
     const QCommandLineOption fixedUrlOption(
         QStringLiteral("fixed-url"),
         QStringLiteral("Send to the --to URL as written, without the captured path."));
-    parser.addOptions({toOption, keepHostOption, fixedUrlOption, timeoutOption, insecureOption});
+    const QCommandLineOption resignOption(
+        QStringLiteral("resign"),
+        QStringLiteral(
+            "Sign it again, with a fresh timestamp and message id (see --sign-scheme)."));
+    parser.addOptions({toOption, keepHostOption, fixedUrlOption, timeoutOption, insecureOption,
+                       resignOption, signSchemeOption, secretNameOption, secretEnvOption});
     parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Capture ID."));
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
@@ -597,10 +615,17 @@ int CliCommands::replay(const QStringList &arguments)
     TargetOptions options;
     options.fixedUrl = parser.isSet(fixedUrlOption);
     options.keepHost = parser.isSet(keepHostOption);
-    const std::optional<OutgoingRequest> request
+    std::optional<OutgoingRequest> request
         = OutgoingRequest::replay(*capture, QUrl(parser.value(toOption)), options, &error);
     if (!request)
         return usageError(error);
+    if (parser.isSet(resignOption)) {
+        const std::optional<SignatureSettings> signing = signingFrom(parser, signSchemeOption);
+        if (!signing)
+            return 2;
+        if (!signing->resign(*request, *capture, QDateTime::currentSecsSinceEpoch(), &error))
+            return usageError(error);
+    }
     return sendAndPrint(*request, parser);
 }
 

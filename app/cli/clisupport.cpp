@@ -1,6 +1,7 @@
 #include "clisupport.h"
 
 #include "capture/capturestore.h"
+#include "secrets/secretstore.h"
 
 #include <QFile>
 
@@ -66,6 +67,61 @@ bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode)
         return false;
     }
     return true;
+}
+
+const QCommandLineOption secretNameOption(QStringLiteral("secret-name"),
+                                          QStringLiteral("A secret kept in the keychain "
+                                                         "('hookscope-cli secret set NAME')."),
+                                          QStringLiteral("NAME"));
+const QCommandLineOption secretEnvOption(
+    QStringLiteral("secret-env"), QStringLiteral("The environment variable holding the secret."),
+    QStringLiteral("VAR"));
+
+// The secret the options name, or nothing after reporting why.
+std::optional<QByteArray> secretFrom(const QCommandLineParser &parser)
+{
+    if (parser.isSet(secretNameOption) == parser.isSet(secretEnvOption)) {
+        usageError(QStringLiteral("give the secret with either --secret-name NAME or "
+                                  "--secret-env VAR"));
+        return std::nullopt;
+    }
+    if (parser.isSet(secretEnvOption)) {
+        const QByteArray variable = parser.value(secretEnvOption).toUtf8();
+        if (!qEnvironmentVariableIsSet(variable.constData())) {
+            usageError(
+                QStringLiteral("--secret-env: %1 is not set").arg(QString::fromUtf8(variable)));
+            return std::nullopt;
+        }
+        return qgetenv(variable.constData());
+    }
+    SecretStore secrets;
+    QString error;
+    std::optional<QByteArray> value = secrets.readNow(parser.value(secretNameOption), &error);
+    if (!value)
+        usageError(error + QStringLiteral("; or pass it with --secret-env VAR"));
+    return value;
+}
+
+std::optional<SignatureSettings> signingFrom(const QCommandLineParser &parser,
+                                             const QCommandLineOption &schemeOption)
+{
+    SignatureBinding everyPath;
+    if (parser.isSet(schemeOption)) {
+        QString error;
+        everyPath.scheme = SignatureScheme::parse(parser.value(schemeOption), &error);
+        if (!everyPath.scheme) {
+            usageError(QStringLiteral("--%1: ").arg(schemeOption.names().constFirst()) + error);
+            return std::nullopt;
+        }
+    }
+    const std::optional<QByteArray> secret = secretFrom(parser);
+    if (!secret)
+        return std::nullopt;
+    everyPath.secretName = QStringLiteral("command line");
+    SignatureSettings settings;
+    settings.bindings = {everyPath};
+    settings.secrets.insert(everyPath.secretName, *secret);
+    return settings;
 }
 
 const QCommandLineOption dataOption(

@@ -4,6 +4,8 @@
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 
+#include "signing/signaturesettings.h"
+
 #include <optional>
 
 namespace Hookscope {
@@ -18,6 +20,15 @@ void writeOut(const QByteArray &bytes);
 int usageError(const QString &message);
 
 extern const QCommandLineOption storeOption;
+// Where a secret comes from: the keychain by name, or an environment variable.
+extern const QCommandLineOption secretNameOption;
+extern const QCommandLineOption secretEnvOption;
+// The secret those options name, or nothing after reporting why.
+std::optional<QByteArray> secretFrom(const QCommandLineParser &parser);
+// Re-signing for every path with that secret and the scheme `schemeOption` names (when not
+// set: the one each capture's headers show), or nothing after reporting why.
+std::optional<SignatureSettings> signingFrom(const QCommandLineParser &parser,
+                                             const QCommandLineOption &schemeOption);
 // --data-binary TEXT | @FILE | @-, read by readData().
 extern const QCommandLineOption dataOption;
 

@@ -21,39 +21,6 @@ const QCommandLineOption schemeOption(
                    "generic:header=NAME,algorithm=sha256,encoding=hex,prefix=P,"
                    "content={timestamp}.{body},timestamp-header=NAME,id-header=NAME."),
     QStringLiteral("SCHEME"));
-const QCommandLineOption secretNameOption(QStringLiteral("secret-name"),
-                                          QStringLiteral("A secret kept in the keychain "
-                                                         "('hookscope-cli secret set NAME')."),
-                                          QStringLiteral("NAME"));
-const QCommandLineOption secretEnvOption(
-    QStringLiteral("secret-env"), QStringLiteral("The environment variable holding the secret."),
-    QStringLiteral("VAR"));
-
-// The secret the options name, or nothing after reporting why.
-std::optional<QByteArray> secretFrom(const QCommandLineParser &parser)
-{
-    if (parser.isSet(secretNameOption) == parser.isSet(secretEnvOption)) {
-        usageError(QStringLiteral("give the secret with either --secret-name NAME or "
-                                  "--secret-env VAR"));
-        return std::nullopt;
-    }
-    if (parser.isSet(secretEnvOption)) {
-        const QByteArray variable = parser.value(secretEnvOption).toUtf8();
-        if (!qEnvironmentVariableIsSet(variable.constData())) {
-            usageError(
-                QStringLiteral("--secret-env: %1 is not set").arg(QString::fromUtf8(variable)));
-            return std::nullopt;
-        }
-        return qgetenv(variable.constData());
-    }
-    SecretStore secrets;
-    QString error;
-    std::optional<QByteArray> value = secrets.readNow(parser.value(secretNameOption), &error);
-    if (!value)
-        usageError(error + QStringLiteral("; or pass it with --secret-env VAR"));
-    return value;
-}
-
 std::optional<SignatureScheme> schemeFrom(const QCommandLineParser &parser)
 {
     QString error;

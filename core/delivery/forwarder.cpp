@@ -80,6 +80,9 @@ void Forwarder::poll()
             if (capture)
                 request = OutgoingRequest::replay(*capture, QUrl(delivery.target), delivery.options,
                                                   &error);
+            if (request && delivery.options.resign
+                && !m_signing.resign(*request, *capture, now / 1'000'000, &error))
+                request.reset();
             if (!request) {
                 DeliveryResult unsendable;
                 unsendable.startedAtUs = now;

@@ -5,6 +5,7 @@
 #include "sender.h"
 
 #include "capture/capturestore.h"
+#include "signing/signaturesettings.h"
 
 #include <QHash>
 #include <QSet>
@@ -38,6 +39,8 @@ public:
     void retryNow(qint64 deliveryId);
     // Pending deliveries per target.
     QHash<QString, qint64> backlog() { return m_log.backlog(); }
+    // The bindings and secrets deliveries with the resign option are signed with.
+    void setSignatureSettings(const SignatureSettings &settings) { m_signing = settings; }
     // Seeds the jitter so a test sees the same delays each run.
     void setRandomSeed(quint32 seed) { m_random.seed(seed); }
 
@@ -58,6 +61,7 @@ private:
     bool m_started = false;
     Sender m_sender;
     QRandomGenerator m_random;
+    SignatureSettings m_signing;
     QSet<qint64> m_inFlight; // sent, or answered but not yet written
     QList<DeliveryAttempt> m_unwritten;
     QTimer m_pollTimer;

@@ -30,6 +30,7 @@ bool ForwarderHost::start(QString *error)
             if (m_forwarder)
                 return;
             m_forwarder = new Forwarder(m_storePath, m_options);
+            m_forwarder->setSignatureSettings(m_signing);
             connect(m_forwarder, &Forwarder::attempted, this, &ForwarderHost::attempted);
             connect(m_forwarder, &Forwarder::writeFailed, this, &ForwarderHost::writeFailed);
             started = m_forwarder->start(error);
@@ -51,6 +52,15 @@ void ForwarderHost::retryNow(qint64 deliveryId)
     QMetaObject::invokeMethod(&m_context, [this, deliveryId] {
         if (m_forwarder)
             m_forwarder->retryNow(deliveryId);
+    });
+}
+
+void ForwarderHost::setSignatureSettings(const SignatureSettings &settings)
+{
+    m_signing = settings; // for a forwarder not started yet
+    QMetaObject::invokeMethod(&m_context, [this, settings] {
+        if (m_forwarder)
+            m_forwarder->setSignatureSettings(settings);
     });
 }
 

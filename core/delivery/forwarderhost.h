@@ -19,6 +19,8 @@ public:
     bool start(QString *error);
     void wake();
     void retryNow(qint64 deliveryId);
+    // See Forwarder::setSignatureSettings().
+    void setSignatureSettings(const SignatureSettings &settings);
 
 signals:
     void attempted(const Hookscope::DeliveryAttempt &attempt);
@@ -27,6 +29,7 @@ signals:
 private:
     QString m_storePath;
     ForwardOptions m_options;
+    SignatureSettings m_signing;
     QThread m_thread;
     QObject m_context;                // lives on m_thread
     Forwarder *m_forwarder = nullptr; // created, used and deleted on m_thread

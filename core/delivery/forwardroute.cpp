@@ -7,6 +7,7 @@ const QLatin1StringView fixedUrlWord("fixed-url");
 const QLatin1StringView proxyWord("proxy");
 const QLatin1StringView keepHostWord("keep-host");
 const QLatin1StringView acceptSelfSignedWord("accept-self-signed");
+const QLatin1StringView resignWord("resign");
 
 } // namespace
 
@@ -40,11 +41,13 @@ std::optional<ForwardRoute> ForwardRoute::parse(const QString &spec, QString *er
             route.options.keepHost = true;
         } else if (word == acceptSelfSignedWord) {
             route.options.acceptSelfSigned = true;
+        } else if (word == resignWord) {
+            route.options.resign = true;
         } else {
-            *error
-                = QStringLiteral("\"%1\": unknown option \"%2\"; the options after the URL are "
-                                 "%3, %4, %5 and %6")
-                      .arg(spec, word, fixedUrlWord, proxyWord, keepHostWord, acceptSelfSignedWord);
+            *error = QStringLiteral("\"%1\": unknown option \"%2\"; the options after the URL are "
+                                    "%3, %4, %5, %6 and %7")
+                         .arg(spec, word, fixedUrlWord, proxyWord, keepHostWord,
+                              acceptSelfSignedWord, resignWord);
             return std::nullopt;
         }
     }
@@ -63,7 +66,8 @@ QString ForwardRoute::spec() const
     for (const auto &[set, word] : {std::pair{options.fixedUrl, fixedUrlWord},
                                     {proxy, proxyWord},
                                     {options.keepHost, keepHostWord},
-                                    {options.acceptSelfSigned, acceptSelfSignedWord}}) {
+                                    {options.acceptSelfSigned, acceptSelfSignedWord},
+                                    {options.resign, resignWord}}) {
         if (set)
             spec += QLatin1Char(' ') + word;
     }

@@ -12,7 +12,7 @@ namespace Hookscope {
 
 // Where live captures go: a target, for every path or only those under a prefix, with how to
 // send there. Written as the target URL, optionally after "/prefix=" and followed by options:
-// "http://localhost:3000", "/stripe=http://localhost:3000/hooks/stripe fixed-url proxy".
+// "http://localhost:3000", "/stripe=http://localhost:3000/hooks/stripe fixed-url resign".
 struct ForwardRoute
 {
     QByteArray pathPrefix; // empty: every path

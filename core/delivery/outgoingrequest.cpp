@@ -85,12 +85,12 @@ void DeliveryResult::readHead(QByteArrayView head)
 
 int TargetOptions::flags() const
 {
-    return (fixedUrl ? 1 : 0) | (keepHost ? 2 : 0) | (acceptSelfSigned ? 4 : 0);
+    return (fixedUrl ? 1 : 0) | (keepHost ? 2 : 0) | (acceptSelfSigned ? 4 : 0) | (resign ? 8 : 0);
 }
 
 TargetOptions TargetOptions::fromFlags(int flags)
 {
-    return {(flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0};
+    return {(flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0};
 }
 
 bool OutgoingRequest::isHopByHop(QByteArrayView name)

@@ -13,6 +13,9 @@ struct TargetOptions
     bool fixedUrl = false; // send to the URL as written; otherwise it is a base for the path
     bool keepHost = false; // keep the captured Host header instead of the target's
     bool acceptSelfSigned = false;
+    // Sign again with the scheme and secret bound to the capture's path (fresh timestamp and
+    // message id) instead of sending its signature as captured.
+    bool resign = false;
 
     // As stored beside a queued delivery.
     int flags() const;

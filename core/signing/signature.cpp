@@ -567,6 +567,18 @@ SignedRequest SignedRequest::fromCapture(const CapturedRequest &capture)
     return request;
 }
 
+SignedRequest SignedRequest::fromOutgoing(const OutgoingRequest &request)
+{
+    SignedRequest signedRequest;
+    signedRequest.method = request.method;
+    signedRequest.url = request.url.toEncoded();
+    signedRequest.target
+        = request.url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
+    signedRequest.headers = request.headers;
+    signedRequest.body = request.body;
+    return signedRequest;
+}
+
 QString SignatureVerdict::outcomeName(Outcome outcome)
 {
     switch (outcome) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "capture/capturedrequest.h"
+#include "delivery/outgoingrequest.h"
 
 #include <QCryptographicHash>
 #include <QStringList>
@@ -52,6 +53,8 @@ struct SignedRequest
     // A capture as its provider sent it. The URL is rebuilt from Host and a tunnel's
     // X-Forwarded-Proto / X-Forwarded-Host, which is the public URL behind a tunnel.
     static SignedRequest fromCapture(const CapturedRequest &capture);
+    // A request about to be sent.
+    static SignedRequest fromOutgoing(const OutgoingRequest &request);
 };
 
 struct SignatureVerdict

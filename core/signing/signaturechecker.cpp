@@ -6,50 +6,6 @@
 
 namespace Hookscope {
 
-const SignatureBinding *SignatureSettings::bindingFor(QByteArrayView path) const
-{
-    const SignatureBinding *best = nullptr;
-    for (const SignatureBinding &binding : bindings) {
-        if (path.startsWith(binding.pathPrefix)
-            && (!best || binding.pathPrefix.size() > best->pathPrefix.size()))
-            best = &binding;
-    }
-    return best;
-}
-
-SignatureVerdict SignatureSettings::verify(const CapturedRequest &capture, qint64 nowSeconds) const
-{
-    const SignatureBinding *binding = bindingFor(capture.path());
-    std::optional<SignatureScheme> scheme
-        = binding && binding->scheme ? binding->scheme : SignatureScheme::detect(capture.headers);
-    SignatureVerdict verdict;
-    if (!scheme) {
-        verdict.outcome = binding ? SignatureVerdict::Outcome::MissingSignature
-                                  : SignatureVerdict::Outcome::NotSigned;
-        verdict.reason = binding ? QStringLiteral("The request carries no signature header of a "
-                                                  "known scheme; choose the scheme for %1")
-                                       .arg(QString::fromUtf8(binding->pathPrefix.isEmpty()
-                                                                  ? QByteArray("all paths")
-                                                                  : binding->pathPrefix))
-                                 : QStringLiteral("No signature header, and no secret bound to "
-                                                  "this path");
-        return verdict;
-    }
-    const QByteArray secret = binding ? secrets.value(binding->secretName) : QByteArray();
-    if (secret.isEmpty()) {
-        verdict.scheme = scheme->name();
-        verdict.reason = binding ? QStringLiteral("The secret \"%1\" is not available (see "
-                                                  "Signatures…)")
-                                       .arg(binding->secretName)
-                                 : QStringLiteral("Signed (%1), but no secret is bound to this "
-                                                  "path: add one under Signatures…")
-                                       .arg(scheme->name());
-        return verdict;
-    }
-    return Signatures::verify(*scheme, secret, SignedRequest::fromCapture(capture), nowSeconds,
-                              binding->toleranceSeconds);
-}
-
 SignatureChecker::SignatureChecker(const QString &storePath, QObject *parent)
     : QObject(parent)
     , m_storePath(storePath)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "signature.h"
+#include "signaturesettings.h"
 
 #include <QHash>
 #include <QObject>
@@ -12,28 +12,6 @@
 namespace Hookscope {
 
 class CaptureStore;
-
-// Which scheme and secret check the captures under a path.
-struct SignatureBinding
-{
-    QByteArray pathPrefix;                 // empty: every path
-    std::optional<SignatureScheme> scheme; // none: recognised from the headers
-    QString secretName;
-    int toleranceSeconds = Signatures::DefaultToleranceSeconds;
-};
-
-// What verifying captures takes: the bindings and the values of the secrets they name.
-struct SignatureSettings
-{
-    QList<SignatureBinding> bindings;
-    QHash<QString, QByteArray> secrets; // by name, read from the keychain
-
-    // The binding with the longest prefix the path starts with, if any.
-    const SignatureBinding *bindingFor(QByteArrayView path) const;
-    // A capture's verdict: by its path's binding, or by the scheme its headers show (then
-    // "no secret" unless a binding for every path names one). NotSigned when neither applies.
-    SignatureVerdict verify(const CapturedRequest &capture, qint64 nowSeconds) const;
-};
 
 // Verifies captures on its own thread, with its own connection to the store, so that hashing
 // long bodies never holds up the caller. New settings drop the checks still queued.

@@ -4,8 +4,10 @@
 #include "delivery/forwarder.h"
 #include "http/receiverhost.h"
 #include "http/requestparser.h"
+#include "signing/signaturesettings.h"
 #include "zlibcompress.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -110,6 +112,7 @@ private slots:
     void targetOptionsTravelWithEachDelivery();
     void selfSignedTargetsNeedTheirSwitch();
     void proxyRoutesAnswerWithTheTargetsAnswer();
+    void resignedDeliveriesVerifyAtTheTarget();
 
 private:
     // Stores one capture with deliveries queued to `targets`.
@@ -298,17 +301,17 @@ void TestForwarder::routesChooseTargetsByPath()
     QVERIFY(!route->proxy && !route->options.fixedUrl && !route->options.keepHost);
 
     const QString full
-        = QStringLiteral("/a=http://a.test/x fixed-url proxy keep-host accept-self-signed");
+        = QStringLiteral("/a=http://a.test/x fixed-url proxy keep-host accept-self-signed resign");
     const std::optional<ForwardRoute> withOptions = ForwardRoute::parse(full, &error);
     QVERIFY(withOptions);
     QCOMPARE(withOptions->target, QStringLiteral("http://a.test/x"));
     QVERIFY(withOptions->proxy && withOptions->options.fixedUrl && withOptions->options.keepHost
-            && withOptions->options.acceptSelfSigned);
+            && withOptions->options.acceptSelfSigned && withOptions->options.resign);
     QCOMPARE(withOptions->spec(), full);
     QVERIFY(!ForwardRoute::parse(QStringLiteral("http://a.test/ proxi"), &error));
     QCOMPARE(error, QStringLiteral("\"http://a.test/ proxi\": unknown option \"proxi\"; the "
-                                   "options after the URL are fixed-url, proxy, keep-host and "
-                                   "accept-self-signed"));
+                                   "options after the URL are fixed-url, proxy, keep-host, "
+                                   "accept-self-signed and resign"));
 
     // The capture's path is /webhooks/stripe: the /github route does not take it.
     capture({QStringLiteral("/webhooks/stripe=http://stripe.test"),
@@ -510,6 +513,56 @@ void TestForwarder::proxyRoutesAnswerWithTheTargetsAnswer()
     QCOMPARE(summaries.size(), 6);
     QCOMPARE(summaries.last().delivery, CaptureSummary::Delivery::Delivered);
     QCOMPARE(summaries.last().deliveryStatus, 201);
+}
+
+void TestForwarder::resignedDeliveriesVerifyAtTheTarget()
+{
+    ScriptedTarget target({answer(200)});
+    // The capture carries a Stripe-Signature made at t=1700000000 (signedWebhook).
+    capture({target.url() + QStringLiteral(" resign"),
+             QStringLiteral("/webhooks=%1/fixed fixed-url resign").arg(target.url())});
+    SignatureSettings signing;
+    SignatureBinding stripe;
+    stripe.pathPrefix = "/webhooks/stripe";
+    stripe.secretName = QStringLiteral("stripe");
+    signing.bindings = {stripe};
+    signing.secrets.insert(QStringLiteral("stripe"), "whsec_test_secret");
+    ForwardOptions options;
+    Forwarder forwarder(m_path, options);
+    forwarder.setSignatureSettings(signing);
+    QSignalSpy attempted(&forwarder, &Forwarder::attempted);
+    QVERIFY(forwarder.start(nullptr));
+    QTRY_COMPARE(attempted.size(), 2);
+    QTRY_COMPARE(target.received.size(), 2);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    for (const CapturedRequest &sent : std::as_const(target.received)) {
+        QCOMPARE(sent.body, signedWebhook().body); // the same bytes, signed anew
+        const QByteArray header = headerValue(sent.headers, "Stripe-Signature");
+        QVERIFY2(!header.startsWith("t=1700000000,"), header.constData());
+        SignatureScheme scheme;
+        scheme.kind = SignatureScheme::Kind::Stripe;
+        const SignatureVerdict verdict = Signatures::verify(scheme, "whsec_test_secret",
+                                                            SignedRequest::fromCapture(sent), now);
+        QVERIFY2(verdict.outcome == SignatureVerdict::Outcome::Valid, qPrintable(verdict.reason));
+    }
+
+    // Nothing bound for the path: the delivery fails at once, saying why, and is not retried.
+    QTemporaryDir other;
+    m_path = other.filePath(QStringLiteral("unbound.sqlite"));
+    {
+        CaptureStore store(m_path);
+        QVERIFY(store.open());
+    }
+    capture({target.url() + QStringLiteral(" resign")});
+    Forwarder unbound(m_path, options);
+    QSignalSpy failed(&unbound, &Forwarder::attempted);
+    QVERIFY(unbound.start(nullptr));
+    QVERIFY(failed.wait());
+    const auto attempt = failed.at(0).at(0).value<DeliveryAttempt>();
+    QCOMPARE(attempt.state, DeliveryAttempt::State::Failed);
+    QCOMPARE(attempt.result.error,
+             QStringLiteral("Cannot re-sign: no secret is bound to /webhooks/stripe"));
+    QCOMPARE(target.received.size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestForwarder)

@@ -105,6 +105,23 @@ void TestSigning::signedWithTheCliVerifiesWhenCaptured()
         QVERIFY(invalid.out.contains("\n  expected: "));
     }
 
+    // Replayed elsewhere and signed again with another secret: it verifies there, with that one.
+    const QString copies = m_dir.filePath(QStringLiteral("copies.sqlite"));
+    ListenProcess target(copies);
+    const CliResult replayed
+        = runCli({QStringLiteral("replay"), QStringLiteral("2"), QStringLiteral("--to"),
+                  target.url(QString()), QStringLiteral("--resign"), QStringLiteral("--secret-env"),
+                  QStringLiteral("WRONG"), QStringLiteral("--store"), store},
+                 {}, environment);
+    QCOMPARE(replayed.exitCode, 0);
+    QTRY_COMPARE(target.captureIds().size(), 1);
+    const CliResult resigned
+        = runCli({QStringLiteral("verify"), QStringLiteral("1"), QStringLiteral("--secret-env"),
+                  QStringLiteral("WRONG"), QStringLiteral("--store"), copies},
+                 {}, environment);
+    QVERIFY2(resigned.exitCode == 0, resigned.out.constData());
+    QVERIFY(resigned.out.contains("  scheme:   stripe\n"));
+
     // Usage errors exit 2 with a one-line reason.
     const CliResult noSecret
         = runCli({QStringLiteral("verify"), QStringLiteral("1"), QStringLiteral("--store"), store});

@@ -960,6 +960,20 @@ void TestMainWindow::editAndResendSignsAgain()
     for (int row = 0; row < composer->headers()->rowCount(); ++row)
         shown.append(composer->headers()->item(row, 1)->text());
     QVERIFY(shown.contains(QString::fromUtf8(header)));
+
+    // A replay can be signed again too, by the forwarder, with the bound secret.
+    received.clear();
+    TargetOptions resign;
+    resign.resign = true;
+    session.window->replaySelected(QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort()),
+                                   resign);
+    QTRY_VERIFY(received.contains("invoice.paid"));
+    const CapturedRequest replayed = RequestParser::parseStored(received);
+    QVERIFY(!headerValue(replayed.headers, "Stripe-Signature").startsWith("t=1700000000,"));
+    const SignatureVerdict replayVerdict = Signatures::verify(
+        stripe, secret, SignedRequest::fromCapture(replayed), QDateTime::currentSecsSinceEpoch());
+    QVERIFY2(replayVerdict.outcome == SignatureVerdict::Outcome::Valid,
+             qPrintable(replayVerdict.reason));
     QCOMPARE(session.window->secrets()->removeNow(secretName), QString());
 }
 
