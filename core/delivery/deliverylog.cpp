@@ -4,15 +4,6 @@
 #include <QSqlQuery>
 
 namespace Hookscope {
-namespace {
-
-QVariant textOrNull(const QString &text)
-{
-    return text.isEmpty() ? QVariant() : QVariant(text);
-}
-
-} // namespace
-
 DeliveryLog::DeliveryLog(const QString &storePath)
     : m_connection(storePath)
 {}
@@ -33,22 +24,32 @@ qint64 DeliveryLog::add(qint64 captureId, const QString &target, TargetOptions o
     return query.exec() ? query.lastInsertId().toLongLong() : 0;
 }
 
-QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit)
+QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> &skipped)
 {
+    QByteArrayList skippedIds; // as a JSON array, for json_each()
+    for (const qint64 id : skipped)
+        skippedIds.append(QByteArray::number(id));
     QSqlQuery query(m_connection.database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT id, capture_id, target, options, attempts FROM deliveries "
-                                 "WHERE state = 0 AND next_attempt_us <= ? "
-                                 "ORDER BY next_attempt_us LIMIT ?"));
+    query.prepare(QStringLiteral(
+        "SELECT d.id, d.capture_id, d.target, d.options, d.attempts, b.raw FROM deliveries d "
+        "LEFT JOIN capture_bytes b ON b.id = d.capture_id "
+        "WHERE d.state = 0 AND d.next_attempt_us <= ? "
+        "AND d.id NOT IN (SELECT value FROM json_each(?)) "
+        "ORDER BY d.next_attempt_us LIMIT ?"));
     query.addBindValue(nowUs);
+    query.addBindValue(QString::fromLatin1('[' + skippedIds.join(',') + ']'));
     query.addBindValue(limit);
     QList<DueDelivery> found;
     if (!query.exec())
         return found;
-    while (query.next())
+    while (query.next()) {
+        const QVariant raw = query.value(5);
         found.append({query.value(0).toLongLong(), query.value(1).toLongLong(),
                       query.value(2).toString(), TargetOptions::fromFlags(query.value(3).toInt()),
-                      query.value(4).toInt()});
+                      query.value(4).toInt(),
+                      raw.isNull() ? std::nullopt : std::optional(raw.toByteArray())});
+    }
     return found;
 }
 
@@ -65,36 +66,51 @@ bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
 {
     if (attempts.isEmpty())
         return true;
+    if (!m_insertAttempt) {
+        sqlite3 *handle = SqliteStatement::handleOf(m_connection.database());
+        m_insertAttempt = std::make_unique<SqliteStatement>(
+            handle, "INSERT INTO delivery_attempts (delivery_id, started_us, duration_us, status,"
+                    " response_head, response_body, error) VALUES (?,?,?,?,?,?,?)");
+        m_updateDelivery = std::make_unique<SqliteStatement>(
+            handle, "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_us = ?,"
+                    " last_status = ?, last_error = ? WHERE id = ?");
+    }
+    if (!m_insertAttempt->isValid() || !m_updateDelivery->isValid()) {
+        m_error = m_insertAttempt->errorMessage();
+        return false;
+    }
     if (!m_connection.database().transaction()) {
         m_error = m_connection.database().lastError().text();
         return false;
     }
-    QSqlQuery insert(m_connection.database());
-    insert.prepare(QStringLiteral(
-        "INSERT INTO delivery_attempts (delivery_id, started_us, duration_us, status, "
-        "response_head, response_body, error) VALUES (?,?,?,?,?,?,?)"));
-    QSqlQuery update(m_connection.database());
-    update.prepare(QStringLiteral(
-        "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_us = ?, last_status = ?, "
-        "last_error = ? WHERE id = ?"));
     for (const DeliveryAttempt &attempt : attempts) {
         const DeliveryResult &result = attempt.result;
-        insert.addBindValue(attempt.deliveryId);
-        insert.addBindValue(result.startedAtUs);
-        insert.addBindValue(result.durationUs);
-        insert.addBindValue(result.status);
-        insert.addBindValue(result.head());
-        insert.addBindValue(result.body);
-        insert.addBindValue(textOrNull(result.error));
-        update.addBindValue(int(attempt.state));
-        update.addBindValue(attempt.attempt);
-        update.addBindValue(attempt.nextAttemptUs);
-        update.addBindValue(result.status);
-        update.addBindValue(textOrNull(result.error));
-        update.addBindValue(attempt.deliveryId);
-        if (!insert.exec() || !update.exec()) {
-            m_error = insert.lastError().isValid() ? insert.lastError().text()
-                                                   : update.lastError().text();
+        const QByteArray head = result.head();
+        const QByteArray error = result.error.toUtf8();
+        SqliteStatement &insert = *m_insertAttempt;
+        insert.bind(1, attempt.deliveryId);
+        insert.bind(2, result.startedAtUs);
+        insert.bind(3, result.durationUs);
+        insert.bind(4, result.status);
+        if (head.isEmpty())
+            insert.bindNull(5);
+        else
+            insert.bindBlob(5, head);
+        insert.bindBlob(6, result.body);
+        SqliteStatement &update = *m_updateDelivery;
+        update.bind(1, int(attempt.state));
+        update.bind(2, attempt.attempt);
+        update.bind(3, attempt.nextAttemptUs);
+        update.bind(4, result.status);
+        for (auto [statement, index] : {std::pair{&insert, 7}, std::pair{&update, 5}}) {
+            if (error.isEmpty())
+                statement->bindNull(index);
+            else
+                statement->bindText(index, error);
+        }
+        update.bind(6, attempt.deliveryId);
+        if (!insert.run() || !update.run()) {
+            m_error = insert.errorMessage(); // the connection's last error, for either
             m_connection.database().rollback();
             return false;
         }

@@ -2,9 +2,13 @@
 
 #include "outgoingrequest.h"
 
+#include "capture/sqlitestatement.h"
 #include "capture/storeconnection.h"
 
 #include <QHash>
+#include <QSet>
+
+#include <memory>
 
 namespace Hookscope {
 
@@ -43,6 +47,7 @@ struct DueDelivery
     QString target;
     TargetOptions options;
     int attempts = 0;
+    std::optional<QByteArray> raw; // the capture's bytes as received; none: it was deleted
 };
 
 // The deliveries and delivery_attempts tables of a capture store, on a connection of its own
@@ -58,8 +63,9 @@ public:
     bool open(QString *error);
     // Queues `captureId` for `target`, due now; returns the delivery's id (0 on failure).
     qint64 add(qint64 captureId, const QString &target, TargetOptions options);
-    // Pending deliveries due by `nowUs`, soonest first.
-    QList<DueDelivery> due(qint64 nowUs, int limit);
+    // Pending deliveries due by `nowUs`, soonest first, other than those in `skipped`, each
+    // with its capture's bytes (one query for all of them).
+    QList<DueDelivery> due(qint64 nowUs, int limit, const QSet<qint64> &skipped = {});
     // When the next pending delivery after `nowUs` is due, or 0 when none is.
     qint64 nextDueUs(qint64 nowUs);
     // Writes the attempts and the state they leave their deliveries in, in one transaction.
@@ -74,6 +80,9 @@ public:
 
 private:
     StoreConnection m_connection;
+    // record()'s statements, prepared once: it writes thousands of attempts a second.
+    std::unique_ptr<SqliteStatement> m_insertAttempt;
+    std::unique_ptr<SqliteStatement> m_updateDelivery;
     QString m_error;
 };
 

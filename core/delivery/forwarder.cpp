@@ -1,5 +1,7 @@
 #include "forwarder.h"
 
+#include "http/requestparser.h"
+
 #include <QDateTime>
 
 namespace Hookscope {
@@ -15,7 +17,6 @@ qint64 nowUs()
 Forwarder::Forwarder(const QString &storePath, ForwardOptions options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_captures(storePath)
     , m_log(storePath)
     , m_random(QRandomGenerator::securelySeeded())
 {
@@ -33,10 +34,6 @@ Forwarder::~Forwarder()
 
 bool Forwarder::start(QString *error)
 {
-    if (!m_captures.open()) {
-        *error = m_captures.errorString();
-        return false;
-    }
     if (!m_log.open(error))
         return false;
     m_started = true;
@@ -64,42 +61,46 @@ void Forwarder::poll()
     if (!m_started)
         return;
     const qint64 now = nowUs();
-    const int capacity = m_options.maxInFlight - int(m_inFlight.size());
+    // Answered attempts wait up to a flush interval to be written; they hold no sending slot.
+    const int capacity = m_options.maxInFlight - m_sending;
     if (capacity > 0) {
-        QList<DueDelivery> due;
-        // Those in flight are still pending in the table: ask for enough to skip them.
-        for (const DueDelivery &delivery : m_log.due(now, capacity + int(m_inFlight.size()))) {
-            if (due.size() < capacity && !m_inFlight.contains(delivery.deliveryId))
-                due.append(delivery);
-        }
-        for (const DueDelivery &delivery : std::as_const(due)) {
+        // Those in flight are still pending in the table: skipped by the query.
+        for (const DueDelivery &delivery : m_log.due(now, capacity, m_inFlight)) {
             m_inFlight.insert(delivery.deliveryId);
-            const std::optional<CapturedRequest> capture = m_captures.capture(delivery.captureId);
             QString error = QStringLiteral("Capture #%1 was deleted").arg(delivery.captureId);
             std::optional<OutgoingRequest> request;
-            if (capture)
-                request = OutgoingRequest::replay(*capture, QUrl(delivery.target), delivery.options,
+            CapturedRequest capture;
+            if (delivery.raw) {
+                capture = RequestParser::parseStored(*delivery.raw);
+                capture.id = delivery.captureId;
+                request = OutgoingRequest::replay(capture, QUrl(delivery.target), delivery.options,
                                                   &error);
+            }
             if (request && delivery.options.resign
-                && !m_signing.resign(*request, *capture, now / 1'000'000, &error))
+                && !m_signing.resign(*request, capture, now / 1'000'000, &error))
                 request.reset();
             if (!request) {
                 DeliveryResult unsendable;
                 unsendable.startedAtUs = now;
                 unsendable.error = error;
-                finish({delivery.deliveryId, delivery.captureId, delivery.target, delivery.options,
-                        m_options.retry.maxAttempts}, // nothing to retry
-                       unsendable);
+                DueDelivery unsent = delivery;
+                unsent.attempts = m_options.retry.maxAttempts; // nothing to retry
+                finish(unsent, unsendable);
                 continue;
             }
             const SendOptions send{m_options.timeoutMs, delivery.options.acceptSelfSigned};
-            m_sender.send(*request, send, [this, delivery](const DeliveryResult &result) {
-                finish(delivery, result);
+            DueDelivery sent = delivery;
+            sent.raw.reset(); // not kept while the target answers
+            ++m_sending;
+            m_sender.send(*request, send, [this, sent](const DeliveryResult &result) {
+                --m_sending;
+                finish(sent, result);
+                wake(); // a slot is free
             });
         }
     }
     // When full, the next finish polls again; otherwise wake up when the next retry is due.
-    if (m_inFlight.size() < m_options.maxInFlight)
+    if (m_sending < m_options.maxInFlight)
         scheduleNextPoll(now);
 }
 

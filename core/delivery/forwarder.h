@@ -56,13 +56,13 @@ private:
     void flush();
 
     ForwardOptions m_options;
-    CaptureStore m_captures;
     DeliveryLog m_log;
     bool m_started = false;
     Sender m_sender;
     QRandomGenerator m_random;
     SignatureSettings m_signing;
     QSet<qint64> m_inFlight; // sent, or answered but not yet written
+    int m_sending = 0;       // sent and not answered yet
     QList<DeliveryAttempt> m_unwritten;
     QTimer m_pollTimer;
     QTimer m_flushTimer;

@@ -31,6 +31,10 @@ QNetworkAccessManager &Sender::network(bool acceptSelfSigned)
 void Sender::send(const OutgoingRequest &request, const SendOptions &options,
                   std::function<void(const DeliveryResult &)> done)
 {
+    if (request.url.scheme() == QLatin1String("http")) {
+        m_http.send(request, options.timeoutMs, std::move(done));
+        return;
+    }
     QNetworkRequest networkRequest(request.url);
     networkRequest.setTransferTimeout(options.timeoutMs);
     // Same-named headers are joined as RFC 9110 allows: QNetworkRequest keeps one per name.

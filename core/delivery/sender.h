@@ -1,5 +1,6 @@
 #pragma once
 
+#include "httpclient.h"
 #include "outgoingrequest.h"
 
 #include <QElapsedTimer>
@@ -17,8 +18,9 @@ struct SendOptions
     bool acceptSelfSigned = false; // per target, the user's explicit choice
 };
 
-// Sends requests with QNetworkAccessManager (TLS, HTTP/2 and proxies come with it) and reports
-// each outcome once. Lives and answers on the thread that created it.
+// Sends requests and reports each outcome once: plain HTTP through HttpClient (exactly the
+// headers given, cheap enough for thousands a second), HTTPS through QNetworkAccessManager
+// (TLS and HTTP/2 come with it). Lives and answers on the thread that created it.
 class Sender final : public QObject
 {
     Q_OBJECT
@@ -40,6 +42,7 @@ private:
     void finished(QNetworkReply *reply);
     QNetworkAccessManager &network(bool acceptSelfSigned);
 
+    HttpClient m_http;
     QNetworkAccessManager m_network;
     // Requests that accept a self-signed certificate get connections of their own: a connection
     // whose certificate was waved through must never carry another target's request.
