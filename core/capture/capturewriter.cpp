@@ -35,26 +35,11 @@ QString insertRelayedDelivery(sqlite3 *handle, SqliteStatement &insertDelivery,
     insertDelivery.bind(4, int(result.succeeded() ? DeliveryAttempt::State::Delivered
                                                   : DeliveryAttempt::State::Failed));
     insertDelivery.bind(5, result.status);
-    if (error.isEmpty())
-        insertDelivery.bindNull(6);
-    else
-        insertDelivery.bindText(6, error);
+    insertDelivery.bindTextOrNull(6, error);
     if (!insertDelivery.run())
         return insertDelivery.errorMessage();
     const QByteArray head = result.head();
-    insertAttempt.bind(1, sqlite3_last_insert_rowid(handle));
-    insertAttempt.bind(2, result.startedAtUs);
-    insertAttempt.bind(3, result.durationUs);
-    insertAttempt.bind(4, result.status);
-    if (head.isEmpty())
-        insertAttempt.bindNull(5);
-    else
-        insertAttempt.bindBlob(5, head);
-    insertAttempt.bindBlob(6, result.body);
-    if (error.isEmpty())
-        insertAttempt.bindNull(7);
-    else
-        insertAttempt.bindText(7, error);
+    DeliveryLog::bindAttempt(insertAttempt, sqlite3_last_insert_rowid(handle), result, head, error);
     if (!insertAttempt.run())
         return insertAttempt.errorMessage();
     summary->delivery = result.succeeded() ? CaptureSummary::Delivery::Delivered
@@ -215,9 +200,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
         SqliteStatement insertRelayed(
             handle, "INSERT INTO deliveries (capture_id, target, options, proxied, state, attempts,"
                     " next_attempt_us, last_status, last_error) VALUES (?,?,?,1,?,1,0,?,?)");
-        SqliteStatement insertRelayedAttempt(
-            handle, "INSERT INTO delivery_attempts (delivery_id, started_us, duration_us, status,"
-                    " response_head, response_body, error) VALUES (?,?,?,?,?,?,?)");
+        SqliteStatement insertRelayedAttempt(handle, DeliveryLog::InsertAttemptSql);
         if (!database.isOpen() || !insertCapture.isValid() || !insertBytes.isValid()
             || !insertDelivery.isValid() || !insertRelayed.isValid()
             || !insertRelayedAttempt.isValid()) {
@@ -283,10 +266,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 insertCapture.bind(11, request.remotePort);
                 insertCapture.bindText(12, localAddress);
                 insertCapture.bind(13, request.localPort);
-                if (parseError.isEmpty())
-                    insertCapture.bindNull(14);
-                else
-                    insertCapture.bindText(14, parseError);
+                insertCapture.bindTextOrNull(14, parseError);
                 if (!insertCapture.run()) {
                     failure = insertCapture.errorMessage();
                     break;

@@ -53,6 +53,22 @@ void SqliteStatement::bindNull(int index)
     sqlite3_bind_null(m_statement, index);
 }
 
+void SqliteStatement::bindTextOrNull(int index, QByteArrayView utf8)
+{
+    if (utf8.isEmpty())
+        bindNull(index);
+    else
+        bindText(index, utf8);
+}
+
+void SqliteStatement::bindBlobOrNull(int index, QByteArrayView bytes)
+{
+    if (bytes.isEmpty())
+        bindNull(index);
+    else
+        bindBlob(index, bytes);
+}
+
 bool SqliteStatement::run()
 {
     int status = SQLITE_ROW;

@@ -29,6 +29,9 @@ public:
     void bindText(int index, QByteArrayView utf8);
     void bindBlob(int index, QByteArrayView bytes);
     void bindNull(int index);
+    // NULL for empty values.
+    void bindTextOrNull(int index, QByteArrayView utf8);
+    void bindBlobOrNull(int index, QByteArrayView bytes);
     // Runs the statement to completion and resets it for the next use.
     bool run();
     QString errorMessage() const;

@@ -68,9 +68,7 @@ bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
         return true;
     if (!m_insertAttempt) {
         sqlite3 *handle = SqliteStatement::handleOf(m_connection.database());
-        m_insertAttempt = std::make_unique<SqliteStatement>(
-            handle, "INSERT INTO delivery_attempts (delivery_id, started_us, duration_us, status,"
-                    " response_head, response_body, error) VALUES (?,?,?,?,?,?,?)");
+        m_insertAttempt = std::make_unique<SqliteStatement>(handle, InsertAttemptSql);
         m_updateDelivery = std::make_unique<SqliteStatement>(
             handle, "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_us = ?,"
                     " last_status = ?, last_error = ? WHERE id = ?");
@@ -88,26 +86,13 @@ bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
         const QByteArray head = result.head();
         const QByteArray error = result.error.toUtf8();
         SqliteStatement &insert = *m_insertAttempt;
-        insert.bind(1, attempt.deliveryId);
-        insert.bind(2, result.startedAtUs);
-        insert.bind(3, result.durationUs);
-        insert.bind(4, result.status);
-        if (head.isEmpty())
-            insert.bindNull(5);
-        else
-            insert.bindBlob(5, head);
-        insert.bindBlob(6, result.body);
+        bindAttempt(insert, attempt.deliveryId, result, head, error);
         SqliteStatement &update = *m_updateDelivery;
         update.bind(1, int(attempt.state));
         update.bind(2, attempt.attempt);
         update.bind(3, attempt.nextAttemptUs);
         update.bind(4, result.status);
-        for (auto [statement, index] : {std::pair{&insert, 7}, std::pair{&update, 5}}) {
-            if (error.isEmpty())
-                statement->bindNull(index);
-            else
-                statement->bindText(index, error);
-        }
+        update.bindTextOrNull(5, error);
         update.bind(6, attempt.deliveryId);
         if (!insert.run() || !update.run()) {
             m_error = insert.errorMessage(); // the connection's last error, for either
@@ -119,6 +104,19 @@ bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
         return true;
     m_error = m_connection.database().lastError().text();
     return false;
+}
+
+void DeliveryLog::bindAttempt(SqliteStatement &insert, qint64 deliveryId,
+                              const DeliveryResult &result, const QByteArray &head,
+                              const QByteArray &error)
+{
+    insert.bind(1, deliveryId);
+    insert.bind(2, result.startedAtUs);
+    insert.bind(3, result.durationUs);
+    insert.bind(4, result.status);
+    insert.bindBlobOrNull(5, head);
+    insert.bindBlob(6, result.body);
+    insert.bindTextOrNull(7, error);
 }
 
 bool DeliveryLog::retryNow(qint64 deliveryId, qint64 nowUs)

@@ -78,6 +78,15 @@ public:
     // Why the last record() failed.
     QString errorString() const { return m_error; }
 
+    // How one attempt is written (the capture writer writes proxied requests' attempts too).
+    // `head` and `error` are the result's, as UTF-8, and must live until the statement runs.
+    static constexpr const char *InsertAttemptSql
+        = "INSERT INTO delivery_attempts (delivery_id, started_us, duration_us, status,"
+          " response_head, response_body, error) VALUES (?,?,?,?,?,?,?)";
+    static void bindAttempt(SqliteStatement &insert, qint64 deliveryId,
+                            const DeliveryResult &result, const QByteArray &head,
+                            const QByteArray &error);
+
 private:
     StoreConnection m_connection;
     // record()'s statements, prepared once: it writes thousands of attempts a second.
