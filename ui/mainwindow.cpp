@@ -842,6 +842,7 @@ void MainWindow::reloadSecrets()
             return;
         m_checker->setSettings(*settings);
         m_forwarder->setSignatureSettings(*settings);
+        m_receiver.setSignatureSettings(*settings);
         m_model->clearVerdicts();
         if (m_detail->hasCapture()) {
             m_detail->setSignature(std::nullopt);

@@ -360,6 +360,13 @@ int CliCommands::listen(const QStringList &arguments)
     if (!writer.start(&error))
         return usageError(error);
     writer.setForwardRoutes(routes);
+    std::optional<SignatureSettings> signing;
+    if (std::any_of(routes.cbegin(), routes.cend(),
+                    [](const ForwardRoute &route) { return route.options.resign; })) {
+        signing = signingFrom(parser, signSchemeOption);
+        if (!signing)
+            return 2;
+    }
     std::unique_ptr<Forwarder> forwarder;
     if (std::any_of(routes.cbegin(), routes.cend(),
                     [](const ForwardRoute &route) { return !route.proxy; })) {
@@ -374,13 +381,8 @@ int CliCommands::listen(const QStringList &arguments)
                          [](const QString &message) {
                              std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
                          });
-        if (std::any_of(routes.cbegin(), routes.cend(),
-                        [](const ForwardRoute &route) { return route.options.resign; })) {
-            const std::optional<SignatureSettings> signing = signingFrom(parser, signSchemeOption);
-            if (!signing)
-                return 2;
+        if (signing)
             forwarder->setSignatureSettings(*signing);
-        }
         if (!forwarder->start(&error))
             return usageError(error);
     }
@@ -401,6 +403,8 @@ int CliCommands::listen(const QStringList &arguments)
     ReceiverHost receiver(writer, options);
     receiver.setDefaultResponse(response);
     receiver.setProxyRoutes(routes);
+    if (signing)
+        receiver.setSignatureSettings(*signing);
     if (!receiver.listen(&error))
         return usageError(error + QStringLiteral(" (choose another with --port)"));
 

@@ -122,8 +122,12 @@ void Connection::relay(const CapturedRequest &request, const ForwardRoute &route
 {
     RelayedDelivery relayed{route.target, route.options, {}};
     QString error;
-    const std::optional<OutgoingRequest> outgoing
+    std::optional<OutgoingRequest> outgoing
         = OutgoingRequest::replay(request, QUrl(route.target), route.options, &error);
+    if (outgoing && route.options.resign
+        && !m_receiver.signatureSettings().resign(*outgoing, request,
+                                                  Clock::wallMicroseconds() / 1'000'000, &error))
+        outgoing.reset();
     if (!outgoing) {
         relayed.result.startedAtUs = Clock::wallMicroseconds();
         relayed.result.error = error;

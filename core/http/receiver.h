@@ -4,6 +4,7 @@
 #include "http/responsespec.h"
 #include "capture/capturewriter.h"
 #include "delivery/sender.h"
+#include "signing/signaturesettings.h"
 
 #include <QHash>
 #include <QObject>
@@ -50,6 +51,9 @@ public:
     const ForwardRoute *proxyRouteFor(QByteArrayView path) const;
     // Sends proxied requests; made on first use.
     Sender &relaySender();
+    // What proxy routes with the resign option sign with.
+    void setSignatureSettings(const SignatureSettings &settings) { m_signing = settings; }
+    const SignatureSettings &signatureSettings() const { return m_signing; }
     int connectionCount() const { return int(m_connections.size()); }
 
     CaptureWriter &writer() { return m_writer; }
@@ -67,6 +71,7 @@ private:
     ResponseSpec m_defaultResponse;
     QList<ForwardRoute> m_proxyRoutes;
     std::unique_ptr<Sender> m_relaySender;
+    SignatureSettings m_signing;
     std::vector<std::unique_ptr<QTcpServer>> m_servers;
     QHash<quint64, Connection *> m_connections;
     quint64 m_nextTicket = 1;

@@ -64,6 +64,13 @@ void ReceiverHost::setDefaultResponse(const ResponseSpec &response)
                               [this, response] { m_receiver->setDefaultResponse(response); });
 }
 
+void ReceiverHost::setSignatureSettings(const SignatureSettings &settings)
+{
+    QMetaObject::invokeMethod(m_receiver, [receiver = m_receiver, settings] {
+        receiver->setSignatureSettings(settings);
+    });
+}
+
 void ReceiverHost::setProxyRoutes(const QList<ForwardRoute> &routes)
 {
     QMetaObject::invokeMethod(

@@ -29,8 +29,9 @@ public:
     QString baseUrl() const { return m_baseUrl; }
     QList<QHostAddress> addresses() const { return m_addresses; }
     void setDefaultResponse(const ResponseSpec &response);
-    // See Receiver::setProxyRoutes().
+    // See Receiver::setProxyRoutes() and Receiver::setSignatureSettings().
     void setProxyRoutes(const QList<ForwardRoute> &routes);
+    void setSignatureSettings(const SignatureSettings &settings);
 
 private:
     QThread m_thread;

@@ -113,6 +113,7 @@ private slots:
     void selfSignedTargetsNeedTheirSwitch();
     void proxyRoutesAnswerWithTheTargetsAnswer();
     void resignedDeliveriesVerifyAtTheTarget();
+    void proxiedRequestsCanBeSignedAgain();
 
 private:
     // Stores one capture with deliveries queued to `targets`.
@@ -564,6 +565,50 @@ void TestForwarder::resignedDeliveriesVerifyAtTheTarget()
     QCOMPARE(attempt.result.error,
              QStringLiteral("Cannot re-sign: no secret is bound to /webhooks/stripe"));
     QCOMPARE(target.received.size(), 2);
+}
+
+void TestForwarder::proxiedRequestsCanBeSignedAgain()
+{
+    ScriptedTarget target({answer(200)});
+    QString error;
+    const QList<ForwardRoute> routes{
+        *ForwardRoute::parse(QStringLiteral("/webhooks=%1 proxy resign").arg(target.url()), &error),
+        *ForwardRoute::parse(QStringLiteral("/unbound=%1 proxy resign").arg(target.url()), &error)};
+    CaptureWriter writer(m_path);
+    QVERIFY(writer.start(nullptr));
+    ReceiverOptions options;
+    options.port = 0;
+    ReceiverHost receiver(writer, options);
+    receiver.setProxyRoutes(routes);
+    SignatureSettings signing;
+    SignatureBinding stripe;
+    stripe.pathPrefix = "/webhooks";
+    stripe.secretName = QStringLiteral("stripe");
+    signing.bindings = {stripe};
+    signing.secrets.insert(QStringLiteral("stripe"), "whsec_test_secret");
+    receiver.setSignatureSettings(signing);
+    QVERIFY(receiver.listen(nullptr));
+
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, receiver.port());
+    QVERIFY(client.waitForConnected());
+    const CapturedRequest webhook = signedWebhook(); // signed at t=1700000000
+    client.write(webhook.raw);
+    client.write("POST /unbound HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += client.readAll()).count("HTTP/1.1 ") == 2, 15'000);
+    QVERIFY2(received.startsWith("HTTP/1.1 200 "), received.constData());
+    QVERIFY(received.contains("HTTP/1.1 502 Bad Gateway\r\n"));
+    QVERIFY(received.contains("Cannot re-sign: no secret is bound to /unbound"));
+    QCOMPARE(target.received.size(), 1);
+    SignatureScheme scheme;
+    scheme.kind = SignatureScheme::Kind::Stripe;
+    const SignatureVerdict verdict = Signatures::verify(
+        scheme, "whsec_test_secret", SignedRequest::fromCapture(target.received[0]),
+        QDateTime::currentSecsSinceEpoch());
+    QVERIFY2(verdict.outcome == SignatureVerdict::Outcome::Valid, qPrintable(verdict.reason));
+    receiver.close();
+    writer.stop();
 }
 
 QTEST_GUILESS_MAIN(TestForwarder)
