@@ -213,8 +213,14 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     connect(m_detail->signature(), &SignatureView::editSignaturesRequested, this,
             &MainWindow::signaturesDialog);
     connect(m_secrets, &SecretStore::keychainUnavailable, this, [this](const QString &why) {
-        statusBar()->showMessage(
-            tr("%1: secrets are kept in memory for this session only").arg(why));
+        // Kept in view: unlike a message, the next one does not replace it.
+        auto *warning = new QLabel(tr("\u26a0 No keychain"), this);
+        warning->setToolTip(tr("%1: secrets are kept in memory for this session only").arg(why));
+        QPalette palette = warning->palette();
+        palette.setColor(QPalette::WindowText, paletteTone(0));
+        warning->setPalette(palette);
+        statusBar()->insertPermanentWidget(0, warning);
+        statusBar()->showMessage(warning->toolTip(), 10'000);
     });
     setSignatureBindings(loadSignatureBindings());
 

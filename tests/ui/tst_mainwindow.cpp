@@ -820,6 +820,9 @@ void TestMainWindow::signaturesAreCheckedAndExplained()
     const QString secretName = QStringLiteral("hookscope-ui-test stripe");
     const QByteArray secret = "whsec_ui_test";
     QCOMPARE(secrets->writeNow(secretName, secret), QString());
+    // Without a keychain (no Secret Service on the bus), the window keeps saying so.
+    if (!secrets->keychainProblem().isEmpty())
+        QTRY_VERIFY(statusBarShows(*session.window, QStringLiteral("\u26a0 No keychain")));
 
     // Signed now with the secret; one more with a changed body; and one not signed at all.
     const QByteArray body = R"({"id":"evt_1","type":"invoice.paid"})";
