@@ -43,6 +43,8 @@ const char *const usage
       "  verify ID [--scheme S] (--secret-name N | --secret-env VAR)\n"
       "                                                      check a capture's signature\n"
       "  secret set NAME | list | delete NAME                secrets in the system keychain\n"
+      "  export --har FILE [--search TEXT]                   captures to a HAR file\n"
+      "  import FILE                                         a HAR file's requests as captures\n"
       "\n"
       "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
       "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
@@ -171,6 +173,10 @@ int CliCommands::run(const QStringList &arguments)
         return verify(rest);
     if (command == QLatin1String("secret"))
         return secret(rest);
+    if (command == QLatin1String("export"))
+        return exportCaptures(rest);
+    if (command == QLatin1String("import"))
+        return importCaptures(rest);
     if (command == QLatin1String("--version")) {
         writeOut("hookscope-cli " HOOKSCOPE_VERSION "\n");
         return 0;

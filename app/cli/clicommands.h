@@ -22,6 +22,8 @@ private:
     static int sign(const QStringList &arguments);
     static int verify(const QStringList &arguments);
     static int secret(const QStringList &arguments);
+    static int exportCaptures(const QStringList &arguments);
+    static int importCaptures(const QStringList &arguments);
 };
 
 } // namespace Hookscope

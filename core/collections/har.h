@@ -1,0 +1,26 @@
+#pragma once
+
+#include "capture/capturedrequest.h"
+
+#include <QJsonObject>
+
+#include <optional>
+
+namespace Hookscope {
+
+// HAR 1.2 (STANDARDS.md) for captures: every required field, and Hookscope's own under
+// "_hookscope" — the request exactly as received (base64), so nothing is lost on a round trip.
+class Har final
+{
+public:
+    // One capture as an entry; its absolute URL is built from its Host header (or `fallbackHost`).
+    static QJsonObject entry(const CapturedRequest &capture, const QString &fallbackHost);
+    // The whole file, pretty-printed.
+    static QByteArray document(const QList<QJsonObject> &entries);
+    // Captures from a HAR file: exact bytes where Hookscope wrote them, else rebuilt from the
+    // entry's method, URL, headers and postData. On a mistake: nothing, and `error` says where
+    // (line and column, or which entry and field).
+    static std::optional<QList<CapturedRequest>> read(const QByteArray &json, QString *error);
+};
+
+} // namespace Hookscope
