@@ -14,6 +14,7 @@
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
 #include "collections/curlcommand.h"
+#include "collections/har.h"
 #include "delivery/deliverylog.h"
 #include "delivery/forwarderhost.h"
 #include "delivery/retrypolicy.h"
@@ -37,6 +38,9 @@
 #include <QSaveFile>
 #include <QSettings>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -168,6 +172,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         saveBytes(m_detail->capture().decodedBody(), tr("Save Body"), QStringLiteral("body.bin"));
     });
 
+    setAcceptDrops(true); // a HAR file dropped on the window is imported
     m_splitter->addWidget(m_view);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 1);
@@ -349,6 +354,20 @@ void MainWindow::createMenus()
             saveBytes(m_detail->capture().raw, tr("Save Raw Request"),
                       QStringLiteral("capture-%1.http").arg(m_detail->capture().id));
     });
+    file->addSeparator();
+    file->addAction(tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Import"), QString(), tr("HAR files (*.har *.json);;All files (*)"));
+        if (!path.isEmpty())
+            importFile(path);
+    });
+    file->addAction(
+        tr("&Export HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this, [this] {
+            const QString path = QFileDialog::getSaveFileName(
+                this, tr("Export HAR"), QStringLiteral("captures.har"), tr("HAR files (*.har)"));
+            if (!path.isEmpty())
+                exportHar(path);
+        });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -794,6 +813,71 @@ void MainWindow::showSelected()
                                                              : QStringLiteral("http://127.0.0.1"));
     m_detail->setDeliveries(m_deliveryLog->forCapture(request->id));
     m_checker->check({request->id});
+}
+
+bool MainWindow::importFile(const QString &path)
+{
+    QFile file(path);
+    QString error;
+    std::optional<QList<CapturedRequest>> captures;
+    if (!file.open(QIODevice::ReadOnly))
+        error = file.errorString();
+    else
+        captures = Har::read(file.readAll(), &error);
+    if (!captures) {
+        statusBar()->showMessage(
+            tr("Nothing imported from %1: %2").arg(QFileInfo(path).fileName(), error));
+        return false;
+    }
+    for (const CapturedRequest &capture : std::as_const(*captures))
+        m_writer.append(capture, 0); // they appear as they are stored, like live ones
+    statusBar()->showMessage(tr("Imported %n capture(s) from %1", nullptr, int(captures->size()))
+                                 .arg(QFileInfo(path).fileName()),
+                             5000);
+    return true;
+}
+
+void MainWindow::exportHar(const QString &path)
+{
+    // The selected captures when several are, else every one the filter shows; written on a
+    // pool thread with a store connection of its own.
+    const QList<qint64> selected = selectedIds();
+    const CaptureQuery query = m_model->query();
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        statusBar()->showMessage(watcher->result(), 8000);
+        emit harExported();
+    });
+    watcher->setFuture(QtConcurrent::run([storePath = m_store.path(), selected, query, path] {
+        QList<qint64> ids = selected;
+        if (ids.size() < 2) {
+            CaptureStore store(storePath);
+            ids = store.open() ? store.idsMatching(query) : QList<qint64>();
+        } else {
+            std::sort(ids.begin(), ids.end());
+        }
+        QString error;
+        const qsizetype written = Har::write(storePath, ids, path, &error);
+        return written < 0 ? tr("Not exported: %1").arg(error)
+                           : tr("Exported %n capture(s) to %1", nullptr, int(written))
+                                 .arg(QFileInfo(path).fileName());
+    }));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    for (const QUrl &url : event->mimeData()->urls()) {
+        if (url.isLocalFile())
+            importFile(url.toLocalFile());
+    }
+    event->acceptProposedAction();
 }
 
 QList<SignatureBinding> MainWindow::loadSignatureBindings()

@@ -79,11 +79,22 @@ public:
     // Checks captures with these from now on (kept across restarts); verdicts are redone.
     void setSignatureBindings(const QList<SignatureBinding> &bindings);
     SecretStore *secrets() const { return m_secrets; }
+    // Adds the requests of a HAR file as captures; says in the status bar how it went.
+    bool importFile(const QString &path);
+    // Writes the selected captures (when several are) or all the filter shows to a HAR file.
+    void exportHar(const QString &path);
+
+signals:
+    void harExported();
+
+public:
     // Opens the composer: empty, or with the selected capture ready to edit and send again.
     ComposerDialog *openComposer(bool fromSelected);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void createMenus();

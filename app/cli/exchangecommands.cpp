@@ -8,7 +8,6 @@
 #include "collections/har.h"
 
 #include <QFile>
-#include <QSaveFile>
 
 #include <atomic>
 
@@ -36,28 +35,13 @@ int CliCommands::exportCaptures(const QStringList &arguments)
     if (!openStore(store, true))
         return 2;
     const CaptureQuery query = CaptureQuery::parse(parser.value(searchOption));
-    QList<qint64> ids;
-    for (qint64 before = 0;;) {
-        const QList<CaptureSummary> page = store.find(query, before, 1000);
-        for (const CaptureSummary &summary : page)
-            ids.prepend(summary.id);
-        if (page.size() < 1000)
-            break;
-        before = page.last().id;
-    }
-    QList<QJsonObject> entries;
-    for (const qint64 id : std::as_const(ids)) {
-        if (const std::optional<CapturedRequest> capture = store.capture(id))
-            entries.append(Har::entry(*capture, QStringLiteral("127.0.0.1")));
-    }
-    // Written whole or not at all.
-    QSaveFile file(parser.value(harOption));
-    if (!file.open(QIODevice::WriteOnly) || file.write(Har::document(entries)) < 0
-        || !file.commit())
-        return usageError(
-            QStringLiteral("cannot write %1: %2").arg(parser.value(harOption), file.errorString()));
+    const QList<qint64> ids = store.idsMatching(query);
+    QString error;
+    const qsizetype written = Har::write(store.path(), ids, parser.value(harOption), &error);
+    if (written < 0)
+        return usageError(error);
     writeOut(QStringLiteral("Exported %1 capture(s) to %2\n")
-                 .arg(entries.size())
+                 .arg(written)
                  .arg(parser.value(harOption))
                  .toUtf8());
     return 0;

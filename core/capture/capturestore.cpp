@@ -564,6 +564,21 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
     return request;
 }
 
+QList<qint64> CaptureStore::idsMatching(const CaptureQuery &query)
+{
+    QList<qint64> ids;
+    for (qint64 before = 0;;) {
+        const QList<CaptureSummary> page = find(query, before, 1000);
+        for (const CaptureSummary &summary : page)
+            ids.append(summary.id);
+        if (page.size() < 1000)
+            break;
+        before = page.last().id;
+    }
+    std::reverse(ids.begin(), ids.end());
+    return ids;
+}
+
 qint64 CaptureStore::count()
 {
     QSqlQuery query(m_database);

@@ -46,6 +46,8 @@ public:
     QList<CaptureSummary> find(const CaptureQuery &query, const struct CaptureOrder &order,
                                const CaptureSummary *after, int limit, qint64 minId = 0);
     std::optional<CapturedRequest> capture(qint64 id);
+    // The ids of every capture matching `query`, oldest first.
+    QList<qint64> idsMatching(const CaptureQuery &query);
     qint64 count();
     // How many captures there are and the newest id, read at one instant.
     struct Tally

@@ -1,11 +1,13 @@
 #include "har.h"
 
+#include "capture/capturestore.h"
 #include "delivery/outgoingrequest.h"
 #include "http/requestparser.h"
 
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSaveFile>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -187,6 +189,27 @@ QByteArray Har::document(const QList<QJsonObject> &entries)
                      {QStringLiteral("version"), QStringLiteral(HOOKSCOPE_VERSION)}}},
         {QStringLiteral("entries"), array}};
     return QJsonDocument(QJsonObject{{QStringLiteral("log"), log}}).toJson(QJsonDocument::Indented);
+}
+
+qsizetype Har::write(const QString &storePath, const QList<qint64> &ids, const QString &path,
+                     QString *error)
+{
+    CaptureStore store(storePath); // a connection of its own: this may run on any thread
+    if (!store.open()) {
+        *error = store.errorString();
+        return -1;
+    }
+    QList<QJsonObject> entries;
+    for (const qint64 id : ids) {
+        if (const std::optional<CapturedRequest> capture = store.capture(id))
+            entries.append(entry(*capture, QStringLiteral("127.0.0.1")));
+    }
+    QSaveFile file(path); // written whole or not at all
+    if (!file.open(QIODevice::WriteOnly) || file.write(document(entries)) < 0 || !file.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return -1;
+    }
+    return entries.size();
 }
 
 std::optional<QList<CapturedRequest>> Har::read(const QByteArray &json, QString *error)

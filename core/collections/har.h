@@ -21,6 +21,10 @@ public:
     // entry's method, URL, headers and postData. On a mistake: nothing, and `error` says where
     // (line and column, or which entry and field).
     static std::optional<QList<CapturedRequest>> read(const QByteArray &json, QString *error);
+    // Writes the captures with these ids (in this order) from the store file at `storePath` to
+    // `path`, atomically; returns how many, or -1 with the reason in `error`.
+    static qsizetype write(const QString &storePath, const QList<qint64> &ids, const QString &path,
+                           QString *error);
 };
 
 } // namespace Hookscope

@@ -15,10 +15,13 @@
 #include "capture/capturewriter.h"
 #include "http/receiverhost.h"
 #include "http/requestparser.h"
+#include "collections/har.h"
 #include "secrets/secretstore.h"
 
 #include <QAbstractItemModelTester>
 #include <QDateTime>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QComboBox>
@@ -122,6 +125,7 @@ private slots:
     void composerEditsAndResends();
     void signaturesAreCheckedAndExplained();
     void editAndResendSignsAgain();
+    void harFilesImportAndExport();
     void sortingCoversTheWholeHistory();
 };
 
@@ -978,6 +982,54 @@ void TestMainWindow::editAndResendSignsAgain()
     QVERIFY2(replayVerdict.outcome == SignatureVerdict::Outcome::Valid,
              qPrintable(replayVerdict.reason));
     QCOMPARE(session.window->secrets()->removeNow(secretName), QString());
+}
+
+void TestMainWindow::harFilesImportAndExport()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("stripe"), QStringLiteral("{}")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("github"), QStringLiteral("[]")));
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 2);
+
+    // Nothing selected: everything the filter shows.
+    const QString har = dir.filePath(QStringLiteral("out.har"));
+    QSignalSpy exported(session.window.get(), &MainWindow::harExported);
+    session.window->exportHar(har);
+    QVERIFY(exported.wait());
+    QCOMPARE(session.window->statusBar()->currentMessage(),
+             QStringLiteral("Exported 2 capture(s) to out.har"));
+    QFile file(har);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QString error;
+    QCOMPARE(Har::read(file.readAll(), &error)->size(), 2);
+
+    QVERIFY(session.window->importFile(har));
+    QTRY_COMPARE(model->rowCount(), 4);
+    QCOMPARE(session.window->statusBar()->currentMessage(),
+             QStringLiteral("Imported 2 capture(s) from out.har"));
+    QCOMPARE(model->index(0, CaptureListModel::TargetColumn).data().toString(),
+             QStringLiteral("/github"));
+
+    // A broken file imports nothing and says where it breaks.
+    QFile bad(dir.filePath(QStringLiteral("bad.har")));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{\"log\": [");
+    bad.close();
+    QVERIFY(!session.window->importFile(bad.fileName()));
+    QVERIFY(session.window->statusBar()->currentMessage().startsWith(
+        QStringLiteral("Nothing imported from bad.har: not valid JSON at line 1, column ")));
+
+    // Dropped on the window (entered first, as a real drag does), a file is imported.
+    QMimeData data;
+    data.setUrls({QUrl::fromLocalFile(har)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(session.window.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(session.window.get(), &drop);
+    QTRY_COMPARE(model->rowCount(), 6);
 }
 
 QTEST_MAIN(TestMainWindow)
