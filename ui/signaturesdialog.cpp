@@ -1,6 +1,6 @@
 #include "signaturesdialog.h"
 
-#include "palettetone.h"
+#include "warninglabel.h"
 
 #include "secrets/secretstore.h"
 
@@ -22,17 +22,6 @@ namespace Hookscope {
 namespace {
 
 const QString detectText = QObject::tr("from the headers");
-
-QLabel *warningLabel(QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setWordWrap(true);
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, paletteTone(0));
-    label->setPalette(palette);
-    label->hide();
-    return label;
-}
 
 } // namespace
 

@@ -1,6 +1,6 @@
 #include "targetdialogs.h"
 
-#include "palettetone.h"
+#include "warninglabel.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -28,24 +28,12 @@ bool isChecked(const QTableWidget *table, int row, int column)
     return table->item(row, column)->checkState() == Qt::Checked;
 }
 
-QLabel *problemLabel(QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, paletteTone(0));
-    label->setPalette(palette);
-    label->hide();
-    return label;
-}
-
 } // namespace
 
 ForwardingDialog::ForwardingDialog(const QList<ForwardRoute> &routes, QWidget *parent)
     : QDialog(parent)
     , m_table(new QTableWidget(0, ColumnCount, this))
-    , m_problem(problemLabel(this))
+    , m_problem(warningLabel(this))
 {
     setWindowTitle(tr("Forwarding"));
     auto *intro = new QLabel(
@@ -169,7 +157,7 @@ ReplayTargetDialog::ReplayTargetDialog(const QString &target, TargetOptions opti
     , m_resign(new QCheckBox(tr("Re-si&gn with the scheme and secret bound to the path (a fresh "
                                 "timestamp and message id)"),
                              this))
-    , m_problem(problemLabel(this))
+    , m_problem(warningLabel(this))
 {
     setWindowTitle(tr("Replay To"));
     m_fixedUrl->setChecked(options.fixedUrl);
