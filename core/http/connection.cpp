@@ -91,8 +91,10 @@ void Connection::finishRequest(const ResponseSpec *errorResponse)
     pending.request = takeRequest();
     pending.headRequest = pending.request.method == "HEAD";
     pending.sequence = m_nextSequence++;
-    const ForwardRoute *proxyRoute
-        = errorResponse ? nullptr : m_receiver.proxyRouteFor(pending.request.path());
+    // The path is worked out only when some route may want it: this runs for every request.
+    const ForwardRoute *proxyRoute = errorResponse || !m_receiver.hasProxyRoutes()
+                                         ? nullptr
+                                         : m_receiver.proxyRouteFor(pending.request.path());
     if (proxyRoute) {
         pending.awaitingRelay = true;
         pending.relayed = RelayedDelivery{proxyRoute->target, proxyRoute->options, {}};

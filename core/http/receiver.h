@@ -48,6 +48,7 @@ public:
     // A request on a proxy route's path is sent to its target, and the target's answer (or 502
     // / 504 when none came) is the client's; the routes that are not proxies are ignored.
     void setProxyRoutes(const QList<ForwardRoute> &routes);
+    bool hasProxyRoutes() const { return !m_proxyRoutes.isEmpty(); }
     const ForwardRoute *proxyRouteFor(QByteArrayView path) const;
     // Sends proxied requests; made on first use.
     Sender &relaySender();
