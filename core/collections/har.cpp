@@ -1,5 +1,7 @@
 #include "har.h"
 
+#include "jsonfile.h"
+
 #include "capture/capturestore.h"
 #include "delivery/outgoingrequest.h"
 #include "http/requestparser.h"
@@ -7,7 +9,6 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -23,11 +24,6 @@ QJsonArray nameValues(const HeaderList &headers)
     return array;
 }
 
-bool isText(const QByteArray &bytes)
-{
-    return QString::fromUtf8(bytes).toUtf8() == bytes && !bytes.contains('\0');
-}
-
 // The response as sent: status line, headers, body.
 QJsonObject response(const CapturedRequest &capture)
 {
@@ -41,7 +37,7 @@ QJsonObject response(const CapturedRequest &capture)
     QJsonObject content{
         {QStringLiteral("size"), capture.responseBody.size()},
         {QStringLiteral("mimeType"), QString::fromUtf8(headerValue(headers, "Content-Type"))}};
-    if (isText(capture.responseBody)) {
+    if (JsonFile::isText(capture.responseBody)) {
         content.insert(QStringLiteral("text"), QString::fromUtf8(capture.responseBody));
     } else {
         content.insert(QStringLiteral("text"),
@@ -57,13 +53,6 @@ QJsonObject response(const CapturedRequest &capture)
             {QStringLiteral("headersSize"), head.isEmpty() ? -1 : head.size()},
             {QStringLiteral("bodySize"), capture.responseBody.size()},
             {QStringLiteral("content"), content}};
-}
-
-QString lineAndColumn(const QByteArray &json, qsizetype offset)
-{
-    const QByteArray before = json.left(offset);
-    const qsizetype lastLine = before.lastIndexOf('\n');
-    return QStringLiteral("line %1, column %2").arg(before.count('\n') + 1).arg(offset - lastLine);
 }
 
 // A request rebuilt from an entry that carries no exact bytes (a browser's HAR, say).
@@ -143,8 +132,9 @@ QJsonObject Har::entry(const CapturedRequest &capture, const QString &fallbackHo
         // HAR has no base64 for request bodies: binary ones are whole in _hookscope.raw only.
         QJsonObject postData{
             {QStringLiteral("mimeType"), QString::fromUtf8(capture.contentType())}};
-        postData.insert(QStringLiteral("text"),
-                        isText(capture.body) ? QString::fromUtf8(capture.body) : QString());
+        postData.insert(QStringLiteral("text"), JsonFile::isText(capture.body)
+                                                    ? QString::fromUtf8(capture.body)
+                                                    : QString());
         request.insert(QStringLiteral("postData"), postData);
     }
     const double durationMs = double(capture.durationUs) / 1000;
@@ -204,27 +194,16 @@ qsizetype Har::write(const QString &storePath, const QList<qint64> &ids, const Q
         if (const std::optional<CapturedRequest> capture = store.capture(id))
             entries.append(entry(*capture, QStringLiteral("127.0.0.1")));
     }
-    QSaveFile file(path); // written whole or not at all
-    if (!file.open(QIODevice::WriteOnly) || file.write(document(entries)) < 0 || !file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return -1;
-    }
-    return entries.size();
+    return JsonFile::writeAtomically(path, document(entries), error) ? entries.size() : -1;
 }
 
 std::optional<QList<CapturedRequest>> Har::read(const QByteArray &json, QString *error)
 {
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("not valid JSON at %1: %2")
-                     .arg(lineAndColumn(json, parseError.offset), parseError.errorString());
+    const std::optional<QJsonObject> document = JsonFile::parseObject(json, error);
+    if (!document)
         return std::nullopt;
-    }
-    const QJsonValue entries = document.object()
-                                   .value(QStringLiteral("log"))
-                                   .toObject()
-                                   .value(QStringLiteral("entries"));
+    const QJsonValue entries
+        = document->value(QStringLiteral("log")).toObject().value(QStringLiteral("entries"));
     if (!entries.isArray()) {
         *error = QStringLiteral("not a HAR file: no log.entries array");
         return std::nullopt;

@@ -18,6 +18,14 @@ private slots:
     void commandShape();
     void pastedCommandResendsTheSameBytes_data();
     void pastedCommandResendsTheSameBytes();
+    void exportedCommandsParseBack_data();
+    void exportedCommandsParseBack();
+    void parsedCommandsSendWhatCurlSends_data();
+    void parsedCommandsSendWhatCurlSends();
+    void browserCommandsParse_data();
+    void browserCommandsParse();
+    void badCommandsSayWhere_data();
+    void badCommandsSayWhere();
 };
 
 void TestCurlCommand::quoting_data()
@@ -99,6 +107,209 @@ void TestCurlCommand::pastedCommandResendsTheSameBytes()
     QCOMPARE(resent.body, original.body);
     for (const HeaderField &header : original.headers)
         QCOMPARE(headerValue(resent.headers, header.name), header.value);
+}
+
+void TestCurlCommand::exportedCommandsParseBack_data()
+{
+    pastedCommandResendsTheSameBytes_data();
+}
+
+void TestCurlCommand::exportedCommandsParseBack()
+{
+    QFETCH(QByteArray, wire);
+    const CapturedRequest original = RequestParser::parseStored(wire);
+    const QString command = CurlCommand::fromCapture(original, QStringLiteral("http://h:1"));
+    QString error;
+    const std::optional<RequestTemplate> parsed = CurlCommand::parse(command, &error);
+    if (original.body.contains('\0') || original.body.startsWith('@')) {
+        // Such bodies come from printf through a pipe: a paste cannot bring them along.
+        QVERIFY(!parsed);
+        QVERIFY2(error.contains(QLatin1String("reads a file")), qPrintable(error));
+        return;
+    }
+    QVERIFY2(parsed, qPrintable(error));
+    QCOMPARE(parsed->method, original.method);
+    QCOMPARE(parsed->url, QStringLiteral("http://h:1") + QString::fromUtf8(original.target));
+    QCOMPARE(parsed->body, original.body);
+    for (const HeaderField &header : original.headers) {
+        if (header.name != "Content-Length")
+            QVERIFY(std::any_of(parsed->headers.cbegin(), parsed->headers.cend(),
+                                [&](const TemplateHeader &kept) {
+                                    return kept.name == header.name && kept.value == header.value;
+                                }));
+    }
+}
+
+// Each command is run by bash with the real curl against a Hookscope receiver, and what curl
+// sent is compared with what the parsed command would send. URL stands for the receiver's.
+void TestCurlCommand::parsedCommandsSendWhatCurlSends_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::newRow("-d joins with & and posts a form")
+        << QStringLiteral("curl URL/form -d 'a=1' -d \"b=two words\"");
+    QTest::newRow("-X with --data-raw and a header")
+        << QStringLiteral("curl -X PUT 'URL/put?x=1' -H 'Content-Type: application/json' "
+                          "--data-raw '{\"id\":\"@1\"}'");
+    QTest::newRow("$'…' escapes and continuations")
+        << QStringLiteral("curl 'URL/ansi' \\\n  -H $'X-Note: it\\'s \\u00e9' \\\n"
+                          "  --data-binary $'line1\\nline2\\t\\x41'");
+    QTest::newRow("--data-urlencode forms")
+        << QStringLiteral("curl URL/enc --data-urlencode 'q=a b&c' --data-urlencode '=x/y' "
+                          "--data-urlencode 'plain text'");
+    QTest::newRow("-G moves the data into the query")
+        << QStringLiteral("curl -G URL/search -d q=hooks -d page=2");
+    QTest::newRow("-u builds Basic auth") << QStringLiteral("curl -u 'ann:s3cr:et' URL/auth");
+    QTest::newRow("--json sets both headers") << QStringLiteral("curl --json '{\"a\":1}' URL/json");
+    QTest::newRow("grouped short flags and -XPOST")
+        << QStringLiteral("curl -sSL -XPATCH \"URL/p\" -H\"X-A: 1\" -A agent/1 -e http://ref/");
+    QTest::newRow("double quotes keep \\ $ and backquote escapes")
+        << QStringLiteral("curl URL/dq -H \"X-Cost: \\$5 \\\"net\\\" \\\\ \\`x\\`\" -d \"\"");
+    QTest::newRow("--oauth2-bearer and a cookie")
+        << QStringLiteral("curl --oauth2-bearer tok.en URL/b -b 'a=1; b=2'");
+}
+
+void TestCurlCommand::parsedCommandsSendWhatCurlSends()
+{
+    QFETCH(QString, command);
+    QTemporaryDir dir;
+    const QString store = dir.filePath(QStringLiteral("c.sqlite"));
+    ListenProcess listener(store);
+    command.replace(QLatin1String("URL"), listener.url(QString()));
+
+    QProcess bash;
+    bash.start(QStringLiteral("bash"),
+               {QStringLiteral("-c"), command + QStringLiteral(" -sS -o /dev/null")});
+    QVERIFY(bash.waitForFinished(30'000));
+    QVERIFY2(bash.exitCode() == 0, bash.readAllStandardError().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
+    const CliResult shown
+        = runCli({QStringLiteral("show"), QString::number(listener.captureIds().first()),
+                  QStringLiteral("--raw"), QStringLiteral("--store"), store});
+    const CapturedRequest sent = RequestParser::parseStored(shown.out);
+
+    QString error;
+    const std::optional<RequestTemplate> parsed = CurlCommand::parse(command, &error);
+    QVERIFY2(parsed, qPrintable(error));
+    const std::optional<OutgoingRequest> request = parsed->resolve({}, &error);
+    QVERIFY2(request, qPrintable(error));
+    QCOMPARE(request->method, sent.method);
+    QCOMPARE(request->url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority), sent.target);
+    QCOMPARE(request->body, sent.body);
+    for (const HeaderField &header : request->headers)
+        QCOMPARE(headerValue(sent.headers, header.name), header.value);
+}
+
+void TestCurlCommand::browserCommandsParse_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QByteArray>("headers"); // "Name: value" lines
+    QTest::addColumn<QByteArray>("body");
+    // As Chrome's DevTools write "Copy as cURL (bash)".
+    QTest::newRow("chrome bash") << QStringLiteral(
+        "curl 'https://api.example.com/v1/hooks?x=1' \\\n"
+        "  -H 'accept: application/json' \\\n"
+        "  -H 'content-type: application/json' \\\n"
+        "  -H $'cookie: a=1; b=it\\'s' \\\n"
+        "  --data-raw $'{\"name\":\"caf\\u00e9\",\"q\":\"it\\'s\"}' \\\n"
+        "  --compressed") << QByteArray("POST")
+                                 << QStringLiteral("https://api.example.com/v1/hooks?x=1")
+                                 << QByteArray(
+                                        "accept: application/json\ncontent-type: application/json\n"
+                                        "cookie: a=1; b=it's\nAccept-Encoding: deflate, gzip\n")
+                                 << QByteArray("{\"name\":\"caf\xc3\xa9\",\"q\":\"it's\"}");
+    // As Chrome's DevTools write "Copy as cURL (cmd)": every special character behind ^.
+    QTest::newRow("chrome cmd") << QStringLiteral(
+        "curl ^\"https://api.example.com/v1/hooks^\" ^\r\n"
+        "  -H ^\"content-type: application/json^\" ^\r\n"
+        "  --data-raw ^\"^{^\\^\"name^\\^\":^\\^\"a b "
+        "100^%^\\^\"^,^\\^\"p^\\^\":^\\^\"^%^PATH^\\^\"^}^\"")
+                                << QByteArray("POST")
+                                << QStringLiteral("https://api.example.com/v1/hooks")
+                                << QByteArray("content-type: application/json\n")
+                                << QByteArray("{\"name\":\"a b 100%\",\"p\":\"%PATH\"}");
+    QTest::newRow("cmd with a literal newline in the body")
+        << QStringLiteral("curl ^\"http://h/p^\" --data-binary ^\"a^\n\nb^\"") << QByteArray("POST")
+        << QStringLiteral("http://h/p")
+        << QByteArray("Content-Type: application/x-www-form-urlencoded\n") << QByteArray("a\nb");
+    QTest::newRow("windows hand-written with ^ continuations")
+        << QStringLiteral("curl -X POST \"http://localhost:3000/hook\" ^\n"
+                          " -H \"Content-Type: application/json\" ^\n"
+                          " -d \"{\\\"ok\\\":true}\"")
+        << QByteArray("POST") << QStringLiteral("http://localhost:3000/hook")
+        << QByteArray("Content-Type: application/json\n") << QByteArray("{\"ok\":true}");
+    QTest::newRow("firefox bash with -X")
+        << QStringLiteral("curl 'http://h/a' -X DELETE -H 'User-Agent: Mozilla/5.0' "
+                          "-H 'Accept: */*'")
+        << QByteArray("DELETE") << QStringLiteral("http://h/a")
+        << QByteArray("User-Agent: Mozilla/5.0\nAccept: */*\n") << QByteArray();
+    QTest::newRow("no scheme, -I, variables kept")
+        << QStringLiteral("curl -I '{{base}}/health' -H 'X-Key: {{secret:key}}'")
+        << QByteArray("HEAD") << QStringLiteral("http://{{base}}/health")
+        << QByteArray("X-Key: {{secret:key}}\n") << QByteArray();
+    QTest::newRow("-F builds multipart")
+        << QStringLiteral("curl http://h/up -F a=1 --form-string 'b=@not a file'")
+        << QByteArray("POST") << QStringLiteral("http://h/up")
+        << QByteArray("Content-Type: multipart/form-data; "
+                      "boundary=------------------------hookscope\n")
+        << QByteArray("--------------------------hookscope\r\nContent-Disposition: form-data; "
+                      "name=\"a\"\r\n\r\n1\r\n--------------------------hookscope\r\n"
+                      "Content-Disposition: form-data; name=\"b\"\r\n\r\n@not a file\r\n"
+                      "--------------------------hookscope--\r\n");
+}
+
+void TestCurlCommand::browserCommandsParse()
+{
+    QFETCH(QString, command);
+    QFETCH(QByteArray, method);
+    QFETCH(QString, url);
+    QFETCH(QByteArray, headers);
+    QFETCH(QByteArray, body);
+    QString error;
+    const std::optional<RequestTemplate> parsed = CurlCommand::parse(command, &error);
+    QVERIFY2(parsed, qPrintable(error));
+    QCOMPARE(parsed->method, method);
+    QCOMPARE(parsed->url, url);
+    QByteArray lines;
+    for (const TemplateHeader &header : parsed->headers)
+        lines += header.name + ": " + header.value + '\n';
+    QCOMPARE(lines, headers);
+    QCOMPARE(parsed->body, body);
+}
+
+void TestCurlCommand::badCommandsSayWhere_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("not curl") << QStringLiteral("wget http://h/")
+                              << QStringLiteral("not a curl command: it starts with \"wget\"");
+    QTest::newRow("unclosed quote")
+        << QStringLiteral("curl http://h/ \\\n  -d 'abc")
+        << QStringLiteral("line 2: the quote opened here is never closed");
+    QTest::newRow("a file body")
+        << QStringLiteral("curl http://h/ \\\n -H 'A: b' \\\n --data-binary @event.json")
+        << QStringLiteral("line 3: --data-binary @event.json reads a file, which a pasted command "
+                          "cannot bring along; paste the content instead");
+    QTest::newRow("unknown option") << QStringLiteral("curl --frobnicate http://h/")
+                                    << QStringLiteral("line 1: unknown curl option --frobnicate; "
+                                                      "remove it and paste again");
+    QTest::newRow("missing value") << QStringLiteral("curl http://h/ -H")
+                                   << QStringLiteral("line 1: -H needs a value after it");
+    QTest::newRow("no url") << QStringLiteral("curl -d a=1")
+                            << QStringLiteral("the command has no URL");
+    QTest::newRow("two urls") << QStringLiteral("curl http://a/ http://b/")
+                              << QStringLiteral("line 1: a second URL (http://b/): one request "
+                                                "at a time");
+}
+
+void TestCurlCommand::badCommandsSayWhere()
+{
+    QFETCH(QString, command);
+    QFETCH(QString, error);
+    QString got;
+    QVERIFY(!CurlCommand::parse(command, &got));
+    QCOMPARE(got, error);
 }
 
 QTEST_GUILESS_MAIN(TestCurlCommand)

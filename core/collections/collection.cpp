@@ -1,0 +1,401 @@
+#include "collection.h"
+
+#include "jsonfile.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+namespace Hookscope {
+namespace {
+
+const QString FormatName = QStringLiteral("hookscope-collection");
+
+QString key(const char *name)
+{
+    return QString::fromLatin1(name);
+}
+
+QJsonArray variablesJson(const QList<Variable> &variables)
+{
+    QJsonArray array;
+    for (const Variable &variable : variables)
+        array.append(QJsonObject{{key("name"), variable.name}, {key("value"), variable.value}});
+    return array;
+}
+
+QList<Variable> variablesFrom(const QJsonValue &value)
+{
+    QList<Variable> variables;
+    for (const QJsonValue &entry : value.toArray())
+        variables.append({entry[key("name")].toString(), entry[key("value")].toString()});
+    return variables;
+}
+
+QJsonObject withoutKeys(QJsonObject object, std::initializer_list<const char *> known)
+{
+    for (const char *name : known)
+        object.remove(key(name));
+    return object;
+}
+
+QJsonObject requestJson(const RequestTemplate &request, QJsonObject object)
+{
+    object.insert(key("method"), QString::fromUtf8(request.method));
+    object.insert(key("url"), request.url);
+    QJsonArray headers;
+    for (const TemplateHeader &header : request.headers) {
+        QJsonObject entry{{key("name"), QString::fromUtf8(header.name)},
+                          {key("value"), QString::fromUtf8(header.value)}};
+        if (!header.enabled)
+            entry.insert(key("enabled"), false);
+        headers.append(entry);
+    }
+    object.insert(key("headers"), headers);
+    if (request.body.isEmpty()) {
+        object.remove(key("body"));
+    } else if (JsonFile::isText(request.body)) {
+        object.insert(key("body"), QString::fromUtf8(request.body));
+    } else {
+        object.insert(key("body"), QString::fromLatin1(request.body.toBase64()));
+        object.insert(key("bodyEncoding"), QStringLiteral("base64"));
+    }
+    switch (request.auth.kind) {
+    case RequestAuth::Kind::None: break;
+    case RequestAuth::Kind::Basic:
+        object.insert(key("auth"), QJsonObject{{key("type"), QStringLiteral("basic")},
+                                               {key("username"), request.auth.username},
+                                               {key("password"), request.auth.password}});
+        break;
+    case RequestAuth::Kind::Bearer:
+        object.insert(key("auth"), QJsonObject{{key("type"), QStringLiteral("bearer")},
+                                               {key("token"), request.auth.token}});
+        break;
+    }
+    return object;
+}
+
+QJsonArray itemsJson(const QList<CollectionItem> &items)
+{
+    QJsonArray array;
+    for (const CollectionItem &item : items) {
+        QJsonObject object = item.unknown;
+        object.insert(key("name"), item.name);
+        if (item.isFolder) {
+            object.insert(key("items"), itemsJson(item.items));
+        } else {
+            object.insert(key("request"),
+                          requestJson(item.request, item.unknown[key("request")].toObject()));
+        }
+        array.append(object);
+    }
+    return array;
+}
+
+std::optional<RequestTemplate> requestFrom(const QJsonObject &object, QString *error)
+{
+    RequestTemplate request;
+    request.method = object[key("method")].toString().toUtf8();
+    if (request.method.isEmpty()) {
+        *error = QStringLiteral("\"method\" is missing");
+        return std::nullopt;
+    }
+    request.url = object[key("url")].toString();
+    for (const QJsonValue &value : object[key("headers")].toArray()) {
+        if (!value[key("name")].isString()) {
+            *error = QStringLiteral("a header has no \"name\"");
+            return std::nullopt;
+        }
+        request.headers.append({value[key("name")].toString().toUtf8(),
+                                value[key("value")].toString().toUtf8(),
+                                value[key("enabled")].toBool(true)});
+    }
+    const QString body = object[key("body")].toString();
+    if (object[key("bodyEncoding")].toString() == QLatin1String("base64")) {
+        const auto decoded = QByteArray::fromBase64Encoding(
+            body.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded) {
+            *error = QStringLiteral("\"body\" is marked base64 but is not");
+            return std::nullopt;
+        }
+        request.body = decoded.decoded;
+    } else {
+        request.body = body.toUtf8();
+    }
+    const QJsonObject auth = object[key("auth")].toObject();
+    const QString type = auth[key("type")].toString();
+    if (type == QLatin1String("basic")) {
+        request.auth = {RequestAuth::Kind::Basic,
+                        auth[key("username")].toString(),
+                        auth[key("password")].toString(),
+                        {}};
+    } else if (type == QLatin1String("bearer")) {
+        request.auth = {RequestAuth::Kind::Bearer, {}, {}, auth[key("token")].toString()};
+    } else if (!type.isEmpty()) {
+        *error = QStringLiteral("unknown auth type \"%1\" (basic or bearer)").arg(type);
+        return std::nullopt;
+    }
+    return request;
+}
+
+// `where` names the list for messages: "item 2 › 1".
+std::optional<QList<CollectionItem>> itemsFrom(const QJsonValue &value, const QString &where,
+                                               QString *error)
+{
+    QList<CollectionItem> items;
+    const QJsonArray array = value.toArray();
+    for (qsizetype index = 0; index < array.size(); ++index) {
+        const QJsonObject object = array.at(index).toObject();
+        const QString here
+            = (where.isEmpty() ? QStringLiteral("item %1") : where + QStringLiteral(" › %1"))
+                  .arg(index + 1);
+        CollectionItem item;
+        item.name = object[key("name")].toString();
+        const QString named
+            = item.name.isEmpty() ? here : here + QStringLiteral(" (\"%1\")").arg(item.name);
+        if (object[key("items")].isArray()) {
+            item.isFolder = true;
+            std::optional<QList<CollectionItem>> children
+                = itemsFrom(object[key("items")], here, error);
+            if (!children)
+                return std::nullopt;
+            item.items = *children;
+            item.unknown = withoutKeys(object, {"name", "items"});
+        } else if (object[key("request")].isObject()) {
+            QString problem;
+            const QJsonObject request = object[key("request")].toObject();
+            std::optional<RequestTemplate> parsed = requestFrom(request, &problem);
+            if (!parsed) {
+                *error = named + QStringLiteral(": ") + problem;
+                return std::nullopt;
+            }
+            item.request = *parsed;
+            item.unknown = withoutKeys(object, {"name"});
+            item.unknown.insert(
+                key("request"),
+                withoutKeys(request, {"method", "url", "headers", "body", "bodyEncoding", "auth"}));
+        } else {
+            *error = named + QStringLiteral(": neither a \"request\" object nor an \"items\" list");
+            return std::nullopt;
+        }
+        items.append(item);
+    }
+    return items;
+}
+
+const QRegularExpression &secretReference()
+{
+    static const QRegularExpression pattern(QStringLiteral("\\{\\{\\s*secret:([^}]+?)\\s*\\}\\}"));
+    return pattern;
+}
+
+} // namespace
+
+RequestTemplate RequestTemplate::fromOutgoing(const OutgoingRequest &request)
+{
+    RequestTemplate kept;
+    kept.method = request.method;
+    kept.url = request.url.toString();
+    for (const HeaderField &header : request.headers)
+        kept.headers.append({header.name, header.value, true});
+    kept.body = request.body;
+    return kept;
+}
+
+RequestTemplate RequestTemplate::fromCapture(const CapturedRequest &capture)
+{
+    RequestTemplate kept;
+    if (!capture.method.isEmpty())
+        kept.method = capture.method;
+    kept.url = QStringLiteral("{{baseUrl}}")
+               + QString::fromUtf8(capture.target.isEmpty() ? QByteArray("/") : capture.target);
+    for (const HeaderField &header : capture.headers) {
+        if (OutgoingRequest::isHopByHop(header.name)
+            || header.name.compare("Host", Qt::CaseInsensitive) == 0
+            || header.name.compare("Content-Length", Qt::CaseInsensitive) == 0)
+            continue;
+        kept.headers.append({header.name, header.value, true});
+    }
+    kept.body = capture.body;
+    return kept;
+}
+
+std::optional<OutgoingRequest> RequestTemplate::resolve(const QHash<QString, QString> &values,
+                                                        QString *error) const
+{
+    QStringList missing;
+    OutgoingRequest request;
+    request.method = method.trimmed();
+    request.url = QUrl(OutgoingRequest::expandVariables(url.trimmed(), values, &missing));
+    for (const TemplateHeader &header : headers) {
+        if (header.enabled && !header.name.trimmed().isEmpty())
+            request.headers.append({header.name.trimmed(), header.value});
+    }
+    request.body = body;
+    request = request.withVariables(values, &missing);
+    QByteArray authorization;
+    if (auth.kind == RequestAuth::Kind::Basic) {
+        authorization = "Basic "
+                        + (OutgoingRequest::expandVariables(auth.username, values, &missing)
+                           + QLatin1Char(':')
+                           + OutgoingRequest::expandVariables(auth.password, values, &missing))
+                              .toUtf8()
+                              .toBase64();
+    } else if (auth.kind == RequestAuth::Kind::Bearer) {
+        authorization
+            = "Bearer " + OutgoingRequest::expandVariables(auth.token, values, &missing).toUtf8();
+    }
+    if (!authorization.isEmpty()) {
+        request.headers.removeIf([](const HeaderField &header) {
+            return header.name.compare("Authorization", Qt::CaseInsensitive) == 0;
+        });
+        request.headers.append({"Authorization", authorization});
+    }
+    if (!missing.isEmpty()) {
+        *error = QStringLiteral("no value for {{%1}}").arg(missing.join(QStringLiteral("}}, {{")));
+        return std::nullopt;
+    }
+    if (request.method.isEmpty() || request.method.contains(' ')) {
+        *error = QStringLiteral("the method must be one word, such as POST");
+        return std::nullopt;
+    }
+    if (const QString problem = OutgoingRequest::targetProblem(request.url); !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
+    return request;
+}
+
+QStringList RequestTemplate::secretNames() const
+{
+    QString text = url + QLatin1Char('\n') + QString::fromUtf8(body) + QLatin1Char('\n')
+                   + auth.username + auth.password + auth.token;
+    for (const TemplateHeader &header : headers)
+        text += QLatin1Char('\n') + QString::fromUtf8(header.value);
+    QStringList names;
+    for (const QRegularExpressionMatch &match : secretReference().globalMatch(text)) {
+        if (!names.contains(match.captured(1)))
+            names.append(match.captured(1));
+    }
+    return names;
+}
+
+QHash<QString, QString> Collection::valuesFor(const QString &environment) const
+{
+    QHash<QString, QString> values;
+    for (const Variable &variable : variables)
+        values.insert(variable.name, variable.value);
+    for (const Environment &candidate : environments) {
+        if (candidate.name == environment) {
+            for (const Variable &variable : candidate.variables)
+                values.insert(variable.name, variable.value);
+        }
+    }
+    return values;
+}
+
+QStringList Collection::environmentNames() const
+{
+    QStringList names;
+    for (const Environment &environment : environments)
+        names.append(environment.name);
+    return names;
+}
+
+const CollectionItem *Collection::item(const QList<int> &path) const
+{
+    return const_cast<Collection *>(this)->item(path);
+}
+
+CollectionItem *Collection::item(const QList<int> &path)
+{
+    if (path.isEmpty())
+        return nullptr;
+    QList<CollectionItem> *list = itemsAt(path.mid(0, path.size() - 1));
+    if (!list || path.last() < 0 || path.last() >= list->size())
+        return nullptr;
+    return &(*list)[path.last()];
+}
+
+QList<CollectionItem> *Collection::itemsAt(const QList<int> &path)
+{
+    QList<CollectionItem> *list = &items;
+    for (const int index : path) {
+        if (index < 0 || index >= list->size() || !(*list)[index].isFolder)
+            return nullptr;
+        list = &(*list)[index].items;
+    }
+    return list;
+}
+
+QByteArray Collection::toJson() const
+{
+    QJsonObject object = unknown;
+    object.insert(key("format"), FormatName);
+    object.insert(key("version"), Version);
+    object.insert(key("name"), name);
+    object.insert(key("variables"), variablesJson(variables));
+    QJsonArray environmentList;
+    for (const Environment &environment : environments) {
+        QJsonObject entry = environment.unknown;
+        entry.insert(key("name"), environment.name);
+        entry.insert(key("variables"), variablesJson(environment.variables));
+        environmentList.append(entry);
+    }
+    object.insert(key("environments"), environmentList);
+    object.insert(key("items"), itemsJson(items));
+    return QJsonDocument(object).toJson(QJsonDocument::Indented);
+}
+
+std::optional<Collection> Collection::fromJson(const QByteArray &json, QString *error)
+{
+    const std::optional<QJsonObject> object = JsonFile::parseObject(json, error);
+    if (!object)
+        return std::nullopt;
+    if ((*object)[key("format")].toString() != FormatName) {
+        *error = QStringLiteral("not a Hookscope collection: \"format\" is not \"%1\"")
+                     .arg(FormatName);
+        return std::nullopt;
+    }
+    const int version = (*object)[key("version")].toInt();
+    if (version < 1 || version > Version) {
+        *error = QStringLiteral("collection version %1; this Hookscope reads version %2")
+                     .arg((*object)[key("version")].toVariant().toString())
+                     .arg(Version);
+        return std::nullopt;
+    }
+    Collection collection;
+    collection.name = (*object)[key("name")].toString();
+    collection.variables = variablesFrom((*object)[key("variables")]);
+    for (const QJsonValue &value : (*object)[key("environments")].toArray()) {
+        collection.environments.append({value[key("name")].toString(),
+                                        variablesFrom(value[key("variables")]),
+                                        withoutKeys(value.toObject(), {"name", "variables"})});
+    }
+    std::optional<QList<CollectionItem>> items = itemsFrom((*object)[key("items")], {}, error);
+    if (!items)
+        return std::nullopt;
+    collection.items = *items;
+    collection.unknown
+        = withoutKeys(*object, {"format", "version", "name", "variables", "environments", "items"});
+    return collection;
+}
+
+std::optional<Collection> Collection::load(const QString &path, QString *error)
+{
+    const std::optional<QByteArray> bytes = JsonFile::read(path, error);
+    if (!bytes)
+        return std::nullopt;
+    QString problem;
+    std::optional<Collection> collection = fromJson(*bytes, &problem);
+    if (!collection)
+        *error = path + QStringLiteral(": ") + problem;
+    return collection;
+}
+
+bool Collection::save(const QString &path, QString *error) const
+{
+    return JsonFile::writeAtomically(path, toJson(), error);
+}
+
+} // namespace Hookscope

@@ -1,0 +1,103 @@
+#pragma once
+
+#include "delivery/outgoingrequest.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+#include <optional>
+
+namespace Hookscope {
+
+struct TemplateHeader
+{
+    QByteArray name;
+    QByteArray value;
+    bool enabled = true; // a switched-off header is kept but not sent
+};
+
+// How a request authenticates, kept apart from the headers so that {{variables}} in it are
+// filled in before the Authorization header is built.
+struct RequestAuth
+{
+    enum class Kind { None, Basic, Bearer };
+    Kind kind = Kind::None;
+    QString username; // Basic
+    QString password; // Basic
+    QString token;    // Bearer
+};
+
+// A request as a user keeps it: text that may hold {{variables}} and {{secret:name}}, filled
+// in only when it is sent.
+struct RequestTemplate
+{
+    QByteArray method = "GET";
+    QString url;
+    QList<TemplateHeader> headers;
+    QByteArray body;
+    RequestAuth auth;
+
+    static RequestTemplate fromOutgoing(const OutgoingRequest &request);
+    // What a capture turns into: {{baseUrl}} followed by its path and query, its headers
+    // minus the connection-level ones and Host, its body bytes.
+    static RequestTemplate fromCapture(const CapturedRequest &capture);
+    // The request to send with `values` filled in (a secret under "secret:NAME"); nothing,
+    // and the reason, when a value is missing or the URL cannot be a target.
+    std::optional<OutgoingRequest> resolve(const QHash<QString, QString> &values,
+                                           QString *error) const;
+    // The secrets it refers to ({{secret:NAME}}), each once.
+    QStringList secretNames() const;
+};
+
+struct Variable
+{
+    QString name;
+    QString value;
+};
+
+// A named set of values ("dev", "staging") laid over the collection's own variables.
+struct Environment
+{
+    QString name;
+    QList<Variable> variables;
+    QJsonObject unknown; // fields a later version wrote, kept as they were
+};
+
+struct CollectionItem
+{
+    QString name;
+    bool isFolder = false;
+    QList<CollectionItem> items; // a folder's, in order
+    RequestTemplate request;     // a request's
+    QJsonObject unknown;         // fields a later version wrote (for a request, its "request" too)
+};
+
+// A collection file (DESIGN.md): pretty-printed JSON with sorted keys, so that a change makes a
+// small diff; bodies as text when they are UTF-8, else base64; secrets only by name.
+struct Collection
+{
+    static constexpr int Version = 1;
+
+    QString name;
+    QList<Variable> variables;
+    QList<Environment> environments;
+    QList<CollectionItem> items;
+    QJsonObject unknown;
+
+    // The collection's variables with `environment`'s laid over them.
+    QHash<QString, QString> valuesFor(const QString &environment) const;
+    QStringList environmentNames() const;
+    // The item at `path` (indexes from the top), or null when there is none.
+    const CollectionItem *item(const QList<int> &path) const;
+    CollectionItem *item(const QList<int> &path);
+    // The list `path` names: the top level for an empty path, else that folder's items.
+    QList<CollectionItem> *itemsAt(const QList<int> &path);
+
+    QByteArray toJson() const;
+    // On a mistake: nothing, and `error` says where (line and column, or which item).
+    static std::optional<Collection> fromJson(const QByteArray &json, QString *error);
+    static std::optional<Collection> load(const QString &path, QString *error);
+    bool save(const QString &path, QString *error) const;
+};
+
+} // namespace Hookscope

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace Hookscope {
+
+// Reading and writing the JSON files Hookscope imports and saves: errors say where, saves are
+// whole or not at all.
+class JsonFile final
+{
+public:
+    // Larger files are refused with a message instead of being parsed.
+    static constexpr qint64 MaxBytes = 256 * 1024 * 1024;
+
+    // The file's bytes; nothing, with the reason in `error`, when it cannot be read or is too big.
+    static std::optional<QByteArray> read(const QString &path, QString *error);
+    // The top-level object; on a mistake, nothing and `error` gives the line and column.
+    static std::optional<QJsonObject> parseObject(const QByteArray &json, QString *error);
+    // "line L, column C" of a byte offset.
+    static QString lineAndColumn(const QByteArray &json, qsizetype offset);
+    // Through QSaveFile: the old file stays until the new one is complete.
+    static bool writeAtomically(const QString &path, const QByteArray &bytes, QString *error);
+    // True for bytes that are UTF-8 text (JSON can hold them as a string, unchanged).
+    static bool isText(const QByteArray &bytes);
+};
+
+} // namespace Hookscope
