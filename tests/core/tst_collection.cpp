@@ -1,0 +1,247 @@
+#include "collections/collection.h"
+#include "http/requestparser.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Hookscope;
+
+class TestCollection final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void roundTripKeepsEverything();
+    void fileIsStableAndReadable();
+    void unknownFieldsSurvive();
+    void badFilesSayWhere_data();
+    void badFilesSayWhere();
+    void resolveFillsVariablesAuthAndSecrets();
+    void capturesBecomeItemsWithABaseUrl();
+    void itemPaths();
+};
+
+namespace {
+
+Collection sample()
+{
+    Collection collection;
+    collection.name = QStringLiteral("Stripe events");
+    collection.variables = {{QStringLiteral("baseUrl"), QStringLiteral("http://localhost:3000")},
+                            {QStringLiteral("account"), QStringLiteral("acct_1")}};
+    collection.environments
+        = {{QStringLiteral("staging"),
+            {{QStringLiteral("baseUrl"), QStringLiteral("https://staging.example.com")}},
+            {}}};
+    CollectionItem paid;
+    paid.name = QStringLiteral("invoice.paid");
+    paid.request.method = "POST";
+    paid.request.url = QStringLiteral("{{baseUrl}}/webhooks/stripe");
+    paid.request.headers = {{"Content-Type", "application/json", true},
+                            {"Stripe-Signature", "t=1,v1={{secret:stripe}}", true},
+                            {"X-Debug", "1", false}};
+    paid.request.body = "{\"type\":\"invoice.paid\",\"note\":\"caf\xc3\xa9\"}";
+    CollectionItem binary;
+    binary.name = QStringLiteral("binary upload");
+    binary.request.method = "PUT";
+    binary.request.url = QStringLiteral("{{baseUrl}}/upload");
+    binary.request.body = QByteArray("\x00\x01\xff\xfe", 4);
+    binary.request.auth
+        = {RequestAuth::Kind::Basic, QStringLiteral("ann"), QStringLiteral("{{secret:pw}}"), {}};
+    CollectionItem bearer;
+    bearer.name = QStringLiteral("bearer");
+    bearer.request.url = QStringLiteral("{{baseUrl}}/me");
+    bearer.request.auth = {RequestAuth::Kind::Bearer, {}, {}, QStringLiteral("tok")};
+    CollectionItem folder;
+    folder.name = QStringLiteral("Invoices");
+    folder.isFolder = true;
+    folder.items = {paid, binary};
+    collection.items = {folder, bearer};
+    return collection;
+}
+
+} // namespace
+
+void TestCollection::roundTripKeepsEverything()
+{
+    const Collection original = sample();
+    QString error;
+    const std::optional<Collection> read = Collection::fromJson(original.toJson(), &error);
+    QVERIFY2(read, qPrintable(error));
+    QCOMPARE(read->toJson(), original.toJson());
+    QCOMPARE(read->name, original.name);
+    QCOMPARE(read->environmentNames(), QStringList{QStringLiteral("staging")});
+    QCOMPARE(read->items.size(), 2);
+    const CollectionItem *paid = read->item({0, 0});
+    QVERIFY(paid);
+    QCOMPARE(paid->request.body, original.items[0].items[0].request.body);
+    QCOMPARE(paid->request.headers.size(), 3);
+    QVERIFY(!paid->request.headers[2].enabled);
+    const CollectionItem *binary = read->item({0, 1});
+    QCOMPARE(binary->request.body, QByteArray("\x00\x01\xff\xfe", 4));
+    QCOMPARE(binary->request.auth.kind, RequestAuth::Kind::Basic);
+    QCOMPARE(binary->request.auth.password, QStringLiteral("{{secret:pw}}"));
+    QCOMPARE(read->item({1})->request.auth.kind, RequestAuth::Kind::Bearer);
+    QCOMPARE(read->item({1})->request.auth.token, QStringLiteral("tok"));
+}
+
+void TestCollection::fileIsStableAndReadable()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("stripe.json"));
+    QString error;
+    QVERIFY2(sample().save(path, &error), qPrintable(error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    // Pretty, sorted keys (a change is a small diff), UTF-8 text as text, binary as base64,
+    // secrets only by name.
+    QVERIFY(bytes.startsWith("{\n    \"environments\": ["));
+    QVERIFY(bytes.contains("\"format\": \"hookscope-collection\""));
+    QVERIFY(bytes.contains("\"version\": 1"));
+    QVERIFY(bytes.contains("caf\xc3\xa9"));
+    QVERIFY(bytes.contains("\"body\": \"AAH//g==\""));
+    QVERIFY(bytes.contains("\"bodyEncoding\": \"base64\""));
+    QVERIFY(bytes.contains("{{secret:stripe}}"));
+    const std::optional<Collection> loaded = Collection::load(path, &error);
+    QVERIFY2(loaded, qPrintable(error));
+    QCOMPARE(loaded->toJson(), bytes); // saving what was read writes the same bytes
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("stripe.json")});
+}
+
+void TestCollection::unknownFieldsSurvive()
+{
+    const QByteArray json = R"({
+        "format": "hookscope-collection", "version": 1, "name": "n",
+        "x-top": {"kept": true},
+        "environments": [{"name": "dev", "variables": [], "color": "green"}],
+        "items": [
+            {"name": "f", "items": [], "x-folder": 1},
+            {"name": "r", "x-item": "i",
+             "request": {"method": "GET", "url": "http://h/", "x-request": [1, 2]}}
+        ]
+    })";
+    QString error;
+    std::optional<Collection> read = Collection::fromJson(json, &error);
+    QVERIFY2(read, qPrintable(error));
+    read->items[1].request.url = QStringLiteral("http://changed/");
+    read->items.append(read->items[1]);
+    const QJsonObject written = QJsonDocument::fromJson(read->toJson()).object();
+    QCOMPARE(written[QLatin1String("x-top")].toObject()[QLatin1String("kept")].toBool(), true);
+    QCOMPARE(written[QLatin1String("environments")][0][QLatin1String("color")].toString(),
+             QStringLiteral("green"));
+    QCOMPARE(written[QLatin1String("items")][0][QLatin1String("x-folder")].toInt(), 1);
+    const QJsonValue request = written[QLatin1String("items")][1][QLatin1String("request")];
+    QCOMPARE(written[QLatin1String("items")][1][QLatin1String("x-item")].toString(),
+             QStringLiteral("i"));
+    QCOMPARE(request[QLatin1String("x-request")].toArray().size(), 2);
+    QCOMPARE(request[QLatin1String("url")].toString(), QStringLiteral("http://changed/"));
+}
+
+void TestCollection::badFilesSayWhere_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("syntax") << QByteArray(
+        "{\n  \"format\": \"hookscope-collection\",\n  \"items\": [,]\n}")
+                            << QStringLiteral("not valid JSON at line 3, column 14: illegal value");
+    QTest::newRow("truncated") << QByteArray("{\n  \"format\": \"hookscope-coll")
+                               << QStringLiteral(
+                                      "not valid JSON at line 2, column 29: unterminated string");
+    QTest::newRow("not ours") << QByteArray("{\"info\": {}}")
+                              << QStringLiteral("not a Hookscope collection: \"format\" is not "
+                                                "\"hookscope-collection\"");
+    QTest::newRow("newer") << QByteArray("{\"format\": \"hookscope-collection\", \"version\": 2}")
+                           << QStringLiteral(
+                                  "collection version 2; this Hookscope reads version 1");
+    QTest::newRow("neither request nor folder")
+        << QByteArray("{\"format\": \"hookscope-collection\", \"version\": 1, \"items\": "
+                      "[{\"name\": \"f\", \"items\": [{\"name\": \"x\"}]}]}")
+        << QStringLiteral("item 1 › 1 (\"x\"): neither a \"request\" object nor an \"items\" list");
+    QTest::newRow("no method") << QByteArray(
+        "{\"format\": \"hookscope-collection\", \"version\": 1, \"items\": "
+        "[{\"name\": \"a\", \"request\": {}}, {\"request\": {\"url\": \"x\"}}]}")
+                               << QStringLiteral("item 1 (\"a\"): \"method\" is missing");
+    QTest::newRow("bad base64") << QByteArray(
+        "{\"format\": \"hookscope-collection\", \"version\": 1, \"items\": "
+        "[{\"request\": {\"method\": \"GET\", \"body\": \"!!\", "
+        "\"bodyEncoding\": \"base64\"}}]}")
+                                << QStringLiteral("item 1: \"body\" is marked base64 but is not");
+}
+
+void TestCollection::badFilesSayWhere()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    QString got;
+    QVERIFY(!Collection::fromJson(json, &got));
+    QCOMPARE(got, error);
+}
+
+void TestCollection::resolveFillsVariablesAuthAndSecrets()
+{
+    const Collection collection = sample();
+    const CollectionItem *paid = collection.item({0, 0});
+    QCOMPARE(paid->request.secretNames(), QStringList{QStringLiteral("stripe")});
+    QCOMPARE(collection.item({0, 1})->request.secretNames(), QStringList{QStringLiteral("pw")});
+
+    QHash<QString, QString> values = collection.valuesFor(QStringLiteral("staging"));
+    QCOMPARE(values.value(QStringLiteral("baseUrl")),
+             QStringLiteral("https://staging.example.com"));
+    QCOMPARE(values.value(QStringLiteral("account")), QStringLiteral("acct_1"));
+    QString error;
+    QVERIFY(!paid->request.resolve(values, &error));
+    QCOMPARE(error, QStringLiteral("no value for {{secret:stripe}}"));
+
+    values.insert(QStringLiteral("secret:stripe"), QStringLiteral("abc"));
+    const std::optional<OutgoingRequest> request = paid->request.resolve(values, &error);
+    QVERIFY2(request, qPrintable(error));
+    QCOMPARE(request->url, QUrl(QStringLiteral("https://staging.example.com/webhooks/stripe")));
+    QCOMPARE(request->headers.size(), 2); // the switched-off header stays home
+    QCOMPARE(headerValue(request->headers, "Stripe-Signature"), QByteArray("t=1,v1=abc"));
+
+    values.insert(QStringLiteral("secret:pw"), QStringLiteral("p:w"));
+    const std::optional<OutgoingRequest> upload
+        = collection.item({0, 1})->request.resolve(values, &error);
+    QVERIFY2(upload, qPrintable(error));
+    QCOMPARE(headerValue(upload->headers, "Authorization"),
+             "Basic " + QByteArray("ann:p:w").toBase64());
+    QCOMPARE(upload->body, QByteArray("\x00\x01\xff\xfe", 4));
+
+    RequestTemplate bad;
+    bad.url = QStringLiteral("ftp://h/");
+    QVERIFY(!bad.resolve({}, &error));
+    QVERIFY2(error.contains(QLatin1String("http")), qPrintable(error));
+}
+
+void TestCollection::capturesBecomeItemsWithABaseUrl()
+{
+    const CapturedRequest capture = RequestParser::parseStored(
+        "POST /hooks/gh?x=1 HTTP/1.1\r\nHost: 127.0.0.1:4747\r\nConnection: keep-alive\r\n"
+        "X-GitHub-Event: push\r\nContent-Length: 2\r\n\r\n{}");
+    const RequestTemplate kept = RequestTemplate::fromCapture(capture);
+    QCOMPARE(kept.method, QByteArray("POST"));
+    QCOMPARE(kept.url, QStringLiteral("{{baseUrl}}/hooks/gh?x=1"));
+    QCOMPARE(kept.headers.size(), 1);
+    QCOMPARE(kept.headers[0].name, QByteArray("X-GitHub-Event"));
+    QCOMPARE(kept.body, QByteArray("{}"));
+}
+
+void TestCollection::itemPaths()
+{
+    Collection collection = sample();
+    QCOMPARE(collection.item({0})->name, QStringLiteral("Invoices"));
+    QCOMPARE(collection.item({0, 1})->name, QStringLiteral("binary upload"));
+    QVERIFY(!collection.item({0, 2}));
+    QVERIFY(!collection.item({1, 0})); // not a folder
+    QVERIFY(!collection.item({}));
+    QCOMPARE(collection.itemsAt({})->size(), 2);
+    QCOMPARE(collection.itemsAt({0})->size(), 2);
+    QVERIFY(!collection.itemsAt({1}));
+}
+
+QTEST_GUILESS_MAIN(TestCollection)
+#include "tst_collection.moc"
