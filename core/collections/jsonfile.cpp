@@ -28,8 +28,10 @@ std::optional<QJsonObject> JsonFile::parseObject(const QByteArray &json, QString
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
+        // Qt's offset is just past the character that did not fit.
         *error = QStringLiteral("not valid JSON at %1: %2")
-                     .arg(lineAndColumn(json, parseError.offset), parseError.errorString());
+                     .arg(lineAndColumn(json, std::max(0, parseError.offset - 1)),
+                          parseError.errorString());
         return std::nullopt;
     }
     if (!document.isObject()) {

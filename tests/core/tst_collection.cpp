@@ -147,10 +147,10 @@ void TestCollection::badFilesSayWhere_data()
     QTest::addColumn<QString>("error");
     QTest::newRow("syntax") << QByteArray(
         "{\n  \"format\": \"hookscope-collection\",\n  \"items\": [,]\n}")
-                            << QStringLiteral("not valid JSON at line 3, column 14: illegal value");
+                            << QStringLiteral("not valid JSON at line 3, column 13: illegal value");
     QTest::newRow("truncated") << QByteArray("{\n  \"format\": \"hookscope-coll")
                                << QStringLiteral(
-                                      "not valid JSON at line 2, column 29: unterminated string");
+                                      "not valid JSON at line 2, column 28: unterminated string");
     QTest::newRow("not ours") << QByteArray("{\"info\": {}}")
                               << QStringLiteral("not a Hookscope collection: \"format\" is not "
                                                 "\"hookscope-collection\"");
