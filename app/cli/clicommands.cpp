@@ -44,7 +44,13 @@ const char *const usage
       "                                                      check a capture's signature\n"
       "  secret set NAME | list | delete NAME                secrets in the system keychain\n"
       "  export --har FILE [--search TEXT]                   captures to a HAR file\n"
-      "  import FILE                                         a HAR file's requests as captures\n"
+      "  export --postman FILE --collection COLLECTION       a collection for Postman\n"
+      "  import FILE [--into COLLECTION]                     a HAR file's requests as captures;\n"
+      "                                                      HAR, Postman, collection or curl\n"
+      "                                                      requests into a collection\n"
+      "  run COLLECTION [--env NAME] [--delay MS] [--folder NAME]\n"
+      "                                                      send a collection's requests in "
+      "order\n"
       "\n"
       "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
       "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
@@ -177,6 +183,8 @@ int CliCommands::run(const QStringList &arguments)
         return exportCaptures(rest);
     if (command == QLatin1String("import"))
         return importCaptures(rest);
+    if (command == QLatin1String("run"))
+        return runCollection(rest);
     if (command == QLatin1String("--version")) {
         writeOut("hookscope-cli " HOOKSCOPE_VERSION "\n");
         return 0;

@@ -24,6 +24,9 @@ private:
     static int secret(const QStringList &arguments);
     static int exportCaptures(const QStringList &arguments);
     static int importCaptures(const QStringList &arguments);
+    static int importIntoCollection(const QString &path, const QByteArray &bytes,
+                                    const QString &collectionPath);
+    static int runCollection(const QStringList &arguments);
 };
 
 } // namespace Hookscope

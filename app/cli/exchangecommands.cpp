@@ -1,11 +1,18 @@
-// hookscope-cli export and import: captures to and from HAR files.
+// hookscope-cli export and import: captures to and from HAR files; requests of HAR, Postman,
+// collection and curl files into collections.
 #include "clicommands.h"
 #include "clisupport.h"
 
 #include "capture/capturequery.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
+#include "collections/collectionrunner.h"
 #include "collections/har.h"
+#include "collections/importer.h"
+#include "collections/jsonfile.h"
+#include "collections/postman.h"
+
+#include <QFileInfo>
 
 #include <QFile>
 
@@ -19,18 +26,46 @@ int CliCommands::exportCaptures(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Write captures to a HAR 1.2 file, oldest first, with their exact bytes."));
+        QStringLiteral("Write captures to a HAR 1.2 file, oldest first, with their exact bytes; "
+                       "or a collection as a Postman Collection v2.1."));
     const QCommandLineOption harOption(QStringLiteral("har"), QStringLiteral("The file to write."),
                                        QStringLiteral("FILE"));
     const QCommandLineOption searchOption(QStringLiteral("search"),
                                           QStringLiteral("Only captures matching this filter."),
                                           QStringLiteral("TEXT"));
-    parser.addOptions({harOption, searchOption});
+    const QCommandLineOption postmanOption(
+        QStringLiteral("postman"), QStringLiteral("The Postman file to write from --collection."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption collectionOption(QStringLiteral("collection"),
+                                              QStringLiteral("The collection file to export."),
+                                              QStringLiteral("COLLECTION"));
+    parser.addOptions({harOption, searchOption, postmanOption, collectionOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
+    if (parser.isSet(postmanOption)) {
+        if (!parser.isSet(collectionOption))
+            return usageError(
+                QStringLiteral("export --postman FILE needs --collection COLLECTION"));
+        QString error;
+        const std::optional<Collection> collection
+            = Collection::load(parser.value(collectionOption), &error);
+        if (!collection)
+            return usageError(error);
+        QStringList warnings;
+        if (!JsonFile::writeAtomically(parser.value(postmanOption),
+                                       Postman::write(*collection, &warnings), &error))
+            return usageError(error);
+        for (const QString &warning : std::as_const(warnings))
+            std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(warning));
+        writeOut(QStringLiteral("Exported %1 to %2\n")
+                     .arg(parser.value(collectionOption), parser.value(postmanOption))
+                     .toUtf8());
+        return 0;
+    }
     if (!parser.isSet(harOption))
-        return usageError(QStringLiteral("export needs --har FILE"));
+        return usageError(QStringLiteral("export needs --har FILE, or --postman FILE --collection "
+                                         "COLLECTION"));
     CaptureStore store(storePath(parser));
     if (!openStore(store, true))
         return 2;
@@ -50,20 +85,32 @@ int CliCommands::exportCaptures(const QStringList &arguments)
 int CliCommands::importCaptures(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Add the requests of a HAR file to the store as captures."));
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A HAR file."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Add the requests of a HAR file to the store as captures; or the requests of a HAR, "
+        "Postman, Hookscope collection or curl command file to a collection (--into)."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The file to import."));
+    const QCommandLineOption intoOption(
+        QStringLiteral("into"),
+        QStringLiteral("The collection file to add the requests to (created when missing)."),
+        QStringLiteral("COLLECTION"));
+    parser.addOption(intoOption);
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("expected one file to import"));
     const QString path = parser.positionalArguments().constFirst();
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return usageError(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
     QString error;
-    const std::optional<QList<CapturedRequest>> captures = Har::read(file.readAll(), &error);
+    const std::optional<QByteArray> bytes = JsonFile::read(path, &error);
+    if (!bytes)
+        return usageError(error);
+    if (parser.isSet(intoOption))
+        return importIntoCollection(path, *bytes, parser.value(intoOption));
+    if (const Importer::Format format = Importer::detect(*bytes); format != Importer::Format::Har)
+        return usageError(QStringLiteral("%1 is %2: only a HAR file becomes captures; add --into "
+                                         "COLLECTION to put its requests in a collection")
+                              .arg(path, Importer::formatName(format)));
+    const std::optional<QList<CapturedRequest>> captures = Har::read(*bytes, &error);
     if (!captures) // nothing is imported from a file with a mistake in it
         return usageError(QStringLiteral("%1: %2; nothing was imported").arg(path, error));
     CaptureStore store(storePath(parser));
@@ -89,6 +136,36 @@ int CliCommands::importCaptures(const QStringList &arguments)
                               .arg(captures->size())
                               .arg(store.path()));
     writeOut(QStringLiteral("Imported %1 capture(s)\n").arg(qsizetype(stored)).toUtf8());
+    return 0;
+}
+
+int CliCommands::importIntoCollection(const QString &path, const QByteArray &bytes,
+                                      const QString &collectionPath)
+{
+    QString error;
+    QStringList warnings;
+    const std::optional<Collection> imported
+        = Importer::asCollection(bytes, QFileInfo(path).completeBaseName(), &warnings, &error);
+    if (!imported)
+        return usageError(QStringLiteral("%1: %2; nothing was imported").arg(path, error));
+    Collection collection;
+    if (QFileInfo::exists(collectionPath)) {
+        std::optional<Collection> existing = Collection::load(collectionPath, &error);
+        if (!existing)
+            return usageError(error + QStringLiteral("; nothing was imported"));
+        collection = *existing;
+    } else {
+        collection.name = imported->name;
+    }
+    Importer::merge(*imported, &collection);
+    if (!collection.save(collectionPath, &error))
+        return usageError(error);
+    for (const QString &warning : std::as_const(warnings))
+        std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(warning));
+    writeOut(QStringLiteral("Imported %1 request(s) into %2\n")
+                 .arg(CollectionRunner::steps(imported->items).size())
+                 .arg(collectionPath)
+                 .toUtf8());
     return 0;
 }
 

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "collection.h"
+#include "delivery/sender.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+namespace Hookscope {
+
+class SecretStore;
+
+// One request of a run, named by its folders: "Webhooks / invoice.paid".
+struct RunStep
+{
+    QString name;
+    RequestTemplate request;
+};
+
+struct RunResult
+{
+    QString name;
+    std::optional<OutgoingRequest> request; // none when it could not be filled in
+    DeliveryResult result;
+    QString error; // why it was not sent (a missing variable or secret)
+
+    // Sent and answered with a 2xx or 3xx.
+    bool passed() const { return error.isEmpty() && result.status >= 200 && result.status < 400; }
+};
+
+// Sends the requests of a collection or folder one after the other, each once the one before
+// has been answered (and an optional pause has passed), with {{variables}} filled in and
+// {{secret:NAME}} read from the keychain just before the request goes.
+class CollectionRunner final : public QObject
+{
+    Q_OBJECT
+public:
+    // Without `secrets`, requests that refer to a secret fail with a message.
+    explicit CollectionRunner(SecretStore *secrets, QObject *parent = nullptr);
+
+    // The requests under `items`, depth first, in order.
+    static QList<RunStep> steps(const QList<CollectionItem> &items, const QString &prefix = {});
+
+    void start(const QList<RunStep> &steps, const QHash<QString, QString> &values, int pauseMs);
+    // Stops after the request in flight; finished() still comes, with what was done.
+    void cancel();
+    bool isRunning() const { return m_running; }
+
+signals:
+    void stepFinished(int index, const Hookscope::RunResult &result);
+    void finished(const QList<Hookscope::RunResult> &results);
+
+private:
+    void sendNext();
+    void readSecrets(QStringList names, QHash<QString, QString> values,
+                     std::function<void(const QHash<QString, QString> &, const QString &)> done);
+    void record(RunResult result);
+
+    QPointer<SecretStore> m_secrets;
+    Sender m_sender;
+    QTimer m_pause;
+    QList<RunStep> m_steps;
+    QHash<QString, QString> m_values;
+    QList<RunResult> m_results;
+    bool m_running = false;
+    bool m_cancelled = false;
+};
+
+} // namespace Hookscope
+
+Q_DECLARE_METATYPE(Hookscope::RunResult)

@@ -1,0 +1,108 @@
+#include "importer.h"
+
+#include "curlcommand.h"
+#include "har.h"
+#include "jsonfile.h"
+#include "postman.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace Hookscope {
+
+Importer::Format Importer::detect(const QByteArray &bytes)
+{
+    const QByteArray start = bytes.left(64).trimmed();
+    if (start.startsWith("curl ") || start.startsWith("curl.exe ") || start.startsWith("curl\t"))
+        return Format::Curl;
+    if (!start.startsWith('{'))
+        return Format::Unknown;
+    // A whole parse to tell them apart: files are at most JsonFile::MaxBytes.
+    const QJsonObject object = QJsonDocument::fromJson(bytes).object();
+    if (object.value(QLatin1String("log")).isObject())
+        return Format::Har;
+    if (object.value(QLatin1String("format")).toString() == QLatin1String("hookscope-collection"))
+        return Format::Collection;
+    if (object.value(QLatin1String("info")).isObject())
+        return Format::Postman;
+    // Broken JSON: guessed from how it starts, so that the error comes from the right reader.
+    if (bytes.contains("\"log\""))
+        return Format::Har;
+    if (bytes.contains("\"hookscope-collection\""))
+        return Format::Collection;
+    if (bytes.contains("getpostman.com"))
+        return Format::Postman;
+    return Format::Unknown;
+}
+
+QString Importer::formatName(Format format)
+{
+    switch (format) {
+    case Format::Har: return QStringLiteral("a HAR file");
+    case Format::Postman: return QStringLiteral("a Postman collection");
+    case Format::Collection: return QStringLiteral("a Hookscope collection");
+    case Format::Curl: return QStringLiteral("a curl command");
+    case Format::Unknown: break;
+    }
+    return QStringLiteral("of a kind Hookscope does not import");
+}
+
+std::optional<Collection> Importer::asCollection(const QByteArray &bytes, const QString &name,
+                                                 QStringList *warnings, QString *error)
+{
+    switch (detect(bytes)) {
+    case Format::Collection: return Collection::fromJson(bytes, error);
+    case Format::Postman: return Postman::read(bytes, warnings, error);
+    case Format::Curl: {
+        std::optional<RequestTemplate> request
+            = CurlCommand::parse(QString::fromUtf8(bytes), error);
+        if (!request)
+            return std::nullopt;
+        Collection collection;
+        collection.name = name;
+        CollectionItem item;
+        item.name
+            = QString::fromUtf8(request->method) + QLatin1Char(' ') + QUrl(request->url).path();
+        item.request = *request;
+        collection.items.append(item);
+        return collection;
+    }
+    case Format::Har: {
+        const std::optional<QList<CapturedRequest>> captures = Har::read(bytes, error);
+        if (!captures)
+            return std::nullopt;
+        Collection collection;
+        collection.name = name;
+        for (const CapturedRequest &capture : *captures) {
+            CollectionItem item;
+            item.name = QString::fromUtf8(capture.method + ' ' + capture.path());
+            item.request = RequestTemplate::fromCapture(capture);
+            collection.items.append(item);
+            const QByteArray host = headerValue(capture.headers, "Host");
+            if (collection.variables.isEmpty() && !host.isEmpty())
+                collection.variables.append({QStringLiteral("baseUrl"),
+                                             QStringLiteral("http://") + QString::fromUtf8(host)});
+        }
+        return collection;
+    }
+    case Format::Unknown: break;
+    }
+    *error = QStringLiteral("not a HAR file, Postman collection, Hookscope collection or curl "
+                            "command");
+    return std::nullopt;
+}
+
+void Importer::merge(const Collection &from, Collection *into)
+{
+    into->items.append(from.items);
+    for (const Variable &variable : from.variables) {
+        if (!into->valuesFor({}).contains(variable.name))
+            into->variables.append(variable);
+    }
+    for (const Environment &environment : from.environments) {
+        if (!into->environmentNames().contains(environment.name))
+            into->environments.append(environment);
+    }
+}
+
+} // namespace Hookscope

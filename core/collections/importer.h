@@ -1,0 +1,26 @@
+#pragma once
+
+#include "collection.h"
+
+namespace Hookscope {
+
+// What File → Import and `hookscope-cli import` accept, told apart by their content rather than
+// their name, and turned into collection items where they are to go into a collection.
+class Importer final
+{
+public:
+    enum class Format { Unknown, Har, Postman, Collection, Curl };
+
+    static Format detect(const QByteArray &bytes);
+    static QString formatName(Format format);
+    // The requests of a HAR, Postman, Hookscope collection or curl file as a collection
+    // (HAR entries as {{baseUrl}} requests, with baseUrl set from the first one's host).
+    // `name` names it when the file does not. Nothing, with the reason, on a mistake.
+    static std::optional<Collection> asCollection(const QByteArray &bytes, const QString &name,
+                                                  QStringList *warnings, QString *error);
+    // `from`'s items appended to `into`'s; its variables and environments added where `into`
+    // has none of that name (what is there already wins).
+    static void merge(const Collection &from, Collection *into);
+};
+
+} // namespace Hookscope
