@@ -9,6 +9,7 @@ CollectionRunner::CollectionRunner(SecretStore *secrets, QObject *parent)
     , m_secrets(secrets)
 {
     m_pause.setSingleShot(true);
+    m_pause.setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5% early
     connect(&m_pause, &QTimer::timeout, this, &CollectionRunner::sendNext);
 }
 
@@ -56,46 +57,29 @@ void CollectionRunner::sendNext()
         return;
     }
     const RunStep step = m_steps.at(index);
-    readSecrets(step.request.secretNames(), m_values,
-                [this, step](const QHash<QString, QString> &values, const QString &secretError) {
-                    RunResult result{step.name, std::nullopt, {}, secretError};
-                    if (result.error.isEmpty())
-                        result.request = step.request.resolve(values, &result.error);
-                    if (!result.request) {
-                        record(result);
-                        return;
-                    }
-                    m_sender.send(*result.request, SendOptions(),
-                                  [this, result](const DeliveryResult &answer) mutable {
-                                      result.result = answer;
-                                      record(result);
-                                  });
-                });
-}
-
-void CollectionRunner::readSecrets(
-    QStringList names, QHash<QString, QString> values,
-    std::function<void(const QHash<QString, QString> &, const QString &)> done)
-{
-    if (names.isEmpty()) {
-        done(values, {});
-        return;
-    }
-    if (!m_secrets) {
-        done(values, QStringLiteral("it needs the secret \"%1\", and no keychain is open")
-                         .arg(names.first()));
-        return;
-    }
-    const QString name = names.takeFirst();
-    m_secrets->read(name, [this, name, names, values, done](const std::optional<QByteArray> &value,
-                                                            const QString &error) mutable {
-        if (!value) {
-            done(values, error);
-            return;
-        }
-        values.insert(QStringLiteral("secret:") + name, QString::fromUtf8(*value));
-        readSecrets(names, values, done);
-    });
+    const auto send
+        = [this, step](const QHash<QString, QString> &values, const QString &secretError) {
+              RunResult result{step.name, std::nullopt, {}, secretError};
+              if (result.error.isEmpty())
+                  result.request = step.request.resolve(values, &result.error);
+              if (!result.request) {
+                  record(result);
+                  return;
+              }
+              m_sender.send(*result.request, SendOptions(),
+                            [this, result](const DeliveryResult &answer) mutable {
+                                result.result = answer;
+                                record(result);
+                            });
+          };
+    const QStringList secrets = step.request.secretNames();
+    if (secrets.isEmpty())
+        send(m_values, {});
+    else if (!m_secrets)
+        send(m_values, QStringLiteral("it needs the secret \"%1\", and no keychain is open")
+                           .arg(secrets.first()));
+    else
+        m_secrets->readPlaceholders(secrets, m_values, send);
 }
 
 void CollectionRunner::record(RunResult result)

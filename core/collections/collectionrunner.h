@@ -53,8 +53,6 @@ signals:
 
 private:
     void sendNext();
-    void readSecrets(QStringList names, QHash<QString, QString> values,
-                     std::function<void(const QHash<QString, QString> &, const QString &)> done);
     void record(RunResult result);
 
     QPointer<SecretStore> m_secrets;

@@ -173,6 +173,26 @@ void SecretStore::rename(const QString &from, const QString &to, Done done)
          });
 }
 
+void SecretStore::readPlaceholders(
+    QStringList names, Placeholders values,
+    std::function<void(const Placeholders &values, const QString &error)> done)
+{
+    if (names.isEmpty()) {
+        done(values, {});
+        return;
+    }
+    const QString name = names.takeFirst();
+    read(name, [this, name, names, values, done](const std::optional<QByteArray> &value,
+                                                 const QString &error) mutable {
+        if (!value) {
+            done(values, error);
+            return;
+        }
+        values.insert(QStringLiteral("secret:") + name, QString::fromUtf8(*value));
+        readPlaceholders(names, values, done);
+    });
+}
+
 std::optional<QByteArray> SecretStore::readNow(const QString &name, QString *error)
 {
     QEventLoop loop;

@@ -21,6 +21,8 @@ public:
     using Done = std::function<void(const QString &error)>;
     using ReadDone
         = std::function<void(const std::optional<QByteArray> &value, const QString &error)>;
+    // Values by name as "{{secret:NAME}}" placeholders take them ("secret:NAME" → value).
+    using Placeholders = QHash<QString, QString>;
 
     explicit SecretStore(QObject *parent = nullptr);
 
@@ -28,6 +30,11 @@ public:
     QStringList names() const;
     void write(const QString &name, const QByteArray &value, Done done);
     void read(const QString &name, ReadDone done);
+    // Reads each of `names`, one after the other, adding them to `values` under "secret:NAME";
+    // stops at the first that cannot be read and passes its error on.
+    void readPlaceholders(
+        QStringList names, Placeholders values,
+        std::function<void(const Placeholders &values, const QString &error)> done);
     void remove(const QString &name, Done done);
     void rename(const QString &from, const QString &to, Done done);
 
