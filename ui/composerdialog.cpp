@@ -5,8 +5,11 @@
 #include "textpane.h"
 
 #include "body/bodyformatter.h"
+#include "collections/curlcommand.h"
 #include "secrets/secretstore.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFontDatabase>
@@ -59,6 +62,11 @@ ComposerDialog::ComposerDialog(const QString &storePath, QWidget *parent)
     , m_history(new QListWidget(this))
     , m_signScheme(new QComboBox(this))
     , m_signSecret(new QComboBox(this))
+    , m_authKind(new QComboBox(this))
+    , m_authUser(new QLineEdit(this))
+    , m_authPassword(new QLineEdit(this))
+    , m_authToken(new QLineEdit(this))
+    , m_save(new QPushButton(tr("Save to Collection…"), this))
 {
     setWindowTitle(tr("Compose Request"));
     resize(1100, 720);
@@ -136,9 +144,31 @@ ComposerDialog::ComposerDialog(const QString &storePath, QWidget *parent)
     signLayout->addRow(signNote);
     signPage->setEnabled(false); // until there are secrets to sign with
 
+    // Auth: built into an Authorization header at send time, after {{variables}} are filled in
+    // (a Basic header is base64 of the values, so it cannot hold a placeholder itself).
+    m_authKind->addItems({tr("None"), tr("Basic"), tr("Bearer token")});
+    m_authPassword->setEchoMode(QLineEdit::PasswordEchoOnEdit);
+    m_authPassword->setPlaceholderText(tr("{{secret:name}} reads it from the keychain"));
+    m_authToken->setPlaceholderText(tr("{{secret:name}} reads it from the keychain"));
+    auto *authPage = new QWidget(this);
+    auto *authLayout = new QFormLayout(authPage);
+    authLayout->addRow(tr("Type:"), m_authKind);
+    authLayout->addRow(tr("User name:"), m_authUser);
+    authLayout->addRow(tr("Password:"), m_authPassword);
+    authLayout->addRow(tr("Token:"), m_authToken);
+    const auto showAuthFields = [this, authLayout] {
+        const int kind = m_authKind->currentIndex();
+        authLayout->setRowVisible(m_authUser, kind == int(RequestAuth::Kind::Basic));
+        authLayout->setRowVisible(m_authPassword, kind == int(RequestAuth::Kind::Basic));
+        authLayout->setRowVisible(m_authToken, kind == int(RequestAuth::Kind::Bearer));
+    };
+    connect(m_authKind, &QComboBox::currentIndexChanged, this, showAuthFields);
+    showAuthFields();
+
     auto *requestTabs = new QTabWidget(this);
     requestTabs->addTab(bodyPage, tr("Body"));
     requestTabs->addTab(headersPage, tr("Headers"));
+    requestTabs->addTab(authPage, tr("Auth"));
     requestTabs->addTab(variablesPage, tr("Variables"));
     requestTabs->addTab(signPage, tr("Sign"));
 
@@ -155,10 +185,19 @@ ComposerDialog::ComposerDialog(const QString &storePath, QWidget *parent)
     answerLayout->addWidget(m_answerStatus);
     answerLayout->addWidget(answerTabs);
 
+    auto *pasteCurlButton = new QPushButton(tr("Paste cURL"), this);
+    pasteCurlButton->setToolTip(tr("Fill the request from a curl command on the clipboard (as "
+                                   "browsers' \"Copy as cURL\" write it)"));
+    connect(pasteCurlButton, &QPushButton::clicked, this,
+            [this] { pasteCurl(QApplication::clipboard()->text()); });
+    m_save->setToolTip(tr("Keep this request, {{variables}} and all, in a collection"));
+    connect(m_save, &QPushButton::clicked, this, [this] { emit saveRequested(requestTemplate()); });
     auto *requestLine = new QHBoxLayout;
     requestLine->addWidget(m_method);
     requestLine->addWidget(m_url, 1);
     requestLine->addWidget(m_send);
+    requestLine->addWidget(pasteCurlButton);
+    requestLine->addWidget(m_save);
     auto *editor = new QWidget(this);
     auto *editorLayout = new QVBoxLayout(editor);
     editorLayout->setContentsMargins(0, 0, 0, 0);
@@ -215,15 +254,77 @@ void ComposerDialog::setContentType(const QString &type)
 
 void ComposerDialog::load(const OutgoingRequest &request)
 {
-    m_method->setCurrentText(QString::fromUtf8(request.method));
-    m_url->setText(request.url.toString());
-    m_headers->setRowCount(0);
-    for (const HeaderField &header : request.headers)
-        addHeaderRow(header.name, header.value);
-    m_body->setPlainText(QString::fromUtf8(request.body));
+    load(RequestTemplate::fromOutgoing(request));
 }
 
-std::optional<OutgoingRequest> ComposerDialog::request(QString *error) const
+void ComposerDialog::load(const RequestTemplate &request)
+{
+    m_method->setCurrentText(QString::fromUtf8(request.method));
+    m_url->setText(request.url);
+    m_headers->setRowCount(0);
+    for (const TemplateHeader &header : request.headers)
+        addHeaderRow(header.name, header.value, header.enabled);
+    m_body->setPlainText(QString::fromUtf8(request.body));
+    m_authKind->setCurrentIndex(int(request.auth.kind));
+    m_authUser->setText(request.auth.username);
+    m_authPassword->setText(request.auth.password);
+    m_authToken->setText(request.auth.token);
+}
+
+void ComposerDialog::setVariables(const QHash<QString, QString> &values)
+{
+    QStringList names = values.keys();
+    names.sort();
+    m_variables->setRowCount(0);
+    for (const QString &name : std::as_const(names)) {
+        const int row = m_variables->rowCount();
+        m_variables->insertRow(row);
+        m_variables->setItem(row, 0, new QTableWidgetItem(name));
+        m_variables->setItem(row, 1, new QTableWidgetItem(values.value(name)));
+    }
+}
+
+bool ComposerDialog::pasteCurl(const QString &text)
+{
+    QString error;
+    const std::optional<RequestTemplate> parsed = CurlCommand::parse(text, &error);
+    if (!parsed) {
+        showProblem(tr("Not a usable curl command: %1").arg(error));
+        return false;
+    }
+    load(*parsed);
+    m_answerStatus->setText(tr("Filled in from a curl command; not sent yet."));
+    m_answerStatus->setForegroundRole(QPalette::PlaceholderText);
+    return true;
+}
+
+void ComposerDialog::setOrigin(const QString &itemName)
+{
+    setWindowTitle(itemName.isEmpty() ? tr("Compose Request")
+                                      : tr("%1 — Compose Request").arg(itemName));
+    m_save->setText(itemName.isEmpty() ? tr("Save to Collection…") : tr("Save"));
+}
+
+RequestTemplate ComposerDialog::requestTemplate() const
+{
+    RequestTemplate request;
+    request.method = m_method->currentText().trimmed().toUtf8();
+    request.url = m_url->text().trimmed();
+    for (int row = 0; row < m_headers->rowCount(); ++row) {
+        const QTableWidgetItem *name = m_headers->item(row, NameColumn);
+        const QTableWidgetItem *value = m_headers->item(row, ValueColumn);
+        if (name && !name->text().trimmed().isEmpty())
+            request.headers.append({name->text().trimmed().toUtf8(),
+                                    value ? value->text().toUtf8() : QByteArray(),
+                                    name->checkState() == Qt::Checked});
+    }
+    request.body = m_body->toPlainText().toUtf8();
+    request.auth = {RequestAuth::Kind(m_authKind->currentIndex()), m_authUser->text(),
+                    m_authPassword->text(), m_authToken->text()};
+    return request;
+}
+
+QHash<QString, QString> ComposerDialog::variableValues() const
 {
     QHash<QString, QString> variables;
     for (int row = 0; row < m_variables->rowCount(); ++row) {
@@ -232,62 +333,79 @@ std::optional<OutgoingRequest> ComposerDialog::request(QString *error) const
         if (name && !name->text().trimmed().isEmpty())
             variables.insert(name->text().trimmed(), value ? value->text() : QString());
     }
-    QStringList missing;
-    OutgoingRequest request;
-    request.method = m_method->currentText().trimmed().toUtf8();
-    request.url
-        = QUrl(OutgoingRequest::expandVariables(m_url->text().trimmed(), variables, &missing));
-    for (int row = 0; row < m_headers->rowCount(); ++row) {
-        const QTableWidgetItem *name = m_headers->item(row, NameColumn);
-        const QTableWidgetItem *value = m_headers->item(row, ValueColumn);
-        if (name && name->checkState() == Qt::Checked && !name->text().trimmed().isEmpty())
-            request.headers.append(
-                {name->text().trimmed().toUtf8(), value ? value->text().toUtf8() : QByteArray()});
-    }
-    request.body = m_body->toPlainText().toUtf8();
-    request = request.withVariables(variables, &missing);
-    if (!missing.isEmpty()) {
-        *error = tr("No value for {{%1}}: add it under Variables")
-                     .arg(missing.join(QStringLiteral("}}, {{")));
-        return std::nullopt;
-    }
-    if (request.method.isEmpty() || request.method.contains(' ')) {
-        *error = tr("The method must be one word, such as POST");
-        return std::nullopt;
-    }
-    if (const QString problem = OutgoingRequest::targetProblem(request.url); !problem.isEmpty()) {
-        *error = problem;
-        return std::nullopt;
+    return variables;
+}
+
+std::optional<OutgoingRequest> ComposerDialog::request(QString *error) const
+{
+    QString problem;
+    std::optional<OutgoingRequest> request = requestTemplate().resolve(variableValues(), &problem);
+    if (!request) {
+        *error = problem.startsWith(QLatin1String("no value for"))
+                     ? tr("No value for %1: add it under Variables").arg(problem.mid(13))
+                     : problem;
     }
     return request;
 }
 
+void ComposerDialog::showProblem(const QString &problem)
+{
+    m_send->setEnabled(true);
+    m_answerStatus->setText(problem);
+    m_answerStatus->setForegroundRole(QPalette::WindowText);
+}
+
 void ComposerDialog::send()
 {
-    QString error;
-    const std::optional<OutgoingRequest> outgoing = request(&error);
-    if (!outgoing) {
-        m_answerStatus->setText(error);
-        m_answerStatus->setForegroundRole(QPalette::WindowText);
+    // {{secret:NAME}} values come from the keychain now, and only into what is sent.
+    const RequestTemplate written = requestTemplate();
+    const QStringList secretNames = written.secretNames();
+    if (!secretNames.isEmpty() && !m_secrets) {
+        showProblem(tr("Not sent: it refers to the secret \"%1\", and no keychain is open")
+                        .arg(secretNames.first()));
         return;
     }
     m_send->setEnabled(false);
-    m_answerStatus->setText(tr("Sending to %1…").arg(outgoing->url.toString()));
+    const auto withSecrets
+        = [this, written](const QHash<QString, QString> &values, const QString &secretError) {
+              if (!secretError.isEmpty()) {
+                  showProblem(tr("Not sent: %1").arg(secretError));
+                  return;
+              }
+              QString error;
+              const std::optional<OutgoingRequest> outgoing = written.resolve(values, &error);
+              if (!outgoing) {
+                  showProblem(error.startsWith(QLatin1String("no value for"))
+                                  ? tr("No value for %1: add it under Variables").arg(error.mid(13))
+                                  : error);
+                  return;
+              }
+              sendResolved(*outgoing);
+          };
+    if (secretNames.isEmpty())
+        withSecrets(variableValues(), {});
+    else
+        m_secrets->readPlaceholders(secretNames, variableValues(), withSecrets);
+}
+
+void ComposerDialog::sendResolved(const OutgoingRequest &resolved)
+{
+    QString error;
+    m_answerStatus->setText(tr("Sending to %1…").arg(resolved.url.toString()));
     if (m_signScheme->currentText() == m_signScheme->itemText(0) || !m_secrets) {
-        sendNow(*outgoing);
+        sendNow(resolved);
         return;
     }
     std::optional<SignatureScheme> scheme
         = SignatureScheme::parse(m_signScheme->currentText(), &error);
     if (!scheme) {
-        m_send->setEnabled(true);
-        m_answerStatus->setText(tr("Not sent: %1").arg(error));
+        showProblem(tr("Not sent: %1").arg(error));
         return;
     }
     const QString secretName = m_signSecret->currentText();
     m_secrets->read(secretName, [this, scheme = *scheme,
-                                 outgoing = *outgoing](const std::optional<QByteArray> &secret,
-                                                       const QString &readError) mutable {
+                                 outgoing = resolved](const std::optional<QByteArray> &secret,
+                                                      const QString &readError) mutable {
         QString signError = readError;
         HeaderList signature;
         if (secret) {
@@ -296,8 +414,7 @@ void ComposerDialog::send()
                                          Signatures::newMessageId(), &signError);
         }
         if (signature.isEmpty()) {
-            m_send->setEnabled(true);
-            m_answerStatus->setText(tr("Not sent: %1").arg(signError));
+            showProblem(tr("Not sent: %1").arg(signError));
             return;
         }
         outgoing.headers = Signatures::withHeaders(outgoing.headers, signature);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "collections/collection.h"
 #include "delivery/sender.h"
 #include "delivery/sendhistory.h"
 #include "signing/signature.h"
@@ -30,13 +31,24 @@ public:
 
     // Fills the fields, e.g. from a capture ("Edit and Resend").
     void load(const OutgoingRequest &request);
+    // Fills the fields from a collection's request, {{placeholders}} as written.
+    void load(const RequestTemplate &request);
+    // The Variables tab's rows, replaced.
+    void setVariables(const QHash<QString, QString> &values);
+    // Reads a curl command from `text` (e.g. the clipboard) into the fields; false, with the
+    // reason shown, when it is not one.
+    bool pasteCurl(const QString &text);
+    // The fields as written, placeholders and all (what "Save to Collection" keeps).
+    RequestTemplate requestTemplate() const;
+    // Names the collection item the fields came from (shown in the title); empty: none.
+    void setOrigin(const QString &itemName);
     // Where the secrets for signing come from; without it the Sign tab is off.
     void setSecrets(SecretStore *secrets);
     // Signs each send with `scheme` and the secret named (a fresh timestamp and message id
     // each time, so an edited body verifies); no scheme: sent as the headers say.
     void setSigning(const std::optional<SignatureScheme> &scheme, const QString &secretName);
     // What the fields describe, variables expanded; nothing, with the reason, when it cannot
-    // be sent (an invalid URL, a variable without a value).
+    // be sent (an invalid URL, a variable without a value). Secrets are read only by send().
     std::optional<OutgoingRequest> request(QString *error) const;
     void send();
 
@@ -51,9 +63,16 @@ public:
     QListWidget *history() const { return m_history; }
     QComboBox *signScheme() const { return m_signScheme; }
     QComboBox *signSecret() const { return m_signSecret; }
+    QComboBox *authKind() const { return m_authKind; }
+    QLineEdit *authUser() const { return m_authUser; }
+    QLineEdit *authPassword() const { return m_authPassword; }
+    QLineEdit *authToken() const { return m_authToken; }
+    QPushButton *saveButton() const { return m_save; }
 
 signals:
     void answered(const Hookscope::SentRequest &sent);
+    // "Save to Collection": where it goes is for the window to decide.
+    void saveRequested(const Hookscope::RequestTemplate &request);
 
 private:
     void addHeaderRow(const QByteArray &name, const QByteArray &value, bool enabled = true);
@@ -61,8 +80,12 @@ private:
     void checkBody();
     void formatBody();
     void showAnswer(const SentRequest &sent);
+    void showProblem(const QString &problem);
+    QHash<QString, QString> variableValues() const;
     void reloadHistory();
     void sendNow(const OutgoingRequest &outgoing);
+    // Signs (when the Sign tab says so) and sends.
+    void sendResolved(const OutgoingRequest &resolved);
     // Replaces (or adds) the rows of these headers, so the table shows what was sent.
     void showHeaders(const HeaderList &headers);
 
@@ -84,6 +107,11 @@ private:
     SecretStore *m_secrets = nullptr;
     QComboBox *m_signScheme;
     QComboBox *m_signSecret;
+    QComboBox *m_authKind;
+    QLineEdit *m_authUser;
+    QLineEdit *m_authPassword;
+    QLineEdit *m_authToken;
+    QPushButton *m_save;
 };
 
 } // namespace Hookscope
