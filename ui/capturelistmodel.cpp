@@ -1,5 +1,7 @@
 #include "capturelistmodel.h"
 
+#include <QMimeData>
+
 #include "palettetone.h"
 #include "signatureview.h"
 
@@ -382,6 +384,43 @@ void CaptureListModel::insertLive(QList<CaptureSummary> newestFirst)
     beginInsertRows({}, first, first + count - 1);
     m_rows.append(QList<CaptureSummary>(newestFirst.crbegin(), newestFirst.crend()));
     endInsertRows();
+}
+
+Qt::ItemFlags CaptureListModel::flags(const QModelIndex &index) const
+{
+    return QAbstractTableModel::flags(index)
+           | (index.isValid() ? Qt::ItemIsDragEnabled : Qt::NoItemFlags);
+}
+
+QStringList CaptureListModel::mimeTypes() const
+{
+    return {QString::fromLatin1(IdsMimeType)};
+}
+
+QMimeData *CaptureListModel::mimeData(const QModelIndexList &indexes) const
+{
+    QList<qint64> ids;
+    for (const QModelIndex &index : indexes) {
+        const qint64 id = m_rows.value(index.row()).id;
+        if (id > 0 && !ids.contains(id))
+            ids.append(id);
+    }
+    QByteArrayList text;
+    for (const qint64 id : std::as_const(ids))
+        text.append(QByteArray::number(id));
+    auto *data = new QMimeData;
+    data->setData(QString::fromLatin1(IdsMimeType), text.join(','));
+    return data;
+}
+
+QList<qint64> CaptureListModel::idsFrom(const QMimeData *data)
+{
+    QList<qint64> ids;
+    for (const QByteArray &id : data->data(QString::fromLatin1(IdsMimeType)).split(',')) {
+        if (const qint64 value = id.toLongLong(); value > 0)
+            ids.append(value);
+    }
+    return ids;
 }
 
 } // namespace Hookscope

@@ -12,6 +12,8 @@
 #include <QSet>
 #include <QTimer>
 
+class QMimeData;
+
 namespace Hookscope {
 
 // Captures in the chosen order (newest first until the user sorts): pages summaries in from the
@@ -37,6 +39,9 @@ public:
     enum Role { CaptureIdRole = Qt::UserRole + 1, SummaryRole };
 
     static constexpr int PageSize = 200;
+    // Dragged rows carry their capture ids, comma-separated (to a collection, say).
+    static constexpr const char *IdsMimeType = "application/x-hookscope-capture-ids";
+    static QList<qint64> idsFrom(const QMimeData *data);
 
     explicit CaptureListModel(const QString &storePath, QObject *parent = nullptr);
 
@@ -48,6 +53,9 @@ public:
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    QStringList mimeTypes() const override;
+    QMimeData *mimeData(const QModelIndexList &indexes) const override;
 
     const CaptureSummary &summary(int row) const { return m_rows.at(row); }
     // Queues committed captures; they appear at the next flush.

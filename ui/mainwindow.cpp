@@ -2,6 +2,7 @@
 
 #include "capturedetailview.h"
 #include "capturelistmodel.h"
+#include "collectionspanel.h"
 #include "composerdialog.h"
 #include "deliveriesview.h"
 #include "diffdialog.h"
@@ -13,8 +14,12 @@
 #include "capture/capturequery.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
+#include "collections/collectiondocument.h"
 #include "collections/curlcommand.h"
 #include "collections/har.h"
+#include "collections/importer.h"
+#include "collections/jsonfile.h"
+#include "collections/postman.h"
 #include "delivery/deliverylog.h"
 #include "delivery/forwarderhost.h"
 #include "delivery/retrypolicy.h"
@@ -39,6 +44,7 @@
 #include <QSettings>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
+#include <QDockWidget>
 #include <QDropEvent>
 #include <QMimeData>
 #include <QHeaderView>
@@ -69,6 +75,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     , m_forwardLabel(new QLabel(this))
     , m_model(new CaptureListModel(store.path(), this))
     , m_view(new QTableView(this))
+    , m_collections(new CollectionsPanel(m_secrets, this))
     , m_detail(new CaptureDetailView(this))
     , m_urlLabel(new QLabel(this))
     , m_portBox(new QSpinBox(this))
@@ -172,7 +179,22 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         saveBytes(m_detail->capture().decodedBody(), tr("Save Body"), QStringLiteral("body.bin"));
     });
 
-    setAcceptDrops(true); // a HAR file dropped on the window is imported
+    // Rows dragged from the list go into a collection.
+    m_view->setDragEnabled(true);
+    m_view->setDragDropMode(QAbstractItemView::DragOnly);
+    auto *collectionsDock = new QDockWidget(tr("Collections"), this);
+    collectionsDock->setObjectName(QStringLiteral("collectionsDock"));
+    collectionsDock->setWidget(m_collections);
+    addDockWidget(Qt::LeftDockWidgetArea, collectionsDock);
+    resizeDocks({collectionsDock}, {240}, Qt::Horizontal);
+    connect(
+        m_collections, &CollectionsPanel::message, this,
+        [this](const QString &text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); });
+    connect(m_collections, &CollectionsPanel::openRequested, this, &MainWindow::openCollectionItem);
+    connect(m_collections, &CollectionsPanel::capturesDropped, this, &MainWindow::saveCapturesTo);
+    m_collections->restoreOpenCollections();
+
+    setAcceptDrops(true); // a file dropped on the window is imported
     m_splitter->addWidget(m_view);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 1);
@@ -355,9 +377,15 @@ void MainWindow::createMenus()
                       QStringLiteral("capture-%1.http").arg(m_detail->capture().id));
     });
     file->addSeparator();
+    file->addAction(tr("New &Collection…"), this, [this] { m_collections->askNewCollection(); });
+    file->addAction(tr("&Open Collection…"), QKeySequence::Open, this,
+                    [this] { m_collections->askOpenCollection(); });
+    file->addSeparator();
     file->addAction(tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] {
         const QString path = QFileDialog::getOpenFileName(
-            this, tr("Import"), QString(), tr("HAR files (*.har *.json);;All files (*)"));
+            this, tr("Import"), QString(),
+            tr("HAR, Postman, collection or curl files (*.har *.json *.sh *.txt);;All files "
+               "(*)"));
         if (!path.isEmpty())
             importFile(path);
     });
@@ -377,6 +405,10 @@ void MainWindow::createMenus()
         m_filter->selectAll();
     });
     find->setShortcuts({QKeySequence::Find, QKeySequence(Qt::Key_Slash)});
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(
+        findChild<QDockWidget *>(QStringLiteral("collectionsDock"))->toggleViewAction());
 
     QMenu *capture = menuBar()->addMenu(tr("&Capture"));
     capture->addAction(tr("Copy as &cURL"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this,
@@ -410,6 +442,14 @@ void MainWindow::createMenus()
                        [this] { openComposer(true); });
     capture->addAction(tr("New Re&quest…"), QKeySequence::New, this,
                        [this] { openComposer(false); });
+    capture->addAction(
+        tr("Save to Co&llection…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this, [this] {
+            const QList<qint64> ids = selectedIds();
+            if (ids.isEmpty())
+                return;
+            if (const auto place = m_collections->chooseFolder(tr("Save to Collection")))
+                saveCapturesTo(*place, ids);
+        });
     capture->addSeparator();
     QAction *next = capture->addAction(tr("&Next"), QKeySequence(Qt::Key_J), this, [this] {
         m_view->setCurrentIndex(
@@ -678,6 +718,8 @@ ComposerDialog *MainWindow::openComposer(bool fromSelected)
     auto *composer = new ComposerDialog(m_store.path(), this);
     composer->setAttribute(Qt::WA_DeleteOnClose);
     composer->setSecrets(m_secrets);
+    connect(composer, &ComposerDialog::saveRequested, this,
+            [this, composer](const RequestTemplate &kept) { keepComposedRequest(composer, kept); });
     if (request) {
         composer->load(*request);
         // Signed as its path's binding says, so the edited body still verifies at the target.
@@ -817,24 +859,126 @@ void MainWindow::showSelected()
 
 bool MainWindow::importFile(const QString &path)
 {
-    QFile file(path);
     QString error;
-    std::optional<QList<CapturedRequest>> captures;
-    if (!file.open(QIODevice::ReadOnly))
-        error = file.errorString();
-    else
-        captures = Har::read(file.readAll(), &error);
-    if (!captures) {
-        statusBar()->showMessage(
-            tr("Nothing imported from %1: %2").arg(QFileInfo(path).fileName(), error));
+    const std::optional<QByteArray> bytes = JsonFile::read(path, &error);
+    const QString fileName = QFileInfo(path).fileName();
+    const auto fail = [this, &fileName](const QString &why) {
+        statusBar()->showMessage(tr("Nothing imported from %1: %2").arg(fileName, why));
         return false;
+    };
+    if (!bytes)
+        return fail(error);
+    switch (Importer::detect(*bytes)) {
+    case Importer::Format::Collection:
+        if (!m_collections->openCollection(path, &error))
+            return fail(error);
+        statusBar()->showMessage(tr("Opened the collection %1").arg(fileName), 5000);
+        return true;
+    case Importer::Format::Postman: {
+        QStringList warnings;
+        const std::optional<Collection> imported = Postman::read(*bytes, &warnings, &error);
+        if (!imported)
+            return fail(error);
+        const QString collectionPath = CollectionsPanel::newFilePath(
+            imported->name.isEmpty() ? QFileInfo(path).completeBaseName() : imported->name);
+        if (!m_collections->createCollection(collectionPath, *imported, &error))
+            return fail(error);
+        statusBar()->showMessage(
+            tr("Imported the Postman collection %1 as %2%3")
+                .arg(fileName, collectionPath,
+                     warnings.isEmpty()
+                         ? QString()
+                         : QStringLiteral(" — ") + warnings.join(QStringLiteral("; "))),
+            15000);
+        return true;
     }
+    case Importer::Format::Curl: {
+        ComposerDialog *composer = openComposer(false);
+        return composer->pasteCurl(QString::fromUtf8(*bytes))
+                   ? true
+                   : fail(composer->answerStatus()->text());
+    }
+    case Importer::Format::Har: break;
+    case Importer::Format::Unknown:
+        return fail(tr("not a HAR file, Postman collection, Hookscope collection or curl "
+                       "command"));
+    }
+    const std::optional<QList<CapturedRequest>> captures = Har::read(*bytes, &error);
+    if (!captures)
+        return fail(error);
     for (const CapturedRequest &capture : std::as_const(*captures))
         m_writer.append(capture, 0); // they appear as they are stored, like live ones
     statusBar()->showMessage(tr("Imported %n capture(s) from %1", nullptr, int(captures->size()))
                                  .arg(QFileInfo(path).fileName()),
                              5000);
     return true;
+}
+
+void MainWindow::saveCapturesTo(const CollectionPlace &folder, const QList<qint64> &ids)
+{
+    if (!folder.document)
+        return;
+    QList<CapturedRequest> captures;
+    for (const qint64 id : ids) {
+        if (std::optional<CapturedRequest> capture = m_store.capture(id))
+            captures.append(*capture);
+    }
+    const Collection kept = Collection::fromCaptures(captures, {});
+    folder.document->merge(kept, folder.path); // baseUrl is added when the collection has none
+    statusBar()->showMessage(tr("Saved %n request(s) to %1", nullptr, int(captures.size()))
+                                 .arg(folder.document->collection().name),
+                             4000);
+}
+
+ComposerDialog *MainWindow::openCollectionItem(CollectionDocument *document, const QList<int> &path)
+{
+    const CollectionItem *item = document ? document->collection().item(path) : nullptr;
+    if (!item || item->isFolder)
+        return nullptr;
+    ComposerDialog *composer = openComposer(false);
+    composer->load(item->request);
+    composer->setVariables(m_collections->valuesFor(document));
+    composer->setOrigin(item->name);
+    composer->setProperty("originDocument", QVariant::fromValue<QObject *>(document));
+    QVariantList originPath;
+    for (const int index : path)
+        originPath.append(index);
+    composer->setProperty("originPath", originPath);
+    composer->setProperty("originName", item->name);
+    return composer;
+}
+
+void MainWindow::keepComposedRequest(ComposerDialog *composer, const RequestTemplate &request)
+{
+    // Back where it came from, while that item is still there under its name.
+    auto *origin = qobject_cast<CollectionDocument *>(
+        composer->property("originDocument").value<QObject *>());
+    QList<int> path;
+    for (const QVariant &index : composer->property("originPath").toList())
+        path.append(index.toInt());
+    if (origin && m_collections->documents().contains(origin)) {
+        const CollectionItem *item = origin->collection().item(path);
+        if (item && !item->isFolder && item->name == composer->property("originName").toString()) {
+            origin->setRequest(path, request);
+            statusBar()->showMessage(
+                tr("Saved %1 to %2").arg(item->name, origin->collection().name), 4000);
+            return;
+        }
+    }
+    const std::optional<CollectionPlace> place
+        = m_collections->chooseFolder(tr("Save to Collection"));
+    if (!place)
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(
+        composer, tr("Save to Collection"), tr("Name:"), QLineEdit::Normal,
+        QString::fromUtf8(request.method) + QLatin1Char(' ') + QUrl(request.url).path(), &ok);
+    if (!ok || name.trimmed().isEmpty())
+        return;
+    CollectionItem item;
+    item.name = name.trimmed();
+    item.request = request;
+    m_collections->addRequests(*place, {item});
 }
 
 void MainWindow::exportHar(const QString &path)

@@ -19,6 +19,10 @@ class QTableView;
 namespace Hookscope {
 
 class CaptureDetailView;
+class CollectionDocument;
+class CollectionsPanel;
+struct CollectionPlace;
+struct RequestTemplate;
 class ComposerDialog;
 class DeliveryLog;
 class ForwardingDialog;
@@ -79,8 +83,15 @@ public:
     // Checks captures with these from now on (kept across restarts); verdicts are redone.
     void setSignatureBindings(const QList<SignatureBinding> &bindings);
     SecretStore *secrets() const { return m_secrets; }
-    // Adds the requests of a HAR file as captures; says in the status bar how it went.
+    // Imports a file by what it holds: a HAR file's requests become captures, a collection
+    // opens, a Postman collection becomes a new collection, a curl command opens in the
+    // composer. Says in the status bar how it went.
     bool importFile(const QString &path);
+    CollectionsPanel *collections() const { return m_collections; }
+    // Keeps the captures with these ids as requests in a collection's folder.
+    void saveCapturesTo(const CollectionPlace &folder, const QList<qint64> &ids);
+    // Opens a collection's request in the composer; "Save" there writes it back.
+    ComposerDialog *openCollectionItem(CollectionDocument *document, const QList<int> &path);
     // Writes the selected captures (when several are) or all the filter shows to a HAR file.
     void exportHar(const QString &path);
 
@@ -112,6 +123,9 @@ private:
     void showListenError(const QString &error);
     void saveBytes(const QByteArray &bytes, const QString &title, const QString &suggestedName);
     QList<qint64> selectedIds() const;
+    // "Save" in a composer: back to the item it came from when there is one, else to a folder
+    // the user picks.
+    void keepComposedRequest(ComposerDialog *composer, const RequestTemplate &request);
 
     CaptureStore &m_store;
     CaptureWriter &m_writer;
@@ -135,6 +149,7 @@ private:
     QAction *m_replayAgain = nullptr;
     CaptureListModel *m_model;
     QTableView *m_view;
+    CollectionsPanel *m_collections;
     CaptureDetailView *m_detail;
     QLabel *m_urlLabel;
     QSpinBox *m_portBox;

@@ -328,6 +328,23 @@ QList<CollectionItem> *Collection::itemsAt(const QList<int> &path)
     return list;
 }
 
+Collection Collection::fromCaptures(const QList<CapturedRequest> &captures, const QString &name)
+{
+    Collection collection;
+    collection.name = name;
+    for (const CapturedRequest &capture : captures) {
+        CollectionItem item;
+        item.name = QString::fromUtf8(capture.method + ' ' + capture.path());
+        item.request = RequestTemplate::fromCapture(capture);
+        collection.items.append(item);
+        const QByteArray host = headerValue(capture.headers, "Host");
+        if (collection.variables.isEmpty() && !host.isEmpty())
+            collection.variables.append(
+                {QStringLiteral("baseUrl"), QStringLiteral("http://") + QString::fromUtf8(host)});
+    }
+    return collection;
+}
+
 QByteArray Collection::toJson() const
 {
     QJsonObject object = unknown;

@@ -93,6 +93,9 @@ struct Collection
     // The list `path` names: the top level for an empty path, else that folder's items.
     QList<CollectionItem> *itemsAt(const QList<int> &path);
 
+    // Captures as requests to {{baseUrl}}, set to the first one's host.
+    static Collection fromCaptures(const QList<CapturedRequest> &captures, const QString &name);
+
     QByteArray toJson() const;
     // On a mistake: nothing, and `error` says where (line and column, or which item).
     static std::optional<Collection> fromJson(const QByteArray &json, QString *error);

@@ -103,9 +103,9 @@ void CollectionDocument::setVariables(const QList<Variable> &variables,
     edited();
 }
 
-void CollectionDocument::merge(const Collection &other)
+void CollectionDocument::merge(const Collection &other, const QList<int> &folder)
 {
-    Importer::merge(other, &m_collection);
+    Importer::merge(other, &m_collection, folder);
     edited();
 }
 

@@ -38,7 +38,8 @@ public:
     void setRequest(const QList<int> &path, const RequestTemplate &request);
     void setName(const QString &name);
     void setVariables(const QList<Variable> &variables, const QList<Environment> &environments);
-    void merge(const Collection &other);
+    // Adds `other`'s items to the folder at `folder`, and its variables not defined here.
+    void merge(const Collection &other, const QList<int> &folder = {});
 
     bool saveNow(QString *error);
     // Throws away what is not saved and reads the file again.

@@ -71,19 +71,7 @@ std::optional<Collection> Importer::asCollection(const QByteArray &bytes, const 
         const std::optional<QList<CapturedRequest>> captures = Har::read(bytes, error);
         if (!captures)
             return std::nullopt;
-        Collection collection;
-        collection.name = name;
-        for (const CapturedRequest &capture : *captures) {
-            CollectionItem item;
-            item.name = QString::fromUtf8(capture.method + ' ' + capture.path());
-            item.request = RequestTemplate::fromCapture(capture);
-            collection.items.append(item);
-            const QByteArray host = headerValue(capture.headers, "Host");
-            if (collection.variables.isEmpty() && !host.isEmpty())
-                collection.variables.append({QStringLiteral("baseUrl"),
-                                             QStringLiteral("http://") + QString::fromUtf8(host)});
-        }
-        return collection;
+        return Collection::fromCaptures(*captures, name);
     }
     case Format::Unknown: break;
     }
@@ -92,9 +80,10 @@ std::optional<Collection> Importer::asCollection(const QByteArray &bytes, const 
     return std::nullopt;
 }
 
-void Importer::merge(const Collection &from, Collection *into)
+void Importer::merge(const Collection &from, Collection *into, const QList<int> &folder)
 {
-    into->items.append(from.items);
+    QList<CollectionItem> *items = into->itemsAt(folder);
+    (items ? items : &into->items)->append(from.items);
     for (const Variable &variable : from.variables) {
         if (!into->valuesFor({}).contains(variable.name))
             into->variables.append(variable);

@@ -18,9 +18,9 @@ public:
     // `name` names it when the file does not. Nothing, with the reason, on a mistake.
     static std::optional<Collection> asCollection(const QByteArray &bytes, const QString &name,
                                                   QStringList *warnings, QString *error);
-    // `from`'s items appended to `into`'s; its variables and environments added where `into`
-    // has none of that name (what is there already wins).
-    static void merge(const Collection &from, Collection *into);
+    // `from`'s items appended to `into`'s (in the folder at `folder`); its variables and
+    // environments added where `into` has none of that name (what is there already wins).
+    static void merge(const Collection &from, Collection *into, const QList<int> &folder = {});
 };
 
 } // namespace Hookscope

@@ -3,6 +3,8 @@
 #include "capturedetailview.h"
 #include "composerdialog.h"
 #include "capturelistmodel.h"
+#include "collectionspanel.h"
+#include "rundialog.h"
 #include "diffdialog.h"
 #include "hexview.h"
 #include "textpane.h"
@@ -15,10 +17,16 @@
 #include "capture/capturewriter.h"
 #include "http/receiverhost.h"
 #include "http/requestparser.h"
+#include "collections/collectiondocument.h"
 #include "collections/har.h"
 #include "secrets/secretstore.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QSaveFile>
+#include <QTimer>
 #include <QDateTime>
 #include <QDropEvent>
 #include <QMimeData>
@@ -127,6 +135,10 @@ private slots:
     void editAndResendSignsAgain();
     void harFilesImportAndExport();
     void sortingCoversTheWholeHistory();
+    void capturesGoIntoCollectionsAndRun();
+    void collectionRequestsEditInTheComposer();
+    void collectionFilesFollowOutsideChanges();
+    void importTellsFormatsApart();
 };
 
 void TestMainWindow::liveCaptureAppearsAndShowsDetails()
@@ -409,6 +421,7 @@ void TestMainWindow::initTestCase()
 void TestMainWindow::init()
 {
     QSettings().clear(); // each test starts from a first launch
+    QDir(CollectionsPanel::defaultFolder()).removeRecursively();
 }
 
 void TestMainWindow::viewStateComesBackAfterRestart()
@@ -1030,6 +1043,287 @@ void TestMainWindow::harFilesImportAndExport()
     QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(session.window.get(), &drop);
     QTRY_COMPARE(model->rowCount(), 6);
+}
+
+namespace {
+
+// As an editor or `git pull` would: a new file put in place of the old.
+void replaceFile(const QString &path, const QByteArray &bytes)
+{
+    QSaveFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(bytes);
+    QVERIFY(file.commit());
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace
+
+void TestMainWindow::capturesGoIntoCollectionsAndRun()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    CaptureListModel *model = session.window->captureModel();
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("stripe?x=1"),
+                     QStringLiteral(R"({"type":"invoice.paid"})")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("github"), QStringLiteral("[]")));
+    QTRY_COMPARE(model->rowCount(), 2);
+
+    CollectionsPanel *panel = session.window->collections();
+    Collection empty;
+    empty.name = QStringLiteral("Webhooks");
+    const QString path = dir.filePath(QStringLiteral("webhooks.json"));
+    QString error;
+    CollectionDocument *document = panel->createCollection(path, empty, &error);
+    QVERIFY2(document, qPrintable(error));
+    panel->addFolder({document, {}}, QStringLiteral("Payments"));
+    QCOMPARE(panel->tree()->topLevelItem(0)->child(0)->text(0), QStringLiteral("Payments"));
+
+    // Both rows dragged from the list onto the folder (entered, moved over, dropped).
+    session.window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(session.window.get()));
+    std::unique_ptr<QMimeData> data(model->mimeData({model->index(1, 0), model->index(0, 0)}));
+    QTreeWidgetItem *folderNode = panel->tree()->topLevelItem(0)->child(0);
+    const QPoint onFolder = panel->tree()->visualItemRect(folderNode).center();
+    QWidget *viewport = panel->tree()->viewport();
+    QDragEnterEvent enter(onFolder, Qt::CopyAction, data.get(), Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(viewport, &enter);
+    QVERIFY(enter.isAccepted());
+    QDragMoveEvent move(onFolder, Qt::CopyAction, data.get(), Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(viewport, &move);
+    QVERIFY(move.isAccepted());
+    QDropEvent drop(onFolder, Qt::CopyAction, data.get(), Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(viewport, &drop);
+    QVERIFY(drop.isAccepted());
+
+    const CollectionItem *folder = document->collection().item({0});
+    QCOMPARE(folder->items.size(), 2);
+    QCOMPARE(folder->items[0].name, QStringLiteral("POST /stripe"));
+    QCOMPARE(folder->items[0].request.url, QStringLiteral("{{baseUrl}}/stripe?x=1"));
+    QCOMPARE(folder->items[0].request.body, QByteArray(R"({"type":"invoice.paid"})"));
+    QCOMPARE(folder->items[1].name, QStringLiteral("POST /github"));
+    QString base = session.receiver->baseUrl();
+    base.chop(1);
+    QCOMPARE(document->collection().valuesFor({}).value(QStringLiteral("baseUrl")), base);
+    QTRY_VERIFY(!document->hasUnsavedChanges()); // saved to the file on its own
+    QCOMPARE(Collection::load(path, &error)->item({0})->items.size(), 2);
+
+    // An environment sends them elsewhere: here, to another path on the same receiver.
+    document->setVariables(document->collection().variables,
+                           {{QStringLiteral("replay"),
+                             {{QStringLiteral("baseUrl"), base + QStringLiteral("/again")}},
+                             {}}});
+    panel->setEnvironment(document, QStringLiteral("replay"));
+    QCOMPARE(panel->environmentBox()->currentText(), QStringLiteral("replay"));
+
+    panel->select(document, {0});
+    RunDialog *run = panel->runCurrent();
+    QVERIFY(run);
+    QTRY_COMPARE(run->summary()->text(), QStringLiteral("2 of 2 sent: 2 passed, 0 failed"));
+    QCOMPARE(run->table()->item(0, 2)->text(), QStringLiteral("200 OK"));
+    QTRY_COMPARE(model->rowCount(), 4);
+    QCOMPARE(model->index(0, CaptureListModel::TargetColumn).data().toString(),
+             QStringLiteral("/again/github"));
+    QCOMPARE(model->index(1, CaptureListModel::TargetColumn).data().toString(),
+             QStringLiteral("/again/stripe?x=1"));
+
+    // Copy as cURL gives the request as the environment makes it.
+    panel->select(document, {0, 0});
+    QVERIFY(
+        panel->curlForCurrent().startsWith(QStringLiteral("curl '%1/again/stripe?x=1'").arg(base)));
+
+    // "Save to Collection" from the Capture menu for the selected capture.
+    session.window->captureView()->setCurrentIndex(model->index(0, 0));
+    session.window->saveCapturesTo({document, {}}, {model->summary(0).id});
+    QCOMPARE(document->collection().items.size(), 2);
+    QCOMPARE(document->collection().items[1].request.url,
+             QStringLiteral("{{baseUrl}}/again/github"));
+
+    // Open again at the next start.
+    session.window.reset();
+    Session again(dir.filePath(QStringLiteral("c.sqlite")));
+    QCOMPARE(again.window->collections()->documents().size(), 1);
+    QCOMPARE(again.window->collections()->documents().first()->collection().items.size(), 2);
+    QVERIFY(again.window->collections()->recentCollections().contains(
+        QFileInfo(path).absoluteFilePath()));
+}
+
+void TestMainWindow::collectionRequestsEditInTheComposer()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    const QString secretName = QStringLiteral("hookscope-test-collection-token");
+    QCOMPARE(session.window->secrets()->writeNow(secretName, "tok-456"), QString());
+
+    Collection collection;
+    collection.name = QStringLiteral("App");
+    collection.variables = {{QStringLiteral("baseUrl"), session.receiver->baseUrl()}};
+    CollectionItem item;
+    item.name = QStringLiteral("refund");
+    item.request.method = "POST";
+    item.request.url = QStringLiteral("{{baseUrl}}refunds");
+    item.request.headers = {{"Content-Type", "application/json", true},
+                            {"X-Token", "{{secret:" + secretName.toUtf8() + "}}", true}};
+    item.request.body = R"({"id":1})";
+    item.request.auth = {RequestAuth::Kind::Bearer, {}, {}, QStringLiteral("b-{{baseUrl}}")};
+    collection.items = {item};
+    const QString path = dir.filePath(QStringLiteral("app.json"));
+    QString error;
+    CollectionDocument *document
+        = session.window->collections()->createCollection(path, collection, &error);
+    QVERIFY2(document, qPrintable(error));
+
+    ComposerDialog *composer = session.window->openCollectionItem(document, {0});
+    QVERIFY(composer);
+    QCOMPARE(composer->windowTitle(), QStringLiteral("refund — Compose Request"));
+    QCOMPARE(composer->url()->text(), QStringLiteral("{{baseUrl}}refunds"));
+    QCOMPARE(composer->authKind()->currentIndex(), int(RequestAuth::Kind::Bearer));
+    QCOMPARE(composer->variables()->rowCount(), 1);
+    QCOMPARE(composer->saveButton()->text(), QStringLiteral("Save"));
+
+    // Sent with the secret read from the keychain at send time, and the variable filled in.
+    composer->send();
+    QTRY_VERIFY(composer->answerStatus()->text().startsWith(QStringLiteral("200 OK")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    const std::optional<CapturedRequest> sent
+        = session.store.capture(session.window->captureModel()->summary(0).id);
+    QVERIFY(sent);
+    QCOMPARE(headerValue(sent->headers, "X-Token"), QByteArray("tok-456"));
+    QCOMPARE(headerValue(sent->headers, "Authorization"),
+             "Bearer b-" + session.receiver->baseUrl().toUtf8());
+
+    // Edited and saved back to its item; the file keeps the placeholders, never the secret.
+    composer->body()->setPlainText(QStringLiteral(R"({"id":2})"));
+    composer->saveButton()->click();
+    QCOMPARE(document->collection().item({0})->request.body, QByteArray(R"({"id":2})"));
+    QTRY_VERIFY(!document->hasUnsavedChanges());
+    const QByteArray saved = fileBytes(path);
+    QVERIFY(saved.contains(R"({\"id\":2})"));
+    QVERIFY(saved.contains(QByteArray("{{secret:" + secretName.toUtf8() + "}}")));
+    QVERIFY(!saved.contains("tok-456"));
+
+    // A curl command pasted into a new composer; Save there asks which folder and name.
+    ComposerDialog *pasted = session.window->openComposer(false);
+    QVERIFY(!pasted->pasteCurl(QStringLiteral("wget http://x/")));
+    QCOMPARE(pasted->answerStatus()->text(),
+             QStringLiteral("Not a usable curl command: not a curl command: it starts with "
+                            "\"wget\""));
+    QVERIFY(pasted->pasteCurl(QStringLiteral("curl 'http://localhost:3000/api' \\\n"
+                                             "  -H 'content-type: application/json' \\\n"
+                                             "  --data-raw '{\"a\":1}'")));
+    QCOMPARE(pasted->method()->currentText(), QStringLiteral("POST"));
+    QCOMPARE(pasted->url()->text(), QStringLiteral("http://localhost:3000/api"));
+    QCOMPARE(pasted->body()->toPlainText(), QStringLiteral("{\"a\":1}"));
+    int dialogs = 0;
+    const std::function<void()> answer = [&] {
+        auto *input = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+        if (!input) {
+            QTimer::singleShot(20, answer);
+            return;
+        }
+        if (dialogs++ == 1)
+            input->setTextValue(QStringLiteral("pasted"));
+        input->accept();
+        if (dialogs < 2)
+            QTimer::singleShot(20, answer);
+    };
+    QTimer::singleShot(20, answer);
+    pasted->saveButton()->click();
+    QCOMPARE(dialogs, 2);
+    QCOMPARE(document->collection().items.size(), 2);
+    QCOMPARE(document->collection().items[1].name, QStringLiteral("pasted"));
+    QCOMPARE(document->collection().items[1].request.body, QByteArray("{\"a\":1}"));
+    QCOMPARE(session.window->secrets()->removeNow(secretName), QString());
+}
+
+void TestMainWindow::collectionFilesFollowOutsideChanges()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    CollectionsPanel *panel = session.window->collections();
+    Collection collection;
+    collection.name = QStringLiteral("Shared");
+    CollectionItem item;
+    item.name = QStringLiteral("one");
+    item.request.url = QStringLiteral("http://h/");
+    collection.items = {item};
+    const QString path = dir.filePath(QStringLiteral("shared.json"));
+    QString error;
+    CollectionDocument *document = panel->createCollection(path, collection, &error);
+    QVERIFY2(document, qPrintable(error));
+
+    // A colleague's change arrives (a git pull): it is read in and shown.
+    collection.items[0].name = QStringLiteral("renamed outside");
+    replaceFile(path, collection.toJson());
+    QTRY_COMPARE(panel->tree()->topLevelItem(0)->child(0)->text(0),
+                 QStringLiteral("GET  renamed outside"));
+    QVERIFY(session.window->statusBar()->currentMessage().contains(
+        QStringLiteral("changed on disk and was read in again")));
+
+    // Both changed: nothing is overwritten until the user chooses.
+    document->setAutosaveDelay(60'000);
+    panel->select(document, {0});
+    panel->renameCurrent(QStringLiteral("mine"));
+    collection.items[0].name = QStringLiteral("theirs");
+    const QByteArray theirs = collection.toJson();
+    replaceFile(path, theirs);
+    QTRY_VERIFY(panel->conflictBar()->isVisibleTo(panel));
+    QCOMPARE(fileBytes(path), theirs);
+    panel->keepMineButton()->click();
+    QVERIFY(!panel->conflictBar()->isVisibleTo(panel));
+    QCOMPARE(Collection::load(path, &error)->items[0].name, QStringLiteral("mine"));
+
+    panel->renameCurrent(QStringLiteral("mine again"));
+    replaceFile(path, theirs);
+    QTRY_VERIFY(panel->conflictBar()->isVisibleTo(panel));
+    panel->takeTheirsButton()->click();
+    QCOMPARE(document->collection().items[0].name, QStringLiteral("theirs"));
+    QCOMPARE(fileBytes(path), theirs);
+}
+
+void TestMainWindow::importTellsFormatsApart()
+{
+    QTemporaryDir dir;
+    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    CollectionsPanel *panel = session.window->collections();
+
+    // Postman: a new collection, saved in the collections folder and opened.
+    QVERIFY(session.window->importFile(QFINDTESTDATA("../data/postman-v21.json")));
+    QCOMPARE(panel->documents().size(), 1);
+    CollectionDocument *imported = panel->documents().first();
+    QCOMPARE(imported->collection().name, QStringLiteral("Payments API"));
+    QVERIFY(imported->path().startsWith(CollectionsPanel::defaultFolder()));
+    QVERIFY(session.window->statusBar()->currentMessage().contains(
+        QStringLiteral("the file field \"file\" is left out")));
+
+    // Our own collection file opens as it is.
+    const QString own = dir.filePath(QStringLiteral("own.json"));
+    QString error;
+    QVERIFY(Collection().save(own, &error));
+    QVERIFY(session.window->importFile(own));
+    QCOMPARE(panel->documents().size(), 2);
+
+    // A curl command opens in the composer.
+    const QString curl = dir.filePath(QStringLiteral("request.sh"));
+    replaceFile(curl, "curl -X PUT http://localhost:3000/x -d 'a=1'\n");
+    QVERIFY(session.window->importFile(curl));
+    auto composers = session.window->findChildren<ComposerDialog *>();
+    QCOMPARE(composers.size(), 1);
+    QCOMPARE(composers.first()->method()->currentText(), QStringLiteral("PUT"));
+    QCOMPARE(composers.first()->body()->toPlainText(), QStringLiteral("a=1"));
+
+    // Anything else is refused, saying what it is not.
+    const QString other = dir.filePath(QStringLiteral("notes.txt"));
+    replaceFile(other, "hello");
+    QVERIFY(!session.window->importFile(other));
+    QCOMPARE(session.window->statusBar()->currentMessage(),
+             QStringLiteral("Nothing imported from notes.txt: not a HAR file, Postman "
+                            "collection, Hookscope collection or curl command"));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,0 +1,124 @@
+#include "rundialog.h"
+
+#include "palettetone.h"
+
+#include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace Hookscope {
+
+RunDialog::RunDialog(const QString &title, const QList<RunStep> &steps,
+                     const QHash<QString, QString> &values, SecretStore *secrets, QWidget *parent)
+    : QDialog(parent)
+    , m_steps(steps)
+    , m_values(values)
+    , m_runner(new CollectionRunner(secrets, this))
+    , m_table(new QTableWidget(int(steps.size()), ColumnCount, this))
+    , m_pause(new QSpinBox(this))
+    , m_startStop(new QPushButton(tr("Run"), this))
+    , m_summary(new QLabel(this))
+{
+    setWindowTitle(tr("Run %1").arg(title));
+    resize(820, 420);
+    m_table->setHorizontalHeaderLabels({tr("Request"), tr("Sent"), tr("Result"), tr("Time")});
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setWordWrap(false);
+    m_table->horizontalHeader()->setSectionResizeMode(RequestColumn, QHeaderView::Stretch);
+    m_table->setColumnWidth(NameColumn, 220);
+    m_table->setColumnWidth(ResultColumn, 200);
+    for (int row = 0; row < steps.size(); ++row) {
+        m_table->setItem(row, NameColumn, new QTableWidgetItem(steps[row].name));
+        m_table->setItem(row, RequestColumn,
+                         new QTableWidgetItem(QString::fromUtf8(steps[row].request.method)
+                                              + QLatin1Char(' ') + steps[row].request.url));
+        m_table->setItem(row, ResultColumn, new QTableWidgetItem(tr("waiting")));
+        m_table->setItem(row, TimeColumn, new QTableWidgetItem());
+        m_table->item(row, ResultColumn)->setForeground(palette().color(QPalette::PlaceholderText));
+    }
+    m_pause->setRange(0, 600'000);
+    m_pause->setSuffix(tr(" ms"));
+    m_pause->setToolTip(tr("Wait this long after each answer before sending the next request"));
+    m_summary->setText(tr("%n request(s), sent one after the other.", nullptr, int(steps.size())));
+
+    connect(m_startStop, &QPushButton::clicked, this, [this] {
+        if (m_runner->isRunning())
+            m_runner->cancel();
+        else
+            start();
+    });
+    connect(m_runner, &CollectionRunner::stepFinished, this, &RunDialog::showResult);
+    connect(m_runner, &CollectionRunner::finished, this, &RunDialog::showSummary);
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Pause between requests:"), this));
+    controls->addWidget(m_pause);
+    controls->addStretch();
+    controls->addWidget(m_startStop);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_table);
+    layout->addWidget(m_summary);
+    layout->addWidget(buttons);
+}
+
+void RunDialog::start()
+{
+    for (int row = 0; row < m_table->rowCount(); ++row) {
+        m_table->item(row, ResultColumn)->setText(tr("waiting"));
+        m_table->item(row, ResultColumn)->setForeground(palette().color(QPalette::PlaceholderText));
+        m_table->item(row, TimeColumn)->setText({});
+    }
+    m_startStop->setText(tr("Stop"));
+    m_summary->setText(tr("Running…"));
+    m_runner->start(m_steps, m_values, m_pause->value());
+}
+
+void RunDialog::showResult(int row, const RunResult &result)
+{
+    QTableWidgetItem *outcome = m_table->item(row, ResultColumn);
+    if (!result.request)
+        outcome->setText(tr("not sent: %1").arg(result.error));
+    else if (result.result.status == 0)
+        outcome->setText(tr("no answer: %1").arg(result.result.error));
+    else
+        outcome->setText(QStringLiteral("%1 %2")
+                             .arg(result.result.status)
+                             .arg(QString::fromUtf8(result.result.reason)));
+    outcome->setToolTip(outcome->text());
+    outcome->setForeground(result.passed() ? palette().color(QPalette::Text) : paletteTone(0));
+    if (result.request) {
+        m_table->item(row, RequestColumn)
+            ->setText(QString::fromUtf8(result.request->method) + QLatin1Char(' ')
+                      + result.request->url.toString());
+        m_table->item(row, TimeColumn)
+            ->setText(tr("%1 ms").arg(double(result.result.durationUs) / 1000, 0, 'f', 1));
+    }
+    m_table->scrollToItem(outcome);
+}
+
+void RunDialog::showSummary(const QList<RunResult> &results)
+{
+    const auto passed = std::count_if(results.cbegin(), results.cend(),
+                                      [](const RunResult &result) { return result.passed(); });
+    QString text = tr("%1 of %2 sent: %3 passed, %4 failed")
+                       .arg(results.size())
+                       .arg(m_steps.size())
+                       .arg(passed)
+                       .arg(results.size() - passed);
+    if (results.size() < m_steps.size())
+        text += tr(" (stopped)");
+    m_summary->setText(text);
+    m_startStop->setText(tr("Run Again"));
+}
+
+} // namespace Hookscope

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "collections/collectionrunner.h"
+
+#include <QDialog>
+
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace Hookscope {
+
+class SecretStore;
+
+// Runs a collection's or a folder's requests in order and shows how each went: status, time,
+// or why it was not sent; then a summary.
+class RunDialog final : public QDialog
+{
+    Q_OBJECT
+public:
+    RunDialog(const QString &title, const QList<RunStep> &steps,
+              const QHash<QString, QString> &values, SecretStore *secrets,
+              QWidget *parent = nullptr);
+
+    void start();
+    QTableWidget *table() const { return m_table; }
+    QLabel *summary() const { return m_summary; }
+    QSpinBox *pause() const { return m_pause; }
+    CollectionRunner *runner() const { return m_runner; }
+
+private:
+    enum Column { NameColumn, RequestColumn, ResultColumn, TimeColumn, ColumnCount };
+    void showResult(int row, const RunResult &result);
+    void showSummary(const QList<RunResult> &results);
+
+    QList<RunStep> m_steps;
+    QHash<QString, QString> m_values;
+    CollectionRunner *m_runner;
+    QTableWidget *m_table;
+    QSpinBox *m_pause;
+    QPushButton *m_startStop;
+    QLabel *m_summary;
+};
+
+} // namespace Hookscope
