@@ -280,6 +280,33 @@ QStringList RequestTemplate::secretNames() const
     return names;
 }
 
+bool RequestTemplate::hasHeader(QByteArrayView name) const
+{
+    return std::any_of(headers.cbegin(), headers.cend(), [&](const TemplateHeader &header) {
+        return header.name.compare(name, Qt::CaseInsensitive) == 0;
+    });
+}
+
+void RequestTemplate::addHeaderUnlessSet(const QByteArray &name, const QByteArray &value)
+{
+    if (!hasHeader(name))
+        headers.append({name, value, true});
+}
+
+void RequestTemplate::setMultipartFields(const QList<std::pair<QByteArray, QByteArray>> &fields)
+{
+    const QByteArray boundary = "------------------------hookscope";
+    body.clear();
+    for (const auto &[name, value] : fields)
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
+                + "\"\r\n\r\n" + value + "\r\n";
+    body += "--" + boundary + "--\r\n";
+    headers.removeIf([](const TemplateHeader &header) {
+        return header.name.compare("Content-Type", Qt::CaseInsensitive) == 0;
+    });
+    headers.append({"Content-Type", "multipart/form-data; boundary=" + boundary, true});
+}
+
 QHash<QString, QString> Collection::valuesFor(const QString &environment) const
 {
     QHash<QString, QString> values;

@@ -47,6 +47,11 @@ struct RequestTemplate
                                            QString *error) const;
     // The secrets it refers to ({{secret:NAME}}), each once.
     QStringList secretNames() const;
+    bool hasHeader(QByteArrayView name) const;
+    // Adds the header unless one of that name is there already (set by the user, say).
+    void addHeaderUnlessSet(const QByteArray &name, const QByteArray &value);
+    // The body as multipart/form-data holding these text fields, with its Content-Type.
+    void setMultipartFields(const QList<std::pair<QByteArray, QByteArray>> &fields);
 };
 
 struct Variable

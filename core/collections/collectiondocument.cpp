@@ -30,22 +30,8 @@ CollectionDocument::~CollectionDocument()
 
 bool CollectionDocument::open(const QString &path, QString *error)
 {
-    const std::optional<QByteArray> bytes = JsonFile::read(path, error);
-    if (!bytes)
-        return false;
-    QString problem;
-    std::optional<Collection> collection = Collection::fromJson(*bytes, &problem);
-    if (!collection) {
-        *error = path + QStringLiteral(": ") + problem;
-        return false;
-    }
     m_path = QFileInfo(path).absoluteFilePath();
-    m_collection = *collection;
-    m_savedBytes = *bytes;
-    m_dirty = false;
-    watch();
-    emit changed();
-    return true;
+    return reload(error);
 }
 
 bool CollectionDocument::create(const QString &path, const Collection &collection, QString *error)

@@ -364,21 +364,6 @@ const CurlOption *findOption(char shortName, QByteArrayView longName)
     return nullptr;
 }
 
-QByteArray formPart(const QByteArray &boundary, const QByteArray &name, const QByteArray &value)
-{
-    return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n"
-           + value + "\r\n";
-}
-
-bool hasHeader(const QList<TemplateHeader> &headers, QByteArrayView name)
-{
-    for (const TemplateHeader &header : headers) {
-        if (header.name.compare(name, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
-
 bool needsAnsiC(const QByteArray &bytes)
 {
     for (const char c : bytes) {
@@ -496,8 +481,7 @@ std::optional<RequestTemplate> CurlCommand::parse(const QString &command, QStrin
     QByteArray method;
     QByteArray url;
     QList<QByteArray> data;
-    QByteArray form;
-    const QByteArray boundary = "------------------------hookscope";
+    QList<std::pair<QByteArray, QByteArray>> form;
     bool get = false;
     bool head = false;
     bool json = false;
@@ -637,14 +621,13 @@ std::optional<RequestTemplate> CurlCommand::parse(const QString &command, QStrin
                 if (option->action == CurlAction::Form
                     && (content.startsWith('@') || content.startsWith('<')))
                     return needsFile(value, spelled);
-                form += formPart(boundary, argument.left(equals), content);
+                form.append({argument.left(equals), content});
                 break;
             }
             case CurlAction::Get: get = true; break;
             case CurlAction::Head: head = true; break;
             case CurlAction::Compressed:
-                if (!hasHeader(request.headers, "Accept-Encoding"))
-                    request.headers.append(TemplateHeader{"Accept-Encoding", "deflate, gzip"});
+                request.addHeaderUnlessSet("Accept-Encoding", "deflate, gzip");
                 break;
             case CurlAction::Url:
                 if (!url.isEmpty())
@@ -671,20 +654,14 @@ std::optional<RequestTemplate> CurlCommand::parse(const QString &command, QStrin
         if (!joined.isEmpty())
             url += (url.contains('?') ? '&' : '?') + joined;
     } else if (!form.isEmpty()) {
-        request.body = form + "--" + boundary + "--\r\n";
-        if (!hasHeader(request.headers, "Content-Type"))
-            request.headers.append(
-                TemplateHeader{"Content-Type", "multipart/form-data; boundary=" + boundary});
+        request.setMultipartFields(form); // its boundary goes in the Content-Type, as curl's
     } else {
         request.body = joined;
         if (json) {
-            if (!hasHeader(request.headers, "Content-Type"))
-                request.headers.append(TemplateHeader{"Content-Type", "application/json"});
-            if (!hasHeader(request.headers, "Accept"))
-                request.headers.append(TemplateHeader{"Accept", "application/json"});
-        } else if (formData && !hasHeader(request.headers, "Content-Type")) {
-            request.headers.append(
-                TemplateHeader{"Content-Type", "application/x-www-form-urlencoded"});
+            request.addHeaderUnlessSet("Content-Type", "application/json");
+            request.addHeaderUnlessSet("Accept", "application/json");
+        } else if (formData) {
+            request.addHeaderUnlessSet("Content-Type", "application/x-www-form-urlencoded");
         }
     }
     request.url = QString::fromUtf8(url);

@@ -26,13 +26,6 @@ QByteArray formEncoded(const QString &text)
     return QUrl::toPercentEncoding(text, "{}").replace("%20", "+");
 }
 
-bool hasHeader(const QList<TemplateHeader> &headers, QByteArrayView name)
-{
-    return std::any_of(headers.cbegin(), headers.cend(), [&](const TemplateHeader &header) {
-        return header.name.compare(name, Qt::CaseInsensitive) == 0;
-    });
-}
-
 // Postman v2.1 writes auth values as [{key, value, type}]; v2.0 as an object.
 QString authValue(const QJsonValue &values, const char *name)
 {
@@ -118,8 +111,8 @@ struct Reader
                 {QStringLiteral("text"), "text/plain"},
                 {QStringLiteral("javascript"), "application/javascript"}};
             // Postman adds the type the language implies unless a header says otherwise.
-            if (types.contains(language) && !hasHeader(request->headers, "Content-Type"))
-                request->headers.append({"Content-Type", types.value(language), true});
+            if (types.contains(language))
+                request->addHeaderUnlessSet("Content-Type", types.value(language));
         } else if (mode == QLatin1String("urlencoded")) {
             QByteArrayList pairs;
             for (const QJsonValue &field : value[key("urlencoded")].toArray()) {
@@ -128,12 +121,9 @@ struct Reader
                                  + formEncoded(text(field[key("value")])));
             }
             request->body = pairs.join('&');
-            if (!hasHeader(request->headers, "Content-Type"))
-                request->headers.append(
-                    {"Content-Type", "application/x-www-form-urlencoded", true});
+            request->addHeaderUnlessSet("Content-Type", "application/x-www-form-urlencoded");
         } else if (mode == QLatin1String("formdata")) {
-            const QByteArray boundary = "------------------------hookscope";
-            QByteArray body;
+            QList<std::pair<QByteArray, QByteArray>> fields;
             for (const QJsonValue &field : value[key("formdata")].toArray()) {
                 if (field[key("disabled")].toBool())
                     continue;
@@ -143,16 +133,10 @@ struct Reader
                              .arg(where, text(field[key("key")])));
                     continue;
                 }
-                body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\""
-                        + text(field[key("key")]).toUtf8() + "\"\r\n\r\n"
-                        + text(field[key("value")]).toUtf8() + "\r\n";
+                fields.append(
+                    {text(field[key("key")]).toUtf8(), text(field[key("value")]).toUtf8()});
             }
-            request->body = body + "--" + boundary + "--\r\n";
-            request->headers.removeIf([](const TemplateHeader &header) {
-                return header.name.compare("Content-Type", Qt::CaseInsensitive) == 0;
-            });
-            request->headers.append(
-                {"Content-Type", "multipart/form-data; boundary=" + boundary, true});
+            request->setMultipartFields(fields);
         } else if (mode == QLatin1String("graphql")) {
             const QJsonObject graphql = value[key("graphql")].toObject();
             QJsonObject payload{{key("query"), graphql[key("query")].toString()}};
@@ -161,8 +145,7 @@ struct Reader
             if (variables.isObject())
                 payload.insert(key("variables"), variables.object());
             request->body = QJsonDocument(payload).toJson(QJsonDocument::Compact);
-            if (!hasHeader(request->headers, "Content-Type"))
-                request->headers.append({"Content-Type", "application/json", true});
+            request->addHeaderUnlessSet("Content-Type", "application/json");
         } else if (mode == QLatin1String("file")) {
             warn(QStringLiteral("%1: a file body is left out (a collection holds no files)")
                      .arg(where));

@@ -9,6 +9,28 @@
 using namespace Hookscope;
 using namespace Hookscope::Testing;
 
+namespace {
+
+// Runs `command` (a curl command line) with bash against `listener` and returns the one request
+// it captured, exactly as received.
+CapturedRequest sentByCurl(const QString &command, const ListenProcess &listener,
+                           const QString &store)
+{
+    QProcess bash;
+    bash.start(QStringLiteral("bash"),
+               {QStringLiteral("-c"), command + QStringLiteral(" -sS -o /dev/null")});
+    if (!bash.waitForFinished(30'000) || bash.exitCode() != 0)
+        qWarning("curl failed: %s", bash.readAllStandardError().constData());
+    if (!QTest::qWaitFor([&] { return listener.captureIds().size() == 1; }, 10'000))
+        return {};
+    const CliResult shown
+        = runCli({QStringLiteral("show"), QString::number(listener.captureIds().first()),
+                  QStringLiteral("--raw"), QStringLiteral("--store"), store});
+    return RequestParser::parseStored(shown.out);
+}
+
+} // namespace
+
 class TestCurlCommand final : public QObject
 {
     Q_OBJECT
@@ -90,18 +112,8 @@ void TestCurlCommand::pastedCommandResendsTheSameBytes()
     const CapturedRequest original = RequestParser::parseStored(wire);
     QVERIFY(original.parseError.isEmpty());
     const QString command = CurlCommand::fromCapture(original, listener.url(QString()));
-
-    QProcess bash;
-    bash.start(QStringLiteral("bash"),
-               {QStringLiteral("-c"), command + QStringLiteral(" -sS -o /dev/null")});
-    QVERIFY(bash.waitForFinished(30'000));
-    QVERIFY2(bash.exitCode() == 0, bash.readAllStandardError().constData());
-    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
-
-    const CliResult shown
-        = runCli({QStringLiteral("show"), QString::number(listener.captureIds().first()),
-                  QStringLiteral("--raw"), QStringLiteral("--store"), store});
-    const CapturedRequest resent = RequestParser::parseStored(shown.out);
+    const CapturedRequest resent = sentByCurl(command, listener, store);
+    QVERIFY(!resent.method.isEmpty());
     QCOMPARE(resent.method, original.method);
     QCOMPARE(resent.target, original.target);
     QCOMPARE(resent.body, original.body);
@@ -175,17 +187,8 @@ void TestCurlCommand::parsedCommandsSendWhatCurlSends()
     const QString store = dir.filePath(QStringLiteral("c.sqlite"));
     ListenProcess listener(store);
     command.replace(QLatin1String("URL"), listener.url(QString()));
-
-    QProcess bash;
-    bash.start(QStringLiteral("bash"),
-               {QStringLiteral("-c"), command + QStringLiteral(" -sS -o /dev/null")});
-    QVERIFY(bash.waitForFinished(30'000));
-    QVERIFY2(bash.exitCode() == 0, bash.readAllStandardError().constData());
-    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
-    const CliResult shown
-        = runCli({QStringLiteral("show"), QString::number(listener.captureIds().first()),
-                  QStringLiteral("--raw"), QStringLiteral("--store"), store});
-    const CapturedRequest sent = RequestParser::parseStored(shown.out);
+    const CapturedRequest sent = sentByCurl(command, listener, store);
+    QVERIFY(!sent.method.isEmpty());
 
     QString error;
     const std::optional<RequestTemplate> parsed = CurlCommand::parse(command, &error);
