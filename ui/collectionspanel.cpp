@@ -89,9 +89,11 @@ CollectionsPanel::CollectionsPanel(SecretStore *secrets, QWidget *parent)
     , m_secrets(secrets)
     , m_tree(new CollectionTree(this))
     , m_environment(new QComboBox(this))
+    , m_run(new QToolButton(this))
     , m_recentMenu(new QMenu(this))
     , m_conflictBar(new QWidget(this))
     , m_conflictText(warningLabel(this))
+    , m_emptyHint(new QLabel(this))
     , m_keepMine(new QPushButton(tr("Keep Mine"), this))
     , m_takeTheirs(new QPushButton(tr("Load the File's"), this))
 {
@@ -156,10 +158,9 @@ CollectionsPanel::CollectionsPanel(SecretStore *secrets, QWidget *parent)
     openButton->setMenu(m_recentMenu);
     connect(m_recentMenu, &QMenu::aboutToShow, this, &CollectionsPanel::fillRecentMenu);
     connect(openButton, &QToolButton::clicked, this, &CollectionsPanel::askOpenCollection);
-    auto *runButton = new QToolButton(this);
-    runButton->setText(tr("Run"));
-    runButton->setToolTip(tr("Send the selected collection's or folder's requests in order"));
-    connect(runButton, &QToolButton::clicked, this, &CollectionsPanel::runCurrent);
+    m_run->setText(tr("Run"));
+    m_run->setToolTip(tr("Send the selected collection's or folder's requests in order"));
+    connect(m_run, &QToolButton::clicked, this, &CollectionsPanel::runCurrent);
 
     m_conflictText->show(); // the bar around it shows and hides
     connect(m_keepMine, &QPushButton::clicked, this, [this] {
@@ -202,12 +203,20 @@ CollectionsPanel::CollectionsPanel(SecretStore *secrets, QWidget *parent)
     tools->addWidget(newButton);
     tools->addWidget(openButton);
     tools->addWidget(m_environment, 1);
-    tools->addWidget(runButton);
+    tools->addWidget(m_run);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(tools);
     layout->addWidget(m_conflictBar);
     layout->addWidget(m_tree);
+    m_emptyHint->setText(tr("No collection open.\n\nCreate one with New, or Open a file. Then "
+                            "drag captures onto it, or use Capture → Save to Collection."));
+    m_emptyHint->setWordWrap(true);
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setForegroundRole(QPalette::PlaceholderText);
+    m_emptyHint->setMargin(12);
+    layout->addWidget(m_emptyHint, 1);
+    m_tree->hide();
     showEnvironments();
 }
 
@@ -307,6 +316,7 @@ CollectionDocument *CollectionsPanel::adopt(CollectionDocument *document)
     rememberOpen();
     rebuild();
     select(document, {});
+    emit collectionOpened(document);
     return document;
 }
 
@@ -503,6 +513,9 @@ void CollectionsPanel::rebuild()
             (*it)->setExpanded(true);
     }
     m_rebuilding = false;
+    m_tree->setVisible(!m_documents.isEmpty());
+    m_run->setEnabled(!m_documents.isEmpty());
+    m_emptyHint->setVisible(m_documents.isEmpty());
     if (selected.document)
         select(selected.document, selected.path);
     showEnvironments();
@@ -547,16 +560,14 @@ void CollectionsPanel::addFolder(const CollectionPlace &parent, const QString &n
     select(parent.document, parent.path + QList<int>{int(count - 1)});
 }
 
-void CollectionsPanel::addRequests(const CollectionPlace &folder,
-                                   const QList<CollectionItem> &items)
+void CollectionsPanel::addRequests(const CollectionPlace &folder, const Collection &requests)
 {
     if (!folder.document)
         return;
-    for (const CollectionItem &item : items)
-        folder.document->addItem(folder.path, item);
+    folder.document->merge(requests, folder.path);
     if (QTreeWidgetItem *node = itemAt(folder))
         node->setExpanded(true);
-    emit message(tr("Saved %n request(s) to %1", nullptr, int(items.size()))
+    emit message(tr("Saved %n request(s) to %1", nullptr, int(requests.items.size()))
                      .arg(displayName(folder.document)),
                  4000);
 }

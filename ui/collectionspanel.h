@@ -10,6 +10,7 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QPushButton;
+class QToolButton;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -68,7 +69,9 @@ public:
     CollectionPlace currentFolder() const;
 
     void addFolder(const CollectionPlace &parent, const QString &name);
-    void addRequests(const CollectionPlace &folder, const QList<CollectionItem> &items);
+    // Adds `requests`' items to the folder (and its variables the collection lacks), opens the
+    // folder and says so.
+    void addRequests(const CollectionPlace &folder, const Collection &requests);
     void renameCurrent(const QString &name);
     void deleteCurrent();
     // Runs the selected folder or collection (or the one request) in a dialog of its own.
@@ -94,6 +97,8 @@ signals:
     void openRequested(Hookscope::CollectionDocument *document, const QList<int> &path);
     void capturesDropped(const Hookscope::CollectionPlace &folder, const QList<qint64> &ids);
     void message(const QString &text, int timeoutMs);
+    // A collection was opened or created.
+    void collectionOpened(Hookscope::CollectionDocument *document);
 
 private:
     CollectionDocument *adopt(CollectionDocument *document);
@@ -112,9 +117,11 @@ private:
     QList<CollectionDocument *> m_documents;
     QTreeWidget *m_tree;
     QComboBox *m_environment;
+    QToolButton *m_run;
     QMenu *m_recentMenu;
     QWidget *m_conflictBar;
     QLabel *m_conflictText;
+    QLabel *m_emptyHint;
     QPushButton *m_keepMine;
     QPushButton *m_takeTheirs;
     bool m_rebuilding = false;

@@ -192,7 +192,10 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         [this](const QString &text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); });
     connect(m_collections, &CollectionsPanel::openRequested, this, &MainWindow::openCollectionItem);
     connect(m_collections, &CollectionsPanel::capturesDropped, this, &MainWindow::saveCapturesTo);
+    connect(m_collections, &CollectionsPanel::collectionOpened, collectionsDock, &QWidget::show);
     m_collections->restoreOpenCollections();
+    // Until there is a collection, the captures have the room (View → Collections brings it).
+    collectionsDock->setVisible(!m_collections->documents().isEmpty());
 
     setAcceptDrops(true); // a file dropped on the window is imported
     m_splitter->addWidget(m_view);
@@ -923,11 +926,8 @@ void MainWindow::saveCapturesTo(const CollectionPlace &folder, const QList<qint6
         if (std::optional<CapturedRequest> capture = m_store.capture(id))
             captures.append(*capture);
     }
-    const Collection kept = Collection::fromCaptures(captures, {});
-    folder.document->merge(kept, folder.path); // baseUrl is added when the collection has none
-    statusBar()->showMessage(tr("Saved %n request(s) to %1", nullptr, int(captures.size()))
-                                 .arg(folder.document->collection().name),
-                             4000);
+    // Their baseUrl is added when the collection has none.
+    m_collections->addRequests(folder, Collection::fromCaptures(captures, {}));
 }
 
 ComposerDialog *MainWindow::openCollectionItem(CollectionDocument *document, const QList<int> &path)
@@ -970,15 +970,16 @@ void MainWindow::keepComposedRequest(ComposerDialog *composer, const RequestTemp
     if (!place)
         return;
     bool ok = false;
-    const QString name = QInputDialog::getText(
-        composer, tr("Save to Collection"), tr("Name:"), QLineEdit::Normal,
-        QString::fromUtf8(request.method) + QLatin1Char(' ') + QUrl(request.url).path(), &ok);
+    const QString name = QInputDialog::getText(composer, tr("Save to Collection"), tr("Name:"),
+                                               QLineEdit::Normal, QUrl(request.url).path(), &ok);
     if (!ok || name.trimmed().isEmpty())
         return;
+    Collection kept;
     CollectionItem item;
     item.name = name.trimmed();
     item.request = request;
-    m_collections->addRequests(*place, {item});
+    kept.items = {item};
+    m_collections->addRequests(*place, kept);
 }
 
 void MainWindow::exportHar(const QString &path)

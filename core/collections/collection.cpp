@@ -361,7 +361,7 @@ Collection Collection::fromCaptures(const QList<CapturedRequest> &captures, cons
     collection.name = name;
     for (const CapturedRequest &capture : captures) {
         CollectionItem item;
-        item.name = QString::fromUtf8(capture.method + ' ' + capture.path());
+        item.name = QString::fromUtf8(capture.path()); // the method is shown beside it
         item.request = RequestTemplate::fromCapture(capture);
         collection.items.append(item);
         const QByteArray host = headerValue(capture.headers, "Host");

@@ -61,8 +61,7 @@ std::optional<Collection> Importer::asCollection(const QByteArray &bytes, const 
         Collection collection;
         collection.name = name;
         CollectionItem item;
-        item.name
-            = QString::fromUtf8(request->method) + QLatin1Char(' ') + QUrl(request->url).path();
+        item.name = QUrl(request->url).path();
         item.request = *request;
         collection.items.append(item);
         return collection;

@@ -212,7 +212,7 @@ void TestCollectionRun::cliImportsIntoCollections()
     QCOMPARE(fromHar.body, QByteArray("{\"n\":1}"));
     QCOMPARE(collection->valuesFor({}).value(QStringLiteral("baseUrl")).left(17),
              QStringLiteral("http://127.0.0.1:"));
-    QCOMPARE(collection->items[1].name, QStringLiteral("POST /api/refund"));
+    QCOMPARE(collection->items[1].name, QStringLiteral("/api/refund"));
     QCOMPARE(collection->items[1].request.body, QByteArray("{\"id\":7}"));
     QCOMPARE(collection->items[2].name, QStringLiteral("Webhooks"));
     // The Postman collection's own baseUrl does not replace the one already there.

@@ -4,6 +4,9 @@
 #include "capturedetailview.h"
 #include "composerdialog.h"
 #include "capturelistmodel.h"
+#include "collectionspanel.h"
+#include "rundialog.h"
+#include "variablesdialog.h"
 #include "diffdialog.h"
 #include "mainwindow.h"
 #include "secrets/secretstore.h"
@@ -12,6 +15,7 @@
 
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
+#include "collections/collectiondocument.h"
 #include "http/receiverhost.h"
 
 #include <QApplication>
@@ -21,7 +25,10 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QItemSelectionModel>
+#include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -242,6 +249,65 @@ int main(int argc, char *argv[])
         composer->close();
     }
 
+    // Collections: the captures kept in a folder, an environment, a run and the variables.
+    CollectionsPanel *collections = window.collections();
+    Collection stripeEvents;
+    stripeEvents.name = QStringLiteral("Webhook replays");
+    QString collectionError;
+    CollectionDocument *document = collections->createCollection(
+        storeDir.filePath(QStringLiteral("webhook-replays.json")), stripeEvents, &collectionError);
+    if (!document)
+        return 1;
+    collections->addFolder({document, {}}, QStringLiteral("Payments"));
+    collections->addFolder({document, {}}, QStringLiteral("Source control"));
+    QList<qint64> ids;
+    for (int row = 0; row < window.captureModel()->rowCount(); ++row)
+        ids.append(window.captureModel()->summary(row).id);
+    window.saveCapturesTo({document, {0}}, {ids[4], ids[2]});
+    window.saveCapturesTo({document, {1}}, {ids[3]});
+    window.saveCapturesTo({document, {}}, {ids[0]});
+    document->setVariables(
+        document->collection().variables,
+        {{QStringLiteral("local app"),
+          {{QStringLiteral("baseUrl"),
+            QStringLiteral("http://127.0.0.1:%1").arg(target.serverPort())}},
+          {}},
+         {QStringLiteral("staging"),
+          {{QStringLiteral("baseUrl"), QStringLiteral("https://staging.example.com")}},
+          {}}});
+    collections->setEnvironment(document, QStringLiteral("local app"));
+    collections->select(document, {0, 0});
+    saved = saved && save(QStringLiteral("collections"));
+    collections->select(document, {});
+    if (RunDialog *run = collections->runCurrent()) {
+        if (!QTest::qWaitFor(
+                [&] { return run->summary()->text().contains(QLatin1String("passed")); }, 10'000))
+            return 1;
+        QTest::qWait(200);
+        saved = saved && run->grab().save(outputDir + QStringLiteral("/collection-run.png"));
+        run->close();
+    }
+    if (VariablesDialog *variables = collections->editVariables(document)) {
+        variables->sets()->setCurrentRow(1);
+        QTest::qWait(200);
+        saved = saved && variables->grab().save(outputDir + QStringLiteral("/variables.png"));
+        variables->reject();
+    }
+    if (ComposerDialog *composer = window.openCollectionItem(document, {0, 0})) {
+        composer->resize(1100, 640);
+        composer->authKind()->setCurrentIndex(int(RequestAuth::Kind::Bearer));
+        composer->authToken()->setText(QStringLiteral("{{secret:stripe test}}"));
+        for (QTabWidget *composerTabs : composer->findChildren<QTabWidget *>()) {
+            for (int tab = 0; tab < composerTabs->count(); ++tab) {
+                if (composerTabs->tabText(tab) == QLatin1String("Auth"))
+                    composerTabs->setCurrentIndex(tab);
+            }
+        }
+        QTest::qWait(200);
+        saved = saved && composer->grab().save(outputDir + QStringLiteral("/composer-item.png"));
+        composer->close();
+    }
+
     // The same window in a dark palette, as a dark desktop theme would set it.
     QPalette dark;
     dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
@@ -256,7 +322,13 @@ int main(int argc, char *argv[])
     dark.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
     QApplication::setPalette(dark);
     tabs->setCurrentIndex(CaptureDetailView::BodyTab);
-    window.captureView()->setCurrentIndex(window.captureModel()->index(1, 0)); // Stripe event
+    // The Stripe event posted first (the oldest row to its path).
+    for (int row = window.captureModel()->rowCount() - 1; row >= 0; --row) {
+        if (window.captureModel()->summary(row).target.startsWith("/webhooks/stripe")) {
+            window.captureView()->setCurrentIndex(window.captureModel()->index(row, 0));
+            break;
+        }
+    }
     window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::PrettyBody);
     saved = saved && save(QStringLiteral("dark-pretty"));
     window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::HexBody);

@@ -1103,10 +1103,10 @@ void TestMainWindow::capturesGoIntoCollectionsAndRun()
 
     const CollectionItem *folder = document->collection().item({0});
     QCOMPARE(folder->items.size(), 2);
-    QCOMPARE(folder->items[0].name, QStringLiteral("POST /stripe"));
+    QCOMPARE(folder->items[0].name, QStringLiteral("/stripe"));
     QCOMPARE(folder->items[0].request.url, QStringLiteral("{{baseUrl}}/stripe?x=1"));
     QCOMPARE(folder->items[0].request.body, QByteArray(R"({"type":"invoice.paid"})"));
-    QCOMPARE(folder->items[1].name, QStringLiteral("POST /github"));
+    QCOMPARE(folder->items[1].name, QStringLiteral("/github"));
     QString base = session.receiver->baseUrl();
     base.chop(1);
     QCOMPARE(document->collection().valuesFor({}).value(QStringLiteral("baseUrl")), base);
