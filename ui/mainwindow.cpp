@@ -906,14 +906,30 @@ bool MainWindow::importFile(const QString &path)
         return fail(tr("not a HAR file, Postman collection, Hookscope collection or curl "
                        "command"));
     }
-    const std::optional<QList<CapturedRequest>> captures = Har::read(*bytes, &error);
-    if (!captures)
-        return fail(error);
+    std::optional<QList<CapturedRequest>> captures = Har::read(*bytes, &error);
+    QStringList skipped;
+    if (!captures) {
+        // Some entries cannot be read: the others only if the user says so.
+        QString unreadable;
+        captures = Har::read(*bytes, &unreadable, &skipped);
+        if (!captures || captures->isEmpty())
+            return fail(error);
+        const auto answer = QMessageBox::question(
+            this, tr("Import"),
+            tr("%1: %n entry(s) cannot be read (%2).\n\nImport the %3 that can?", nullptr,
+               int(skipped.size()))
+                .arg(fileName, skipped.first())
+                .arg(captures->size()));
+        if (answer != QMessageBox::Yes)
+            return fail(error);
+    }
     for (const CapturedRequest &capture : std::as_const(*captures))
         m_writer.append(capture, 0); // they appear as they are stored, like live ones
-    statusBar()->showMessage(tr("Imported %n capture(s) from %1", nullptr, int(captures->size()))
-                                 .arg(QFileInfo(path).fileName()),
-                             5000);
+    statusBar()->showMessage(
+        tr("Imported %n capture(s) from %1", nullptr, int(captures->size())).arg(fileName)
+            + (skipped.isEmpty() ? QString()
+                                 : tr("; skipped %1").arg(skipped.join(QStringLiteral("; ")))),
+        skipped.isEmpty() ? 5000 : 0);
     return true;
 }
 

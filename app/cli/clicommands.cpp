@@ -45,7 +45,7 @@ const char *const usage
       "  secret set NAME | list | delete NAME                secrets in the system keychain\n"
       "  export --har FILE [--search TEXT]                   captures to a HAR file\n"
       "  export --postman FILE --collection COLLECTION       a collection for Postman\n"
-      "  import FILE [--into COLLECTION]                     a HAR file's requests as captures;\n"
+      "  import FILE [--into COLLECTION] [--partial]         a HAR file's requests as captures;\n"
       "                                                      HAR, Postman, collection or curl\n"
       "                                                      requests into a collection\n"
       "  run COLLECTION [--env NAME] [--delay MS] [--folder NAME]\n"

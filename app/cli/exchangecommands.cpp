@@ -93,7 +93,10 @@ int CliCommands::importCaptures(const QStringList &arguments)
         QStringLiteral("into"),
         QStringLiteral("The collection file to add the requests to (created when missing)."),
         QStringLiteral("COLLECTION"));
-    parser.addOption(intoOption);
+    const QCommandLineOption partialOption(
+        QStringLiteral("partial"),
+        QStringLiteral("Import the HAR entries that can be read and skip the others."));
+    parser.addOptions({intoOption, partialOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -110,9 +113,27 @@ int CliCommands::importCaptures(const QStringList &arguments)
         return usageError(QStringLiteral("%1 is %2: only a HAR file becomes captures; add --into "
                                          "COLLECTION to put its requests in a collection")
                               .arg(path, Importer::formatName(format)));
-    const std::optional<QList<CapturedRequest>> captures = Har::read(*bytes, &error);
-    if (!captures) // nothing is imported from a file with a mistake in it
-        return usageError(QStringLiteral("%1: %2; nothing was imported").arg(path, error));
+    // Nothing is imported from a file with a mistake in it, unless --partial says to take the
+    // entries that can be read.
+    std::optional<QList<CapturedRequest>> captures = Har::read(*bytes, &error);
+    if (!captures) {
+        QStringList skipped;
+        QString unreadable;
+        const std::optional<QList<CapturedRequest>> readable
+            = Har::read(*bytes, &unreadable, &skipped);
+        if (!readable || readable->isEmpty())
+            return usageError(QStringLiteral("%1: %2; nothing was imported").arg(path, error));
+        if (!parser.isSet(partialOption))
+            return usageError(QStringLiteral("%1: %2; nothing was imported (--partial imports "
+                                             "the %3 entries that can be read, skipping %4)")
+                                  .arg(path, error)
+                                  .arg(readable->size())
+                                  .arg(skipped.size()));
+        for (const QString &entry : std::as_const(skipped))
+            std::fprintf(stderr, "hookscope-cli: %s: skipped %s\n", qUtf8Printable(path),
+                         qUtf8Printable(entry));
+        captures = readable;
+    }
     CaptureStore store(storePath(parser));
     if (!openStore(store, true))
         return 2;

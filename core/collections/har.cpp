@@ -104,6 +104,22 @@ std::optional<QByteArray> rebuild(const QJsonObject &request, QString *error)
     return raw + "\r\n" + body;
 }
 
+// The request as it went on the wire: exact when Hookscope wrote the entry, else rebuilt.
+std::optional<QByteArray> requestBytes(const QJsonObject &entry, QString *error)
+{
+    const QJsonObject hookscope = entry.value(QStringLiteral("_hookscope")).toObject();
+    if (!hookscope.contains(QStringLiteral("raw")))
+        return rebuild(entry.value(QStringLiteral("request")).toObject(), error);
+    const auto decoded = QByteArray::fromBase64Encoding(
+        hookscope.value(QStringLiteral("raw")).toString().toLatin1(),
+        QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded) {
+        *error = QStringLiteral("_hookscope.raw is not base64");
+        return std::nullopt;
+    }
+    return decoded.decoded;
+}
+
 } // namespace
 
 QJsonObject Har::entry(const CapturedRequest &capture, const QString &fallbackHost)
@@ -197,7 +213,8 @@ qsizetype Har::write(const QString &storePath, const QList<qint64> &ids, const Q
     return JsonFile::writeAtomically(path, document(entries), error) ? entries.size() : -1;
 }
 
-std::optional<QList<CapturedRequest>> Har::read(const QByteArray &json, QString *error)
+std::optional<QList<CapturedRequest>> Har::read(const QByteArray &json, QString *error,
+                                                QStringList *skipped)
 {
     const std::optional<QJsonObject> document = JsonFile::parseObject(json, error);
     if (!document)
@@ -214,27 +231,18 @@ std::optional<QList<CapturedRequest>> Har::read(const QByteArray &json, QString 
         ++index;
         const QJsonObject entry = value.toObject();
         const QJsonObject hookscope = entry.value(QStringLiteral("_hookscope")).toObject();
-        QByteArray raw;
-        if (hookscope.contains(QStringLiteral("raw"))) {
-            const auto decoded = QByteArray::fromBase64Encoding(
-                hookscope.value(QStringLiteral("raw")).toString().toLatin1(),
-                QByteArray::AbortOnBase64DecodingErrors);
-            if (!decoded) {
-                *error = QStringLiteral("entry %1: _hookscope.raw is not base64").arg(index);
+        QString problem;
+        const std::optional<QByteArray> raw = requestBytes(entry, &problem);
+        if (!raw) {
+            const QString where = QStringLiteral("entry %1: %2").arg(index).arg(problem);
+            if (!skipped) {
+                *error = where;
                 return std::nullopt;
             }
-            raw = decoded.decoded;
-        } else {
-            QString problem;
-            const std::optional<QByteArray> rebuilt
-                = rebuild(entry.value(QStringLiteral("request")).toObject(), &problem);
-            if (!rebuilt) {
-                *error = QStringLiteral("entry %1: %2").arg(index).arg(problem);
-                return std::nullopt;
-            }
-            raw = *rebuilt;
+            skipped->append(where);
+            continue;
         }
-        CapturedRequest capture = RequestParser::parseStored(raw);
+        CapturedRequest capture = RequestParser::parseStored(*raw);
         const QDateTime started = QDateTime::fromString(
             entry.value(QStringLiteral("startedDateTime")).toString(), Qt::ISODateWithMs);
         capture.receivedAtUs

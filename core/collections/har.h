@@ -3,6 +3,7 @@
 #include "capture/capturedrequest.h"
 
 #include <QJsonObject>
+#include <QStringList>
 
 #include <optional>
 
@@ -19,8 +20,10 @@ public:
     static QByteArray document(const QList<QJsonObject> &entries);
     // Captures from a HAR file: exact bytes where Hookscope wrote them, else rebuilt from the
     // entry's method, URL, headers and postData. On a mistake: nothing, and `error` says where
-    // (line and column, or which entry and field).
-    static std::optional<QList<CapturedRequest>> read(const QByteArray &json, QString *error);
+    // (line and column, or which entry and field) — unless `skipped` is given: then entries
+    // that cannot be read are left out and each is described there.
+    static std::optional<QList<CapturedRequest>> read(const QByteArray &json, QString *error,
+                                                      QStringList *skipped = nullptr);
     // Writes the captures with these ids (in this order) from the store file at `storePath` to
     // `path`, atomically; returns how many, or -1 with the reason in `error`.
     static qsizetype write(const QString &storePath, const QList<qint64> &ids, const QString &path,

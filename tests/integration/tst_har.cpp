@@ -18,6 +18,7 @@ private slots:
     void capturesRoundTripThroughHarByteForByte();
     void browserHarsAreRebuilt();
     void badFilesAreRefusedWithThePosition();
+    void unreadableEntriesAreSkippedOnlyWhenAsked();
 
 private:
     QTemporaryDir m_dir;
@@ -183,9 +184,69 @@ void TestHar::badFilesAreRefusedWithThePosition()
     QCOMPARE(result.exitCode, 2);
     QCOMPARE(result.err, "hookscope-cli: " + bad.fileName().toUtf8()
                              + ": entry 2: request needs a method and an absolute url; nothing "
-                               "was imported\n");
+                               "was imported (--partial imports the 1 entries that can be read, "
+                               "skipping 1)\n");
     CaptureStore empty(store);
     QVERIFY(!QFile::exists(store) || (empty.open() && empty.count() == 0));
+}
+
+namespace {
+
+// Three entries, the second without a usable URL.
+const QByteArray HarWithABadEntry = R"({"log":{"version":"1.2","entries":[
+  {"request":{"method":"POST","url":"http://h/one","headers":[],"postData":{"text":"1"}}},
+  {"request":{"method":"POST","url":"relative/two","headers":[]}},
+  {"request":{"method":"GET","url":"http://h/three","headers":[]}}]}})";
+
+} // namespace
+
+void TestHar::unreadableEntriesAreSkippedOnlyWhenAsked()
+{
+    QString error;
+    QVERIFY(!Har::read(HarWithABadEntry, &error));
+    QCOMPARE(error, QStringLiteral("entry 2: request needs a method and an absolute url"));
+
+    QStringList skipped;
+    const std::optional<QList<CapturedRequest>> readable
+        = Har::read(HarWithABadEntry, &error, &skipped);
+    QVERIFY(readable);
+    QCOMPARE(readable->size(), 2);
+    QCOMPARE(readable->at(0).target, QByteArray("/one"));
+    QCOMPARE(readable->at(1).target, QByteArray("/three"));
+    QCOMPARE(skipped, QStringList{QStringLiteral("entry 2: request needs a method and an "
+                                                 "absolute url")});
+
+    // The command line: nothing without --partial (and it says what --partial would do).
+    const QString path = m_dir.filePath(QStringLiteral("partly.har"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(HarWithABadEntry);
+    file.close();
+    const QString store = m_dir.filePath(QStringLiteral("partial.sqlite"));
+    CliResult result = runCli({QStringLiteral("import"), path, QStringLiteral("--store"), store});
+    QCOMPARE(result.exitCode, 2);
+    QCOMPARE(result.err, QByteArray("hookscope-cli: " + path.toUtf8()
+                                    + ": entry 2: request needs a method and an absolute url; "
+                                      "nothing was imported (--partial imports the 2 entries "
+                                      "that can be read, skipping 1)\n"));
+    result = runCli({QStringLiteral("list"), QStringLiteral("--store"), store});
+    QVERIFY(result.out.isEmpty());
+    result = runCli({QStringLiteral("import"), path, QStringLiteral("--partial"),
+                     QStringLiteral("--store"), store});
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.out, QByteArray("Imported 2 capture(s)\n"));
+    QVERIFY(result.err.contains("skipped entry 2: request needs a method"));
+
+    // Too big to read: refused before it is parsed (a sparse file, so no disk is used).
+    const QString huge = m_dir.filePath(QStringLiteral("huge.har"));
+    QFile big(huge);
+    QVERIFY(big.open(QIODevice::WriteOnly));
+    QVERIFY(big.resize(300LL * 1024 * 1024));
+    big.close();
+    result = runCli({QStringLiteral("import"), huge, QStringLiteral("--store"), store});
+    QCOMPARE(result.exitCode, 2);
+    QCOMPARE(result.err, QByteArray("hookscope-cli: " + huge.toUtf8()
+                                    + " is 300 MB; files up to 256 MB can be imported\n"));
 }
 
 QTEST_GUILESS_MAIN(TestHar)

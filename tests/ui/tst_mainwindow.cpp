@@ -25,6 +25,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QInputDialog>
+#include <QMessageBox>
 #include <QSaveFile>
 #include <QTimer>
 #include <QDateTime>
@@ -1316,6 +1317,27 @@ void TestMainWindow::importTellsFormatsApart()
     QCOMPARE(composers.size(), 1);
     QCOMPARE(composers.first()->method()->currentText(), QStringLiteral("PUT"));
     QCOMPARE(composers.first()->body()->toPlainText(), QStringLiteral("a=1"));
+
+    // A HAR with an entry that cannot be read: the others after asking.
+    const QString partly = dir.filePath(QStringLiteral("partly.har"));
+    replaceFile(partly, R"({"log":{"entries":[
+      {"request":{"method":"GET","url":"http://h/kept","headers":[]}},
+      {"request":{"method":"GET","url":"no-host","headers":[]}}]}})");
+    QString asked;
+    QTimer::singleShot(0, this, [&asked] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        asked = box->text();
+        box->button(QMessageBox::Yes)->click();
+    });
+    QVERIFY(session.window->importFile(partly));
+    QCOMPARE(asked, QStringLiteral("partly.har: 1 entry(s) cannot be read (entry 2: request needs "
+                                   "a method and an absolute url).\n\nImport the 1 that can?"));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    QCOMPARE(session.window->statusBar()->currentMessage(),
+             QStringLiteral("Imported 1 capture(s) from partly.har; skipped entry 2: request "
+                            "needs a method and an absolute url"));
 
     // Anything else is refused, saying what it is not.
     const QString other = dir.filePath(QStringLiteral("notes.txt"));
