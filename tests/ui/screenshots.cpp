@@ -22,6 +22,7 @@
 #include <QDir>
 #include <QIcon>
 #include <QProcess>
+#include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QItemSelectionModel>
@@ -278,6 +279,21 @@ int main(int argc, char *argv[])
     collections->setEnvironment(document, QStringLiteral("local app"));
     collections->select(document, {0, 0});
     saved = saved && save(QStringLiteral("collections"));
+    // A change made outside while one made here is not saved yet: the panel asks.
+    document->setAutosaveDelay(60'000);
+    collections->select(document, {2});
+    collections->renameCurrent(QStringLiteral("invoice.paid (edited here)"));
+    {
+        Collection outside = document->collection();
+        outside.items[2].name = QStringLiteral("invoice.paid (edited in git)");
+        QString writeError;
+        outside.save(document->path(), &writeError);
+    }
+    if (!QTest::qWaitFor([&] { return collections->conflictBar()->isVisible(); }, 5000))
+        return 1;
+    saved = saved && save(QStringLiteral("collections-conflict"));
+    collections->keepMineButton()->click();
+    document->setAutosaveDelay(CollectionDocument::DefaultAutosaveDelayMs);
     collections->select(document, {});
     if (RunDialog *run = collections->runCurrent()) {
         if (!QTest::qWaitFor(
