@@ -10,6 +10,7 @@
 #include "delivery/forwarder.h"
 #include "delivery/sender.h"
 #include "http/receiverhost.h"
+#include "mock/mockrules.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -30,7 +31,8 @@ const char *const usage
     = "Usage: hookscope-cli COMMAND [options]\n"
       "\n"
       "Commands:\n"
-      "  listen [--port N] [--bind ADDR]... [--store PATH]   receive and capture webhooks\n"
+      "  listen [--port N] [--bind ADDR]... [--store PATH] [--rules FILE]\n"
+      "                                                      receive and capture webhooks\n"
       "  list [--json] [--limit N] [--search TEXT]           newest captures first\n"
       "  show ID [--raw | --json]                            one capture; --raw: exact bytes\n"
       "  delete ID                                           delete one capture\n"
@@ -76,7 +78,9 @@ QByteArray summaryLine(const CaptureSummary &summary)
            + (summary.target.isEmpty() ? QByteArray("(unparsed)") : summary.target) + "  "
            + (summary.responseStatus ? QByteArray::number(summary.responseStatus)
                                      : QByteArray("---"))
-           + "  " + QByteArray::number(summary.bodySize) + " B  #" + QByteArray::number(summary.id);
+           + "  " + QByteArray::number(summary.bodySize) + " B  "
+           + (summary.rule.isEmpty() ? QByteArray() : "rule:" + summary.rule.toUtf8() + "  ") + '#'
+           + QByteArray::number(summary.id);
 }
 
 // "  #12 → http://localhost:3000: 200 in 3.1 ms", one per attempt; never ends in "#ID", which
@@ -250,6 +254,11 @@ int CliCommands::listen(const QStringList &arguments)
                        "the provider with the target's answer), keep-host, accept-self-signed. "
                        "Repeat for more routes. Pending sends resume after a restart."),
         QStringLiteral("[/PREFIX=]URL [OPTION...]"));
+    const QCommandLineOption rulesOption(
+        QStringLiteral("rules"),
+        QStringLiteral("Answer with the mock rules in this file (first match wins): statuses, "
+                       "templated bodies, delays, sequences, failures, faults, proxying."),
+        QStringLiteral("FILE"));
     const QCommandLineOption attemptsOption(
         QStringLiteral("max-attempts"),
         QStringLiteral("Attempts per forwarded capture before giving up (default 5)."),
@@ -259,11 +268,12 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("First retry delay ceiling in ms; it doubles per attempt, with full "
                        "jitter, up to 5 minutes (default 1000)."),
         QStringLiteral("MS"));
-    parser.addOptions({portOption, bindOption, freshOption, statusOption, headerOption, bodyOption,
-                       delayOption, maxBodyOption, headerTimeoutOption, idleTimeoutOption,
-                       maxConnectionsOption, forwardOption, attemptsOption, retryBaseOption,
-                       timeoutOption, insecureOption, signSchemeOption, secretNameOption,
-                       secretEnvOption});
+    parser.addOptions(
+        {portOption,          bindOption,        freshOption,          statusOption,
+         headerOption,        bodyOption,        delayOption,          maxBodyOption,
+         headerTimeoutOption, idleTimeoutOption, maxConnectionsOption, forwardOption,
+         rulesOption,         attemptsOption,    retryBaseOption,      timeoutOption,
+         insecureOption,      signSchemeOption,  secretNameOption,     secretEnvOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -369,8 +379,16 @@ int CliCommands::listen(const QStringList &arguments)
     if (!ok || forwarding.timeoutMs <= 0)
         return usageError(QStringLiteral("--timeout takes a positive number of seconds"));
 
-    CaptureWriter writer(path);
+    MockRules rules;
     QString error;
+    if (parser.isSet(rulesOption)) {
+        std::optional<MockRules> loaded = MockRules::load(parser.value(rulesOption), &error);
+        if (!loaded)
+            return usageError(QStringLiteral("--rules: ") + error);
+        rules = *loaded;
+    }
+
+    CaptureWriter writer(path);
     if (!writer.start(&error))
         return usageError(error);
     writer.setForwardRoutes(routes);
@@ -417,6 +435,7 @@ int CliCommands::listen(const QStringList &arguments)
     ReceiverHost receiver(writer, options);
     receiver.setDefaultResponse(response);
     receiver.setProxyRoutes(routes);
+    receiver.setMockRules(rules);
     if (signing)
         receiver.setSignatureSettings(*signing);
     if (!receiver.listen(&error))

@@ -52,6 +52,7 @@ struct CapturedRequest
 
     QString parseError; // empty when the request was well-formed and complete
     QString note;       // the user's, set after capture
+    QString rule;       // the mock rule that answered, when one did
 
     QByteArray path() const;
     QByteArray query() const;

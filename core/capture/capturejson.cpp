@@ -42,6 +42,7 @@ QJsonObject fromSummary(const CaptureSummary &summary)
         {QStringLiteral("remotePort"), summary.remotePort},
         {QStringLiteral("malformed"), summary.malformed},
         {QStringLiteral("starred"), summary.starred},
+        {QStringLiteral("rule"), summary.rule.isEmpty() ? QJsonValue() : summary.rule},
     };
 }
 
@@ -85,6 +86,8 @@ QJsonObject fromCapture(const CapturedRequest &request)
         object.insert(QStringLiteral("parseError"), request.parseError);
     if (!request.note.isEmpty())
         object.insert(QStringLiteral("note"), request.note);
+    if (!request.rule.isEmpty())
+        object.insert(QStringLiteral("rule"), request.rule);
 
     QJsonObject response{{QStringLiteral("status"), request.responseStatus}};
     putBytes(response, QStringLiteral("head"), request.responseHead);

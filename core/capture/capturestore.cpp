@@ -26,7 +26,7 @@ QAtomicInteger<quint64> connectionCounter;
 const char *const summaryColumns
     = "c.id, c.received_us, c.duration_us, c.method, c.target, c.response_status, "
       "c.request_size, c.body_size, c.content_type, c.remote_address, c.remote_port, "
-      "c.parse_error IS NOT NULL, c.starred, "
+      "c.parse_error IS NOT NULL, c.starred, c.rule, "
       // The delivery the list shows: one not yet delivered first (an index lookup per row).
       "(SELECT d.state || ' ' || d.last_status || ' ' || d.attempts FROM deliveries d "
       "WHERE d.capture_id = c.id ORDER BY d.state = 1, d.id LIMIT 1)";
@@ -277,6 +277,10 @@ const char *const sendHistoryTables[] = {
 
 // Version 5: how each delivery is sent (TargetOptions flags), and whether it was a proxied
 // request whose answer went back to the provider.
+const char *const ruleColumn[] = {
+    "ALTER TABLE captures ADD COLUMN rule TEXT",
+};
+
 const char *const deliveryOptionColumns[] = {
     "ALTER TABLE deliveries ADD COLUMN options INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE deliveries ADD COLUMN proxied INTEGER NOT NULL DEFAULT 0",
@@ -300,6 +304,7 @@ bool CaptureStore::upgradeAndCommit(int fromVersion)
         || (fromVersion < 3 && !executeEach(m_database, deliveryTables, &m_error))
         || (fromVersion < 4 && !executeEach(m_database, sendHistoryTables, &m_error))
         || (fromVersion < 5 && !executeEach(m_database, deliveryOptionColumns, &m_error))
+        || (fromVersion < 6 && !executeEach(m_database, ruleColumn, &m_error))
         || !execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
                     &m_error)) {
         m_database.rollback();
@@ -366,7 +371,8 @@ QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query)
         summary.remotePort = quint16(query.value(10).toUInt());
         summary.malformed = query.value(11).toBool();
         summary.starred = query.value(12).toBool();
-        if (const QString delivery = query.value(13).toString(); !delivery.isEmpty()) {
+        summary.rule = query.value(13).toString();
+        if (const QString delivery = query.value(14).toString(); !delivery.isEmpty()) {
             const QStringList parts = delivery.split(QLatin1Char(' '));
             summary.delivery = CaptureSummary::Delivery(parts.value(0).toInt() + 1);
             summary.deliveryStatus = parts.value(1).toInt();
@@ -540,7 +546,7 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
         m_captureQuery->prepare(QStringLiteral(
             "SELECT c.received_us, c.duration_us, c.response_status, c.remote_address,"
             " c.remote_port, c.local_address, c.local_port, c.parse_error, b.raw,"
-            " b.response_head, b.response_body, c.note"
+            " b.response_head, b.response_body, c.note, c.rule"
             " FROM captures c JOIN capture_bytes b ON b.id = c.id WHERE c.id = ?"));
     }
     QSqlQuery &query = *m_captureQuery;
@@ -561,6 +567,7 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
     request.responseHead = query.value(9).toByteArray();
     request.responseBody = query.value(10).toByteArray();
     request.note = query.value(11).toString();
+    request.rule = query.value(12).toString();
     return request;
 }
 

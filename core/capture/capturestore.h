@@ -16,7 +16,7 @@ namespace Hookscope {
 class CaptureStore final
 {
 public:
-    static constexpr int SchemaVersion = 5;
+    static constexpr int SchemaVersion = 6;
 
     enum class OpenError { None, Unreadable, NotAStore, NewerVersion };
 

@@ -79,6 +79,7 @@ CaptureSummary CaptureWriter::summarize(const CapturedRequest &request)
     summary.remoteAddress = request.remoteAddress.toString();
     summary.remotePort = request.remotePort;
     summary.malformed = !request.parseError.isEmpty();
+    summary.rule = request.rule;
     return summary;
 }
 
@@ -190,8 +191,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
         SqliteStatement insertCapture(
             handle, "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
                     " response_status, request_size, body_size, content_type, remote_address,"
-                    " remote_port, local_address, local_port, parse_error)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                    " remote_port, local_address, local_port, parse_error, rule)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         SqliteStatement insertBytes(handle, "INSERT INTO capture_bytes (id, raw, response_head, "
                                             "response_body) VALUES (?,?,?,?)");
         SqliteStatement insertDelivery(handle,
@@ -252,6 +253,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 const QByteArray remoteAddress = summary.remoteAddress.toUtf8();
                 const QByteArray localAddress = request.localAddress.toString().toUtf8();
                 const QByteArray parseError = request.parseError.toUtf8();
+                const QByteArray rule = request.rule.toUtf8(); // bound SQLITE_STATIC: kept alive
                 const QByteArray &contentType = summary.contentType;
                 insertCapture.bind(1, request.receivedAtUs);
                 insertCapture.bind(2, request.durationUs);
@@ -267,6 +269,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 insertCapture.bindText(12, localAddress);
                 insertCapture.bind(13, request.localPort);
                 insertCapture.bindTextOrNull(14, parseError);
+                insertCapture.bindTextOrNull(15, rule);
                 if (!insertCapture.run()) {
                     failure = insertCapture.errorMessage();
                     break;

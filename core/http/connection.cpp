@@ -7,6 +7,10 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
 namespace Hookscope {
 
 Connection::Connection(QTcpSocket *socket, quint64 ticket, Receiver &receiver)
@@ -91,14 +95,40 @@ void Connection::finishRequest(const ResponseSpec *errorResponse)
     pending.request = takeRequest();
     pending.headRequest = pending.request.method == "HEAD";
     pending.sequence = m_nextSequence++;
+    // A mock rule answers first, then a proxy route, then the default response.
+    std::optional<MockDecision> mock;
+    if (!errorResponse && m_receiver.hasMockRules()) {
+        mock = m_receiver.mockRules().decide(pending.request);
+        if (mock)
+            pending.request.rule = mock->ruleName.isEmpty()
+                                       ? QStringLiteral("rule %1").arg(mock->ruleIndex + 1)
+                                       : mock->ruleName;
+    }
+    ForwardRoute mockProxy;
     // The path is worked out only when some route may want it: this runs for every request.
-    const ForwardRoute *proxyRoute = errorResponse || !m_receiver.hasProxyRoutes()
+    const ForwardRoute *proxyRoute = errorResponse || mock || !m_receiver.hasProxyRoutes()
                                          ? nullptr
                                          : m_receiver.proxyRouteFor(pending.request.path());
+    if (mock && !mock->proxyTarget.isEmpty()) {
+        mockProxy.target = mock->proxyTarget;
+        mockProxy.proxy = true;
+        proxyRoute = &mockProxy;
+    }
     if (proxyRoute) {
         pending.awaitingRelay = true;
         pending.relayed = RelayedDelivery{proxyRoute->target, proxyRoute->options, {}};
         relay(pending.request, *proxyRoute, pending.sequence);
+    } else if (mock) {
+        setResponse(pending, mock->response);
+        pending.fault = mock->fault;
+        pending.trickleBytesPerSecond = mock->trickleBytesPerSecond;
+        if (pending.fault == MockAnswer::Fault::Close || pending.fault == MockAnswer::Fault::Reset
+            || pending.fault == MockAnswer::Fault::NoAnswer) {
+            // Nothing is sent: nothing is recorded as the answer.
+            pending.request.responseStatus = 0;
+            pending.request.responseHead.clear();
+            pending.request.responseBody.clear();
+        }
     } else {
         setResponse(pending, errorResponse ? *errorResponse : m_receiver.defaultResponse());
     }
@@ -231,8 +261,38 @@ void Connection::onCommitted(qint64 captureId)
 
 void Connection::writeReadyResponses()
 {
-    while (!m_responses.empty() && m_responses.front().ready) {
+    while (!m_responses.empty() && m_responses.front().ready && m_trickling.isEmpty()) {
         const PendingResponse &front = m_responses.front();
+        switch (front.fault) {
+        case MockAnswer::Fault::None: break;
+        case MockAnswer::Fault::Close:
+            m_responses.clear();
+            m_socket->disconnectFromHost();
+            return;
+        case MockAnswer::Fault::Reset: {
+#ifdef Q_OS_UNIX
+            // Lingering for no time makes closing send a reset instead of a FIN.
+            const struct linger noLinger
+            {
+                1, 0
+            };
+            ::setsockopt(int(m_socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &noLinger,
+                         sizeof noLinger);
+#endif
+            m_responses.clear();
+            m_socket->abort();
+            return;
+        }
+        case MockAnswer::Fault::NoAnswer: return; // it stays unanswered until the client gives up
+        case MockAnswer::Fault::Trickle:
+            m_socket->write(front.head);
+            m_trickling = front.body;
+            m_trickleBytesPerSecond = front.trickleBytesPerSecond;
+            m_closeAfterTrickle = front.closeAfter;
+            m_responses.pop_front();
+            trickle();
+            return;
+        }
         // One write: one segment on the wire, one syscall.
         m_socket->write(front.body.isEmpty() ? front.head : front.head + front.body);
         const bool close = front.closeAfter;
@@ -245,9 +305,28 @@ void Connection::writeReadyResponses()
     }
 }
 
+void Connection::trickle()
+{
+    // A tenth of a second's worth at a time (at least a byte), so the rate holds.
+    const int chunk = std::max(1, m_trickleBytesPerSecond / 10);
+    m_socket->write(m_trickling.left(chunk));
+    m_trickling.remove(0, chunk);
+    if (!m_trickling.isEmpty()) {
+        QTimer::singleShot(std::max(1, 1000 * chunk / m_trickleBytesPerSecond), Qt::PreciseTimer,
+                           this, &Connection::trickle);
+        return;
+    }
+    if (m_closeAfterTrickle) {
+        m_responses.clear();
+        m_socket->disconnectFromHost();
+        return;
+    }
+    writeReadyResponses();
+}
+
 void Connection::checkTimeout(qint64 nowMs)
 {
-    if (nowMs < m_deadlineMs || !m_responses.empty())
+    if (nowMs < m_deadlineMs || !m_responses.empty() || !m_trickling.isEmpty())
         return;
     if (m_parser.hasStarted()) {
         const QString reason

@@ -3,6 +3,7 @@
 #include "capture/capturewriter.h"
 #include "http/requestparser.h"
 #include "http/responsespec.h"
+#include "mock/mockrules.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -10,6 +11,7 @@
 #include <deque>
 
 class QTcpSocket;
+class QTimer;
 
 namespace Hookscope {
 
@@ -50,6 +52,8 @@ private:
         bool appended = false;
         bool committed = false;
         bool ready = false;
+        MockAnswer::Fault fault = MockAnswer::Fault::None;
+        int trickleBytesPerSecond = 0;
     };
 
     void onReadyRead();
@@ -65,6 +69,8 @@ private:
     CapturedRequest takeRequest();
     void capturePartial(const QString &reason);
     void writeReadyResponses();
+    // Sends the front response's body a few bytes at a time, then goes on with the rest.
+    void trickle();
     void armDeadline(qint64 fromMs, int timeoutMs);
 
     QTcpSocket *m_socket;
@@ -82,6 +88,9 @@ private:
     quint64 m_nextSequence = 0;
     bool m_continueSent = false;
     bool m_closing = false; // no more requests are read; close once answers are out
+    QByteArray m_trickling; // what is left of a body sent slowly
+    int m_trickleBytesPerSecond = 0;
+    bool m_closeAfterTrickle = false;
 };
 
 } // namespace Hookscope

@@ -2,6 +2,7 @@
 
 #include "http/receiveroptions.h"
 #include "http/responsespec.h"
+#include "mock/mockrules.h"
 #include "capture/capturewriter.h"
 #include "delivery/sender.h"
 #include "signing/signaturesettings.h"
@@ -52,6 +53,10 @@ public:
     const ForwardRoute *proxyRouteFor(QByteArrayView path) const;
     // Sends proxied requests; made on first use.
     Sender &relaySender();
+    // Mock rules answer before proxy routes and the default response (first match wins).
+    void setMockRules(const MockRules &rules) { m_rules = rules; }
+    bool hasMockRules() const { return !m_rules.isEmpty(); }
+    MockRules &mockRules() { return m_rules; }
     // What proxy routes with the resign option sign with.
     void setSignatureSettings(const SignatureSettings &settings) { m_signing = settings; }
     const SignatureSettings &signatureSettings() const { return m_signing; }
@@ -71,6 +76,7 @@ private:
     ReceiverOptions m_options;
     ResponseSpec m_defaultResponse;
     QList<ForwardRoute> m_proxyRoutes;
+    MockRules m_rules;
     std::unique_ptr<Sender> m_relaySender;
     SignatureSettings m_signing;
     std::vector<std::unique_ptr<QTcpServer>> m_servers;

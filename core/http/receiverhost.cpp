@@ -71,6 +71,12 @@ void ReceiverHost::setSignatureSettings(const SignatureSettings &settings)
     });
 }
 
+void ReceiverHost::setMockRules(const MockRules &rules)
+{
+    QMetaObject::invokeMethod(m_receiver,
+                              [receiver = m_receiver, rules] { receiver->setMockRules(rules); });
+}
+
 void ReceiverHost::setProxyRoutes(const QList<ForwardRoute> &routes)
 {
     QMetaObject::invokeMethod(

@@ -31,6 +31,8 @@ public:
     void setDefaultResponse(const ResponseSpec &response);
     // See Receiver::setProxyRoutes() and Receiver::setSignatureSettings().
     void setProxyRoutes(const QList<ForwardRoute> &routes);
+    // See Receiver::setMockRules(); their call counts start again.
+    void setMockRules(const MockRules &rules);
     void setSignatureSettings(const SignatureSettings &settings);
 
 private:
