@@ -267,12 +267,17 @@ void CaptureDetailView::fillOverview()
     const QByteArray contentType = request.contentType();
     addRow(tr("Content type:"),
            contentType.isEmpty() ? tr("none") : QString::fromUtf8(contentType));
-    addRow(tr("Answered:"),
-           request.responseStatus
-               ? QStringLiteral("%1 %2")
-                     .arg(request.responseStatus)
-                     .arg(QString::fromLatin1(ResponseSpec::reasonPhrase(request.responseStatus)))
-               : tr("nothing (the connection ended first)"));
+    QString answered
+        = request.responseStatus
+              ? QStringLiteral("%1 %2")
+                    .arg(request.responseStatus)
+                    .arg(QString::fromLatin1(ResponseSpec::reasonPhrase(request.responseStatus)))
+          : request.rule.isEmpty()
+              ? tr("nothing (the connection ended first)")
+              : tr("nothing (a fault the rule asked for: closed, reset or left hanging)");
+    if (!request.rule.isEmpty())
+        answered += tr(" — by the mock rule \"%1\"").arg(request.rule);
+    addRow(tr("Answered:"), answered);
 }
 
 void CaptureDetailView::fillHeaders()

@@ -85,6 +85,7 @@ QVariant CaptureListModel::headerData(int section, Qt::Orientation orientation, 
     case MethodColumn: return tr("Method");
     case TargetColumn: return tr("Path");
     case StatusColumn: return tr("Status");
+    case RuleColumn: return tr("Rule");
     case SizeColumn: return tr("Size");
     case ContentTypeColumn: return tr("Content type");
     case SourceColumn: return tr("Source");
@@ -110,6 +111,8 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == SignatureColumn)
             return signatureData(row.id, role);
+        if (index.column() == RuleColumn && !row.rule.isEmpty())
+            return tr("Answered by the mock rule \"%1\"").arg(row.rule);
         return row.malformed ? tr("Malformed request: open it to see the parser's error")
                              : QVariant();
     case Qt::DisplayRole: break;
@@ -126,6 +129,7 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
     case TargetColumn: return QString::fromUtf8(row.target);
     case StatusColumn:
         return row.responseStatus ? QString::number(row.responseStatus) : QStringLiteral("—");
+    case RuleColumn: return row.rule;
     case SizeColumn:
         return QLocale::system().formattedDataSize(row.bodySize, 1,
                                                    QLocale::DataSizeTraditionalFormat);

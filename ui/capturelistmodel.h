@@ -29,6 +29,7 @@ public:
         MethodColumn,
         TargetColumn,
         StatusColumn,
+        RuleColumn,
         SizeColumn,
         ContentTypeColumn,
         SourceColumn,

@@ -7,6 +7,7 @@
 #include "deliveriesview.h"
 #include "diffdialog.h"
 #include "palettetone.h"
+#include "rulesdialog.h"
 #include "signaturesdialog.h"
 #include "signatureview.h"
 #include "targetdialogs.h"
@@ -42,8 +43,10 @@
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDropEvent>
 #include <QMimeData>
@@ -76,6 +79,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     , m_model(new CaptureListModel(store.path(), this))
     , m_view(new QTableView(this))
     , m_collections(new CollectionsPanel(m_secrets, this))
+    , m_rulesLabel(new QLabel(this))
     , m_detail(new CaptureDetailView(this))
     , m_urlLabel(new QLabel(this))
     , m_portBox(new QSpinBox(this))
@@ -155,6 +159,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_view->setColumnWidth(CaptureListModel::TimeColumn, widthOf("00:00:00.000"));
     m_view->setColumnWidth(CaptureListModel::MethodColumn, widthOf("DELETE"));
     m_view->setColumnWidth(CaptureListModel::StatusColumn, widthOf("Status"));
+    m_view->setColumnWidth(CaptureListModel::RuleColumn, widthOf("Rule…"));
     m_view->setColumnWidth(CaptureListModel::SizeColumn, widthOf("1,023 KiB"));
     m_view->setColumnWidth(CaptureListModel::ContentTypeColumn, widthOf("application/json"));
     m_view->setColumnWidth(CaptureListModel::SourceColumn, widthOf("127.000.000.001"));
@@ -194,6 +199,15 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     connect(m_collections, &CollectionsPanel::capturesDropped, this, &MainWindow::saveCapturesTo);
     connect(m_collections, &CollectionsPanel::collectionOpened, collectionsDock, &QWidget::show);
     m_collections->restoreOpenCollections();
+    // The mock rules of the last session answer again; a file that cannot be read is left as
+    // it is, and said so.
+    if (QFileInfo::exists(rulesPath())) {
+        QString rulesError;
+        if (std::optional<MockRules> rules = MockRules::load(rulesPath(), &rulesError))
+            setMockRules(*rules);
+        else
+            statusBar()->showMessage(tr("Mock rules not applied: %1").arg(rulesError));
+    }
     // Until there is a collection, the captures have the room (View → Collections brings it).
     collectionsDock->setVisible(!m_collections->documents().isEmpty());
 
@@ -205,6 +219,8 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_splitter->setSizes({660, 540}); // the list a little wider, until the user moves it
     setCentralWidget(m_splitter);
 
+    statusBar()->addPermanentWidget(m_rulesLabel);
+    m_rulesLabel->hide();
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_rateLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
@@ -440,6 +456,7 @@ void MainWindow::createMenus()
     capture->addAction(tr("Replay &To…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
                        &MainWindow::askReplayTarget);
     capture->addAction(tr("&Forwarding…"), this, &MainWindow::forwardingDialog);
+    capture->addAction(tr("Mock &Rules…"), this, &MainWindow::rulesDialog);
     capture->addAction(tr("Si&gnatures…"), this, &MainWindow::signaturesDialog);
     capture->addAction(tr("&Edit and Resend…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                        [this] { openComposer(true); });
@@ -931,6 +948,40 @@ bool MainWindow::importFile(const QString &path)
                                  : tr("; skipped %1").arg(skipped.join(QStringLiteral("; ")))),
         skipped.isEmpty() ? 5000 : 0);
     return true;
+}
+
+QString MainWindow::rulesPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+           + QStringLiteral("/rules.json");
+}
+
+RulesDialog *MainWindow::rulesDialog()
+{
+    std::optional<CapturedRequest> selected;
+    if (m_detail->hasCapture())
+        selected = m_detail->capture();
+    auto *dialog = new RulesDialog(m_rules, selected, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { setMockRules(dialog->rules()); });
+    dialog->show();
+    return dialog;
+}
+
+void MainWindow::setMockRules(const MockRules &rules)
+{
+    m_rules = rules;
+    m_receiver.setMockRules(rules);
+    QDir().mkpath(QFileInfo(rulesPath()).absolutePath());
+    QString error;
+    if (!JsonFile::writeAtomically(rulesPath(), rules.toJson(), &error))
+        statusBar()->showMessage(tr("The rules apply now but could not be kept: %1").arg(error));
+    const auto active = std::count_if(rules.rules.cbegin(), rules.rules.cend(),
+                                      [](const MockRule &rule) { return rule.enabled; });
+    m_rulesLabel->setText(tr("⚑ %n mock rule(s)", nullptr, int(active)));
+    m_rulesLabel->setToolTip(tr("Requests are answered by the mock rules first (Capture → Mock "
+                                "Rules…)"));
+    m_rulesLabel->setVisible(active > 0);
 }
 
 void MainWindow::saveCapturesTo(const CollectionPlace &folder, const QList<qint64> &ids)

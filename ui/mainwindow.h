@@ -1,6 +1,7 @@
 #pragma once
 
 #include "delivery/forwardroute.h"
+#include "mock/mockrules.h"
 #include "signing/signaturechecker.h"
 
 #include <QMainWindow>
@@ -21,6 +22,7 @@ namespace Hookscope {
 class CaptureDetailView;
 class CollectionDocument;
 class CollectionsPanel;
+class RulesDialog;
 struct CollectionPlace;
 struct RequestTemplate;
 class ComposerDialog;
@@ -88,6 +90,11 @@ public:
     // composer. Says in the status bar how it went.
     bool importFile(const QString &path);
     CollectionsPanel *collections() const { return m_collections; }
+    // Capture → Mock Rules…: the rules editor; accepting it applies and saves the rules.
+    RulesDialog *rulesDialog();
+    // Answers with these rules from now on, and keeps them (rules.json in the data folder).
+    void setMockRules(const MockRules &rules);
+    const MockRules &mockRules() const { return m_rules; }
     // Keeps the captures with these ids as requests in a collection's folder.
     void saveCapturesTo(const CollectionPlace &folder, const QList<qint64> &ids);
     // Opens a collection's request in the composer; "Save" there writes it back.
@@ -123,6 +130,7 @@ private:
     void showListenError(const QString &error);
     void saveBytes(const QByteArray &bytes, const QString &title, const QString &suggestedName);
     QList<qint64> selectedIds() const;
+    static QString rulesPath();
     // "Save" in a composer: back to the item it came from when there is one, else to a folder
     // the user picks.
     void keepComposedRequest(ComposerDialog *composer, const RequestTemplate &request);
@@ -150,6 +158,8 @@ private:
     CaptureListModel *m_model;
     QTableView *m_view;
     CollectionsPanel *m_collections;
+    MockRules m_rules;
+    QLabel *m_rulesLabel;
     CaptureDetailView *m_detail;
     QLabel *m_urlLabel;
     QSpinBox *m_portBox;

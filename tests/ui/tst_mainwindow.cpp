@@ -4,6 +4,7 @@
 #include "composerdialog.h"
 #include "capturelistmodel.h"
 #include "collectionspanel.h"
+#include "rulesdialog.h"
 #include "rundialog.h"
 #include "diffdialog.h"
 #include "hexview.h"
@@ -25,6 +26,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QInputDialog>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QTimer>
@@ -140,6 +143,7 @@ private slots:
     void collectionRequestsEditInTheComposer();
     void collectionFilesFollowOutsideChanges();
     void importTellsFormatsApart();
+    void mockRulesAreEditedTriedAndApplied();
 };
 
 void TestMainWindow::liveCaptureAppearsAndShowsDetails()
@@ -423,6 +427,8 @@ void TestMainWindow::init()
 {
     QSettings().clear(); // each test starts from a first launch
     QDir(CollectionsPanel::defaultFolder()).removeRecursively();
+    QFile::remove(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                  + QStringLiteral("/rules.json"));
 }
 
 void TestMainWindow::viewStateComesBackAfterRestart()
@@ -1346,6 +1352,75 @@ void TestMainWindow::importTellsFormatsApart()
     QCOMPARE(session.window->statusBar()->currentMessage(),
              QStringLiteral("Nothing imported from notes.txt: not a HAR file, Postman "
                             "collection, Hookscope collection or curl command"));
+}
+
+void TestMainWindow::mockRulesAreEditedTriedAndApplied()
+{
+    QTemporaryDir dir;
+    const QString storePath = dir.filePath(QStringLiteral("c.sqlite"));
+    const QString paid = QStringLiteral(R"({"type":"invoice.paid","data":{"id":"in_1"}})");
+    {
+        Session session(storePath);
+        QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("stripe"), paid));
+        CaptureListModel *model = session.window->captureModel();
+        QTRY_COMPARE(model->rowCount(), 1);
+        session.window->captureView()->setCurrentIndex(model->index(0, 0));
+
+        RulesDialog *dialog = session.window->rulesDialog();
+        dialog->addRule(QJsonDocument::fromJson(R"({"name": "paid",
+            "match": {"path": "/stripe", "json": [{"path": "$.type", "equals": "invoice.paid"}]},
+            "respond": {"status": 201, "body": "got {{request.json.data.id}}"}})")
+                            .object());
+        dialog->list()->setCurrentRow(0);
+
+        // A mistake is named where it is, and nothing is applied while it is there.
+        dialog->editor()->setPlainText(QStringLiteral(
+            "{\n  \"name\": \"paid\",\n  \"match\": {\"pathRegex\": \"(\"}, \"respond\": {}\n}"));
+        QVERIFY(dialog->problem()->isVisibleTo(dialog));
+        QCOMPARE(dialog->problem()->text(),
+                 QStringLiteral("match.pathRegex: invalid regular expression \"(\": missing "
+                                "closing parenthesis at offset 1"));
+        QVERIFY(dialog->list()->item(0)->text().endsWith(QStringLiteral("not valid")));
+        dialog->editor()->setPlainText(QStringLiteral("{\n  \"name\": \"paid\",,\n}"));
+        QVERIFY(dialog->problem()->text().startsWith(QStringLiteral("not valid JSON at line 2")));
+        dialog->accept();
+        QVERIFY(dialog->isVisible());
+        QVERIFY(dialog->problem()->text().startsWith(
+            QStringLiteral("Rule 1 is not valid, so no rule is applied yet: ")));
+        QVERIFY(session.window->mockRules().isEmpty());
+
+        // Fixed, then tried on the selected capture.
+        dialog->editor()->setPlainText(QStringLiteral(
+            R"({"name": "paid", "match": {"path": "/stripe", "json": [{"path": "$.type", "equals": "invoice.paid"}]},
+                "respond": {"status": 201, "body": "got {{request.json.data.id}}"}})"));
+        QVERIFY(!dialog->problem()->isVisibleTo(dialog));
+        dialog->tryOnSelected();
+        QCOMPARE(
+            dialog->tryResult()->toPlainText(),
+            QStringLiteral("Matches capture #%1 (POST /stripe).\nAnswers 201 Created\n\ngot in_1")
+                .arg(model->summary(0).id));
+        dialog->accept();
+        QCOMPARE(session.window->mockRules().rules.size(), 1);
+
+        // Applied: the next request gets the rule's answer, and the list and Overview say so.
+        QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("stripe"), paid));
+        QTRY_COMPARE(model->rowCount(), 2);
+        QCOMPARE(model->index(0, CaptureListModel::StatusColumn).data().toString(),
+                 QStringLiteral("201"));
+        QCOMPARE(model->index(0, CaptureListModel::RuleColumn).data().toString(),
+                 QStringLiteral("paid"));
+        session.window->captureView()->setCurrentIndex(model->index(0, 0));
+        QVERIFY(session.window->detailView()->overviewText().contains(
+            QStringLiteral("201 Created — by the mock rule \"paid\"")));
+    }
+    // Kept for the next start.
+    Session again(storePath);
+    QCOMPARE(again.window->mockRules().rules.size(), 1);
+    QVERIFY(curlPost(again.receiver->baseUrl() + QStringLiteral("stripe"), paid));
+    QTRY_COMPARE(again.window->captureModel()->rowCount(), 3);
+    QCOMPARE(
+        again.window->captureModel()->index(0, CaptureListModel::StatusColumn).data().toString(),
+        QStringLiteral("201"));
 }
 
 QTEST_MAIN(TestMainWindow)
