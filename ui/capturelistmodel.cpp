@@ -313,9 +313,9 @@ void CaptureListModel::fetchMore(const QModelIndex &parent)
 void CaptureListModel::sort(int column, Qt::SortOrder order)
 {
     static const CaptureOrder::Key keys[ColumnCount - 1] = {
-        CaptureOrder::Key::Starred,     CaptureOrder::Key::Received, CaptureOrder::Key::Method,
-        CaptureOrder::Key::Target,      CaptureOrder::Key::Status,   CaptureOrder::Key::BodySize,
-        CaptureOrder::Key::ContentType, CaptureOrder::Key::Source,
+        CaptureOrder::Key::Starred,  CaptureOrder::Key::Received,    CaptureOrder::Key::Method,
+        CaptureOrder::Key::Target,   CaptureOrder::Key::Status,      CaptureOrder::Key::Rule,
+        CaptureOrder::Key::BodySize, CaptureOrder::Key::ContentType, CaptureOrder::Key::Source,
     };
     if (column < 0 || column >= ForwardColumn)
         return; // the forwarding outcome is not a column of the store: not sortable

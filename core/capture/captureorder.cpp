@@ -13,6 +13,7 @@ QString CaptureOrder::sqlExpression() const
     case Key::ContentType: return QStringLiteral("c.content_type");
     case Key::Source: return QStringLiteral("c.remote_address");
     case Key::Starred: return QStringLiteral("c.starred");
+    case Key::Rule: return QStringLiteral("COALESCE(c.rule, '')"); // NULL would break paging
     }
     return QStringLiteral("c.id");
 }
@@ -28,6 +29,7 @@ QVariant CaptureOrder::keyOf(const CaptureSummary &summary) const
     case Key::ContentType: return QString::fromUtf8(summary.contentType);
     case Key::Source: return summary.remoteAddress;
     case Key::Starred: return int(summary.starred);
+    case Key::Rule: return summary.rule;
     }
     return summary.id;
 }

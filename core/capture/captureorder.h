@@ -10,7 +10,17 @@ namespace Hookscope {
 // capture has one place and pages can continue after the last row shown (keyset paging).
 struct CaptureOrder
 {
-    enum class Key { Received, Method, Target, Status, BodySize, ContentType, Source, Starred };
+    enum class Key {
+        Received,
+        Method,
+        Target,
+        Status,
+        BodySize,
+        ContentType,
+        Source,
+        Starred,
+        Rule
+    };
 
     Key key = Key::Received;
     bool descending = true;

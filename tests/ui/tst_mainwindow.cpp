@@ -1412,6 +1412,12 @@ void TestMainWindow::mockRulesAreEditedTriedAndApplied()
         session.window->captureView()->setCurrentIndex(model->index(0, 0));
         QVERIFY(session.window->detailView()->overviewText().contains(
             QStringLiteral("201 Created — by the mock rule \"paid\"")));
+        // Sorted by rule in the store: the rule-less capture first, ascending.
+        session.window->captureView()->sortByColumn(CaptureListModel::RuleColumn,
+                                                    Qt::AscendingOrder);
+        QTRY_VERIFY(model->isLoaded() && model->rowCount() == 2
+                    && model->summary(0).rule.isEmpty());
+        QCOMPARE(model->summary(1).rule, QStringLiteral("paid"));
     }
     // Kept for the next start.
     Session again(storePath);
