@@ -203,10 +203,11 @@ RulesDialog::RulesDialog(const MockRules &rules, const std::optional<CapturedReq
 void RulesDialog::addRule(const QJsonObject &rule)
 {
     m_texts.append(ruleText(rule));
-    auto *item = new QListWidgetItem(m_list);
-    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
     {
+        // Setting the item up is not the user switching the rule on or off.
         const QSignalBlocker blocker(m_list);
+        auto *item = new QListWidgetItem(m_list);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(rule.value(QLatin1String("enabled")).toBool(true) ? Qt::Checked
                                                                               : Qt::Unchecked);
     }

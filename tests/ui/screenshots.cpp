@@ -9,6 +9,7 @@
 #include "variablesdialog.h"
 #include "diffdialog.h"
 #include "mainwindow.h"
+#include "rulesdialog.h"
 #include "secrets/secretstore.h"
 #include "signaturesdialog.h"
 #include "targetdialogs.h"
@@ -26,6 +27,8 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QItemSelectionModel>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -323,6 +326,42 @@ int main(int argc, char *argv[])
         saved = saved && composer->grab().save(outputDir + QStringLiteral("/composer-item.png"));
         composer->close();
     }
+
+    // Mock rules: the editor, a rule tried on the selected Stripe capture, then applied.
+    for (int row = window.captureModel()->rowCount() - 1; row >= 0; --row) {
+        if (window.captureModel()->summary(row).target.startsWith("/webhooks/stripe")) {
+            window.captureView()->setCurrentIndex(window.captureModel()->index(row, 0));
+            break;
+        }
+    }
+    if (RulesDialog *rules = window.rulesDialog()) {
+        const auto rule = [](const char *json) {
+            return QJsonDocument::fromJson(json).object();
+        };
+        rules->addRule(rule(R"({"name": "invoice.paid fails 3×", "match": {"method": "POST",
+            "path": "/webhooks/stripe", "json": [{"path": "$.type", "equals": "invoice.paid"}]},
+            "respond": [{"times": 3, "status": 500, "body": "{\"error\":\"try again\"}"},
+                        {"status": 200, "headers": {"Content-Type": "application/json"},
+                         "body": "{\"received\":\"{{request.json.id}}\",\"at\":\"{{now}}\"}"}]})"));
+        rules->addRule(rule(R"({"name": "GitHub is slow", "match": {"path": "/github/*"},
+            "respond": {"status": 202, "delay": {"min": 200, "max": 900}}})"));
+        rules->addRule(rule(R"({"name": "Shopify resets", "enabled": false,
+            "match": {"path": "/shopify/*"}, "respond": {"fault": "reset"}})"));
+        rules->list()->setCurrentRow(0);
+        rules->tryOnSelected();
+        QTest::qWait(200);
+        saved = saved && rules->grab().save(outputDir + QStringLiteral("/rules.png"));
+        rules->accept();
+    }
+    send(base + QStringLiteral("github/events"),
+         {QStringLiteral("-H"), json, QStringLiteral("--data-binary"), QStringLiteral("{}")});
+    if (!QTest::qWaitFor([&] { return window.captureModel()->summary(0).rule.size() > 0; }, 10'000))
+        return 1;
+    window.captureView()->setCurrentIndex(window.captureModel()->index(0, 0));
+    tabs->setCurrentIndex(CaptureDetailView::OverviewTab);
+    window.captureView()->scrollTo(window.captureModel()->index(0, 0));
+    saved = saved && save(QStringLiteral("rules-applied"));
+    window.setMockRules({});
 
     // The same window in a dark palette, as a dark desktop theme would set it.
     QPalette dark;

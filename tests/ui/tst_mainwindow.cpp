@@ -1372,6 +1372,13 @@ void TestMainWindow::mockRulesAreEditedTriedAndApplied()
             "respond": {"status": 201, "body": "got {{request.json.data.id}}"}})")
                             .object());
         dialog->list()->setCurrentRow(0);
+        QCOMPARE(dialog->list()->item(0)->checkState(), Qt::Checked);
+        QVERIFY(!dialog->editor()->toPlainText().contains(QStringLiteral("enabled")));
+        // Switched off and on again by its check box, which writes "enabled" into the rule.
+        dialog->list()->item(0)->setCheckState(Qt::Unchecked);
+        QVERIFY(dialog->editor()->toPlainText().contains(QStringLiteral("\"enabled\": false")));
+        dialog->list()->item(0)->setCheckState(Qt::Checked);
+        QVERIFY(dialog->editor()->toPlainText().contains(QStringLiteral("\"enabled\": true")));
 
         // A mistake is named where it is, and nothing is applied while it is there.
         dialog->editor()->setPlainText(QStringLiteral(
