@@ -10,18 +10,18 @@ fuzz_seconds=${HOOKSCOPE_FUZZ_SECONDS:-60}
 
 bash packaging/install-deps.sh --test
 
-echo "== clang-format"
+echo "== clang-format (at ${SECONDS} s)"
 unformatted=$(git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror 2>&1 | grep -c 'error:' || true)
 if [[ "$unformatted" != "0" ]]; then
   git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
   exit 1
 fi
 
-echo "== build"
+echo "== build (at ${SECONDS} s)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 
-echo "== fuzz: request parser, ${fuzz_seconds}s"
+echo "== fuzz: request parser, ${fuzz_seconds}s (at ${SECONDS} s)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DHOOKSCOPE_FUZZ=ON -DHOOKSCOPE_BUILD_GUI=OFF -DHOOKSCOPE_BUILD_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j "$jobs" --target fuzz_requestparser
@@ -31,14 +31,14 @@ build-fuzz/tests/fuzz/fuzz_requestparser -max_total_time="$fuzz_seconds" -max_le
   -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
 rm -rf "$corpus"
 
-echo "== core tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+echo "== core tests under AddressSanitizer and UndefinedBehaviorSanitizer (at ${SECONDS} s)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHOOKSCOPE_SANITIZE=ON \
   -DHOOKSCOPE_BUILD_GUI=OFF >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
 
-echo "== full suite"
+echo "== full suite (at ${SECONDS} s)"
 # The keychain tests need a real Secret Service: a private session bus with an unlocked
 # gnome-keyring on it, for this run only.
 export HOOKSCOPE_TEST_BUILD="$top/build" HOOKSCOPE_TEST_JOBS="$jobs"

@@ -330,6 +330,23 @@ void CollectionsPanel::closeCollection(CollectionDocument *document)
     showConflicts();
 }
 
+bool CollectionsPanel::trashCollection(CollectionDocument *document)
+{
+    const QString path = document->path();
+    closeCollection(document);
+    if (!QFile::moveToTrash(path)) {
+        emit message(
+            tr("%1 could not be moved to the trash; it is closed but still there").arg(path), 8000);
+        return false;
+    }
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("collections/recent")).toStringList();
+    recent.removeAll(path);
+    settings.setValue(QStringLiteral("collections/recent"), recent);
+    emit message(tr("Moved %1 to the trash").arg(QFileInfo(path).fileName()), 5000);
+    return true;
+}
+
 void CollectionsPanel::restoreOpenCollections()
 {
     const QStringList paths = QSettings().value(QStringLiteral("collections/open")).toStringList();
@@ -804,12 +821,7 @@ void CollectionsPanel::contextMenu(const QPoint &position)
                                       tr("Move %1 to the trash?").arg(path))
                 != QMessageBox::Yes)
                 return;
-            closeCollection(document);
-            if (!QFile::moveToTrash(path))
-                emit message(tr("%1 could not be moved to the trash; it is closed but still "
-                                "there")
-                                 .arg(path),
-                             8000);
+            trashCollection(document);
         });
     }
     menu.exec(m_tree->viewport()->mapToGlobal(position));

@@ -47,6 +47,8 @@ public:
     CollectionDocument *createCollection(const QString &path, const Collection &collection,
                                          QString *error);
     void closeCollection(CollectionDocument *document);
+    // Closes it and moves its file to the trash; false, saying why, when the file stays.
+    bool trashCollection(CollectionDocument *document);
     QList<CollectionDocument *> documents() const { return m_documents; }
     // The collections open at the last exit, opened again.
     void restoreOpenCollections();

@@ -1291,6 +1291,12 @@ void TestMainWindow::collectionFilesFollowOutsideChanges()
     panel->takeTheirsButton()->click();
     QCOMPARE(document->collection().items[0].name, QStringLiteral("theirs"));
     QCOMPARE(fileBytes(path), theirs);
+
+    // Deleted: closed, and the file goes to the trash (not gone for good).
+    QVERIFY(panel->trashCollection(document));
+    QVERIFY(panel->documents().isEmpty());
+    QVERIFY(!QFile::exists(path));
+    QVERIFY(!panel->recentCollections().contains(path));
 }
 
 void TestMainWindow::importTellsFormatsApart()
