@@ -427,14 +427,7 @@ std::optional<Collection> Collection::fromJson(const QByteArray &json, QString *
 
 std::optional<Collection> Collection::load(const QString &path, QString *error)
 {
-    const std::optional<QByteArray> bytes = JsonFile::read(path, error);
-    if (!bytes)
-        return std::nullopt;
-    QString problem;
-    std::optional<Collection> collection = fromJson(*bytes, &problem);
-    if (!collection)
-        *error = path + QStringLiteral(": ") + problem;
-    return collection;
+    return JsonFile::load<Collection>(path, error, &Collection::fromJson);
 }
 
 bool Collection::save(const QString &path, QString *error) const

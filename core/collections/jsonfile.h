@@ -23,6 +23,20 @@ public:
     static QString lineAndColumn(const QByteArray &json, qsizetype offset);
     // Through QSaveFile: the old file stays until the new one is complete.
     static bool writeAtomically(const QString &path, const QByteArray &bytes, QString *error);
+    // Reads `path` and parses it with `parse` (a fromJson); a mistake is prefixed with the path.
+    template<typename T>
+    static std::optional<T> load(const QString &path, QString *error,
+                                 std::optional<T> (*parse)(const QByteArray &, QString *))
+    {
+        const std::optional<QByteArray> bytes = read(path, error);
+        if (!bytes)
+            return std::nullopt;
+        QString problem;
+        std::optional<T> parsed = parse(*bytes, &problem);
+        if (!parsed)
+            *error = path + QStringLiteral(": ") + problem;
+        return parsed;
+    }
     // True for bytes that are UTF-8 text (JSON can hold them as a string, unchanged).
     static bool isText(const QByteArray &bytes);
 };

@@ -559,14 +559,7 @@ std::optional<MockRules> MockRules::fromJson(const QByteArray &json, QString *er
 
 std::optional<MockRules> MockRules::load(const QString &path, QString *error)
 {
-    const std::optional<QByteArray> bytes = JsonFile::read(path, error);
-    if (!bytes)
-        return std::nullopt;
-    QString problem;
-    std::optional<MockRules> rules = fromJson(*bytes, &problem);
-    if (!rules)
-        *error = path + QStringLiteral(": ") + problem;
-    return rules;
+    return JsonFile::load<MockRules>(path, error, &MockRules::fromJson);
 }
 
 } // namespace Hookscope

@@ -234,11 +234,14 @@ void TestForwarder::pendingDeliveriesResumeAfterARestart()
     capture({url});
     ForwardOptions options;
     options.retry.baseDelayMs = 300;
+    // Full jitter can draw retries a few ms apart, and a busy machine may poll late: enough
+    // attempts that the delivery is still pending when this run ends.
+    options.retry.maxAttempts = 1000;
     {
         Forwarder first(m_path, options);
         QSignalSpy attempts(&first, &Forwarder::attempted);
         QVERIFY(first.start(nullptr));
-        QTRY_COMPARE(attempts.size(), 1);
+        QTRY_VERIFY(!attempts.isEmpty());
         QVERIFY(!attempts.at(0).at(0).value<DeliveryAttempt>().result.error.isEmpty());
         QCOMPARE(first.backlog().value(url), 1);
     } // the app closes with the delivery pending
