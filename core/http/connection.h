@@ -69,6 +69,7 @@ private:
     CapturedRequest takeRequest();
     void capturePartial(const QString &reason);
     void writeReadyResponses();
+    void send(const QByteArray &bytes);
     // Sends the front response's body a few bytes at a time, then goes on with the rest.
     void trickle();
     void armDeadline(qint64 fromMs, int timeoutMs);

@@ -93,6 +93,7 @@ private slots:
     void curlBytesAreKeptExactly();
     void gzipBodyIsDecodedForDisplay();
     void pipelinedRequestsAnsweredInOrder();
+    void largeAnswersReachASlowReaderWhole();
     void malformedIsAnswered400AndCaptured();
     void oversizedHeaderIs431();
     void oversizedBodyIs413WithHeadKept();
@@ -260,6 +261,42 @@ void TestReceiver::pipelinedRequestsAnsweredInOrder()
     for (int i = 0; i < 3; ++i)
         QCOMPARE(showRaw(ids[i]), requests[i]);
     QCOMPARE(socket.state(), QAbstractSocket::ConnectedState); // kept alive
+}
+
+// Answers larger than the socket's buffer to a client that reads late: the first is partly
+// sent at once and the rest queued, the ones behind it wait their turn; all arrive whole.
+void TestReceiver::largeAnswersReachASlowReaderWhole()
+{
+    const QByteArray body(3 * 1024 * 1024, 'z');
+    const QString rulesPath = m_dir->filePath(QStringLiteral("rules.json"));
+    QFile rules(rulesPath);
+    QVERIFY(rules.open(QIODevice::WriteOnly));
+    rules.write(R"({"format": "hookscope-rules", "version": 1, "rules": [{"name": "big",)"
+                R"( "match": {"path": "/big/*"}, "respond": {"status": 200, "body": ")"
+                + body + "\"}}]}");
+    rules.close();
+    ListenProcess listener(m_store, {QStringLiteral("--rules"), rulesPath});
+    QTcpSocket socket;
+    socket.setReadBufferSize(64 * 1024); // reads from the kernel only as fast as we take them
+    socket.connectToHost(QHostAddress::LocalHost, listener.port());
+    QVERIFY(socket.waitForConnected());
+    socket.write("GET /big/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "GET /big/2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "GET /small HTTP/1.1\r\nHost: x\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 3, 10'000);
+    QByteArray received;
+    const QByteArray small = "Content-Length: 3\r\n\r\nOK\n"; // the default answer
+    while (!received.endsWith(small)) {
+        if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(10'000))
+            break;
+        received += socket.read(16 * 1024);
+    }
+    const qsizetype first = received.indexOf(body);
+    QVERIFY(first > 0);
+    const qsizetype second = received.indexOf(body, first + body.size());
+    QVERIFY(second > first);
+    QCOMPARE(received.count('z'), 2 * body.size());
+    QCOMPARE(received.count("HTTP/1.1 200 OK"), 3);
 }
 
 void TestReceiver::malformedIsAnswered400AndCaptured()
