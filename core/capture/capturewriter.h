@@ -46,6 +46,9 @@ public:
     // Thread-safe.
     void append(CapturedRequest request, quint64 ticket,
                 std::optional<RelayedDelivery> relayed = std::nullopt);
+    // What the write-ahead log file is cut back to when it starts again after a flood (by
+    // default 64 MiB). Before start().
+    void setKeptLogSize(qint64 bytes) { m_keptLogBytes = bytes; }
     // Commits what is queued and ends the thread.
     void stop();
     // Every well-formed capture committed from now on also queues a delivery to the target of
@@ -79,6 +82,7 @@ private:
     std::deque<Pending> m_queue;
     QList<ForwardRoute> m_forwardRoutes; // guarded by m_mutex
     quint64 m_forwardRoutesVersion = 0;
+    qint64 m_keptLogBytes = 64 * 1024 * 1024;
     bool m_stopping = false;
     quint64 m_commits = 0;
     CaptureIndexer m_indexer;

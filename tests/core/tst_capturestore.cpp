@@ -7,6 +7,7 @@
 #include "http/requestparser.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -86,6 +87,7 @@ private slots:
     void queryErrors();
     void removeAndClear();
     void idsAreNeverReused();
+    void logShrinksAfterAFlood();
     void rejectsCorruptFileUntouched();
     void rejectsNewerVersion();
     void migratesVersion1AndRareFiltersUseIndexes();
@@ -397,6 +399,39 @@ void TestCaptureStore::idsAreNeverReused()
     QVERIFY(store.remove(first));
     const qint64 second = ::store(m_path, {makeRequest("/b", "2")}).first();
     QVERIFY(second > first);
+}
+
+// Captures arriving faster than a checkpoint can catch up with them grow the write-ahead log;
+// once the flood is over, the log starts again and its file is cut back to the kept size.
+void TestCaptureStore::logShrinksAfterAFlood()
+{
+    constexpr int Captures = 20'000; // ~1.2 KiB each: ~30 MB of log
+    constexpr qint64 KeptLogBytes = 1024 * 1024;
+    const QString logPath = m_path + QStringLiteral("-wal");
+    CaptureStore store(m_path);
+    QVERIFY2(store.open(), qPrintable(store.errorString()));
+    CaptureWriter writer(m_path);
+    writer.setKeptLogSize(KeptLogBytes);
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    qint64 committed = 0;
+    connect(&writer, &CaptureWriter::committed, this,
+            [&](const CommittedBatch &batch) { committed += batch.size(); });
+    const CapturedRequest request = makeRequest("/flood", QByteArray(1024, 'f'));
+    for (int i = 0; i < Captures; ++i)
+        writer.append(request, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(committed, Captures, 60'000);
+    QVERIFY(QFileInfo(logPath).size() > 4 * KeptLogBytes);
+    // The next capture after the checkpoint has caught up starts the log again.
+    qint64 appended = Captures;
+    const auto logAfterOneMore = [&] {
+        writer.append(request, 0);
+        ++appended;
+        return QFileInfo(logPath).size();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(logAfterOneMore() <= KeptLogBytes, 10'000);
+    writer.stop();
+    QCOMPARE(store.count(), appended);
 }
 
 void TestCaptureStore::rejectsCorruptFileUntouched()
