@@ -105,8 +105,19 @@ void CaptureWriter::append(CapturedRequest request, quint64 ticket,
 {
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(Pending{std::move(request), ticket, std::move(relayed)});
+        m_queue.push_back(Entry{std::move(request), ticket, std::move(relayed)});
     }
+    m_wake.notify_one();
+}
+
+void CaptureWriter::append(std::vector<Entry> &entries)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.insert(m_queue.end(), std::make_move_iterator(entries.begin()),
+                       std::make_move_iterator(entries.end()));
+    }
+    entries.clear();
     m_wake.notify_one();
 }
 
@@ -222,7 +233,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
             QStringLiteral("PRAGMA journal_size_limit=%1").arg(m_keptLogBytes));
         started.set_value(QString());
 
-        std::vector<Pending> batch;
+        std::vector<Entry> batch;
         QList<ForwardRoute> forwardRoutes;
         QList<QByteArray> routeTargets; // UTF-8, one per route
         quint64 routesVersion = 0;
@@ -252,7 +263,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
             // and the address formatting are not done twice per capture.
             CommittedBatch committedBatch;
             committedBatch.reserve(qsizetype(batch.size()));
-            for (Pending &pending : batch) {
+            for (Entry &pending : batch) {
                 if (!failure.isEmpty())
                     break;
                 const CapturedRequest &request = pending.request;
@@ -322,7 +333,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
             if (!failure.isEmpty()) {
                 // Nothing in the batch was stored: every waiting client is told so.
                 committedBatch.clear();
-                for (const Pending &pending : batch) {
+                for (const Entry &pending : batch) {
                     CaptureSummary summary = summarize(pending.request);
                     summary.id = 0;
                     committedBatch.append(CommittedCapture{pending.ticket, std::move(summary)});

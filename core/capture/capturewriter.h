@@ -42,10 +42,19 @@ public:
     explicit CaptureWriter(const QString &path, QObject *parent = nullptr);
     ~CaptureWriter() override; // commits whatever is queued first
 
+    struct Entry
+    {
+        CapturedRequest request;
+        quint64 ticket; // handed back with its commit
+        std::optional<RelayedDelivery> relayed;
+    };
+
     bool start(QString *error);
     // Thread-safe.
     void append(CapturedRequest request, quint64 ticket,
                 std::optional<RelayedDelivery> relayed = std::nullopt);
+    // Appends them all at once (one wake-up of the writer thread) and empties `entries`.
+    void append(std::vector<Entry> &entries);
     // What the write-ahead log file is cut back to when it starts again after a flood (by
     // default 64 MiB). Before start().
     void setKeptLogSize(qint64 bytes) { m_keptLogBytes = bytes; }
@@ -63,12 +72,6 @@ signals:
     void writeFailed(const QString &error);
 
 private:
-    struct Pending
-    {
-        CapturedRequest request;
-        quint64 ticket;
-        std::optional<RelayedDelivery> relayed;
-    };
     void run(std::promise<QString> started);
     void commitLoop(QSqlDatabase &database, QString error, std::promise<QString> &started);
     void runCheckpoints();
@@ -79,7 +82,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake; // the writer thread's
     std::condition_variable m_checkpointWake;
-    std::deque<Pending> m_queue;
+    std::deque<Entry> m_queue;
     QList<ForwardRoute> m_forwardRoutes; // guarded by m_mutex
     quint64 m_forwardRoutesVersion = 0;
     qint64 m_keptLogBytes = 64 * 1024 * 1024;

@@ -66,7 +66,7 @@ void Connection::onReadyRead()
             m_continueSent = false;
             armDeadline(nowMs, m_receiver.options().headerTimeoutMs);
         }
-        offset += m_parser.feed(bytes.constData() + offset, bytes.size() - offset);
+        offset += m_parser.feed(bytes, offset);
 
         switch (m_parser.state()) {
         case RequestParser::State::Complete: finishRequest(nullptr); break;
@@ -129,8 +129,11 @@ void Connection::finishRequest(const ResponseSpec *errorResponse)
             pending.request.responseHead.clear();
             pending.request.responseBody.clear();
         }
+    } else if (errorResponse) {
+        setResponse(pending, *errorResponse);
     } else {
-        setResponse(pending, errorResponse ? *errorResponse : m_receiver.defaultResponse());
+        setResponse(pending, m_receiver.defaultResponse(),
+                    &m_receiver.defaultResponseHead(pending.keepAlive));
     }
     if (!pending.keepAlive)
         m_closing = true;
@@ -139,9 +142,10 @@ void Connection::finishRequest(const ResponseSpec *errorResponse)
     appendInOrder();
 }
 
-void Connection::setResponse(PendingResponse &pending, const ResponseSpec &response)
+void Connection::setResponse(PendingResponse &pending, const ResponseSpec &response,
+                             const QByteArray *head)
 {
-    pending.head = response.serializeHead(pending.keepAlive);
+    pending.head = head ? *head : response.serializeHead(pending.keepAlive);
     pending.body = pending.headRequest ? QByteArray() : response.body;
     pending.delayMs = response.delayMs;
     pending.closeAfter = !pending.keepAlive;
@@ -201,8 +205,7 @@ void Connection::appendInOrder()
         if (pending.awaitingRelay)
             return;
         pending.appended = true;
-        m_receiver.writer().append(std::move(pending.request), m_ticket,
-                                   std::move(pending.relayed));
+        m_receiver.store(std::move(pending.request), m_ticket, std::move(pending.relayed));
     }
 }
 
@@ -225,7 +228,7 @@ void Connection::capturePartial(const QString &reason)
     CapturedRequest request = takeRequest();
     request.parseError = reason;
     // Nobody waits for an answer: ticket 0 matches no connection.
-    m_receiver.writer().append(std::move(request), 0);
+    m_receiver.store(std::move(request), 0);
 }
 
 void Connection::onCommitted(qint64 captureId)

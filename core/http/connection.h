@@ -59,7 +59,9 @@ private:
     void onReadyRead();
     void onDisconnected();
     void finishRequest(const ResponseSpec *errorResponse);
-    static void setResponse(PendingResponse &pending, const ResponseSpec &response);
+    // `head`: the response's head when already serialized.
+    static void setResponse(PendingResponse &pending, const ResponseSpec &response,
+                            const QByteArray *head = nullptr);
     void relay(const CapturedRequest &request, const ForwardRoute &route, quint64 sequence);
     void finishRelay(quint64 sequence, RelayedDelivery relayed);
     // Hands the finished requests to the writer in the order they came, up to the first one

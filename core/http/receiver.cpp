@@ -14,6 +14,7 @@ Receiver::Receiver(CaptureWriter &writer, ReceiverOptions options, QObject *pare
     , m_options(std::move(options))
     , m_timeoutSweep(this) // a child, so it follows the receiver to its thread
 {
+    setDefaultResponse(ResponseSpec());
     connect(&m_writer, &CaptureWriter::committed, this, &Receiver::onCommitted);
     m_timeoutSweep.setInterval(250);
     connect(&m_timeoutSweep, &QTimer::timeout, this, &Receiver::checkTimeouts);
@@ -68,6 +69,7 @@ void Receiver::close()
     m_connections.clear();
     for (Connection *connection : connections)
         delete connection;
+    storeQueued(); // what they still held
 }
 
 QString Receiver::baseUrl() const
@@ -99,6 +101,28 @@ void Receiver::acceptPending(QTcpServer *server)
             finished->deleteLater();
         });
     }
+}
+
+void Receiver::store(CapturedRequest request, quint64 ticket,
+                     std::optional<RelayedDelivery> relayed)
+{
+    // Posted events are handled after the sockets that were ready together with this one.
+    if (m_toStore.empty())
+        QMetaObject::invokeMethod(this, &Receiver::storeQueued, Qt::QueuedConnection);
+    m_toStore.push_back(CaptureWriter::Entry{std::move(request), ticket, std::move(relayed)});
+}
+
+void Receiver::storeQueued()
+{
+    if (!m_toStore.empty())
+        m_writer.append(m_toStore);
+}
+
+void Receiver::setDefaultResponse(const ResponseSpec &response)
+{
+    m_defaultResponse = response;
+    m_defaultHeadKeepAlive = response.serializeHead(true);
+    m_defaultHeadClose = response.serializeHead(false);
 }
 
 void Receiver::setProxyRoutes(const QList<ForwardRoute> &routes)

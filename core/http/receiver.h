@@ -44,8 +44,13 @@ public:
     QString baseUrl() const;
 
     const ReceiverOptions &options() const { return m_options; }
-    ResponseSpec defaultResponse() const { return m_defaultResponse; }
-    void setDefaultResponse(const ResponseSpec &response) { m_defaultResponse = response; }
+    const ResponseSpec &defaultResponse() const { return m_defaultResponse; }
+    // Serialized once: most requests are answered with it.
+    const QByteArray &defaultResponseHead(bool keepAlive) const
+    {
+        return keepAlive ? m_defaultHeadKeepAlive : m_defaultHeadClose;
+    }
+    void setDefaultResponse(const ResponseSpec &response);
     // A request on a proxy route's path is sent to its target, and the target's answer (or 502
     // / 504 when none came) is the client's; the routes that are not proxies are ignored.
     void setProxyRoutes(const QList<ForwardRoute> &routes);
@@ -62,7 +67,11 @@ public:
     const SignatureSettings &signatureSettings() const { return m_signing; }
     int connectionCount() const { return int(m_connections.size()); }
 
-    CaptureWriter &writer() { return m_writer; }
+    // Queues a finished request for the writer. What one pass of the event loop finished goes
+    // to it together: one wake-up and one transaction instead of one for the first request and
+    // another for the rest (~1.6 WAL pages per request instead of ~1.1 at full load).
+    void store(CapturedRequest request, quint64 ticket,
+               std::optional<RelayedDelivery> relayed = std::nullopt);
 
 signals:
     void connectionRefused(const QString &peer);
@@ -71,10 +80,14 @@ private:
     void acceptPending(QTcpServer *server);
     void onCommitted(const CommittedBatch &batch);
     void checkTimeouts();
+    void storeQueued();
 
     CaptureWriter &m_writer;
+    std::vector<CaptureWriter::Entry> m_toStore;
     ReceiverOptions m_options;
     ResponseSpec m_defaultResponse;
+    QByteArray m_defaultHeadKeepAlive;
+    QByteArray m_defaultHeadClose;
     QList<ForwardRoute> m_proxyRoutes;
     MockRules m_rules;
     std::unique_ptr<Sender> m_relaySender;

@@ -114,7 +114,7 @@ qsizetype RequestParser::feed(const char *data, qsizetype size)
     if (size <= 0)
         return 0;
     if (!hasStarted() && detectForeignProtocol(QByteArrayView(data, size))) {
-        m_request.raw.append(data, size);
+        keep(data, size);
         return size;
     }
 
@@ -122,13 +122,13 @@ qsizetype RequestParser::feed(const char *data, qsizetype size)
     const http_errno error = HTTP_PARSER_ERRNO(&m_parser);
     if (error == HPE_PAUSED) {
         http_parser_pause(&m_parser, 0);
-        m_request.raw.append(data, qsizetype(parsed));
+        keep(data, qsizetype(parsed));
         checkHeaderLimit();
         return qsizetype(parsed);
     }
     if (error != HPE_OK) {
         // Keep every byte the client sent for this request: the user wants to see the mistake.
-        m_request.raw.append(data, size);
+        keep(data, size);
         if (m_state == State::BadRequest) // a limit callback already said why
             return size;
         if (error == HPE_HEADER_OVERFLOW) {
@@ -142,7 +142,7 @@ qsizetype RequestParser::feed(const char *data, qsizetype size)
         }
         return size;
     }
-    m_request.raw.append(data, qsizetype(parsed));
+    keep(data, qsizetype(parsed));
     checkHeaderLimit();
     if (m_upgrade && m_state == State::Incomplete && m_headersComplete) {
         // http_parser stops at the end of an Upgrade request's head; it is complete for us.
@@ -150,6 +150,22 @@ qsizetype RequestParser::feed(const char *data, qsizetype size)
         m_keepAlive = false;
     }
     return qsizetype(parsed);
+}
+
+qsizetype RequestParser::feed(const QByteArray &bytes, qsizetype offset)
+{
+    m_shareable = offset == 0 && !hasStarted() ? &bytes : nullptr;
+    const qsizetype used = feed(bytes.constData() + offset, bytes.size() - offset);
+    m_shareable = nullptr;
+    return used;
+}
+
+void RequestParser::keep(const char *data, qsizetype size)
+{
+    if (m_shareable && size == m_shareable->size() && m_request.raw.isEmpty())
+        m_request.raw = *m_shareable;
+    else
+        m_request.raw.append(data, size);
 }
 
 int RequestParser::onMessageBegin(http_parser *)
@@ -169,8 +185,11 @@ int RequestParser::onHeaderField(http_parser *parser, const char *at, size_t len
     if (p->m_headersComplete)
         return 0; // chunked trailers stay in the raw bytes only
     HeaderList &headers = p->m_request.headers;
-    if (headers.isEmpty() || p->m_lastCallbackWasValue)
+    if (headers.isEmpty() || p->m_lastCallbackWasValue) {
+        if (headers.isEmpty())
+            headers.reserve(8); // one allocation for a typical webhook's headers
         headers.append(HeaderField{});
+    }
     headers.last().name.append(at, qsizetype(length));
     p->m_lastCallbackWasValue = false;
     return 0;
@@ -191,9 +210,14 @@ int RequestParser::onHeadersComplete(http_parser *parser)
     RequestParser *p = self(parser);
     p->m_headersComplete = true;
     CapturedRequest &request = p->m_request;
-    request.method = http_method_str(static_cast<http_method>(parser->method));
-    request.httpVersion = "HTTP/" + QByteArray::number(parser->http_major) + '.'
-                          + QByteArray::number(parser->http_minor);
+    // http_parser's method names are static: shared, not copied, for every request.
+    const char *method = http_method_str(static_cast<http_method>(parser->method));
+    request.method = QByteArray::fromRawData(method, qsizetype(std::strlen(method)));
+    if (parser->http_major == 1 && parser->http_minor == 1)
+        request.httpVersion = QByteArrayLiteral("HTTP/1.1");
+    else
+        request.httpVersion = "HTTP/" + QByteArray::number(parser->http_major) + '.'
+                              + QByteArray::number(parser->http_minor);
     p->m_keepAlive = http_should_keep_alive(parser) != 0;
     p->m_upgrade = parser->upgrade != 0;
     p->m_chunked = (parser->flags & F_CHUNKED) != 0;

@@ -28,6 +28,9 @@ public:
     // Complete or BadRequest, take the request before feeding more.
     qsizetype feed(const char *data, qsizetype size);
     qsizetype feed(QByteArrayView data) { return feed(data.data(), data.size()); }
+    // The same from `offset` on; when all of `bytes` is one request, the request's raw bytes
+    // share them instead of copying them.
+    qsizetype feed(const QByteArray &bytes, qsizetype offset);
 
     State state() const { return m_state; }
     bool hasStarted() const { return !m_request.raw.isEmpty(); }
@@ -63,8 +66,10 @@ private:
     bool detectForeignProtocol(QByteArrayView data);
     void checkHeaderLimit();
     void finishHead();
+    void keep(const char *data, qsizetype size);
 
     ParserLimits m_limits;
+    const QByteArray *m_shareable = nullptr; // during feed(bytes, 0) of a new request
     http_parser m_parser;
     CapturedRequest m_request;
     State m_state = State::Incomplete;
