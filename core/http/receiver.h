@@ -69,7 +69,7 @@ public:
 
     // Queues a finished request for the writer. What one pass of the event loop finished goes
     // to it together: one wake-up and one transaction instead of one for the first request and
-    // another for the rest (~1.6 WAL pages per request instead of ~1.1 at full load).
+    // another for the rest (at full load, 6.5 KiB written per request instead of 7.1).
     void store(CapturedRequest request, quint64 ticket,
                std::optional<RelayedDelivery> relayed = std::nullopt);
 

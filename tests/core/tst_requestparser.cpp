@@ -12,6 +12,7 @@ private slots:
     void wellFormed();
     void byteByByte();
     void pipelined();
+    void wholeReadsAreShared();
     void badInput_data();
     void badInput();
     void expectContinue();
@@ -121,6 +122,38 @@ void TestRequestParser::pipelined()
     QCOMPARE(requests[1].raw, second);
     QCOMPARE(requests[2].raw, third);
     QCOMPARE(requests[2].body, QByteArray("z"));
+}
+
+// The receiver feeds each read from its start: a read that is exactly one request becomes its
+// raw bytes without a copy; reads holding more (or less) are copied as before.
+void TestRequestParser::wholeReadsAreShared()
+{
+    const QByteArray one = "POST /1 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc";
+    RequestParser parser;
+    QCOMPARE(parser.feed(one, 0), one.size());
+    CapturedRequest request = parser.takeRequest();
+    QCOMPARE(request.raw, one);
+    QCOMPARE(request.raw.constData(), one.constData());
+    QCOMPARE(request.body, QByteArray("abc"));
+
+    const QByteArray two = one + "GET /2 HTTP/1.1\r\n\r\n";
+    qsizetype offset = parser.feed(two, 0);
+    request = parser.takeRequest();
+    QCOMPARE(request.raw, one);
+    QVERIFY(request.raw.constData() != two.constData());
+    offset += parser.feed(two, offset);
+    QCOMPARE(offset, two.size());
+    QCOMPARE(parser.takeRequest().raw, QByteArray("GET /2 HTTP/1.1\r\n\r\n"));
+
+    const QByteArray head = "POST /3 HTTP/1.1\r\nContent-Length: 3\r\n\r\n";
+    parser.feed(head, 0);
+    QCOMPARE(parser.state(), RequestParser::State::Incomplete);
+    parser.feed(QByteArray("xyz"), 0); // the rest of a request started earlier
+    QCOMPARE(parser.state(), RequestParser::State::Complete);
+    request = parser.takeRequest();
+    QCOMPARE(request.raw, head + "xyz");
+    QCOMPARE(request.method, QByteArray("POST"));
+    QCOMPARE(request.httpVersion, QByteArray("HTTP/1.1"));
 }
 
 void TestRequestParser::badInput_data()
