@@ -21,6 +21,27 @@ constexpr std::size_t MaxBatch = 2048;
 // Shortest time between two checkpoints while captures keep coming.
 constexpr auto CheckpointInterval = std::chrono::milliseconds(10);
 
+// Captures come in runs from a few connections: each address is formatted once per run.
+class AddressText
+{
+public:
+    const QString &of(const QHostAddress &address)
+    {
+        if (m_text.isNull() || address != m_address) {
+            m_address = address;
+            m_text = address.toString();
+            m_utf8 = m_text.toUtf8();
+        }
+        return m_text;
+    }
+    const QByteArray &utf8() const { return m_utf8; } // of the last one asked for
+
+private:
+    QHostAddress m_address;
+    QString m_text;
+    QByteArray m_utf8;
+};
+
 // Writes a proxied request's delivery and its one attempt; returns the error, if any.
 QString insertRelayedDelivery(sqlite3 *handle, SqliteStatement &insertDelivery,
                               SqliteStatement &insertAttempt, qint64 captureId,
@@ -64,7 +85,8 @@ CaptureWriter::~CaptureWriter()
     stop();
 }
 
-CaptureSummary CaptureWriter::summarize(const CapturedRequest &request)
+CaptureSummary CaptureWriter::summarize(const CapturedRequest &request,
+                                        const QString &remoteAddress)
 {
     CaptureSummary summary;
     summary.id = request.id;
@@ -76,7 +98,7 @@ CaptureSummary CaptureWriter::summarize(const CapturedRequest &request)
     summary.requestSize = request.raw.size();
     summary.bodySize = request.body.size();
     summary.contentType = request.contentType();
-    summary.remoteAddress = request.remoteAddress.toString();
+    summary.remoteAddress = remoteAddress;
     summary.remotePort = request.remotePort;
     summary.malformed = !request.parseError.isEmpty();
     summary.rule = request.rule;
@@ -234,6 +256,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
         started.set_value(QString());
 
         std::vector<Entry> batch;
+        AddressText remoteAddressText;
+        AddressText localAddressText;
         QList<ForwardRoute> forwardRoutes;
         QList<QByteArray> routeTargets; // UTF-8, one per route
         quint64 routesVersion = 0;
@@ -267,9 +291,11 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 if (!failure.isEmpty())
                     break;
                 const CapturedRequest &request = pending.request;
-                CaptureSummary summary = summarize(request);
-                const QByteArray remoteAddress = summary.remoteAddress.toUtf8();
-                const QByteArray localAddress = request.localAddress.toString().toUtf8();
+                CaptureSummary summary
+                    = summarize(request, remoteAddressText.of(request.remoteAddress));
+                const QByteArray &remoteAddress = remoteAddressText.utf8();
+                localAddressText.of(request.localAddress);
+                const QByteArray &localAddress = localAddressText.utf8();
                 const QByteArray parseError = request.parseError.toUtf8();
                 const QByteArray rule = request.rule.toUtf8(); // bound SQLITE_STATIC: kept alive
                 const QByteArray &contentType = summary.contentType;
@@ -334,7 +360,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 // Nothing in the batch was stored: every waiting client is told so.
                 committedBatch.clear();
                 for (const Entry &pending : batch) {
-                    CaptureSummary summary = summarize(pending.request);
+                    CaptureSummary summary
+                        = summarize(pending.request, pending.request.remoteAddress.toString());
                     summary.id = 0;
                     committedBatch.append(CommittedCapture{pending.ticket, std::move(summary)});
                 }

@@ -65,8 +65,6 @@ public:
     // the receiver's: their one delivery comes with the capture (RelayedDelivery). Thread-safe.
     void setForwardRoutes(const QList<ForwardRoute> &routes);
 
-    static CaptureSummary summarize(const CapturedRequest &request);
-
 signals:
     void committed(const Hookscope::CommittedBatch &batch);
     void writeFailed(const QString &error);
@@ -74,6 +72,7 @@ signals:
 private:
     void run(std::promise<QString> started);
     void commitLoop(QSqlDatabase &database, QString error, std::promise<QString> &started);
+    static CaptureSummary summarize(const CapturedRequest &request, const QString &remoteAddress);
     void runCheckpoints();
 
     QString m_path;
