@@ -415,7 +415,8 @@ void TestCaptureStore::logShrinksAfterAFlood()
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
     qint64 committed = 0;
-    connect(&writer, &CaptureWriter::committed, this,
+    // Queued to the writer itself, so batches still on their way go with it, not to later tests.
+    connect(&writer, &CaptureWriter::committed, &writer,
             [&](const CommittedBatch &batch) { committed += batch.size(); });
     const CapturedRequest request = makeRequest("/flood", QByteArray(1024, 'f'));
     for (int i = 0; i < Captures; ++i)
