@@ -164,28 +164,22 @@ CollectionsPanel::CollectionsPanel(SecretStore *secrets, QWidget *parent)
 
     m_conflictText->show(); // the bar around it shows and hides
     connect(m_keepMine, &QPushButton::clicked, this, [this] {
-        for (CollectionDocument *document : std::as_const(m_documents)) {
-            if (document->property("conflict").toBool()) {
-                QString error;
-                if (document->saveNow(&error))
-                    document->setProperty("conflict", false);
-                else
-                    emit message(error, 8000);
-                break;
-            }
+        if (CollectionDocument *document = conflictedDocument()) {
+            QString error;
+            if (document->saveNow(&error))
+                document->setProperty("conflict", false);
+            else
+                emit message(error, 8000);
         }
         showConflicts();
     });
     connect(m_takeTheirs, &QPushButton::clicked, this, [this] {
-        for (CollectionDocument *document : std::as_const(m_documents)) {
-            if (document->property("conflict").toBool()) {
-                QString error;
-                if (document->reload(&error))
-                    document->setProperty("conflict", false);
-                else
-                    emit message(tr("Cannot load it: %1").arg(error), 8000);
-                break;
-            }
+        if (CollectionDocument *document = conflictedDocument()) {
+            QString error;
+            if (document->reload(&error))
+                document->setProperty("conflict", false);
+            else
+                emit message(tr("Cannot load it: %1").arg(error), 8000);
         }
         showConflicts();
     });
@@ -430,19 +424,24 @@ void CollectionsPanel::showEnvironments()
     m_environment->setEnabled(document && !document->collection().environments.isEmpty());
 }
 
+CollectionDocument *CollectionsPanel::conflictedDocument() const
+{
+    for (CollectionDocument *document : m_documents) {
+        if (document->property("conflict").toBool())
+            return document;
+    }
+    return nullptr;
+}
+
+// One conflict at a time: the bar names the first; the next shows once it is settled.
 void CollectionsPanel::showConflicts()
 {
-    for (CollectionDocument *document : std::as_const(m_documents)) {
-        if (document->property("conflict").toBool()) {
-            m_conflictText->setText(
-                tr("%1 was changed outside Hookscope while changes made here were not saved "
-                   "yet. Nothing is saved until you choose.")
-                    .arg(QFileInfo(document->path()).fileName()));
-            m_conflictBar->show();
-            return;
-        }
-    }
-    m_conflictBar->hide();
+    const CollectionDocument *document = conflictedDocument();
+    if (document)
+        m_conflictText->setText(tr("%1 was changed outside Hookscope while changes made here "
+                                   "were not saved yet. Nothing is saved until you choose.")
+                                    .arg(QFileInfo(document->path()).fileName()));
+    m_conflictBar->setVisible(document);
 }
 
 CollectionPlace CollectionsPanel::placeOf(const QTreeWidgetItem *item) const

@@ -111,6 +111,7 @@ private:
     QTreeWidgetItem *itemAt(const CollectionPlace &place) const;
     void showEnvironments();
     void showConflicts();
+    CollectionDocument *conflictedDocument() const;
     void rememberOpen() const;
     void contextMenu(const QPoint &position);
     void fillRecentMenu();
