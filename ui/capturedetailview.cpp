@@ -19,6 +19,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTreeView>
@@ -128,11 +129,16 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     m_rawStack->addWidget(m_rawHex);
 
     m_tabs->setDocumentMode(true);
+    // Every tab stays in sight on a narrow pane (the signature verdict is the last one): their
+    // labels shorten instead of scrolling out of view.
+    m_tabs->tabBar()->setUsesScrollButtons(false);
+    m_tabs->tabBar()->setElideMode(Qt::ElideRight);
     m_tabs->addTab(m_overview, tr("Overview"));
     m_tabs->addTab(m_headers, tr("Headers"));
     m_tabs->addTab(m_query, tr("Query"));
     m_tabs->addTab(m_bodyTabs, tr("Body"));
-    m_tabs->addTab(m_rawStack, tr("Raw Request"));
+    m_tabs->addTab(m_rawStack, tr("Raw"));
+    m_tabs->setTabToolTip(RawTab, tr("The request exactly as it arrived, byte for byte"));
     m_tabs->addTab(m_deliveries, tr("Deliveries"));
     m_tabs->addTab(m_signature, tr("Signature"));
 

@@ -57,6 +57,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QAction>
+#include <QSplitter>
+#include <QTabBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -901,6 +903,15 @@ void TestMainWindow::signaturesAreCheckedAndExplained()
         QStringLiteral(R"(.{"id":"evt_1","type":"invoice.void"})")));
     QCOMPARE(session.window->detailView()->tabs()->tabText(CaptureDetailView::SignatureTab),
              QStringLiteral("Signature \u2717"));
+    // The verdict's tab stays in sight with the detail pane as narrow as it goes (its tabs
+    // overflowed into scroll arrows before, hiding this one).
+    session.window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(session.window.get()));
+    auto *splitter = qobject_cast<QSplitter *>(session.window->detailView()->parentWidget());
+    QVERIFY(splitter);
+    splitter->setSizes({1000, 100});
+    QTabBar *tabBar = session.window->detailView()->tabs()->tabBar();
+    QTRY_VERIFY(tabBar->tabRect(CaptureDetailView::SignatureTab).right() < tabBar->width());
 
     // The secrets manager: reveal on demand; a rename carries the binding along; the verdicts
     // follow the secret.
