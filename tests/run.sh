@@ -39,13 +39,5 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
 
 echo "== full suite (at ${SECONDS} s)"
-# The keychain tests need a real Secret Service: a private session bus with an unlocked
-# gnome-keyring on it, for this run only.
-export HOOKSCOPE_TEST_BUILD="$top/build" HOOKSCOPE_TEST_JOBS="$jobs"
-exec dbus-run-session -- bash -c '
-  export XDG_RUNTIME_DIR=$(mktemp -d) && chmod 700 "$XDG_RUNTIME_DIR"
-  # A fresh keyring of its own (its files under a temporary XDG_DATA_HOME), created and
-  # unlocked with a throwaway password: an empty one would make it prompt.
-  eval "$(printf "hookscope-tests" | XDG_DATA_HOME=$(mktemp -d) \
-    gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
-  exec ctest --test-dir "$HOOKSCOPE_TEST_BUILD" --output-on-failure -j "$HOOKSCOPE_TEST_JOBS"'
+# The keychain tests need a real Secret Service, for this run only.
+exec "$top/tests/with-keyring.sh" ctest --test-dir "$top/build" --output-on-failure -j "$jobs"

@@ -6,6 +6,6 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 output=${2:-$top/docs}
 cmake --build "$build" --target hookscope-screenshots
-export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
-chmod 700 "$XDG_RUNTIME_DIR"
-xvfb-run -a -s "-screen 0 1440x900x24" "$build/tests/hookscope-screenshots" "$output"
+# With a keychain of its own, as a user has one: the views show secrets as they would.
+xvfb-run -a -s "-screen 0 1440x900x24" \
+  "$top/tests/with-keyring.sh" "$build/tests/hookscope-screenshots" "$output"
