@@ -1,40 +1,46 @@
 #include "connection.h"
 
+#include "http/clientsocket.h"
 #include "http/clock.h"
 #include "http/receiver.h"
 
 #include <QPointer>
-#include <QTcpSocket>
 #include <QTimer>
 
-#ifdef Q_OS_UNIX
-#include <sys/socket.h>
-#endif
-
 namespace Hookscope {
+namespace {
 
-Connection::Connection(QTcpSocket *socket, quint64 ticket, Receiver &receiver)
-    : m_socket(socket)
+// One read: enough for a burst of requests, little enough that a fast sender does not keep the
+// receiver from its other clients.
+constexpr qsizetype readBytesAtOnce = 256 * 1024;
+
+qint64 nowMs()
+{
+    return Clock::monotonicMicroseconds() / 1000;
+}
+
+} // namespace
+
+Connection::Connection(qintptr descriptor, quint64 ticket, Receiver &receiver)
+    : m_socket(new ClientSocket(descriptor, this))
     , m_ticket(ticket)
     , m_receiver(receiver)
     , m_parser(receiver.options().limits)
-    // Read once: they do not change, and are gone once the peer disconnects.
-    , m_remoteAddress(socket->peerAddress())
-    , m_localAddress(socket->localAddress())
-    , m_remotePort(socket->peerPort())
-    , m_localPort(socket->localPort())
+    , m_lastReadMs(nowMs())
 {
-    m_socket->setParent(this);
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    connect(m_socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, &Connection::onDisconnected);
-    armDeadline(Clock::monotonicMicroseconds() / 1000, m_receiver.options().idleTimeoutMs);
+    connect(m_socket, &ClientSocket::readyRead, this, &Connection::onReadyRead);
+    connect(m_socket, &ClientSocket::closed, this, &Connection::onClosed);
+    connect(m_socket, &ClientSocket::bytesWritten, this, [this] {
+        // A client reading its answers, however slowly, is not idle.
+        armDeadline(nowMs(), m_receiver.options().idleTimeoutMs);
+        resumeIfCaughtUp();
+    });
+    armDeadline(m_lastReadMs, m_receiver.options().idleTimeoutMs);
 }
 
 Connection::~Connection()
 {
     m_socket->disconnect(this);
-    m_socket->abort();
     // The client left while a target had not answered yet: the request is kept all the same.
     for (PendingResponse &pending : m_responses) {
         if (pending.awaitingRelay) {
@@ -54,19 +60,30 @@ void Connection::armDeadline(qint64 fromMs, int timeoutMs)
 
 void Connection::onReadyRead()
 {
-    const QByteArray bytes = m_socket->readAll();
-    if (m_closing)
-        return; // after a bad request or "Connection: close", the rest is not ours to read
-    const qint64 nowMs = Clock::monotonicMicroseconds() / 1000;
-    qsizetype offset = 0;
-    while (offset < bytes.size() && !m_closing) {
+    if (m_inputOffset < m_input.size())
+        return parseInput(); // not reached while paused; kept safe all the same
+    m_input = m_socket->read(readBytesAtOnce);
+    m_inputOffset = 0;
+    if (m_input.isEmpty()) {
+        if (m_socket->peerFinishedSending())
+            onPeerFinishedSending();
+        return;
+    }
+    m_lastReadMs = nowMs();
+    parseInput();
+}
+
+void Connection::parseInput()
+{
+    const qint64 now = nowMs();
+    while (m_inputOffset < m_input.size() && !m_closing && !isBacklogged()) {
         if (!m_parser.hasStarted()) {
             m_messageStartUs = Clock::wallMicroseconds();
-            m_messageStartMs = nowMs;
+            m_messageStartMs = now;
             m_continueSent = false;
-            armDeadline(nowMs, m_receiver.options().headerTimeoutMs);
+            armDeadline(now, m_receiver.options().headerTimeoutMs);
         }
-        offset += m_parser.feed(bytes, offset);
+        m_inputOffset += m_parser.feed(m_input, m_inputOffset);
 
         switch (m_parser.state()) {
         case RequestParser::State::Complete: finishRequest(nullptr); break;
@@ -78,14 +95,50 @@ void Connection::onReadyRead()
         }
         case RequestParser::State::Incomplete:
             if (m_parser.headersComplete()) // body progress keeps a slow upload alive
-                armDeadline(nowMs, m_receiver.options().idleTimeoutMs);
+                armDeadline(now, m_receiver.options().idleTimeoutMs);
             if (m_parser.awaitsContinue() && !m_continueSent) {
                 m_continueSent = true;
-                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+                m_socket->write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
             }
             break;
         }
     }
+    if (m_inputOffset == m_input.size() || m_closing) {
+        // After a bad request or "Connection: close", the rest is not ours to read.
+        m_input.clear();
+        m_inputOffset = 0;
+    }
+    // Nothing more is read while a part of the last read waits, after the last request, or
+    // while the client has not caught up with its answers.
+    m_socket->setReadingPaused(!m_input.isEmpty() || m_closing || isBacklogged());
+}
+
+bool Connection::isBacklogged() const
+{
+    const ReceiverOptions &options = m_receiver.options();
+    return qsizetype(m_responses.size()) >= options.maxQueuedAnswers
+           || m_socket->bytesToWrite() >= options.maxUnreadAnswerBytes;
+}
+
+void Connection::resumeIfCaughtUp()
+{
+    if (m_closing || isBacklogged() || !m_socket->isOpen())
+        return;
+    if (!m_input.isEmpty())
+        parseInput();
+    else
+        m_socket->setReadingPaused(false);
+}
+
+void Connection::onPeerFinishedSending()
+{
+    if (m_parser.hasStarted())
+        capturePartial(QStringLiteral("The client closed the connection before the request was "
+                                      "complete"));
+    m_closing = true;
+    // What it asked for is still answered (a half-closed client waits for it); then we close.
+    if (m_responses.empty() && m_trickling.isEmpty())
+        m_socket->closeAfterWriting();
 }
 
 void Connection::finishRequest(const ResponseSpec *errorResponse)
@@ -199,12 +252,10 @@ void Connection::finishRelay(quint64 sequence, RelayedDelivery relayed)
 
 void Connection::appendInOrder()
 {
-    for (PendingResponse &pending : m_responses) {
-        if (pending.appended)
-            continue;
+    for (; m_appendedCount < qsizetype(m_responses.size()); ++m_appendedCount) {
+        PendingResponse &pending = m_responses[size_t(m_appendedCount)];
         if (pending.awaitingRelay)
             return;
-        pending.appended = true;
         m_receiver.store(std::move(pending.request), m_ticket, std::move(pending.relayed));
     }
 }
@@ -212,10 +263,10 @@ void Connection::appendInOrder()
 CapturedRequest Connection::takeRequest()
 {
     CapturedRequest request = m_parser.takeRequest();
-    request.remoteAddress = m_remoteAddress;
-    request.remotePort = m_remotePort;
-    request.localAddress = m_localAddress;
-    request.localPort = m_localPort;
+    request.remoteAddress = m_socket->peerAddress();
+    request.remotePort = m_socket->peerPort();
+    request.localAddress = m_socket->localAddress();
+    request.localPort = m_socket->localPort();
     request.receivedAtUs = m_messageStartUs;
     request.durationUs = Clock::wallMicroseconds() - m_messageStartUs;
     return request;
@@ -233,10 +284,11 @@ void Connection::capturePartial(const QString &reason)
 
 void Connection::onCommitted(qint64 captureId)
 {
-    for (PendingResponse &pending : m_responses) {
-        if (pending.committed)
-            continue;
-        pending.committed = true;
+    // Answers dropped by a fault that closed the connection may still be committing.
+    if (m_committedCount >= qsizetype(m_responses.size()))
+        return;
+    {
+        PendingResponse &pending = m_responses[size_t(m_committedCount++)];
         if (captureId == 0) {
             // Never claim success for a request that was not stored.
             const ResponseSpec failure = ResponseSpec::forError(
@@ -269,64 +321,51 @@ void Connection::writeReadyResponses()
         switch (front.fault) {
         case MockAnswer::Fault::None: break;
         case MockAnswer::Fault::Close:
-            m_responses.clear();
-            m_socket->disconnectFromHost();
+            dropResponses();
+            m_socket->closeAfterWriting();
             return;
-        case MockAnswer::Fault::Reset: {
-#ifdef Q_OS_UNIX
-            // Lingering for no time makes closing send a reset instead of a FIN.
-            const struct linger noLinger
-            {
-                1, 0
-            };
-            ::setsockopt(int(m_socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &noLinger,
-                         sizeof noLinger);
-#endif
-            m_responses.clear();
-            m_socket->abort();
+        case MockAnswer::Fault::Reset:
+            dropResponses();
+            m_socket->abort(true);
             return;
-        }
         case MockAnswer::Fault::NoAnswer: return; // it stays unanswered until the client gives up
         case MockAnswer::Fault::Trickle:
             m_socket->write(front.head);
             m_trickling = front.body;
             m_trickleBytesPerSecond = front.trickleBytesPerSecond;
             m_closeAfterTrickle = front.closeAfter;
-            m_responses.pop_front();
+            popResponse();
             trickle();
             return;
         }
         // One write: one segment on the wire, one syscall.
-        send(front.body.isEmpty() ? front.head : front.head + front.body);
+        m_socket->write(front.body.isEmpty() ? front.head : front.head + front.body);
         const bool close = front.closeAfter;
-        m_responses.pop_front();
+        popResponse();
         if (close) {
-            m_responses.clear();
-            m_socket->disconnectFromHost();
+            dropResponses();
+            m_socket->closeAfterWriting();
             return;
         }
     }
+    if (m_responses.empty() && m_trickling.isEmpty() && m_socket->peerFinishedSending())
+        m_socket->closeAfterWriting(); // all a half-closed client asked for is answered
+    else
+        resumeIfCaughtUp();
 }
 
-// QTcpSocket queues every write and sends it when a write notifier fires on the next pass of
-// the event loop; under glib, switching that notifier on and off also wakes the loop twice.
-// Sent straight to the socket when nothing is queued before it, an answer costs one syscall.
-void Connection::send(const QByteArray &bytes)
+void Connection::popResponse()
 {
-#ifdef Q_OS_UNIX
-    if (m_socket->bytesToWrite() == 0 && m_socket->state() == QAbstractSocket::ConnectedState) {
-        const ssize_t sent = ::send(int(m_socket->socketDescriptor()), bytes.constData(),
-                                    size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (sent == bytes.size())
-            return;
-        if (sent > 0) {
-            m_socket->write(bytes.constData() + sent, bytes.size() - sent);
-            return;
-        }
-        // A full socket buffer or an error: QTcpSocket's own path waits or reports it.
-    }
-#endif
-    m_socket->write(bytes);
+    m_responses.pop_front();
+    --m_appendedCount;
+    --m_committedCount;
+}
+
+void Connection::dropResponses()
+{
+    m_responses.clear();
+    m_appendedCount = 0;
+    m_committedCount = 0;
 }
 
 void Connection::trickle()
@@ -341,8 +380,8 @@ void Connection::trickle()
         return;
     }
     if (m_closeAfterTrickle) {
-        m_responses.clear();
-        m_socket->disconnectFromHost();
+        dropResponses();
+        m_socket->closeAfterWriting();
         return;
     }
     writeReadyResponses();
@@ -352,23 +391,38 @@ void Connection::checkTimeout(qint64 nowMs)
 {
     if (nowMs < m_deadlineMs || !m_responses.empty() || !m_trickling.isEmpty())
         return;
-    if (m_parser.hasStarted()) {
-        const QString reason
-            = m_parser.headersComplete()
-                  ? QStringLiteral("Timed out: no body bytes for %1 s; the partial request is kept")
-                        .arg(m_receiver.options().idleTimeoutMs / 1000.0)
-                  : QStringLiteral("Timed out after %1 s waiting for the end of the header section "
-                                   "(a slow or stalled client)")
-                        .arg(m_receiver.options().headerTimeoutMs / 1000.0);
-        capturePartial(reason);
-    }
+    closeNow(m_parser.headersComplete()
+                 ? QStringLiteral("Timed out: no body bytes for %1 s; the partial request is kept")
+                       .arg(m_receiver.options().idleTimeoutMs / 1000.0)
+                 : QStringLiteral("Timed out after %1 s waiting for the end of the header section "
+                                  "(a slow or stalled client)")
+                       .arg(m_receiver.options().headerTimeoutMs / 1000.0));
+}
+
+std::optional<qint64> Connection::idleSinceMs() const
+{
+    if (!m_responses.empty() || !m_trickling.isEmpty() || m_socket->bytesToWrite() > 0)
+        return std::nullopt;
+    return m_lastReadMs;
+}
+
+void Connection::evict()
+{
+    closeNow(QStringLiteral("Closed to make room for a new client: %1 connections were open and "
+                            "this one had been idle the longest")
+                 .arg(m_receiver.options().maxConnections));
+}
+
+void Connection::closeNow(const QString &reason)
+{
+    capturePartial(reason);
     m_closing = true;
     m_socket->disconnect(this);
     m_socket->abort();
     emit finished(this);
 }
 
-void Connection::onDisconnected()
+void Connection::onClosed()
 {
     if (m_parser.hasStarted() && !m_closing)
         capturePartial(QStringLiteral("The client closed the connection before the request was "

@@ -9,22 +9,24 @@
 #include <QObject>
 
 #include <deque>
-
-class QTcpSocket;
-class QTimer;
+#include <optional>
 
 namespace Hookscope {
 
+class ClientSocket;
 class Receiver;
 
 // One client socket: feeds its bytes to the parser, queues each finished request for storage
 // and answers in request order, each only after its capture has committed. A request on a
 // proxy route first waits for its target's answer; the requests after it wait their turn.
+// A client that sends requests faster than it reads their answers is not read from until it
+// catches up, so each costs the same however many it queues.
 class Connection final : public QObject
 {
     Q_OBJECT
 public:
-    Connection(QTcpSocket *socket, quint64 ticket, Receiver &receiver);
+    // Takes ownership of an accepted socket descriptor.
+    Connection(qintptr descriptor, quint64 ticket, Receiver &receiver);
     ~Connection() override;
 
     quint64 ticket() const { return m_ticket; }
@@ -32,6 +34,11 @@ public:
     void onCommitted(qint64 captureId);
     // Called periodically by the receiver with a monotonic clock in ms.
     void checkTimeout(qint64 nowMs);
+    // Since when (monotonic ms) the connection has only been waiting for its client: nothing
+    // owed to it, nothing heard from it. Empty while an answer is owed or on its way.
+    std::optional<qint64> idleSinceMs() const;
+    // Closes the connection to make room for another; a partial request is kept.
+    void evict();
 
 signals:
     void finished(Hookscope::Connection *connection);
@@ -49,15 +56,22 @@ private:
         bool closeAfter = false;
         bool headRequest = false;
         bool awaitingRelay = false;
-        bool appended = false;
-        bool committed = false;
         bool ready = false;
         MockAnswer::Fault fault = MockAnswer::Fault::None;
         int trickleBytesPerSecond = 0;
     };
 
     void onReadyRead();
-    void onDisconnected();
+    // Feeds what was read to the parser, request by request, until it is used up or the
+    // client has too many answers waiting.
+    void parseInput();
+    bool isBacklogged() const;
+    // Reads again once the client has caught up with its answers.
+    void resumeIfCaughtUp();
+    void onPeerFinishedSending();
+    void onClosed();
+    // Ends the connection now, keeping a partial request with `reason`.
+    void closeNow(const QString &reason);
     void finishRequest(const ResponseSpec *errorResponse);
     // `head`: the response's head when already serialized.
     static void setResponse(PendingResponse &pending, const ResponseSpec &response,
@@ -71,20 +85,23 @@ private:
     CapturedRequest takeRequest();
     void capturePartial(const QString &reason);
     void writeReadyResponses();
-    void send(const QByteArray &bytes);
+    void popResponse();
+    void dropResponses();
     // Sends the front response's body a few bytes at a time, then goes on with the rest.
     void trickle();
     void armDeadline(qint64 fromMs, int timeoutMs);
 
-    QTcpSocket *m_socket;
+    ClientSocket *m_socket;
     quint64 m_ticket;
     Receiver &m_receiver;
     RequestParser m_parser;
-    QHostAddress m_remoteAddress;
-    QHostAddress m_localAddress;
-    quint16 m_remotePort;
-    quint16 m_localPort;
+    QByteArray m_input; // the last read, parsed up to m_inputOffset
+    qsizetype m_inputOffset = 0;
     std::deque<PendingResponse> m_responses;
+    // Answers are stored and committed in order, so each of these is a prefix of m_responses.
+    qsizetype m_appendedCount = 0;
+    qsizetype m_committedCount = 0;
+    qint64 m_lastReadMs = 0;
     qint64 m_messageStartUs = 0;
     qint64 m_messageStartMs = 0;
     qint64 m_deadlineMs = 0;

@@ -4,9 +4,44 @@
 #include "http/connection.h"
 
 #include <QTcpServer>
-#include <QTcpSocket>
+
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace Hookscope {
+namespace {
+
+// Hands each accepted descriptor over as it is: the receiver's connections do their own I/O.
+class ListeningSocket final : public QTcpServer
+{
+public:
+    explicit ListeningSocket(Receiver &receiver)
+        : m_receiver(receiver)
+    {
+        // 50 by default: a burst of connects stalled a second every ~51.
+        setListenBacklogSize(1024);
+    }
+
+protected:
+    void incomingConnection(qintptr descriptor) override { m_receiver.accept(descriptor); }
+
+private:
+    Receiver &m_receiver;
+};
+
+// Each connection holds a descriptor: the usual soft limit of 1,024 would cap them below
+// maxConnections, so it is raised to the hard limit, as servers do.
+void raiseOpenFileLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+} // namespace
 
 Receiver::Receiver(CaptureWriter &writer, ReceiverOptions options, QObject *parent)
     : QObject(parent)
@@ -28,9 +63,10 @@ Receiver::~Receiver()
 bool Receiver::listen(QString *error)
 {
     close();
+    raiseOpenFileLimit();
     quint16 port = m_options.port;
     for (const QHostAddress &address : std::as_const(m_options.addresses)) {
-        auto server = std::make_unique<QTcpServer>();
+        auto server = std::make_unique<ListeningSocket>(*this);
         if (!server->listen(address, port)) {
             const bool secondary = !m_servers.empty();
             const bool busy = server->serverError() == QAbstractSocket::AddressInUseError;
@@ -50,8 +86,6 @@ bool Receiver::listen(QString *error)
             return false;
         }
         port = server->serverPort();
-        QTcpServer *raw = server.get();
-        connect(raw, &QTcpServer::newConnection, this, [this, raw] { acceptPending(raw); });
         m_servers.push_back(std::move(server));
         m_boundAddresses.append(address);
     }
@@ -81,26 +115,42 @@ QString Receiver::baseUrl() const
     return QStringLiteral("http://%1:%2/").arg(host).arg(m_port);
 }
 
-void Receiver::acceptPending(QTcpServer *server)
+void Receiver::accept(qintptr descriptor)
 {
-    while (QTcpSocket *socket = server->nextPendingConnection()) {
-        if (m_connections.size() >= m_options.maxConnections) {
-            emit connectionRefused(socket->peerAddress().toString());
-            const ResponseSpec busy = ResponseSpec::forError(
-                503, QStringLiteral("Too many open connections to Hookscope; retry later."));
-            socket->write(busy.serializeHead(false) + busy.body);
-            socket->disconnectFromHost();
-            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            continue;
-        }
-        const quint64 ticket = m_nextTicket++;
-        auto *connection = new Connection(socket, ticket, *this);
-        m_connections.insert(ticket, connection);
-        connect(connection, &Connection::finished, this, [this](Connection *finished) {
-            m_connections.remove(finished->ticket());
-            finished->deleteLater();
-        });
+    if (m_connections.size() >= m_options.maxConnections && !evictIdleConnection()) {
+        // Every connection is owed an answer: this client has to wait its turn.
+        const ResponseSpec busy = ResponseSpec::forError(
+            503, QStringLiteral("Too many open connections to Hookscope; retry later."));
+        const QByteArray answer = busy.serializeHead(false) + busy.body;
+        ::send(int(descriptor), answer.constData(), size_t(answer.size()),
+               MSG_NOSIGNAL | MSG_DONTWAIT);
+        ::close(int(descriptor));
+        return;
     }
+    const quint64 ticket = m_nextTicket++;
+    auto *connection = new Connection(descriptor, ticket, *this);
+    m_connections.insert(ticket, connection);
+    connect(connection, &Connection::finished, this, [this](Connection *finished) {
+        m_connections.remove(finished->ticket());
+        finished->deleteLater();
+    });
+}
+
+bool Receiver::evictIdleConnection()
+{
+    Connection *longestIdle = nullptr;
+    qint64 longestIdleSinceMs = 0;
+    for (Connection *connection : std::as_const(m_connections)) {
+        const std::optional<qint64> since = connection->idleSinceMs();
+        if (since && (!longestIdle || *since < longestIdleSinceMs)) {
+            longestIdle = connection;
+            longestIdleSinceMs = *since;
+        }
+    }
+    if (!longestIdle)
+        return false;
+    longestIdle->evict();
+    return true;
 }
 
 void Receiver::store(CapturedRequest request, quint64 ticket,

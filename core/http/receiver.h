@@ -73,11 +73,12 @@ public:
     void store(CapturedRequest request, quint64 ticket,
                std::optional<RelayedDelivery> relayed = std::nullopt);
 
-signals:
-    void connectionRefused(const QString &peer);
+    // A client's accepted socket: it becomes a connection. At the connection limit the one
+    // idle the longest is closed to make room; when none is idle, the client gets 503.
+    void accept(qintptr descriptor);
 
 private:
-    void acceptPending(QTcpServer *server);
+    bool evictIdleConnection();
     void onCommitted(const CommittedBatch &batch);
     void checkTimeouts();
     void storeQueued();

@@ -16,7 +16,12 @@ struct ReceiverOptions
     ParserLimits limits;
     int headerTimeoutMs = 10'000; // the whole header section, from its first byte
     int idleTimeoutMs = 60'000;   // between body bytes, and between keep-alive requests
+    // At this many, the connection idle the longest is closed to make room for a new one.
     int maxConnections = 1000;
+    // A client with this many answers not yet sent, or this many bytes of answers it has not
+    // read, is not read from until it catches up (nginx closes at 1,000 pipelined requests).
+    int maxQueuedAnswers = 100;
+    qsizetype maxUnreadAnswerBytes = 1024 * 1024;
 };
 
 } // namespace Hookscope

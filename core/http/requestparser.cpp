@@ -120,6 +120,15 @@ qsizetype RequestParser::feed(const char *data, qsizetype size)
 
     const size_t parsed = http_parser_execute(&m_parser, &settings(), data, size_t(size));
     const http_errno error = HTTP_PARSER_ERRNO(&m_parser);
+    // http_parser takes a request line without a version as HTTP/0.9, whose answer would be
+    // a bare body: refused as soon as the line ends (a version of 0.9 is set only then).
+    if (m_parser.http_major == 0 && m_parser.http_minor == 9
+        && (error == HPE_OK || error == HPE_PAUSED)) {
+        keep(data, size);
+        fail(400, QStringLiteral("The request line has no HTTP version (an HTTP/0.9 request); "
+                                 "Hookscope's receiver speaks HTTP/1.x"));
+        return size;
+    }
     if (error == HPE_PAUSED) {
         http_parser_pause(&m_parser, 0);
         keep(data, qsizetype(parsed));

@@ -9,6 +9,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 using namespace Hookscope::Testing;
 
 namespace {
@@ -98,7 +103,11 @@ private slots:
     void oversizedHeaderIs431();
     void oversizedBodyIs413WithHeadKept();
     void slowClientTimesOutWithoutStallingOthers();
-    void connectionCapRefusesCleanly();
+    void idleConnectionsMakeRoomForNewClients();
+    void clientThatNeverReadsIsNotReadFrom();
+    void halfClosedClientGetsItsAnswer();
+    void http09IsRefusedAndCaptured();
+    void listenBacklogTakesABurst();
     void tlsOnPlainPortIsExplained();
     void configuredDefaultResponse();
     void listCommands();
@@ -380,7 +389,8 @@ void TestReceiver::slowClientTimesOutWithoutStallingOthers()
     QVERIFY(showRaw(listener.captureIds().last()).endsWith("X-Partial: "));
 }
 
-void TestReceiver::connectionCapRefusesCleanly()
+// At the cap, the connection idle the longest is closed so that a new client is served.
+void TestReceiver::idleConnectionsMakeRoomForNewClients()
 {
     ListenProcess listener(m_store, {QStringLiteral("--max-connections"), QStringLiteral("2")});
     QTcpSocket first, second, third;
@@ -390,15 +400,113 @@ void TestReceiver::connectionCapRefusesCleanly()
         socket->write("GET /held HTTP/1.1\r\nHost: x\r\n\r\n");
         QVERIFY(readUntil(*socket, "OK\n").startsWith("HTTP/1.1 200"));
     }
+    // The second one has started a request since: it was heard from last.
+    second.write("POST /started HTTP/1.1\r\nHost: x\r\n");
+    QVERIFY(second.waitForBytesWritten());
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 2, 10'000);
+    QSignalSpy firstClosed(&first, &QTcpSocket::disconnected);
     third.connectToHost(QHostAddress::LocalHost, listener.port());
     QVERIFY(third.waitForConnected());
-    const QByteArray refused = readUntil(third, "retry later");
-    QVERIFY2(refused.startsWith("HTTP/1.1 503"), refused.constData());
-    QSignalSpy closed(&third, &QTcpSocket::disconnected);
-    QVERIFY(third.state() == QAbstractSocket::UnconnectedState || closed.wait(10'000));
-    // The held connections still work.
-    first.write("GET /again HTTP/1.1\r\nHost: x\r\n\r\n");
-    QVERIFY(readUntil(first, "OK\n").startsWith("HTTP/1.1 200"));
+    third.write("GET /new HTTP/1.1\r\nHost: x\r\n\r\n");
+    const QByteArray answer = readUntil(third, "OK\n");
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QTRY_COMPARE_WITH_TIMEOUT(firstClosed.size(), 1, 10'000);
+    second.write("Content-Length: 2\r\n\r\nok");
+    QVERIFY(readUntil(second, "OK\n").startsWith("HTTP/1.1 200"));
+}
+
+// A client that pipelines requests and never reads the answers is no longer read from once
+// its answers back up: it cannot make the receiver parse, store and answer without end.
+void TestReceiver::clientThatNeverReadsIsNotReadFrom()
+{
+    // 64 KiB answers fill the kernel's buffers after a few dozen.
+    const QString rulesPath = m_dir->filePath(QStringLiteral("rules.json"));
+    QFile rules(rulesPath);
+    QVERIFY(rules.open(QIODevice::WriteOnly));
+    rules.write(R"({"format": "hookscope-rules", "version": 1, "rules": [{"name": "big",)"
+                R"( "match": {"path": "/pipelined"}, "respond": {"status": 200, "body": ")"
+                + QByteArray(64 * 1024, 'z') + "\"}}]}");
+    rules.close();
+    ListenProcess listener(m_store, {QStringLiteral("--rules"), rulesPath});
+
+    const int sent = 40'000;
+    QByteArray pipelined;
+    for (int i = 0; i < sent; ++i)
+        pipelined += "GET /pipelined HTTP/1.1\r\nHost: x\r\n\r\n";
+    const int attacker = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(listener.port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(attacker, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+    const ssize_t written = ::send(attacker, pipelined.constData(), size_t(pipelined.size()),
+                                   MSG_DONTWAIT | MSG_NOSIGNAL);
+    QVERIFY(written > 100 * 40);
+
+    // Another client is served meanwhile; its second capture comes after all that was stored
+    // of the attacker's, since captures are committed in order.
+    QTcpSocket normal;
+    normal.connectToHost(QHostAddress::LocalHost, listener.port());
+    QVERIFY(normal.waitForConnected());
+    for (int i = 0; i < 2; ++i) {
+        normal.write("POST /normal HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok");
+        QVERIFY(readUntil(normal, "OK\n").startsWith("HTTP/1.1 200"));
+    }
+    const int normalCaptures = 2;
+    QTRY_VERIFY_WITH_TIMEOUT(listener.captureIds().size() >= normalCaptures, 10'000);
+    const qsizetype attackersStored = listener.captureIds().size() - normalCaptures;
+    QVERIFY2(attackersStored < 2'000, QByteArray::number(attackersStored).constData());
+    ::close(attacker);
+}
+
+// `nc -N` and `shutdown(SHUT_WR)` end their side after the request and wait for the answer.
+void TestReceiver::halfClosedClientGetsItsAnswer()
+{
+    ListenProcess listener(m_store);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, listener.port());
+    QVERIFY(socket.waitForConnected());
+    socket.write("POST /half HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nhalf");
+    QVERIFY(socket.waitForBytesWritten());
+    QCOMPARE(::shutdown(int(socket.socketDescriptor()), SHUT_WR), 0);
+    const QByteArray answer = readUntil(socket, "OK\n");
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    // Then the receiver closes its side too.
+    QSignalSpy closed(&socket, &QTcpSocket::disconnected);
+    QVERIFY(socket.state() == QAbstractSocket::UnconnectedState || closed.wait(10'000));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
+    QVERIFY(showJson(listener.captureIds().first())
+                .value(QStringLiteral("parseError"))
+                .toString()
+                .isEmpty());
+}
+
+void TestReceiver::http09IsRefusedAndCaptured()
+{
+    ListenProcess listener(m_store);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, listener.port());
+    QVERIFY(socket.waitForConnected());
+    socket.write("GET /\r\n");
+    const QByteArray answer = readUntil(socket, "HTTP/1.x");
+    QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.constData());
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
+    const QJsonObject shown = showJson(listener.captureIds().first());
+    QVERIFY(shown.value(QStringLiteral("parseError")).toString().contains(QStringLiteral("0.9")));
+}
+
+// A burst of connects queues in the kernel instead of stalling at Qt's default of 50.
+void TestReceiver::listenBacklogTakesABurst()
+{
+    ListenProcess listener(m_store);
+    QProcess ss;
+    ss.start(QStringLiteral("ss"),
+             {QStringLiteral("-Hltn"), QStringLiteral("sport = :%1").arg(listener.port())});
+    QVERIFY(ss.waitForFinished(10'000));
+    // State, Recv-Q, Send-Q (the backlog of a listening socket), local, peer.
+    const QList<QByteArray> fields = ss.readAllStandardOutput().simplified().split(' ');
+    QVERIFY(fields.size() >= 3);
+    QVERIFY2(fields.at(2).toInt() >= 1024, fields.at(2).constData());
 }
 
 void TestReceiver::tlsOnPlainPortIsExplained()
