@@ -244,7 +244,8 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("MS"));
     const QCommandLineOption maxConnectionsOption(
         QStringLiteral("max-connections"),
-        QStringLiteral("Refuse connections beyond this many open ones (default 1000)."),
+        QStringLiteral("At this many open connections, close the one idle the longest "
+                       "to make room (default 1000)."),
         QStringLiteral("N"));
     const QCommandLineOption forwardOption(
         QStringLiteral("forward"),

@@ -72,99 +72,201 @@ bool BodyFormatter::looksBinary(const QByteArray &body)
     return QString::fromUtf8(head).toUtf8() != head;
 }
 
+namespace {
+
+bool isAsciiDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool isAsciiHexDigit(char c)
+{
+    return isAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Where byte `offset` stands, for a person: "line 3, column 14" (columns count characters).
+QString jsonPlace(const QByteArray &json, qsizetype offset)
+{
+    const QByteArrayView before(json.constData(), std::min(offset, json.size()));
+    const qsizetype lineStart = before.lastIndexOf('\n') + 1;
+    qsizetype column = 1;
+    for (qsizetype i = lineStart; i < before.size(); ++i)
+        column += (uchar(before[i]) & 0xC0) != 0x80; // UTF-8 continuation bytes add nothing
+    return QStringLiteral("line %1, column %2").arg(before.count('\n') + 1).arg(column);
+}
+
+// One past the end of the number at `at`, or -1 when it breaks RFC 8259's grammar.
+qsizetype scanNumber(const QByteArray &json, qsizetype at)
+{
+    const auto digitAt = [&](qsizetype i) {
+        return i < json.size() && isAsciiDigit(json[i]);
+    };
+    if (at < json.size() && json[at] == '-')
+        ++at;
+    if (!digitAt(at))
+        return -1;
+    if (json[at] == '0')
+        ++at;
+    else
+        while (digitAt(at))
+            ++at;
+    if (at < json.size() && json[at] == '.') {
+        if (!digitAt(++at))
+            return -1;
+        while (digitAt(at))
+            ++at;
+    }
+    if (at < json.size() && (json[at] == 'e' || json[at] == 'E')) {
+        ++at;
+        if (at < json.size() && (json[at] == '+' || json[at] == '-'))
+            ++at;
+        if (!digitAt(at))
+            return -1;
+        while (digitAt(at))
+            ++at;
+    }
+    return at;
+}
+
+// One past the closing quote of the string whose opening quote is at `at`, or -1 with
+// `problemAt` set when it has a bad escape, a raw control character or no end.
+qsizetype scanString(const QByteArray &json, qsizetype at, qsizetype *problemAt)
+{
+    for (++at; at < json.size(); ++at) {
+        const uchar c = uchar(json[at]);
+        if (c == '"')
+            return at + 1;
+        if (c < 0x20) {
+            *problemAt = at;
+            return -1;
+        }
+        if (c != '\\')
+            continue;
+        *problemAt = at;
+        if (++at >= json.size())
+            return -1;
+        if (json[at] == 'u') {
+            for (int digit = 0; digit < 4; ++digit) {
+                if (++at >= json.size() || !isAsciiHexDigit(json[at]))
+                    return -1;
+            }
+        } else if (!QByteArrayView("\"\\/bfnrt").contains(json[at])) {
+            return -1;
+        }
+    }
+    *problemAt = json.size();
+    return -1;
+}
+
+} // namespace
+
 QString BodyFormatter::indentJson(const QByteArray &json, QString *error)
 {
+    // What may come next; the containers open around it are in `openers`.
+    enum class Expect { Value, ValueOrClose, Key, KeyOrClose, Colon, CommaOrClose, Nothing };
+    Expect expect = Expect::Value;
+    QByteArray openers;
     QByteArray out;
     out.reserve(json.size() + json.size() / 2);
-    int depth = 0;
-    QByteArray openers;
-    bool inString = false;
-    bool escaped = false;
-    bool sawValue = false;
     const auto newline = [&] {
         out += '\n';
-        out.append(depth * 2, ' ');
+        out.append(openers.size() * 2, ' ');
+    };
+    const auto fail = [&](qsizetype at, const QString &what) {
+        *error = QStringLiteral("JSON error at %1: %2").arg(jsonPlace(json, at), what);
+        return QString();
+    };
+    const auto expected = [&] {
+        switch (expect) {
+        case Expect::Value: return QStringLiteral("expected a value");
+        case Expect::ValueOrClose: return QStringLiteral("expected a value or ']'");
+        case Expect::Key: return QStringLiteral("expected a member name in double quotes");
+        case Expect::KeyOrClose:
+            return QStringLiteral("expected a member name in double quotes or '}'");
+        case Expect::Colon: return QStringLiteral("expected ':' after the member name");
+        case Expect::CommaOrClose:
+            return openers.endsWith('{') ? QStringLiteral("expected ',' or '}' after a member")
+                                         : QStringLiteral("expected ',' or ']' after an item");
+        case Expect::Nothing: return QStringLiteral("more after the end of the document");
+        }
+        return QString();
+    };
+    const auto valueDone = [&] {
+        expect = openers.isEmpty() ? Expect::Nothing : Expect::CommaOrClose;
     };
     for (qsizetype i = 0; i < json.size(); ++i) {
-        const char c = json.at(i);
-        if (inString) {
-            out += c;
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                inString = false;
-            else if (c == '\n') {
-                *error = QStringLiteral("JSON error at byte %1: line break inside a string").arg(i);
-                return {};
-            }
+        const char c = json[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
             continue;
-        }
-        switch (c) {
-        case ' ':
-        case '\t':
-        case '\r':
-        case '\n': break;
-        case '"':
-            inString = true;
-            sawValue = true;
-            out += c;
-            break;
-        case '{':
-        case '[': {
-            sawValue = true;
-            out += c;
+        const bool valueExpected = expect == Expect::Value || expect == Expect::ValueOrClose;
+        const bool keyExpected = expect == Expect::Key || expect == Expect::KeyOrClose;
+        if (c == '"' && (valueExpected || keyExpected)) {
+            qsizetype problemAt = i;
+            const qsizetype end = scanString(json, i, &problemAt);
+            if (end < 0)
+                return fail(problemAt, problemAt >= json.size()
+                                           ? QStringLiteral("the string never ends")
+                                           : QStringLiteral("a bad escape or a raw control "
+                                                            "character inside a string"));
+            out.append(json.constData() + i, end - i);
+            i = end - 1;
+            if (keyExpected)
+                expect = Expect::Colon;
+            else
+                valueDone();
+        } else if ((c == '{' || c == '[') && valueExpected) {
             openers += c;
-            ++depth;
-            // Keep empty containers on one line.
+            out += c;
+            expect = c == '{' ? Expect::KeyOrClose : Expect::ValueOrClose;
+            // Empty containers stay on one line.
             qsizetype next = i + 1;
-            while (next < json.size() && QByteArrayView(" \t\r\n").contains(json.at(next)))
+            while (next < json.size() && QByteArrayView(" \t\r\n").contains(json[next]))
                 ++next;
-            if (next < json.size() && json.at(next) == (c == '{' ? '}' : ']')) {
-                out += json.at(next);
+            if (next < json.size() && json[next] == (c == '{' ? '}' : ']')) {
+                out += json[next];
                 openers.chop(1);
-                --depth;
                 i = next;
+                valueDone();
             } else {
                 newline();
             }
-            break;
-        }
-        case '}':
-        case ']':
-            if (openers.isEmpty() || openers.back() != (c == '}' ? '{' : '[')) {
-                *error = QStringLiteral("JSON error at byte %1: unexpected '%2'")
-                             .arg(i)
-                             .arg(QLatin1Char(c));
-                return {};
-            }
+        } else if ((c == '}' || c == ']') && !openers.isEmpty()
+                   && openers.back() == (c == '}' ? '{' : '[')
+                   && (expect == Expect::CommaOrClose
+                       || expect == (c == '}' ? Expect::KeyOrClose : Expect::ValueOrClose))) {
             openers.chop(1);
-            --depth;
             newline();
             out += c;
-            break;
-        case ',':
+            valueDone();
+        } else if (c == ',' && expect == Expect::CommaOrClose) {
             out += c;
             newline();
-            break;
-        case ':': out += ": "; break;
-        default:
-            // Numbers, true, false, null: copied exactly as sent.
-            if (!(QChar::isLetterOrNumber(uchar(c)) || c == '-' || c == '+' || c == '.')) {
-                *error = QStringLiteral("JSON error at byte %1: unexpected '%2'")
-                             .arg(i)
-                             .arg(QLatin1Char(c));
-                return {};
-            }
-            sawValue = true;
-            out += c;
+            expect = openers.endsWith('{') ? Expect::Key : Expect::Value;
+        } else if (c == ':' && expect == Expect::Colon) {
+            out += ": ";
+            expect = Expect::Value;
+        } else if (valueExpected && (c == '-' || isAsciiDigit(c))) {
+            const qsizetype end = scanNumber(json, i);
+            if (end < 0)
+                return fail(i, QStringLiteral("a malformed number"));
+            out.append(json.constData() + i, end - i); // copied exactly as sent
+            i = end - 1;
+            valueDone();
+        } else if (valueExpected && (c == 't' || c == 'f' || c == 'n')) {
+            const QByteArrayView literal = c == 't' ? "true" : c == 'f' ? "false" : "null";
+            if (!QByteArrayView(json).sliced(i).startsWith(literal))
+                return fail(i, QStringLiteral("expected true, false or null"));
+            out += literal;
+            i += literal.size() - 1;
+            valueDone();
+        } else {
+            const QString found = uchar(c) < 0x80 ? QStringLiteral("'%1'").arg(QLatin1Char(c))
+                                                  : QStringLiteral("a non-ASCII character");
+            return fail(i, expected() + QStringLiteral(", found ") + found);
         }
     }
-    if (inString || !openers.isEmpty() || !sawValue) {
-        *error = QStringLiteral("JSON error at byte %1: the document ends early").arg(json.size());
-        return {};
-    }
+    if (expect != Expect::Nothing)
+        return fail(json.size(), QStringLiteral("the document ends early (%1)").arg(expected()));
     return QString::fromUtf8(out);
 }
 

@@ -95,19 +95,28 @@ QList<JsonNode> JsonOutline::children(const QByteArray &json, const JsonNode &no
     while (at < end) {
         JsonNode child;
         if (node.type == JsonNode::Type::Object) {
+            if (json[at] != '"')
+                break; // not JSON: stop rather than guess
             const qsizetype keyEnd = skipString(json, at, end);
             child.key = unescapeString(json.mid(at, keyEnd - at));
             at = skipSpace(json, keyEnd, end);
-            at = skipSpace(json, at + 1, end); // past ':'
+            if (at >= end || json[at] != ':')
+                break;
+            at = skipSpace(json, at + 1, end);
         }
         if (at >= end)
             break;
         child.type = typeAt(json[at]);
         child.begin = at;
-        child.end = skipValue(json, at, end + 1);
+        child.end = std::min(skipValue(json, at, end + 1), end);
+        // Every step moves forward, whatever the bytes: the outline ends on any input.
+        if (child.end <= child.begin)
+            break;
         found.append(child);
         at = skipSpace(json, child.end, end);
-        if (at < end && json[at] == ',')
+        if (at < end && json[at] != ',')
+            break;
+        if (at < end)
             at = skipSpace(json, at + 1, end);
     }
     return found;

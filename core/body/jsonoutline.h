@@ -17,7 +17,8 @@ struct JsonNode
     qsizetype end = 0;   // one past its last byte
 };
 
-// Reads valid JSON (check it first: BodyFormatter::indentJson); never allocates per byte.
+// Meant for valid JSON (check it first: BodyFormatter::indentJson); never allocates per byte,
+// and ends on any input: what is not JSON is left out, never looped over.
 class JsonOutline final
 {
 public:

@@ -70,11 +70,46 @@ void TestBodyFormatter::reportsJsonErrors_data()
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("error");
     QTest::newRow("unclosed") << QByteArray("{\"a\":[1,2}")
-                              << QStringLiteral("JSON error at byte 9: unexpected '}'");
+                              << QStringLiteral("JSON error at line 1, column 10: expected ',' or "
+                                                "']' after an item, found '}'");
     QTest::newRow("truncated") << QByteArray("{\"a\":\"b")
-                               << QStringLiteral("JSON error at byte 7: the document ends early");
+                               << QStringLiteral("JSON error at line 1, column 8: the string "
+                                                 "never ends");
     QTest::newRow("stray character")
-        << QByteArray("{\"a\":#}") << QStringLiteral("JSON error at byte 5: unexpected '#'");
+        << QByteArray("{\"a\":#}")
+        << QStringLiteral("JSON error at line 1, column 6: expected a value, found '#'");
+    QTest::newRow("missing comma, second line")
+        << QByteArray("{\"a\": 1\n \"b\": 2}")
+        << QStringLiteral("JSON error at line 2, column 2: expected ',' or '}' after a member, "
+                          "found '\"'");
+    // It passed the old token-by-token check and sent the tree into an endless loop.
+    QTest::newRow("tokens in the wrong places")
+        << QByteArray("{\"a\":[1,2{\"\"\"u\"}],e}")
+        << QStringLiteral("JSON error at line 1, column 10: expected ',' or ']' after an item, "
+                          "found '{'");
+    QTest::newRow("bare word") << QByteArray("[truth]")
+                               << QStringLiteral("JSON error at line 1, column 2: expected true, "
+                                                 "false or null");
+    QTest::newRow("leading zero") << QByteArray("[01]")
+                                  << QStringLiteral("JSON error at line 1, column 3: expected ',' "
+                                                    "or ']' after an item, found '1'");
+    QTest::newRow("bad escape") << QByteArray("[\"a\\x\"]")
+                                << QStringLiteral("JSON error at line 1, column 4: a bad escape "
+                                                  "or a raw control character inside a string");
+    QTest::newRow("two documents")
+        << QByteArray("{} {}")
+        << QStringLiteral("JSON error at line 1, column 4: more after the end of the document, "
+                          "found '{'");
+    QTest::newRow("key without value")
+        << QByteArray("{\"a\"}")
+        << QStringLiteral("JSON error at line 1, column 5: expected ':' after the member name, "
+                          "found '}'");
+    QTest::newRow("trailing comma")
+        << QByteArray("[1,]")
+        << QStringLiteral("JSON error at line 1, column 4: expected a value, found ']'");
+    QTest::newRow("empty") << QByteArray(" ")
+                           << QStringLiteral("JSON error at line 1, column 2: the document ends "
+                                             "early (expected a value)");
 }
 
 void TestBodyFormatter::reportsJsonErrors()

@@ -11,6 +11,8 @@ private slots:
     void childrenInSentOrder();
     void nestedLevelsOpenOneAtATime();
     void previews();
+    void anyInputEnds_data();
+    void anyInputEnds();
 };
 
 void TestJsonOutline::childrenInSentOrder()
@@ -61,3 +63,36 @@ void TestJsonOutline::previews()
 
 QTEST_GUILESS_MAIN(TestJsonOutline)
 #include "tst_jsonoutline.moc"
+
+void TestJsonOutline::anyInputEnds_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::newRow("reported: expanding \"a\" grew to 706 MB")
+        << QByteArray(R"({"a":[1,2{"""u"}],e})");
+    QTest::newRow("stray closers") << QByteArray("[}}}]]]");
+    QTest::newRow("no values") << QByteArray("{,,,:::}");
+    QTest::newRow("unterminated") << QByteArray(R"({"a":[{"b":"c)");
+    QTest::newRow("key without colon") << QByteArray(R"({"a" 1, "b" 2})");
+    QTest::newRow("commas only") << QByteArray("[,,,,]");
+    QTest::newRow("backslash at the end") << QByteArray(R"(["\)");
+}
+
+// Walks every node the outline finds: a bounded number, each inside its parent.
+void TestJsonOutline::anyInputEnds()
+{
+    QFETCH(QByteArray, bytes);
+    QList<JsonNode> toVisit{JsonOutline::root(bytes)};
+    int visited = 0;
+    while (!toVisit.isEmpty() && visited <= bytes.size()) {
+        const JsonNode node = toVisit.takeLast();
+        ++visited;
+        for (const JsonNode &child : JsonOutline::children(bytes, node)) {
+            QVERIFY(child.begin > node.begin && child.end <= node.end);
+            QVERIFY(child.end > child.begin);
+            toVisit.append(child);
+        }
+        JsonOutline::preview(bytes, node);
+    }
+    // No more nodes than bytes: every node starts at a byte of its own.
+    QVERIFY2(visited <= bytes.size(), QByteArray::number(visited).constData());
+}
