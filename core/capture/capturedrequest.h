@@ -22,6 +22,16 @@ using HeaderList = QList<HeaderField>;
 // Value of the first header named `name` (case-insensitive), or a null QByteArray.
 QByteArray headerValue(const HeaderList &headers, QByteArrayView name);
 
+// What a method or a header name may be made of (RFC 9110 §5.6.2): a non-empty token.
+bool isHttpToken(QByteArrayView text);
+// Why a request with this method cannot go on the wire, or empty when it can.
+QString methodProblem(QByteArrayView method);
+// Why this header cannot go on the wire as it is (a name that is not a token; a CR, LF or NUL
+// in the value, which would start a header of the sender's choosing), or empty when it can.
+QString headerProblem(QByteArrayView name, QByteArrayView value);
+// The first such problem of a method and its headers, or empty.
+QString requestHeadProblem(QByteArrayView method, const HeaderList &headers);
+
 // One request as the receiver saw it. `raw` is the single source of truth: the exact bytes on
 // the wire (request line, headers, body with any chunk framing); everything parsed is derived
 // from it and kept alongside for convenience.

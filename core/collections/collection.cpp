@@ -122,6 +122,10 @@ std::optional<RequestTemplate> requestFrom(const QJsonObject &object, QString *e
     } else {
         request.body = body.toUtf8();
     }
+    if (const QString problem = request.problem(); !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
     const QJsonObject auth = object[key("auth")].toObject();
     const QString type = auth[key("type")].toString();
     if (type == QLatin1String("basic")) {
@@ -255,8 +259,9 @@ std::optional<OutgoingRequest> RequestTemplate::resolve(const QHash<QString, QSt
         *error = QStringLiteral("no value for {{%1}}").arg(missing.join(QStringLiteral("}}, {{")));
         return std::nullopt;
     }
-    if (request.method.isEmpty() || request.method.contains(' ')) {
-        *error = QStringLiteral("the method must be one word, such as POST");
+    if (const QString problem = requestHeadProblem(request.method, request.headers);
+        !problem.isEmpty()) {
+        *error = problem;
         return std::nullopt;
     }
     if (const QString problem = OutgoingRequest::targetProblem(request.url); !problem.isEmpty()) {
@@ -264,6 +269,26 @@ std::optional<OutgoingRequest> RequestTemplate::resolve(const QHash<QString, QSt
         return std::nullopt;
     }
     return request;
+}
+
+QString RequestTemplate::problem() const
+{
+    const auto hasVariable = [](QByteArrayView text) {
+        return text.contains("{{");
+    };
+    if (!hasVariable(method))
+        if (QString problem = methodProblem(method.trimmed()); !problem.isEmpty())
+            return problem;
+    for (const TemplateHeader &header : headers) {
+        const QByteArray name = header.name.trimmed();
+        if (name.isEmpty() && header.value.isEmpty())
+            continue; // an empty row the user has not filled in
+        QString problem
+            = headerProblem(hasVariable(name) ? QByteArrayView("X") : name, header.value);
+        if (!problem.isEmpty())
+            return problem;
+    }
+    return {};
 }
 
 QStringList RequestTemplate::secretNames() const

@@ -45,6 +45,10 @@ struct RequestTemplate
     // and the reason, when a value is missing or the URL cannot be a target.
     std::optional<OutgoingRequest> resolve(const QHash<QString, QString> &values,
                                            QString *error) const;
+    // Why it could never be sent: a method or header name that is not an HTTP token, a CR, LF
+    // or NUL in a header value (names holding a {{variable}} are checked once filled in, at
+    // send). Empty when it can be.
+    QString problem() const;
     // The secrets it refers to ({{secret:NAME}}), each once.
     QStringList secretNames() const;
     bool hasHeader(QByteArrayView name) const;

@@ -1,5 +1,6 @@
 #include "curlcommand.h"
 
+#include <QRegularExpression>
 #include <QUrl>
 
 namespace Hookscope {
@@ -9,6 +10,9 @@ struct Word
 {
     QByteArray text;
     int line = 1; // where it starts in the pasted text
+    // What a <(printf '…') in it produces, read by curl as a file (@<(…)): Hookscope's own
+    // Copy as cURL sends a body with NUL bytes so, since no shell word can hold one.
+    std::optional<QByteArray> substituted;
 };
 
 bool isBlank(char c)
@@ -84,6 +88,39 @@ qsizetype readAnsiC(const QByteArray &text, qsizetype at, QByteArray *out)
     return -1;
 }
 
+// The bytes `printf 'FORMAT'` writes, for the escapes printfBody() uses and the usual others;
+// nothing when FORMAT asks for an argument (a % conversion other than %%).
+std::optional<QByteArray> printfOutput(const QByteArray &format)
+{
+    QByteArray out;
+    for (qsizetype at = 0; at < format.size(); ++at) {
+        const char c = format[at];
+        if (c == '%') {
+            if (at + 1 >= format.size() || format[at + 1] != '%')
+                return std::nullopt;
+            out += '%';
+            ++at;
+        } else if (c == '\\' && at + 1 < format.size()) {
+            // printf's escapes read as $'…''s do: \xHH, octal, \n and the like.
+            const char kind = format[at + 1];
+            const bool octal = kind >= '0' && kind <= '7';
+            qsizetype used = 2;
+            while (used < (kind == 'x' ? 4
+                           : octal     ? 4
+                                       : 2)
+                   && at + used < format.size()
+                   && (kind == 'x' ? hexValue(format[at + used]) >= 0
+                                   : format[at + used] >= '0' && format[at + used] <= '7'))
+                ++used;
+            readAnsiC(format.mid(at, used) + '\'', 0, &out);
+            at += used - 1;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 // Words as bash splits them.
 std::optional<QList<Word>> bashWords(const QByteArray &text, QString *error)
 {
@@ -93,7 +130,7 @@ std::optional<QList<Word>> bashWords(const QByteArray &text, QString *error)
     int line = 1;
     auto startWord = [&] {
         if (!inWord) {
-            word = {{}, line};
+            word = {{}, line, {}};
             inWord = true;
         }
     };
@@ -134,6 +171,25 @@ std::optional<QList<Word>> bashWords(const QByteArray &text, QString *error)
             }
             line += int(text.mid(open, close - open).count('\n'));
             at = close;
+        } else if (c == '<' && at + 1 < text.size() && text[at + 1] == '(') {
+            // A process substitution: only <(printf 'FORMAT'), which Copy as cURL writes.
+            static const QRegularExpression printfCall(
+                QStringLiteral("^<\\(\\s*printf\\s+'([^']*)'\\s*\\)"));
+            const QRegularExpressionMatch match
+                = printfCall.match(QString::fromLatin1(text.mid(at, 1 << 20)));
+            std::optional<QByteArray> output;
+            if (match.hasMatch())
+                output = printfOutput(match.captured(1).toLatin1());
+            if (!output) {
+                *error = QStringLiteral("line %1: a command in <(…) cannot be run here; paste "
+                                        "what it writes instead")
+                             .arg(line);
+                return std::nullopt;
+            }
+            startWord();
+            word.text += "/dev/fd/63"; // what bash puts in its place
+            word.substituted = output;
+            at += match.capturedLength(0);
         } else if (c == '"') {
             startWord();
             const int openedOn = line;
@@ -204,7 +260,7 @@ std::optional<QList<Word>> cmdWords(const QByteArray &text, QString *error)
     for (qsizetype at = 0; at < unescaped.size();) {
         const char c = unescaped[at];
         if (!inWord && !isBlank(c)) {
-            word = {{}, lines[at]};
+            word = {{}, lines[at], {}};
             inWord = true;
         }
         if (c == '\\') {
@@ -250,9 +306,27 @@ std::optional<QList<Word>> cmdWords(const QByteArray &text, QString *error)
     return words;
 }
 
+// cmd's marks (^" and ^ at a line end) outside bash's single quotes: inside them, as in a
+// command copied from Hookscope with such a header value, they are only text.
 bool isWindowsCommand(const QByteArray &text)
 {
-    return text.contains("^\n") || text.contains("^\r\n") || text.contains("^\"");
+    for (qsizetype at = 0; at < text.size(); ++at) {
+        const char c = text[at];
+        if (c == '\\') {
+            ++at; // bash's escape, as in '\'' (cmd has none: its marks come before any)
+        } else if (c == '\'') {
+            const bool ansiC = at > 0 && text[at - 1] == '$';
+            for (++at; at < text.size() && text[at] != '\''; ++at) {
+                if (ansiC && text[at] == '\\')
+                    ++at;
+            }
+        } else if (c == '^' && at + 1 < text.size()
+                   && (text[at + 1] == '"' || text[at + 1] == '\n'
+                       || (text[at + 1] == '\r' && at + 2 < text.size() && text[at + 2] == '\n'))) {
+            return true;
+        }
+    }
+    return false;
 }
 
 enum class CurlAction {
@@ -444,13 +518,21 @@ QString CurlCommand::fromRequest(const QByteArray &method, const QString &url,
     const bool impliedGet = method == "GET" && body.isEmpty();
     const bool impliedPost = method == "POST" && !body.isEmpty();
     if (!impliedGet && !impliedPost)
-        parts << QStringLiteral("-X") << QString::fromLatin1(method);
+        parts << QStringLiteral("-X")
+              << (QRegularExpression(QStringLiteral("^[A-Za-z0-9_-]+$"))
+                          .match(QString::fromLatin1(method))
+                          .hasMatch()
+                      ? QString::fromLatin1(method)
+                      : shellQuote(method)); // never a word the shell acts on
     parts << shellQuote(url.toUtf8());
     for (const HeaderField &header : headers) {
         if (curlSetsItself(header.name))
             continue;
         parts << QStringLiteral("\\\n  -H") << shellQuote(header.name + ": " + header.value);
     }
+    // Without one, curl would send its form type with the body: the request had none.
+    if (!body.isEmpty() && headerValue(headers, "Content-Type").isNull())
+        parts << QStringLiteral("\\\n  -H") << shellQuote("Content-Type:");
     if (!body.isEmpty()) {
         parts << QStringLiteral("\\\n  --data-binary")
               << (body.contains('\0') || body.startsWith('@') ? printfBody(body)
@@ -485,7 +567,12 @@ std::optional<RequestTemplate> CurlCommand::parse(const QString &command, QStrin
     bool get = false;
     bool head = false;
     bool json = false;
-    bool formData = false; // data that makes curl add a form Content-Type
+    bool formData = false;     // data that makes curl add a form Content-Type
+    QList<QByteArray> removed; // headers curl adds itself, switched off by "-H 'Name:'"
+    const auto addAsCurlWould = [&](const QByteArray &name, const QByteArray &value) {
+        if (!removed.contains(name.toLower()))
+            request.addHeaderUnlessSet(name, value);
+    };
     auto fail = [&](const Word &word, const QString &why) {
         *error = QStringLiteral("line %1: %2").arg(word.line).arg(why);
         return std::nullopt;
@@ -547,9 +634,11 @@ std::optional<RequestTemplate> CurlCommand::parse(const QString &command, QStrin
                 const qsizetype semicolon = argument.indexOf(';');
                 if (colon > 0) {
                     const QByteArray headerValue = argument.mid(colon + 1).trimmed();
-                    if (!headerValue.isEmpty()) // "Name:" only stops curl sending its own
+                    if (!headerValue.isEmpty())
                         request.headers.append(
                             TemplateHeader{argument.left(colon).trimmed(), headerValue});
+                    else // "Name:" only stops curl sending its own
+                        removed.append(argument.left(colon).trimmed().toLower());
                 } else if (semicolon > 0 && semicolon == argument.size() - 1) {
                     request.headers.append(TemplateHeader{argument.left(semicolon).trimmed(), {}});
                 } else {
@@ -561,7 +650,9 @@ std::optional<RequestTemplate> CurlCommand::parse(const QString &command, QStrin
             case CurlAction::Data:
             case CurlAction::DataBinary:
             case CurlAction::Json:
-                if (argument.startsWith('@'))
+                if (argument.startsWith('@') && value.substituted && option->takesArgument)
+                    argument = *value.substituted;
+                else if (argument.startsWith('@'))
                     return needsFile(value, spelled);
                 data.append(argument);
                 formData = formData || option->action != CurlAction::Json;
@@ -658,10 +749,10 @@ std::optional<RequestTemplate> CurlCommand::parse(const QString &command, QStrin
     } else {
         request.body = joined;
         if (json) {
-            request.addHeaderUnlessSet("Content-Type", "application/json");
-            request.addHeaderUnlessSet("Accept", "application/json");
+            addAsCurlWould("Content-Type", "application/json");
+            addAsCurlWould("Accept", "application/json");
         } else if (formData) {
-            request.addHeaderUnlessSet("Content-Type", "application/x-www-form-urlencoded");
+            addAsCurlWould("Content-Type", "application/x-www-form-urlencoded");
         }
     }
     request.url = QString::fromUtf8(url);
@@ -671,6 +762,10 @@ std::optional<RequestTemplate> CurlCommand::parse(const QString &command, QStrin
                      : head            ? QByteArray("HEAD")
                      : sendsBody       ? QByteArray("POST")
                                        : QByteArray("GET");
+    if (const QString problem = request.problem(); !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
     return request;
 }
 

@@ -64,6 +64,10 @@ std::optional<QByteArray> rebuild(const QJsonObject &request, QString *error)
         *error = QStringLiteral("request needs a method and an absolute url");
         return std::nullopt;
     }
+    if (const QString problem = methodProblem(method.toUtf8()); !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
     QByteArray target
         = url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
     if (target.isEmpty())
@@ -94,8 +98,13 @@ std::optional<QByteArray> rebuild(const QJsonObject &request, QString *error)
             raw += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
             continue;
         }
-        raw += name + ": " + value.toObject().value(QStringLiteral("value")).toString().toUtf8()
-               + "\r\n";
+        const QByteArray headerValue
+            = value.toObject().value(QStringLiteral("value")).toString().toUtf8();
+        if (const QString problem = headerProblem(name, headerValue); !problem.isEmpty()) {
+            *error = problem; // rebuilt into raw bytes, a line break would add a header
+            return std::nullopt;
+        }
+        raw += name + ": " + headerValue + "\r\n";
     }
     if (!hasHost)
         raw += "Host: " + url.authority().toUtf8() + "\r\n";

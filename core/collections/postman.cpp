@@ -191,6 +191,10 @@ struct Reader
                                          !header[key("disabled")].toBool()});
                 body(request[key("body")], &kept, here);
                 kept.auth = this->auth(request[key("auth")], itemAuth, here);
+                if (const QString problem = kept.problem(); !problem.isEmpty()) {
+                    *error = here + QStringLiteral(": ") + problem;
+                    return std::nullopt;
+                }
             } else {
                 *error = here + QStringLiteral(": neither a \"request\" nor an \"item\" list");
                 return std::nullopt;

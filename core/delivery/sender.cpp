@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QNetworkReply>
+#include <QTimer>
 #include <QNetworkRequest>
 #include <QSslError>
 
@@ -31,6 +32,15 @@ QNetworkAccessManager &Sender::network(bool acceptSelfSigned)
 void Sender::send(const OutgoingRequest &request, const SendOptions &options,
                   std::function<void(const DeliveryResult &)> done)
 {
+    if (const QString problem = requestHeadProblem(request.method, request.headers);
+        !problem.isEmpty()) {
+        // Refused before a byte goes out; reported from the event loop, as any outcome is.
+        DeliveryResult refused;
+        refused.startedAtUs = QDateTime::currentMSecsSinceEpoch() * 1000;
+        refused.error = problem;
+        QTimer::singleShot(0, this, [refused, done = std::move(done)] { done(refused); });
+        return;
+    }
     if (request.url.scheme() == QLatin1String("http")) {
         m_http.send(request, options.timeoutMs, std::move(done));
         return;

@@ -1,6 +1,6 @@
 #pragma once
 
-// Runs the real `hookscope-cli` (path in HOOKSCOPE_CLI, set by CTest) for integration tests.
+// Runs the real `hookscope-cli` for integration tests.
 
 #include <QProcess>
 #include <QRegularExpression>
@@ -8,9 +8,10 @@
 
 namespace Hookscope::Testing {
 
+// HOOKSCOPE_CLI (set by CTest), else the one built beside the tests.
 inline QString cliPath()
 {
-    return qEnvironmentVariable("HOOKSCOPE_CLI");
+    return qEnvironmentVariable("HOOKSCOPE_CLI", QStringLiteral(HOOKSCOPE_BUILT_CLI));
 }
 
 struct CliResult

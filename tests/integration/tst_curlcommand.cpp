@@ -1,8 +1,12 @@
 #include "listenprocess.h"
 
 #include "collections/curlcommand.h"
+#include "delivery/sender.h"
 #include "http/requestparser.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -48,6 +52,10 @@ private slots:
     void browserCommandsParse();
     void badCommandsSayWhere_data();
     void badCommandsSayWhere();
+    void copyThenPasteKeepsEveryByteValue();
+    void methodIsNeverRunByTheShell();
+    void requestsThatCannotBeSentAreRefused_data();
+    void requestsThatCannotBeSentAreRefused();
 };
 
 void TestCurlCommand::quoting_data()
@@ -133,12 +141,7 @@ void TestCurlCommand::exportedCommandsParseBack()
     const QString command = CurlCommand::fromCapture(original, QStringLiteral("http://h:1"));
     QString error;
     const std::optional<RequestTemplate> parsed = CurlCommand::parse(command, &error);
-    if (original.body.contains('\0') || original.body.startsWith('@')) {
-        // Such bodies come from printf through a pipe: a paste cannot bring them along.
-        QVERIFY(!parsed);
-        QVERIFY2(error.contains(QLatin1String("reads a file")), qPrintable(error));
-        return;
-    }
+    // Bodies with NUL bytes or a leading @ come from <(printf '…'), which is read back too.
     QVERIFY2(parsed, qPrintable(error));
     QCOMPARE(parsed->method, original.method);
     QCOMPARE(parsed->url, QStringLiteral("http://h:1") + QString::fromUtf8(original.target));
@@ -313,6 +316,101 @@ void TestCurlCommand::badCommandsSayWhere()
     QString got;
     QVERIFY(!CurlCommand::parse(command, &got));
     QCOMPARE(got, error);
+}
+
+// Copy as cURL, then Paste cURL: the same request, whatever byte a header value or the body
+// holds (CR, LF and NUL cannot be in a header value at all: refused, tested below).
+void TestCurlCommand::copyThenPasteKeepsEveryByteValue()
+{
+    for (int byte = 0; byte < 256; ++byte) {
+        const char c = char(byte);
+        HeaderList headers{{"X-Byte", QByteArray("a") + c + "z"}, {"X-Caret", "^\"q^\" %^"}};
+        if (c == '\r' || c == '\n' || c == '\0')
+            headers.removeFirst();
+        const QByteArray body = QByteArray("b") + c + "^\"" + c;
+        for (const QByteArray &sentBody : {body, QByteArray(1, c)}) {
+            const QString command = CurlCommand::fromRequest(
+                "PATCH", QStringLiteral("http://h:1/p"), headers, sentBody);
+            QString error;
+            const std::optional<RequestTemplate> parsed = CurlCommand::parse(command, &error);
+            QVERIFY2(parsed,
+                     qPrintable(QStringLiteral("byte %1: %2 in %3").arg(byte).arg(error, command)));
+            QCOMPARE(parsed->method, QByteArray("PATCH"));
+            QCOMPARE(parsed->body, sentBody);
+            QCOMPARE(parsed->headers.size(), headers.size());
+            for (qsizetype i = 0; i < headers.size(); ++i) {
+                QCOMPARE(parsed->headers[i].name, headers[i].name);
+                QCOMPARE(parsed->headers[i].value, headers[i].value);
+            }
+        }
+    }
+}
+
+// A method from a shared collection, copied and pasted into a terminal, stays one word.
+void TestCurlCommand::methodIsNeverRunByTheShell()
+{
+    QTemporaryDir dir;
+    const QString command = CurlCommand::fromRequest(
+        "POST;touch${IFS}PWNED;#", QStringLiteral("http://127.0.0.1:9/"), {}, "x");
+    QProcess bash;
+    bash.setWorkingDirectory(dir.path());
+    bash.start(QStringLiteral("bash"),
+               {QStringLiteral("-c"), command + QStringLiteral(" -sS --max-time 5")});
+    QVERIFY(bash.waitForFinished(30'000));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("PWNED"))));
+}
+
+void TestCurlCommand::requestsThatCannotBeSentAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("collection");
+    QTest::addColumn<QString>("error");
+    const QByteArray head = R"({"format": "hookscope-collection", "version": 1, "name": "c",)"
+                            R"( "items": [{"name": "r", "request": {"url": "http://h/", )";
+    QTest::newRow("method that is not a token")
+        << head + R"("method": "POST;touch${IFS}PWNED;#"}}]})"
+        << QStringLiteral("item 1 (\"r\"): The method \"POST;touch${IFS}PWNED;#\" is not an HTTP "
+                          "method");
+    QTest::newRow("line feed in a header value")
+        << head
+               + R"("method": "GET", "headers": [{"name": "X-A", "value": "1\nX-Injected: yes"}]}}]})"
+        << QStringLiteral("item 1 (\"r\"): The value of the header \"X-A\" holds a line feed (LF)");
+    QTest::newRow("carriage return in a header value")
+        << head + R"("method": "GET", "headers": [{"name": "X-A", "value": "1\rX"}]}}]})"
+        << QStringLiteral("The value of the header \"X-A\" holds a carriage return (CR)");
+    QTest::newRow("NUL in a header value")
+        << head + R"("method": "GET", "headers": [{"name": "X-A", "value": "1\u0000"}]}}]})"
+        << QStringLiteral("The value of the header \"X-A\" holds a NUL byte");
+    QTest::newRow("space in a header name")
+        << head + R"("method": "GET", "headers": [{"name": "X A", "value": "1"}]}}]})"
+        << QStringLiteral("The header name \"X A\" is not a valid name");
+}
+
+// At import (collection, Postman, curl) and at send: nothing reaches the wire.
+void TestCurlCommand::requestsThatCannotBeSentAreRefused()
+{
+    QFETCH(QByteArray, collection);
+    QFETCH(QString, error);
+    QString problem;
+    QVERIFY(!Collection::fromJson(collection, &problem));
+    QVERIFY2(problem.contains(error), qPrintable(problem));
+
+    // The same request built in memory (the composer's way) is refused when sent.
+    const QJsonObject request = QJsonDocument::fromJson(collection)
+                                    .object()[QStringLiteral("items")][0][QStringLiteral("request")]
+                                    .toObject();
+    OutgoingRequest outgoing;
+    outgoing.method = request[QStringLiteral("method")].toString().toUtf8();
+    outgoing.url = QUrl(QStringLiteral("http://127.0.0.1:9/"));
+    for (const QJsonValue &header : request[QStringLiteral("headers")].toArray())
+        outgoing.headers.append({header[QStringLiteral("name")].toString().toUtf8(),
+                                 header[QStringLiteral("value")].toString().toUtf8()});
+    Sender sender;
+    std::optional<DeliveryResult> result;
+    sender.send(outgoing, {}, [&](const DeliveryResult &sent) { result = sent; });
+    QTRY_VERIFY(result);
+    QCOMPARE(result->status, 0);
+    QVERIFY2(result->error.contains(error.section(QStringLiteral(": "), -1)),
+             qPrintable(result->error));
 }
 
 QTEST_GUILESS_MAIN(TestCurlCommand)
