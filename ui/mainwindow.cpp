@@ -174,11 +174,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_view->setWordWrap(false);
 
     connect(m_detail, &CaptureDetailView::savePartRequested, this, [this](const BodyPart &part) {
-        saveBytes(part.data, tr("Save Part"),
-                  part.fileName.isEmpty()
-                      ? (part.name.isEmpty() ? QStringLiteral("part") : part.name)
-                            + QStringLiteral(".bin")
-                      : QFileInfo(part.fileName).fileName());
+        saveBytes(part.data, tr("Save Part"), part.suggestedFileName());
     });
     connect(m_detail, &CaptureDetailView::saveBodyRequested, this, [this] {
         saveBytes(m_detail->capture().decodedBody(), tr("Save Body"), QStringLiteral("body.bin"));

@@ -34,6 +34,36 @@ QByteArray BodyParts::boundary(QByteArrayView contentType)
     return headerParameter(contentType, "boundary");
 }
 
+namespace {
+
+// The last path element of a name the sender chose, without control characters or leading
+// dots, as a browser saves a download.
+QString safeFileName(const QString &given)
+{
+    const qsizetype lastSeparator
+        = std::max(given.lastIndexOf(QLatin1Char('/')), given.lastIndexOf(QLatin1Char('\\')));
+    QString safe;
+    for (const QChar c : QStringView(given).sliced(lastSeparator + 1)) {
+        if (c.category() != QChar::Other_Control)
+            safe += c;
+    }
+    safe = safe.trimmed();
+    while (safe.startsWith(QLatin1Char('.')))
+        safe = safe.mid(1).trimmed();
+    return safe;
+}
+
+} // namespace
+
+QString BodyPart::suggestedFileName() const
+{
+    const QString fromFile = safeFileName(fileName);
+    if (!fromFile.isEmpty())
+        return fromFile;
+    const QString fromField = safeFileName(name);
+    return (fromField.isEmpty() ? QStringLiteral("part") : fromField) + QStringLiteral(".bin");
+}
+
 QList<BodyPart> BodyParts::split(const QByteArray &body, QByteArrayView contentType, QString *error)
 {
     const QByteArray type = contentType.toByteArray().toLower();

@@ -14,6 +14,11 @@ struct BodyPart
     QByteArray contentType; // multipart parts that say
     QByteArray head;        // the part's header lines as sent (multipart)
     QByteArray data;        // the value, or the part's bytes exactly
+
+    // A name to offer when saving it: the sender's file name, else the field's name + ".bin",
+    // with path separators, leading dots and control characters taken out (the sender chose
+    // it: "../../.bashrc" must not become a path, nor a hidden file). Never empty.
+    QString suggestedFileName() const;
 };
 
 // Splits application/x-www-form-urlencoded and multipart/* bodies into their fields and parts.

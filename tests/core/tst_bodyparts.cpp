@@ -14,6 +14,8 @@ private slots:
     void brokenMultipartSaysWhere_data();
     void brokenMultipartSaysWhere();
     void otherTypesHaveNoParts();
+    void suggestedFileNamesStayInTheFolder_data();
+    void suggestedFileNamesStayInTheFolder();
 };
 
 void TestBodyParts::formFieldsAreDecoded()
@@ -101,6 +103,49 @@ void TestBodyParts::otherTypesHaveNoParts()
     QString error;
     QVERIFY(BodyParts::split("{\"a\":1}", "application/json", &error).isEmpty());
     QVERIFY(error.isEmpty());
+}
+
+void TestBodyParts::suggestedFileNamesStayInTheFolder_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<QString>("suggested");
+    QTest::newRow("file name") << "doc"
+                               << "report.pdf"
+                               << "report.pdf";
+    QTest::newRow("path in the file name") << "doc"
+                                           << "../../.bashrc"
+                                           << "bashrc";
+    QTest::newRow("windows path") << "doc"
+                                  << "C:\\Users\\x\\..\\evil.exe"
+                                  << "evil.exe";
+    QTest::newRow("only dots") << "doc"
+                               << "..."
+                               << "doc.bin";
+    QTest::newRow("field name with a path") << "../../etc/passwd"
+                                            << ""
+                                            << "passwd.bin";
+    QTest::newRow("hidden field name") << ".profile"
+                                       << ""
+                                       << "profile.bin";
+    QTest::newRow("control characters") << "a\nb\x01"
+                                           "c"
+                                        << ""
+                                        << "abc.bin";
+    QTest::newRow("nothing usable") << "/"
+                                    << "/"
+                                    << "part.bin";
+}
+
+void TestBodyParts::suggestedFileNamesStayInTheFolder()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, fileName);
+    QFETCH(QString, suggested);
+    BodyPart part;
+    part.name = name;
+    part.fileName = fileName;
+    QCOMPARE(part.suggestedFileName(), suggested);
 }
 
 QTEST_GUILESS_MAIN(TestBodyParts)
