@@ -5,6 +5,7 @@
 #include "variablesdialog.h"
 #include "warninglabel.h"
 
+#include "capture/datafolder.h"
 #include "collections/collectiondocument.h"
 #include "collections/collectionrunner.h"
 #include "collections/curlcommand.h"
@@ -221,13 +222,12 @@ CollectionsPanel::~CollectionsPanel()
 
 QString CollectionsPanel::defaultFolder()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-           + QStringLiteral("/collections");
+    return DataFolder::path() + QStringLiteral("/collections");
 }
 
 QString CollectionsPanel::newFilePath(const QString &name)
 {
-    QDir().mkpath(defaultFolder());
+    DataFolder::ensure(defaultFolder());
     QString base = name;
     base.replace(QRegularExpression(QStringLiteral("[^\\w .-]+")), QStringLiteral("-"));
     base = base.trimmed().isEmpty() ? QStringLiteral("collection") : base.trimmed();

@@ -380,7 +380,12 @@ void ComposerDialog::send()
                                   : error);
                   return;
               }
-              sendResolved(*outgoing);
+              // The history keeps {{secret:NAME}} where the secret's value went out.
+              QHash<QString, QString> placeholders = values;
+              for (const QString &name : written.secretNames())
+                  placeholders.insert(QStringLiteral("secret:") + name,
+                                      QStringLiteral("{{secret:%1}}").arg(name));
+              sendResolved(*outgoing, *written.resolve(placeholders, &error));
           };
     if (secretNames.isEmpty())
         withSecrets(variableValues(), {});
@@ -388,12 +393,12 @@ void ComposerDialog::send()
         m_secrets->readPlaceholders(secretNames, variableValues(), withSecrets);
 }
 
-void ComposerDialog::sendResolved(const OutgoingRequest &resolved)
+void ComposerDialog::sendResolved(const OutgoingRequest &resolved, const OutgoingRequest &recorded)
 {
     QString error;
     m_answerStatus->setText(tr("Sending to %1…").arg(resolved.url.toString()));
     if (m_signScheme->currentText() == m_signScheme->itemText(0) || !m_secrets) {
-        sendNow(resolved);
+        sendNow(resolved, recorded);
         return;
     }
     std::optional<SignatureScheme> scheme
@@ -403,8 +408,8 @@ void ComposerDialog::sendResolved(const OutgoingRequest &resolved)
         return;
     }
     const QString secretName = m_signSecret->currentText();
-    m_secrets->read(secretName, [this, scheme = *scheme,
-                                 outgoing = resolved](const std::optional<QByteArray> &secret,
+    m_secrets->read(secretName, [this, scheme = *scheme, outgoing = resolved,
+                                 recorded = recorded](const std::optional<QByteArray> &secret,
                                                       const QString &readError) mutable {
         QString signError = readError;
         HeaderList signature;
@@ -418,16 +423,17 @@ void ComposerDialog::sendResolved(const OutgoingRequest &resolved)
             return;
         }
         outgoing.headers = Signatures::withHeaders(outgoing.headers, signature);
+        recorded.headers = Signatures::withHeaders(recorded.headers, signature);
         showHeaders(signature);
-        sendNow(outgoing);
+        sendNow(outgoing, recorded);
     });
 }
 
-void ComposerDialog::sendNow(const OutgoingRequest &outgoing)
+void ComposerDialog::sendNow(const OutgoingRequest &outgoing, const OutgoingRequest &recorded)
 {
-    m_sender.send(outgoing, SendOptions(), [this, outgoing](const DeliveryResult &result) {
+    m_sender.send(outgoing, SendOptions(), [this, recorded](const DeliveryResult &result) {
         m_send->setEnabled(true);
-        SentRequest sent{m_store.add(outgoing, result), outgoing, result};
+        SentRequest sent{m_store.add(recorded, result), recorded, result};
         reloadHistory();
         showAnswer(sent);
         emit answered(sent);

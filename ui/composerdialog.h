@@ -83,9 +83,10 @@ private:
     void showProblem(const QString &problem);
     QHash<QString, QString> variableValues() const;
     void reloadHistory();
-    void sendNow(const OutgoingRequest &outgoing);
+    // `recorded` is what the history keeps: `outgoing` with {{secret:NAME}} for secret values.
+    void sendNow(const OutgoingRequest &outgoing, const OutgoingRequest &recorded);
     // Signs (when the Sign tab says so) and sends.
-    void sendResolved(const OutgoingRequest &resolved);
+    void sendResolved(const OutgoingRequest &resolved, const OutgoingRequest &recorded);
     // Replaces (or adds) the rows of these headers, so the table shows what was sent.
     void showHeaders(const HeaderList &headers);
 

@@ -12,6 +12,7 @@
 #include "signatureview.h"
 #include "targetdialogs.h"
 
+#include "capture/datafolder.h"
 #include "capture/capturequery.h"
 #include "capture/capturestore.h"
 #include "capture/capturewriter.h"
@@ -968,7 +969,7 @@ void MainWindow::setMockRules(const MockRules &rules)
 {
     m_rules = rules;
     m_receiver.setMockRules(rules);
-    QDir().mkpath(QFileInfo(rulesPath()).absolutePath());
+    DataFolder::ensure(QFileInfo(rulesPath()).absolutePath());
     QString error;
     if (!JsonFile::writeAtomically(rulesPath(), rules.toJson(), &error))
         statusBar()->showMessage(tr("The rules apply now but could not be kept: %1").arg(error));

@@ -1,6 +1,7 @@
 #include "capturestore.h"
 
 #include "captureindexer.h"
+#include "datafolder.h"
 #include "sqlitestatement.h"
 #include "captureorder.h"
 #include "capturequery.h"
@@ -67,8 +68,7 @@ QString CaptureStore::defaultPath()
     if (!fromEnvironment.isEmpty())
         return fromEnvironment;
     // Fixed folder name so the GUI and the CLI share one store whatever their binary names.
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-           + QStringLiteral("/hookscope/captures.sqlite");
+    return DataFolder::path() + QStringLiteral("/captures.sqlite");
 }
 
 QString CaptureStore::moveAside(const QString &path, QString *error)
@@ -120,10 +120,10 @@ bool CaptureStore::fail(OpenError error, const QString &message)
 bool CaptureStore::open()
 {
     const QFileInfo info(m_path);
+    QString folderError;
+    if (!DataFolder::ensure(info.absolutePath(), &folderError))
+        return fail(OpenError::Unreadable, folderError);
     if (!info.exists()) {
-        if (!QDir().mkpath(info.absolutePath()))
-            return fail(OpenError::Unreadable,
-                        QStringLiteral("Cannot create the folder %1").arg(info.absolutePath()));
         // Create the file ourselves so it is private from its first byte; SQLite gives its
         // -wal and -shm files the same mode.
         QFile file(m_path);

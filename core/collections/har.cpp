@@ -219,7 +219,10 @@ qsizetype Har::write(const QString &storePath, const QList<qint64> &ids, const Q
         if (const std::optional<CapturedRequest> capture = store.capture(id))
             entries.append(entry(*capture, QStringLiteral("127.0.0.1")));
     }
-    return JsonFile::writeAtomically(path, document(entries), error) ? entries.size() : -1;
+    // Captures hold credentials: the file is the user's alone.
+    return JsonFile::writeAtomically(path, document(entries), error, JsonFile::Access::OwnerOnly)
+               ? entries.size()
+               : -1;
 }
 
 std::optional<QList<CapturedRequest>> Har::read(const QByteArray &json, QString *error,

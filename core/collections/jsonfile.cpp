@@ -48,10 +48,15 @@ QString JsonFile::lineAndColumn(const QByteArray &json, qsizetype offset)
     return QStringLiteral("line %1, column %2").arg(before.count('\n') + 1).arg(offset - lastLine);
 }
 
-bool JsonFile::writeAtomically(const QString &path, const QByteArray &bytes, QString *error)
+bool JsonFile::writeAtomically(const QString &path, const QByteArray &bytes, QString *error,
+                               Access access)
 {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit()) {
+    // Private before the first byte is written, whatever mode a file it replaces had.
+    const bool opened = file.open(QIODevice::WriteOnly)
+                        && (access == Access::Shared
+                            || file.setPermissions(QFile::ReadOwner | QFile::WriteOwner));
+    if (!opened || file.write(bytes) < 0 || !file.commit()) {
         *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }

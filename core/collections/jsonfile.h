@@ -21,8 +21,11 @@ public:
     static std::optional<QJsonObject> parseObject(const QByteArray &json, QString *error);
     // "line L, column C" of a byte offset.
     static QString lineAndColumn(const QByteArray &json, qsizetype offset);
-    // Through QSaveFile: the old file stays until the new one is complete.
-    static bool writeAtomically(const QString &path, const QByteArray &bytes, QString *error);
+    enum class Access { Shared, OwnerOnly };
+    // Through QSaveFile: the old file stays until the new one is complete. OwnerOnly (0600)
+    // for what holds captured credentials, such as a HAR export.
+    static bool writeAtomically(const QString &path, const QByteArray &bytes, QString *error,
+                                Access access = Access::Shared);
     // Reads `path` and parses it with `parse` (a fromJson); a mistake is prefixed with the path.
     template<typename T>
     static std::optional<T> load(const QString &path, QString *error,

@@ -3,6 +3,7 @@
 #include "capture/captureorder.h"
 #include "capture/capturequery.h"
 #include "capture/capturestore.h"
+#include "capture/datafolder.h"
 #include "capture/capturewriter.h"
 #include "http/requestparser.h"
 
@@ -74,6 +75,7 @@ class TestCaptureStore final : public QObject
 private slots:
     void init();
     void createsPrivateFile();
+    void dataFolderIsMadePrivate();
     void roundTripsEveryField();
     void pagesNewestFirst();
     void searchesPathHeadersAndBody_data();
@@ -119,6 +121,26 @@ void TestCaptureStore::createsPrivateFile()
         QCOMPARE(::stat(QFile::encodeName(file).constData(), &status), 0);
         QCOMPARE(status.st_mode & 0777, mode_t(0600));
     }
+    // The folder it made for it, too: nobody else may list or open what is in it.
+    struct stat folder = {};
+    QCOMPARE(::stat(QFile::encodeName(m_dir->filePath(QStringLiteral("sub"))).constData(), &folder),
+             0);
+    QCOMPARE(folder.st_mode & 0777, mode_t(0700));
+}
+
+// The default data folder, made open to others by an earlier version, is made private.
+void TestCaptureStore::dataFolderIsMadePrivate()
+{
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_dir->filePath(QStringLiteral("data"))));
+    QVERIFY(QDir().mkpath(DataFolder::path()));
+    QFile::setPermissions(DataFolder::path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                                  | QFile::ReadOther | QFile::ExeOther);
+    CaptureStore store(DataFolder::path() + QStringLiteral("/captures.sqlite"));
+    QVERIFY2(store.open(), qPrintable(store.errorString()));
+    struct stat folder = {};
+    QCOMPARE(::stat(QFile::encodeName(DataFolder::path()).constData(), &folder), 0);
+    QCOMPARE(folder.st_mode & 0777, mode_t(0700));
+    qunsetenv("XDG_DATA_HOME");
 }
 
 void TestCaptureStore::roundTripsEveryField()

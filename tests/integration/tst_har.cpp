@@ -55,6 +55,9 @@ void TestHar::capturesRoundTripThroughHarByteForByte()
         {QStringLiteral("export"), QStringLiteral("--har"), har, QStringLiteral("--store"), first});
     QCOMPARE(exported.exitCode, 0);
     QCOMPARE(exported.out, "Exported 2 capture(s) to " + har.toUtf8() + '\n');
+    // It holds what the captures hold (tokens, signatures): the user's alone.
+    QCOMPARE(QFile::permissions(har) & ~(QFile::ReadUser | QFile::WriteUser),
+             QFile::ReadOwner | QFile::WriteOwner);
 
     // HAR 1.2's required fields, entry by entry.
     QFile file(har);

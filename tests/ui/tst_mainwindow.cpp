@@ -20,6 +20,7 @@
 #include "http/requestparser.h"
 #include "collections/collectiondocument.h"
 #include "collections/har.h"
+#include "delivery/sendhistory.h"
 #include "secrets/secretstore.h"
 
 #include <QAbstractItemModelTester>
@@ -1214,6 +1215,13 @@ void TestMainWindow::collectionRequestsEditInTheComposer()
     QCOMPARE(headerValue(sent->headers, "X-Token"), QByteArray("tok-456"));
     QCOMPARE(headerValue(sent->headers, "Authorization"),
              "Bearer b-" + session.receiver->baseUrl().toUtf8());
+    // The send history keeps the placeholder, not the value.
+    SendHistory history(dir.filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(history.open(&error));
+    const QList<SentRequest> recorded = history.recent(1);
+    QCOMPARE(recorded.size(), 1);
+    QCOMPARE(headerValue(recorded.first().request.headers, "X-Token"),
+             "{{secret:" + secretName.toUtf8() + "}}");
 
     // Edited and saved back to its item; the file keeps the placeholders, never the secret.
     composer->body()->setPlainText(QStringLiteral(R"({"id":2})"));
