@@ -1,6 +1,8 @@
 #include "clisupport.h"
 
 #include "capture/capturestore.h"
+#include "collections/jsonfile.h"
+#include "http/requestparser.h"
 #include "secrets/secretstore.h"
 
 #include <QFile>
@@ -133,14 +135,16 @@ std::optional<QByteArray> readData(const QString &argument, QString *error)
 {
     if (!argument.startsWith(QLatin1Char('@')))
         return argument.toUtf8();
-    QFile file(argument.mid(1));
-    const bool opened = argument == QLatin1String("@-") ? file.open(stdin, QIODevice::ReadOnly)
-                                                        : file.open(QIODevice::ReadOnly);
-    if (!opened) {
-        *error = QStringLiteral("cannot read %1: %2").arg(argument.mid(1), file.errorString());
+    // A body is at most what the receiver itself accepts.
+    const qint64 maxBytes = ParserLimits().maxBodyBytes;
+    if (argument != QLatin1String("@-"))
+        return JsonFile::read(argument.mid(1), error, maxBytes);
+    QFile input;
+    if (!input.open(stdin, QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read standard input: %1").arg(input.errorString());
         return std::nullopt;
     }
-    return file.readAll();
+    return JsonFile::readCapped(input, QStringLiteral("standard input"), error, maxBytes);
 }
 
 } // namespace Hookscope::Cli

@@ -24,11 +24,25 @@ QJsonArray variablesJson(const QList<Variable> &variables)
     return array;
 }
 
-QList<Variable> variablesFrom(const QJsonValue &value)
+// `where` names the list for messages.
+std::optional<QList<Variable>> variablesFrom(const QJsonValue &value, const QString &where,
+                                             QString *error)
 {
     QList<Variable> variables;
-    for (const QJsonValue &entry : value.toArray())
+    const QJsonArray entries = value.toArray();
+    for (qsizetype index = 0; index < entries.size(); ++index) {
+        const QJsonValue entry = entries.at(index);
+        const QString problem
+            = !entry.isObject()
+                  ? QStringLiteral("must be an object")
+                  : JsonFile::fieldProblem(
+                      entry.toObject(), {{"name", JsonFile::String}, {"value", JsonFile::String}});
+        if (!problem.isEmpty()) {
+            *error = QStringLiteral("%1 %2: %3").arg(where).arg(index + 1).arg(problem);
+            return std::nullopt;
+        }
         variables.append({entry[key("name")].toString(), entry[key("value")].toString()});
+    }
     return variables;
 }
 
@@ -94,6 +108,16 @@ QJsonArray itemsJson(const QList<CollectionItem> &items)
 
 std::optional<RequestTemplate> requestFrom(const QJsonObject &object, QString *error)
 {
+    if (const QString problem = JsonFile::fieldProblem(object, {{"method", JsonFile::String},
+                                                                {"url", JsonFile::String},
+                                                                {"headers", JsonFile::Array},
+                                                                {"body", JsonFile::String},
+                                                                {"bodyEncoding", JsonFile::String},
+                                                                {"auth", JsonFile::Object}});
+        !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
     RequestTemplate request;
     request.method = object[key("method")].toString().toUtf8();
     if (request.method.isEmpty()) {
@@ -104,6 +128,12 @@ std::optional<RequestTemplate> requestFrom(const QJsonObject &object, QString *e
     for (const QJsonValue &value : object[key("headers")].toArray()) {
         if (!value[key("name")].isString()) {
             *error = QStringLiteral("a header has no \"name\"");
+            return std::nullopt;
+        }
+        if (const QString problem = JsonFile::fieldProblem(
+                value.toObject(), {{"value", JsonFile::String}, {"enabled", JsonFile::Bool}});
+            !problem.isEmpty()) {
+            *error = QStringLiteral("header %1: %2").arg(value[key("name")].toString(), problem);
             return std::nullopt;
         }
         request.headers.append({value[key("name")].toString().toUtf8(),
@@ -153,6 +183,16 @@ std::optional<QList<CollectionItem>> itemsFrom(const QJsonValue &value, const QS
         const QString here
             = (where.isEmpty() ? QStringLiteral("item %1") : where + QStringLiteral(" › %1"))
                   .arg(index + 1);
+        const QString problem
+            = !array.at(index).isObject()
+                  ? QStringLiteral("must be an object")
+                  : JsonFile::fieldProblem(object, {{"name", JsonFile::String},
+                                                    {"items", JsonFile::Array},
+                                                    {"request", JsonFile::Object}});
+        if (!problem.isEmpty()) {
+            *error = here + QStringLiteral(": ") + problem;
+            return std::nullopt;
+        }
         CollectionItem item;
         item.name = object[key("name")].toString();
         const QString named
@@ -433,12 +473,39 @@ std::optional<Collection> Collection::fromJson(const QByteArray &json, QString *
                      .arg(Version);
         return std::nullopt;
     }
+    if (const QString problem = JsonFile::fieldProblem(*object, {{"name", JsonFile::String},
+                                                                 {"variables", JsonFile::Array},
+                                                                 {"environments", JsonFile::Array},
+                                                                 {"items", JsonFile::Array}});
+        !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
     Collection collection;
     collection.name = (*object)[key("name")].toString();
-    collection.variables = variablesFrom((*object)[key("variables")]);
-    for (const QJsonValue &value : (*object)[key("environments")].toArray()) {
-        collection.environments.append({value[key("name")].toString(),
-                                        variablesFrom(value[key("variables")]),
+    std::optional<QList<Variable>> variables
+        = variablesFrom((*object)[key("variables")], QStringLiteral("variable"), error);
+    if (!variables)
+        return std::nullopt;
+    collection.variables = *variables;
+    const QJsonArray environments = (*object)[key("environments")].toArray();
+    for (qsizetype index = 0; index < environments.size(); ++index) {
+        const QJsonValue value = environments.at(index);
+        const QString where = QStringLiteral("environment %1").arg(index + 1);
+        const QString problem
+            = !value.isObject()
+                  ? QStringLiteral("must be an object")
+                  : JsonFile::fieldProblem(value.toObject(), {{"name", JsonFile::String},
+                                                              {"variables", JsonFile::Array}});
+        if (!problem.isEmpty()) {
+            *error = where + QStringLiteral(": ") + problem;
+            return std::nullopt;
+        }
+        std::optional<QList<Variable>> values
+            = variablesFrom(value[key("variables")], where + QStringLiteral(" variable"), error);
+        if (!values)
+            return std::nullopt;
+        collection.environments.append({value[key("name")].toString(), *values,
                                         withoutKeys(value.toObject(), {"name", "variables"})});
     }
     std::optional<QList<CollectionItem>> items = itemsFrom((*object)[key("items")], {}, error);

@@ -114,8 +114,27 @@ std::optional<QByteArray> rebuild(const QJsonObject &request, QString *error)
 }
 
 // The request as it went on the wire: exact when Hookscope wrote the entry, else rebuilt.
-std::optional<QByteArray> requestBytes(const QJsonObject &entry, QString *error)
+std::optional<QByteArray> requestBytes(const QJsonValue &value, QString *error)
 {
+    const QJsonObject entry = value.toObject();
+    QString problem = !value.isObject()
+                          ? QStringLiteral("must be an object")
+                          : JsonFile::fieldProblem(entry, {{"request", JsonFile::Object},
+                                                           {"_hookscope", JsonFile::Object},
+                                                           {"startedDateTime", JsonFile::String}});
+    if (problem.isEmpty())
+        problem = JsonFile::fieldProblem(entry.value(QStringLiteral("request")).toObject(),
+                                         {{"method", JsonFile::String},
+                                          {"url", JsonFile::String},
+                                          {"headers", JsonFile::Array},
+                                          {"postData", JsonFile::Object}});
+    if (problem.isEmpty())
+        problem = JsonFile::fieldProblem(entry.value(QStringLiteral("_hookscope")).toObject(),
+                                         {{"raw", JsonFile::String}});
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
     const QJsonObject hookscope = entry.value(QStringLiteral("_hookscope")).toObject();
     if (!hookscope.contains(QStringLiteral("raw")))
         return rebuild(entry.value(QStringLiteral("request")).toObject(), error);
@@ -244,7 +263,7 @@ std::optional<QList<CapturedRequest>> Har::read(const QByteArray &json, QString 
         const QJsonObject entry = value.toObject();
         const QJsonObject hookscope = entry.value(QStringLiteral("_hookscope")).toObject();
         QString problem;
-        const std::optional<QByteArray> raw = requestBytes(entry, &problem);
+        const std::optional<QByteArray> raw = requestBytes(value, &problem);
         if (!raw) {
             const QString where = QStringLiteral("entry %1: %2").arg(index).arg(problem);
             if (!skipped) {

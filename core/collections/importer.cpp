@@ -54,6 +54,14 @@ std::optional<Collection> Importer::asCollection(const QByteArray &bytes, const 
     case Format::Collection: return Collection::fromJson(bytes, error);
     case Format::Postman: return Postman::read(bytes, warnings, error);
     case Format::Curl: {
+        // Read as text, bytes that are not UTF-8 would become U+FFFD and be sent as such.
+        if (const qsizetype at = JsonFile::firstNonText(bytes); at >= 0) {
+            *error = QStringLiteral("the curl command is not UTF-8 text (byte %1 is 0x%2); save "
+                                    "it as UTF-8")
+                         .arg(at)
+                         .arg(uchar(bytes[at]), 2, 16, QLatin1Char('0'));
+            return std::nullopt;
+        }
         std::optional<RequestTemplate> request
             = CurlCommand::parse(QString::fromUtf8(bytes), error);
         if (!request)

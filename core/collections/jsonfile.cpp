@@ -1,26 +1,46 @@
 #include "jsonfile.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
 
 namespace Hookscope {
 
-std::optional<QByteArray> JsonFile::read(const QString &path, QString *error)
+std::optional<QByteArray> JsonFile::read(const QString &path, QString *error, qint64 maxBytes)
 {
+    // A device or a pipe (/dev/zero, a FIFO) has no size to check and may never end.
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile()) {
+        *error = QStringLiteral("cannot read %1: not a regular file (a folder, device or pipe); "
+                                "choose a file")
+                     .arg(path);
+        return std::nullopt;
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
         return std::nullopt;
     }
-    if (file.size() > MaxBytes) {
-        *error = QStringLiteral("%1 is %2 MB; files up to %3 MB can be imported")
-                     .arg(path)
-                     .arg(file.size() / (1024 * 1024))
-                     .arg(MaxBytes / (1024 * 1024));
+    return readCapped(file, path, error, maxBytes);
+}
+
+std::optional<QByteArray> JsonFile::readCapped(QFile &file, const QString &name, QString *error,
+                                               qint64 maxBytes)
+{
+    // Read up to one byte past the cap: a file that grows while read is held to it too.
+    QByteArray bytes = file.read(maxBytes + 1);
+    if (bytes.size() > maxBytes) {
+        *error = QStringLiteral("%1 is over %2 MB; files up to %2 MB can be read")
+                     .arg(name)
+                     .arg(maxBytes / (1024 * 1024));
         return std::nullopt;
     }
-    return file.readAll();
+    if (file.error() != QFileDevice::NoError) {
+        *error = QStringLiteral("cannot read %1: %2").arg(name, file.errorString());
+        return std::nullopt;
+    }
+    return bytes;
 }
 
 std::optional<QJsonObject> JsonFile::parseObject(const QByteArray &json, QString *error)
@@ -66,6 +86,56 @@ bool JsonFile::writeAtomically(const QString &path, const QByteArray &bytes, QSt
 bool JsonFile::isText(const QByteArray &bytes)
 {
     return QString::fromUtf8(bytes).toUtf8() == bytes && !bytes.contains('\0');
+}
+
+qsizetype JsonFile::firstNonText(const QByteArray &bytes)
+{
+    if (isText(bytes))
+        return -1;
+    // Text up to there decodes and encodes back the same; the first byte that does not is it.
+    qsizetype good = 0;
+    while (good < bytes.size()) {
+        const uchar lead = uchar(bytes[good]);
+        const qsizetype length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        const QByteArray character = bytes.mid(good, length);
+        if (lead == 0 || QString::fromUtf8(character).toUtf8() != character)
+            return good;
+        good += length;
+    }
+    return good;
+}
+
+QString JsonFile::fieldProblem(const QJsonObject &object, std::initializer_list<Field> fields)
+{
+    const auto kindOf = [](const QJsonValue &value) {
+        switch (value.type()) {
+        case QJsonValue::String: return String;
+        case QJsonValue::Double: return Number;
+        case QJsonValue::Bool: return Bool;
+        case QJsonValue::Array: return Array;
+        case QJsonValue::Object: return Object;
+        default: return Kind(0);
+        }
+    };
+    const auto named = [](int kinds) {
+        QStringList names;
+        for (const auto &[kind, name] :
+             {std::pair{String, "a string"}, std::pair{Number, "a number"},
+              std::pair{Bool, "true or false"}, std::pair{Array, "an array"},
+              std::pair{Object, "an object"}}) {
+            if (kinds & kind)
+                names.append(QLatin1String(name));
+        }
+        return names.join(QStringLiteral(" or "));
+    };
+    for (const Field &field : fields) {
+        const QJsonValue value = object.value(QLatin1String(field.name));
+        if (value.isUndefined() || value.isNull() || (kindOf(value) & field.kinds))
+            continue;
+        return QStringLiteral("\"%1\" must be %2, not %3")
+            .arg(QLatin1String(field.name), named(field.kinds), named(kindOf(value)));
+    }
+    return {};
 }
 
 } // namespace Hookscope

@@ -5,6 +5,8 @@
 
 #include <optional>
 
+class QFile;
+
 namespace Hookscope {
 
 // Reading and writing the JSON files Hookscope imports and saves: errors say where, saves are
@@ -15,8 +17,14 @@ public:
     // Larger files are refused with a message instead of being parsed.
     static constexpr qint64 MaxBytes = 256 * 1024 * 1024;
 
-    // The file's bytes; nothing, with the reason in `error`, when it cannot be read or is too big.
-    static std::optional<QByteArray> read(const QString &path, QString *error);
+    // The file's bytes; nothing, with the reason in `error`, when it is not a regular file,
+    // cannot be read or is over `maxBytes`.
+    static std::optional<QByteArray> read(const QString &path, QString *error,
+                                          qint64 maxBytes = MaxBytes);
+    // What is left to read of an open file (standard input, say), refused over `maxBytes`;
+    // `name` names it in the message.
+    static std::optional<QByteArray> readCapped(QFile &file, const QString &name, QString *error,
+                                                qint64 maxBytes = MaxBytes);
     // The top-level object; on a mistake, nothing and `error` gives the line and column.
     static std::optional<QJsonObject> parseObject(const QByteArray &json, QString *error);
     // "line L, column C" of a byte offset.
@@ -42,6 +50,20 @@ public:
     }
     // True for bytes that are UTF-8 text (JSON can hold them as a string, unchanged).
     static bool isText(const QByteArray &bytes);
+    // The byte offset of the first bytes that are not UTF-8 (or a NUL), -1 when all are text.
+    static qsizetype firstNonText(const QByteArray &bytes);
+
+    // What a field may hold, combined with |.
+    enum Kind { String = 1, Number = 2, Bool = 4, Array = 8, Object = 16 };
+    struct Field
+    {
+        const char *name;
+        int kinds;
+    };
+    // The first of `fields` present in `object` with a type it may not have, said as
+    // "\"rules\" must be an array, not a string"; empty when all fit. A missing field (or
+    // null) is left to the reader's default.
+    static QString fieldProblem(const QJsonObject &object, std::initializer_list<Field> fields);
 };
 
 } // namespace Hookscope

@@ -170,6 +170,17 @@ struct Reader
                 = (where.isEmpty() ? QStringLiteral("item %1") : where + QStringLiteral(" › %1"))
                       .arg(index + 1)
                   + (item.name.isEmpty() ? QString() : QStringLiteral(" (\"%1\")").arg(item.name));
+            const QString problem
+                = !value.isObject()
+                      ? QStringLiteral("must be an object")
+                      : JsonFile::fieldProblem(value.toObject(),
+                                               {{"name", JsonFile::String},
+                                                {"request", JsonFile::String | JsonFile::Object},
+                                                {"auth", JsonFile::Object}});
+            if (!problem.isEmpty()) {
+                *error = here + QStringLiteral(": ") + problem;
+                return std::nullopt;
+            }
             if (!value[key("event")].toArray().isEmpty())
                 ++scriptCount;
             const RequestAuth itemAuth = this->auth(value[key("auth")], auth, here);
@@ -182,6 +193,16 @@ struct Reader
                 item.items = *children;
             } else if (value[key("request")].isString() || value[key("request")].isObject()) {
                 const QJsonValue request = value[key("request")];
+                if (const QString problem = JsonFile::fieldProblem(
+                        request.toObject(), {{"method", JsonFile::String},
+                                             {"url", JsonFile::String | JsonFile::Object},
+                                             {"header", JsonFile::Array},
+                                             {"body", JsonFile::Object},
+                                             {"auth", JsonFile::Object}});
+                    !problem.isEmpty()) {
+                    *error = here + QStringLiteral(": request: ") + problem;
+                    return std::nullopt;
+                }
                 RequestTemplate &kept = item.request;
                 kept.url = url(request.isString() ? request : request[key("url")]);
                 kept.method = request[key("method")].toString(QStringLiteral("GET")).toUtf8();
@@ -334,6 +355,13 @@ std::optional<Collection> Postman::read(const QByteArray &json, QStringList *war
         *error = QStringLiteral("a Postman collection in an older format (%1); export it from "
                                 "Postman as Collection v2.1")
                      .arg(schema);
+        return std::nullopt;
+    }
+    if (const QString problem = JsonFile::fieldProblem(
+            *object,
+            {{"variable", JsonFile::Array}, {"auth", JsonFile::Object}, {"item", JsonFile::Array}});
+        !problem.isEmpty()) {
+        *error = problem;
         return std::nullopt;
     }
     Collection collection;

@@ -232,6 +232,19 @@ std::optional<MockAnswer> answerFrom(const QJsonObject &object, const QString &w
                        + extra,
                    where, error))
         return std::nullopt;
+    if (const QString problem
+        = JsonFile::fieldProblem(object, {{"status", JsonFile::Number},
+                                          {"headers", JsonFile::Object},
+                                          {"delay", JsonFile::Number | JsonFile::Object},
+                                          {"fault", JsonFile::String},
+                                          {"bytesPerSecond", JsonFile::Number},
+                                          {"proxy", JsonFile::String},
+                                          {"times", JsonFile::Number},
+                                          {"probability", JsonFile::Number}});
+        !problem.isEmpty()) {
+        *error = where + QStringLiteral(": ") + problem;
+        return std::nullopt;
+    }
     MockAnswer answer;
     answer.status = object[key("status")].toInt(200);
     if (answer.status < 100 || answer.status > 999) {
@@ -241,6 +254,10 @@ std::optional<MockAnswer> answerFrom(const QJsonObject &object, const QString &w
     }
     const QJsonObject headers = object[key("headers")].toObject();
     for (auto it = headers.begin(); it != headers.end(); ++it) {
+        if (!it.value().isString()) {
+            *error = QStringLiteral("%1: header %2 must be a string").arg(where, it.key());
+            return std::nullopt;
+        }
         const QByteArray value = it.value().toString().toUtf8();
         if (!checkTemplate(value, error)) {
             *error = QStringLiteral("%1: header %2: %3").arg(where, it.key(), *error);
@@ -299,8 +316,16 @@ std::optional<QList<ValueCondition>> conditionsFrom(const QJsonValue &value, con
                                                     QString *error)
 {
     QList<ValueCondition> conditions;
+    if (!value.isUndefined() && !value.isNull() && !value.isObject()) {
+        *error = QStringLiteral("%1 must be an object of NAME: PATTERN").arg(where);
+        return std::nullopt;
+    }
     const QJsonObject object = value.toObject();
     for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!it.value().isString()) {
+            *error = QStringLiteral("%1 %2: the pattern must be a string").arg(where, it.key());
+            return std::nullopt;
+        }
         QString problem;
         const std::optional<QRegularExpression> pattern
             = patternFrom(it.value().toString(), &problem);
@@ -438,12 +463,30 @@ std::optional<MockRule> MockRules::ruleFromJson(const QJsonObject &object, QStri
                     QStringLiteral("respond"), QStringLiteral("failure")},
                    QStringLiteral("the rule"), error))
         return std::nullopt;
+    if (const QString problem
+        = JsonFile::fieldProblem(object, {{"name", JsonFile::String},
+                                          {"enabled", JsonFile::Bool},
+                                          {"match", JsonFile::Object},
+                                          {"respond", JsonFile::Object | JsonFile::Array},
+                                          {"failure", JsonFile::Object}});
+        !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
     const QJsonObject match = object[key("match")].toObject();
     if (!onlyKnown(match,
                    {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("pathRegex"),
                     QStringLiteral("headers"), QStringLiteral("query"), QStringLiteral("json")},
                    QStringLiteral("match"), error))
         return std::nullopt;
+    if (const QString problem = JsonFile::fieldProblem(match, {{"method", JsonFile::String},
+                                                               {"path", JsonFile::String},
+                                                               {"pathRegex", JsonFile::String},
+                                                               {"json", JsonFile::Array}});
+        !problem.isEmpty()) {
+        *error = QStringLiteral("match: ") + problem;
+        return std::nullopt;
+    }
     rule.method = match[key("method")].toString().toUtf8();
     if (match.contains(key("pathRegex"))) {
         std::optional<QRegularExpression> path
@@ -466,6 +509,11 @@ std::optional<MockRule> MockRules::ruleFromJson(const QJsonObject &object, QStri
     rule.headers = *headers;
     rule.query = *query;
     for (const QJsonValue &condition : match[key("json")].toArray()) {
+        if (!condition.isObject() || !condition[key("path")].isString()) {
+            *error = QStringLiteral("match.json: each condition must be {\"path\": \"…\"}, "
+                                    "optionally with \"equals\"");
+            return std::nullopt;
+        }
         const QString path = condition[key("path")].toString();
         QString problem;
         if (!jsonSteps(path, &problem) || path.isEmpty()) {
@@ -483,6 +531,10 @@ std::optional<MockRule> MockRules::ruleFromJson(const QJsonObject &object, QStri
         const QJsonObject step = sequence.at(index).toObject();
         const QString where = respond.isArray() ? QStringLiteral("respond[%1]").arg(index)
                                                 : QStringLiteral("respond");
+        if (respond.isArray() && !sequence.at(index).isObject()) {
+            *error = where + QStringLiteral(" must be an object");
+            return std::nullopt;
+        }
         std::optional<MockAnswer> answer = answerFrom(
             step, where, respond.isArray() ? QStringList{QStringLiteral("times")} : QStringList(),
             error);
@@ -538,12 +590,22 @@ std::optional<MockRules> MockRules::fromJson(const QByteArray &json, QString *er
                      .arg(Version);
         return std::nullopt;
     }
+    if (const QString problem
+        = JsonFile::fieldProblem(*object, {{"seed", JsonFile::Number}, {"rules", JsonFile::Array}});
+        !problem.isEmpty()) {
+        *error = problem;
+        return std::nullopt;
+    }
     MockRules parsed;
     parsed.seed = quint32((*object)[key("seed")].toInteger(1));
     const QJsonArray list = (*object)[key("rules")].toArray();
     for (qsizetype index = 0; index < list.size(); ++index) {
         QString problem;
-        std::optional<MockRule> rule = ruleFromJson(list.at(index).toObject(), &problem);
+        std::optional<MockRule> rule = list.at(index).isObject()
+                                           ? ruleFromJson(list.at(index).toObject(), &problem)
+                                           : std::nullopt;
+        if (!list.at(index).isObject())
+            problem = QStringLiteral("must be an object");
         if (!rule) {
             const QString name = list.at(index)[key("name")].toString();
             *error = QStringLiteral("rule %1%2: %3")
