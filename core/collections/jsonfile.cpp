@@ -22,6 +22,13 @@ std::optional<QByteArray> JsonFile::read(const QString &path, QString *error, qi
         *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
         return std::nullopt;
     }
+    if (file.size() > maxBytes) { // refused before a byte is read
+        *error = QStringLiteral("%1 is %2 MB; files up to %3 MB can be read")
+                     .arg(path)
+                     .arg(file.size() / (1024 * 1024))
+                     .arg(maxBytes / (1024 * 1024));
+        return std::nullopt;
+    }
     return readCapped(file, path, error, maxBytes);
 }
 

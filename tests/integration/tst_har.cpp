@@ -249,7 +249,7 @@ void TestHar::unreadableEntriesAreSkippedOnlyWhenAsked()
     result = runCli({QStringLiteral("import"), huge, QStringLiteral("--store"), store});
     QCOMPARE(result.exitCode, 2);
     QCOMPARE(result.err, QByteArray("hookscope-cli: " + huge.toUtf8()
-                                    + " is 300 MB; files up to 256 MB can be imported\n"));
+                                    + " is 300 MB; files up to 256 MB can be read\n"));
 }
 
 QTEST_GUILESS_MAIN(TestHar)
