@@ -10,7 +10,7 @@ build_packages=(
 )
 test_packages=(
   curl wrk xvfb xauth dbus dbus-daemon gnome-keyring clang-format clang libclang-rt-14-dev
-  imagemagick python3 openssl iproute2
+  imagemagick python3 openssl iproute2 strace
 )
 
 wanted=("${build_packages[@]}")

@@ -269,6 +269,13 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("First retry delay ceiling in ms; it doubles per attempt, with full "
                        "jitter, up to 5 minutes (default 1000)."),
         QStringLiteral("MS"));
+    const QCommandLineOption durabilityOption(
+        QStringLiteral("durability"),
+        QStringLiteral("disk (default): a request is answered once it is on the disk, and "
+                       "survives a power loss; process: once the OS has it, which survives "
+                       "Hookscope being killed but not a power loss, and is faster."),
+        QStringLiteral("disk|process"));
+    parser.addOption(durabilityOption);
     parser.addOptions(
         {portOption,          bindOption,        freshOption,          statusOption,
          headerOption,        bodyOption,        delayOption,          maxBodyOption,
@@ -390,6 +397,12 @@ int CliCommands::listen(const QStringList &arguments)
     }
 
     CaptureWriter writer(path);
+    const QString durability = parser.value(durabilityOption);
+    if (durability == QLatin1String("process"))
+        writer.setDurability(CaptureWriter::Durability::Process);
+    else if (!durability.isEmpty() && durability != QLatin1String("disk"))
+        return usageError(
+            QStringLiteral("--durability expects disk or process, not '%1'").arg(durability));
     if (!writer.start(&error))
         return usageError(error);
     writer.setForwardRoutes(routes);

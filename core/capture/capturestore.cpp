@@ -102,8 +102,8 @@ QSqlDatabase CaptureStore::openConnection(const QString &path, const QString &co
             *error = database.lastError().text();
         return database;
     }
-    // WAL without a sync per commit: a committed capture survives the app being killed, which
-    // is the guarantee; surviving power loss as well would cost most of the ingest rate.
+    // WAL without a sync per commit for readers and housekeeping; the capture writer chooses
+    // its own (CaptureWriter::Durability).
     if (!execute(database, QStringLiteral("PRAGMA synchronous=NORMAL"), error))
         database.close();
     return database;

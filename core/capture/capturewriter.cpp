@@ -253,6 +253,11 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
         // waits: 80-130 ms each time here, and p99 latency of 25-100 ms with a 64 MiB log.)
         QSqlQuery(database).exec(
             QStringLiteral("PRAGMA journal_size_limit=%1").arg(m_keptLogBytes));
+        // FULL syncs the log at every commit: one fsync per group of requests answered
+        // together, so an answered request is on the disk, not only with the OS.
+        QSqlQuery(database).exec(m_durability == Durability::Disk
+                                     ? QStringLiteral("PRAGMA synchronous=FULL")
+                                     : QStringLiteral("PRAGMA synchronous=NORMAL"));
         started.set_value(QString());
 
         std::vector<Entry> batch;

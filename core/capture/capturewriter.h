@@ -49,6 +49,14 @@ public:
         std::optional<RelayedDelivery> relayed;
     };
 
+    // What "committed" promises before a request is answered.
+    enum class Durability {
+        Disk,    // on the disk: survives a power loss or an OS crash (fsync per commit)
+        Process, // handed to the OS: survives Hookscope being killed, not a power loss
+    };
+    // Before start(); Disk by default.
+    void setDurability(Durability durability) { m_durability = durability; }
+
     bool start(QString *error);
     // Thread-safe.
     void append(CapturedRequest request, quint64 ticket,
@@ -85,6 +93,7 @@ private:
     QList<ForwardRoute> m_forwardRoutes; // guarded by m_mutex
     quint64 m_forwardRoutesVersion = 0;
     qint64 m_keptLogBytes = 64 * 1024 * 1024;
+    Durability m_durability = Durability::Disk;
     bool m_stopping = false;
     quint64 m_commits = 0;
     CaptureIndexer m_indexer;

@@ -2,6 +2,7 @@
 # Ingest benchmark: wrk (1 thread, 32 keep-alive connections, 1 KiB JSON POST) against
 # `hookscope-cli listen` with the durability guarantee on, then counts the captures in the
 # store. Usage: tests/bench/ingest.sh [BUILD_DIR] [SECONDS] [RUNS]
+# HOOKSCOPE_LISTEN_ARGS adds options to listen (e.g. "--durability process").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
@@ -12,7 +13,7 @@ port=${HOOKSCOPE_BENCH_PORT:-47471}
 
 for run in $(seq 1 "$runs"); do
   work=$(mktemp -d)
-  "$cli" listen --port "$port" --bind 127.0.0.1 --store "$work/bench.sqlite" >"$work/listen.log" 2>&1 &
+  "$cli" listen --port "$port" --bind 127.0.0.1 --store "$work/bench.sqlite" ${HOOKSCOPE_LISTEN_ARGS:-} >"$work/listen.log" 2>&1 &
   listener=$!
   for _ in $(seq 1 100); do grep -q Listening "$work/listen.log" && break; sleep 0.05; done
   wrk -t1 -c32 -d"${seconds}s" --latency -s "$here/post-json.lua" "http://127.0.0.1:$port/webhooks/stripe" >"$work/wrk.log"

@@ -2,7 +2,9 @@
 
 #include "capture/capturestore.h"
 
+#include <QRegularExpression>
 #include <QSet>
+#include <QStandardPaths>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -70,6 +72,8 @@ class TestDurability final : public QObject
     Q_OBJECT
 private slots:
     void killedListenerLosesNoAnsweredRequest();
+    void answersWaitForTheDisk_data();
+    void answersWaitForTheDisk();
 };
 
 void TestDurability::killedListenerLosesNoAnsweredRequest()
@@ -115,6 +119,89 @@ void TestDurability::killedListenerLosesNoAnsweredRequest()
                             .arg(lost.size())
                             .arg(lost.isEmpty() ? QString() : QString::fromUtf8(*lost.begin()))));
     QVERIFY(stored.size() >= answered.size());
+}
+
+void TestDurability::answersWaitForTheDisk_data()
+{
+    QTest::addColumn<QString>("durability");
+    QTest::addColumn<bool>("syncedBeforeAnswer");
+    QTest::newRow("disk (the default)") << QString() << true;
+    QTest::newRow("process") << QStringLiteral("process") << false;
+}
+
+// Watched with strace: with durability "disk", the writer syncs the log after writing a
+// request's commit and before its answer is sent; with "process", the answer goes out first.
+void TestDurability::answersWaitForTheDisk()
+{
+    QFETCH(QString, durability);
+    QFETCH(bool, syncedBeforeAnswer);
+    if (QStandardPaths::findExecutable(QStringLiteral("strace")).isEmpty())
+        QSKIP("strace is not installed (packaging/install-deps.sh --test installs it)");
+    QTemporaryDir dir;
+    const QString trace = dir.filePath(QStringLiteral("trace"));
+    QStringList listen{QStringLiteral("listen"),
+                       QStringLiteral("--port"),
+                       QStringLiteral("0"),
+                       QStringLiteral("--bind"),
+                       QStringLiteral("127.0.0.1"),
+                       QStringLiteral("--store"),
+                       dir.filePath(QStringLiteral("s.sqlite"))};
+    if (!durability.isEmpty())
+        listen << QStringLiteral("--durability") << durability;
+    QProcess listener;
+    listener.start(QStringLiteral("strace"),
+                   QStringList{QStringLiteral("-f"), QStringLiteral("-y"), QStringLiteral("-e"),
+                               QStringLiteral("trace=fdatasync,fsync,pwrite64,sendto"),
+                               QStringLiteral("-o"), trace, cliPath()}
+                       + listen);
+    QByteArray output;
+    QTRY_VERIFY_WITH_TIMEOUT((output += listener.readAllStandardOutput()).contains("Listening"),
+                             20'000);
+    const QByteArray port = QRegularExpression(QStringLiteral("127\\.0\\.0\\.1:(\\d+)/"))
+                                .match(QString::fromUtf8(output))
+                                .captured(1)
+                                .toUtf8();
+    const int requests = 5;
+    for (int i = 0; i < requests; ++i) {
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, quint16(port.toUInt()));
+        QVERIFY(client.waitForConnected());
+        client.write("POST /durable HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+        QVERIFY(client.waitForReadyRead(20'000));
+    }
+    // strace's child is the listener; it stops on SIGTERM and strace with it.
+    QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(listener.processId()));
+    QVERIFY(children.open(QIODevice::ReadOnly));
+    const pid_t listenerPid = pid_t(children.readAll().trimmed().toLongLong());
+    QVERIFY(listenerPid > 0);
+    ::kill(listenerPid, SIGTERM);
+    QVERIFY(listener.waitForFinished(20'000));
+
+    // The writer is the thread that writes the log's frames.
+    QFile file(trace);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    QHash<QByteArray, int> framesByThread;
+    for (const QByteArray &line : lines) {
+        if (line.contains("pwrite64(") && line.contains("-wal>"))
+            ++framesByThread[line.left(line.indexOf(' '))];
+    }
+    QVERIFY(!framesByThread.isEmpty());
+    const QByteArray writer
+        = std::max_element(framesByThread.cbegin(), framesByThread.cend()).key();
+    // Before each answer, the writer's last step on the log: a sync, or a write not yet synced.
+    int answers = 0;
+    QByteArray lastWriterStep;
+    for (const QByteArray &line : lines) {
+        const QByteArray thread = line.left(line.indexOf(' '));
+        if (thread == writer && line.contains("-wal>") && !line.contains("resumed>"))
+            lastWriterStep = line.contains("pwrite64(") ? "write" : "sync";
+        if (line.contains("sendto(") && line.contains("HTTP/1.1 200")) {
+            ++answers;
+            QCOMPARE(lastWriterStep == "sync", syncedBeforeAnswer);
+        }
+    }
+    QCOMPARE(answers, requests);
 }
 
 QTEST_GUILESS_MAIN(TestDurability)
