@@ -349,10 +349,11 @@ int CliCommands::listen(const QStringList &arguments)
     const QString path = storePath(parser);
     {
         CaptureStore store(path);
-        if (!store.open()) {
+        // Damaged pages are found now, in a second at most, not at the first capture read.
+        if (!store.open() || !store.checkIntegrity(1000)) {
             if (!parser.isSet(freshOption)
                 || store.openError() == CaptureStore::OpenError::Unreadable)
-                return openStore(store, true) ? 0 : 2;
+                return reportStoreProblem(store, true) ? 0 : 2;
             QString error;
             const QString aside = CaptureStore::moveAside(path, &error);
             if (aside.isEmpty())

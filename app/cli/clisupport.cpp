@@ -48,8 +48,11 @@ QString storePath(const QCommandLineParser &parser)
 
 bool openStore(CaptureStore &store, bool offerFresh)
 {
-    if (store.open())
-        return true;
+    return store.open() || reportStoreProblem(store, offerFresh);
+}
+
+bool reportStoreProblem(const CaptureStore &store, bool offerFresh)
+{
     QString message = store.errorString();
     if (offerFresh && store.openError() != CaptureStore::OpenError::Unreadable)
         message += QStringLiteral(" To keep that file aside and start a fresh store, run "

@@ -38,6 +38,8 @@ bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCo
 QString storePath(const QCommandLineParser &parser);
 // Opens the store or reports why not, naming the file and what to do.
 bool openStore(CaptureStore &store, bool offerFresh);
+// Reports why `store` could not be opened or used; always false.
+bool reportStoreProblem(const CaptureStore &store, bool offerFresh);
 bool parseId(const QCommandLineParser &parser, qint64 *id, int *exitCode);
 // A --data-binary style argument: TEXT, @FILE or @- (standard input), read byte for byte.
 // Nothing, with the reason in `error`, when the file cannot be read.

@@ -14,10 +14,12 @@ using namespace Hookscope;
 
 namespace {
 
-// Opens the store; when it cannot be read, offers to set it aside and start a fresh one.
+// Opens the store; when it cannot be read, or has damaged pages, offers to keep it aside
+// under a new name and start a fresh one.
 bool openStore(CaptureStore &store)
 {
-    if (store.open())
+    const bool opened = store.open();
+    if (opened && store.checkIntegrity(1000))
         return true;
     if (store.openError() == CaptureStore::OpenError::Unreadable) {
         QMessageBox::critical(nullptr, QObject::tr("Hookscope"), store.errorString());
@@ -27,8 +29,14 @@ bool openStore(CaptureStore &store)
     box.setInformativeText(QObject::tr("Hookscope can keep that file as it is under a new name and "
                                        "start a fresh capture store."));
     QPushButton *fresh = box.addButton(QObject::tr("Start a Fresh Store"), QMessageBox::AcceptRole);
+    // Damaged pages still leave the rest readable: the user may want to look first.
+    QPushButton *useAnyway
+        = opened ? box.addButton(QObject::tr("Use It Anyway"), QMessageBox::DestructiveRole)
+                 : nullptr;
     box.addButton(QMessageBox::Close);
     box.exec();
+    if (useAnyway && box.clickedButton() == useAnyway)
+        return true;
     if (box.clickedButton() != fresh)
         return false;
     QString error;

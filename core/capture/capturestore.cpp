@@ -9,6 +9,7 @@
 
 #include <QAtomicInteger>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -44,8 +45,9 @@ bool CaptureStore::execute(QSqlDatabase &database, const QString &statement, QSt
     QSqlQuery query(database);
     if (query.exec(statement))
         return true;
-    if (error)
-        *error = query.lastError().text();
+    if (error) // SQLite's own words; Qt's "Unable to execute statement" adds nothing
+        *error = query.lastError().databaseText().isEmpty() ? query.lastError().text()
+                                                            : query.lastError().databaseText();
     return false;
 }
 
@@ -134,11 +136,19 @@ bool CaptureStore::open()
     }
 
     QString error;
+    if (m_database.isValid()) { // opened before: its connection name is taken again
+        m_database.close();
+        m_database = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
     m_database = openConnection(m_path, m_connectionName, &error);
     if (!m_database.isOpen()) {
         const bool notDatabase = error.contains(QStringLiteral("not a database"));
+        const bool damaged = error.contains(QStringLiteral("malformed"));
         return fail(
-            notDatabase ? OpenError::NotAStore : OpenError::Unreadable,
+            notDatabase ? OpenError::NotAStore
+            : damaged   ? OpenError::Damaged
+                        : OpenError::Unreadable,
             QStringLiteral("%1 cannot be opened as a capture store: %2").arg(m_path, error));
     }
 
@@ -189,6 +199,31 @@ bool CaptureStore::open()
                     QStringLiteral("Cannot open the search index beside %1: %2")
                         .arg(m_path, error.isEmpty() ? attach.lastError().text() : error));
     return true;
+}
+
+bool CaptureStore::checkIntegrity(int timeLimitMs)
+{
+    QElapsedTimer elapsed;
+    elapsed.start();
+    setCancellation([&elapsed, timeLimitMs] { return elapsed.hasExpired(timeLimitMs); });
+    QSqlQuery check(m_database);
+    const bool finished = check.exec(QStringLiteral("PRAGMA main.quick_check(5)"));
+    QStringList problems;
+    while (finished && check.next()) {
+        if (check.value(0).toString() != QLatin1String("ok"))
+            problems.append(check.value(0).toString());
+    }
+    check.finish();
+    setCancellation({});
+    const QString error = check.lastError().text();
+    const bool damaged = !problems.isEmpty() || error.contains(QStringLiteral("malformed"));
+    if (!damaged)
+        return true; // sound, or not finished in time (then as far as it got)
+    m_openError = OpenError::Damaged;
+    m_error = QStringLiteral("%1 has damaged pages (SQLite's check: %2). Some captures may be "
+                             "lost or wrong.")
+                  .arg(m_path, problems.isEmpty() ? error : problems.join(QStringLiteral("; ")));
+    return false;
 }
 
 void CaptureStore::setCancellation(std::function<bool()> cancelled)

@@ -18,7 +18,9 @@ class CaptureStore final
 public:
     static constexpr int SchemaVersion = 6;
 
-    enum class OpenError { None, Unreadable, NotAStore, NewerVersion };
+    // Unreadable: it cannot be reached (permissions, a missing folder); the others are about
+    // the file itself, which can be kept aside for a fresh store.
+    enum class OpenError { None, Unreadable, NotAStore, Damaged, NewerVersion };
 
     explicit CaptureStore(const QString &path);
     ~CaptureStore();
@@ -34,6 +36,9 @@ public:
     // Creates the file (mode 0600) or migrates it forward. On failure, nothing was changed.
     bool open();
     OpenError openError() const { return m_openError; }
+    // SQLite's quick_check for at most `timeLimitMs` (a large store is checked in part):
+    // false, with openError() Damaged and errorString() saying so, when pages are damaged.
+    bool checkIntegrity(int timeLimitMs);
     QString errorString() const { return m_error; }
     QString path() const { return m_path; }
 

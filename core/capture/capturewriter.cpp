@@ -253,6 +253,18 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
         // waits: 80-130 ms each time here, and p99 latency of 25-100 ms with a 64 MiB log.)
         QSqlQuery(database).exec(
             QStringLiteral("PRAGMA journal_size_limit=%1").arg(m_keptLogBytes));
+        // A store it cannot write would answer every request 503: refused at start instead.
+        // (SQLite opens a file it may not write read-only, and says so only at the first write.)
+        if (sqlite3_db_readonly(handle, "main") == 1)
+            error = QStringLiteral("the file is read-only");
+        if (!error.isEmpty()
+            || !CaptureStore::execute(database, QStringLiteral("BEGIN IMMEDIATE"), &error)
+            || !CaptureStore::execute(database, QStringLiteral("ROLLBACK"), &error)) {
+            started.set_value(QStringLiteral("The capture store %1 cannot be written (%2): check "
+                                             "its permissions and the free space on its disk")
+                                  .arg(m_path, error));
+            return;
+        }
         // FULL syncs the log at every commit: one fsync per group of requests answered
         // together, so an answered request is on the disk, not only with the OS.
         QSqlQuery(database).exec(m_durability == Durability::Disk

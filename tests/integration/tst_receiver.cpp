@@ -1,9 +1,11 @@
 #include "listenprocess.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -113,7 +115,9 @@ private slots:
     void listCommands();
     void busyPortIsReported();
     void terminateStopsAfterTheLastCommit();
-    void corruptStoreIsReportedAndCanBeSetAside();
+    void unusableStoreIsReportedAndCanBeSetAside_data();
+    void unusableStoreIsReportedAndCanBeSetAside();
+    void readOnlyStoreIsRefusedAtStart();
 
 private:
     QByteArray showRaw(qint64 id);
@@ -624,21 +628,85 @@ void TestReceiver::terminateStopsAfterTheLastCommit()
     QVERIFY(list.out.contains("/before-term"));
 }
 
-void TestReceiver::corruptStoreIsReportedAndCanBeSetAside()
+void TestReceiver::unusableStoreIsReportedAndCanBeSetAside_data()
 {
+    QTest::addColumn<QString>("damage");
+    QTest::newRow("not a database") << "garbage";
+    QTest::newRow("truncated") << "truncate";
+    QTest::newRow("damaged pages") << "overwrite";
+}
+
+// Every store that cannot be used gets the same way out: kept aside under a new name, and a
+// fresh one started (the window offers the same).
+void TestReceiver::unusableStoreIsReportedAndCanBeSetAside()
+{
+    QFETCH(QString, damage);
+    if (damage != QLatin1String("garbage")) {
+        // A store of some size, so there are pages to lose.
+        ListenProcess filler(m_store);
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, filler.port());
+        QVERIFY(client.waitForConnected());
+        const QByteArray body = QByteArray("{\"pad\":\"") + QByteArray(3000, 'p') + "\"}";
+        for (int i = 0; i < 60; ++i)
+            client.write("POST /fill HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                         + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        QTRY_COMPARE_WITH_TIMEOUT(filler.captureIds().size(), 60, 20'000);
+    }
     QFile file(m_store);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(QByteArray("garbage, not a database ").repeated(500));
+    if (damage == QLatin1String("garbage")) {
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray("garbage, not a database ").repeated(500));
+    } else if (damage == QLatin1String("truncate")) {
+        QVERIFY(file.resize(20'000));
+    } else {
+        // Pages in the middle overwritten: the header and schema still read.
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.seek(file.size() / 2));
+        file.write(QByteArray(16 * 1024, '\xff'));
+    }
     file.close();
-    const CliResult list = runCli({QStringLiteral("list"), QStringLiteral("--store"), m_store});
-    QCOMPARE(list.exitCode, 2);
-    QVERIFY(list.err.contains(m_store.toUtf8()));
-    QVERIFY(list.err.contains("--fresh-store"));
+    const CliResult listen = runCli({QStringLiteral("listen"), QStringLiteral("--port"),
+                                     QStringLiteral("0"), QStringLiteral("--store"), m_store});
+    QCOMPARE(listen.exitCode, 2);
+    QVERIFY2(listen.err.contains(m_store.toUtf8()), listen.err.constData());
+    QVERIFY2(listen.err.contains("--fresh-store"), listen.err.constData());
 
     ListenProcess listener(m_store, {QStringLiteral("--fresh-store")});
     QVERIFY(listener.port() != 0);
-    QDir dir(m_dir->path());
-    QCOMPARE(dir.entryList({QStringLiteral("captures.sqlite.unreadable-*")}).size(), 1);
+    // The store kept aside (with its log and index beside it, named alike).
+    const QStringList kept = QDir(m_dir->path())
+                                 .entryList({QStringLiteral("captures.sqlite.unreadable-*")})
+                                 .filter(QRegularExpression(QStringLiteral("-\\d{6}$")));
+    QCOMPARE(kept.size(), 1);
+}
+
+// A store that cannot be written is refused at start, not answered 503 request by request.
+void TestReceiver::readOnlyStoreIsRefusedAtStart()
+{
+    {
+        ListenProcess creator(m_store);
+    }
+    QStringList command{cliPath(),           QStringLiteral("listen"),  QStringLiteral("--port"),
+                        QStringLiteral("0"), QStringLiteral("--store"), m_store};
+    QFile::setPermissions(m_store, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther);
+    // Root writes whatever the mode says: as root, the listener runs as nobody.
+    if (::geteuid() == 0) {
+        // Its folder open to it, so only the store file itself is read-only.
+        QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                                 | QFile::ReadOther | QFile::WriteOther
+                                                 | QFile::ExeOther);
+        command = QStringList{QStringLiteral("setpriv"), QStringLiteral("--reuid=nobody"),
+                              QStringLiteral("--regid=nogroup"), QStringLiteral("--clear-groups")}
+                  + command;
+    }
+    QProcess listen;
+    listen.start(command.takeFirst(), command);
+    QVERIFY(listen.waitForFinished(20'000));
+    QCOMPARE(listen.exitCode(), 2);
+    const QByteArray error = listen.readAllStandardError();
+    QVERIFY2(error.contains("readonly") || error.contains("cannot be written"), error.constData());
+    QVERIFY(!listen.readAllStandardOutput().contains("Listening"));
 }
 
 QTEST_GUILESS_MAIN(TestReceiver)
