@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Hookscope and runs every test: formatting, the libFuzzer
-# target (60 s), the core tests under ASan+UBSan, then the full suite. ctest's summary of the
+# targets (120 s in all), the core tests under ASan+UBSan, then the full suite. ctest's summary of the
 # full suite is the last thing printed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 jobs=$(nproc)
-fuzz_seconds=${HOOKSCOPE_FUZZ_SECONDS:-60}
+fuzz_seconds=${HOOKSCOPE_FUZZ_SECONDS:-120}
 
 bash packaging/install-deps.sh --test
 
@@ -21,15 +21,22 @@ echo "== build (at ${SECONDS} s)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 
-echo "== fuzz: request parser, ${fuzz_seconds}s (at ${SECONDS} s)"
+echo "== fuzz: every parser of outside input (at ${SECONDS} s)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DHOOKSCOPE_FUZZ=ON -DHOOKSCOPE_BUILD_GUI=OFF -DHOOKSCOPE_BUILD_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j "$jobs" --target fuzz_requestparser
-corpus=$(mktemp -d)
-cp tests/fuzz/corpus/* "$corpus/"
-build-fuzz/tests/fuzz/fuzz_requestparser -max_total_time="$fuzz_seconds" -max_len=65536 \
-  -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
-rm -rf "$corpus"
+fuzz_targets=(requestparser curlcommand interchange bodies filter)
+cmake --build build-fuzz -j "$jobs" --target "${fuzz_targets[@]/#/fuzz_}"
+for target in "${fuzz_targets[@]}"; do
+  # The request parser faces every client: it gets half the time, the others share the rest.
+  seconds=$((fuzz_seconds / 2))
+  [[ "$target" == requestparser ]] || seconds=$((fuzz_seconds / 2 / (${#fuzz_targets[@]} - 1) + 1))
+  corpus=$(mktemp -d)
+  cp "tests/fuzz/corpus/$target"/* "$corpus/"
+  echo "-- fuzz_$target, ${seconds} s"
+  "build-fuzz/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+    -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -n 4
+  rm -rf "$corpus"
+done
 
 echo "== core tests under AddressSanitizer and UndefinedBehaviorSanitizer (at ${SECONDS} s)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHOOKSCOPE_SANITIZE=ON \

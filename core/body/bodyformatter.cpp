@@ -128,8 +128,40 @@ qsizetype scanNumber(const QByteArray &json, qsizetype at)
     return at;
 }
 
+// The length of the well-formed UTF-8 sequence at `at`, or 0 (Unicode's table 3-7).
+int utf8Length(const QByteArray &text, qsizetype at)
+{
+    const uchar lead = uchar(text[at]);
+    uchar low = 0x80;
+    uchar high = 0xBF;
+    int length = 0;
+    if (lead < 0x80)
+        return 1;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        low = lead == 0xE0 ? 0xA0 : 0x80;  // no overlong forms
+        high = lead == 0xED ? 0x9F : 0xBF; // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        low = lead == 0xF0 ? 0x90 : 0x80;
+        high = lead == 0xF4 ? 0x8F : 0xBF; // nothing past U+10FFFF
+    } else {
+        return 0;
+    }
+    if (at + length > text.size() || uchar(text[at + 1]) < low || uchar(text[at + 1]) > high)
+        return 0;
+    for (int next = 2; next < length; ++next) {
+        if ((uchar(text[at + next]) & 0xC0) != 0x80)
+            return 0;
+    }
+    return length;
+}
+
 // One past the closing quote of the string whose opening quote is at `at`, or -1 with
-// `problemAt` set when it has a bad escape, a raw control character or no end.
+// `problemAt` set when it has a bad escape, a raw control character, bytes that are not
+// UTF-8, or no end.
 qsizetype scanString(const QByteArray &json, qsizetype at, qsizetype *problemAt)
 {
     for (++at; at < json.size(); ++at) {
@@ -139,6 +171,15 @@ qsizetype scanString(const QByteArray &json, qsizetype at, qsizetype *problemAt)
         if (c < 0x20) {
             *problemAt = at;
             return -1;
+        }
+        if (c >= 0x80) {
+            const int length = utf8Length(json, at);
+            if (length == 0) {
+                *problemAt = at;
+                return -1;
+            }
+            at += length - 1;
+            continue;
         }
         if (c != '\\')
             continue;
@@ -206,6 +247,9 @@ QString BodyFormatter::indentJson(const QByteArray &json, QString *error)
             if (end < 0)
                 return fail(problemAt, problemAt >= json.size()
                                            ? QStringLiteral("the string never ends")
+                                       : uchar(json[problemAt]) >= 0x80
+                                           ? QStringLiteral("bytes that are not UTF-8 inside a "
+                                                            "string")
                                            : QStringLiteral("a bad escape or a raw control "
                                                             "character inside a string"));
             out.append(json.constData() + i, end - i);

@@ -3,6 +3,7 @@
 #include "capturesummary.h"
 
 #include <QStringList>
+#include <QVariant>
 
 namespace Hookscope {
 

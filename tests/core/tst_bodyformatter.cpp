@@ -107,6 +107,10 @@ void TestBodyFormatter::reportsJsonErrors_data()
     QTest::newRow("trailing comma")
         << QByteArray("[1,]")
         << QStringLiteral("JSON error at line 1, column 4: expected a value, found ']'");
+    QTest::newRow("not UTF-8 in a string")
+        << QByteArray("{\"b\xbc\": 1}")
+        << QStringLiteral("JSON error at line 1, column 4: bytes that are not UTF-8 inside a "
+                          "string");
     QTest::newRow("empty") << QByteArray(" ")
                            << QStringLiteral("JSON error at line 1, column 2: the document ends "
                                              "early (expected a value)");
