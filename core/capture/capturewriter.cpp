@@ -6,10 +6,13 @@
 #include "delivery/deliverylog.h"
 
 #include <QAtomicInteger>
+#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 
 #include <sqlite3.h>
+
+#include <fcntl.h>
 
 namespace Hookscope {
 namespace {
@@ -20,6 +23,8 @@ QAtomicInteger<quint64> writerCounter;
 constexpr std::size_t MaxBatch = 2048;
 // Shortest time between two checkpoints while captures keep coming.
 constexpr auto CheckpointInterval = std::chrono::milliseconds(10);
+// How long without a commit before the log file is cut back to nothing.
+constexpr auto IdleBeforeTruncate = std::chrono::milliseconds(1000);
 
 // Captures come in runs from a few connections: each address is formatted once per run.
 class AddressText
@@ -68,6 +73,25 @@ QString insertRelayedDelivery(sqlite3 *handle, SqliteStatement &insertDelivery,
     summary->deliveryStatus = result.status;
     summary->deliveryAttempts = 1;
     return {};
+}
+
+// While the log starts again the writer waits for the checkpoint, and the checkpoint for the
+// writer's commit: SQLite's own busy handler sleeps 1, 2, 5 … up to 100 ms between tries, so
+// each wait cost up to a tenth of a second (p99 over 100 ms). These try every 0.2 ms, for up
+// to 10 s as before.
+void retryBusySoon(sqlite3 *handle)
+{
+    if (!handle)
+        return;
+    sqlite3_busy_handler(
+        handle,
+        [](void *, int tries) {
+            if (tries >= 50'000)
+                return 0;
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+            return 1;
+        },
+        nullptr);
 }
 
 } // namespace
@@ -175,22 +199,53 @@ void CaptureWriter::runCheckpoints()
     {
         QString error;
         QSqlDatabase database = CaptureStore::openConnection(m_path, connectionName, &error);
+        retryBusySoon(SqliteStatement::handleOf(database));
         QSqlQuery checkpoint(database);
+        const QString logPath = m_path + QStringLiteral("-wal");
+        QFile databaseFile(m_path);
+        databaseFile.open(QIODevice::ReadOnly);
         quint64 checkpointedCommits = 0;
+        bool truncated = true;
         std::unique_lock lock(m_mutex);
         for (;;) {
-            m_checkpointWake.wait(lock,
-                                  [&] { return m_stopping || m_commits != checkpointedCommits; });
+            const bool committed = m_checkpointWake.wait_for(lock, IdleBeforeTruncate, [&] {
+                return m_stopping || m_commits != checkpointedCommits;
+            });
             if (m_stopping)
                 break;
+            if (!committed) {
+                // Idle: the log goes back to nothing rather than keep a flood's size on disk.
+                if (!truncated) {
+                    lock.unlock();
+                    checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+                    checkpoint.finish();
+                    truncated = true;
+                    lock.lock();
+                }
+                continue;
+            }
             const quint64 commits = m_commits;
             lock.unlock();
+            truncated = false;
             // Small and often: a checkpoint's fsync stalls the commits behind it, the longer the
             // more it copies. Measured p99 with 1 KiB requests at ~27k/s: 2.9 ms checkpointing
             // every 10 ms, 8 ms every 100 ms, 25 ms every second, 180 ms at 256 MiB of log.
             // PASSIVE copies what it can without taking the write lock.
             checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
             checkpoint.finish();
+            // The pages it copied start on their way to the disk now, without waiting: the
+            // sync that restarting the log needs then finds little left to write.
+            if (databaseFile.isOpen())
+                ::sync_file_range(databaseFile.handle(), 0, 0,
+                                  SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE
+                                      | SYNC_FILE_RANGE_WAIT_AFTER);
+            // Beside a flood that never pauses, PASSIVE never reaches the log's end, so the log
+            // would grow as long as the flood lasts: past the ceiling, the writer waits while
+            // the rest is copied and the log starts again from its beginning.
+            if (QFileInfo(logPath).size() > m_logCeilingBytes) {
+                checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(RESTART)"));
+                checkpoint.finish();
+            }
             checkpointedCommits = commits;
             lock.lock();
             m_checkpointWake.wait_for(lock, CheckpointInterval, [this] { return m_stopping; });
@@ -221,6 +276,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
 {
     {
         sqlite3 *handle = SqliteStatement::handleOf(database);
+        retryBusySoon(handle);
         SqliteStatement insertCapture(
             handle, "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
                     " response_status, request_size, body_size, content_type, remote_address,"

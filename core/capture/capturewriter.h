@@ -66,6 +66,9 @@ public:
     // What the write-ahead log file is cut back to when it starts again after a flood (by
     // default 64 MiB). Before start().
     void setKeptLogSize(qint64 bytes) { m_keptLogBytes = bytes; }
+    // How large the log may grow during a flood before the writer waits for it to start again
+    // (by default 256 MiB). Before start().
+    void setLogCeiling(qint64 bytes) { m_logCeilingBytes = bytes; }
     // Commits what is queued and ends the thread.
     void stop();
     // Every well-formed capture committed from now on also queues a delivery to the target of
@@ -93,6 +96,7 @@ private:
     QList<ForwardRoute> m_forwardRoutes; // guarded by m_mutex
     quint64 m_forwardRoutesVersion = 0;
     qint64 m_keptLogBytes = 64 * 1024 * 1024;
+    qint64 m_logCeilingBytes = 256 * 1024 * 1024;
     Durability m_durability = Durability::Disk;
     bool m_stopping = false;
     quint64 m_commits = 0;
