@@ -32,8 +32,10 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> 
     QSqlQuery query(m_connection.database());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
-        "SELECT d.id, d.capture_id, d.target, d.options, d.attempts, b.raw FROM deliveries d "
+        "SELECT d.id, d.capture_id, d.target, d.options, d.attempts, b.raw, c.received_us "
+        "FROM deliveries d "
         "LEFT JOIN capture_bytes b ON b.id = d.capture_id "
+        "LEFT JOIN captures c ON c.id = d.capture_id "
         "WHERE d.state = 0 AND d.next_attempt_us <= ? "
         "AND d.id NOT IN (SELECT value FROM json_each(?)) "
         "ORDER BY d.next_attempt_us LIMIT ?"));
@@ -48,9 +50,16 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> 
         found.append({query.value(0).toLongLong(), query.value(1).toLongLong(),
                       query.value(2).toString(), TargetOptions::fromFlags(query.value(3).toInt()),
                       query.value(4).toInt(),
-                      raw.isNull() ? std::nullopt : std::optional(raw.toByteArray())});
+                      raw.isNull() ? std::nullopt : std::optional(raw.toByteArray()),
+                      query.value(6).toLongLong()});
     }
     return found;
+}
+
+QByteArray DueDelivery::idHeaderValue() const
+{
+    // The capture's arrival time keeps it unique across stores started afresh.
+    return "hsd_" + QByteArray::number(receivedAtUs, 36) + '_' + QByteArray::number(deliveryId);
 }
 
 qint64 DeliveryLog::nextDueUs(qint64 nowUs)

@@ -48,6 +48,11 @@ struct DueDelivery
     TargetOptions options;
     int attempts = 0;
     std::optional<QByteArray> raw; // the capture's bytes as received; none: it was deleted
+    qint64 receivedAtUs = 0;       // the capture's
+
+    // Sent as Hookscope-Delivery-Id with every attempt: the same for each retry and after a
+    // restart, so a target that got a delivery twice can tell (delivery is at least once).
+    QByteArray idHeaderValue() const;
 };
 
 // The deliveries and delivery_attempts tables of a capture store, on a connection of its own

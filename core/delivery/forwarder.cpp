@@ -88,6 +88,10 @@ void Forwarder::poll()
                 finish(unsent, unsendable);
                 continue;
             }
+            request->headers.removeIf([](const HeaderField &header) {
+                return header.name.compare(DeliveryIdHeader, Qt::CaseInsensitive) == 0;
+            });
+            request->headers.append({DeliveryIdHeader, delivery.idHeaderValue()});
             const SendOptions send{m_options.timeoutMs, delivery.options.acceptSelfSigned};
             DueDelivery sent = delivery;
             sent.raw.reset(); // not kept while the target answers

@@ -28,6 +28,9 @@ class Forwarder final : public QObject
 {
     Q_OBJECT
 public:
+    // Names each delivery the same way at every attempt (DueDelivery::idHeaderValue()).
+    static constexpr char DeliveryIdHeader[] = "Hookscope-Delivery-Id";
+
     Forwarder(const QString &storePath, ForwardOptions options, QObject *parent = nullptr);
     ~Forwarder() override;
 

@@ -183,7 +183,12 @@ void TestForwarder::retriesWithBackoffUntilTheTargetRecovers()
         QCOMPARE(headerValue(copy.headers, "Stripe-Signature"),
                  headerValue(original.headers, "Stripe-Signature"));
         QVERIFY(headerValue(copy.headers, "Host").startsWith("127.0.0.1:"));
+        // One id for the delivery, the same at every attempt, for the target to deduplicate.
+        QCOMPARE(headerValue(copy.headers, "Hookscope-Delivery-Id"),
+                 headerValue(target.received.first().headers, "Hookscope-Delivery-Id"));
     }
+    QVERIFY(
+        headerValue(target.received.first().headers, "Hookscope-Delivery-Id").startsWith("hsd_"));
     // Recorded beside the capture.
     QTRY_COMPARE(scalar(m_path, QStringLiteral("SELECT count(*) FROM delivery_attempts")), 3);
     QCOMPARE(scalar(m_path, QStringLiteral("SELECT state FROM deliveries")), 1);
