@@ -41,6 +41,7 @@ Connection::Connection(qintptr descriptor, quint64 ticket, Receiver &receiver)
 Connection::~Connection()
 {
     m_socket->disconnect(this);
+    releaseBody();
     // The client left while a target had not answered yet: the request is kept all the same.
     for (PendingResponse &pending : m_responses) {
         if (pending.awaitingRelay) {
@@ -76,7 +77,7 @@ void Connection::onReadyRead()
 void Connection::parseInput()
 {
     const qint64 now = nowMs();
-    while (m_inputOffset < m_input.size() && !m_closing && !isBacklogged()) {
+    while (m_inputOffset < m_input.size() && !m_closing && !isBacklogged() && hasRoomForBody()) {
         if (!m_parser.hasStarted()) {
             m_messageStartUs = Clock::wallMicroseconds();
             m_messageStartMs = now;
@@ -120,6 +121,34 @@ bool Connection::isBacklogged() const
            || m_socket->bytesToWrite() >= options.maxUnreadAnswerBytes;
 }
 
+bool Connection::hasRoomForBody()
+{
+    if (!m_parser.headersComplete() || m_parser.state() != RequestParser::State::Incomplete)
+        return true;
+    const ReceiverOptions &options = m_receiver.options();
+    // A declared length is reserved whole, so a body once started can finish; a chunked one
+    // a step at a time.
+    const qsizetype needed
+        = m_parser.declaredBodyBytes() >= 0
+              ? m_parser.declaredBodyBytes()
+              : std::max(m_parser.bytesHeld() + readBytesAtOnce, m_bodyReservation);
+    const qsizetype wanted = std::max<qsizetype>(0, needed - options.bodyBytesOutsideBudget);
+    if (wanted <= m_bodyReservation)
+        return true;
+    if (!m_receiver.reserveBodyBytes(wanted - m_bodyReservation, this))
+        return false;
+    m_bodyReservation = wanted;
+    return true;
+}
+
+void Connection::releaseBody()
+{
+    if (m_bodyReservation == 0)
+        return;
+    const qsizetype released = std::exchange(m_bodyReservation, 0);
+    m_receiver.releaseBodyBytes(released);
+}
+
 void Connection::resumeIfCaughtUp()
 {
     if (m_closing || isBacklogged() || !m_socket->isOpen())
@@ -143,6 +172,7 @@ void Connection::onPeerFinishedSending()
 
 void Connection::finishRequest(const ResponseSpec *errorResponse)
 {
+    releaseBody(); // held by the capture from here on, on its way to the store
     PendingResponse pending;
     pending.keepAlive = m_parser.keepAlive() && !m_parser.isUpgrade() && !errorResponse;
     pending.request = takeRequest();
@@ -416,6 +446,7 @@ void Connection::evict()
 void Connection::closeNow(const QString &reason)
 {
     capturePartial(reason);
+    releaseBody();
     m_closing = true;
     m_socket->disconnect(this);
     m_socket->abort();
@@ -424,6 +455,7 @@ void Connection::closeNow(const QString &reason)
 
 void Connection::onClosed()
 {
+    releaseBody();
     if (m_parser.hasStarted() && !m_closing)
         capturePartial(QStringLiteral("The client closed the connection before the request was "
                                       "complete"));

@@ -39,6 +39,9 @@ public:
     std::optional<qint64> idleSinceMs() const;
     // Closes the connection to make room for another; a partial request is kept.
     void evict();
+    // Reads again once the client has caught up with its answers and, for a large body, the
+    // receiver has room for it.
+    void resumeIfCaughtUp();
 
 signals:
     void finished(Hookscope::Connection *connection);
@@ -66,8 +69,10 @@ private:
     // client has too many answers waiting.
     void parseInput();
     bool isBacklogged() const;
-    // Reads again once the client has caught up with its answers.
-    void resumeIfCaughtUp();
+    // Whether the current request's body may take in more bytes: past the first few hundred
+    // KiB, only what the receiver's in-memory budget has room for.
+    bool hasRoomForBody();
+    void releaseBody();
     void onPeerFinishedSending();
     void onClosed();
     // Ends the connection now, keeping a partial request with `reason`.
@@ -102,6 +107,7 @@ private:
     qsizetype m_appendedCount = 0;
     qsizetype m_committedCount = 0;
     qint64 m_lastReadMs = 0;
+    qsizetype m_bodyReservation = 0; // of the receiver's in-memory budget
     qint64 m_messageStartUs = 0;
     qint64 m_messageStartMs = 0;
     qint64 m_deadlineMs = 0;

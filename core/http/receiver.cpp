@@ -153,6 +153,35 @@ bool Receiver::evictIdleConnection()
     return true;
 }
 
+bool Receiver::reserveBodyBytes(qsizetype bytes, Connection *waiting)
+{
+    // First come, first served: one that asked earlier is not overtaken.
+    const bool first
+        = m_waitingForBodyBytes.isEmpty() || m_waitingForBodyBytes.first() == waiting->ticket();
+    if (first && m_reservedBodyBytes + bytes <= m_options.inMemoryBodyBudget) {
+        m_reservedBodyBytes += bytes;
+        m_waitingForBodyBytes.removeOne(waiting->ticket());
+        return true;
+    }
+    if (!m_waitingForBodyBytes.contains(waiting->ticket()))
+        m_waitingForBodyBytes.append(waiting->ticket());
+    return false;
+}
+
+void Receiver::releaseBodyBytes(qsizetype bytes)
+{
+    m_reservedBodyBytes -= bytes;
+    // The first in line tries again; it resumes the next when it is done or gives up.
+    while (!m_waitingForBodyBytes.isEmpty()) {
+        Connection *next = m_connections.value(m_waitingForBodyBytes.first());
+        if (next) {
+            QMetaObject::invokeMethod(next, &Connection::resumeIfCaughtUp, Qt::QueuedConnection);
+            return;
+        }
+        m_waitingForBodyBytes.removeFirst(); // it went away meanwhile
+    }
+}
+
 void Receiver::store(CapturedRequest request, quint64 ticket,
                      std::optional<RelayedDelivery> relayed)
 {

@@ -67,6 +67,11 @@ public:
     const SignatureSettings &signatureSettings() const { return m_signing; }
     int connectionCount() const { return int(m_connections.size()); }
 
+    // The in-memory budget for bodies still arriving (ReceiverOptions::inMemoryBodyBudget):
+    // takes `bytes` of it when they are free; otherwise `waiting` is resumed when some are.
+    bool reserveBodyBytes(qsizetype bytes, Connection *waiting);
+    void releaseBodyBytes(qsizetype bytes);
+
     // Queues a finished request for the writer. What one pass of the event loop finished goes
     // to it together: one wake-up and one transaction instead of one for the first request and
     // another for the rest (at full load, 6.5 KiB written per request instead of 7.1).
@@ -95,6 +100,8 @@ private:
     SignatureSettings m_signing;
     std::vector<std::unique_ptr<QTcpServer>> m_servers;
     QHash<quint64, Connection *> m_connections;
+    qsizetype m_reservedBodyBytes = 0;
+    QList<quint64> m_waitingForBodyBytes; // tickets, in the order they asked
     quint64 m_nextTicket = 1;
     quint16 m_port = 0;
     QList<QHostAddress> m_boundAddresses;

@@ -22,6 +22,11 @@ struct ReceiverOptions
     // read, is not read from until it catches up (nginx closes at 1,000 pipelined requests).
     int maxQueuedAnswers = 100;
     qsizetype maxUnreadAnswerBytes = 1024 * 1024;
+    // Bodies still arriving are held in memory: past this much of each, all of them together
+    // may take at most the budget. A request that needs more waits, not read from, until
+    // others finish (16 clients each holding a 95 MB body open took 3 GB).
+    qsizetype bodyBytesOutsideBudget = 256 * 1024;
+    qsizetype inMemoryBodyBudget = 256 * 1024 * 1024;
 };
 
 } // namespace Hookscope

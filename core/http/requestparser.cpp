@@ -74,6 +74,7 @@ void RequestParser::reset()
     m_upgrade = false;
     m_headerLimitChecked = false;
     m_bodyBytes = 0;
+    m_declaredBodyBytes = -1;
     m_errorStatus = 0;
     m_errorMessage.clear();
 }
@@ -240,6 +241,13 @@ int RequestParser::onHeadersComplete(http_parser *parser)
                          .arg(parser->content_length)
                          .arg(p->m_limits.maxBodyBytes >> 20));
         return -1;
+    }
+    if (!p->m_chunked) { // within the limit by now
+        p->m_declaredBodyBytes = hasLength ? qsizetype(parser->content_length) : 0;
+        // Grown by doubling, a large body would take up to twice its size while it arrives.
+        // (Pages are taken as bytes arrive: a body announced and never sent costs none.)
+        if (p->m_declaredBodyBytes > 64 * 1024)
+            p->m_request.raw.reserve(p->m_request.raw.size() + p->m_declaredBodyBytes + 64 * 1024);
     }
     return 0;
 }

@@ -38,6 +38,11 @@ public:
     // True once the headers asked for "100 Continue" and no body byte has arrived yet.
     bool awaitsContinue() const;
     bool keepAlive() const { return m_keepAlive; }
+    // The bytes of the current request held so far.
+    qsizetype bytesHeld() const { return m_request.raw.size(); }
+    // Once the headers are in: the body's size as its Content-Length says it; -1 for a
+    // chunked body, whose size is known only at its end.
+    qsizetype declaredBodyBytes() const { return m_declaredBodyBytes; }
     bool isUpgrade() const { return m_upgrade; }
 
     // For BadRequest: the status to answer (400, 413, 431) and why, for the user.
@@ -82,6 +87,7 @@ private:
     bool m_upgrade = false;
     bool m_headerLimitChecked = false;
     qsizetype m_bodyBytes = 0;
+    qsizetype m_declaredBodyBytes = -1;
     int m_errorStatus = 0;
     QString m_errorMessage;
 };

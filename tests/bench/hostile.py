@@ -80,10 +80,13 @@ def bodies(seconds, clients=16, size=95 * 1024 * 1024):
         sockets.append(attacker)
         attacker.sendall(b"POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % size)
         left = size - 1
-        while left > 0:
-            piece = chunk[:min(left, len(chunk))]
-            attacker.sendall(piece)
-            left -= len(piece)
+        try:
+            while left > 0:
+                piece = chunk[:min(left, len(chunk))]
+                attacker.sendall(piece)
+                left -= len(piece)
+        except OSError:
+            pass  # closed at the end while the receiver was not reading from it
 
     senders = [threading.Thread(target=send_one, daemon=True) for _ in range(clients)]
     for sender in senders:

@@ -108,6 +108,7 @@ private slots:
     void idleConnectionsMakeRoomForNewClients();
     void clientThatNeverReadsIsNotReadFrom();
     void halfClosedClientGetsItsAnswer();
+    void largeBodiesWaitForRoomInMemory();
     void http09IsRefusedAndCaptured();
     void listenBacklogTakesABurst();
     void tlsOnPlainPortIsExplained();
@@ -461,6 +462,61 @@ void TestReceiver::clientThatNeverReadsIsNotReadFrom()
     const qsizetype attackersStored = listener.captureIds().size() - normalCaptures;
     QVERIFY2(attackersStored < 2'000, QByteArray::number(attackersStored).constData());
     ::close(attacker);
+}
+
+// Bodies still arriving share a memory budget: past it, a client's body waits, not read
+// from, until another finishes; then it is read and answered like any other.
+void TestReceiver::largeBodiesWaitForRoomInMemory()
+{
+    constexpr int BodyBytes = 6 * 1024 * 1024;
+    ListenProcess listener(m_store,
+                           {QStringLiteral("--body-memory"), QString::number(8 * 1024 * 1024)});
+    const auto connectRaw = [&] {
+        const int client = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(listener.port());
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const int small = 64 * 1024; // kernel buffers that cannot hide a whole body
+        ::setsockopt(client, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+        ::connect(client, reinterpret_cast<sockaddr *>(&address), sizeof address);
+        const QByteArray head = "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                                + QByteArray::number(BodyBytes) + "\r\n\r\n";
+        ::send(client, head.constData(), size_t(head.size()), MSG_NOSIGNAL);
+        return client;
+    };
+    // Sends what the receiver takes; the count of bytes taken.
+    const QByteArray body(BodyBytes, 'b');
+    const auto push = [&](int client, qsizetype from, qsizetype to) {
+        qsizetype sent = from;
+        // Done when all went out; a receiver that stopped reading takes nothing more for 2 s.
+        static_cast<void>(QTest::qWaitFor(
+            [&] {
+                const ssize_t taken = ::send(client, body.constData() + sent, size_t(to - sent),
+                                             MSG_DONTWAIT | MSG_NOSIGNAL);
+                sent += std::max<ssize_t>(taken, 0);
+                return sent == to;
+            },
+            2'000));
+        return sent;
+    };
+    // The first takes its room and holds it: all of its body but the last byte.
+    const int first = connectRaw();
+    QCOMPARE(push(first, 0, BodyBytes - 1), qsizetype(BodyBytes - 1));
+    // The second does not fit beside it: the receiver stops reading it.
+    const int second = connectRaw();
+    const qsizetype secondSent = push(second, 0, BodyBytes);
+    QVERIFY2(secondSent < BodyBytes, QByteArray::number(secondSent).constData());
+    QCOMPARE(push(first, BodyBytes - 1, BodyBytes), qsizetype(BodyBytes));
+    char answer[64] = {};
+    QVERIFY(::recv(first, answer, sizeof answer - 1, 0) > 0);
+    QVERIFY(QByteArray(answer).startsWith("HTTP/1.1 200"));
+    QCOMPARE(push(second, secondSent, BodyBytes), qsizetype(BodyBytes));
+    QVERIFY(::recv(second, answer, sizeof answer - 1, 0) > 0);
+    QVERIFY(QByteArray(answer).startsWith("HTTP/1.1 200"));
+    ::close(first);
+    ::close(second);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 2, 10'000);
 }
 
 // `nc -N` and `shutdown(SHUT_WR)` end their side after the request and wait for the answer.
