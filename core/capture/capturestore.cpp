@@ -210,8 +210,11 @@ bool CaptureStore::checkIntegrity(int timeLimitMs)
     const bool finished = check.exec(QStringLiteral("PRAGMA main.quick_check(5)"));
     QStringList problems;
     while (finished && check.next()) {
-        if (check.value(0).toString() != QLatin1String("ok"))
-            problems.append(check.value(0).toString());
+        // A row may hold several lines, under a "*** in database main ***" heading.
+        for (const QString &line : check.value(0).toString().split(QLatin1Char('\n'))) {
+            if (line != QLatin1String("ok") && !line.startsWith(QLatin1String("***")))
+                problems.append(line.trimmed());
+        }
     }
     check.finish();
     setCancellation({});
@@ -220,9 +223,12 @@ bool CaptureStore::checkIntegrity(int timeLimitMs)
     if (!damaged)
         return true; // sound, or not finished in time (then as far as it got)
     m_openError = OpenError::Damaged;
-    m_error = QStringLiteral("%1 has damaged pages (SQLite's check: %2). Some captures may be "
-                             "lost or wrong.")
-                  .arg(m_path, problems.isEmpty() ? error : problems.join(QStringLiteral("; ")));
+    m_error = QStringLiteral("%1 has damaged pages (SQLite's check found %2, the first: %3). "
+                             "Some captures may be lost or wrong.")
+                  .arg(m_path,
+                       problems.size() > 1 ? QStringLiteral("%1 problems").arg(problems.size())
+                                           : QStringLiteral("a problem"),
+                       problems.isEmpty() ? error : problems.first());
     return false;
 }
 
