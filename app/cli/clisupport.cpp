@@ -54,6 +54,8 @@ bool openStore(CaptureStore &store, bool offerFresh)
 bool reportStoreProblem(const CaptureStore &store, bool offerFresh)
 {
     QString message = store.errorString();
+    if (!message.endsWith(QLatin1Char('.')))
+        message += QLatin1Char('.');
     if (offerFresh && store.openError() != CaptureStore::OpenError::Unreadable)
         message += QStringLiteral(" To keep that file aside and start a fresh store, run "
                                   "'hookscope-cli listen --fresh-store'.");
