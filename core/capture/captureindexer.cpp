@@ -87,6 +87,8 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
             if (database.isOpen() && query.exec(QStringLiteral("PRAGMA user_version"))
                 && query.next())
                 version = query.value(0).toInt();
+            else if (error && database.isOpen())
+                *error = query.lastError().databaseText();
             query.finish();
             if (version == IndexVersion) {
                 ok = CaptureStore::execute(database, QStringLiteral("PRAGMA journal_mode=WAL"),
@@ -116,6 +118,13 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
             database.close();
         }
         QSqlDatabase::removeDatabase(connectionName);
+        // A full disk or an I/O error says nothing about the file: it is kept, never deleted
+        // to make room, and the store says why it cannot be opened.
+        const QString problem = error ? *error : QString();
+        if (!ok
+            && (problem.contains(QStringLiteral("disk is full"))
+                || problem.contains(QStringLiteral("I/O error"))))
+            return false;
         if (!ok) {
             // Unreadable, from another version, or half-made: derived data, so start over.
             for (const QString &suffix :

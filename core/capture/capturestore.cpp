@@ -94,7 +94,7 @@ QString CaptureStore::moveAside(const QString &path, QString *error)
 }
 
 QSqlDatabase CaptureStore::openConnection(const QString &path, const QString &connectionName,
-                                          QString *error)
+                                          QString *error, bool exclusive)
 {
     QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
     database.setDatabaseName(path);
@@ -106,7 +106,8 @@ QSqlDatabase CaptureStore::openConnection(const QString &path, const QString &co
     }
     // WAL without a sync per commit for readers and housekeeping; the capture writer chooses
     // its own (CaptureWriter::Durability).
-    if (!execute(database, QStringLiteral("PRAGMA synchronous=NORMAL"), error))
+    if ((exclusive && !execute(database, QStringLiteral("PRAGMA locking_mode=EXCLUSIVE"), error))
+        || !execute(database, QStringLiteral("PRAGMA synchronous=NORMAL"), error))
         database.close();
     return database;
 }
@@ -141,7 +142,17 @@ bool CaptureStore::open()
         m_database = QSqlDatabase();
         QSqlDatabase::removeDatabase(m_connectionName);
     }
-    m_database = openConnection(m_path, m_connectionName, &error);
+    m_database = openConnection(m_path, m_connectionName, &error, m_readingOnly);
+    if (!m_database.isOpen() && !m_readingOnly && info.exists()
+        && (error.contains(QStringLiteral("I/O error"))
+            || error.contains(QStringLiteral("full")))) {
+        // A full disk: what was captured can still be read.
+        m_readingOnly = true;
+        const bool opened = open();
+        if (!opened)
+            m_readingOnly = false;
+        return opened;
+    }
     if (!m_database.isOpen()) {
         const bool notDatabase = error.contains(QStringLiteral("not a database"));
         const bool damaged = error.contains(QStringLiteral("malformed"));
@@ -187,6 +198,14 @@ bool CaptureStore::open()
                         .arg(m_path)
                         .arg(version)
                         .arg(m_error));
+    if (m_readingOnly) {
+        // The index is read as it is, or not at all (a search then says it cannot).
+        QSqlQuery attach(m_database);
+        attach.prepare(QStringLiteral("ATTACH DATABASE ? AS search"));
+        attach.addBindValue(CaptureIndexer::indexPath(m_path));
+        attach.exec();
+        return true;
+    }
     if (!execute(m_database, QStringLiteral("PRAGMA journal_mode=WAL"), &error))
         return fail(
             OpenError::Unreadable,

@@ -1,0 +1,78 @@
+#include "listenprocess.h"
+
+#include <QDir>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/mount.h>
+
+using namespace Hookscope::Testing;
+
+// A store on a disk that is full: what was captured can still be read, and nothing is deleted
+// to make room. The disk is a small tmpfs, which needs root to mount; without it the test says
+// so and skips.
+class TestDiskFull final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void readsWorkOnAFullDisk();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_disk;
+};
+
+void TestDiskFull::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_disk = m_dir->filePath(QStringLiteral("disk"));
+    QVERIFY(QDir().mkpath(m_disk));
+    if (::mount("tmpfs", QFile::encodeName(m_disk).constData(), "tmpfs", 0, "size=4m") != 0)
+        QSKIP("mounting a 4 MB tmpfs needs root (CI runs as root)");
+}
+
+void TestDiskFull::cleanup()
+{
+    ::umount2(QFile::encodeName(m_disk).constData(), MNT_DETACH);
+}
+
+void TestDiskFull::readsWorkOnAFullDisk()
+{
+    const QString store = m_disk + QStringLiteral("/captures.sqlite");
+    const int captures = 20;
+    {
+        ListenProcess listener(store);
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, listener.port());
+        QVERIFY(client.waitForConnected());
+        for (int i = 0; i < captures; ++i)
+            client.write("POST /full HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
+        QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), captures, 10'000);
+    }
+    QFile filler(m_disk + QStringLiteral("/filler"));
+    QVERIFY(filler.open(QIODevice::WriteOnly));
+    const QByteArray block(64 * 1024, 'f');
+    while (filler.write(block) == block.size() && filler.flush()) {
+    }
+    filler.close();
+    const QStringList before = QDir(m_disk).entryList(QDir::Files);
+
+    const CliResult list = runCli({QStringLiteral("list"), QStringLiteral("--store"), store});
+    QVERIFY2(list.exitCode == 0, list.err.constData());
+    QCOMPARE(list.out.count('\n'), captures);
+    const CliResult show = runCli({QStringLiteral("show"), QStringLiteral("1"),
+                                   QStringLiteral("--raw"), QStringLiteral("--store"), store});
+    QVERIFY2(show.exitCode == 0, show.err.constData());
+    QVERIFY(show.out.startsWith("POST /full HTTP/1.1"));
+    // Nothing was deleted to make room: the search index is still there.
+    for (const QString &file : before) {
+        if (!file.endsWith(QLatin1String("-wal")) && !file.endsWith(QLatin1String("-shm")))
+            QVERIFY2(QFile::exists(m_disk + QLatin1Char('/') + file), qPrintable(file));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestDiskFull)
+#include "tst_diskfull.moc"
