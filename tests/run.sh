@@ -33,9 +33,14 @@ for target in "${fuzz_targets[@]}"; do
   corpus=$(mktemp -d)
   cp "tests/fuzz/corpus/$target"/* "$corpus/"
   echo "-- fuzz_$target, ${seconds} s"
-  "build-fuzz/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
-    -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -n 4
-  rm -rf "$corpus"
+  # The stats when it ends well; what it found when it does not.
+  if ! "build-fuzz/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=65536 \
+    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
+    tail -n 60 "$corpus.log"
+    exit 1
+  fi
+  tail -n 4 "$corpus.log"
+  rm -rf "$corpus" "$corpus.log"
 done
 
 echo "== core tests under AddressSanitizer and UndefinedBehaviorSanitizer (at ${SECONDS} s)"
