@@ -12,11 +12,8 @@
 #include "collections/jsonfile.h"
 #include "collections/postman.h"
 
-#include <QFileInfo>
-
 #include <QFile>
-
-#include <atomic>
+#include <QFileInfo>
 
 namespace Hookscope {
 
@@ -140,23 +137,40 @@ int CliCommands::importCaptures(const QStringList &arguments)
     CaptureWriter writer(store.path());
     if (!writer.start(&error))
         return usageError(error);
-    std::atomic<qsizetype> stored = 0;
+    // Read on the writer's thread until stop() returns, then here. Captures are committed in
+    // the order they were appended: entry i of the file is the i-th one reported.
+    QList<qint64> ids; // 0 where an entry could not be stored
     QObject::connect(
         &writer, &CaptureWriter::committed, &writer,
-        [&stored](const CommittedBatch &batch) {
+        [&ids](const CommittedBatch &batch) {
             for (const CommittedCapture &one : batch)
-                stored += one.summary.id != 0 ? 1 : 0;
+                ids.append(one.summary.id);
         },
-        Qt::DirectConnection); // on the writer's thread, before stop() returns
+        Qt::DirectConnection);
     for (const CapturedRequest &capture : *captures)
         writer.append(capture, 0);
     writer.stop(); // commits them all
-    if (stored != captures->size())
-        return usageError(QStringLiteral("only %1 of %2 requests could be stored in %3")
-                              .arg(qsizetype(stored))
+    const qsizetype stored = ids.size() - ids.count(0);
+    if (stored != captures->size()) {
+        // Exactly what went in, so nothing is guessed at or imported twice.
+        const qsizetype prefix = ids.indexOf(0) < 0 ? ids.size() : ids.indexOf(0);
+        const QString which
+            = stored == 0 ? QStringLiteral("nothing went in")
+              : prefix == stored
+                  ? QStringLiteral("the file's first %1 entries went in, as captures #%2 to #%3")
+                        .arg(stored)
+                        .arg(ids.first())
+                        .arg(ids.at(prefix - 1))
+                  : QStringLiteral("%1 entries went in, not in one run: 'hookscope-cli list' "
+                                   "shows them")
+                        .arg(stored);
+        return usageError(QStringLiteral("only %1 of %2 requests could be stored in %3 (is its "
+                                         "disk full?); %4")
+                              .arg(stored)
                               .arg(captures->size())
-                              .arg(store.path()));
-    writeOut(QStringLiteral("Imported %1 capture(s)\n").arg(qsizetype(stored)).toUtf8());
+                              .arg(store.path(), which));
+    }
+    writeOut(QStringLiteral("Imported %1 capture(s)\n").arg(stored).toUtf8());
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "listenprocess.h"
 
 #include <QDir>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -19,6 +20,7 @@ private slots:
     void init();
     void cleanup();
     void readsWorkOnAFullDisk();
+    void anImportSaysExactlyWhatWentIn();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -72,6 +74,41 @@ void TestDiskFull::readsWorkOnAFullDisk()
         if (!file.endsWith(QLatin1String("-wal")) && !file.endsWith(QLatin1String("-shm")))
             QVERIFY2(QFile::exists(m_disk + QLatin1Char('/') + file), qPrintable(file));
     }
+}
+
+// The disk fills up during an import: the ones that went in are named, and are in the store.
+void TestDiskFull::anImportSaysExactlyWhatWentIn()
+{
+    const QString store = m_disk + QStringLiteral("/captures.sqlite");
+    QVERIFY(runCli({QStringLiteral("list"), QStringLiteral("--store"), store}).exitCode == 0);
+    // About 6 MB of requests for a 4 MB disk, in batches of up to 2,048: the first may fit.
+    QByteArray entries;
+    const int count = 6000;
+    for (int i = 0; i < count; ++i) {
+        entries += (i ? "," : "")
+                   + QByteArray(R"({"request": {"method": "POST", "url": "http://h/e)")
+                   + QByteArray::number(i) + R"(", "headers": [], "postData": {"text": ")"
+                   + QByteArray(700, 'x') + R"("}}})";
+    }
+    const QString har = m_dir->filePath(QStringLiteral("big.har"));
+    QFile file(har);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"log": {"entries": [)" + entries + "]}}");
+    file.close();
+    const CliResult imported
+        = runCli({QStringLiteral("import"), har, QStringLiteral("--store"), store});
+    QCOMPARE(imported.exitCode, 2);
+    // Either nothing went in, or the first N entries, as captures #1 to #N: never a guess.
+    const QRegularExpression said(QStringLiteral("only (\\d+) of %1 requests could be stored.*"
+                                                 "(nothing went in|the file's first \\1 "
+                                                 "entries went in, as captures #1 to #\\1$)")
+                                      .arg(count));
+    const QRegularExpressionMatch match = said.match(QString::fromUtf8(imported.err.trimmed()));
+    QVERIFY2(match.hasMatch(), imported.err.constData());
+    const CliResult list = runCli({QStringLiteral("list"), QStringLiteral("--limit"),
+                                   QStringLiteral("10000"), QStringLiteral("--store"), store});
+    QVERIFY2(list.exitCode == 0, list.err.constData());
+    QCOMPARE(list.out.count('\n'), match.captured(1).toInt());
 }
 
 QTEST_GUILESS_MAIN(TestDiskFull)
