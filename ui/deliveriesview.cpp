@@ -118,7 +118,16 @@ void DeliveriesView::setDeliveries(const QList<DeliveryRecord> &deliveries)
         for (int attempt = 0; attempt < delivery.results.size(); ++attempt) {
             const DeliveryResult &result = delivery.results.at(attempt);
             auto *child = new QTreeWidgetItem(item);
-            child->setText(TargetColumn, tr("attempt %1").arg(attempt + 1));
+            // The one before may have reached the target too: Hookscope stopped during it.
+            const bool mayRepeat = delivery.mayRepeat.value(attempt);
+            child->setText(TargetColumn, mayRepeat ? tr("attempt %1 (may repeat)").arg(attempt + 1)
+                                                   : tr("attempt %1").arg(attempt + 1));
+            if (mayRepeat)
+                child->setToolTip(TargetColumn,
+                                  tr("Hookscope stopped while the attempt before this one was "
+                                     "under way: the target may have got the delivery then "
+                                     "and again now. Its Hookscope-Delivery-Id header is the "
+                                     "same both times."));
             child->setText(OutcomeColumn, outcome(result));
             if (!result.succeeded())
                 child->setForeground(OutcomeColumn, paletteTone(0));

@@ -103,6 +103,8 @@ QByteArray deliveryLine(const DeliveryAttempt &attempt)
                + " s";
     else if (attempt.state == DeliveryAttempt::State::Failed)
         line += "; gave up after " + QByteArray::number(attempt.attempt) + " attempt(s)";
+    if (attempt.mayRepeat)
+        line += "; may repeat a send under way when Hookscope stopped";
     return line;
 }
 

@@ -346,6 +346,13 @@ const char *const deliveryOptionColumns[] = {
     "ALTER TABLE deliveries ADD COLUMN proxied INTEGER NOT NULL DEFAULT 0",
 };
 
+// Version 7: a delivery whose send is under way is marked so; when Hookscope stops during it,
+// the next attempt is recorded as one that may repeat it (delivery is at least once).
+const char *const deliveryRepeatColumns[] = {
+    "ALTER TABLE deliveries ADD COLUMN sending INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE delivery_attempts ADD COLUMN may_repeat INTEGER NOT NULL DEFAULT 0",
+};
+
 } // namespace
 
 bool CaptureStore::migrate(int fromVersion)
@@ -365,6 +372,7 @@ bool CaptureStore::upgradeAndCommit(int fromVersion)
         || (fromVersion < 4 && !executeEach(m_database, sendHistoryTables, &m_error))
         || (fromVersion < 5 && !executeEach(m_database, deliveryOptionColumns, &m_error))
         || (fromVersion < 6 && !executeEach(m_database, ruleColumn, &m_error))
+        || (fromVersion < 7 && !executeEach(m_database, deliveryRepeatColumns, &m_error))
         || !execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
                     &m_error)) {
         m_database.rollback();

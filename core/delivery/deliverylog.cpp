@@ -32,7 +32,8 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> 
     QSqlQuery query(m_connection.database());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
-        "SELECT d.id, d.capture_id, d.target, d.options, d.attempts, b.raw, c.received_us "
+        "SELECT d.id, d.capture_id, d.target, d.options, d.attempts, b.raw, c.received_us, "
+        "d.sending "
         "FROM deliveries d "
         "LEFT JOIN capture_bytes b ON b.id = d.capture_id "
         "LEFT JOIN captures c ON c.id = d.capture_id "
@@ -51,7 +52,7 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> 
                       query.value(2).toString(), TargetOptions::fromFlags(query.value(3).toInt()),
                       query.value(4).toInt(),
                       raw.isNull() ? std::nullopt : std::optional(raw.toByteArray()),
-                      query.value(6).toLongLong()});
+                      query.value(6).toLongLong(), query.value(7).toBool()});
     }
     return found;
 }
@@ -60,6 +61,23 @@ QByteArray DueDelivery::idHeaderValue() const
 {
     // The capture's arrival time keeps it unique across stores started afresh.
     return "hsd_" + QByteArray::number(receivedAtUs, 36) + '_' + QByteArray::number(deliveryId);
+}
+
+bool DeliveryLog::markUnderWay(const QList<qint64> &deliveryIds)
+{
+    if (deliveryIds.isEmpty())
+        return true;
+    QByteArrayList ids; // as a JSON array, for json_each()
+    for (const qint64 id : deliveryIds)
+        ids.append(QByteArray::number(id));
+    QSqlQuery query(m_connection.database());
+    query.prepare(QStringLiteral("UPDATE deliveries SET sending = 1 "
+                                 "WHERE id IN (SELECT value FROM json_each(?))"));
+    query.addBindValue(QString::fromLatin1('[' + ids.join(',') + ']'));
+    if (query.exec())
+        return true;
+    m_error = query.lastError().text();
+    return false;
 }
 
 qint64 DeliveryLog::nextDueUs(qint64 nowUs)
@@ -80,7 +98,7 @@ bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
         m_insertAttempt = std::make_unique<SqliteStatement>(handle, InsertAttemptSql);
         m_updateDelivery = std::make_unique<SqliteStatement>(
             handle, "UPDATE deliveries SET state = ?, attempts = ?, next_attempt_us = ?,"
-                    " last_status = ?, last_error = ? WHERE id = ?");
+                    " last_status = ?, last_error = ?, sending = 0 WHERE id = ?");
     }
     if (!m_insertAttempt->isValid() || !m_updateDelivery->isValid()) {
         m_error = m_insertAttempt->errorMessage();
@@ -95,7 +113,7 @@ bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
         const QByteArray head = result.head();
         const QByteArray error = result.error.toUtf8();
         SqliteStatement &insert = *m_insertAttempt;
-        bindAttempt(insert, attempt.deliveryId, result, head, error);
+        bindAttempt(insert, attempt.deliveryId, result, head, error, attempt.mayRepeat);
         SqliteStatement &update = *m_updateDelivery;
         update.bind(1, int(attempt.state));
         update.bind(2, attempt.attempt);
@@ -117,7 +135,7 @@ bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
 
 void DeliveryLog::bindAttempt(SqliteStatement &insert, qint64 deliveryId,
                               const DeliveryResult &result, const QByteArray &head,
-                              const QByteArray &error)
+                              const QByteArray &error, bool mayRepeat)
 {
     insert.bind(1, deliveryId);
     insert.bind(2, result.startedAtUs);
@@ -126,6 +144,7 @@ void DeliveryLog::bindAttempt(SqliteStatement &insert, qint64 deliveryId,
     insert.bindBlobOrNull(5, head);
     insert.bindBlob(6, result.body);
     insert.bindTextOrNull(7, error);
+    insert.bind(8, int(mayRepeat));
 }
 
 bool DeliveryLog::retryNow(qint64 deliveryId, qint64 nowUs)
@@ -163,8 +182,8 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
     for (DeliveryRecord &record : records) {
         QSqlQuery attempts(m_connection.database());
         attempts.prepare(QStringLiteral(
-            "SELECT started_us, duration_us, status, response_head, response_body, error "
-            "FROM delivery_attempts WHERE delivery_id = ? ORDER BY id"));
+            "SELECT started_us, duration_us, status, response_head, response_body, error, "
+            "may_repeat FROM delivery_attempts WHERE delivery_id = ? ORDER BY id"));
         attempts.addBindValue(record.id);
         if (!attempts.exec())
             continue;
@@ -177,6 +196,7 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
             result.body = attempts.value(4).toByteArray();
             result.error = attempts.value(5).toString();
             record.results.append(result);
+            record.mayRepeat.append(attempts.value(6).toBool());
         }
     }
     return records;

@@ -23,6 +23,9 @@ struct DeliveryAttempt
     DeliveryResult result;
     State state = State::Pending;
     qint64 nextAttemptUs = 0; // when Pending
+    // Hookscope stopped while the attempt before this one was under way: the target may have
+    // got that one, and gets the delivery again now.
+    bool mayRepeat = false;
 };
 
 // A capture bound for one target, with every attempt so far.
@@ -37,6 +40,7 @@ struct DeliveryRecord
     int attempts = 0;
     qint64 nextAttemptUs = 0;
     QList<DeliveryResult> results; // oldest first
+    QList<bool> mayRepeat;         // per result: see DeliveryAttempt::mayRepeat
 };
 
 // A delivery that is due to be sent.
@@ -49,6 +53,7 @@ struct DueDelivery
     int attempts = 0;
     std::optional<QByteArray> raw; // the capture's bytes as received; none: it was deleted
     qint64 receivedAtUs = 0;       // the capture's
+    bool wasUnderWay = false;      // marked as being sent, by a run that stopped meanwhile
 
     // Sent as Hookscope-Delivery-Id with every attempt: the same for each retry and after a
     // restart, so a target that got a delivery twice can tell (delivery is at least once).
@@ -71,6 +76,9 @@ public:
     // Pending deliveries due by `nowUs`, soonest first, other than those in `skipped`, each
     // with its capture's bytes (one query for all of them).
     QList<DueDelivery> due(qint64 nowUs, int limit, const QSet<qint64> &skipped = {});
+    // Marks deliveries as being sent, before they are: one that is still marked at the next
+    // start was under way when Hookscope stopped. record() clears the mark.
+    bool markUnderWay(const QList<qint64> &deliveryIds);
     // When the next pending delivery after `nowUs` is due, or 0 when none is.
     qint64 nextDueUs(qint64 nowUs);
     // Writes the attempts and the state they leave their deliveries in, in one transaction.
@@ -87,10 +95,10 @@ public:
     // `head` and `error` are the result's, as UTF-8, and must live until the statement runs.
     static constexpr const char *InsertAttemptSql
         = "INSERT INTO delivery_attempts (delivery_id, started_us, duration_us, status,"
-          " response_head, response_body, error) VALUES (?,?,?,?,?,?,?)";
+          " response_head, response_body, error, may_repeat) VALUES (?,?,?,?,?,?,?,?)";
     static void bindAttempt(SqliteStatement &insert, qint64 deliveryId,
                             const DeliveryResult &result, const QByteArray &head,
-                            const QByteArray &error);
+                            const QByteArray &error, bool mayRepeat = false);
 
 private:
     StoreConnection m_connection;

@@ -65,7 +65,15 @@ void Forwarder::poll()
     const int capacity = m_options.maxInFlight - m_sending;
     if (capacity > 0) {
         // Those in flight are still pending in the table: skipped by the query.
-        for (const DueDelivery &delivery : m_log.due(now, capacity, m_inFlight)) {
+        const QList<DueDelivery> due = m_log.due(now, capacity, m_inFlight);
+        QList<qint64> ids;
+        for (const DueDelivery &delivery : due)
+            ids.append(delivery.deliveryId);
+        // Marked before a byte goes out, so a stop during the send is known at the next start.
+        if (!m_log.markUnderWay(ids))
+            emit writeFailed(
+                tr("Could not mark deliveries as being sent: %1").arg(m_log.errorString()));
+        for (const DueDelivery &delivery : due) {
             m_inFlight.insert(delivery.deliveryId);
             QString error = QStringLiteral("Capture #%1 was deleted").arg(delivery.captureId);
             std::optional<OutgoingRequest> request;
@@ -122,6 +130,7 @@ void Forwarder::finish(const DueDelivery &due, const DeliveryResult &result)
     attempt.target = due.target;
     attempt.attempt = due.attempts + 1;
     attempt.result = result;
+    attempt.mayRepeat = due.wasUnderWay;
     if (result.succeeded()) {
         attempt.state = DeliveryAttempt::State::Delivered;
     } else if (RetryPolicy::isRetryable(result) && attempt.attempt < m_options.retry.maxAttempts) {

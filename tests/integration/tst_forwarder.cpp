@@ -108,6 +108,7 @@ private slots:
     void honoursRetryAfter();
     void finalAnswersAreNotRetried();
     void pendingDeliveriesResumeAfterARestart();
+    void aSendUnderWayAtAStopIsRepeatedAndSaysSo();
     void routesChooseTargetsByPath();
     void targetOptionsTravelWithEachDelivery();
     void selfSignedTargetsNeedTheirSwitch();
@@ -193,6 +194,8 @@ void TestForwarder::retriesWithBackoffUntilTheTargetRecovers()
     QTRY_COMPARE(scalar(m_path, QStringLiteral("SELECT count(*) FROM delivery_attempts")), 3);
     QCOMPARE(scalar(m_path, QStringLiteral("SELECT state FROM deliveries")), 1);
     QCOMPARE(scalar(m_path, QStringLiteral("SELECT attempts FROM deliveries")), 3);
+    // Nothing stopped meanwhile: no attempt may repeat another.
+    QCOMPARE(scalar(m_path, QStringLiteral("SELECT sum(may_repeat) FROM delivery_attempts")), 0);
     QVERIFY(forwarder.backlog().isEmpty());
 }
 
@@ -292,6 +295,60 @@ void TestForwarder::pendingDeliveriesResumeAfterARestart()
     QCOMPARE(records[0].results.last().status, 200);
     QCOMPARE(headerValue(records[0].results.last().headers, "Content-Length"), QByteArray("2"));
     QCOMPARE(records[0].results.last().body, QByteArray("ok"));
+}
+
+// Hookscope stops while a target has a delivery but has not answered yet: the next run sends
+// it again (at least once), and that attempt says it may repeat one the target already got.
+void TestForwarder::aSendUnderWayAtAStopIsRepeatedAndSaysSo()
+{
+    QTcpServer silent; // takes the request, never answers
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    const quint16 port = silent.serverPort();
+    QList<QByteArray> received;
+    QList<QTcpSocket *> held;
+    const auto take = [&](QTcpServer &server, bool answers) {
+        connect(&server, &QTcpServer::newConnection, this, [&server, &received, &held, answers] {
+            QTcpSocket *socket = server.nextPendingConnection();
+            held.append(socket);
+            connect(socket, &QTcpSocket::readyRead, socket, [socket, &received, answers] {
+                received.append(socket->readAll());
+                if (answers)
+                    socket->write(answer(200));
+            });
+        });
+    };
+    take(silent, false);
+    capture({QStringLiteral("http://127.0.0.1:%1/app").arg(port)});
+    {
+        Forwarder first(m_path, ForwardOptions());
+        QVERIFY(first.start(nullptr));
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10'000);
+        // Marked before it went out.
+        QCOMPARE(scalar(m_path, QStringLiteral("SELECT sending FROM deliveries")), 1);
+    } // stops with the send under way, as a killed one would
+    silent.close();
+    const QByteArray firstId = headerValue(RequestParser::parseStored(received.first()).headers,
+                                           "Hookscope-Delivery-Id");
+
+    QTcpServer answering;
+    QVERIFY(answering.listen(QHostAddress::LocalHost, port));
+    take(answering, true);
+    Forwarder second(m_path, ForwardOptions());
+    QSignalSpy attempts(&second, &Forwarder::attempted);
+    QVERIFY(second.start(nullptr));
+    QTRY_COMPARE_WITH_TIMEOUT(attempts.size(), 1, 10'000);
+    const DeliveryAttempt repeated = attempts.at(0).at(0).value<DeliveryAttempt>();
+    QVERIFY(repeated.mayRepeat);
+    QCOMPARE(repeated.state, DeliveryAttempt::State::Delivered);
+    // The same id both times, for the target to tell.
+    QCOMPARE(
+        headerValue(RequestParser::parseStored(received.last()).headers, "Hookscope-Delivery-Id"),
+        firstId);
+    QCOMPARE(scalar(m_path, QStringLiteral("SELECT sending FROM deliveries")), 0);
+    DeliveryLog log(m_path);
+    QVERIFY(log.open(nullptr));
+    QCOMPARE(log.forCapture(1).first().mayRepeat, QList<bool>{true});
+    qDeleteAll(held);
 }
 
 void TestForwarder::routesChooseTargetsByPath()
