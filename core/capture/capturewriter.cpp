@@ -75,25 +75,6 @@ QString insertRelayedDelivery(sqlite3 *handle, SqliteStatement &insertDelivery,
     return {};
 }
 
-// While the log starts again the writer waits for the checkpoint, and the checkpoint for the
-// writer's commit: SQLite's own busy handler sleeps 1, 2, 5 … up to 100 ms between tries, so
-// each wait cost up to a tenth of a second (p99 over 100 ms). These try every 0.2 ms, for up
-// to 10 s as before.
-void retryBusySoon(sqlite3 *handle)
-{
-    if (!handle)
-        return;
-    sqlite3_busy_handler(
-        handle,
-        [](void *, int tries) {
-            if (tries >= 50'000)
-                return 0;
-            std::this_thread::sleep_for(std::chrono::microseconds(200));
-            return 1;
-        },
-        nullptr);
-}
-
 } // namespace
 
 CaptureWriter::CaptureWriter(const QString &path, QObject *parent)
@@ -199,7 +180,6 @@ void CaptureWriter::runCheckpoints()
     {
         QString error;
         QSqlDatabase database = CaptureStore::openConnection(m_path, connectionName, &error);
-        retryBusySoon(SqliteStatement::handleOf(database));
         QSqlQuery checkpoint(database);
         const QString logPath = m_path + QStringLiteral("-wal");
         QFile databaseFile(m_path);
@@ -276,7 +256,6 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
 {
     {
         sqlite3 *handle = SqliteStatement::handleOf(database);
-        retryBusySoon(handle);
         SqliteStatement insertCapture(
             handle, "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
                     " response_status, request_size, body_size, content_type, remote_address,"

@@ -15,9 +15,9 @@ cli="$build/app/cli/hookscope-cli"
 port=${HOOKSCOPE_BENCH_PORT:-47481}
 sink_port=$((port + 1))
 work=$(mktemp -d)
-"$cli" listen --port "$sink_port" --bind 127.0.0.1 --store "$work/sink.sqlite" >"$work/sink.log" 2>&1 &
+"$cli" listen --port "$sink_port" --bind 127.0.0.1 --store "$work/sink.sqlite" ${HOOKSCOPE_LISTEN_ARGS:-} >"$work/sink.log" 2>&1 &
 sink=$!
-"$cli" listen --port "$port" --bind 127.0.0.1 --store "$work/front.sqlite" \
+"$cli" listen --port "$port" --bind 127.0.0.1 --store "$work/front.sqlite" ${HOOKSCOPE_LISTEN_ARGS:-} \
   --forward "http://127.0.0.1:$sink_port/" >"$work/front.log" 2>&1 &
 front=$!
 trap 'kill $front $sink 2>/dev/null || true' EXIT
