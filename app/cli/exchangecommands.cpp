@@ -153,17 +153,22 @@ int CliCommands::importCaptures(const QStringList &arguments)
     const qsizetype stored = ids.size() - ids.count(0);
     if (stored != captures->size()) {
         // Exactly what went in, so nothing is guessed at or imported twice.
-        const qsizetype prefix = ids.indexOf(0) < 0 ? ids.size() : ids.indexOf(0);
+        // The entries that did not go in, as ranges of the file's entry numbers.
+        QStringList missing;
+        for (qsizetype at = 0; at < captures->size(); ++at) {
+            if (ids.value(at) != 0)
+                continue;
+            qsizetype end = at;
+            while (end + 1 < captures->size() && ids.value(end + 1) == 0)
+                ++end;
+            missing.append(end == at ? QString::number(at + 1)
+                                     : QStringLiteral("%1-%2").arg(at + 1).arg(end + 1));
+            at = end;
+        }
         const QString which
             = stored == 0 ? QStringLiteral("nothing went in")
-              : prefix == stored
-                  ? QStringLiteral("the file's first %1 entries went in, as captures #%2 to #%3")
-                        .arg(stored)
-                        .arg(ids.first())
-                        .arg(ids.at(prefix - 1))
-                  : QStringLiteral("%1 entries went in, not in one run: 'hookscope-cli list' "
-                                   "shows them")
-                        .arg(stored);
+                          : QStringLiteral("the file's entries %1 did not go in, the others did")
+                                .arg(missing.join(QStringLiteral(", ")));
         return usageError(QStringLiteral("only %1 of %2 requests could be stored in %3 (is its "
                                          "disk full?); %4")
                               .arg(stored)
