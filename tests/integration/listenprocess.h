@@ -35,6 +35,17 @@ inline CliResult runCli(const QStringList &arguments, const QByteArray &input = 
     return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
 }
 
+// curl's -H arguments for "Name: value" lines, as `hookscope-cli sign` prints them.
+inline QStringList headerArguments(const QByteArray &lines)
+{
+    QStringList arguments;
+    for (const QByteArray &line : lines.split('\n')) {
+        if (!line.isEmpty())
+            arguments << QStringLiteral("-H") << QString::fromUtf8(line);
+    }
+    return arguments;
+}
+
 // `hookscope-cli listen` on a free loopback port with its output collected.
 class ListenProcess final
 {

@@ -18,20 +18,6 @@ private slots:
     void secretValuesReachNoFile();
 };
 
-namespace {
-
-QStringList headerArguments(const QByteArray &lines)
-{
-    QStringList arguments;
-    for (const QByteArray &line : lines.split('\n')) {
-        if (!line.isEmpty())
-            arguments << QStringLiteral("-H") << QString::fromUtf8(line);
-    }
-    return arguments;
-}
-
-} // namespace
-
 void TestSecretLeaks::secretValuesReachNoFile()
 {
     if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))

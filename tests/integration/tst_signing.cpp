@@ -13,20 +13,6 @@
 using namespace Hookscope;
 using namespace Hookscope::Testing;
 
-namespace {
-
-QStringList headerArguments(const QByteArray &lines)
-{
-    QStringList arguments;
-    for (const QByteArray &line : lines.split('\n')) {
-        if (!line.isEmpty())
-            arguments << QStringLiteral("-H") << QString::fromUtf8(line);
-    }
-    return arguments;
-}
-
-} // namespace
-
 class TestSigning final : public QObject
 {
     Q_OBJECT
