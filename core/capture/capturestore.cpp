@@ -137,6 +137,12 @@ bool CaptureStore::fail(OpenError error, const QString &message)
 
 bool CaptureStore::open()
 {
+    m_readingOnly = false; // a disk full at an earlier open may have room now
+    return openOwnConnection();
+}
+
+bool CaptureStore::openOwnConnection()
+{
     const QFileInfo info(m_path);
     QString folderError;
     if (!DataFolder::ensure(info.absolutePath(), &folderError))
@@ -163,7 +169,7 @@ bool CaptureStore::open()
             || error.contains(QStringLiteral("full")))) {
         // A full disk: what was captured can still be read.
         m_readingOnly = true;
-        const bool opened = open();
+        const bool opened = openOwnConnection();
         if (!opened)
             m_readingOnly = false;
         return opened;

@@ -36,6 +36,8 @@ public:
     // Creates the file (mode 0600) or migrates it forward. On failure, nothing was changed.
     bool open();
     OpenError openError() const { return m_openError; }
+    // Opened on a full disk: what is there can be read, nothing can be changed.
+    bool isReadingOnly() const { return m_readingOnly; }
     // SQLite's quick_check for at most `timeLimitMs` (a large store is checked in part):
     // false, with openError() Damaged and errorString() saying so, when pages are damaged.
     bool checkIntegrity(int timeLimitMs);
@@ -85,6 +87,8 @@ public:
 
 private:
     bool fail(OpenError error, const QString &message);
+    // open() as it is or, after a full disk, for reading only (m_readingOnly).
+    bool openOwnConnection();
     bool createSchema();
     bool migrate(int fromVersion);
     // Inside an open transaction: the steps after `fromVersion`, then commit (or roll back).

@@ -1,5 +1,7 @@
 #include "listenprocess.h"
 
+#include "capture/capturestore.h"
+
 #include <QDir>
 #include <QRegularExpression>
 #include <QTcpSocket>
@@ -21,6 +23,7 @@ private slots:
     void cleanup();
     void readsWorkOnAFullDisk();
     void anImportSaysExactlyWhatWentIn();
+    void aStoreReopenedOnceThereIsRoomIsWritable();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -120,3 +123,26 @@ void TestDiskFull::anImportSaysExactlyWhatWentIn()
 
 QTEST_GUILESS_MAIN(TestDiskFull)
 #include "tst_diskfull.moc"
+
+// Opened for reading on a full disk, then opened again once there is room: writable again.
+void TestDiskFull::aStoreReopenedOnceThereIsRoomIsWritable()
+{
+    const QString path = m_disk + QStringLiteral("/captures.sqlite");
+    {
+        Hookscope::CaptureStore created(path);
+        QVERIFY2(created.open(), qPrintable(created.errorString()));
+    }
+    QFile filler(m_disk + QStringLiteral("/filler"));
+    QVERIFY(filler.open(QIODevice::WriteOnly));
+    const QByteArray block(64 * 1024, 'f');
+    while (filler.write(block) == block.size() && filler.flush()) {
+    }
+    filler.close();
+
+    Hookscope::CaptureStore store(path);
+    QVERIFY2(store.open(), qPrintable(store.errorString()));
+    QVERIFY(store.isReadingOnly());
+    QVERIFY(filler.remove());
+    QVERIFY2(store.open(), qPrintable(store.errorString()));
+    QVERIFY(!store.isReadingOnly());
+}
