@@ -76,6 +76,7 @@ ComposerDialog::ComposerDialog(const QString &storePath, QWidget *parent)
     m_method->addItems({QStringLiteral("POST"), QStringLiteral("GET"), QStringLiteral("PUT"),
                         QStringLiteral("PATCH"), QStringLiteral("DELETE"), QStringLiteral("HEAD"),
                         QStringLiteral("OPTIONS")});
+    connect(m_method, &QComboBox::editTextChanged, this, &ComposerDialog::checkMethod);
     m_url->setPlaceholderText(tr("http://localhost:3000/webhooks/stripe — {{variables}} allowed"));
     m_send->setDefault(true);
     m_send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
@@ -348,9 +349,23 @@ std::optional<OutgoingRequest> ComposerDialog::request(QString *error) const
     return request;
 }
 
+void ComposerDialog::checkMethod()
+{
+    const QString problem = methodProblem(m_method->currentText().trimmed().toUtf8());
+    if (!problem.isEmpty()) {
+        m_methodRefused = true;
+        m_send->setEnabled(false);
+        m_answerStatus->setText(problem);
+    } else if (m_methodRefused) {
+        m_methodRefused = false;
+        m_send->setEnabled(true);
+        m_answerStatus->clear();
+    }
+}
+
 void ComposerDialog::showProblem(const QString &problem)
 {
-    m_send->setEnabled(true);
+    m_send->setEnabled(!m_methodRefused);
     m_answerStatus->setText(problem);
     m_answerStatus->setForegroundRole(QPalette::WindowText);
 }
@@ -432,7 +447,7 @@ void ComposerDialog::sendResolved(const OutgoingRequest &resolved, const Outgoin
 void ComposerDialog::sendNow(const OutgoingRequest &outgoing, const OutgoingRequest &recorded)
 {
     m_sender.send(outgoing, SendOptions(), [this, recorded](const DeliveryResult &result) {
-        m_send->setEnabled(true);
+        m_send->setEnabled(!m_methodRefused);
         SentRequest sent{m_store.add(recorded, result), recorded, result};
         reloadHistory();
         showAnswer(sent);

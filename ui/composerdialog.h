@@ -68,6 +68,7 @@ public:
     QLineEdit *authPassword() const { return m_authPassword; }
     QLineEdit *authToken() const { return m_authToken; }
     QPushButton *saveButton() const { return m_save; }
+    QPushButton *sendButton() const { return m_send; }
 
 signals:
     void answered(const Hookscope::SentRequest &sent);
@@ -78,6 +79,8 @@ private:
     void addHeaderRow(const QByteArray &name, const QByteArray &value, bool enabled = true);
     void setContentType(const QString &type);
     void checkBody();
+    // A method that is not an HTTP token is refused as it is typed: Send waits for a good one.
+    void checkMethod();
     void formatBody();
     void showAnswer(const SentRequest &sent);
     void showProblem(const QString &problem);
@@ -113,6 +116,7 @@ private:
     QLineEdit *m_authPassword;
     QLineEdit *m_authToken;
     QPushButton *m_save;
+    bool m_methodRefused = false;
 };
 
 } // namespace Hookscope

@@ -752,6 +752,14 @@ void TestMainWindow::composerEditsAndResends()
     composer->body()->setPlainText(QStringLiteral(R"({"id": evt})"));
     QVERIFY(composer->bodyProblem()->text().contains(QStringLiteral("byte")));
 
+    // A method that could not go on the wire is refused as it is typed.
+    composer->method()->setEditText(QStringLiteral("POST;touch${IFS}PWNED;#"));
+    QVERIFY(!composer->sendButton()->isEnabled());
+    QVERIFY(composer->answerStatus()->text().contains(QStringLiteral("is not an HTTP method")));
+    composer->method()->setEditText(QStringLiteral("POST"));
+    QVERIFY(composer->sendButton()->isEnabled());
+    QVERIFY(composer->answerStatus()->text().isEmpty());
+
     // A variable with no value stops the send and says which.
     composer->body()->setPlainText(QStringLiteral(R"({"id":"{{event}}"})"));
     QVERIFY(composer->bodyProblem()->text().isEmpty());
