@@ -17,6 +17,7 @@
 #include <QDateTime>
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -235,11 +236,6 @@ int CliCommands::listen(const QStringList &arguments)
     const QCommandLineOption maxBodyOption(
         QStringLiteral("max-body"), QStringLiteral("Largest body accepted (default 100 MiB)."),
         QStringLiteral("BYTES"));
-    const QCommandLineOption bodyMemoryOption(
-        QStringLiteral("body-memory"),
-        QStringLiteral("Memory that large bodies still arriving may take together (default "
-                       "256 MiB); a client whose body does not fit waits, not read from."),
-        QStringLiteral("BYTES"));
     const QCommandLineOption headerTimeoutOption(
         QStringLiteral("header-timeout"),
         QStringLiteral("Close a connection whose header section takes longer (default 10000)."),
@@ -283,7 +279,6 @@ int CliCommands::listen(const QStringList &arguments)
                        "Hookscope being killed but not a power loss, and is faster."),
         QStringLiteral("disk|process"));
     parser.addOption(durabilityOption);
-    parser.addOption(bodyMemoryOption);
     parser.addOptions(
         {portOption,          bindOption,        freshOption,          statusOption,
          headerOption,        bodyOption,        delayOption,          maxBodyOption,
@@ -318,11 +313,6 @@ int CliCommands::listen(const QStringList &arguments)
         options.limits.maxBodyBytes = parser.value(maxBodyOption).toLongLong(&ok);
         if (!ok || options.limits.maxBodyBytes < 0)
             return usageError(QStringLiteral("--max-body expects a number of bytes"));
-    }
-    if (parser.isSet(bodyMemoryOption)) {
-        options.inMemoryBodyBudget = parser.value(bodyMemoryOption).toLongLong(&ok);
-        if (!ok || options.inMemoryBodyBudget < 0)
-            return usageError(QStringLiteral("--body-memory expects a number of bytes"));
     }
     const auto positiveInt = [&](const QCommandLineOption &option, int *value) {
         if (!parser.isSet(option))
@@ -411,6 +401,7 @@ int CliCommands::listen(const QStringList &arguments)
     }
 
     CaptureWriter writer(path);
+    options.limits.spillFolder = QFileInfo(path).absolutePath(); // private, and on a disk
     const QString durability = parser.value(durabilityOption);
     if (durability == QLatin1String("process"))
         writer.setDurability(CaptureWriter::Durability::Process);

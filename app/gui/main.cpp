@@ -5,6 +5,7 @@
 #include "http/receiverhost.h"
 
 #include <QApplication>
+#include <QFileInfo>
 #include <QIcon>
 #include <QMessageBox>
 #include <QPushButton>
@@ -71,6 +72,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     ReceiverOptions options;
+    options.limits.spillFolder = QFileInfo(store.path()).absolutePath(); // private, on a disk
     // HOOKSCOPE_PORT, else the port last chosen in the window, else the default.
     options.port
         = quint16(QSettings().value(QStringLiteral("receiver/port"), options.port).toUInt());

@@ -41,7 +41,6 @@ Connection::Connection(qintptr descriptor, quint64 ticket, Receiver &receiver)
 Connection::~Connection()
 {
     m_socket->disconnect(this);
-    releaseBody();
     // The client left while a target had not answered yet: the request is kept all the same.
     for (PendingResponse &pending : m_responses) {
         if (pending.awaitingRelay) {
@@ -77,7 +76,15 @@ void Connection::onReadyRead()
 void Connection::parseInput()
 {
     const qint64 now = nowMs();
-    while (m_inputOffset < m_input.size() && !m_closing && !isBacklogged() && hasRoomForBody()) {
+    while (!isBacklogged()) {
+        if (m_parser.state() == RequestParser::State::Complete) { // may wait for memory
+            if (!admitBodyFromDisk())
+                break;
+            finishRequest(nullptr);
+            continue;
+        }
+        if (m_closing || m_inputOffset >= m_input.size())
+            break;
         if (!m_parser.hasStarted()) {
             m_messageStartUs = Clock::wallMicroseconds();
             m_messageStartMs = now;
@@ -87,7 +94,7 @@ void Connection::parseInput()
         m_inputOffset += m_parser.feed(m_input, m_inputOffset);
 
         switch (m_parser.state()) {
-        case RequestParser::State::Complete: finishRequest(nullptr); break;
+        case RequestParser::State::Complete: continue; // above: once its body may come back
         case RequestParser::State::BadRequest: {
             const ResponseSpec error
                 = ResponseSpec::forError(m_parser.errorStatus(), m_parser.errorMessage());
@@ -109,9 +116,18 @@ void Connection::parseInput()
         m_input.clear();
         m_inputOffset = 0;
     }
-    // Nothing more is read while a part of the last read waits, after the last request, or
-    // while the client has not caught up with its answers.
-    m_socket->setReadingPaused(!m_input.isEmpty() || m_closing || isBacklogged());
+    // Nothing more is read while a part of the last read waits, after the last request, while
+    // the client has not caught up with its answers, or while its body waits for memory.
+    m_socket->setReadingPaused(!m_input.isEmpty() || m_closing || isBacklogged()
+                               || m_parser.state() != RequestParser::State::Incomplete);
+}
+
+bool Connection::admitBodyFromDisk()
+{
+    if (m_parser.bytesOnDisk() == 0 || m_largeBodyLease)
+        return true;
+    return m_receiver.admitLargeBody(m_parser.bytesInMemory() + m_parser.bytesOnDisk(), m_ticket,
+                                     &m_largeBodyLease);
 }
 
 bool Connection::isBacklogged() const
@@ -121,39 +137,12 @@ bool Connection::isBacklogged() const
            || m_socket->bytesToWrite() >= options.maxUnreadAnswerBytes;
 }
 
-bool Connection::hasRoomForBody()
-{
-    if (!m_parser.headersComplete() || m_parser.state() != RequestParser::State::Incomplete)
-        return true;
-    const ReceiverOptions &options = m_receiver.options();
-    // A declared length is reserved whole, so a body once started can finish; a chunked one
-    // a step at a time.
-    const qsizetype needed
-        = m_parser.declaredBodyBytes() >= 0
-              ? m_parser.declaredBodyBytes()
-              : std::max(m_parser.bytesHeld() + readBytesAtOnce, m_bodyReservation);
-    const qsizetype wanted = std::max<qsizetype>(0, needed - options.bodyBytesOutsideBudget);
-    if (wanted <= m_bodyReservation)
-        return true;
-    if (!m_receiver.reserveBodyBytes(wanted - m_bodyReservation, this))
-        return false;
-    m_bodyReservation = wanted;
-    return true;
-}
-
-void Connection::releaseBody()
-{
-    if (m_bodyReservation == 0)
-        return;
-    const qsizetype released = std::exchange(m_bodyReservation, 0);
-    m_receiver.releaseBodyBytes(released);
-}
-
 void Connection::resumeIfCaughtUp()
 {
-    if (m_closing || isBacklogged() || !m_socket->isOpen())
+    const bool waitingForMemory = m_parser.state() == RequestParser::State::Complete;
+    if ((m_closing && !waitingForMemory) || isBacklogged() || !m_socket->isOpen())
         return;
-    if (!m_input.isEmpty())
+    if (!m_input.isEmpty() || waitingForMemory)
         parseInput();
     else
         m_socket->setReadingPaused(false);
@@ -161,18 +150,18 @@ void Connection::resumeIfCaughtUp()
 
 void Connection::onPeerFinishedSending()
 {
-    if (m_parser.hasStarted())
+    const bool waitingForMemory = m_parser.state() == RequestParser::State::Complete;
+    if (m_parser.hasStarted() && !waitingForMemory)
         capturePartial(QStringLiteral("The client closed the connection before the request was "
                                       "complete"));
     m_closing = true;
     // What it asked for is still answered (a half-closed client waits for it); then we close.
-    if (m_responses.empty() && m_trickling.isEmpty())
+    if (m_responses.empty() && m_trickling.isEmpty() && !waitingForMemory)
         m_socket->closeAfterWriting();
 }
 
 void Connection::finishRequest(const ResponseSpec *errorResponse)
 {
-    releaseBody(); // held by the capture from here on, on its way to the store
     PendingResponse pending;
     pending.keepAlive = m_parser.keepAlive() && !m_parser.isUpgrade() && !errorResponse;
     pending.request = takeRequest();
@@ -290,9 +279,10 @@ void Connection::appendInOrder()
     }
 }
 
-CapturedRequest Connection::takeRequest()
+CapturedRequest Connection::takeRequest(const QString &leaveOnDisk)
 {
-    CapturedRequest request = m_parser.takeRequest();
+    CapturedRequest request = m_parser.takeRequest(leaveOnDisk);
+    request.memoryLease = std::move(m_largeBodyLease);
     request.remoteAddress = m_socket->peerAddress();
     request.remotePort = m_socket->peerPort();
     request.localAddress = m_socket->localAddress();
@@ -306,8 +296,17 @@ void Connection::capturePartial(const QString &reason)
 {
     if (!m_parser.hasStarted())
         return;
-    CapturedRequest request = takeRequest();
-    request.parseError = reason;
+    // Nobody waits for this one, so its body cannot wait for memory either.
+    QString leaveOnDisk;
+    if (m_parser.bytesOnDisk() > 0 && !m_largeBodyLease
+        && !m_receiver.admitLargeBody(m_parser.bytesInMemory() + m_parser.bytesOnDisk(), 0,
+                                      &m_largeBodyLease))
+        leaveOnDisk = QStringLiteral("%1; large bodies waiting to be stored filled the memory "
+                                     "set aside for them")
+                          .arg(reason);
+    CapturedRequest request = takeRequest(leaveOnDisk);
+    if (leaveOnDisk.isEmpty())
+        request.parseError = reason;
     // Nobody waits for an answer: ticket 0 matches no connection.
     m_receiver.store(std::move(request), 0);
 }
@@ -419,7 +418,8 @@ void Connection::trickle()
 
 void Connection::checkTimeout(qint64 nowMs)
 {
-    if (nowMs < m_deadlineMs || !m_responses.empty() || !m_trickling.isEmpty())
+    if (nowMs < m_deadlineMs || !m_responses.empty() || !m_trickling.isEmpty()
+        || m_parser.state() == RequestParser::State::Complete) // its body waits for memory
         return;
     closeNow(m_parser.headersComplete()
                  ? QStringLiteral("Timed out: no body bytes for %1 s; the partial request is kept")
@@ -446,7 +446,6 @@ void Connection::evict()
 void Connection::closeNow(const QString &reason)
 {
     capturePartial(reason);
-    releaseBody();
     m_closing = true;
     m_socket->disconnect(this);
     m_socket->abort();
@@ -455,8 +454,10 @@ void Connection::closeNow(const QString &reason)
 
 void Connection::onClosed()
 {
-    releaseBody();
-    if (m_parser.hasStarted() && !m_closing)
+    if (m_parser.state() == RequestParser::State::Complete)
+        capturePartial(QStringLiteral("The client closed the connection before it was answered "
+                                      "(its large body was waiting for memory)"));
+    else if (m_parser.hasStarted() && !m_closing)
         capturePartial(QStringLiteral("The client closed the connection before the request was "
                                       "complete"));
     emit finished(this);

@@ -39,8 +39,7 @@ public:
     std::optional<qint64> idleSinceMs() const;
     // Closes the connection to make room for another; a partial request is kept.
     void evict();
-    // Reads again once the client has caught up with its answers and, for a large body, the
-    // receiver has room for it.
+    // Reads again once the client has caught up with its answers.
     void resumeIfCaughtUp();
 
 signals:
@@ -69,10 +68,6 @@ private:
     // client has too many answers waiting.
     void parseInput();
     bool isBacklogged() const;
-    // Whether the current request's body may take in more bytes: past the first few hundred
-    // KiB, only what the receiver's in-memory budget has room for.
-    bool hasRoomForBody();
-    void releaseBody();
     void onPeerFinishedSending();
     void onClosed();
     // Ends the connection now, keeping a partial request with `reason`.
@@ -87,7 +82,10 @@ private:
     // still waiting for its target.
     void appendInOrder();
     // The parser's request, stamped with this connection's addresses and timing.
-    CapturedRequest takeRequest();
+    CapturedRequest takeRequest(const QString &leaveOnDisk = {});
+    // Whether the finished request's body, if it went to disk, may be read back now: the
+    // receiver's memory for large bodies has room. If not, it resumes this connection later.
+    bool admitBodyFromDisk();
     void capturePartial(const QString &reason);
     void writeReadyResponses();
     void popResponse();
@@ -107,7 +105,7 @@ private:
     qsizetype m_appendedCount = 0;
     qsizetype m_committedCount = 0;
     qint64 m_lastReadMs = 0;
-    qsizetype m_bodyReservation = 0; // of the receiver's in-memory budget
+    std::shared_ptr<const void> m_largeBodyLease; // for the request being finished
     qint64 m_messageStartUs = 0;
     qint64 m_messageStartMs = 0;
     qint64 m_deadlineMs = 0;

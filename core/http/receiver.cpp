@@ -153,32 +153,49 @@ bool Receiver::evictIdleConnection()
     return true;
 }
 
-bool Receiver::reserveBodyBytes(qsizetype bytes, Connection *waiting)
+bool Receiver::admitLargeBody(qsizetype bytes, quint64 waitingTicket,
+                              std::shared_ptr<const void> *lease)
 {
+    class Lease
+    {
+    public:
+        Lease(std::shared_ptr<std::atomic<qsizetype>> held, qsizetype bytes)
+            : m_held(std::move(held))
+            , m_bytes(bytes)
+        {
+            *m_held += m_bytes;
+        }
+        ~Lease() { *m_held -= m_bytes; }
+        Lease(const Lease &) = delete;
+        Lease &operator=(const Lease &) = delete;
+
+    private:
+        std::shared_ptr<std::atomic<qsizetype>> m_held;
+        qsizetype m_bytes;
+    };
     // First come, first served: one that asked earlier is not overtaken.
-    const bool first
-        = m_waitingForBodyBytes.isEmpty() || m_waitingForBodyBytes.first() == waiting->ticket();
-    if (first && m_reservedBodyBytes + bytes <= m_options.inMemoryBodyBudget) {
-        m_reservedBodyBytes += bytes;
-        m_waitingForBodyBytes.removeOne(waiting->ticket());
+    const bool first = waitingTicket == 0 || m_waitingForMemory.isEmpty()
+                       || m_waitingForMemory.first() == waitingTicket;
+    const qsizetype held = *m_largeBodyBytes;
+    if (first && (held == 0 || held + bytes <= m_options.largeBodyMemory)) {
+        *lease = std::make_shared<const Lease>(m_largeBodyBytes, bytes);
+        m_waitingForMemory.removeOne(waitingTicket);
         return true;
     }
-    if (!m_waitingForBodyBytes.contains(waiting->ticket()))
-        m_waitingForBodyBytes.append(waiting->ticket());
+    if (waitingTicket != 0 && !m_waitingForMemory.contains(waitingTicket))
+        m_waitingForMemory.append(waitingTicket);
     return false;
 }
 
-void Receiver::releaseBodyBytes(qsizetype bytes)
+void Receiver::resumeWaitingForMemory()
 {
-    m_reservedBodyBytes -= bytes;
-    // The first in line tries again; it resumes the next when it is done or gives up.
-    while (!m_waitingForBodyBytes.isEmpty()) {
-        Connection *next = m_connections.value(m_waitingForBodyBytes.first());
-        if (next) {
-            QMetaObject::invokeMethod(next, &Connection::resumeIfCaughtUp, Qt::QueuedConnection);
+    // The first in line tries again; it stays first if there is still no room.
+    while (!m_waitingForMemory.isEmpty()) {
+        if (Connection *next = m_connections.value(m_waitingForMemory.first())) {
+            next->resumeIfCaughtUp();
             return;
         }
-        m_waitingForBodyBytes.removeFirst(); // it went away meanwhile
+        m_waitingForMemory.removeFirst(); // it went away meanwhile
     }
 }
 
@@ -243,6 +260,8 @@ void Receiver::checkTimeouts()
     const auto connections = m_connections;
     for (Connection *connection : connections)
         connection->checkTimeout(nowMs);
+    // Leases are given back on the writer's thread: looked at here, four times a second.
+    resumeWaitingForMemory();
 }
 
 } // namespace Hookscope

@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -67,10 +68,11 @@ public:
     const SignatureSettings &signatureSettings() const { return m_signing; }
     int connectionCount() const { return int(m_connections.size()); }
 
-    // The in-memory budget for bodies still arriving (ReceiverOptions::inMemoryBodyBudget):
-    // takes `bytes` of it when they are free; otherwise `waiting` is resumed when some are.
-    bool reserveBodyBytes(qsizetype bytes, Connection *waiting);
-    void releaseBodyBytes(qsizetype bytes);
+    // Room in memory for a body read back from disk (ReceiverOptions::largeBodyMemory): when
+    // there is, `lease` holds `bytes` of it until the last copy of the request is gone.
+    // Otherwise false; the connection with `waitingTicket` (0: none, it cannot wait) is
+    // resumed when room may have been freed, in the order they asked.
+    bool admitLargeBody(qsizetype bytes, quint64 waitingTicket, std::shared_ptr<const void> *lease);
 
     // Queues a finished request for the writer. What one pass of the event loop finished goes
     // to it together: one wake-up and one transaction instead of one for the first request and
@@ -87,10 +89,15 @@ private:
     void onCommitted(const CommittedBatch &batch);
     void checkTimeouts();
     void storeQueued();
+    void resumeWaitingForMemory();
 
     CaptureWriter &m_writer;
     std::vector<CaptureWriter::Entry> m_toStore;
     ReceiverOptions m_options;
+    // Bytes of large bodies in memory, given back by leases on whatever thread drops them.
+    std::shared_ptr<std::atomic<qsizetype>> m_largeBodyBytes
+        = std::make_shared<std::atomic<qsizetype>>(0);
+    QList<quint64> m_waitingForMemory; // tickets, in the order they asked
     ResponseSpec m_defaultResponse;
     QByteArray m_defaultHeadKeepAlive;
     QByteArray m_defaultHeadClose;
@@ -100,8 +107,6 @@ private:
     SignatureSettings m_signing;
     std::vector<std::unique_ptr<QTcpServer>> m_servers;
     QHash<quint64, Connection *> m_connections;
-    qsizetype m_reservedBodyBytes = 0;
-    QList<quint64> m_waitingForBodyBytes; // tickets, in the order they asked
     quint64 m_nextTicket = 1;
     quint16 m_port = 0;
     QList<QHostAddress> m_boundAddresses;

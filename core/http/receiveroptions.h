@@ -22,11 +22,10 @@ struct ReceiverOptions
     // read, is not read from until it catches up (nginx closes at 1,000 pipelined requests).
     int maxQueuedAnswers = 100;
     qsizetype maxUnreadAnswerBytes = 1024 * 1024;
-    // Bodies still arriving are held in memory: past this much of each, all of them together
-    // may take at most the budget. A request that needs more waits, not read from, until
-    // others finish (16 clients each holding a 95 MB body open took 3 GB).
-    qsizetype bodyBytesOutsideBudget = 256 * 1024;
-    qsizetype inMemoryBodyBudget = 256 * 1024 * 1024;
+    // Bodies that went to disk as they arrived (ParserLimits::bodyBytesInMemory) are read back
+    // into memory until stored; together they take at most this much (one alone may take
+    // more). Past it, a finished request waits, its body on disk, until stored ones free room.
+    qsizetype largeBodyMemory = 128 * 1024 * 1024;
 };
 
 } // namespace Hookscope

@@ -1,5 +1,7 @@
 #include "requestparser.h"
 
+#include <QDir>
+
 #include <cstring>
 #include <limits>
 
@@ -64,6 +66,7 @@ void RequestParser::reset()
     http_parser_init(&m_parser, HTTP_REQUEST);
     m_parser.data = this;
     m_request = CapturedRequest();
+    m_spill.reset();
     m_state = State::Incomplete;
     m_headersComplete = false;
     m_lastCallbackWasValue = false;
@@ -74,7 +77,6 @@ void RequestParser::reset()
     m_upgrade = false;
     m_headerLimitChecked = false;
     m_bodyBytes = 0;
-    m_declaredBodyBytes = -1;
     m_errorStatus = 0;
     m_errorMessage.clear();
 }
@@ -172,10 +174,62 @@ qsizetype RequestParser::feed(const QByteArray &bytes, qsizetype offset)
 
 void RequestParser::keep(const char *data, qsizetype size)
 {
+    if (m_spill)
+        return spill(data, size);
     if (m_shareable && size == m_shareable->size() && m_request.raw.isEmpty())
         m_request.raw = *m_shareable;
     else
         m_request.raw.append(data, size);
+    if (m_headersComplete && !m_upgrade && m_request.raw.size() > m_limits.bodyBytesInMemory)
+        spillBeyondMemoryLimit();
+}
+
+void RequestParser::spillBeyondMemoryLimit()
+{
+    const qsizetype inMemory = headEnd(m_request.raw) + m_limits.bodyBytesInMemory;
+    if (m_request.raw.size() <= inMemory)
+        return;
+    const QString folder = m_limits.spillFolder.isEmpty() ? QDir::tempPath() : m_limits.spillFolder;
+    // Unnamed (O_TMPFILE) where the system allows: nothing is left behind after a crash.
+    m_spill = std::make_unique<QTemporaryFile>(folder + QStringLiteral("/.hookscope-body-XXXXXX"));
+    if (!m_spill->open()) {
+        const QString reason = m_spill->errorString();
+        m_spill.reset();
+        m_request.raw.truncate(inMemory);
+        fail(503, QStringLiteral("Cannot keep a large body in %1: %2").arg(folder, reason));
+        return;
+    }
+    spill(m_request.raw.constData() + inMemory, m_request.raw.size() - inMemory);
+    m_request.raw.truncate(inMemory);
+    m_request.raw.squeeze();
+}
+
+void RequestParser::spill(const char *data, qsizetype size)
+{
+    if (m_state == State::BadRequest)
+        return; // the disk is full: what is in memory is kept with the error
+    if (m_spill->write(data, size) != size)
+        fail(503, QStringLiteral("No room on disk for the rest of the body (%1 bytes kept): %2")
+                      .arg(m_request.raw.size() + m_spill->pos())
+                      .arg(m_spill->errorString()));
+}
+
+QString RequestParser::readBackSpill()
+{
+    QString error;
+    const qsizetype spilled = m_spill->pos();
+    const qsizetype before = m_request.raw.size();
+    m_request.raw.resize(before + spilled);
+    if (!m_spill->seek(0) || m_spill->read(m_request.raw.data() + before, spilled) != spilled) {
+        m_request.raw.truncate(before);
+        error = QStringLiteral("The body kept on disk could not be read back: %1")
+                    .arg(m_spill->errorString());
+    }
+    m_spill.reset();
+    // A chunked body was decoded only as far as memory went: decoded again, whole.
+    if (m_chunked)
+        m_request.body = parseStored(m_request.raw).body;
+    return error;
 }
 
 int RequestParser::onMessageBegin(http_parser *)
@@ -243,11 +297,13 @@ int RequestParser::onHeadersComplete(http_parser *parser)
         return -1;
     }
     if (!p->m_chunked) { // within the limit by now
-        p->m_declaredBodyBytes = hasLength ? qsizetype(parser->content_length) : 0;
-        // Grown by doubling, a large body would take up to twice its size while it arrives.
+        const qsizetype declared = hasLength ? qsizetype(parser->content_length) : 0;
+        // Grown by doubling, a body would take up to twice its size while it arrives.
         // (Pages are taken as bytes arrive: a body announced and never sent costs none.)
-        if (p->m_declaredBodyBytes > 64 * 1024)
-            p->m_request.raw.reserve(p->m_request.raw.size() + p->m_declaredBodyBytes + 64 * 1024);
+        if (declared > 64 * 1024)
+            p->m_request.raw.reserve(p->m_request.raw.size()
+                                     + std::min(declared, p->m_limits.bodyBytesInMemory)
+                                     + 64 * 1024);
     }
     return 0;
 }
@@ -262,8 +318,9 @@ int RequestParser::onBody(http_parser *parser, const char *at, size_t length)
                          .arg(p->m_limits.maxBodyBytes >> 20));
         return -1;
     }
-    // Identity bodies are a slice of the raw bytes; only chunked ones need a copy.
-    if (p->m_chunked)
+    // Identity bodies are a slice of the raw bytes; only chunked ones need a copy (decoded
+    // again from the raw bytes when they went to disk).
+    if (p->m_chunked && !p->m_spill)
         p->m_request.body.append(at, qsizetype(length));
     return 0;
 }
@@ -297,14 +354,26 @@ void RequestParser::finishHead()
         request.body = request.raw.mid(request.headSize);
 }
 
-CapturedRequest RequestParser::takeRequest()
+CapturedRequest RequestParser::takeRequest(const QString &leaveOnDisk)
 {
+    QString readBackError;
+    if (m_spill && !leaveOnDisk.isEmpty()) {
+        readBackError = QStringLiteral("%1 (the %2 bytes past the first %3 were not kept)")
+                            .arg(leaveOnDisk)
+                            .arg(m_spill->pos())
+                            .arg(m_request.raw.size());
+        m_spill.reset();
+    } else if (m_spill) {
+        readBackError = readBackSpill();
+    }
     finishHead();
     if (m_state == State::BadRequest)
         m_request.parseError = m_errorMessage;
     else if (m_state == State::Incomplete)
         m_request.parseError = m_headersComplete ? QStringLiteral("Incomplete body")
                                                  : QStringLiteral("Incomplete header section");
+    if (!readBackError.isEmpty())
+        m_request.parseError = readBackError;
     CapturedRequest request = std::move(m_request);
     reset();
     return request;
@@ -313,7 +382,7 @@ CapturedRequest RequestParser::takeRequest()
 CapturedRequest RequestParser::parseStored(const QByteArray &raw)
 {
     constexpr qsizetype unlimited = std::numeric_limits<qsizetype>::max() / 2;
-    RequestParser parser(ParserLimits{unlimited, unlimited});
+    RequestParser parser(ParserLimits{unlimited, unlimited, unlimited, {}});
     if (!raw.isEmpty())
         parser.feed(raw);
     CapturedRequest request = parser.takeRequest();

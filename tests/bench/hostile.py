@@ -70,8 +70,9 @@ def pipeline(seconds):
                 break
 
 
-def bodies(seconds, clients=16, size=95 * 1024 * 1024):
-    """Clients each announce a 95 MB body, send all but its last byte, and hold."""
+def bodies(seconds, listener_pid, clients=16, size=95 * 1024 * 1024):
+    """Clients each announce a 95 MB body, send all but its last byte, and hold. Returns the
+    listener's RSS (MB) at the end of the hold and how many bodies were sent whole but one byte."""
     chunk = b"x" * (1024 * 1024)
     sockets = []
 
@@ -95,8 +96,11 @@ def bodies(seconds, clients=16, size=95 * 1024 * 1024):
     for sender in senders:
         sender.join(max(0, deadline - time.monotonic()))
     time.sleep(max(0, deadline - time.monotonic()))
+    held_rss = rss_mb(listener_pid)
+    finished = sum(1 for sender in senders if not sender.is_alive())
     for attacker in sockets:
         attacker.close()
+    return held_rss, finished
 
 
 def idle(seconds, count=1000):
@@ -167,7 +171,9 @@ def main():
             if scenario == "pipeline":
                 pipeline(10)
             elif scenario == "bodies":
-                bodies(15)
+                held_rss, sent_whole = bodies(15, listener.pid)
+                extra = (f", {held_rss} MB while {sent_whole} of 16 bodies were held open "
+                         "(sent whole but one byte)")
             elif scenario == "idle":
                 extra = f", {idle(10)} idle connections held"
             elif scenario == "burst":

@@ -1,5 +1,7 @@
 #include "http/requestparser.h"
 
+#include <QDir>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Hookscope;
@@ -18,6 +20,10 @@ private slots:
     void expectContinue();
     void partialRequest();
     void storedCaptureReparses();
+    void largeBodiesGoToDisk_data();
+    void largeBodiesGoToDisk();
+    void aPartialBodyOnDiskIsKept();
+    void noRoomOnDiskIsABadRequest();
 };
 
 void TestRequestParser::wellFormed_data()
@@ -203,7 +209,9 @@ void TestRequestParser::badInput()
     QFETCH(QByteArray, wire);
     QFETCH(int, status);
     QFETCH(QString, messagePart);
-    RequestParser parser(ParserLimits{64 * 1024, 1500});
+    ParserLimits limits;
+    limits.maxBodyBytes = 1500;
+    RequestParser parser(limits);
     parser.feed(wire);
     QCOMPARE(parser.state(), RequestParser::State::BadRequest);
     QCOMPARE(parser.errorStatus(), status);
@@ -251,6 +259,109 @@ void TestRequestParser::storedCaptureReparses()
     QCOMPARE(request.query(), QByteArray("q=1"));
     QCOMPARE(request.headers.size(), 2);
     QVERIFY(request.parseError.isEmpty());
+}
+
+namespace {
+
+ParserLimits spillingPast(qsizetype bytes, const QString &folder)
+{
+    ParserLimits limits;
+    limits.bodyBytesInMemory = bytes;
+    limits.spillFolder = folder;
+    return limits;
+}
+
+QByteArray patternedBytes(qsizetype size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    for (qsizetype i = 0; i < size; ++i)
+        bytes[i] = char((i * 7 + i / 251) & 0xff);
+    return bytes;
+}
+
+QByteArray chunked(const QByteArray &body, qsizetype chunkSize)
+{
+    QByteArray wire;
+    for (qsizetype at = 0; at < body.size(); at += chunkSize) {
+        const QByteArray chunk = body.mid(at, chunkSize);
+        wire += QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n";
+    }
+    return wire + "0\r\n\r\n";
+}
+
+} // namespace
+
+void TestRequestParser::largeBodiesGoToDisk_data()
+{
+    QTest::addColumn<bool>("isChunked");
+    QTest::newRow("content-length") << false;
+    QTest::newRow("chunked") << true;
+}
+
+// Past the limit, a body's bytes go to disk as they arrive and come back, exact, with the
+// request; the next request on the connection is parsed as usual.
+void TestRequestParser::largeBodiesGoToDisk()
+{
+    QFETCH(bool, isChunked);
+    QTemporaryDir folder;
+    constexpr qsizetype InMemory = 4096;
+    const QByteArray body = patternedBytes(300'000);
+    const QByteArray first
+        = isChunked ? QByteArray("POST /big HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                          + chunked(body, 7000)
+                    : QByteArray("POST /big HTTP/1.1\r\nContent-Length: 300000\r\n\r\n") + body;
+    const QByteArray second = "GET /next HTTP/1.1\r\n\r\n";
+    const QByteArray wire = first + second;
+
+    RequestParser parser(spillingPast(InMemory, folder.path()));
+    constexpr qsizetype Piece = 10'000;
+    qsizetype offset = 0;
+    while (parser.state() == RequestParser::State::Incomplete) {
+        offset += parser.feed(wire.constData() + offset, std::min(Piece, wire.size() - offset));
+        QVERIFY2(parser.bytesInMemory() <= 200 + InMemory + Piece,
+                 QByteArray::number(parser.bytesInMemory()).constData());
+    }
+    QCOMPARE(parser.state(), RequestParser::State::Complete);
+    const CapturedRequest request = parser.takeRequest();
+    QVERIFY(request.parseError.isEmpty());
+    QCOMPARE(request.raw, first);
+    QCOMPARE(request.body, body);
+    QCOMPARE(request.headSize, first.indexOf("\r\n\r\n") + 4);
+
+    offset += parser.feed(wire.constData() + offset, wire.size() - offset);
+    QCOMPARE(offset, wire.size());
+    QCOMPARE(parser.state(), RequestParser::State::Complete);
+    QCOMPARE(parser.takeRequest().raw, second);
+    QVERIFY(QDir(folder.path()).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot));
+}
+
+void TestRequestParser::aPartialBodyOnDiskIsKept()
+{
+    QTemporaryDir folder;
+    const QByteArray body = patternedBytes(50'000);
+    RequestParser parser(spillingPast(1000, folder.path()));
+    const QByteArray head = "POST /slow HTTP/1.1\r\nContent-Length: 90000\r\n\r\n";
+    parser.feed(QByteArray(head + body));
+    QVERIFY(parser.bytesInMemory() <= head.size() + 1000);
+    const CapturedRequest request = parser.takeRequest();
+    QCOMPARE(request.parseError, QStringLiteral("Incomplete body"));
+    QCOMPARE(request.raw, head + body);
+    QCOMPARE(request.body, body);
+}
+
+// A folder the body cannot go to: the request is refused with why, the bytes held are kept.
+void TestRequestParser::noRoomOnDiskIsABadRequest()
+{
+    const QString missing = QStringLiteral("/nonexistent/hookscope-spill");
+    RequestParser parser(spillingPast(1000, missing));
+    const QByteArray head = "POST /big HTTP/1.1\r\nContent-Length: 5000\r\n\r\n";
+    parser.feed(QByteArray(head + patternedBytes(5000)));
+    QCOMPARE(parser.state(), RequestParser::State::BadRequest);
+    QCOMPARE(parser.errorStatus(), 503);
+    QVERIFY2(parser.errorMessage().contains(missing), qPrintable(parser.errorMessage()));
+    const CapturedRequest request = parser.takeRequest();
+    QCOMPARE(request.raw, head + patternedBytes(1000));
+    QVERIFY(!request.parseError.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestRequestParser)

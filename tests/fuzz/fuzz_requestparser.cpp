@@ -16,7 +16,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const qsizetype piece = qsizetype(data[0] % 64) + 1;
     const QByteArray wire(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
 
-    RequestParser parser(ParserLimits{4096, 8192});
+    ParserLimits limits;
+    limits.maxHeaderBytes = 4096;
+    limits.maxBodyBytes = 8192;
+    limits.bodyBytesInMemory = 1024; // so bodies that go to disk are fuzzed too
+    RequestParser parser(limits);
     QByteArray reassembled;
     qsizetype offset = 0;
     while (offset < wire.size()) {

@@ -1,5 +1,10 @@
 #include "listenprocess.h"
 
+#include "capture/capturestore.h"
+#include "capture/capturewriter.h"
+#include "delivery/forwardroute.h"
+#include "http/receiverhost.h"
+
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -7,6 +12,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -16,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+using namespace Hookscope;
 using namespace Hookscope::Testing;
 
 namespace {
@@ -108,7 +115,8 @@ private slots:
     void idleConnectionsMakeRoomForNewClients();
     void clientThatNeverReadsIsNotReadFrom();
     void halfClosedClientGetsItsAnswer();
-    void largeBodiesWaitForRoomInMemory();
+    void largeBodiesStillArrivingGoToDisk();
+    void aLargeBodyWaitsForMemoryHeldByAnother();
     void http09IsRefusedAndCaptured();
     void listenBacklogTakesABurst();
     void tlsOnPlainPortIsExplained();
@@ -464,13 +472,21 @@ void TestReceiver::clientThatNeverReadsIsNotReadFrom()
     ::close(attacker);
 }
 
-// Bodies still arriving share a memory budget: past it, a client's body waits, not read
-// from, until another finishes; then it is read and answered like any other.
-void TestReceiver::largeBodiesWaitForRoomInMemory()
+// Bodies still arriving go to disk past their first 64 KiB: many clients holding large bodies
+// open are all read from, the listener stays small, and each body comes back whole.
+void TestReceiver::largeBodiesStillArrivingGoToDisk()
 {
-    constexpr int BodyBytes = 6 * 1024 * 1024;
-    ListenProcess listener(m_store,
-                           {QStringLiteral("--body-memory"), QString::number(8 * 1024 * 1024)});
+    constexpr int Clients = 8;
+    constexpr int BodyBytes = 12 * 1024 * 1024;
+    ListenProcess listener(m_store);
+    const QByteArray body = [] {
+        QByteArray bytes(BodyBytes, Qt::Uninitialized);
+        for (int i = 0; i < BodyBytes; ++i)
+            bytes[i] = char(i * 31 + i / 4099);
+        return bytes;
+    }();
+    const QByteArray head = "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                            + QByteArray::number(BodyBytes) + "\r\n\r\n";
     const auto connectRaw = [&] {
         const int client = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in address{};
@@ -480,16 +496,13 @@ void TestReceiver::largeBodiesWaitForRoomInMemory()
         const int small = 64 * 1024; // kernel buffers that cannot hide a whole body
         ::setsockopt(client, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
         ::connect(client, reinterpret_cast<sockaddr *>(&address), sizeof address);
-        const QByteArray head = "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: "
-                                + QByteArray::number(BodyBytes) + "\r\n\r\n";
         ::send(client, head.constData(), size_t(head.size()), MSG_NOSIGNAL);
         return client;
     };
     // Sends what the receiver takes; the count of bytes taken.
-    const QByteArray body(BodyBytes, 'b');
     const auto push = [&](int client, qsizetype from, qsizetype to) {
         qsizetype sent = from;
-        // Done when all went out; a receiver that stopped reading takes nothing more for 2 s.
+        // Done when all went out; a receiver that stopped reading takes nothing more for 5 s.
         static_cast<void>(QTest::qWaitFor(
             [&] {
                 const ssize_t taken = ::send(client, body.constData() + sent, size_t(to - sent),
@@ -497,26 +510,36 @@ void TestReceiver::largeBodiesWaitForRoomInMemory()
                 sent += std::max<ssize_t>(taken, 0);
                 return sent == to;
             },
-            2'000));
+            5'000));
         return sent;
     };
-    // The first takes its room and holds it: all of its body but the last byte.
-    const int first = connectRaw();
-    QCOMPARE(push(first, 0, BodyBytes - 1), qsizetype(BodyBytes - 1));
-    // The second does not fit beside it: the receiver stops reading it.
-    const int second = connectRaw();
-    const qsizetype secondSent = push(second, 0, BodyBytes);
-    QVERIFY2(secondSent < BodyBytes, QByteArray::number(secondSent).constData());
-    QCOMPARE(push(first, BodyBytes - 1, BodyBytes), qsizetype(BodyBytes));
-    char answer[64] = {};
-    QVERIFY(::recv(first, answer, sizeof answer - 1, 0) > 0);
-    QVERIFY(QByteArray(answer).startsWith("HTTP/1.1 200"));
-    QCOMPARE(push(second, secondSent, BodyBytes), qsizetype(BodyBytes));
-    QVERIFY(::recv(second, answer, sizeof answer - 1, 0) > 0);
-    QVERIFY(QByteArray(answer).startsWith("HTTP/1.1 200"));
-    ::close(first);
-    ::close(second);
-    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 2, 10'000);
+    QList<int> clients;
+    for (int i = 0; i < Clients; ++i) {
+        clients.append(connectRaw());
+        QCOMPARE(push(clients.last(), 0, BodyBytes - 1), qsizetype(BodyBytes - 1));
+    }
+    // 96 MiB held open by the clients; the listener holds little of it.
+    QFile status(QStringLiteral("/proc/%1/status").arg(listener.process().processId()));
+    QVERIFY(status.open(QIODevice::ReadOnly));
+    const QByteArray rssLine = QRegularExpression(QStringLiteral("VmRSS:\\s+(\\d+) kB"))
+                                   .match(QString::fromLatin1(status.readAll()))
+                                   .captured(1)
+                                   .toLatin1();
+    QVERIFY2(rssLine.toLongLong() * 1024 < 64 * 1024 * 1024, rssLine.constData());
+
+    for (int client : std::as_const(clients)) {
+        QCOMPARE(push(client, BodyBytes - 1, BodyBytes), qsizetype(BodyBytes));
+        char answer[64] = {};
+        QVERIFY(::recv(client, answer, sizeof answer - 1, 0) > 0);
+        QVERIFY(QByteArray(answer).startsWith("HTTP/1.1 200"));
+        ::close(client);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), Clients, 10'000);
+    const CliResult shown
+        = runCli({QStringLiteral("show"), QString::number(listener.captureIds().last()),
+                  QStringLiteral("--raw"), QStringLiteral("--store"), m_store});
+    QVERIFY2(shown.exitCode == 0, shown.err.constData());
+    QVERIFY(shown.out == head + body);
 }
 
 // `nc -N` and `shutdown(SHUT_WR)` end their side after the request and wait for the answer.
@@ -539,6 +562,83 @@ void TestReceiver::halfClosedClientGetsItsAnswer()
                 .value(QStringLiteral("parseError"))
                 .toString()
                 .isEmpty());
+}
+
+// Large bodies read back from disk share a memory budget until stored: while one is held (its
+// target has not answered), a second waits for its answer, its body on disk, and one whose
+// client left meanwhile is kept without the part that was on disk.
+void TestReceiver::aLargeBodyWaitsForMemoryHeldByAnother()
+{
+    QTcpServer target; // answers when told
+    QVERIFY(target.listen(QHostAddress::LocalHost));
+    QTcpSocket *targetSide = nullptr;
+    QByteArray targetReceived;
+    connect(&target, &QTcpServer::newConnection, this, [&] {
+        targetSide = target.nextPendingConnection();
+        connect(targetSide, &QTcpSocket::readyRead, this,
+                [&] { targetReceived += targetSide->readAll(); });
+    });
+    QString error;
+    const std::optional<ForwardRoute> route = ForwardRoute::parse(
+        QStringLiteral("/held=http://127.0.0.1:%1 proxy").arg(target.serverPort()), &error);
+    QVERIFY2(route, qPrintable(error));
+    CaptureStore store(m_store);
+    QVERIFY(store.open());
+    CaptureWriter writer(m_store);
+    QVERIFY(writer.start(nullptr));
+    ReceiverOptions options;
+    options.port = 0;
+    options.addresses = {QHostAddress::LocalHost};
+    options.limits.bodyBytesInMemory = 1024;
+    options.limits.spillFolder = m_dir->path();
+    options.largeBodyMemory = 1024; // one large body at a time
+    ReceiverHost receiver(writer, options);
+    receiver.setProxyRoutes({*route});
+    QVERIFY(receiver.listen(nullptr));
+
+    const QByteArray body(100'000, 'b');
+    const auto post = [&](const QByteArray &path) -> QByteArray {
+        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + body;
+    };
+    QTcpSocket held;
+    held.connectToHost(QHostAddress::LocalHost, receiver.port());
+    QVERIFY(held.waitForConnected());
+    held.write(post("/held"));
+    QTRY_VERIFY_WITH_TIMEOUT(targetReceived.endsWith(body), 10'000);
+
+    QTcpSocket waiting;
+    waiting.connectToHost(QHostAddress::LocalHost, receiver.port());
+    QVERIFY(waiting.waitForConnected());
+    waiting.write(post("/waits"));
+    QTRY_COMPARE(waiting.bytesToWrite(), 0);
+    QTcpSocket leaving;
+    leaving.connectToHost(QHostAddress::LocalHost, receiver.port());
+    QVERIFY(leaving.waitForConnected());
+    leaving.write(post("/leaves").left(60'000));
+    QTRY_COMPARE(leaving.bytesToWrite(), 0);
+    leaving.disconnectFromHost();
+    QTRY_COMPARE_WITH_TIMEOUT(store.count(), 1, 10'000); // the one that left, nothing else yet
+    QVERIFY(!waiting.waitForReadyRead(500));
+
+    targetSide->write("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+    QByteArray heldAnswer;
+    QByteArray waitingAnswer;
+    QTRY_VERIFY_WITH_TIMEOUT((heldAnswer += held.readAll()).startsWith("HTTP/1.1 201"), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT((waitingAnswer += waiting.readAll()).startsWith("HTTP/1.1 200"),
+                             10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(store.count(), 3, 10'000);
+    for (const CaptureSummary &summary : store.summaries(0, 10)) {
+        const std::optional<CapturedRequest> capture = store.capture(summary.id);
+        QVERIFY(capture);
+        if (summary.target == "/leaves") {
+            QVERIFY2(capture->parseError.contains(QStringLiteral("were not kept")),
+                     qPrintable(capture->parseError));
+            QVERIFY(capture->body.size() <= 1024);
+        } else {
+            QVERIFY2(capture->parseError.isEmpty(), qPrintable(capture->parseError));
+            QCOMPARE(capture->body, body);
+        }
+    }
 }
 
 void TestReceiver::http09IsRefusedAndCaptured()
