@@ -353,13 +353,15 @@ void ComposerDialog::checkMethod()
 {
     const QString problem = methodProblem(m_method->currentText().trimmed().toUtf8());
     if (!problem.isEmpty()) {
+        if (!m_methodRefused)
+            m_statusBeforeRefusal = m_answerStatus->text();
         m_methodRefused = true;
         m_send->setEnabled(false);
         m_answerStatus->setText(problem);
     } else if (m_methodRefused) {
         m_methodRefused = false;
         m_send->setEnabled(true);
-        m_answerStatus->clear();
+        m_answerStatus->setText(m_statusBeforeRefusal);
     }
 }
 

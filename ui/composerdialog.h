@@ -117,6 +117,7 @@ private:
     QLineEdit *m_authToken;
     QPushButton *m_save;
     bool m_methodRefused = false;
+    QString m_statusBeforeRefusal; // shown again once the method is right
 };
 
 } // namespace Hookscope
