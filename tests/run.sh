@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Hookscope and runs every test: formatting, the libFuzzer
-# targets (120 s in all), the core tests under ASan+UBSan, then the full suite. ctest's summary of the
-# full suite is the last thing printed.
+# Installs what is missing, builds Hookscope and runs every test: formatting, the include
+# layers, the libFuzzer targets (120 s in all), the core tests under ASan+UBSan, then the full
+# suite. ctest's summary of the full suite is the last thing printed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -16,6 +16,9 @@ if [[ "$unformatted" != "0" ]]; then
   git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
   exit 1
 fi
+
+echo "== layers: includes follow core/README.md (at ${SECONDS} s)"
+python3 tests/checklayers.py
 
 echo "== build (at ${SECONDS} s)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null

@@ -7,7 +7,7 @@
 #include "jsontreemodel.h"
 #include "textpane.h"
 
-#include "http/responsespec.h"
+#include "wire/responsespec.h"
 
 #include <QAction>
 #include <QApplication>

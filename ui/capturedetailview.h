@@ -3,8 +3,8 @@
 #include "textview.h"
 
 #include "body/bodyformatter.h"
-#include "delivery/deliverylog.h"
-#include "capture/capturedrequest.h"
+#include "store/deliverylog.h"
+#include "wire/capturedrequest.h"
 #include "signing/signature.h"
 
 #include <QFutureWatcher>

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "capture/captureloader.h"
-#include "capture/captureorder.h"
-#include "capture/capturequery.h"
-#include "capture/capturesummary.h"
-#include "capture/capturewriter.h"
-#include "delivery/deliverylog.h"
+#include "store/captureloader.h"
+#include "store/captureorder.h"
+#include "store/capturequery.h"
+#include "store/capturesummary.h"
+#include "store/capturewriter.h"
+#include "store/deliverylog.h"
 #include "signing/signaturechecker.h"
 
 #include <QAbstractTableModel>

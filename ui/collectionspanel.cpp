@@ -5,12 +5,12 @@
 #include "variablesdialog.h"
 #include "warninglabel.h"
 
-#include "capture/datafolder.h"
+#include "store/datafolder.h"
 #include "collections/collectiondocument.h"
 #include "collections/collectionrunner.h"
 #include "collections/curlcommand.h"
 #include "collections/importer.h"
-#include "collections/jsonfile.h"
+#include "wire/jsonfile.h"
 #include "collections/postman.h"
 
 #include <QClipboard>

@@ -2,7 +2,7 @@
 
 #include "collections/collection.h"
 #include "delivery/sender.h"
-#include "delivery/sendhistory.h"
+#include "store/sendhistory.h"
 #include "signing/signature.h"
 
 #include <QDialog>

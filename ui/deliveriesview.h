@@ -1,6 +1,6 @@
 #pragma once
 
-#include "delivery/deliverylog.h"
+#include "store/deliverylog.h"
 
 #include <QWidget>
 

@@ -1,7 +1,7 @@
 #include "diffdialog.h"
 
-#include "capture/capturedrequest.h"
-#include "capture/capturetext.h"
+#include "wire/capturedrequest.h"
+#include "store/capturetext.h"
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>

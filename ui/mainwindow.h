@@ -1,6 +1,6 @@
 #pragma once
 
-#include "delivery/forwardroute.h"
+#include "wire/forwardroute.h"
 #include "mock/mockrules.h"
 #include "signing/signaturechecker.h"
 

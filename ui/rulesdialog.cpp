@@ -4,7 +4,7 @@
 #include "palettetone.h"
 #include "warninglabel.h"
 
-#include "collections/jsonfile.h"
+#include "wire/jsonfile.h"
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>

@@ -3,13 +3,13 @@
 #include "clisupport.h"
 #include "signalwatcher.h"
 
-#include "capture/capturejson.h"
-#include "capture/capturequery.h"
-#include "capture/capturestore.h"
-#include "capture/capturewriter.h"
+#include "store/capturejson.h"
+#include "store/capturequery.h"
+#include "store/capturestore.h"
+#include "store/capturewriter.h"
 #include "delivery/forwarder.h"
 #include "delivery/sender.h"
-#include "http/receiverhost.h"
+#include "receiver/receiverhost.h"
 #include "mock/mockrules.h"
 
 #include <QCommandLineParser>

@@ -1,8 +1,8 @@
 #include "clisupport.h"
 
-#include "capture/capturestore.h"
-#include "collections/jsonfile.h"
-#include "http/requestparser.h"
+#include "store/capturestore.h"
+#include "wire/jsonfile.h"
+#include "wire/requestparser.h"
 #include "secrets/secretstore.h"
 
 #include <QFile>

@@ -3,13 +3,13 @@
 #include "clicommands.h"
 #include "clisupport.h"
 
-#include "capture/capturequery.h"
-#include "capture/capturestore.h"
-#include "capture/capturewriter.h"
+#include "store/capturequery.h"
+#include "store/capturestore.h"
+#include "store/capturewriter.h"
 #include "collections/collectionrunner.h"
 #include "collections/har.h"
 #include "collections/importer.h"
-#include "collections/jsonfile.h"
+#include "wire/jsonfile.h"
 #include "collections/postman.h"
 
 #include <QFile>

@@ -2,7 +2,7 @@
 #include "clicommands.h"
 #include "clisupport.h"
 
-#include "capture/capturestore.h"
+#include "store/capturestore.h"
 #include "secrets/secretstore.h"
 #include "signing/signature.h"
 

@@ -1,8 +1,8 @@
 #include "mainwindow.h"
 
-#include "capture/capturestore.h"
-#include "capture/capturewriter.h"
-#include "http/receiverhost.h"
+#include "store/capturestore.h"
+#include "store/capturewriter.h"
+#include "receiver/receiverhost.h"
 
 #include <QApplication>
 #include <QFileInfo>

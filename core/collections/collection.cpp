@@ -1,6 +1,6 @@
 #include "collection.h"
 
-#include "jsonfile.h"
+#include "wire/jsonfile.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

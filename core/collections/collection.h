@@ -1,6 +1,6 @@
 #pragma once
 
-#include "delivery/outgoingrequest.h"
+#include "wire/outgoingrequest.h"
 
 #include <QJsonObject>
 #include <QStringList>

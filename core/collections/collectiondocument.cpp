@@ -1,7 +1,7 @@
 #include "collectiondocument.h"
 
 #include "importer.h"
-#include "jsonfile.h"
+#include "wire/jsonfile.h"
 
 #include <QFileInfo>
 

@@ -1,10 +1,10 @@
 #include "har.h"
 
-#include "jsonfile.h"
+#include "wire/jsonfile.h"
 
-#include "capture/capturestore.h"
-#include "delivery/outgoingrequest.h"
-#include "http/requestparser.h"
+#include "store/capturestore.h"
+#include "wire/outgoingrequest.h"
+#include "wire/requestparser.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "capture/capturedrequest.h"
+#include "wire/capturedrequest.h"
 
 #include <QJsonObject>
 #include <QStringList>

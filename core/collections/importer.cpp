@@ -2,7 +2,7 @@
 
 #include "curlcommand.h"
 #include "har.h"
-#include "jsonfile.h"
+#include "wire/jsonfile.h"
 #include "postman.h"
 
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #include "postman.h"
 
-#include "jsonfile.h"
+#include "wire/jsonfile.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #include "forwarder.h"
 
-#include "http/requestparser.h"
+#include "wire/requestparser.h"
 
 #include <QDateTime>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "deliverylog.h"
+#include "store/deliverylog.h"
 #include "retrypolicy.h"
 #include "sender.h"
 
-#include "capture/capturestore.h"
+#include "store/capturestore.h"
 #include "signing/signaturesettings.h"
 
 #include <QHash>

@@ -1,6 +1,6 @@
 #include "httpclient.h"
 
-#include "http/clock.h"
+#include "wire/clock.h"
 
 #include <QTcpSocket>
 #include <QTimer>

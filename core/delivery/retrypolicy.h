@@ -1,6 +1,6 @@
 #pragma once
 
-#include "outgoingrequest.h"
+#include "wire/outgoingrequest.h"
 
 #include <QDateTime>
 #include <QRandomGenerator>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "httpclient.h"
-#include "outgoingrequest.h"
+#include "wire/outgoingrequest.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -1,6 +1,6 @@
 #include "mockrules.h"
 
-#include "collections/jsonfile.h"
+#include "wire/jsonfile.h"
 
 #include <QDateTime>
 #include <QJsonArray>

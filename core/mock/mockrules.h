@@ -1,7 +1,7 @@
 #pragma once
 
-#include "capture/capturedrequest.h"
-#include "http/responsespec.h"
+#include "wire/capturedrequest.h"
+#include "wire/responsespec.h"
 
 #include <QJsonObject>
 #include <QRandomGenerator>

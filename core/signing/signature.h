@@ -1,7 +1,7 @@
 #pragma once
 
-#include "capture/capturedrequest.h"
-#include "delivery/outgoingrequest.h"
+#include "wire/capturedrequest.h"
+#include "wire/outgoingrequest.h"
 
 #include <QCryptographicHash>
 #include <QStringList>

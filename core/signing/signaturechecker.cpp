@@ -1,6 +1,6 @@
 #include "signaturechecker.h"
 
-#include "capture/capturestore.h"
+#include "store/capturestore.h"
 
 #include <QDateTime>
 

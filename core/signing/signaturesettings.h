@@ -2,7 +2,7 @@
 
 #include "signature.h"
 
-#include "delivery/outgoingrequest.h"
+#include "wire/outgoingrequest.h"
 
 #include <QHash>
 

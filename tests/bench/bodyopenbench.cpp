@@ -4,7 +4,7 @@
 #include "capturedetailview.h"
 #include "textpane.h"
 
-#include "http/requestparser.h"
+#include "wire/requestparser.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -1,9 +1,9 @@
 // Times the reads the window depends on against an existing store: the newest page of
 // summaries, a page deep in history, the first page sorted on other columns (what a click on a
 // column header waits for, on the loader thread) and full-text searches. Prints medians.
-#include "capture/captureorder.h"
-#include "capture/capturequery.h"
-#include "capture/capturestore.h"
+#include "store/captureorder.h"
+#include "store/capturequery.h"
+#include "store/capturestore.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

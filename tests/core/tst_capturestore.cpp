@@ -1,11 +1,11 @@
-#include "capture/captureindexer.h"
-#include "capture/captureloader.h"
-#include "capture/captureorder.h"
-#include "capture/capturequery.h"
-#include "capture/capturestore.h"
-#include "capture/datafolder.h"
-#include "capture/capturewriter.h"
-#include "http/requestparser.h"
+#include "store/captureindexer.h"
+#include "store/captureloader.h"
+#include "store/captureorder.h"
+#include "store/capturequery.h"
+#include "store/capturestore.h"
+#include "store/datafolder.h"
+#include "store/capturewriter.h"
+#include "wire/requestparser.h"
 
 #include <QFile>
 #include <QFileInfo>

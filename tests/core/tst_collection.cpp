@@ -1,5 +1,5 @@
 #include "collections/collection.h"
-#include "http/requestparser.h"
+#include "wire/requestparser.h"
 
 #include <QDir>
 #include <QJsonArray>

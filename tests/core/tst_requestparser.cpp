@@ -1,4 +1,4 @@
-#include "http/requestparser.h"
+#include "wire/requestparser.h"
 
 #include <QDir>
 #include <QTemporaryDir>

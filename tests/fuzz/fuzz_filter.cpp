@@ -1,6 +1,6 @@
 // What a user types in the filter box: parsed, turned into SQL conditions with their values,
 // and matched against a summary. Never a crash; values are always bound, never spliced in.
-#include "capture/capturequery.h"
+#include "store/capturequery.h"
 
 #include <cstdint>
 #include <cstdlib>

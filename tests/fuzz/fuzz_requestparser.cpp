@@ -1,7 +1,7 @@
 // Feeds arbitrary bytes to the request parser in arbitrary pieces, as a socket would, and
 // checks the invariants the receiver relies on.
 #include "body/contentdecoder.h"
-#include "http/requestparser.h"
+#include "wire/requestparser.h"
 
 #include <cstdint>
 #include <cstdlib>

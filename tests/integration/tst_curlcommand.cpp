@@ -2,7 +2,7 @@
 
 #include "collections/curlcommand.h"
 #include "delivery/sender.h"
-#include "http/requestparser.h"
+#include "wire/requestparser.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

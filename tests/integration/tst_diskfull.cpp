@@ -1,6 +1,6 @@
 #include "listenprocess.h"
 
-#include "capture/capturestore.h"
+#include "store/capturestore.h"
 
 #include <QDir>
 #include <QRegularExpression>

@@ -1,6 +1,6 @@
 #include "listenprocess.h"
 
-#include "capture/capturestore.h"
+#include "store/capturestore.h"
 #include "collections/har.h"
 
 #include <QFile>

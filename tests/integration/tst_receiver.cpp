@@ -1,9 +1,9 @@
 #include "listenprocess.h"
 
-#include "capture/capturestore.h"
-#include "capture/capturewriter.h"
-#include "delivery/forwardroute.h"
-#include "http/receiverhost.h"
+#include "store/capturestore.h"
+#include "store/capturewriter.h"
+#include "wire/forwardroute.h"
+#include "receiver/receiverhost.h"
 
 #include <QDir>
 #include <QJsonArray>

@@ -1,9 +1,9 @@
 #include "listenprocess.h"
 #include "zlibcompress.h"
 
-#include "capture/capturestore.h"
-#include "delivery/outgoingrequest.h"
-#include "delivery/sendhistory.h"
+#include "store/capturestore.h"
+#include "wire/outgoingrequest.h"
+#include "store/sendhistory.h"
 
 #include <QTemporaryDir>
 #include <QTest>

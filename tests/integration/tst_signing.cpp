@@ -1,8 +1,8 @@
 #include "listenprocess.h"
 
-#include "capture/capturestore.h"
-#include "capture/capturewriter.h"
-#include "http/requestparser.h"
+#include "store/capturestore.h"
+#include "store/capturewriter.h"
+#include "wire/requestparser.h"
 #include "secrets/secretstore.h"
 #include "signing/signaturechecker.h"
 

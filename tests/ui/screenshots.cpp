@@ -14,10 +14,10 @@
 #include "signaturesdialog.h"
 #include "targetdialogs.h"
 
-#include "capture/capturestore.h"
-#include "capture/capturewriter.h"
+#include "store/capturestore.h"
+#include "store/capturewriter.h"
 #include "collections/collectiondocument.h"
-#include "http/receiverhost.h"
+#include "receiver/receiverhost.h"
 
 #include <QApplication>
 #include <QDir>

@@ -14,13 +14,13 @@
 #include "signatureview.h"
 #include "targetdialogs.h"
 
-#include "capture/capturestore.h"
-#include "capture/capturewriter.h"
-#include "http/receiverhost.h"
-#include "http/requestparser.h"
+#include "store/capturestore.h"
+#include "store/capturewriter.h"
+#include "receiver/receiverhost.h"
+#include "wire/requestparser.h"
 #include "collections/collectiondocument.h"
 #include "collections/har.h"
-#include "delivery/sendhistory.h"
+#include "store/sendhistory.h"
 #include "secrets/secretstore.h"
 
 #include <QAbstractItemModelTester>

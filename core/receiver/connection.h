@@ -1,8 +1,8 @@
 #pragma once
 
-#include "capture/capturewriter.h"
-#include "http/requestparser.h"
-#include "http/responsespec.h"
+#include "store/capturewriter.h"
+#include "wire/requestparser.h"
+#include "wire/responsespec.h"
 #include "mock/mockrules.h"
 
 #include <QHostAddress>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "capturedrequest.h"
+#include "wire/capturedrequest.h"
 #include "capturesummary.h"
 
 #include <QSqlDatabase>

@@ -1,7 +1,7 @@
 #include "receiver.h"
 
-#include "http/clock.h"
-#include "http/connection.h"
+#include "wire/clock.h"
+#include "connection.h"
 
 #include <QTcpServer>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/receiver.h"
+#include "receiver.h"
 
 #include <QThread>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "capture/capturedrequest.h"
+#include "capturedrequest.h"
 
 #include <QHash>
 #include <QUrl>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "requestparser.h"
+#include "wire/requestparser.h"
 
 #include <QHostAddress>
 #include <QList>

@@ -3,7 +3,7 @@
 #include "capturestore.h"
 #include "sqlitestatement.h"
 
-#include "delivery/deliverylog.h"
+#include "deliverylog.h"
 
 #include <QAtomicInteger>
 #include <QFileInfo>

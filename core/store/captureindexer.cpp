@@ -1,7 +1,7 @@
 #include "captureindexer.h"
 
 #include "capturestore.h"
-#include "http/requestparser.h"
+#include "wire/requestparser.h"
 
 #include <QAtomicInteger>
 #include <QFile>

@@ -5,7 +5,7 @@
 #include "sqlitestatement.h"
 #include "captureorder.h"
 #include "capturequery.h"
-#include "http/requestparser.h"
+#include "wire/requestparser.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "outgoingrequest.h"
+#include "wire/outgoingrequest.h"
 
-#include "capture/storeconnection.h"
+#include "storeconnection.h"
 
 namespace Hookscope {
 

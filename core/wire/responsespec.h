@@ -1,7 +1,7 @@
 #pragma once
 
-#include "capture/capturedrequest.h"
-#include "delivery/outgoingrequest.h"
+#include "capturedrequest.h"
+#include "outgoingrequest.h"
 
 namespace Hookscope {
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "capturedrequest.h"
+#include "wire/capturedrequest.h"
 #include "captureindexer.h"
 #include "capturesummary.h"
-#include "delivery/forwardroute.h"
+#include "wire/forwardroute.h"
 
 #include <QObject>
 #include <QSqlDatabase>

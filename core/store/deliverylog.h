@@ -1,9 +1,9 @@
 #pragma once
 
-#include "outgoingrequest.h"
+#include "wire/outgoingrequest.h"
 
-#include "capture/sqlitestatement.h"
-#include "capture/storeconnection.h"
+#include "sqlitestatement.h"
+#include "storeconnection.h"
 
 #include <QHash>
 #include <QSet>

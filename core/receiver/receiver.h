@@ -1,9 +1,9 @@
 #pragma once
 
-#include "http/receiveroptions.h"
-#include "http/responsespec.h"
+#include "receiveroptions.h"
+#include "wire/responsespec.h"
 #include "mock/mockrules.h"
-#include "capture/capturewriter.h"
+#include "store/capturewriter.h"
 #include "delivery/sender.h"
 #include "signing/signaturesettings.h"
 

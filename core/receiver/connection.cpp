@@ -1,8 +1,8 @@
 #include "connection.h"
 
-#include "http/clientsocket.h"
-#include "http/clock.h"
-#include "http/receiver.h"
+#include "clientsocket.h"
+#include "wire/clock.h"
+#include "receiver.h"
 
 #include <QPointer>
 #include <QTimer>
