@@ -27,6 +27,7 @@
 #include "delivery/retrypolicy.h"
 #include "receiver/receiverhost.h"
 #include "secrets/secretstore.h"
+#include "session/settings.h"
 
 #include <algorithm>
 #include <climits>
@@ -198,9 +199,9 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     m_collections->restoreOpenCollections();
     // The mock rules of the last session answer again; a file that cannot be read is left as
     // it is, and said so.
-    if (QFileInfo::exists(rulesPath())) {
+    if (const QString saved = Settings::rulesToRead(); QFileInfo::exists(saved)) {
         QString rulesError;
-        if (std::optional<MockRules> rules = MockRules::load(rulesPath(), &rulesError))
+        if (std::optional<MockRules> rules = MockRules::load(saved, &rulesError))
             setMockRules(*rules);
         else
             statusBar()->showMessage(tr("Mock rules not applied: %1").arg(rulesError));
@@ -241,7 +242,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         m_forwarder->retryNow(id);
         statusBar()->showMessage(tr("Sending again…"), 3000);
     });
-    setForwardTargets(QSettings().value(QStringLiteral("forward/targets")).toStringList());
+    setForwardTargets(Settings().forwardRoutes());
 
     // Signatures: verdicts for the rows shown and the selected capture, off this thread.
     m_model->setSignatureChecker(m_checker);
@@ -265,7 +266,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         statusBar()->insertPermanentWidget(0, warning);
         statusBar()->showMessage(warning->toolTip(), 10'000);
     });
-    setSignatureBindings(loadSignatureBindings());
+    setSignatureBindings(Settings().signatureBindings());
 
     connect(&writer, &CaptureWriter::committed, m_model, &CaptureListModel::addCommitted);
     connect(&writer, &CaptureWriter::committed, this, [this](const CommittedBatch &batch) {
@@ -439,15 +440,14 @@ void MainWindow::createMenus()
                        &MainWindow::editNote);
     capture->addSeparator();
     m_replayAgain = capture->addAction(QString(), QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] {
-        const QSettings settings;
-        const QString last = settings.value(QStringLiteral("replay/lastTarget")).toString();
+        const Settings settings;
+        const QString last = settings.replayTarget();
         if (last.isEmpty())
             askReplayTarget();
         else
-            replaySelected(last, TargetOptions::fromFlags(
-                                     settings.value(QStringLiteral("replay/lastOptions")).toInt()));
+            replaySelected(last, settings.replayOptions());
     });
-    const QString lastTarget = QSettings().value(QStringLiteral("replay/lastTarget")).toString();
+    const QString lastTarget = Settings().replayTarget();
     m_replayAgain->setText(lastTarget.isEmpty() ? tr("&Replay…")
                                                 : tr("&Replay to %1").arg(lastTarget));
     capture->addAction(tr("Replay &To…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
@@ -656,7 +656,7 @@ void MainWindow::listenOnPort(quint16 port)
 {
     QString error;
     if (m_receiver.listenOn(port, &error)) {
-        QSettings().setValue(QStringLiteral("receiver/port"), port);
+        Settings().setPort(port);
         statusBar()->showMessage(tr("Listening on %1").arg(m_receiver.baseUrl()), 5000);
     } else {
         showListenError(error);
@@ -684,7 +684,7 @@ bool MainWindow::listenOnFreePort()
     QString error;
     const bool listening = m_receiver.listenOnFreePort(&error);
     if (listening)
-        QSettings().setValue(QStringLiteral("receiver/port"), m_receiver.port());
+        Settings().setPort(m_receiver.port());
     else
         statusBar()->showMessage(error);
     showReceiverState();
@@ -717,16 +717,10 @@ ComposerDialog *MainWindow::openComposer(bool fromSelected)
     if (fromSelected) {
         if (!m_detail->hasCapture())
             return nullptr;
-        const QSettings settings;
-        const QString target = settings
-                                   .value(QStringLiteral("replay/lastTarget"),
-                                          QStringLiteral("http://localhost:3000"))
-                                   .toString();
+        const Settings settings;
         QString error;
-        request = OutgoingRequest::replay(
-            m_detail->capture(), QUrl(target),
-            TargetOptions::fromFlags(settings.value(QStringLiteral("replay/lastOptions")).toInt()),
-            &error);
+        request = OutgoingRequest::replay(m_detail->capture(), QUrl(replayTargetOrDefault()),
+                                          settings.replayOptions(), &error);
         if (!request) {
             statusBar()->showMessage(tr("Cannot edit and resend: %1").arg(error));
             return nullptr;
@@ -752,12 +746,7 @@ ComposerDialog *MainWindow::openComposer(bool fromSelected)
 
 void MainWindow::askReplayTarget()
 {
-    const QSettings settings;
-    ReplayTargetDialog dialog(
-        settings.value(QStringLiteral("replay/lastTarget"), QStringLiteral("http://localhost:3000"))
-            .toString(),
-        TargetOptions::fromFlags(settings.value(QStringLiteral("replay/lastOptions")).toInt()),
-        this);
+    ReplayTargetDialog dialog(replayTargetOrDefault(), Settings().replayOptions(), this);
     if (dialog.exec() == QDialog::Accepted)
         replaySelected(dialog.target(), dialog.options());
 }
@@ -771,9 +760,9 @@ void MainWindow::replaySelected(const QString &target, TargetOptions options)
     const QList<qint64> ids = selectedIds();
     if (ids.isEmpty())
         return;
-    QSettings settings;
-    settings.setValue(QStringLiteral("replay/lastTarget"), target);
-    settings.setValue(QStringLiteral("replay/lastOptions"), options.flags());
+    Settings settings;
+    settings.setReplayTarget(target);
+    settings.setReplayOptions(options);
     m_replayAgain->setText(tr("&Replay to %1").arg(target));
     for (const qint64 id : ids) {
         if (const qint64 delivery = m_deliveryLog->add(id, target, options))
@@ -800,7 +789,7 @@ bool MainWindow::setForwardTargets(const QStringList &targets)
     m_forwardRoutes = routes;
     m_writer.setForwardRoutes(routes);
     m_receiver.setProxyRoutes(routes);
-    QSettings().setValue(QStringLiteral("forward/targets"), targets);
+    Settings().setForwardRoutes(targets);
     updateStatus();
     return true;
 }
@@ -947,10 +936,10 @@ bool MainWindow::importFile(const QString &path)
     return true;
 }
 
-QString MainWindow::rulesPath()
+QString MainWindow::replayTargetOrDefault()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-           + QStringLiteral("/rules.json");
+    const QString last = Settings().replayTarget();
+    return last.isEmpty() ? QStringLiteral("http://localhost:3000") : last;
 }
 
 RulesDialog *MainWindow::rulesDialog()
@@ -969,9 +958,9 @@ void MainWindow::setMockRules(const MockRules &rules)
 {
     m_rules = rules;
     m_receiver.setMockRules(rules);
-    DataFolder::ensure(QFileInfo(rulesPath()).absolutePath());
+    DataFolder::ensure(QFileInfo(Settings::rulesPath()).absolutePath());
     QString error;
-    if (!JsonFile::writeAtomically(rulesPath(), rules.toJson(), &error))
+    if (!JsonFile::writeAtomically(Settings::rulesPath(), rules.toJson(), &error))
         statusBar()->showMessage(tr("The rules apply now but could not be kept: %1").arg(error));
     const auto active = std::count_if(rules.rules.cbegin(), rules.rules.cend(),
                                       [](const MockRule &rule) { return rule.enabled; });
@@ -1089,37 +1078,10 @@ void MainWindow::dropEvent(QDropEvent *event)
     event->acceptProposedAction();
 }
 
-QList<SignatureBinding> MainWindow::loadSignatureBindings()
-{
-    QList<SignatureBinding> bindings;
-    const QVariantList stored = QSettings().value(QStringLiteral("signatures/bindings")).toList();
-    for (const QVariant &entry : stored) {
-        const QVariantMap map = entry.toMap();
-        SignatureBinding binding;
-        binding.pathPrefix = map.value(QStringLiteral("paths")).toString().toUtf8();
-        binding.secretName = map.value(QStringLiteral("secret")).toString();
-        binding.toleranceSeconds
-            = map.value(QStringLiteral("tolerance"), Signatures::DefaultToleranceSeconds).toInt();
-        const QString scheme = map.value(QStringLiteral("scheme")).toString();
-        QString error;
-        if (!scheme.isEmpty() && !(binding.scheme = SignatureScheme::parse(scheme, &error)))
-            continue; // written by a newer build, or by hand: left out rather than guessed
-        bindings.append(binding);
-    }
-    return bindings;
-}
-
 void MainWindow::setSignatureBindings(const QList<SignatureBinding> &bindings)
 {
     m_signatureBindings = bindings;
-    QVariantList stored;
-    for (const SignatureBinding &binding : bindings)
-        stored.append(QVariantMap{
-            {QStringLiteral("paths"), QString::fromUtf8(binding.pathPrefix)},
-            {QStringLiteral("scheme"), binding.scheme ? binding.scheme->name() : QString()},
-            {QStringLiteral("secret"), binding.secretName},
-            {QStringLiteral("tolerance"), binding.toleranceSeconds}});
-    QSettings().setValue(QStringLiteral("signatures/bindings"), stored);
+    Settings().setSignatureBindings(bindings);
     reloadSecrets();
 }
 

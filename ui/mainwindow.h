@@ -119,7 +119,6 @@ private:
     void restoreViewState();
     void showSelected();
     void showDeliveryAttempt(const DeliveryAttempt &attempt);
-    static QList<SignatureBinding> loadSignatureBindings();
     void reloadSecrets();
     void askReplayTarget();
     void selectAfterLoad();
@@ -130,7 +129,8 @@ private:
     void showListenError(const QString &error);
     void saveBytes(const QByteArray &bytes, const QString &title, const QString &suggestedName);
     QList<qint64> selectedIds() const;
-    static QString rulesPath();
+    // The last replay target, or a usual local app's address before the first replay.
+    static QString replayTargetOrDefault();
     // "Save" in a composer: back to the item it came from when there is one, else to a folder
     // the user picks.
     void keepComposedRequest(ComposerDialog *composer, const RequestTemplate &request);

@@ -10,6 +10,7 @@
 #include "delivery/forwarder.h"
 #include "delivery/sender.h"
 #include "receiver/receiverhost.h"
+#include "session/settings.h"
 #include "mock/mockrules.h"
 
 #include <QCommandLineParser>
@@ -370,11 +371,21 @@ int CliCommands::listen(const QStringList &arguments)
         }
     }
 
+    // What was set up in the window is used unless the command line says otherwise.
+    const Settings saved;
+    if (!parser.isSet(portOption))
+        options.port = saved.port().value_or(options.port);
     ForwardOptions forwarding;
     QList<ForwardRoute> routes;
-    for (const QString &spec : parser.values(forwardOption)) {
+    const bool savedRoutes = !parser.isSet(forwardOption);
+    for (const QString &spec : savedRoutes ? saved.forwardRoutes() : parser.values(forwardOption)) {
         QString problem;
         std::optional<ForwardRoute> route = ForwardRoute::parse(spec, &problem);
+        if (!route && savedRoutes)
+            return usageError(QStringLiteral("the forward route \"%1\" set in the window cannot "
+                                             "be used: %2 (change it in Capture → Forwarding…, or "
+                                             "give routes with --forward)")
+                                  .arg(spec, problem));
         if (!route)
             return usageError(QStringLiteral("--forward: ") + problem);
         if (parser.isSet(insecureOption))
@@ -398,6 +409,14 @@ int CliCommands::listen(const QStringList &arguments)
         if (!loaded)
             return usageError(QStringLiteral("--rules: ") + error);
         rules = *loaded;
+    } else if (const QString savedRules = Settings::rulesToRead(); QFileInfo::exists(savedRules)) {
+        std::optional<MockRules> loaded = MockRules::load(savedRules, &error);
+        if (!loaded)
+            return usageError(QStringLiteral("the mock rules set in the window cannot be used: "
+                                             "%1 (change them in Capture → Mock Rules…, or give "
+                                             "a file with --rules)")
+                                  .arg(error));
+        rules = *loaded;
     }
 
     CaptureWriter writer(path);
@@ -414,7 +433,10 @@ int CliCommands::listen(const QStringList &arguments)
     std::optional<SignatureSettings> signing;
     if (std::any_of(routes.cbegin(), routes.cend(),
                     [](const ForwardRoute &route) { return route.options.resign; })) {
-        signing = signingFrom(parser, signSchemeOption);
+        // The secret given here, or else the window's bindings with their secrets.
+        signing = parser.isSet(secretNameOption) || parser.isSet(secretEnvOption)
+                      ? signingFrom(parser, signSchemeOption)
+                      : savedSigning(saved);
         if (!signing)
             return 2;
     }

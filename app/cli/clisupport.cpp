@@ -131,6 +131,31 @@ std::optional<SignatureSettings> signingFrom(const QCommandLineParser &parser,
     return settings;
 }
 
+std::optional<SignatureSettings> savedSigning(const Settings &settings)
+{
+    SignatureSettings signing;
+    signing.bindings = settings.signatureBindings();
+    if (signing.bindings.isEmpty()) {
+        usageError(QStringLiteral("a forward route re-signs, and no signature is set up: bind a "
+                                  "secret in the window (Capture → Signatures…) or give one with "
+                                  "--secret-name NAME or --secret-env VAR"));
+        return std::nullopt;
+    }
+    SecretStore secrets;
+    for (const SignatureBinding &binding : std::as_const(signing.bindings)) {
+        if (signing.secrets.contains(binding.secretName))
+            continue;
+        QString error;
+        const std::optional<QByteArray> value = secrets.readNow(binding.secretName, &error);
+        if (!value) {
+            usageError(error + QStringLiteral("; or pass a secret with --secret-env VAR"));
+            return std::nullopt;
+        }
+        signing.secrets.insert(binding.secretName, *value);
+    }
+    return signing;
+}
+
 const QCommandLineOption dataOption(
     QStringLiteral("data-binary"),
     QStringLiteral("The body, byte for byte: text, @FILE, or @- for standard input."),

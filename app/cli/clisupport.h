@@ -4,6 +4,7 @@
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 
+#include "session/settings.h"
 #include "signing/signaturesettings.h"
 
 #include <optional>
@@ -27,6 +28,9 @@ extern const QCommandLineOption secretEnvOption;
 std::optional<QByteArray> secretFrom(const QCommandLineParser &parser);
 // Re-signing for every path with that secret and the scheme `schemeOption` names (when not
 // set: the one each capture's headers show), or nothing after reporting why.
+// The signature bindings set up in the window, with their secrets from the keychain; none, said
+// on stderr, when there are none or a secret cannot be read.
+std::optional<SignatureSettings> savedSigning(const Settings &settings);
 std::optional<SignatureSettings> signingFrom(const QCommandLineParser &parser,
                                              const QCommandLineOption &schemeOption);
 // --data-binary TEXT | @FILE | @-, read by readData().

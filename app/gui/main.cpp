@@ -3,13 +3,13 @@
 #include "store/capturestore.h"
 #include "store/capturewriter.h"
 #include "receiver/receiverhost.h"
+#include "session/settings.h"
 
 #include <QApplication>
 #include <QFileInfo>
 #include <QIcon>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSettings>
 
 using namespace Hookscope;
 
@@ -74,8 +74,7 @@ int main(int argc, char *argv[])
     ReceiverOptions options;
     options.limits.spillFolder = QFileInfo(store.path()).absolutePath(); // private, on a disk
     // HOOKSCOPE_PORT, else the port last chosen in the window, else the default.
-    options.port
-        = quint16(QSettings().value(QStringLiteral("receiver/port"), options.port).toUInt());
+    options.port = Settings().port().value_or(options.port);
     if (const int port = qEnvironmentVariableIntValue("HOOKSCOPE_PORT"); port > 0)
         options.port = quint16(port);
     ReceiverHost receiver(writer, options);

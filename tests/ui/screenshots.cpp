@@ -19,6 +19,8 @@
 #include "collections/collectiondocument.h"
 #include "receiver/receiverhost.h"
 
+#include "session/settings.h"
+
 #include <QApplication>
 #include <QDir>
 #include <QIcon>
@@ -239,8 +241,7 @@ int main(int argc, char *argv[])
     }
 
     // Edit and resend: the composer, after sending to the app.
-    QSettings().setValue(QStringLiteral("replay/lastTarget"),
-                         QStringLiteral("http://127.0.0.1:%1").arg(target.serverPort()));
+    Settings().setReplayTarget(QStringLiteral("http://127.0.0.1:%1").arg(target.serverPort()));
     if (ComposerDialog *composer = window.openComposer(true)) {
         composer->resize(1100, 640);
         composer->send();

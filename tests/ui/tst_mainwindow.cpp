@@ -23,6 +23,8 @@
 #include "store/sendhistory.h"
 #include "secrets/secretstore.h"
 
+#include "session/settings.h"
+
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFileInfo>
@@ -424,14 +426,14 @@ void TestMainWindow::initTestCase()
     // Settings go to a test location, never the user's.
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("hookscope-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("hookscope")); // the file Settings uses
 }
 
 void TestMainWindow::init()
 {
     QSettings().clear(); // each test starts from a first launch
     QDir(CollectionsPanel::defaultFolder()).removeRecursively();
-    QFile::remove(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-                  + QStringLiteral("/rules.json"));
+    QFile::remove(Settings::rulesPath());
 }
 
 void TestMainWindow::viewStateComesBackAfterRestart()
@@ -515,7 +517,7 @@ void TestMainWindow::receiverStopsStartsAndMoves()
     probe.close();
     portBox->setValue(next);
     QCOMPARE(session.receiver->port(), next);
-    QCOMPARE(QSettings().value(QStringLiteral("receiver/port")).toUInt(), next);
+    QCOMPARE(Settings().port(), std::optional<quint16>(next));
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("moved"), QStringLiteral("{}")));
     QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
 }
@@ -624,8 +626,7 @@ void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
     QCOMPARE(requestLines.size(), 3);
 
     // Forwarding is remembered for the next launch.
-    QCOMPARE(QSettings().value(QStringLiteral("forward/targets")).toStringList(),
-             QStringList{appUrl});
+    QCOMPARE(Settings().forwardRoutes(), QStringList{appUrl});
 }
 
 void TestMainWindow::forwardingDialogSetsEachTargetsWay()
@@ -710,8 +711,7 @@ void TestMainWindow::forwardingDialogSetsEachTargetsWay()
     session.window->replaySelected(proxy.target, TargetOptions{true, true, false});
     QTRY_COMPARE(requestLines.size(), 2);
     QCOMPARE(requestLines.last(), QByteArray("POST /hooks/stripe HTTP/1.1"));
-    QCOMPARE(QSettings().value(QStringLiteral("replay/lastOptions")).toInt(),
-             (TargetOptions{true, true, false}.flags()));
+    QCOMPARE(Settings().replayOptions().flags(), (TargetOptions{true, true, false}.flags()));
 }
 
 void TestMainWindow::composerEditsAndResends()
@@ -728,7 +728,7 @@ void TestMainWindow::composerEditsAndResends()
         });
     });
     const QString appUrl = QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort());
-    QSettings().setValue(QStringLiteral("replay/lastTarget"), appUrl);
+    Settings().setReplayTarget(appUrl);
 
     QTemporaryDir dir;
     Session session(dir.filePath(QStringLiteral("c.sqlite")));
@@ -956,9 +956,8 @@ void TestMainWindow::editAndResendSignsAgain()
                 socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         });
     });
-    QSettings().setValue(QStringLiteral("replay/lastTarget"),
-                         QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort()));
-    QSettings().setValue(QStringLiteral("replay/lastOptions"), 0);
+    Settings().setReplayTarget(QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort()));
+    Settings().setReplayOptions(TargetOptions());
 
     QTemporaryDir dir;
     Session session(dir.filePath(QStringLiteral("c.sqlite")));

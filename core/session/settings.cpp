@@ -1,0 +1,118 @@
+#include "settings.h"
+
+#include "store/datafolder.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+
+namespace Hookscope {
+namespace {
+
+const QString portKey = QStringLiteral("receiver/port");
+const QString routesKey = QStringLiteral("forward/targets");
+const QString bindingsKey = QStringLiteral("signatures/bindings");
+const QString replayTargetKey = QStringLiteral("replay/lastTarget");
+const QString replayOptionsKey = QStringLiteral("replay/lastOptions");
+
+// The window's organisation (tests set their own); the command line sets none and reads the
+// window's file.
+QString organization()
+{
+    const QString name = QCoreApplication::organizationName();
+    return name.isEmpty() ? QStringLiteral("hookscope") : name;
+}
+
+} // namespace
+
+Settings::Settings()
+    : m_settings(organization(), QStringLiteral("hookscope"))
+{}
+
+std::optional<quint16> Settings::port() const
+{
+    bool ok = false;
+    const uint port = m_settings.value(portKey).toUInt(&ok);
+    if (!ok || port == 0 || port > 65535)
+        return std::nullopt;
+    return quint16(port);
+}
+
+void Settings::setPort(quint16 port)
+{
+    m_settings.setValue(portKey, port);
+}
+
+QStringList Settings::forwardRoutes() const
+{
+    return m_settings.value(routesKey).toStringList();
+}
+
+void Settings::setForwardRoutes(const QStringList &specs)
+{
+    m_settings.setValue(routesKey, specs);
+}
+
+QList<SignatureBinding> Settings::signatureBindings() const
+{
+    QList<SignatureBinding> bindings;
+    for (const QVariant &entry : m_settings.value(bindingsKey).toList()) {
+        const QVariantMap map = entry.toMap();
+        SignatureBinding binding;
+        binding.pathPrefix = map.value(QStringLiteral("paths")).toString().toUtf8();
+        binding.secretName = map.value(QStringLiteral("secret")).toString();
+        binding.toleranceSeconds
+            = map.value(QStringLiteral("tolerance"), Signatures::DefaultToleranceSeconds).toInt();
+        const QString scheme = map.value(QStringLiteral("scheme")).toString();
+        QString error;
+        if (!scheme.isEmpty() && !(binding.scheme = SignatureScheme::parse(scheme, &error)))
+            continue; // written by a newer build, or by hand: left out rather than guessed
+        bindings.append(binding);
+    }
+    return bindings;
+}
+
+void Settings::setSignatureBindings(const QList<SignatureBinding> &bindings)
+{
+    QVariantList stored;
+    for (const SignatureBinding &binding : bindings)
+        stored.append(QVariantMap{
+            {QStringLiteral("paths"), QString::fromUtf8(binding.pathPrefix)},
+            {QStringLiteral("scheme"), binding.scheme ? binding.scheme->name() : QString()},
+            {QStringLiteral("secret"), binding.secretName},
+            {QStringLiteral("tolerance"), binding.toleranceSeconds}});
+    m_settings.setValue(bindingsKey, stored);
+}
+
+QString Settings::replayTarget() const
+{
+    return m_settings.value(replayTargetKey).toString();
+}
+
+void Settings::setReplayTarget(const QString &url)
+{
+    m_settings.setValue(replayTargetKey, url);
+}
+
+TargetOptions Settings::replayOptions() const
+{
+    return TargetOptions::fromFlags(m_settings.value(replayOptionsKey).toInt());
+}
+
+void Settings::setReplayOptions(TargetOptions options)
+{
+    m_settings.setValue(replayOptionsKey, options.flags());
+}
+
+QString Settings::rulesPath()
+{
+    return DataFolder::path() + QStringLiteral("/rules.json");
+}
+
+QString Settings::rulesToRead()
+{
+    // Before 0.2 the window kept them one folder down (its application folder).
+    const QString earlier = DataFolder::path() + QStringLiteral("/hookscope/rules.json");
+    return !QFileInfo::exists(rulesPath()) && QFileInfo::exists(earlier) ? earlier : rulesPath();
+}
+
+} // namespace Hookscope

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "signing/signaturesettings.h"
+#include "wire/outgoingrequest.h"
+
+#include <QSettings>
+#include <QStringList>
+
+#include <optional>
+
+namespace Hookscope {
+
+// What the user set up once and every run of Hookscope uses, the window's and
+// `hookscope-cli listen`'s alike (~/.config/hookscope/hookscope.conf): one place for each key,
+// read and written through named, typed accessors.
+class Settings final
+{
+public:
+    Settings();
+
+    // The port chosen in the window; none until one was.
+    std::optional<quint16> port() const;
+    void setPort(quint16 port);
+    // Forward routes as the user wrote them (ForwardRoute::parse).
+    QStringList forwardRoutes() const;
+    void setForwardRoutes(const QStringList &specs);
+    // Which secret signs which paths. A binding this build cannot read is left out.
+    QList<SignatureBinding> signatureBindings() const;
+    void setSignatureBindings(const QList<SignatureBinding> &bindings);
+    // Where captures were last replayed to (empty until they were), and how.
+    QString replayTarget() const;
+    void setReplayTarget(const QString &url);
+    TargetOptions replayOptions() const;
+    void setReplayOptions(TargetOptions options);
+
+    // The mock rules set in the window: rules.json in the data folder. rulesToRead() is where
+    // they are now, which for rules saved by an earlier version is the folder it used.
+    static QString rulesPath();
+    static QString rulesToRead();
+
+private:
+    QSettings m_settings;
+};
+
+} // namespace Hookscope

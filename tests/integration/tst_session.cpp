@@ -1,0 +1,150 @@
+#include "listenprocess.h"
+
+#include "secrets/secretstore.h"
+#include "session/settings.h"
+#include "store/datafolder.h"
+
+#include <QDir>
+#include <QMessageAuthenticationCode>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Hookscope;
+using namespace Hookscope::Testing;
+
+// What the user set up in the window (through the Settings the window writes) is what
+// `hookscope-cli listen` uses, unless its command line says otherwise.
+class TestSession final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void listenUsesTheWindowsRoutesRulesAndBindings();
+    void theCommandLineOverridesTheWindow();
+    void aSavedRouteThatCannotBeUsedIsNamed();
+
+private:
+    // A target that answers 201 and keeps what it was sent.
+    void startTarget();
+    QByteArray post(quint16 port, const QByteArray &path);
+
+    QTemporaryDir m_home;
+    QString m_store;
+    QTcpServer m_target;
+    QByteArray m_targetReceived;
+};
+
+void TestSession::initTestCase()
+{
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("config"))));
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("data"))));
+    m_store = m_home.filePath(QStringLiteral("captures.sqlite"));
+    startTarget();
+}
+
+void TestSession::init()
+{
+    QSettings(QStringLiteral("hookscope"), QStringLiteral("hookscope")).clear();
+    QFile::remove(Settings::rulesPath());
+    m_targetReceived.clear();
+}
+
+void TestSession::startTarget()
+{
+    QVERIFY(m_target.listen(QHostAddress::LocalHost));
+    connect(&m_target, &QTcpServer::newConnection, this, [this] {
+        QTcpSocket *socket = m_target.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+            m_targetReceived += socket->readAll();
+            if (m_targetReceived.endsWith("{}"))
+                socket->write("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+        });
+    });
+}
+
+QByteArray TestSession::post(quint16 port, const QByteArray &path)
+{
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, port);
+    if (!client.waitForConnected())
+        return {};
+    client.write("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+    QByteArray answer;
+    // The event loop runs meanwhile: the target lives on this thread.
+    static_cast<void>(
+        QTest::qWaitFor([&] { return (answer += client.readAll()).contains("\r\n\r\n"); }, 10'000));
+    return answer;
+}
+
+void TestSession::listenUsesTheWindowsRoutesRulesAndBindings()
+{
+    SecretStore secrets;
+    QCOMPARE(secrets.writeNow(QStringLiteral("session github"), "It's a Secret to Everybody"),
+             QString());
+    Settings settings;
+    settings.setForwardRoutes(
+        {QStringLiteral("/app=http://127.0.0.1:%1/in proxy resign").arg(m_target.serverPort())});
+    SignatureBinding binding;
+    binding.pathPrefix = "/app";
+    QString error;
+    binding.scheme = SignatureScheme::parse(QStringLiteral("github"), &error);
+    QVERIFY2(binding.scheme, qPrintable(error));
+    binding.secretName = QStringLiteral("session github");
+    settings.setSignatureBindings({binding});
+    QVERIFY(DataFolder::ensure(DataFolder::path()));
+    QFile rules(Settings::rulesPath());
+    QVERIFY(rules.open(QIODevice::WriteOnly));
+    rules.write(R"({"format": "hookscope-rules", "version": 1, "rules": [{"name": "teapot",)"
+                R"( "match": {"path": "/mocked"}, "respond": {"status": 418}}]})");
+    rules.close();
+
+    ListenProcess listener(m_store);
+    QVERIFY(post(listener.port(), "/mocked").startsWith("HTTP/1.1 418"));
+    // Proxied to the window's target, re-signed with the window's binding and secret.
+    QVERIFY(post(listener.port(), "/app/hook").startsWith("HTTP/1.1 201"));
+    QVERIFY2(m_targetReceived.startsWith("POST /in/app/hook HTTP/1.1"),
+             m_targetReceived.constData());
+    const QByteArray expected = QMessageAuthenticationCode::hash("{}", "It's a Secret to Everybody",
+                                                                 QCryptographicHash::Sha256)
+                                    .toHex();
+    QVERIFY2(m_targetReceived.contains(QByteArray("X-Hub-Signature-256: sha256=" + expected)),
+             m_targetReceived.constData());
+    QCOMPARE(secrets.removeNow(QStringLiteral("session github")), QString());
+}
+
+void TestSession::theCommandLineOverridesTheWindow()
+{
+    Settings settings;
+    settings.setForwardRoutes(
+        {QStringLiteral("/app=http://127.0.0.1:%1/in proxy").arg(m_target.serverPort())});
+    QTemporaryDir dir;
+    const QString noRules = dir.filePath(QStringLiteral("none.json"));
+    QFile rules(noRules);
+    QVERIFY(rules.open(QIODevice::WriteOnly));
+    rules.write(R"({"format": "hookscope-rules", "version": 1, "rules": []})");
+    rules.close();
+
+    ListenProcess listener(
+        m_store,
+        {QStringLiteral("--forward"),
+         QStringLiteral("/elsewhere=http://127.0.0.1:%1/x proxy").arg(m_target.serverPort()),
+         QStringLiteral("--rules"), noRules});
+    QVERIFY(post(listener.port(), "/app/hook").startsWith("HTTP/1.1 200"));
+    QVERIFY(m_targetReceived.isEmpty());
+}
+
+void TestSession::aSavedRouteThatCannotBeUsedIsNamed()
+{
+    Settings().setForwardRoutes({QStringLiteral("/app=ftp://example.com proxy")});
+    const CliResult result = runCli({QStringLiteral("listen"), QStringLiteral("--port"),
+                                     QStringLiteral("0"), QStringLiteral("--store"), m_store});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains("set in the window cannot be used"), result.err.constData());
+    QVERIFY2(result.err.contains("/app=ftp://example.com proxy"), result.err.constData());
+}
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "tst_session.moc"
