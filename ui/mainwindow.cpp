@@ -27,6 +27,7 @@
 #include "delivery/retrypolicy.h"
 #include "receiver/receiverhost.h"
 #include "secrets/secretstore.h"
+#include "session/session.h"
 #include "session/settings.h"
 
 #include <algorithm>
@@ -67,16 +68,16 @@
 
 namespace Hookscope {
 
-MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost &receiver,
-                       QWidget *parent)
+MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     : QMainWindow(parent)
     , m_store(store)
-    , m_writer(writer)
-    , m_receiver(receiver)
+    , m_session(session)
+    , m_writer(session.writer())
+    , m_receiver(session.receiver())
     , m_deliveryLog(std::make_unique<DeliveryLog>(store.path()))
-    , m_forwarder(new ForwarderHost(store.path(), ForwardOptions(), this))
-    , m_secrets(new SecretStore(this))
-    , m_checker(new SignatureChecker(store.path(), this))
+    , m_forwarder(&session.forwarder())
+    , m_secrets(&session.secrets())
+    , m_checker(&session.checker())
     , m_forwardLabel(new QLabel(this))
     , m_model(new CaptureListModel(store.path(), this))
     , m_view(new QTableView(this))
@@ -197,15 +198,6 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     connect(m_collections, &CollectionsPanel::capturesDropped, this, &MainWindow::saveCapturesTo);
     connect(m_collections, &CollectionsPanel::collectionOpened, collectionsDock, &QWidget::show);
     m_collections->restoreOpenCollections();
-    // The mock rules of the last session answer again; a file that cannot be read is left as
-    // it is, and said so.
-    if (const QString saved = Settings::rulesToRead(); QFileInfo::exists(saved)) {
-        QString rulesError;
-        if (std::optional<MockRules> rules = MockRules::load(saved, &rulesError))
-            setMockRules(*rules);
-        else
-            statusBar()->showMessage(tr("Mock rules not applied: %1").arg(rulesError));
-    }
     // Until there is a collection, the captures have the room (View → Collections brings it).
     collectionsDock->setVisible(!m_collections->documents().isEmpty());
 
@@ -218,7 +210,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     setCentralWidget(m_splitter);
 
     statusBar()->addPermanentWidget(m_rulesLabel);
-    m_rulesLabel->hide();
+    showMockRuleCount();
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_rateLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
@@ -228,12 +220,8 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
     // Forwarding and replays: the queue lives in the store; deliveries an earlier run left
     // pending are sent now.
     QString forwardError;
-    if (!m_deliveryLog->open(&forwardError) || !m_forwarder->start(&forwardError))
+    if (!m_deliveryLog->open(&forwardError))
         statusBar()->showMessage(tr("Forwarding is unavailable: %1").arg(forwardError));
-    connect(&writer, &CaptureWriter::committed, m_forwarder, [this](const CommittedBatch &batch) {
-        if (!m_forwardTargets.isEmpty() && !batch.isEmpty())
-            m_forwarder->wake();
-    });
     connect(m_forwarder, &ForwarderHost::attempted, this, &MainWindow::showDeliveryAttempt);
     connect(m_forwarder, &ForwarderHost::writeFailed, this,
             [this](const QString &error) { statusBar()->showMessage(error); });
@@ -242,7 +230,6 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         m_forwarder->retryNow(id);
         statusBar()->showMessage(tr("Sending again…"), 3000);
     });
-    setForwardTargets(Settings().forwardRoutes());
 
     // Signatures: verdicts for the rows shown and the selected capture, off this thread.
     m_model->setSignatureChecker(m_checker);
@@ -266,10 +253,17 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         statusBar()->insertPermanentWidget(0, warning);
         statusBar()->showMessage(warning->toolTip(), 10'000);
     });
-    setSignatureBindings(Settings().signatureBindings());
+    // Verdicts worked out with other secrets are worked out again.
+    connect(&m_session, &Session::signingChanged, this, [this] {
+        m_model->clearVerdicts();
+        if (m_detail->hasCapture()) {
+            m_detail->setSignature(std::nullopt);
+            m_checker->check({m_detail->capture().id});
+        }
+    });
 
-    connect(&writer, &CaptureWriter::committed, m_model, &CaptureListModel::addCommitted);
-    connect(&writer, &CaptureWriter::committed, this, [this](const CommittedBatch &batch) {
+    connect(&m_writer, &CaptureWriter::committed, m_model, &CaptureListModel::addCommitted);
+    connect(&m_writer, &CaptureWriter::committed, this, [this](const CommittedBatch &batch) {
         m_capturesSinceTick += batch.size();
         if (m_captureCount >= 0) {
             m_captureCount += batch.size();
@@ -286,7 +280,7 @@ MainWindow::MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost 
         updateStatus();
     });
     m_statusTick.start();
-    connect(&writer, &CaptureWriter::writeFailed, this,
+    connect(&m_writer, &CaptureWriter::writeFailed, this,
             [this](const QString &error) { statusBar()->showMessage(error); });
     connect(m_model, &CaptureListModel::rowsPrepended, this, [this] {
         // Follow the newest capture unless the user is reading further down.
@@ -773,30 +767,30 @@ void MainWindow::replaySelected(const QString &target, TargetOptions options)
         tr("Replaying %n capture(s) to %1…", nullptr, int(ids.size())).arg(target), 3000);
 }
 
+QStringList MainWindow::forwardTargets() const
+{
+    return m_session.forwardRouteSpecs();
+}
+
+const MockRules &MainWindow::mockRules() const
+{
+    return m_session.mockRules();
+}
+
 bool MainWindow::setForwardTargets(const QStringList &targets)
 {
-    QList<ForwardRoute> routes;
-    for (const QString &spec : targets) {
-        QString problem;
-        const std::optional<ForwardRoute> route = ForwardRoute::parse(spec, &problem);
-        if (!route) {
-            statusBar()->showMessage(tr("Not forwarding: %1").arg(problem));
-            return false;
-        }
-        routes.append(*route);
+    QString problem;
+    if (!m_session.setForwardRoutes(targets, &problem)) {
+        statusBar()->showMessage(tr("Not forwarding: %1").arg(problem));
+        return false;
     }
-    m_forwardTargets = targets;
-    m_forwardRoutes = routes;
-    m_writer.setForwardRoutes(routes);
-    m_receiver.setProxyRoutes(routes);
-    Settings().setForwardRoutes(targets);
     updateStatus();
     return true;
 }
 
 ForwardingDialog *MainWindow::forwardingDialog()
 {
-    auto *dialog = new ForwardingDialog(m_forwardRoutes, this);
+    auto *dialog = new ForwardingDialog(m_session.forwardRoutes(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const QStringList targets = dialog->specs();
@@ -947,7 +941,7 @@ RulesDialog *MainWindow::rulesDialog()
     std::optional<CapturedRequest> selected;
     if (m_detail->hasCapture())
         selected = m_detail->capture();
-    auto *dialog = new RulesDialog(m_rules, selected, this);
+    auto *dialog = new RulesDialog(m_session.mockRules(), selected, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { setMockRules(dialog->rules()); });
     dialog->show();
@@ -956,12 +950,21 @@ RulesDialog *MainWindow::rulesDialog()
 
 void MainWindow::setMockRules(const MockRules &rules)
 {
-    m_rules = rules;
-    m_receiver.setMockRules(rules);
-    DataFolder::ensure(QFileInfo(Settings::rulesPath()).absolutePath());
     QString error;
-    if (!JsonFile::writeAtomically(Settings::rulesPath(), rules.toJson(), &error))
+    if (!m_session.setMockRules(rules, &error))
         statusBar()->showMessage(tr("The rules apply now but could not be kept: %1").arg(error));
+    showMockRuleCount();
+}
+
+void MainWindow::showSetupProblems(const QStringList &problems)
+{
+    if (!problems.isEmpty())
+        statusBar()->showMessage(problems.join(QStringLiteral("; ")));
+}
+
+void MainWindow::showMockRuleCount()
+{
+    const MockRules &rules = m_session.mockRules();
     const auto active = std::count_if(rules.rules.cbegin(), rules.rules.cend(),
                                       [](const MockRule &rule) { return rule.enabled; });
     m_rulesLabel->setText(tr("⚑ %n mock rule(s)", nullptr, int(active)));
@@ -1080,56 +1083,15 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::setSignatureBindings(const QList<SignatureBinding> &bindings)
 {
-    m_signatureBindings = bindings;
-    Settings().setSignatureBindings(bindings);
-    reloadSecrets();
-}
-
-void MainWindow::reloadSecrets()
-{
-    // The values of the secrets the bindings name, read from the keychain; the checker gets
-    // them all at once, and every verdict is worked out again.
-    auto settings = std::make_shared<SignatureSettings>();
-    settings->bindings = m_signatureBindings;
-    QStringList names;
-    for (const SignatureBinding &binding : std::as_const(m_signatureBindings)) {
-        if (!names.contains(binding.secretName))
-            names.append(binding.secretName);
-    }
-    const quint64 generation = ++m_secretsGeneration;
-    auto remaining = std::make_shared<qsizetype>(names.size());
-    const auto apply = [this, settings, generation] {
-        if (generation != m_secretsGeneration)
-            return;
-        m_checker->setSettings(*settings);
-        m_forwarder->setSignatureSettings(*settings);
-        m_receiver.setSignatureSettings(*settings);
-        m_model->clearVerdicts();
-        if (m_detail->hasCapture()) {
-            m_detail->setSignature(std::nullopt);
-            m_checker->check({m_detail->capture().id});
-        }
-    };
-    if (names.isEmpty()) {
-        apply();
-        return;
-    }
-    for (const QString &name : std::as_const(names)) {
-        m_secrets->read(name, [settings, name, remaining,
-                               apply](const std::optional<QByteArray> &value, const QString &) {
-            if (value)
-                settings->secrets.insert(name, *value);
-            if (--*remaining == 0)
-                apply();
-        });
-    }
+    m_session.setSignatureBindings(bindings);
 }
 
 SignaturesDialog *MainWindow::signaturesDialog()
 {
-    auto *dialog = new SignaturesDialog(m_signatureBindings, *m_secrets, this);
+    auto *dialog = new SignaturesDialog(m_session.signatureBindings(), *m_secrets, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &SignaturesDialog::secretsChanged, this, &MainWindow::reloadSecrets);
+    connect(dialog, &SignaturesDialog::secretsChanged, this,
+            [this] { m_session.setSignatureBindings(m_session.signatureBindings()); });
     connect(dialog, &QDialog::accepted, this,
             [this, dialog] { setSignatureBindings(dialog->bindings()); });
     dialog->open();
@@ -1173,7 +1135,7 @@ void MainWindow::updateStatus()
                               + QFileInfo(m_store.path() + QStringLiteral("-wal")).size();
     m_storeLabel->setText(QLocale().formattedDataSize(storeBytes));
     m_storeLabel->setToolTip(m_store.path());
-    if (m_forwardTargets.isEmpty()) {
+    if (m_session.forwardRoutes().isEmpty()) {
         m_forwardLabel->hide();
     } else {
         // Backlog per target: a target that is down shows as such, with what waits for it.
@@ -1181,7 +1143,7 @@ void MainWindow::updateStatus()
         qint64 waiting = 0;
         QStringList lines;
         QStringList down;
-        for (const ForwardRoute &route : std::as_const(m_forwardRoutes)) {
+        for (const ForwardRoute &route : m_session.forwardRoutes()) {
             const qint64 routeWaiting = backlog.value(route.target);
             waiting += routeWaiting;
             QString line = tr("%1: %n waiting", nullptr, int(routeWaiting)).arg(route.spec());
@@ -1196,9 +1158,9 @@ void MainWindow::updateStatus()
             }
             lines.append(line);
         }
-        QString text = waiting == 0
-                           ? tr("\u2192 %n target(s)", nullptr, int(m_forwardTargets.size()))
-                           : tr("\u2192 %1 waiting").arg(waiting);
+        QString text = waiting == 0 ? tr("\u2192 %n target(s)", nullptr,
+                                         int(m_session.forwardRoutes().size()))
+                                    : tr("\u2192 %1 waiting").arg(waiting);
         if (!down.isEmpty())
             text = tr("\u26a0 %1 down \u00b7 %2 waiting")
                        .arg(down.join(QStringLiteral(", ")))

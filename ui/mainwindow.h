@@ -36,14 +36,15 @@ class CaptureListModel;
 class CaptureStore;
 class CaptureWriter;
 class ReceiverHost;
+class Session;
 
 // The inspector: captures as they arrive on the left, the selected one in full on the right.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(CaptureStore &store, CaptureWriter &writer, ReceiverHost &receiver,
-               QWidget *parent = nullptr);
+    // Presents `session`, whose captures are in `store`.
+    MainWindow(CaptureStore &store, Session &session, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     QTableView *captureView() const { return m_view; }
@@ -77,7 +78,7 @@ public:
     // Every capture from now on is also sent to these base URLs; kept across restarts.
     // Returns false, saying why in the status bar, when one is not a usable URL.
     bool setForwardTargets(const QStringList &targets);
-    QStringList forwardTargets() const { return m_forwardTargets; }
+    QStringList forwardTargets() const;
     // Opens the Forwarding dialog on the current routes; accepting it applies them.
     ForwardingDialog *forwardingDialog();
     // Opens the Signatures dialog: bindings of schemes and secrets to paths, and the secrets.
@@ -94,7 +95,11 @@ public:
     RulesDialog *rulesDialog();
     // Answers with these rules from now on, and keeps them (rules.json in the data folder).
     void setMockRules(const MockRules &rules);
-    const MockRules &mockRules() const { return m_rules; }
+    const MockRules &mockRules() const;
+    // The status bar's count of the rules that answer.
+    void showMockRuleCount();
+    // What of the last session's setup could not be used (Session::useSavedSetup()).
+    void showSetupProblems(const QStringList &problems);
     // Keeps the captures with these ids as requests in a collection's folder.
     void saveCapturesTo(const CollectionPlace &folder, const QList<qint64> &ids);
     // Opens a collection's request in the composer; "Save" there writes it back.
@@ -119,7 +124,6 @@ private:
     void restoreViewState();
     void showSelected();
     void showDeliveryAttempt(const DeliveryAttempt &attempt);
-    void reloadSecrets();
     void askReplayTarget();
     void selectAfterLoad();
     void updateStatus();
@@ -136,12 +140,11 @@ private:
     void keepComposedRequest(ComposerDialog *composer, const RequestTemplate &request);
 
     CaptureStore &m_store;
+    Session &m_session;
     CaptureWriter &m_writer;
     ReceiverHost &m_receiver;
     std::unique_ptr<DeliveryLog> m_deliveryLog; // this thread's reads and replay requests
     ForwarderHost *m_forwarder;
-    QStringList m_forwardTargets; // as the user wrote them
-    QList<ForwardRoute> m_forwardRoutes;
     struct TargetProblem
     {
         qint64 sinceUs;
@@ -150,15 +153,12 @@ private:
     QHash<QString, TargetProblem> m_downTargets; // by delivery target, from the attempts seen
     SecretStore *m_secrets;
     SignatureChecker *m_checker;
-    QList<SignatureBinding> m_signatureBindings;
-    quint64 m_secretsGeneration = 0; // the latest reading of the secrets wins
     QSet<qint64> m_replays; // deliveries the user asked for: their outcome goes to the status bar
     QLabel *m_forwardLabel;
     QAction *m_replayAgain = nullptr;
     CaptureListModel *m_model;
     QTableView *m_view;
     CollectionsPanel *m_collections;
-    MockRules m_rules;
     QLabel *m_rulesLabel;
     CaptureDetailView *m_detail;
     QLabel *m_urlLabel;

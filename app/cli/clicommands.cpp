@@ -10,6 +10,7 @@
 #include "delivery/forwarder.h"
 #include "delivery/sender.h"
 #include "receiver/receiverhost.h"
+#include "session/session.h"
 #include "session/settings.h"
 #include "mock/mockrules.h"
 
@@ -419,17 +420,15 @@ int CliCommands::listen(const QStringList &arguments)
         rules = *loaded;
     }
 
-    CaptureWriter writer(path);
-    options.limits.spillFolder = QFileInfo(path).absolutePath(); // private, and on a disk
+    Session::Options sessionOptions;
+    sessionOptions.receiver = options;
+    sessionOptions.forwarding = forwarding;
     const QString durability = parser.value(durabilityOption);
     if (durability == QLatin1String("process"))
-        writer.setDurability(CaptureWriter::Durability::Process);
+        sessionOptions.durability = CaptureWriter::Durability::Process;
     else if (!durability.isEmpty() && durability != QLatin1String("disk"))
         return usageError(
             QStringLiteral("--durability expects disk or process, not '%1'").arg(durability));
-    if (!writer.start(&error))
-        return usageError(error);
-    writer.setForwardRoutes(routes);
     std::optional<SignatureSettings> signing;
     if (std::any_of(routes.cbegin(), routes.cend(),
                     [](const ForwardRoute &route) { return route.options.resign; })) {
@@ -440,45 +439,41 @@ int CliCommands::listen(const QStringList &arguments)
         if (!signing)
             return 2;
     }
-    std::unique_ptr<Forwarder> forwarder;
-    if (std::any_of(routes.cbegin(), routes.cend(),
-                    [](const ForwardRoute &route) { return !route.proxy; })) {
-        forwarder = std::make_unique<Forwarder>(path, forwarding);
-        QObject::connect(&writer, &CaptureWriter::committed, forwarder.get(), &Forwarder::wake);
-        QObject::connect(forwarder.get(), &Forwarder::attempted, qApp,
-                         [](const DeliveryAttempt &attempt) {
-                             writeOut(deliveryLine(attempt) + '\n');
-                             std::fflush(stdout);
-                         });
-        QObject::connect(forwarder.get(), &Forwarder::writeFailed, qApp,
-                         [](const QString &message) {
-                             std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
-                         });
-        if (signing)
-            forwarder->setSignatureSettings(*signing);
-        if (!forwarder->start(&error))
-            return usageError(error);
-    }
-    // Connected before listening, so no capture goes unprinted.
-    QObject::connect(&writer, &CaptureWriter::committed, qApp, [](const CommittedBatch &batch) {
-        QByteArray lines;
-        for (const CommittedCapture &committed : batch) {
-            if (committed.summary.id != 0)
-                lines += summaryLine(committed.summary) + '\n';
-        }
-        writeOut(lines);
-        std::fflush(stdout);
-    });
-    QObject::connect(&writer, &CaptureWriter::writeFailed, qApp, [](const QString &message) {
+
+    Session session(path, sessionOptions);
+    // Connected before anything starts, so no capture or delivery goes unprinted.
+    QObject::connect(&session.writer(), &CaptureWriter::committed, qApp,
+                     [](const CommittedBatch &batch) {
+                         QByteArray lines;
+                         for (const CommittedCapture &committed : batch) {
+                             if (committed.summary.id != 0)
+                                 lines += summaryLine(committed.summary) + '\n';
+                         }
+                         writeOut(lines);
+                         std::fflush(stdout);
+                     });
+    QObject::connect(&session.forwarder(), &ForwarderHost::attempted, qApp,
+                     [](const DeliveryAttempt &attempt) {
+                         writeOut(deliveryLine(attempt) + '\n');
+                         std::fflush(stdout);
+                     });
+    const auto reportWriteFailure = [](const QString &message) {
         std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
-    });
-    // The receiver gets a thread of its own; this one only prints.
-    ReceiverHost receiver(writer, options);
-    receiver.setDefaultResponse(response);
-    receiver.setProxyRoutes(routes);
-    receiver.setMockRules(rules);
+    };
+    QObject::connect(&session.writer(), &CaptureWriter::writeFailed, qApp, reportWriteFailure);
+    QObject::connect(&session.forwarder(), &ForwarderHost::writeFailed, qApp, reportWriteFailure);
+    if (!session.start(&error))
+        return usageError(error);
+    QStringList specs;
+    for (const ForwardRoute &route : std::as_const(routes))
+        specs.append(route.spec());
+    if (!session.setForwardRoutes(specs, &error) || !session.setMockRules(rules, &error))
+        return usageError(error);
     if (signing)
-        receiver.setSignatureSettings(*signing);
+        session.setSignatureSettings(*signing);
+    // The receiver has a thread of its own; this one only prints.
+    ReceiverHost &receiver = session.receiver();
+    receiver.setDefaultResponse(response);
     if (!receiver.listen(&error))
         return usageError(error + QStringLiteral(" (choose another with --port)"));
 
@@ -506,10 +501,7 @@ int CliCommands::listen(const QStringList &arguments)
                      &QCoreApplication::quit);
     QCoreApplication::exec();
 
-    receiver.close();
-    writer.stop();     // commits whatever is still queued
-    forwarder.reset(); // records what was answered; the rest is sent after a restart
-    return 0;
+    return 0; // the session commits what is queued; the rest is sent after a restart
 }
 
 int CliCommands::list(const QStringList &arguments)

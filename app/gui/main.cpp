@@ -1,12 +1,10 @@
 #include "mainwindow.h"
 
 #include "store/capturestore.h"
-#include "store/capturewriter.h"
-#include "receiver/receiverhost.h"
+#include "session/session.h"
 #include "session/settings.h"
 
 #include <QApplication>
-#include <QFileInfo>
 #include <QIcon>
 #include <QMessageBox>
 #include <QPushButton>
@@ -65,25 +63,23 @@ int main(int argc, char *argv[])
     CaptureStore store(CaptureStore::defaultPath());
     if (!openStore(store))
         return 2;
-    CaptureWriter writer(store.path());
+    Session::Options options;
+    options.remembers = true; // what is set up in the window is there next time
+    // HOOKSCOPE_PORT, else the port last chosen in the window, else the default.
+    options.receiver.port = Settings().port().value_or(options.receiver.port);
+    if (const int port = qEnvironmentVariableIntValue("HOOKSCOPE_PORT"); port > 0)
+        options.receiver.port = quint16(port);
+    Session session(store.path(), options);
     QString error;
-    if (!writer.start(&error)) {
+    if (!session.start(&error)) {
         QMessageBox::critical(nullptr, QObject::tr("Hookscope"), error);
         return 2;
     }
-    ReceiverOptions options;
-    options.limits.spillFolder = QFileInfo(store.path()).absolutePath(); // private, on a disk
-    // HOOKSCOPE_PORT, else the port last chosen in the window, else the default.
-    options.port = Settings().port().value_or(options.port);
-    if (const int port = qEnvironmentVariableIntValue("HOOKSCOPE_PORT"); port > 0)
-        options.port = quint16(port);
-    ReceiverHost receiver(writer, options);
+    const QStringList problems = session.useSavedSetup();
 
-    MainWindow window(store, writer, receiver);
+    MainWindow window(store, session);
+    window.showSetupProblems(problems);
     window.show();
     window.startListening();
-    const int status = QApplication::exec();
-    receiver.close();
-    writer.stop();
-    return status;
+    return QApplication::exec();
 }

@@ -10,6 +10,8 @@
 #include "store/capturewriter.h"
 #include "receiver/receiverhost.h"
 
+#include "session/session.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -115,17 +117,17 @@ int main(int argc, char *argv[])
     const int delayMs = argc > 4 ? std::atoi(argv[4]) : 2;
 
     CaptureStore store(path);
-    CaptureWriter writer(path);
+    Session::Options options;
+    options.receiver.port = 0;
+    options.receiver.addresses = {QHostAddress(QHostAddress::LocalHost)};
+    Session session(path, options);
     QString error;
-    if (!store.open() || !writer.start(&error)) {
+    if (!store.open() || !session.start(&error)) {
         std::fprintf(stderr, "%s\n", qPrintable(store.errorString() + error));
         return 2;
     }
-    ReceiverOptions options;
-    options.port = 0;
-    options.addresses = {QHostAddress(QHostAddress::LocalHost)};
-    ReceiverHost receiver(writer, options);
-    MainWindow window(store, writer, receiver);
+    ReceiverHost &receiver = session.receiver();
+    MainWindow window(store, session);
     FirstPaint firstPaint(sinceLaunch, *window.captureModel());
     window.captureView()->viewport()->installEventFilter(&firstPaint);
     window.show();
@@ -222,7 +224,5 @@ int main(int argc, char *argv[])
         percentile(busyUs, 1.0) / 1000);
     std::printf("RSS after the load: %lld MB (%d rows in the list)\n", residentMegabytes(),
                 model->rowCount());
-    receiver.close();
-    writer.stop();
     return 0;
 }

@@ -1,8 +1,8 @@
 #include "listenprocess.h"
 
 #include "secrets/secretstore.h"
+#include "session/session.h"
 #include "session/settings.h"
-#include "store/datafolder.h"
 
 #include <QDir>
 #include <QMessageAuthenticationCode>
@@ -14,7 +14,7 @@
 using namespace Hookscope;
 using namespace Hookscope::Testing;
 
-// What the user set up in the window (through the Settings the window writes) is what
+// What the user set up in the window (through the window's Session and Settings) is what
 // `hookscope-cli listen` uses, unless its command line says otherwise.
 class TestSession final : public QObject
 {
@@ -84,22 +84,29 @@ void TestSession::listenUsesTheWindowsRoutesRulesAndBindings()
     SecretStore secrets;
     QCOMPARE(secrets.writeNow(QStringLiteral("session github"), "It's a Secret to Everybody"),
              QString());
-    Settings settings;
-    settings.setForwardRoutes(
-        {QStringLiteral("/app=http://127.0.0.1:%1/in proxy resign").arg(m_target.serverPort())});
-    SignatureBinding binding;
-    binding.pathPrefix = "/app";
-    QString error;
-    binding.scheme = SignatureScheme::parse(QStringLiteral("github"), &error);
-    QVERIFY2(binding.scheme, qPrintable(error));
-    binding.secretName = QStringLiteral("session github");
-    settings.setSignatureBindings({binding});
-    QVERIFY(DataFolder::ensure(DataFolder::path()));
-    QFile rules(Settings::rulesPath());
-    QVERIFY(rules.open(QIODevice::WriteOnly));
-    rules.write(R"({"format": "hookscope-rules", "version": 1, "rules": [{"name": "teapot",)"
-                R"( "match": {"path": "/mocked"}, "respond": {"status": 418}}]})");
-    rules.close();
+    {
+        // Set up as the window does: through a Session that remembers.
+        Session::Options options;
+        options.remembers = true;
+        Session window(m_store, options);
+        QString error;
+        QVERIFY2(window.setForwardRoutes({QStringLiteral("/app=http://127.0.0.1:%1/in proxy resign")
+                                              .arg(m_target.serverPort())},
+                                         &error),
+                 qPrintable(error));
+        SignatureBinding binding;
+        binding.pathPrefix = "/app";
+        binding.scheme = SignatureScheme::parse(QStringLiteral("github"), &error);
+        QVERIFY2(binding.scheme, qPrintable(error));
+        binding.secretName = QStringLiteral("session github");
+        window.setSignatureBindings({binding});
+        std::optional<MockRules> rules = MockRules::fromJson(
+            R"({"format": "hookscope-rules", "version": 1, "rules": [{"name": "teapot",)"
+            R"( "match": {"path": "/mocked"}, "respond": {"status": 418}}]})",
+            &error);
+        QVERIFY2(rules, qPrintable(error));
+        QVERIFY2(window.setMockRules(*rules, &error), qPrintable(error));
+    }
 
     ListenProcess listener(m_store);
     QVERIFY(post(listener.port(), "/mocked").startsWith("HTTP/1.1 418"));

@@ -19,6 +19,7 @@
 #include "collections/collectiondocument.h"
 #include "receiver/receiverhost.h"
 
+#include "session/session.h"
 #include "session/settings.h"
 
 #include <QApplication>
@@ -70,14 +71,14 @@ int main(int argc, char *argv[])
     QTemporaryDir storeDir;
     const QString path = storeDir.filePath(QStringLiteral("captures.sqlite"));
     CaptureStore store(path);
-    CaptureWriter writer(path);
-    if (!store.open() || !writer.start(nullptr))
+    Session::Options options;
+    options.receiver.port = 0;
+    options.receiver.addresses = {QHostAddress(QHostAddress::LocalHost)};
+    Session session(path, options);
+    if (!store.open() || !session.start(nullptr))
         return 1;
-    ReceiverOptions options;
-    options.port = 0;
-    options.addresses = {QHostAddress(QHostAddress::LocalHost)};
-    ReceiverHost receiver(writer, options);
-    MainWindow window(store, writer, receiver);
+    ReceiverHost &receiver = session.receiver();
+    MainWindow window(store, session);
     window.resize(1280, 720);
     window.show();
     window.startListening();

@@ -23,6 +23,7 @@
 #include "store/sendhistory.h"
 #include "secrets/secretstore.h"
 
+#include "session/session.h"
 #include "session/settings.h"
 
 #include <QAbstractItemModelTester>
@@ -71,31 +72,34 @@ using namespace Hookscope;
 namespace {
 
 // Everything the window needs, on a free loopback port with a store of its own.
-struct Session
+// The window on a running Session, started as the application starts it.
+struct Running
 {
-    explicit Session(const QString &path, quint16 port = 0)
+    explicit Running(const QString &path, quint16 port = 0)
         : store(path)
-        , writer(path)
     {
-        if (!store.open() || !writer.start(nullptr))
+        Hookscope::Session::Options options;
+        options.receiver.port = port;
+        options.receiver.addresses = {QHostAddress(QHostAddress::LocalHost)};
+        options.remembers = true;
+        session = std::make_unique<Hookscope::Session>(path, options);
+        if (!store.open() || !session->start(nullptr))
             qFatal("cannot open %s", qPrintable(path));
-        ReceiverOptions options;
-        options.port = port;
-        options.addresses = {QHostAddress(QHostAddress::LocalHost)};
-        receiver = std::make_unique<ReceiverHost>(writer, options);
-        window = std::make_unique<MainWindow>(store, writer, *receiver);
+        receiver = &session->receiver();
+        const QStringList problems = session->useSavedSetup();
+        window = std::make_unique<MainWindow>(store, *session);
+        window->showSetupProblems(problems);
         window->startListening();
     }
-    ~Session()
+    ~Running()
     {
         window.reset();
-        receiver.reset();
-        writer.stop();
+        session.reset();
     }
 
     CaptureStore store;
-    CaptureWriter writer;
-    std::unique_ptr<ReceiverHost> receiver;
+    std::unique_ptr<Hookscope::Session> session;
+    ReceiverHost *receiver = nullptr;
     std::unique_ptr<MainWindow> window;
 };
 
@@ -154,7 +158,7 @@ private slots:
 void TestMainWindow::liveCaptureAppearsAndShowsDetails()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     QAbstractItemModelTester tester(session.window->captureModel(),
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVERIFY(session.receiver->isListening());
@@ -207,7 +211,7 @@ void TestMainWindow::liveCaptureAppearsAndShowsDetails()
 void TestMainWindow::binaryBodyOpensInHex()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     QByteArray png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
     QFile file(dir.filePath(QStringLiteral("image.png")));
     QVERIFY(file.open(QIODevice::WriteOnly));
@@ -227,7 +231,7 @@ void TestMainWindow::binaryBodyOpensInHex()
 void TestMainWindow::jsonOpensAsColouredTextAndTree()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("json"),
                      QStringLiteral(R"({"zeta":1,"alpha":{"list":[true,"two"],"none":[ ]}})")));
     QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
@@ -275,7 +279,7 @@ void TestMainWindow::jsonOpensAsColouredTextAndTree()
 void TestMainWindow::multipartAndFormBodiesListTheirParts()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     const QByteArray png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
     QFile file(dir.filePath(QStringLiteral("logo.png")));
     QVERIFY(file.open(QIODevice::WriteOnly));
@@ -317,7 +321,7 @@ void TestMainWindow::multipartAndFormBodiesListTheirParts()
 void TestMainWindow::deleteRemovesFromListAndStore()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     for (const char *path : {"one", "two", "three"})
         QVERIFY(curlPost(session.receiver->baseUrl() + QLatin1String(path), QStringLiteral("{}")));
     QTRY_COMPARE(session.window->captureModel()->rowCount(), 3);
@@ -334,7 +338,7 @@ void TestMainWindow::deleteRemovesFromListAndStore()
 void TestMainWindow::compareShowsWhatDiffers()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     const QString url = session.receiver->baseUrl() + QStringLiteral("stripe");
     QVERIFY(curlPost(url, QStringLiteral(R"({"id":"evt_1","type":"invoice.paid","amount":100})")));
     QVERIFY(curlPost(url, QStringLiteral(R"({"id":"evt_2","type":"invoice.paid","amount":100})")));
@@ -359,7 +363,7 @@ void TestMainWindow::compareShowsWhatDiffers()
 void TestMainWindow::starredCapturesAreKeptAndFiltered()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     for (const char *path : {"plain", "keeper"})
         QVERIFY(curlPost(session.receiver->baseUrl() + QLatin1String(path), QStringLiteral("{}")));
     CaptureListModel *model = session.window->captureModel();
@@ -388,7 +392,7 @@ void TestMainWindow::starredCapturesAreKeptAndFiltered()
 void TestMainWindow::filterNarrowsHistoryAndLiveCaptures()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     CaptureListModel *model = session.window->captureModel();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     const QString base = session.receiver->baseUrl();
@@ -442,7 +446,7 @@ void TestMainWindow::viewStateComesBackAfterRestart()
     const QString path = dir.filePath(QStringLiteral("c.sqlite"));
     qint64 selectedId = 0;
     {
-        Session first(path);
+        Running first(path);
         for (const char *target : {"a", "b", "c"})
             QVERIFY(
                 curlPost(first.receiver->baseUrl() + QLatin1String(target), QStringLiteral("{}")));
@@ -458,7 +462,7 @@ void TestMainWindow::viewStateComesBackAfterRestart()
         first.window->detailView()->tabs()->setCurrentIndex(CaptureDetailView::HeadersTab);
         first.window->close();
     }
-    Session second(path);
+    Running second(path);
     QTableView *view = second.window->captureView();
     QCOMPARE(view->columnWidth(CaptureListModel::MethodColumn), 123);
     QCOMPARE(view->horizontalHeader()->visualIndex(CaptureListModel::SourceColumn), 0);
@@ -473,7 +477,7 @@ void TestMainWindow::busyPortOffersAnotherOne()
     QTcpServer occupant;
     QVERIFY(occupant.listen(QHostAddress::LocalHost));
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")), occupant.serverPort());
+    Running session(dir.filePath(QStringLiteral("c.sqlite")), occupant.serverPort());
     QVERIFY(!session.receiver->isListening());
     auto *button = session.window->findChild<QPushButton *>(QStringLiteral("useAnotherPort"));
     QVERIFY(button);
@@ -490,7 +494,7 @@ void TestMainWindow::busyPortOffersAnotherOne()
 void TestMainWindow::receiverStopsStartsAndMoves()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     QVERIFY(session.receiver->isListening());
     const quint16 first = session.receiver->port();
     auto *startStop = session.window->findChild<QAction *>(QStringLiteral("startStopReceiver"));
@@ -527,11 +531,11 @@ void TestMainWindow::historyComesBackAfterRestart()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("c.sqlite"));
     {
-        Session first(path);
+        Running first(path);
         QVERIFY(curlPost(first.receiver->baseUrl() + QStringLiteral("kept"), QStringLiteral("{}")));
         QTRY_COMPARE(first.window->captureModel()->rowCount(), 1);
     }
-    Session second(path);
+    Running second(path);
     QTRY_COMPARE(second.window->captureModel()->rowCount(), 1);
     QCOMPARE(
         second.window->captureModel()->index(0, CaptureListModel::TargetColumn).data().toString(),
@@ -591,7 +595,7 @@ void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
     const QString appUrl = QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort());
 
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     QVERIFY(!session.window->setForwardTargets({QStringLiteral("ftp://example.com/")}));
     QVERIFY(session.window->forwardTargets().isEmpty());
     QVERIFY(session.window->setForwardTargets({appUrl}));
@@ -648,7 +652,7 @@ void TestMainWindow::forwardingDialogSetsEachTargetsWay()
     gone.close();
 
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     ForwardingDialog *dialog = session.window->forwardingDialog();
     QTableWidget *table = dialog->table();
     QCOMPARE(table->rowCount(), 0);
@@ -731,7 +735,7 @@ void TestMainWindow::composerEditsAndResends()
     Settings().setReplayTarget(appUrl);
 
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("hooks/stripe"),
                      QStringLiteral(R"({"id":"evt_1"})")));
     QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
@@ -805,10 +809,11 @@ void TestMainWindow::sortingCoversTheWholeHistory()
             writer.append(request, 0);
         }
     }
-    Session session(path);
+    Running session(path);
     CaptureListModel *model = session.window->captureModel();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QTRY_COMPARE(model->rowCount(), CaptureListModel::PageSize);
+    // The first page; the tester's own fetchMore() may have asked for the next one already.
+    QTRY_VERIFY(model->rowCount() >= CaptureListModel::PageSize);
 
     // Largest body first, across pages: each row no larger than the one before, none twice.
     session.window->captureView()->sortByColumn(CaptureListModel::SizeColumn, Qt::DescendingOrder);
@@ -842,7 +847,7 @@ void TestMainWindow::sortingCoversTheWholeHistory()
     // The chosen order comes back after a restart.
     session.window->captureView()->sortByColumn(CaptureListModel::MethodColumn, Qt::AscendingOrder);
     session.window->saveViewState();
-    Session second(path);
+    Running second(path);
     QTRY_VERIFY(second.window->captureModel()->isLoaded());
     QCOMPARE(second.window->captureModel()->order().key, CaptureOrder::Key::Method);
     QCOMPARE(second.window->captureModel()->summary(0).method, QByteArray("POST"));
@@ -851,7 +856,7 @@ void TestMainWindow::sortingCoversTheWholeHistory()
 void TestMainWindow::signaturesAreCheckedAndExplained()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     SecretStore *secrets = session.window->secrets();
     const QString secretName = QStringLiteral("hookscope-ui-test stripe");
     const QByteArray secret = "whsec_ui_test";
@@ -960,7 +965,7 @@ void TestMainWindow::editAndResendSignsAgain()
     Settings().setReplayOptions(TargetOptions());
 
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     const QString secretName = QStringLiteral("hookscope-ui-test resign");
     const QByteArray secret = "whsec_test_secret";
     QCOMPARE(session.window->secrets()->writeNow(secretName, secret), QString());
@@ -1027,7 +1032,7 @@ void TestMainWindow::editAndResendSignsAgain()
 void TestMainWindow::harFilesImportAndExport()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("stripe"), QStringLiteral("{}")));
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("github"), QStringLiteral("[]")));
     CaptureListModel *model = session.window->captureModel();
@@ -1094,7 +1099,7 @@ QByteArray fileBytes(const QString &path)
 void TestMainWindow::capturesGoIntoCollectionsAndRun()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     CaptureListModel *model = session.window->captureModel();
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("stripe?x=1"),
                      QStringLiteral(R"({"type":"invoice.paid"})")));
@@ -1173,7 +1178,7 @@ void TestMainWindow::capturesGoIntoCollectionsAndRun()
 
     // Open again at the next start.
     session.window.reset();
-    Session again(dir.filePath(QStringLiteral("c.sqlite")));
+    Running again(dir.filePath(QStringLiteral("c.sqlite")));
     QCOMPARE(again.window->collections()->documents().size(), 1);
     QCOMPARE(again.window->collections()->documents().first()->collection().items.size(), 2);
     QVERIFY(again.window->collections()->recentCollections().contains(
@@ -1183,7 +1188,7 @@ void TestMainWindow::capturesGoIntoCollectionsAndRun()
 void TestMainWindow::collectionRequestsEditInTheComposer()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     const QString secretName = QStringLiteral("hookscope-test-collection-token");
     QCOMPARE(session.window->secrets()->writeNow(secretName, "tok-456"), QString());
 
@@ -1278,7 +1283,7 @@ void TestMainWindow::collectionRequestsEditInTheComposer()
 void TestMainWindow::collectionFilesFollowOutsideChanges()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     CollectionsPanel *panel = session.window->collections();
     Collection collection;
     collection.name = QStringLiteral("Shared");
@@ -1329,7 +1334,7 @@ void TestMainWindow::collectionFilesFollowOutsideChanges()
 void TestMainWindow::importTellsFormatsApart()
 {
     QTemporaryDir dir;
-    Session session(dir.filePath(QStringLiteral("c.sqlite")));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
     CollectionsPanel *panel = session.window->collections();
 
     // Postman: a new collection, saved in the collections folder and opened.
@@ -1393,7 +1398,7 @@ void TestMainWindow::mockRulesAreEditedTriedAndApplied()
     const QString storePath = dir.filePath(QStringLiteral("c.sqlite"));
     const QString paid = QStringLiteral(R"({"type":"invoice.paid","data":{"id":"in_1"}})");
     {
-        Session session(storePath);
+        Running session(storePath);
         QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("stripe"), paid));
         CaptureListModel *model = session.window->captureModel();
         QTRY_COMPARE(model->rowCount(), 1);
@@ -1460,7 +1465,7 @@ void TestMainWindow::mockRulesAreEditedTriedAndApplied()
         QCOMPARE(model->summary(1).rule, QStringLiteral("paid"));
     }
     // Kept for the next start.
-    Session again(storePath);
+    Running again(storePath);
     QCOMPARE(again.window->mockRules().rules.size(), 1);
     QVERIFY(curlPost(again.receiver->baseUrl() + QStringLiteral("stripe"), paid));
     QTRY_COMPARE(again.window->captureModel()->rowCount(), 3);

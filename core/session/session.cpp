@@ -1,0 +1,131 @@
+#include "session.h"
+
+#include "settings.h"
+
+#include "store/datafolder.h"
+#include "wire/jsonfile.h"
+
+#include <QFileInfo>
+
+namespace Hookscope {
+
+Session::Session(const QString &storePath, Options options, QObject *parent)
+    : QObject(parent)
+    , m_storePath(storePath)
+    , m_options(options)
+    , m_writer(storePath)
+    , m_forwarder(storePath, options.forwarding)
+    , m_checker(storePath)
+{
+    // Bodies that go to disk as they arrive stay beside the store: private, and on a disk.
+    m_options.receiver.limits.spillFolder = QFileInfo(storePath).absolutePath();
+    m_writer.setDurability(options.durability);
+    m_receiver = std::make_unique<ReceiverHost>(m_writer, m_options.receiver);
+    connect(&m_writer, &CaptureWriter::committed, &m_forwarder,
+            [this](const CommittedBatch &batch) {
+                if (!batch.isEmpty()
+                    && std::any_of(m_routes.cbegin(), m_routes.cend(),
+                                   [](const ForwardRoute &route) { return !route.proxy; }))
+                    m_forwarder.wake();
+            });
+}
+
+Session::~Session()
+{
+    m_receiver->close();
+    m_writer.stop();
+}
+
+bool Session::start(QString *error)
+{
+    return m_writer.start(error) && m_forwarder.start(error);
+}
+
+QStringList Session::useSavedSetup()
+{
+    QStringList problems;
+    const Settings settings;
+    QString error;
+    if (!setForwardRoutes(settings.forwardRoutes(), &error))
+        problems.append(tr("Not forwarding: %1").arg(error));
+    if (const QString saved = Settings::rulesToRead(); QFileInfo::exists(saved)) {
+        if (std::optional<MockRules> rules = MockRules::load(saved, &error)) {
+            m_rules = *rules;
+            m_receiver->setMockRules(*rules);
+        } else {
+            problems.append(tr("Mock rules not applied: %1").arg(error));
+        }
+    }
+    setSignatureBindings(settings.signatureBindings());
+    return problems;
+}
+
+bool Session::setForwardRoutes(const QStringList &specs, QString *error)
+{
+    QList<ForwardRoute> routes;
+    for (const QString &spec : specs) {
+        const std::optional<ForwardRoute> route = ForwardRoute::parse(spec, error);
+        if (!route)
+            return false;
+        routes.append(*route);
+    }
+    m_routeSpecs = specs;
+    m_routes = routes;
+    m_writer.setForwardRoutes(routes);
+    m_receiver->setProxyRoutes(routes);
+    if (m_options.remembers)
+        Settings().setForwardRoutes(specs);
+    return true;
+}
+
+bool Session::setMockRules(const MockRules &rules, QString *error)
+{
+    m_rules = rules;
+    m_receiver->setMockRules(rules);
+    if (!m_options.remembers)
+        return true;
+    return DataFolder::ensure(QFileInfo(Settings::rulesPath()).absolutePath(), error)
+           && JsonFile::writeAtomically(Settings::rulesPath(), rules.toJson(), error);
+}
+
+void Session::setSignatureBindings(const QList<SignatureBinding> &bindings)
+{
+    m_bindings = bindings;
+    if (m_options.remembers)
+        Settings().setSignatureBindings(bindings);
+    // The values of the secrets the bindings name, read from the keychain; applied all at once.
+    auto settings = std::make_shared<SignatureSettings>();
+    settings->bindings = bindings;
+    QStringList names;
+    for (const SignatureBinding &binding : bindings) {
+        if (!names.contains(binding.secretName))
+            names.append(binding.secretName);
+    }
+    const quint64 generation = ++m_signingGeneration;
+    auto remaining = std::make_shared<qsizetype>(names.size());
+    const auto apply = [this, settings, generation] {
+        if (generation == m_signingGeneration)
+            setSignatureSettings(*settings);
+    };
+    if (names.isEmpty())
+        return apply();
+    for (const QString &name : std::as_const(names)) {
+        m_secrets.read(name, [settings, name, remaining,
+                              apply](const std::optional<QByteArray> &value, const QString &) {
+            if (value)
+                settings->secrets.insert(name, *value);
+            if (--*remaining == 0)
+                apply();
+        });
+    }
+}
+
+void Session::setSignatureSettings(const SignatureSettings &settings)
+{
+    m_checker.setSettings(settings);
+    m_forwarder.setSignatureSettings(settings);
+    m_receiver->setSignatureSettings(settings);
+    emit signingChanged();
+}
+
+} // namespace Hookscope

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "delivery/forwarderhost.h"
+#include "mock/mockrules.h"
+#include "receiver/receiverhost.h"
+#include "secrets/secretstore.h"
+#include "signing/signaturechecker.h"
+#include "store/capturewriter.h"
+#include "wire/forwardroute.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+
+namespace Hookscope {
+
+// A running Hookscope: the capture writer, the receiver and the forwarder each on a thread of
+// their own, the signature checker, and what the user set up (forward routes, mock rules,
+// signature bindings). The window and `hookscope-cli listen` each start one and only present
+// it (qBittorrent's BitTorrent::Session is the model), so a capability is wired once.
+class Session final : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        ReceiverOptions receiver;
+        CaptureWriter::Durability durability = CaptureWriter::Durability::Disk;
+        ForwardOptions forwarding;
+        // The window's session keeps what is set through it (Settings, rules.json) for the
+        // next run; the command line's uses it for one run.
+        bool remembers = false;
+    };
+
+    // `storePath`: a store the front end has opened (and so created or migrated).
+    Session(const QString &storePath, Options options, QObject *parent = nullptr);
+    // Stops the receiver, commits what is queued, then lets the forwarder record what was
+    // answered (the rest is sent after a restart).
+    ~Session() override;
+
+    // Starts the writer and the forwarder (which sends what an earlier run left pending). The
+    // receiver listens when the front end asks it, to report a busy port its own way.
+    bool start(QString *error);
+
+    QString storePath() const { return m_storePath; }
+    CaptureWriter &writer() { return m_writer; }
+    ReceiverHost &receiver() { return *m_receiver; }
+    ForwarderHost &forwarder() { return m_forwarder; }
+    SignatureChecker &checker() { return m_checker; }
+    // The keychain: the secrets bindings name, and the collections' {{secret:NAME}} values.
+    SecretStore &secrets() { return m_secrets; }
+
+    // What the window set up last time: forward routes, mock rules, signature bindings. What
+    // cannot be used is left out, a line each in the list returned.
+    QStringList useSavedSetup();
+
+    // Routes as the user wrote them (ForwardRoute::parse); on a mistake nothing changes and
+    // `error` says which.
+    bool setForwardRoutes(const QStringList &specs, QString *error);
+    QStringList forwardRouteSpecs() const { return m_routeSpecs; }
+    const QList<ForwardRoute> &forwardRoutes() const { return m_routes; }
+    // Answers with these rules from now on; false, with why, when they could not be kept.
+    bool setMockRules(const MockRules &rules, QString *error);
+    const MockRules &mockRules() const { return m_rules; }
+    // Which secret signs which paths. The secrets are read from the keychain, then the
+    // checker, the forwarder and the receiver's re-signing routes use them (signingChanged).
+    void setSignatureBindings(const QList<SignatureBinding> &bindings);
+    const QList<SignatureBinding> &signatureBindings() const { return m_bindings; }
+    // Bindings with their secrets already at hand (the command line's --secret-name).
+    void setSignatureSettings(const SignatureSettings &settings);
+
+signals:
+    // The checker, forwarder and receiver sign and verify with new settings: verdicts worked
+    // out before are stale.
+    void signingChanged();
+
+private:
+    QString m_storePath;
+    Options m_options;
+    SecretStore m_secrets;
+    CaptureWriter m_writer;
+    std::unique_ptr<ReceiverHost> m_receiver;
+    ForwarderHost m_forwarder;
+    SignatureChecker m_checker;
+    QStringList m_routeSpecs;
+    QList<ForwardRoute> m_routes;
+    MockRules m_rules;
+    QList<SignatureBinding> m_bindings;
+    quint64 m_signingGeneration = 0; // the latest reading of the secrets wins
+};
+
+} // namespace Hookscope
