@@ -14,6 +14,8 @@
 #include "session/settings.h"
 #include "mock/mockrules.h"
 
+#include "version.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>

@@ -1,5 +1,7 @@
 #include "clicommands.h"
 
+#include "version.h"
+
 #include <QCoreApplication>
 
 int main(int argc, char *argv[])

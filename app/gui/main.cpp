@@ -4,6 +4,8 @@
 #include "session/session.h"
 #include "session/settings.h"
 
+#include "version.h"
+
 #include <QApplication>
 #include <QIcon>
 #include <QMessageBox>

@@ -6,6 +6,8 @@
 #include "wire/outgoingrequest.h"
 #include "wire/requestparser.h"
 
+#include "version.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
