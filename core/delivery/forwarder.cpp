@@ -1,5 +1,6 @@
 #include "forwarder.h"
 
+#include "wire/logging.h"
 #include "wire/requestparser.h"
 
 #include <QDateTime>
@@ -71,7 +72,7 @@ void Forwarder::poll()
             ids.append(delivery.deliveryId);
         // Marked before a byte goes out, so a stop during the send is known at the next start.
         if (!m_log.markUnderWay(ids))
-            emit writeFailed(
+            reportWriteFailure(
                 tr("Could not mark deliveries as being sent: %1").arg(m_log.errorString()));
         for (const DueDelivery &delivery : due) {
             m_inFlight.insert(delivery.deliveryId);
@@ -147,6 +148,12 @@ void Forwarder::finish(const DueDelivery &due, const DeliveryResult &result)
         m_flushTimer.start();
 }
 
+void Forwarder::reportWriteFailure(const QString &message)
+{
+    qCInfo(lcDelivery) << message;
+    emit writeFailed(message);
+}
+
 void Forwarder::flush()
 {
     if (m_unwritten.isEmpty() || !m_started)
@@ -154,7 +161,7 @@ void Forwarder::flush()
     if (!m_log.record(m_unwritten)) {
         // Not sent again in this run (that would repeat as fast as the target answers); they
         // stay pending in the store and go out after a restart: at least once.
-        emit writeFailed(
+        reportWriteFailure(
             tr("Could not record %n delivery attempt(s): %1", nullptr, int(m_unwritten.size()))
                 .arg(m_log.errorString()));
         m_unwritten.clear();

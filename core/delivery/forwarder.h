@@ -57,6 +57,8 @@ private:
     void scheduleNextPoll(qint64 nowUs);
     void finish(const DueDelivery &due, const DeliveryResult &result);
     void flush();
+    // Signalled, for a front end to show, and logged (hookscope.delivery info).
+    void reportWriteFailure(const QString &message);
 
     ForwardOptions m_options;
     DeliveryLog m_log;

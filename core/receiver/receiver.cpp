@@ -1,10 +1,14 @@
 #include "receiver.h"
 
-#include "wire/clock.h"
 #include "connection.h"
+
+#include "wire/clock.h"
+#include "wire/logging.h"
 
 #include <QTcpServer>
 
+#include <cerrno>
+#include <cstring>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -37,7 +41,9 @@ void raiseOpenFileLimit()
     rlimit limit{};
     if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
+            qCWarning(lcReceiver) << "cannot raise the open-file limit to" << limit.rlim_max
+                                  << "so fewer connections can be open:" << std::strerror(errno);
     }
 }
 

@@ -1,5 +1,7 @@
 #include "secretstore.h"
 
+#include "wire/logging.h"
+
 #include <QEventLoop>
 #include <QSettings>
 
@@ -69,6 +71,7 @@ bool SecretStore::fellBackToMemory(int error, const QString &errorString)
         return false;
     if (m_keychainProblem.isEmpty()) {
         m_keychainProblem = tr("No keychain could be used (%1)").arg(errorString);
+        qCInfo(lcSecrets) << m_keychainProblem;
         emit keychainUnavailable(m_keychainProblem);
     }
     return true;

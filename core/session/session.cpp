@@ -4,6 +4,7 @@
 
 #include "store/datafolder.h"
 #include "wire/jsonfile.h"
+#include "wire/logging.h"
 
 #include <QFileInfo>
 
@@ -57,6 +58,8 @@ QStringList Session::useSavedSetup()
         }
     }
     setSignatureBindings(settings.signatureBindings());
+    for (const QString &problem : std::as_const(problems))
+        qCInfo(lcSession) << problem;
     return problems;
 }
 

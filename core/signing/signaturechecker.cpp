@@ -1,6 +1,7 @@
 #include "signaturechecker.h"
 
 #include "store/capturestore.h"
+#include "wire/logging.h"
 
 #include <QDateTime>
 
@@ -37,7 +38,9 @@ void SignatureChecker::check(const QList<qint64> &ids)
     QMetaObject::invokeMethod(&m_context, [this, ids, generation, settings = m_settings] {
         if (!m_store) {
             m_store = std::make_unique<CaptureStore>(m_storePath);
-            m_store->open();
+            if (!m_store->open())
+                qCWarning(lcSigning)
+                    << "no verdicts: the store cannot be read:" << m_store->errorString();
         }
         const qint64 now = QDateTime::currentSecsSinceEpoch();
         QHash<qint64, SignatureVerdict> verdicts;

@@ -1,6 +1,8 @@
 #include "captureindexer.h"
 
 #include "capturestore.h"
+
+#include "wire/logging.h"
 #include "wire/requestparser.h"
 
 #include <QAtomicInteger>
@@ -177,8 +179,8 @@ void CaptureIndexer::run()
         if (database.isOpen() && attach.exec())
             indexLoop(database);
         else
-            qWarning("Hookscope: search index unavailable: %s",
-                     qPrintable(error + attach.lastError().text()));
+            qCWarning(lcStore, "search index unavailable: %s",
+                      qPrintable(error + attach.lastError().text()));
         attach.finish();
         database.close();
     }
@@ -256,7 +258,7 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
             if (ok) {
                 indexedId = chunk.last().first;
             } else {
-                qWarning("Hookscope: indexing stopped: %s", qPrintable(insert.lastError().text()));
+                qCWarning(lcStore, "indexing stopped: %s", qPrintable(insert.lastError().text()));
                 database.rollback();
                 break;
             }

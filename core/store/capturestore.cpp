@@ -1,10 +1,12 @@
 #include "capturestore.h"
 
 #include "captureindexer.h"
-#include "datafolder.h"
-#include "sqlitestatement.h"
 #include "captureorder.h"
 #include "capturequery.h"
+#include "datafolder.h"
+#include "sqlitestatement.h"
+#include "storeconnection.h"
+
 #include "wire/requestparser.h"
 
 #include <QAtomicInteger>
@@ -224,7 +226,7 @@ bool CaptureStore::openOwnConnection()
         QSqlQuery attach(m_database);
         attach.prepare(QStringLiteral("ATTACH DATABASE ? AS search"));
         attach.addBindValue(CaptureIndexer::indexPath(m_path));
-        attach.exec();
+        runQuery(attach);
         return true;
     }
     if (!execute(m_database, QStringLiteral("PRAGMA journal_mode=WAL"), &error))
@@ -234,7 +236,7 @@ bool CaptureStore::openOwnConnection()
     QSqlQuery attach(m_database);
     attach.prepare(QStringLiteral("ATTACH DATABASE ? AS search"));
     attach.addBindValue(CaptureIndexer::indexPath(m_path));
-    if (!CaptureIndexer::prepareIndexFile(m_path, &error) || !attach.exec())
+    if (!CaptureIndexer::prepareIndexFile(m_path, &error) || !runQuery(attach))
         return fail(OpenError::Unreadable,
                     QStringLiteral("Cannot open the search index beside %1: %2")
                         .arg(m_path, error.isEmpty() ? attach.lastError().text() : error));
@@ -481,7 +483,7 @@ QList<CaptureSummary> CaptureStore::summaries(qint64 beforeId, int limit)
             .arg(sql(summaryColumns)));
     query.addBindValue(beforeId > 0 ? beforeId : std::numeric_limits<qint64>::max());
     query.addBindValue(limit);
-    if (!query.exec())
+    if (!runQuery(query))
         return {};
     return readSummaries(query);
 }
@@ -641,7 +643,7 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
     QSqlQuery &query = *m_captureQuery;
     query.addBindValue(id);
     const auto done = qScopeGuard([&query] { query.finish(); });
-    if (!query.exec() || !query.next())
+    if (!runQuery(query) || !query.next())
         return std::nullopt;
     CapturedRequest request = RequestParser::parseStored(query.value(8).toByteArray());
     request.id = id;
@@ -698,7 +700,7 @@ bool CaptureStore::setNote(qint64 id, const QString &note)
     query.prepare(QStringLiteral("UPDATE captures SET note = ? WHERE id = ?"));
     query.addBindValue(note.isEmpty() ? QVariant() : QVariant(note));
     query.addBindValue(id);
-    return query.exec() && query.numRowsAffected() == 1;
+    return runQuery(query) && query.numRowsAffected() == 1;
 }
 
 bool CaptureStore::setStarred(qint64 id, bool starred)
@@ -707,7 +709,7 @@ bool CaptureStore::setStarred(qint64 id, bool starred)
     query.prepare(QStringLiteral("UPDATE captures SET starred = ? WHERE id = ?"));
     query.addBindValue(starred ? 1 : 0);
     query.addBindValue(id);
-    return query.exec() && query.numRowsAffected() == 1;
+    return runQuery(query) && query.numRowsAffected() == 1;
 }
 
 bool CaptureStore::remove(qint64 id)
@@ -721,7 +723,7 @@ bool CaptureStore::remove(qint64 id)
         QSqlQuery query(m_database);
         query.prepare(QStringLiteral("DELETE FROM %1 WHERE id = ?").arg(sql(table)));
         query.addBindValue(id);
-        if (!query.exec()) {
+        if (!runQuery(query)) {
             m_database.rollback();
             return false;
         }
@@ -735,7 +737,7 @@ bool CaptureStore::remove(qint64 id)
         QSqlQuery query(m_database);
         query.prepare(sql(statement));
         query.addBindValue(id);
-        if (!query.exec()) {
+        if (!runQuery(query)) {
             m_database.rollback();
             return false;
         }

@@ -5,6 +5,8 @@
 
 #include "deliverylog.h"
 
+#include "wire/logging.h"
+
 #include <QAtomicInteger>
 #include <QFileInfo>
 #include <QSqlError>
@@ -427,9 +429,12 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 m_checkpointWake.notify_one();
             }
             batch.clear();
-            if (!failure.isEmpty())
-                emit writeFailed(
-                    QStringLiteral("Could not store captures in %1: %2").arg(m_path, failure));
+            if (!failure.isEmpty()) {
+                const QString message
+                    = QStringLiteral("Could not store captures in %1: %2").arg(m_path, failure);
+                qCInfo(lcStore) << message;
+                emit writeFailed(message);
+            }
             emit committed(committedBatch);
         }
     }

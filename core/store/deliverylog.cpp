@@ -21,7 +21,7 @@ qint64 DeliveryLog::add(qint64 captureId, const QString &target, TargetOptions o
     query.addBindValue(captureId);
     query.addBindValue(target);
     query.addBindValue(options.flags());
-    return query.exec() ? query.lastInsertId().toLongLong() : 0;
+    return runQuery(query) ? query.lastInsertId().toLongLong() : 0;
 }
 
 QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> &skipped)
@@ -44,7 +44,7 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> 
     query.addBindValue(QString::fromLatin1('[' + skippedIds.join(',') + ']'));
     query.addBindValue(limit);
     QList<DueDelivery> found;
-    if (!query.exec())
+    if (!runQuery(query))
         return found;
     while (query.next()) {
         const QVariant raw = query.value(5);
@@ -74,7 +74,7 @@ bool DeliveryLog::markUnderWay(const QList<qint64> &deliveryIds)
     query.prepare(QStringLiteral("UPDATE deliveries SET sending = 1 "
                                  "WHERE id IN (SELECT value FROM json_each(?))"));
     query.addBindValue(QString::fromLatin1('[' + ids.join(',') + ']'));
-    if (query.exec())
+    if (runQuery(query))
         return true;
     m_error = query.lastError().text();
     return false;
@@ -86,7 +86,7 @@ qint64 DeliveryLog::nextDueUs(qint64 nowUs)
     query.prepare(QStringLiteral("SELECT min(next_attempt_us) FROM deliveries WHERE state = 0 "
                                  "AND next_attempt_us > ?"));
     query.addBindValue(nowUs);
-    return query.exec() && query.next() ? query.value(0).toLongLong() : 0;
+    return runQuery(query) && query.next() ? query.value(0).toLongLong() : 0;
 }
 
 bool DeliveryLog::record(const QList<DeliveryAttempt> &attempts)
@@ -154,7 +154,7 @@ bool DeliveryLog::retryNow(qint64 deliveryId, qint64 nowUs)
         QStringLiteral("UPDATE deliveries SET state = 0, next_attempt_us = ? WHERE id = ?"));
     query.addBindValue(nowUs);
     query.addBindValue(deliveryId);
-    return query.exec() && query.numRowsAffected() == 1;
+    return runQuery(query) && query.numRowsAffected() == 1;
 }
 
 QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
@@ -165,7 +165,7 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
         QStringLiteral("SELECT id, target, state, attempts, next_attempt_us, "
                        "options, proxied FROM deliveries WHERE capture_id = ? ORDER BY id"));
     deliveries.addBindValue(captureId);
-    if (!deliveries.exec())
+    if (!runQuery(deliveries))
         return records;
     while (deliveries.next()) {
         DeliveryRecord record;
@@ -185,7 +185,7 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
             "SELECT started_us, duration_us, status, response_head, response_body, error, "
             "may_repeat FROM delivery_attempts WHERE delivery_id = ? ORDER BY id"));
         attempts.addBindValue(record.id);
-        if (!attempts.exec())
+        if (!runQuery(attempts))
             continue;
         while (attempts.next()) {
             DeliveryResult result;

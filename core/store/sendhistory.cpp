@@ -29,7 +29,7 @@ qint64 SendHistory::add(const OutgoingRequest &request, const DeliveryResult &re
     query.addBindValue(result.body);
     query.addBindValue(result.durationUs);
     query.addBindValue(result.error.isEmpty() ? QVariant() : QVariant(result.error));
-    return query.exec() ? query.lastInsertId().toLongLong() : 0;
+    return runQuery(query) ? query.lastInsertId().toLongLong() : 0;
 }
 
 QList<SentRequest> SendHistory::recent(int limit)
@@ -41,7 +41,7 @@ QList<SentRequest> SendHistory::recent(int limit)
         "SELECT id, sent_us, method, url, headers, body, status, response_head, response_body, "
         "duration_us, error FROM sent_requests ORDER BY id DESC LIMIT ?"));
     query.addBindValue(limit);
-    if (!query.exec())
+    if (!runQuery(query))
         return sends;
     while (query.next()) {
         SentRequest sent;

@@ -2,7 +2,10 @@
 
 #include "capturestore.h"
 
+#include "wire/logging.h"
+
 #include <QAtomicInteger>
+#include <QSqlError>
 
 namespace Hookscope {
 namespace {
@@ -10,6 +13,15 @@ namespace {
 QAtomicInteger<quint64> connectionCounter;
 
 } // namespace
+
+bool runQuery(QSqlQuery &query)
+{
+    if (query.exec())
+        return true;
+    qCWarning(lcStore).noquote() << "failed:" << query.lastQuery().simplified() << "--"
+                                 << query.lastError().text();
+    return false;
+}
 
 StoreConnection::StoreConnection(const QString &path)
     : m_path(path)

@@ -518,7 +518,9 @@ void TestReceiver::largeBodiesStillArrivingGoToDisk()
         clients.append(connectRaw());
         QCOMPARE(push(clients.last(), 0, BodyBytes - 1), qsizetype(BodyBytes - 1));
     }
-    // 96 MiB held open by the clients; the listener holds little of it.
+    // 96 MiB held open by the clients; the listener holds little of it (not measurable under
+    // AddressSanitizer, whose quarantine keeps freed reads).
+#ifndef HOOKSCOPE_SANITIZED
     QFile status(QStringLiteral("/proc/%1/status").arg(listener.process().processId()));
     QVERIFY(status.open(QIODevice::ReadOnly));
     const QByteArray rssLine = QRegularExpression(QStringLiteral("VmRSS:\\s+(\\d+) kB"))
@@ -526,6 +528,7 @@ void TestReceiver::largeBodiesStillArrivingGoToDisk()
                                    .captured(1)
                                    .toLatin1();
     QVERIFY2(rssLine.toLongLong() * 1024 < 64 * 1024 * 1024, rssLine.constData());
+#endif
 
     for (int client : std::as_const(clients)) {
         QCOMPARE(push(client, BodyBytes - 1, BodyBytes), qsizetype(BodyBytes));

@@ -81,6 +81,8 @@ QByteArray TestSession::post(quint16 port, const QByteArray &path)
 
 void TestSession::listenUsesTheWindowsRoutesRulesAndBindings()
 {
+    if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+        QSKIP("No session bus: tests/run.sh starts one with an unlocked gnome-keyring");
     SecretStore secrets;
     QCOMPARE(secrets.writeNow(QStringLiteral("session github"), "It's a Secret to Everybody"),
              QString());
