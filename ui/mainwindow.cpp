@@ -8,7 +8,9 @@
 #include "diffdialog.h"
 #include "palettetone.h"
 #include "rulesdialog.h"
+#include "receiverbar.h"
 #include "signaturesdialog.h"
+#include "statuspanel.h"
 #include "signatureview.h"
 #include "targetdialogs.h"
 
@@ -24,7 +26,6 @@
 #include "collections/postman.h"
 #include "store/deliverylog.h"
 #include "delivery/forwarderhost.h"
-#include "delivery/retrypolicy.h"
 #include "receiver/receiverhost.h"
 #include "secrets/secretstore.h"
 #include "session/session.h"
@@ -41,27 +42,20 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
-#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
-#include <QDir>
 #include <QDockWidget>
 #include <QDropEvent>
 #include <QMimeData>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QScrollBar>
-#include <QSpinBox>
 #include <QSplitter>
-#include <QStyle>
-#include <QHBoxLayout>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
@@ -78,53 +72,20 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     , m_forwarder(&session.forwarder())
     , m_secrets(&session.secrets())
     , m_checker(&session.checker())
-    , m_forwardLabel(new QLabel(this))
     , m_model(new CaptureListModel(store.path(), this))
     , m_view(new QTableView(this))
     , m_collections(new CollectionsPanel(m_secrets, this))
-    , m_rulesLabel(new QLabel(this))
     , m_detail(new CaptureDetailView(this))
-    , m_urlLabel(new QLabel(this))
-    , m_portBox(new QSpinBox(this))
     , m_filter(new QLineEdit(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
-    , m_countLabel(new QLabel(this))
-    , m_rateLabel(new QLabel(this))
-    , m_storeLabel(new QLabel(this))
-    , m_receiverLabel(new QLabel(this))
 {
     setWindowTitle(tr("Hookscope"));
     resize(1200, 760);
 
-    QToolBar *toolbar = addToolBar(tr("Receiver"));
-    toolbar->setObjectName(QStringLiteral("receiverToolbar"));
-    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    toolbar->setMovable(false);
-    toolbar->addWidget(new QLabel(tr("Send webhooks to "), this));
-    m_urlLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    toolbar->addWidget(m_urlLabel);
-    toolbar->addAction(tr("Copy URL"), this, [this] {
-        QApplication::clipboard()->setText(m_urlLabel->text());
-        statusBar()->showMessage(tr("Copied %1").arg(m_urlLabel->text()), 3000);
-    });
-    toolbar->addSeparator();
-    toolbar->addWidget(new QLabel(tr("Port "), this));
-    m_portBox->setObjectName(QStringLiteral("receiverPort"));
-    m_portBox->setRange(1, 65535);
-    m_portBox->setKeyboardTracking(false); // move once the user has finished typing
-    m_portBox->setToolTip(tr("The port the receiver listens on; Enter to move there"));
-    toolbar->addWidget(m_portBox);
-    connect(m_portBox, &QSpinBox::valueChanged, this, [this](int port) {
-        if (port != m_receiver.port())
-            listenOnPort(quint16(port));
-    });
-    m_startStop = toolbar->addAction(QString(), this, [this] {
-        if (m_receiver.isListening())
-            stopListening();
-        else
-            listenOnPort(quint16(m_portBox->value()));
-    });
-    m_startStop->setObjectName(QStringLiteral("startStopReceiver"));
+    m_receiverBar = new ReceiverBar(m_receiver, statusBar(), this);
+    addToolBar(m_receiverBar);
+    connect(m_receiverBar, &ReceiverBar::message, statusBar(), &QStatusBar::showMessage);
+    QToolBar *toolbar = m_receiverBar; // the filter goes beside the receiver's controls
     toolbar->addSeparator();
     m_filter->setPlaceholderText(
         tr("Filter: words, \"phrases\", method:POST path:/stripe status:4xx type:json"));
@@ -209,19 +170,13 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     m_splitter->setSizes({660, 540}); // the list a little wider, until the user moves it
     setCentralWidget(m_splitter);
 
-    statusBar()->addPermanentWidget(m_rulesLabel);
-    showMockRuleCount();
-    statusBar()->addPermanentWidget(m_countLabel);
-    statusBar()->addPermanentWidget(m_rateLabel);
-    statusBar()->addPermanentWidget(m_storeLabel);
-    statusBar()->addPermanentWidget(m_forwardLabel);
-    statusBar()->addPermanentWidget(m_receiverLabel);
-
     // Forwarding and replays: the queue lives in the store; deliveries an earlier run left
     // pending are sent now.
     QString forwardError;
     if (!m_deliveryLog->open(&forwardError))
         statusBar()->showMessage(tr("Forwarding is unavailable: %1").arg(forwardError));
+    m_status = new StatusPanel(statusBar(), session, *m_deliveryLog, this);
+    connect(m_receiverBar, &ReceiverBar::stateChanged, m_status, &StatusPanel::refresh);
     connect(m_forwarder, &ForwarderHost::attempted, this, &MainWindow::showDeliveryAttempt);
     connect(m_forwarder, &ForwarderHost::writeFailed, this,
             [this](const QString &error) { statusBar()->showMessage(error); });
@@ -263,23 +218,6 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     });
 
     connect(&m_writer, &CaptureWriter::committed, m_model, &CaptureListModel::addCommitted);
-    connect(&m_writer, &CaptureWriter::committed, this, [this](const CommittedBatch &batch) {
-        m_capturesSinceTick += batch.size();
-        if (m_captureCount >= 0) {
-            m_captureCount += batch.size();
-            return;
-        }
-        for (const CommittedCapture &committed : batch)
-            m_uncountedIds.append(committed.summary.id);
-    });
-    // The status bar is refreshed once a second, whatever the capture rate.
-    m_statusTick.setInterval(1000);
-    connect(&m_statusTick, &QTimer::timeout, this, [this] {
-        m_rate = m_capturesSinceTick;
-        m_capturesSinceTick = 0;
-        updateStatus();
-    });
-    m_statusTick.start();
     connect(&m_writer, &CaptureWriter::writeFailed, this,
             [this](const QString &error) { statusBar()->showMessage(error); });
     connect(m_model, &CaptureListModel::rowsPrepended, this, [this] {
@@ -313,8 +251,6 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     });
 
     createMenus();
-    countCaptures();
-    updateStatus();
     restoreViewState();
 }
 
@@ -480,12 +416,12 @@ void MainWindow::createMenus()
     remove->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_view->addAction(remove);
     capture->addAction(tr("C&lear All…"), this, [this] {
+        const std::optional<qint64> count = m_status->captureCount();
         const QString question
-            = m_captureCount < 0
-                  ? tr("Delete all captures from %1? This cannot be undone.").arg(m_store.path())
-                  : tr("Delete all %n capture(s) from %1? This cannot be undone.", nullptr,
-                       int(std::min<qint64>(m_captureCount, INT_MAX)))
-                        .arg(m_store.path());
+            = !count ? tr("Delete all captures from %1? This cannot be undone.").arg(m_store.path())
+                     : tr("Delete all %n capture(s) from %1? This cannot be undone.", nullptr,
+                          int(std::min<qint64>(*count, INT_MAX)))
+                           .arg(m_store.path());
         if (QMessageBox::question(this, tr("Clear All Captures"), question) != QMessageBox::Yes)
             return;
         if (!m_store.clear()) {
@@ -494,9 +430,7 @@ void MainWindow::createMenus()
         }
         m_model->reload();
         m_detail->clear();
-        ++m_countRequest; // a count still running describes the store before the clear
-        m_captureCount = 0;
-        updateStatus();
+        m_status->storeCleared();
     });
 }
 
@@ -604,16 +538,16 @@ void MainWindow::deleteSelected()
     if (ids.isEmpty())
         return;
     const int nextRow = m_view->selectionModel()->selectedRows().constFirst().row();
+    qint64 removed = 0;
     for (const qint64 id : ids) {
-        if (m_store.remove(id) && m_captureCount > 0)
-            --m_captureCount;
+        removed += m_store.remove(id) ? 1 : 0;
         m_model->removeCapture(id);
     }
     if (m_model->rowCount() > 0)
         m_view->setCurrentIndex(m_model->index(std::min(nextRow, m_model->rowCount() - 1), 0));
     else
         m_detail->clear();
-    updateStatus();
+    m_status->capturesRemoved(removed);
     statusBar()->showMessage(tr("Deleted %n capture(s)", nullptr, int(ids.size())), 3000);
 }
 
@@ -634,75 +568,7 @@ void MainWindow::saveBytes(const QByteArray &bytes, const QString &title,
 
 void MainWindow::startListening()
 {
-    QString error;
-    if (!m_receiver.listen(&error))
-        showListenError(error);
-    showReceiverState();
-}
-
-void MainWindow::stopListening()
-{
-    m_receiver.close();
-    showReceiverState();
-}
-
-void MainWindow::listenOnPort(quint16 port)
-{
-    QString error;
-    if (m_receiver.listenOn(port, &error)) {
-        Settings().setPort(port);
-        statusBar()->showMessage(tr("Listening on %1").arg(m_receiver.baseUrl()), 5000);
-    } else {
-        showListenError(error);
-    }
-    showReceiverState();
-}
-
-void MainWindow::showListenError(const QString &error)
-{
-    delete m_listenProblem;
-    // A widget rather than showMessage(): a temporary message would hide the button beside it.
-    m_listenProblem = new QWidget(this);
-    auto *layout = new QHBoxLayout(m_listenProblem);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(new QLabel(error, m_listenProblem));
-    auto *useFreePort = new QPushButton(tr("Use another port"), m_listenProblem);
-    useFreePort->setObjectName(QStringLiteral("useAnotherPort"));
-    layout->addWidget(useFreePort);
-    statusBar()->addWidget(m_listenProblem);
-    connect(useFreePort, &QPushButton::clicked, this, [this] { listenOnFreePort(); });
-}
-
-bool MainWindow::listenOnFreePort()
-{
-    QString error;
-    const bool listening = m_receiver.listenOnFreePort(&error);
-    if (listening)
-        Settings().setPort(m_receiver.port());
-    else
-        statusBar()->showMessage(error);
-    showReceiverState();
-    return listening;
-}
-
-void MainWindow::showReceiverState()
-{
-    const bool listening = m_receiver.isListening();
-    if (listening && m_listenProblem) {
-        m_listenProblem->deleteLater();
-        m_listenProblem = nullptr;
-    }
-    m_urlLabel->setText(listening ? m_receiver.baseUrl() : tr("not listening"));
-    if (listening) {
-        const QSignalBlocker blocker(m_portBox);
-        m_portBox->setValue(m_receiver.port());
-    }
-    m_startStop->setText(listening ? tr("Stop") : tr("Start"));
-    m_startStop->setToolTip(listening ? tr("Stop receiving; senders get connection refused")
-                                      : tr("Listen on the port shown"));
-    m_startStop->setIcon(
-        style()->standardIcon(listening ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
-    updateStatus();
+    m_receiverBar->startListening();
 }
 
 ComposerDialog *MainWindow::openComposer(bool fromSelected)
@@ -784,7 +650,7 @@ bool MainWindow::setForwardTargets(const QStringList &targets)
         statusBar()->showMessage(tr("Not forwarding: %1").arg(problem));
         return false;
     }
-    updateStatus();
+    m_status->refresh();
     return true;
 }
 
@@ -806,18 +672,7 @@ ForwardingDialog *MainWindow::forwardingDialog()
 
 void MainWindow::showDeliveryAttempt(const DeliveryAttempt &attempt)
 {
-    // A target is down from a failed attempt to its next success; only failures that may pass
-    // (no answer, 5xx, 429) count, not a 4xx that is the app's verdict on one capture.
-    const DeliveryResult &outcome = attempt.result;
-    if (outcome.succeeded() || !RetryPolicy::isRetryable(outcome)) {
-        if (m_downTargets.remove(attempt.target))
-            updateStatus();
-    } else if (!m_downTargets.contains(attempt.target)) {
-        m_downTargets.insert(attempt.target, {outcome.startedAtUs,
-                                              outcome.status ? tr("answers %1").arg(outcome.status)
-                                                             : outcome.error});
-        updateStatus();
-    }
+    m_status->noteDeliveryAttempt(attempt);
     m_model->addDeliveryAttempt(attempt);
     if (m_detail->hasCapture() && m_detail->capture().id == attempt.captureId)
         m_detail->setDeliveries(m_deliveryLog->forCapture(attempt.captureId));
@@ -964,13 +819,7 @@ void MainWindow::showSetupProblems(const QStringList &problems)
 
 void MainWindow::showMockRuleCount()
 {
-    const MockRules &rules = m_session.mockRules();
-    const auto active = std::count_if(rules.rules.cbegin(), rules.rules.cend(),
-                                      [](const MockRule &rule) { return rule.enabled; });
-    m_rulesLabel->setText(tr("⚑ %n mock rule(s)", nullptr, int(active)));
-    m_rulesLabel->setToolTip(tr("Requests are answered by the mock rules first (Capture → Mock "
-                                "Rules…)"));
-    m_rulesLabel->setVisible(active > 0);
+    m_status->refresh();
 }
 
 void MainWindow::saveCapturesTo(const CollectionPlace &folder, const QList<qint64> &ids)
@@ -1096,87 +945,6 @@ SignaturesDialog *MainWindow::signaturesDialog()
             [this, dialog] { setSignatureBindings(dialog->bindings()); });
     dialog->open();
     return dialog;
-}
-
-void MainWindow::countCaptures()
-{
-    // count(*) reads the whole table: over millions of captures that takes from a fraction of
-    // a second to seconds when the file is not cached, so it runs on a pool thread.
-    m_captureCount = -1;
-    m_uncountedIds.clear();
-    const int request = ++m_countRequest;
-    auto *watcher = new QFutureWatcher<CaptureStore::Tally>(this);
-    connect(
-        watcher, &QFutureWatcher<CaptureStore::Tally>::finished, this, [this, watcher, request] {
-            watcher->deleteLater();
-            if (request != m_countRequest)
-                return;
-            const CaptureStore::Tally tally = watcher->result();
-            // Captures committed while counting: those after the counted newest are not in it.
-            m_captureCount = tally.count
-                             + std::count_if(m_uncountedIds.cbegin(), m_uncountedIds.cend(),
-                                             [&tally](qint64 id) { return id > tally.newestId; });
-            m_uncountedIds.clear();
-            updateStatus();
-        });
-    watcher->setFuture(QtConcurrent::run([path = m_store.path()] {
-        CaptureStore store(path);
-        return store.open() ? store.tally() : CaptureStore::Tally();
-    }));
-}
-
-void MainWindow::updateStatus()
-{
-    m_countLabel->setText(m_captureCount < 0 ? tr("counting captures…")
-                                             : tr("%n capture(s)", nullptr,
-                                                  int(std::min<qint64>(m_captureCount, INT_MAX))));
-    m_rateLabel->setText(tr("%1 req/s").arg(m_rate));
-    const qint64 storeBytes = QFileInfo(m_store.path()).size()
-                              + QFileInfo(m_store.path() + QStringLiteral("-wal")).size();
-    m_storeLabel->setText(QLocale().formattedDataSize(storeBytes));
-    m_storeLabel->setToolTip(m_store.path());
-    if (m_session.forwardRoutes().isEmpty()) {
-        m_forwardLabel->hide();
-    } else {
-        // Backlog per target: a target that is down shows as such, with what waits for it.
-        const QHash<QString, qint64> backlog = m_deliveryLog->backlog();
-        qint64 waiting = 0;
-        QStringList lines;
-        QStringList down;
-        for (const ForwardRoute &route : m_session.forwardRoutes()) {
-            const qint64 routeWaiting = backlog.value(route.target);
-            waiting += routeWaiting;
-            QString line = tr("%1: %n waiting", nullptr, int(routeWaiting)).arg(route.spec());
-            if (const auto problem = m_downTargets.constFind(route.target);
-                problem != m_downTargets.cend()) {
-                if (!down.contains(QUrl(route.target).authority()))
-                    down.append(QUrl(route.target).authority());
-                line += tr(" \u2014 down since %1 (%2)")
-                            .arg(QDateTime::fromMSecsSinceEpoch(problem->sinceUs / 1000)
-                                     .toString(QStringLiteral("HH:mm:ss")),
-                                 problem->reason);
-            }
-            lines.append(line);
-        }
-        QString text = waiting == 0 ? tr("\u2192 %n target(s)", nullptr,
-                                         int(m_session.forwardRoutes().size()))
-                                    : tr("\u2192 %1 waiting").arg(waiting);
-        if (!down.isEmpty())
-            text = tr("\u26a0 %1 down \u00b7 %2 waiting")
-                       .arg(down.join(QStringLiteral(", ")))
-                       .arg(waiting);
-        m_forwardLabel->setText(text);
-        QPalette palette = m_forwardLabel->palette();
-        palette.setColor(QPalette::WindowText,
-                         down.isEmpty() ? QApplication::palette().color(QPalette::WindowText)
-                                        : paletteTone(0));
-        m_forwardLabel->setPalette(palette);
-        m_forwardLabel->setToolTip(lines.join(QLatin1Char('\n')));
-        m_forwardLabel->show();
-    }
-    m_receiverLabel->setText(m_receiver.isListening()
-                                 ? tr("Listening on port %1").arg(m_receiver.port())
-                                 : tr("Receiver stopped"));
 }
 
 } // namespace Hookscope

@@ -36,6 +36,8 @@ class CaptureListModel;
 class CaptureStore;
 class CaptureWriter;
 class ReceiverHost;
+class ReceiverBar;
+class StatusPanel;
 class Session;
 
 // The inspector: captures as they arrive on the left, the selected one in full on the right.
@@ -50,12 +52,8 @@ public:
     QTableView *captureView() const { return m_view; }
     CaptureListModel *captureModel() const { return m_model; }
     CaptureDetailView *detailView() const { return m_detail; }
-    // Binds the receiver, reporting a busy port in the window.
+    // Binds the receiver, reporting a busy port in the window (see ReceiverBar).
     void startListening();
-    // Stops receiving; the toolbar's start button binds again.
-    void stopListening();
-    // Moves the receiver to `port`, remembered for the next launch.
-    void listenOnPort(quint16 port);
 
     // The actions of the Capture menu, for the selected capture(s).
     void copyAsCurl();
@@ -126,11 +124,6 @@ private:
     void showDeliveryAttempt(const DeliveryAttempt &attempt);
     void askReplayTarget();
     void selectAfterLoad();
-    void updateStatus();
-    void countCaptures();
-    bool listenOnFreePort();
-    void showReceiverState();
-    void showListenError(const QString &error);
     void saveBytes(const QByteArray &bytes, const QString &title, const QString &suggestedName);
     QList<qint64> selectedIds() const;
     // The last replay target, or a usual local app's address before the first replay.
@@ -145,40 +138,20 @@ private:
     ReceiverHost &m_receiver;
     std::unique_ptr<DeliveryLog> m_deliveryLog; // this thread's reads and replay requests
     ForwarderHost *m_forwarder;
-    struct TargetProblem
-    {
-        qint64 sinceUs;
-        QString reason;
-    };
-    QHash<QString, TargetProblem> m_downTargets; // by delivery target, from the attempts seen
     SecretStore *m_secrets;
     SignatureChecker *m_checker;
     QSet<qint64> m_replays; // deliveries the user asked for: their outcome goes to the status bar
-    QLabel *m_forwardLabel;
     QAction *m_replayAgain = nullptr;
     CaptureListModel *m_model;
     QTableView *m_view;
     CollectionsPanel *m_collections;
-    QLabel *m_rulesLabel;
     CaptureDetailView *m_detail;
-    QLabel *m_urlLabel;
-    QSpinBox *m_portBox;
-    QAction *m_startStop = nullptr;
-    QWidget *m_listenProblem = nullptr; // the busy-port message and its button
+    ReceiverBar *m_receiverBar = nullptr;
     QLineEdit *m_filter;
     QSplitter *m_splitter;
     QTimer m_filterDelay;
-    QLabel *m_countLabel;
-    QLabel *m_rateLabel;
-    QLabel *m_storeLabel;
-    QLabel *m_receiverLabel;
-    qint64 m_captureCount = -1;   // -1 while counting
-    QList<qint64> m_uncountedIds; // committed while counting
-    int m_countRequest = 0;
+    StatusPanel *m_status = nullptr;
     qint64 m_selectWhenLoaded = -1; // capture to select when the list has loaded; 0: the first
-    qint64 m_capturesSinceTick = 0;
-    qint64 m_rate = 0;
-    QTimer m_statusTick;
 };
 
 } // namespace Hookscope
