@@ -30,6 +30,8 @@ void CaptureListModel::reload()
     beginResetModel();
     ++m_generation;
     m_rows.clear();
+    m_slotById.clear();
+    m_firstSlot = 0;
     m_pending.clear();
     m_loaded = false;
     m_reachedEnd = false;
@@ -52,8 +54,10 @@ void CaptureListModel::addPage(quint64 generation, const QList<CaptureSummary> &
         return;
     m_reachedEnd = page.size() < PageSize;
     if (!page.isEmpty()) {
-        beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.size() - 1));
+        const int first = int(m_rows.size());
+        beginInsertRows({}, first, int(first + page.size() - 1));
         m_rows.append(page);
+        assignSlots(first, int(m_rows.size()));
         endInsertRows();
     }
     m_loading = false; // only now: views ask for more while the rows go in
@@ -204,14 +208,23 @@ void CaptureListModel::setQuery(const CaptureQuery &query)
     reload();
 }
 
+int CaptureListModel::rowOf(qint64 id) const
+{
+    const auto found = m_slotById.constFind(id);
+    return found == m_slotById.cend() ? -1 : int(*found - m_firstSlot);
+}
+
+void CaptureListModel::assignSlots(int first, int end)
+{
+    for (int row = first; row < end; ++row)
+        m_slotById.insert(m_rows.at(row).id, m_firstSlot + row);
+}
+
 void CaptureListModel::setStarred(qint64 id, bool starred)
 {
-    for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows.at(row).id == id) {
-            m_rows[row].starred = starred;
-            emit dataChanged(index(row, StarColumn), index(row, StarColumn));
-            return;
-        }
+    if (const int row = rowOf(id); row >= 0) {
+        m_rows[row].starred = starred;
+        emit dataChanged(index(row, StarColumn), index(row, StarColumn));
     }
 }
 
@@ -234,9 +247,6 @@ QString CaptureListModel::deliveryText(const CaptureSummary &summary)
 
 void CaptureListModel::addDeliveryAttempt(const DeliveryAttempt &attempt)
 {
-    // Attempts come for recent captures, near the top: a few thousand rows are looked at. A row
-    // further down keeps what it was read with until the list is read again (bounded memory at
-    // thousands of forwards a second).
     const auto update = [&attempt](CaptureSummary &summary) {
         summary.delivery = CaptureSummary::Delivery(int(attempt.state) + 1);
         summary.deliveryStatus = attempt.result.status;
@@ -249,26 +259,22 @@ void CaptureListModel::addDeliveryAttempt(const DeliveryAttempt &attempt)
             return;
         }
     }
-    const int searched = std::min<int>(int(m_rows.size()), 4096);
-    for (int row = 0; row < searched; ++row) {
-        if (m_rows.at(row).id == attempt.captureId) {
-            update(m_rows[row]);
-            emit dataChanged(index(row, ForwardColumn), index(row, ForwardColumn));
-            return;
-        }
+    if (const int row = rowOf(attempt.captureId); row >= 0) {
+        update(m_rows[row]);
+        emit dataChanged(index(row, ForwardColumn), index(row, ForwardColumn));
     }
 }
 
 void CaptureListModel::removeCapture(qint64 id)
 {
-    for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows.at(row).id == id) {
-            beginRemoveRows({}, row, row);
-            m_rows.removeAt(row);
-            endRemoveRows();
-            return;
-        }
-    }
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_rows.removeAt(row);
+    m_slotById.remove(id);
+    assignSlots(row, int(m_rows.size())); // the rows below moved up one
+    endRemoveRows();
 }
 
 QVariant CaptureListModel::foreground(const CaptureSummary &row, int column) const
@@ -380,6 +386,8 @@ void CaptureListModel::insertLive(QList<CaptureSummary> newestFirst)
         beginInsertRows({}, 0, count - 1);
         for (auto it = newestFirst.rbegin(); it != newestFirst.rend(); ++it)
             m_rows.prepend(std::move(*it)); // QList keeps room at the front: no shifting
+        m_firstSlot -= count;
+        assignSlots(0, count);
         endInsertRows();
         emit rowsPrepended(count);
         return;
@@ -387,6 +395,7 @@ void CaptureListModel::insertLive(QList<CaptureSummary> newestFirst)
     const int first = int(m_rows.size());
     beginInsertRows({}, first, first + count - 1);
     m_rows.append(QList<CaptureSummary>(newestFirst.crbegin(), newestFirst.crend()));
+    assignSlots(first, first + count);
     endInsertRows();
 }
 

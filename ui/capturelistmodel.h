@@ -59,6 +59,8 @@ public:
     QMimeData *mimeData(const QModelIndexList &indexes) const override;
 
     const CaptureSummary &summary(int row) const { return m_rows.at(row); }
+    // The row showing capture `id`, or -1; constant time, however many rows there are.
+    int rowOf(qint64 id) const;
     // Queues committed captures; they appear at the next flush.
     void addCommitted(const CommittedBatch &batch);
     void reload();
@@ -95,6 +97,8 @@ private:
     void addLiveMatches(quint64 generation, const QList<CaptureSummary> &matches);
     void flushPending();
     void insertLive(QList<CaptureSummary> newestFirst);
+    // Gives rows [first, end) their slots, after they went in or rows before them moved.
+    void assignSlots(int first, int end);
     QVariant foreground(const CaptureSummary &row, int column) const;
     QVariant signatureData(qint64 id, int role) const;
     void addVerdicts(const QHash<qint64, SignatureVerdict> &verdicts);
@@ -102,8 +106,12 @@ private:
     CaptureLoader m_loader;
     CaptureQuery m_query;
     CaptureOrder m_order;
-    quint64 m_generation = 0;        // bumped by each reload; older answers are dropped
-    QList<CaptureSummary> m_rows;    // in m_order
+    quint64 m_generation = 0;     // bumped by each reload; older answers are dropped
+    QList<CaptureSummary> m_rows; // in m_order
+    // Each row's slot: rows taken in at the top get slots below the first, so the slots of
+    // the others stay as they are. A row's index is its slot minus m_firstSlot.
+    QHash<qint64, qint64> m_slotById;
+    qint64 m_firstSlot = 0;
     QList<CaptureSummary> m_pending; // live, oldest first
     bool m_loaded = false;
     bool m_loading = false;

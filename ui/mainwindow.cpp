@@ -286,11 +286,8 @@ void MainWindow::selectAfterLoad()
         m_detail->clear();
         return;
     }
-    int row = 0;
-    while (wanted > 0 && row < m_model->rowCount() && m_model->summary(row).id != wanted)
-        ++row;
-    if (row == m_model->rowCount())
-        row = 0; // not in the first page: start from the top
+    // Not in the rows loaded: the first row.
+    const int row = wanted > 0 ? std::max(0, m_model->rowOf(wanted)) : 0;
     m_view->setCurrentIndex(m_model->index(row, 0));
     m_view->scrollTo(m_view->currentIndex(), QAbstractItemView::PositionAtCenter);
 }
