@@ -12,6 +12,7 @@
 #include "collections/importer.h"
 #include "wire/jsonfile.h"
 #include "collections/postman.h"
+#include "session/settings.h"
 
 #include <QClipboard>
 #include <QComboBox>
@@ -26,7 +27,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
-#include <QSettings>
 #include <QStandardPaths>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -302,11 +302,11 @@ CollectionDocument *CollectionsPanel::adopt(CollectionDocument *document)
     });
     connect(document, &CollectionDocument::problem, this,
             [this](const QString &problem) { emit message(problem, 10000); });
-    QSettings settings;
-    QStringList recent = settings.value(QStringLiteral("collections/recent")).toStringList();
+    Settings settings;
+    QStringList recent = settings.recentCollections();
     recent.removeAll(document->path());
     recent.prepend(document->path());
-    settings.setValue(QStringLiteral("collections/recent"), recent.mid(0, MaxRecent));
+    settings.setRecentCollections(recent.mid(0, MaxRecent));
     rememberOpen();
     rebuild();
     select(document, {});
@@ -333,17 +333,17 @@ bool CollectionsPanel::trashCollection(CollectionDocument *document)
             tr("%1 could not be moved to the trash; it is closed but still there").arg(path), 8000);
         return false;
     }
-    QSettings settings;
-    QStringList recent = settings.value(QStringLiteral("collections/recent")).toStringList();
+    Settings settings;
+    QStringList recent = settings.recentCollections();
     recent.removeAll(path);
-    settings.setValue(QStringLiteral("collections/recent"), recent);
+    settings.setRecentCollections(recent);
     emit message(tr("Moved %1 to the trash").arg(QFileInfo(path).fileName()), 5000);
     return true;
 }
 
 void CollectionsPanel::restoreOpenCollections()
 {
-    const QStringList paths = QSettings().value(QStringLiteral("collections/open")).toStringList();
+    const QStringList paths = Settings().openCollections();
     for (const QString &path : paths) {
         QString error;
         if (!openCollection(path, &error))
@@ -353,7 +353,7 @@ void CollectionsPanel::restoreOpenCollections()
 
 QStringList CollectionsPanel::recentCollections() const
 {
-    return QSettings().value(QStringLiteral("collections/recent")).toStringList();
+    return Settings().recentCollections();
 }
 
 void CollectionsPanel::rememberOpen() const
@@ -361,7 +361,7 @@ void CollectionsPanel::rememberOpen() const
     QStringList paths;
     for (const CollectionDocument *document : m_documents)
         paths.append(document->path());
-    QSettings().setValue(QStringLiteral("collections/open"), paths);
+    Settings().setOpenCollections(paths);
 }
 
 void CollectionsPanel::fillRecentMenu()
@@ -385,11 +385,7 @@ QString CollectionsPanel::environmentOf(CollectionDocument *document) const
 {
     if (!document)
         return {};
-    const QString chosen = QSettings()
-                               .value(QStringLiteral("collections/environments"))
-                               .toMap()
-                               .value(document->path())
-                               .toString();
+    const QString chosen = Settings().collectionEnvironment(document->path());
     return document->collection().environmentNames().contains(chosen) ? chosen : QString();
 }
 
@@ -397,10 +393,7 @@ void CollectionsPanel::setEnvironment(CollectionDocument *document, const QStrin
 {
     if (!document)
         return;
-    QSettings settings;
-    QVariantMap chosen = settings.value(QStringLiteral("collections/environments")).toMap();
-    chosen.insert(document->path(), environment);
-    settings.setValue(QStringLiteral("collections/environments"), chosen);
+    Settings().setCollectionEnvironment(document->path(), environment);
     showEnvironments();
 }
 

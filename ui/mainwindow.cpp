@@ -45,7 +45,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
-#include <QSettings>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDockWidget>
@@ -258,23 +257,21 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::restoreViewState()
 {
-    QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    const Settings::WindowLayout layout = Settings().windowLayout();
+    restoreGeometry(layout.geometry);
+    restoreState(layout.toolbarsAndDocks);
+    m_splitter->restoreState(layout.splitter);
     QHeaderView *header = m_view->horizontalHeader();
-    header->restoreState(settings.value(QStringLiteral("list/header")).toByteArray());
+    header->restoreState(layout.listHeader);
     m_view->sortByColumn(header->sortIndicatorSection(), header->sortIndicatorOrder());
-    m_detail->tabs()->setCurrentIndex(settings.value(QStringLiteral("detail/tab"), 0).toInt());
-    m_detail->bodyTabs()->setCurrentIndex(
-        settings.value(QStringLiteral("detail/bodyTab"), 0).toInt());
-    const QString filter = settings.value(QStringLiteral("list/filter")).toString();
-    if (!filter.isEmpty()) {
+    m_detail->tabs()->setCurrentIndex(layout.detailTab);
+    m_detail->bodyTabs()->setCurrentIndex(layout.bodyTab);
+    if (!layout.filter.isEmpty()) {
         const QSignalBlocker blocker(m_filter); // apply once, now, not after the typing pause
-        m_filter->setText(filter);
+        m_filter->setText(layout.filter);
         applyFilter();
     }
-    m_selectWhenLoaded = settings.value(QStringLiteral("list/selectedId"), 0).toLongLong();
+    m_selectWhenLoaded = layout.selectedId;
     if (m_model->isLoaded())
         selectAfterLoad();
 }
@@ -294,16 +291,16 @@ void MainWindow::selectAfterLoad()
 
 void MainWindow::saveViewState() const
 {
-    QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
-    settings.setValue(QStringLiteral("list/header"), m_view->horizontalHeader()->saveState());
-    settings.setValue(QStringLiteral("list/filter"), m_filter->text());
-    settings.setValue(QStringLiteral("list/selectedId"),
-                      m_detail->hasCapture() ? m_detail->capture().id : 0);
-    settings.setValue(QStringLiteral("detail/tab"), m_detail->tabs()->currentIndex());
-    settings.setValue(QStringLiteral("detail/bodyTab"), m_detail->bodyTabs()->currentIndex());
+    Settings::WindowLayout layout;
+    layout.geometry = saveGeometry();
+    layout.toolbarsAndDocks = saveState();
+    layout.splitter = m_splitter->saveState();
+    layout.listHeader = m_view->horizontalHeader()->saveState();
+    layout.filter = m_filter->text();
+    layout.selectedId = m_detail->hasCapture() ? m_detail->capture().id : 0;
+    layout.detailTab = m_detail->tabs()->currentIndex();
+    layout.bodyTab = m_detail->bodyTabs()->currentIndex();
+    Settings().setWindowLayout(layout);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

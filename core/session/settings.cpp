@@ -103,6 +103,72 @@ void Settings::setReplayOptions(TargetOptions options)
     m_settings.setValue(replayOptionsKey, options.flags());
 }
 
+Settings::WindowLayout Settings::windowLayout() const
+{
+    WindowLayout layout;
+    layout.geometry = m_settings.value(QStringLiteral("window/geometry")).toByteArray();
+    layout.toolbarsAndDocks = m_settings.value(QStringLiteral("window/state")).toByteArray();
+    layout.splitter = m_settings.value(QStringLiteral("window/splitter")).toByteArray();
+    layout.listHeader = m_settings.value(QStringLiteral("list/header")).toByteArray();
+    layout.filter = m_settings.value(QStringLiteral("list/filter")).toString();
+    layout.selectedId = m_settings.value(QStringLiteral("list/selectedId"), 0).toLongLong();
+    layout.detailTab = m_settings.value(QStringLiteral("detail/tab"), 0).toInt();
+    layout.bodyTab = m_settings.value(QStringLiteral("detail/bodyTab"), 0).toInt();
+    return layout;
+}
+
+void Settings::setWindowLayout(const WindowLayout &layout)
+{
+    m_settings.setValue(QStringLiteral("window/geometry"), layout.geometry);
+    m_settings.setValue(QStringLiteral("window/state"), layout.toolbarsAndDocks);
+    m_settings.setValue(QStringLiteral("window/splitter"), layout.splitter);
+    m_settings.setValue(QStringLiteral("list/header"), layout.listHeader);
+    m_settings.setValue(QStringLiteral("list/filter"), layout.filter);
+    m_settings.setValue(QStringLiteral("list/selectedId"), layout.selectedId);
+    m_settings.setValue(QStringLiteral("detail/tab"), layout.detailTab);
+    m_settings.setValue(QStringLiteral("detail/bodyTab"), layout.bodyTab);
+}
+
+QStringList Settings::openCollections() const
+{
+    return m_settings.value(QStringLiteral("collections/open")).toStringList();
+}
+
+void Settings::setOpenCollections(const QStringList &paths)
+{
+    m_settings.setValue(QStringLiteral("collections/open"), paths);
+}
+
+QStringList Settings::recentCollections() const
+{
+    return m_settings.value(QStringLiteral("collections/recent")).toStringList();
+}
+
+void Settings::setRecentCollections(const QStringList &paths)
+{
+    m_settings.setValue(QStringLiteral("collections/recent"), paths);
+}
+
+QString Settings::collectionEnvironment(const QString &path) const
+{
+    return m_settings.value(QStringLiteral("collections/environments"))
+        .toMap()
+        .value(path)
+        .toString();
+}
+
+void Settings::setCollectionEnvironment(const QString &path, const QString &environment)
+{
+    QVariantMap chosen = m_settings.value(QStringLiteral("collections/environments")).toMap();
+    chosen.insert(path, environment);
+    m_settings.setValue(QStringLiteral("collections/environments"), chosen);
+}
+
+void Settings::clear()
+{
+    m_settings.clear();
+}
+
 QString Settings::rulesPath()
 {
     return DataFolder::path() + QStringLiteral("/rules.json");

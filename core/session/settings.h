@@ -33,6 +33,31 @@ public:
     TargetOptions replayOptions() const;
     void setReplayOptions(TargetOptions options);
 
+    // How the window was left, given back at the next launch.
+    struct WindowLayout
+    {
+        QByteArray geometry;
+        QByteArray toolbarsAndDocks;
+        QByteArray splitter;
+        QByteArray listHeader; // columns, their widths and the sort
+        QString filter;
+        qint64 selectedId = 0;
+        int detailTab = 0;
+        int bodyTab = 0;
+    };
+    WindowLayout windowLayout() const;
+    void setWindowLayout(const WindowLayout &layout);
+    // Collection files open when the window closed, and those opened lately (newest first).
+    QStringList openCollections() const;
+    void setOpenCollections(const QStringList &paths);
+    QStringList recentCollections() const;
+    void setRecentCollections(const QStringList &paths);
+    // The environment chosen for a collection file; empty: its variables alone.
+    QString collectionEnvironment(const QString &path) const;
+    void setCollectionEnvironment(const QString &path, const QString &environment);
+    // Forgets everything here (a first launch); for tests and benchmarks.
+    void clear();
+
     // The mock rules set in the window: rules.json in the data folder. rulesToRead() is where
     // they are now, which for rules saved by an earlier version is the folder it used.
     static QString rulesPath();

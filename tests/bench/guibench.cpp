@@ -11,6 +11,7 @@
 #include "receiver/receiverhost.h"
 
 #include "session/session.h"
+#include "session/settings.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -111,6 +112,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     QStandardPaths::setTestModeEnabled(true); // the user's window settings stay untouched
+    Settings().clear();                       // and each run starts from a first launch
     const QString path = QString::fromLocal8Bit(argv[1]);
     const int loadSeconds = argc > 2 ? std::atoi(argv[2]) : 10;
     const int connections = argc > 3 ? std::atoi(argv[3]) : 20;

@@ -429,7 +429,7 @@ void TestCaptureStore::idsAreNeverReused()
 // it is cut back to nothing.
 void TestCaptureStore::logStaysBoundedAndIsTruncatedWhenIdle()
 {
-    constexpr int Captures = 20'000; // ~1.2 KiB each: ~30 MB of log without a ceiling
+    constexpr int Captures = 40'000; // ~1.2 KiB each: ~60 MB of log without a ceiling
     constexpr qint64 LogCeilingBytes = 4 * 1024 * 1024;
     const QString logPath = m_path + QStringLiteral("-wal");
     CaptureStore store(m_path);
@@ -450,8 +450,9 @@ void TestCaptureStore::logStaysBoundedAndIsTruncatedWhenIdle()
     for (int i = 0; i < Captures; ++i)
         writer.append(request, 0);
     QTRY_COMPARE_WITH_TIMEOUT(committed, Captures, 60'000);
-    // Past the ceiling by what commits while one checkpoint runs, at most.
-    QVERIFY2(largestLog < 3 * LogCeilingBytes, QByteArray::number(largestLog).constData());
+    // Past the ceiling by what commits while a checkpoint runs, which on a busy machine (the
+    // tests run two at a time) can be a few times the ceiling; far from the log's full size.
+    QVERIFY2(largestLog < 5 * LogCeilingBytes, QByteArray::number(largestLog).constData());
     QTRY_COMPARE_WITH_TIMEOUT(QFileInfo(logPath).size(), 0, 10'000);
     writer.stop();
     QCOMPARE(store.count(), Captures);

@@ -27,7 +27,6 @@
 #include <QIcon>
 #include <QProcess>
 #include <QPushButton>
-#include <QSettings>
 #include <QStandardPaths>
 #include <QItemSelectionModel>
 #include <QJsonDocument>
@@ -65,7 +64,7 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true); // a first launch: no saved window state
-    QSettings().clear();
+    Settings().clear();
     const QString outputDir = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
     QDir().mkpath(outputDir);
     QTemporaryDir storeDir;

@@ -51,7 +51,6 @@
 #include <QTextLayout>
 #include <QTreeView>
 #include <QTreeWidget>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -435,7 +434,7 @@ void TestMainWindow::initTestCase()
 
 void TestMainWindow::init()
 {
-    QSettings().clear(); // each test starts from a first launch
+    Settings().clear(); // each test starts from a first launch
     QDir(CollectionsPanel::defaultFolder()).removeRecursively();
     QFile::remove(Settings::rulesPath());
 }
