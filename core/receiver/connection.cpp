@@ -164,7 +164,9 @@ void Connection::finishRequest(const ResponseSpec *errorResponse)
 {
     PendingResponse pending;
     pending.keepAlive = m_parser.keepAlive() && !m_parser.isUpgrade() && !errorResponse;
-    pending.request = takeRequest();
+    // A refused body is not read back from disk: what is in memory shows what went wrong.
+    pending.request = takeRequest(
+        errorResponse && m_parser.bytesOnDisk() > 0 ? m_parser.errorMessage() : QString());
     pending.headRequest = pending.request.method == "HEAD";
     pending.sequence = m_nextSequence++;
     // A mock rule answers first, then a proxy route, then the default response.

@@ -55,6 +55,9 @@ Receiver::Receiver(CaptureWriter &writer, ReceiverOptions options, QObject *pare
     , m_options(std::move(options))
     , m_timeoutSweep(this) // a child, so it follows the receiver to its thread
 {
+    // One count of the bytes bodies hold on disk, shared by every connection's parser.
+    if (!m_options.limits.bytesOnDisk)
+        m_options.limits.bytesOnDisk = std::make_shared<std::atomic<qsizetype>>(0);
     setDefaultResponse(ResponseSpec());
     connect(&m_writer, &CaptureWriter::committed, this, &Receiver::onCommitted);
     m_timeoutSweep.setInterval(250);

@@ -45,6 +45,11 @@ RequestParser::RequestParser(ParserLimits limits)
     reset();
 }
 
+RequestParser::~RequestParser()
+{
+    dropSpill();
+}
+
 const http_parser_settings &RequestParser::settings()
 {
     static const http_parser_settings instance = [] {
@@ -66,7 +71,7 @@ void RequestParser::reset()
     http_parser_init(&m_parser, HTTP_REQUEST);
     m_parser.data = this;
     m_request = CapturedRequest();
-    m_spill.reset();
+    dropSpill();
     m_state = State::Incomplete;
     m_headersComplete = false;
     m_lastCallbackWasValue = false;
@@ -194,7 +199,7 @@ void RequestParser::spillBeyondMemoryLimit()
     m_spill = std::make_unique<QTemporaryFile>(folder + QStringLiteral("/.hookscope-body-XXXXXX"));
     if (!m_spill->open()) {
         const QString reason = m_spill->errorString();
-        m_spill.reset();
+        dropSpill();
         m_request.raw.truncate(inMemory);
         fail(503, QStringLiteral("Cannot keep a large body in %1: %2").arg(folder, reason));
         return;
@@ -208,16 +213,38 @@ void RequestParser::spill(const char *data, qsizetype size)
 {
     if (m_state == State::BadRequest)
         return; // the disk is full: what is in memory is kept with the error
-    if (m_spill->write(data, size) != size)
+    std::atomic<qsizetype> *together = m_limits.bytesOnDisk.get();
+    if (together && *together + size > m_limits.maxBytesOnDisk) {
+        fail(503, QStringLiteral("Bodies still arriving already take %1 MiB on disk, "
+                                 "Hookscope's limit; retry later")
+                      .arg(m_limits.maxBytesOnDisk >> 20));
+        return;
+    }
+    if (m_spill->write(data, size) != size) {
         fail(503, QStringLiteral("No room on disk for the rest of the body (%1 bytes kept): %2")
-                      .arg(m_request.raw.size() + m_spill->pos())
+                      .arg(m_request.raw.size() + m_bytesOnDisk)
                       .arg(m_spill->errorString()));
+        return;
+    }
+    m_bytesOnDisk += size;
+    if (together)
+        *together += size;
+}
+
+void RequestParser::dropSpill()
+{
+    if (!m_spill)
+        return;
+    if (m_limits.bytesOnDisk)
+        *m_limits.bytesOnDisk -= m_bytesOnDisk;
+    m_bytesOnDisk = 0;
+    m_spill.reset();
 }
 
 QString RequestParser::readBackSpill()
 {
     QString error;
-    const qsizetype spilled = m_spill->pos();
+    const qsizetype spilled = m_bytesOnDisk;
     const qsizetype before = m_request.raw.size();
     m_request.raw.resize(before + spilled);
     if (!m_spill->seek(0) || m_spill->read(m_request.raw.data() + before, spilled) != spilled) {
@@ -225,7 +252,7 @@ QString RequestParser::readBackSpill()
         error = QStringLiteral("The body kept on disk could not be read back: %1")
                     .arg(m_spill->errorString());
     }
-    m_spill.reset();
+    dropSpill();
     // A chunked body was decoded only as far as memory went: decoded again, whole.
     if (m_chunked)
         m_request.body = parseStored(m_request.raw).body;
@@ -360,9 +387,9 @@ CapturedRequest RequestParser::takeRequest(const QString &leaveOnDisk)
     if (m_spill && !leaveOnDisk.isEmpty()) {
         readBackError = QStringLiteral("%1 (the %2 bytes past the first %3 were not kept)")
                             .arg(leaveOnDisk)
-                            .arg(m_spill->pos())
+                            .arg(m_bytesOnDisk)
                             .arg(m_request.raw.size());
-        m_spill.reset();
+        dropSpill();
     } else if (m_spill) {
         readBackError = readBackSpill();
     }
@@ -382,7 +409,11 @@ CapturedRequest RequestParser::takeRequest(const QString &leaveOnDisk)
 CapturedRequest RequestParser::parseStored(const QByteArray &raw)
 {
     constexpr qsizetype unlimited = std::numeric_limits<qsizetype>::max() / 2;
-    RequestParser parser(ParserLimits{unlimited, unlimited, unlimited, {}});
+    ParserLimits limits;
+    limits.maxHeaderBytes = unlimited;
+    limits.maxBodyBytes = unlimited;
+    limits.bodyBytesInMemory = unlimited;
+    RequestParser parser(limits);
     if (!raw.isEmpty())
         parser.feed(raw);
     CapturedRequest request = parser.takeRequest();

@@ -6,6 +6,7 @@
 
 #include <QTemporaryFile>
 
+#include <atomic>
 #include <memory>
 
 namespace Hookscope {
@@ -19,6 +20,11 @@ struct ParserLimits
     // 95 MB body open took 3 GB), and a client that never finishes its body holds up no one.
     qsizetype bodyBytesInMemory = 64 * 1024;
     QString spillFolder; // empty: the system's temporary folder
+    // What the parsers sharing `bytesOnDisk` may hold on disk together, so clients that hold
+    // bodies open cannot fill the disk the store is on; past it a body is refused (503).
+    // Without a counter, no limit.
+    std::shared_ptr<std::atomic<qsizetype>> bytesOnDisk;
+    qsizetype maxBytesOnDisk = qsizetype(2) * 1024 * 1024 * 1024;
 };
 
 // Incremental HTTP/1.x request parser over http_parser that keeps the exact bytes of each
@@ -30,6 +36,7 @@ public:
     enum class State { Incomplete, Complete, BadRequest };
 
     explicit RequestParser(ParserLimits limits = {});
+    ~RequestParser();
     RequestParser(const RequestParser &) = delete;
     RequestParser &operator=(const RequestParser &) = delete;
 
@@ -49,7 +56,7 @@ public:
     bool keepAlive() const { return m_keepAlive; }
     // The bytes of the current request held in memory, and those past the limit on disk.
     qsizetype bytesInMemory() const { return m_request.raw.size(); }
-    qsizetype bytesOnDisk() const { return m_spill ? m_spill->pos() : 0; }
+    qsizetype bytesOnDisk() const { return m_bytesOnDisk; }
     bool isUpgrade() const { return m_upgrade; }
 
     // For BadRequest: the status to answer (400, 413, 431) and why, for the user.
@@ -84,6 +91,8 @@ private:
     // request when the disk takes none of it.
     void spillBeyondMemoryLimit();
     void spill(const char *data, qsizetype size);
+    // Deletes the spill file and gives its bytes back to ParserLimits::bytesOnDisk.
+    void dropSpill();
     // Empty, or why the spilled body could not be read back.
     QString readBackSpill();
 
@@ -92,6 +101,7 @@ private:
     http_parser m_parser;
     CapturedRequest m_request;
     std::unique_ptr<QTemporaryFile> m_spill; // the body past bodyBytesInMemory, in order
+    qsizetype m_bytesOnDisk = 0;             // written to m_spill
     State m_state = State::Incomplete;
     bool m_headersComplete = false;
     bool m_lastCallbackWasValue = false;

@@ -24,6 +24,7 @@ private slots:
     void largeBodiesGoToDisk();
     void aPartialBodyOnDiskIsKept();
     void noRoomOnDiskIsABadRequest();
+    void bodiesOnDiskTogetherHaveALimit();
 };
 
 void TestRequestParser::wellFormed_data()
@@ -362,6 +363,35 @@ void TestRequestParser::noRoomOnDiskIsABadRequest()
     const CapturedRequest request = parser.takeRequest();
     QCOMPARE(request.raw, head + patternedBytes(1000));
     QVERIFY(!request.parseError.isEmpty());
+}
+
+// Clients holding bodies open cannot fill the disk: past the limit the parsers share, a body is
+// refused; a request taken gives its bytes back.
+void TestRequestParser::bodiesOnDiskTogetherHaveALimit()
+{
+    QTemporaryDir folder;
+    ParserLimits limits = spillingPast(1000, folder.path());
+    limits.bytesOnDisk = std::make_shared<std::atomic<qsizetype>>(0);
+    limits.maxBytesOnDisk = 100'000;
+    const QByteArray head = "POST /big HTTP/1.1\r\nContent-Length: 90000\r\n\r\n";
+    RequestParser first(limits);
+    first.feed(QByteArray(head + patternedBytes(80'000)));
+    QCOMPARE(first.state(), RequestParser::State::Incomplete);
+    QCOMPARE(limits.bytesOnDisk->load(), first.bytesOnDisk());
+
+    RequestParser second(limits);
+    second.feed(QByteArray(head + patternedBytes(80'000)));
+    QCOMPARE(second.state(), RequestParser::State::BadRequest);
+    QCOMPARE(second.errorStatus(), 503);
+    QVERIFY2(second.errorMessage().contains(QStringLiteral("limit")),
+             qPrintable(second.errorMessage()));
+    second.takeRequest();
+
+    first.takeRequest();
+    QCOMPARE(limits.bytesOnDisk->load(), 0);
+    RequestParser third(limits);
+    third.feed(QByteArray(head + patternedBytes(80'000)));
+    QCOMPARE(third.state(), RequestParser::State::Incomplete);
 }
 
 QTEST_GUILESS_MAIN(TestRequestParser)

@@ -374,6 +374,27 @@ void TestReceiver::oversizedBodyIs413WithHeadKept()
     const QByteArray raw = showRaw(listener.captureIds().first());
     QVERIFY(raw.startsWith("POST /big HTTP/1.1\r\n"));
     QVERIFY(raw.contains("X-Mark: kept\r\n"));
+
+    // A chunked body refused past the limit once part of it went to disk: what is in memory is
+    // kept, the rest is not read back.
+    ListenProcess spilling(m_store, {QStringLiteral("--max-body"), QStringLiteral("150000")});
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, spilling.port());
+    QVERIFY(client.waitForConnected());
+    QByteArray chunked = "POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 200; ++i)
+        chunked += "400\r\n" + QByteArray(1024, 'c') + "\r\n";
+    client.write(chunked);
+    QByteArray answer;
+    QTRY_VERIFY_WITH_TIMEOUT((answer += client.readAll()).contains("\r\n\r\n"), 10'000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.constData());
+    QTRY_COMPARE_WITH_TIMEOUT(spilling.captureIds().size(), 1, 10'000);
+    const QJsonObject refused = showJson(spilling.captureIds().last());
+    QVERIFY2(refused.value(QStringLiteral("parseError"))
+                 .toString()
+                 .contains(QStringLiteral("were not kept")),
+             QJsonDocument(refused).toJson().constData());
+    QVERIFY(showRaw(spilling.captureIds().last()).size() < 80 * 1024);
 }
 
 void TestReceiver::slowClientTimesOutWithoutStallingOthers()
