@@ -25,6 +25,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -697,6 +698,33 @@ bool CollectionsPanel::importInto(CollectionDocument *document, const QString &p
                             : QStringLiteral(" — ") + warnings.join(QStringLiteral("; "))),
                  10000);
     return true;
+}
+
+void CollectionsPanel::keepRequest(const CollectionPlace &origin, const QString &originName,
+                                   const RequestTemplate &request, QWidget *dialogParent)
+{
+    if (m_documents.contains(origin.document)) {
+        const CollectionItem *item = origin.document->collection().item(origin.path);
+        if (item && !item->isFolder && item->name == originName) {
+            origin.document->setRequest(origin.path, request);
+            emit message(tr("Saved %1 to %2").arg(originName, displayName(origin.document)), 4000);
+            return;
+        }
+    }
+    const std::optional<CollectionPlace> place = chooseFolder(tr("Save to Collection"));
+    if (!place)
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(dialogParent, tr("Save to Collection"), tr("Name:"),
+                                               QLineEdit::Normal, QUrl(request.url).path(), &ok);
+    if (!ok || name.trimmed().isEmpty())
+        return;
+    Collection kept;
+    CollectionItem item;
+    item.name = name.trimmed();
+    item.request = request;
+    kept.items = {item};
+    addRequests(*place, kept);
 }
 
 std::optional<CollectionPlace> CollectionsPanel::chooseFolder(const QString &title)

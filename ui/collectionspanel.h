@@ -86,6 +86,10 @@ public:
     bool exportPostman(CollectionDocument *document, const QString &path);
     // Adds the requests of any importable file to `document`.
     bool importInto(CollectionDocument *document, const QString &path);
+    // Writes a request edited in the composer back to its item at `origin`, while that is still
+    // there under `originName`; else asks for a folder and a name.
+    void keepRequest(const CollectionPlace &origin, const QString &originName,
+                     const RequestTemplate &request, QWidget *dialogParent);
     // Asks where to put something: the open collections and their folders.
     std::optional<CollectionPlace> chooseFolder(const QString &title);
 

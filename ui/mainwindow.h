@@ -1,11 +1,9 @@
 #pragma once
 
-#include "wire/forwardroute.h"
 #include "mock/mockrules.h"
 #include "signing/signaturechecker.h"
 
 #include <QMainWindow>
-#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -15,7 +13,6 @@ class QLabel;
 class QSpinBox;
 class QLineEdit;
 class QSplitter;
-class QTableView;
 
 namespace Hookscope {
 
@@ -26,13 +23,15 @@ class RulesDialog;
 struct CollectionPlace;
 struct RequestTemplate;
 class ComposerDialog;
+class DeliveryActions;
 class DeliveryLog;
-class ForwardingDialog;
 class SecretStore;
 class SignaturesDialog;
 class ForwarderHost;
 struct DeliveryAttempt;
+class CaptureActions;
 class CaptureListModel;
+class CaptureListView;
 class CaptureStore;
 class CaptureWriter;
 class ReceiverHost;
@@ -49,36 +48,21 @@ public:
     MainWindow(CaptureStore &store, Session &session, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    QTableView *captureView() const { return m_view; }
+    CaptureListView *captureView() const { return m_view; }
     CaptureListModel *captureModel() const { return m_model; }
     CaptureDetailView *detailView() const { return m_detail; }
     // Binds the receiver, reporting a busy port in the window (see ReceiverBar).
     void startListening();
 
-    // The actions of the Capture menu, for the selected capture(s).
-    void copyAsCurl();
-    void copyBody();
-    void deleteSelected();
-    void toggleStar();
-    // Opens a side-by-side diff of the two selected captures.
-    void compareSelected();
-    // Asks for the selected capture's note; setNote() stores it.
-    void editNote();
-    void setNote(const QString &note);
+    // What the Capture menu does to the selected capture(s).
+    CaptureActions *captureActions() const { return m_actions; }
     QLineEdit *filterEdit() const { return m_filter; }
     // Applies the filter box now rather than after the typing pause.
     void applyFilter();
     // Columns, splitter, filter, selection and tabs, kept in QSettings across restarts.
     void saveViewState() const;
-    // Sends the selected captures to `target` (a base URL; their paths are appended), through
-    // the forwarding queue: attempts are recorded and shown in Deliveries.
-    void replaySelected(const QString &target, TargetOptions options = {});
-    // Every capture from now on is also sent to these base URLs; kept across restarts.
-    // Returns false, saying why in the status bar, when one is not a usable URL.
-    bool setForwardTargets(const QStringList &targets);
-    QStringList forwardTargets() const;
-    // Opens the Forwarding dialog on the current routes; accepting it applies them.
-    ForwardingDialog *forwardingDialog();
+    // Replays and forwarding routes.
+    DeliveryActions *deliveryActions() const { return m_deliveries; }
     // Opens the Signatures dialog: bindings of schemes and secrets to paths, and the secrets.
     SignaturesDialog *signaturesDialog();
     // Checks captures with these from now on (kept across restarts); verdicts are redone.
@@ -104,13 +88,11 @@ public:
     ComposerDialog *openCollectionItem(CollectionDocument *document, const QList<int> &path);
     // Writes the selected captures (when several are) or all the filter shows to a HAR file.
     void exportHar(const QString &path);
+    // Opens the composer: empty, or with the selected capture ready to edit and send again.
+    ComposerDialog *openComposer(bool fromSelected);
 
 signals:
     void harExported();
-
-public:
-    // Opens the composer: empty, or with the selected capture ready to edit and send again.
-    ComposerDialog *openComposer(bool fromSelected);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -120,17 +102,11 @@ protected:
 private:
     void createMenus();
     void restoreViewState();
-    void showSelected();
+    // Shows the capture in the detail pane (0: none).
+    void showCapture(qint64 id);
     void showDeliveryAttempt(const DeliveryAttempt &attempt);
-    void askReplayTarget();
-    void selectAfterLoad();
-    void saveBytes(const QByteArray &bytes, const QString &title, const QString &suggestedName);
-    QList<qint64> selectedIds() const;
-    // The last replay target, or a usual local app's address before the first replay.
-    static QString replayTargetOrDefault();
-    // "Save" in a composer: back to the item it came from when there is one, else to a folder
-    // the user picks.
-    void keepComposedRequest(ComposerDialog *composer, const RequestTemplate &request);
+    // A composer whose "Save" goes back to the collection item at `origin` (none: asks where).
+    ComposerDialog *newComposer(const CollectionPlace &origin, const QString &originName);
 
     CaptureStore &m_store;
     Session &m_session;
@@ -140,10 +116,10 @@ private:
     ForwarderHost *m_forwarder;
     SecretStore *m_secrets;
     SignatureChecker *m_checker;
-    QSet<qint64> m_replays; // deliveries the user asked for: their outcome goes to the status bar
-    QAction *m_replayAgain = nullptr;
+    DeliveryActions *m_deliveries = nullptr;
     CaptureListModel *m_model;
-    QTableView *m_view;
+    CaptureListView *m_view;
+    CaptureActions *m_actions = nullptr;
     CollectionsPanel *m_collections;
     CaptureDetailView *m_detail;
     ReceiverBar *m_receiverBar = nullptr;
@@ -151,7 +127,6 @@ private:
     QSplitter *m_splitter;
     QTimer m_filterDelay;
     StatusPanel *m_status = nullptr;
-    qint64 m_selectWhenLoaded = -1; // capture to select when the list has loaded; 0: the first
 };
 
 } // namespace Hookscope

@@ -3,6 +3,7 @@
 #include "palettetone.h"
 
 #include "delivery/retrypolicy.h"
+#include "secrets/secretstore.h"
 #include "session/session.h"
 #include "store/capturestore.h"
 #include "store/deliverylog.h"
@@ -37,6 +38,16 @@ StatusPanel::StatusPanel(QStatusBar *bar, Session &session, DeliveryLog &deliver
         bar->addPermanentWidget(label);
     m_rules->setToolTip(
         tr("Requests are answered by the mock rules first (Capture → Mock Rules…)"));
+    connect(&session.secrets(), &SecretStore::keychainUnavailable, this, [bar](const QString &why) {
+        // Kept in view: unlike a message, the next one does not replace it.
+        auto *warning = new QLabel(tr("\u26a0 No keychain"), bar);
+        warning->setToolTip(tr("%1: secrets are kept in memory for this session only").arg(why));
+        QPalette palette = warning->palette();
+        palette.setColor(QPalette::WindowText, paletteTone(0));
+        warning->setPalette(palette);
+        bar->insertPermanentWidget(0, warning);
+        bar->showMessage(warning->toolTip(), 10'000);
+    });
     connect(&session.writer(), &CaptureWriter::committed, this,
             [this](const CommittedBatch &batch) {
                 m_capturesSinceTick += batch.size();

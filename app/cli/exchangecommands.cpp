@@ -112,24 +112,19 @@ int CliCommands::importCaptures(const QStringList &arguments)
                               .arg(path, Importer::formatName(format)));
     // Nothing is imported from a file with a mistake in it, unless --partial says to take the
     // entries that can be read.
-    std::optional<QList<CapturedRequest>> captures = Har::read(*bytes, &error);
-    if (!captures) {
-        QStringList skipped;
-        QString unreadable;
-        const std::optional<QList<CapturedRequest>> readable
-            = Har::read(*bytes, &unreadable, &skipped);
-        if (!readable || readable->isEmpty())
-            return usageError(QStringLiteral("%1: %2; nothing was imported").arg(path, error));
+    const Importer::HarCaptures read = Importer::harCaptures(*bytes);
+    if (read.captures.isEmpty() && !read.error.isEmpty())
+        return usageError(QStringLiteral("%1: %2; nothing was imported").arg(path, read.error));
+    if (!read.skipped.isEmpty()) {
         if (!parser.isSet(partialOption))
             return usageError(QStringLiteral("%1: %2; nothing was imported (--partial imports "
                                              "the %3 entries that can be read, skipping %4)")
-                                  .arg(path, error)
-                                  .arg(readable->size())
-                                  .arg(skipped.size()));
-        for (const QString &entry : std::as_const(skipped))
+                                  .arg(path, read.error)
+                                  .arg(read.captures.size())
+                                  .arg(read.skipped.size()));
+        for (const QString &entry : read.skipped)
             std::fprintf(stderr, "hookscope-cli: %s: skipped %s\n", qUtf8Printable(path),
                          qUtf8Printable(entry));
-        captures = readable;
     }
     CaptureStore store(storePath(parser));
     if (!openStore(store, true))
@@ -147,19 +142,19 @@ int CliCommands::importCaptures(const QStringList &arguments)
                 ids.append(one.summary.id);
         },
         Qt::DirectConnection);
-    for (const CapturedRequest &capture : *captures)
+    for (const CapturedRequest &capture : read.captures)
         writer.append(capture, 0);
     writer.stop(); // commits them all
     const qsizetype stored = ids.size() - ids.count(0);
-    if (stored != captures->size()) {
+    if (stored != read.captures.size()) {
         // Exactly what went in, so nothing is guessed at or imported twice.
         // The entries that did not go in, as ranges of the file's entry numbers.
         QStringList missing;
-        for (qsizetype at = 0; at < captures->size(); ++at) {
+        for (qsizetype at = 0; at < read.captures.size(); ++at) {
             if (ids.value(at) != 0)
                 continue;
             qsizetype end = at;
-            while (end + 1 < captures->size() && ids.value(end + 1) == 0)
+            while (end + 1 < read.captures.size() && ids.value(end + 1) == 0)
                 ++end;
             missing.append(end == at ? QString::number(at + 1)
                                      : QStringLiteral("%1-%2").arg(at + 1).arg(end + 1));
@@ -172,7 +167,7 @@ int CliCommands::importCaptures(const QStringList &arguments)
         return usageError(QStringLiteral("only %1 of %2 requests could be stored in %3 (is its "
                                          "disk full?); %4")
                               .arg(stored)
-                              .arg(captures->size())
+                              .arg(read.captures.size())
                               .arg(store.path(), which));
     }
     writeOut(QStringLiteral("Imported %1 capture(s)\n").arg(stored).toUtf8());

@@ -87,6 +87,19 @@ std::optional<Collection> Importer::asCollection(const QByteArray &bytes, const 
     return std::nullopt;
 }
 
+Importer::HarCaptures Importer::harCaptures(const QByteArray &bytes)
+{
+    HarCaptures read;
+    if (std::optional<QList<CapturedRequest>> all = Har::read(bytes, &read.error)) {
+        read.captures = std::move(*all);
+        return read;
+    }
+    QString unreadable;
+    if (std::optional<QList<CapturedRequest>> some = Har::read(bytes, &unreadable, &read.skipped))
+        read.captures = std::move(*some);
+    return read;
+}
+
 void Importer::merge(const Collection &from, Collection *into, const QList<int> &folder)
 {
     QList<CollectionItem> *items = into->itemsAt(folder);

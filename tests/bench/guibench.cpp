@@ -4,6 +4,7 @@
 // window's own receiver.
 // Usage: hookscope-guibench STORE [LOAD_SECONDS] [CONNECTIONS] [DELAY_MS] [SEARCH]...
 #include "capturelistmodel.h"
+#include "capturelistview.h"
 #include "mainwindow.h"
 
 #include "store/capturestore.h"

@@ -3,11 +3,14 @@
 #include "bodypartsview.h"
 #include "capturedetailview.h"
 #include "composerdialog.h"
+#include "captureactions.h"
 #include "capturelistmodel.h"
+#include "capturelistview.h"
 #include "collectionspanel.h"
 #include "rundialog.h"
 #include "variablesdialog.h"
 #include "diffdialog.h"
+#include "deliveryactions.h"
 #include "mainwindow.h"
 #include "rulesdialog.h"
 #include "secrets/secretstore.h"
@@ -145,7 +148,7 @@ int main(int argc, char *argv[])
                       QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     selection->select(window.captureModel()->index(5, 0),
                       QItemSelectionModel::Select | QItemSelectionModel::Rows);
-    window.compareSelected();
+    window.captureActions()->compareSelected();
     if (auto *diff = window.findChild<DiffDialog *>()) {
         diff->resize(1000, 420);
         QTest::qWait(200);
@@ -184,7 +187,7 @@ int main(int argc, char *argv[])
     probe.listen(QHostAddress::LocalHost);
     const QString downUrl = QStringLiteral("http://127.0.0.1:%1/hooks").arg(probe.serverPort());
     probe.close();
-    window.setForwardTargets(
+    window.deliveryActions()->setForwardTargets(
         {QStringLiteral("http://127.0.0.1:%1").arg(target.serverPort()), downUrl});
     send(base + QStringLiteral("webhooks/stripe"),
          {QStringLiteral("-H"), json, QStringLiteral("--data-binary"),
@@ -197,7 +200,7 @@ int main(int argc, char *argv[])
     window.captureView()->setCurrentIndex(window.captureModel()->index(1, 0));
     window.captureView()->setCurrentIndex(window.captureModel()->index(0, 0));
     saved = saved && save(QStringLiteral("deliveries"));
-    if (ForwardingDialog *forwarding = window.forwardingDialog()) {
+    if (ForwardingDialog *forwarding = window.deliveryActions()->forwardingDialog()) {
         ForwardRoute proxy;
         proxy.pathPrefix = "/shopify";
         proxy.target = QStringLiteral("https://localhost:8443/webhooks/shopify");

@@ -1,8 +1,11 @@
 #include "bodypartsview.h"
 #include "deliveriesview.h"
+#include "deliveryactions.h"
 #include "capturedetailview.h"
 #include "composerdialog.h"
+#include "captureactions.h"
 #include "capturelistmodel.h"
+#include "capturelistview.h"
 #include "collectionspanel.h"
 #include "rulesdialog.h"
 #include "rundialog.h"
@@ -199,7 +202,7 @@ void TestMainWindow::liveCaptureAppearsAndShowsDetails()
     QCOMPARE(detail->hexBody()->bytes(), QByteArray("{\"type\":\"invoice.paid\"}"));
     QCOMPARE(detail->bodyTabs()->currentIndex(), int(CaptureDetailView::PrettyBody));
 
-    session.window->copyAsCurl();
+    session.window->captureActions()->copyAsCurl();
     const QString curl = QGuiApplication::clipboard()->text();
     QVERIFY2(curl.startsWith(QStringLiteral("curl '") + session.receiver->baseUrl()
                              + QStringLiteral("stripe/webhook?live=1'")),
@@ -326,7 +329,7 @@ void TestMainWindow::deleteRemovesFromListAndStore()
     QTRY_COMPARE(session.window->captureModel()->rowCount(), 3);
     session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(1, 0));
     const qint64 id = session.window->captureModel()->summary(1).id;
-    session.window->deleteSelected();
+    session.window->captureActions()->deleteSelected();
     QCOMPARE(session.window->captureModel()->rowCount(), 2);
     QVERIFY(!session.store.capture(id));
     QCOMPARE(session.store.count(), 2);
@@ -346,7 +349,7 @@ void TestMainWindow::compareShowsWhatDiffers()
     QItemSelectionModel *selection = session.window->captureView()->selectionModel();
     selection->select(model->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
     selection->select(model->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
-    session.window->compareSelected();
+    session.window->captureActions()->compareSelected();
     auto *dialog = session.window->findChild<DiffDialog *>();
     QVERIFY(dialog);
     QStringList changed;
@@ -368,7 +371,7 @@ void TestMainWindow::starredCapturesAreKeptAndFiltered()
     CaptureListModel *model = session.window->captureModel();
     QTRY_COMPARE(model->rowCount(), 2);
     session.window->captureView()->setCurrentIndex(model->index(0, 0));
-    session.window->toggleStar();
+    session.window->captureActions()->toggleStar();
     QCOMPARE(model->index(0, CaptureListModel::StarColumn).data().toString(), QStringLiteral("★"));
     QVERIFY(session.store.summaries(0, 1).first().starred);
     session.window->filterEdit()->setText(QStringLiteral("is:starred"));
@@ -376,15 +379,15 @@ void TestMainWindow::starredCapturesAreKeptAndFiltered()
     QTRY_VERIFY(model->isLoaded());
     QCOMPARE(model->rowCount(), 1);
     QCOMPARE(model->summary(0).target, QByteArray("/keeper"));
-    session.window->toggleStar(); // and off again
+    session.window->captureActions()->toggleStar(); // and off again
     QVERIFY(!session.store.summaries(0, 1).first().starred);
 
-    session.window->setNote(QStringLiteral("retried by Stripe after our 500"));
+    session.window->captureActions()->setNote(QStringLiteral("retried by Stripe after our 500"));
     QVERIFY(session.window->detailView()->overviewText().contains(
         QStringLiteral("Note: retried by Stripe after our 500")));
     QCOMPARE(session.store.capture(model->summary(0).id)->note,
              QStringLiteral("retried by Stripe after our 500"));
-    session.window->setNote(QString());
+    session.window->captureActions()->setNote(QString());
     QVERIFY(session.store.capture(model->summary(0).id)->note.isEmpty());
 }
 
@@ -595,9 +598,10 @@ void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
 
     QTemporaryDir dir;
     Running session(dir.filePath(QStringLiteral("c.sqlite")));
-    QVERIFY(!session.window->setForwardTargets({QStringLiteral("ftp://example.com/")}));
-    QVERIFY(session.window->forwardTargets().isEmpty());
-    QVERIFY(session.window->setForwardTargets({appUrl}));
+    QVERIFY(!session.window->deliveryActions()->setForwardTargets(
+        {QStringLiteral("ftp://example.com/")}));
+    QVERIFY(session.window->deliveryActions()->forwardTargets().isEmpty());
+    QVERIFY(session.window->deliveryActions()->setForwardTargets({appUrl}));
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("stripe?x=1"),
                      QStringLiteral(R"({"id":"evt_1"})")));
     CaptureListModel *model = session.window->captureModel();
@@ -615,7 +619,7 @@ void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
     QVERIFY(deliveries->answer()->text().endsWith(QStringLiteral("\n\ncreated")));
 
     // Replay to another base: a second delivery beside the first, shown as it completes.
-    session.window->replaySelected(appUrl + QStringLiteral("/v2"));
+    session.window->deliveryActions()->replaySelected(appUrl + QStringLiteral("/v2"));
     QTRY_COMPARE(deliveries->deliveries().size(), 2);
     QTRY_COMPARE(deliveries->deliveries().at(1).results.size(), 1);
     QCOMPARE(requestLines.last(), QByteArray("POST /v2/stripe?x=1 HTTP/1.1"));
@@ -652,7 +656,7 @@ void TestMainWindow::forwardingDialogSetsEachTargetsWay()
 
     QTemporaryDir dir;
     Running session(dir.filePath(QStringLiteral("c.sqlite")));
-    ForwardingDialog *dialog = session.window->forwardingDialog();
+    ForwardingDialog *dialog = session.window->deliveryActions()->forwardingDialog();
     QTableWidget *table = dialog->table();
     QCOMPARE(table->rowCount(), 0);
     ForwardRoute proxy;
@@ -675,7 +679,7 @@ void TestMainWindow::forwardingDialogSetsEachTargetsWay()
     table->item(1, 1)->setText(QStringLiteral("http://127.0.0.1:%1").arg(downPort));
     dialog->accept();
     QVERIFY(!dialog->isVisible());
-    QCOMPARE(session.window->forwardTargets(),
+    QCOMPARE(session.window->deliveryActions()->forwardTargets(),
              (QStringList{QStringLiteral("/stripe=%1 fixed-url proxy").arg(proxy.target),
                           QStringLiteral("/github=http://127.0.0.1:%1").arg(downPort)}));
 
@@ -711,7 +715,8 @@ void TestMainWindow::forwardingDialogSetsEachTargetsWay()
     // Replay To keeps its choices for the next replay.
     QTRY_COMPARE(model->rowCount(), 2);
     session.window->captureView()->setCurrentIndex(model->index(1, 0)); // the /stripe one
-    session.window->replaySelected(proxy.target, TargetOptions{true, true, false});
+    session.window->deliveryActions()->replaySelected(proxy.target,
+                                                      TargetOptions{true, true, false});
     QTRY_COMPARE(requestLines.size(), 2);
     QCOMPARE(requestLines.last(), QByteArray("POST /hooks/stripe HTTP/1.1"));
     QCOMPARE(Settings().replayOptions().flags(), (TargetOptions{true, true, false}.flags()));
@@ -1016,8 +1021,8 @@ void TestMainWindow::editAndResendSignsAgain()
     received.clear();
     TargetOptions resign;
     resign.resign = true;
-    session.window->replaySelected(QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort()),
-                                   resign);
+    session.window->deliveryActions()->replaySelected(
+        QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort()), resign);
     QTRY_VERIFY(received.contains("invoice.paid"));
     const CapturedRequest replayed = RequestParser::parseStored(received);
     QVERIFY(!headerValue(replayed.headers, "Stripe-Signature").startsWith("t=1700000000,"));

@@ -1,0 +1,121 @@
+#include "capturelistview.h"
+
+#include "capturelistmodel.h"
+
+#include <algorithm>
+#include <utility>
+
+#include <QHeaderView>
+#include <QScrollBar>
+#include <QTimer>
+
+namespace Hookscope {
+
+CaptureListView::CaptureListView(CaptureListModel *model, QWidget *parent)
+    : QTableView(parent)
+    , m_model(model)
+{
+    setModel(m_model);
+    setSelectionBehavior(QAbstractItemView::SelectRows);
+    setSelectionMode(QAbstractItemView::ExtendedSelection);
+    verticalHeader()->hide();
+    // Fixed row heights: the header never measures rows, whatever the number of captures.
+    verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    horizontalHeader()->setSectionsMovable(true);
+    horizontalHeader()->setHighlightSections(false);
+    horizontalHeader()->setSectionResizeMode(CaptureListModel::TargetColumn, QHeaderView::Stretch);
+    // Room for typical values; the path takes the rest.
+    const QFontMetrics metrics = fontMetrics();
+    const auto widthOf = [&](const char *sample) {
+        return metrics.horizontalAdvance(QLatin1String(sample)) + 16;
+    };
+    horizontalHeader()->setMinimumSectionSize(metrics.horizontalAdvance(QLatin1String("★")) + 12);
+    setColumnWidth(CaptureListModel::StarColumn, 0); // clamped to the minimum
+    setColumnWidth(CaptureListModel::TimeColumn, widthOf("00:00:00.000"));
+    setColumnWidth(CaptureListModel::MethodColumn, widthOf("DELETE"));
+    setColumnWidth(CaptureListModel::StatusColumn, widthOf("Status"));
+    setColumnWidth(CaptureListModel::RuleColumn, widthOf("Rule…"));
+    setColumnWidth(CaptureListModel::SizeColumn, widthOf("1,023 KiB"));
+    setColumnWidth(CaptureListModel::ContentTypeColumn, widthOf("application/json"));
+    setColumnWidth(CaptureListModel::SourceColumn, widthOf("127.000.000.001"));
+    setColumnWidth(CaptureListModel::ForwardColumn, widthOf("-> retrying x5"));
+    setColumnWidth(CaptureListModel::SignatureColumn, widthOf("missing signature"));
+    // Newest first until the user clicks a header; the store sorts, so sorting covers all of
+    // history, not only the rows loaded.
+    horizontalHeader()->setSortIndicator(CaptureListModel::TimeColumn, Qt::DescendingOrder);
+    setSortingEnabled(true);
+    setShowGrid(false);
+    setAlternatingRowColors(true);
+    setWordWrap(false);
+    // Rows dragged from the list go into a collection.
+    setDragEnabled(true);
+    setDragDropMode(QAbstractItemView::DragOnly);
+
+    connect(m_model, &CaptureListModel::rowsPrepended, this, [this] {
+        // Follow the newest capture unless the user is reading further down.
+        if (verticalScrollBar()->value() == 0)
+            scrollToTop();
+    });
+    connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this] { emit currentCaptureChanged(currentId()); });
+    connect(m_model, &CaptureListModel::modelAboutToBeReset, this, [this] {
+        if (m_selectWhenLoaded < 0)
+            m_selectWhenLoaded = currentId();
+    });
+    connect(m_model, &CaptureListModel::modelReset, this, [this] {
+        // Sorting a long history on a column other than time can take a moment: say so.
+        QTimer::singleShot(150, this, [this] {
+            if (!m_model->isLoaded())
+                emit loadingShown(true);
+        });
+    });
+    connect(m_model, &CaptureListModel::loaded, this, [this] {
+        emit loadingShown(false);
+        selectAfterLoad();
+    });
+}
+
+QList<qint64> CaptureListView::selectedIds() const
+{
+    QList<qint64> ids;
+    for (const QModelIndex &index : selectionModel()->selectedRows())
+        ids.append(m_model->summary(index.row()).id);
+    return ids;
+}
+
+qint64 CaptureListView::currentId() const
+{
+    const QModelIndex current = currentIndex();
+    return current.isValid() ? m_model->summary(current.row()).id : 0;
+}
+
+void CaptureListView::selectWhenLoaded(qint64 id)
+{
+    m_selectWhenLoaded = id;
+    if (m_model->isLoaded())
+        selectAfterLoad();
+}
+
+void CaptureListView::moveCurrent(int delta)
+{
+    if (m_model->rowCount() == 0)
+        return;
+    const int row = std::clamp(currentIndex().row() + delta, 0, m_model->rowCount() - 1);
+    setCurrentIndex(m_model->index(row, 0));
+}
+
+void CaptureListView::selectAfterLoad()
+{
+    const qint64 wanted = std::exchange(m_selectWhenLoaded, -1);
+    if (m_model->rowCount() == 0) {
+        emit currentCaptureChanged(0);
+        return;
+    }
+    // Not in the rows loaded: the first row.
+    const int row = wanted > 0 ? std::max(0, m_model->rowOf(wanted)) : 0;
+    setCurrentIndex(m_model->index(row, 0));
+    scrollTo(currentIndex(), QAbstractItemView::PositionAtCenter);
+}
+
+} // namespace Hookscope

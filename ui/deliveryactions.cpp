@@ -1,0 +1,126 @@
+#include "deliveryactions.h"
+
+#include "capturelistview.h"
+#include "targetdialogs.h"
+
+#include "delivery/forwarderhost.h"
+#include "session/session.h"
+#include "session/settings.h"
+#include "store/deliverylog.h"
+
+#include <QAction>
+
+namespace Hookscope {
+
+DeliveryActions::DeliveryActions(Session &session, DeliveryLog &log, CaptureListView *list,
+                                 QWidget *window)
+    : QObject(window)
+    , m_session(session)
+    , m_log(log)
+    , m_list(list)
+    , m_window(window)
+    , m_replayAgain(new QAction(this))
+{
+    m_replayAgain->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    const QString last = Settings().replayTarget();
+    m_replayAgain->setText(last.isEmpty() ? tr("&Replay…") : tr("&Replay to %1").arg(last));
+    connect(m_replayAgain, &QAction::triggered, this, [this] {
+        const Settings settings;
+        if (settings.replayTarget().isEmpty())
+            askReplayTarget();
+        else
+            replaySelected(settings.replayTarget(), settings.replayOptions());
+    });
+}
+
+QString DeliveryActions::replayTargetOrDefault()
+{
+    const QString last = Settings().replayTarget();
+    return last.isEmpty() ? QStringLiteral("http://localhost:3000") : last;
+}
+
+void DeliveryActions::askReplayTarget()
+{
+    ReplayTargetDialog dialog(replayTargetOrDefault(), Settings().replayOptions(), m_window);
+    if (dialog.exec() == QDialog::Accepted)
+        replaySelected(dialog.target(), dialog.options());
+}
+
+void DeliveryActions::replaySelected(const QString &target, TargetOptions options)
+{
+    if (const QString problem = OutgoingRequest::targetProblem(QUrl(target)); !problem.isEmpty()) {
+        emit message(tr("Cannot replay: %1").arg(problem), 0);
+        return;
+    }
+    const QList<qint64> ids = m_list->selectedIds();
+    if (ids.isEmpty())
+        return;
+    Settings settings;
+    settings.setReplayTarget(target);
+    settings.setReplayOptions(options);
+    m_replayAgain->setText(tr("&Replay to %1").arg(target));
+    for (const qint64 id : ids) {
+        if (const qint64 delivery = m_log.add(id, target, options))
+            m_asked.insert(delivery);
+    }
+    m_session.forwarder().wake();
+    emit message(tr("Replaying %n capture(s) to %1…", nullptr, int(ids.size())).arg(target), 3000);
+}
+
+void DeliveryActions::retry(qint64 deliveryId)
+{
+    m_asked.insert(deliveryId);
+    m_session.forwarder().retryNow(deliveryId);
+    emit message(tr("Sending again…"), 3000);
+}
+
+QStringList DeliveryActions::forwardTargets() const
+{
+    return m_session.forwardRouteSpecs();
+}
+
+bool DeliveryActions::setForwardTargets(const QStringList &targets)
+{
+    QString problem;
+    if (!m_session.setForwardRoutes(targets, &problem)) {
+        emit message(tr("Not forwarding: %1").arg(problem), 0);
+        return false;
+    }
+    emit routesChanged();
+    return true;
+}
+
+ForwardingDialog *DeliveryActions::forwardingDialog()
+{
+    auto *dialog = new ForwardingDialog(m_session.forwardRoutes(), m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QStringList targets = dialog->specs();
+        if (setForwardTargets(targets))
+            emit message(targets.isEmpty()
+                             ? tr("Forwarding is off")
+                             : tr("Forwarding to %1").arg(targets.join(QStringLiteral(", "))),
+                         5000);
+    });
+    dialog->open();
+    return dialog;
+}
+
+void DeliveryActions::noteAttempt(const DeliveryAttempt &attempt)
+{
+    if (!m_asked.contains(attempt.deliveryId))
+        return;
+    if (attempt.state != DeliveryAttempt::State::Pending)
+        m_asked.remove(attempt.deliveryId);
+    const DeliveryResult &result = attempt.result;
+    emit message(tr("#%1 \u2192 %2: %3")
+                     .arg(attempt.captureId)
+                     .arg(attempt.target,
+                          result.status ? tr("%1 in %2 ms")
+                                              .arg(result.status)
+                                              .arg(double(result.durationUs) / 1000, 0, 'f', 1)
+                                        : result.error),
+                 10'000);
+}
+
+} // namespace Hookscope
