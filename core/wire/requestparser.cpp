@@ -8,6 +8,13 @@
 namespace Hookscope {
 namespace {
 
+// "16 MiB", or the exact count when the limit is not in whole MiB.
+QString limitText(qsizetype bytes)
+{
+    return bytes % (1 << 20) == 0 ? QStringLiteral("%1 MiB").arg(bytes >> 20)
+                                  : QStringLiteral("%1 bytes").arg(bytes);
+}
+
 RequestParser *self(http_parser *parser)
 {
     return static_cast<RequestParser *>(parser->data);
@@ -318,9 +325,9 @@ int RequestParser::onHeadersComplete(http_parser *parser)
     const bool hasLength
         = parser->content_length != std::numeric_limits<uint64_t>::max() && !p->m_chunked;
     if (hasLength && parser->content_length > uint64_t(p->m_limits.maxBodyBytes)) {
-        p->fail(413, QStringLiteral("Body of %1 bytes is over the %2 MiB limit")
+        p->fail(413, QStringLiteral("Body of %1 bytes is over the %2 limit")
                          .arg(parser->content_length)
-                         .arg(p->m_limits.maxBodyBytes >> 20));
+                         .arg(limitText(p->m_limits.maxBodyBytes)));
         return -1;
     }
     if (!p->m_chunked) { // within the limit by now
@@ -341,8 +348,8 @@ int RequestParser::onBody(http_parser *parser, const char *at, size_t length)
     p->m_bodyStarted = true;
     p->m_bodyBytes += qsizetype(length);
     if (p->m_bodyBytes > p->m_limits.maxBodyBytes) {
-        p->fail(413, QStringLiteral("Chunked body is over the %1 MiB limit")
-                         .arg(p->m_limits.maxBodyBytes >> 20));
+        p->fail(413, QStringLiteral("Chunked body is over the %1 limit")
+                         .arg(limitText(p->m_limits.maxBodyBytes)));
         return -1;
     }
     // Identity bodies are a slice of the raw bytes; only chunked ones need a copy (decoded

@@ -194,11 +194,11 @@ void TestRequestParser::badInput_data()
                                               << 431 << QStringLiteral("Header section larger");
     QTest::newRow("declared body over limit")
         << QByteArray("POST / HTTP/1.1\r\nContent-Length: 2000\r\n\r\n") << 413
-        << QStringLiteral("over the 0 MiB limit");
+        << QStringLiteral("Body of 2000 bytes is over the 1500 bytes limit");
     QTest::newRow("chunked body over limit")
         << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n"
                       + QByteArray(1024, 'x') + "\r\n400\r\n" + QByteArray(1024, 'x'))
-        << 413 << QStringLiteral("Chunked body");
+        << 413 << QStringLiteral("Chunked body is over the 1500 bytes limit");
     QTest::newRow("tls client hello")
         << QByteArray::fromHex("160301020001000100fc0303") << 400 << QStringLiteral("spoke TLS");
     QTest::newRow("http2 preface")

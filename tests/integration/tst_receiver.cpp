@@ -393,7 +393,7 @@ void TestReceiver::oversizedBodyIs413WithHeadKept()
     QVERIFY2(refused.value(QStringLiteral("parseError"))
                  .toString()
                  .contains(QStringLiteral("were not kept")),
-             QJsonDocument(refused).toJson().constData());
+             qPrintable(refused.value(QStringLiteral("parseError")).toString()));
     QVERIFY(showRaw(spilling.captureIds().last()).size() < 80 * 1024);
 }
 
