@@ -89,6 +89,7 @@ void RequestParser::reset()
     m_upgrade = false;
     m_headerLimitChecked = false;
     m_bodyBytes = 0;
+    m_bytesNotKept = 0;
     m_errorStatus = 0;
     m_errorMessage.clear();
 }
@@ -201,12 +202,18 @@ void RequestParser::spillBeyondMemoryLimit()
     const qsizetype inMemory = headEnd(m_request.raw) + m_limits.bodyBytesInMemory;
     if (m_request.raw.size() <= inMemory)
         return;
+    if (m_state == State::BadRequest) { // refused within this read: the rest is not needed
+        m_bytesNotKept += m_request.raw.size() - inMemory;
+        m_request.raw.truncate(inMemory);
+        return;
+    }
     const QString folder = m_limits.spillFolder.isEmpty() ? QDir::tempPath() : m_limits.spillFolder;
     // Unnamed (O_TMPFILE) where the system allows: nothing is left behind after a crash.
     m_spill = std::make_unique<QTemporaryFile>(folder + QStringLiteral("/.hookscope-body-XXXXXX"));
     if (!m_spill->open()) {
         const QString reason = m_spill->errorString();
         dropSpill();
+        m_bytesNotKept += m_request.raw.size() - inMemory;
         m_request.raw.truncate(inMemory);
         fail(503, QStringLiteral("Cannot keep a large body in %1: %2").arg(folder, reason));
         return;
@@ -218,8 +225,10 @@ void RequestParser::spillBeyondMemoryLimit()
 
 void RequestParser::spill(const char *data, qsizetype size)
 {
-    if (m_state == State::BadRequest)
-        return; // the disk is full: what is in memory is kept with the error
+    if (m_state == State::BadRequest) { // refused, or the disk is full: the rest is not kept
+        m_bytesNotKept += size;
+        return;
+    }
     std::atomic<qsizetype> *together = m_limits.bytesOnDisk.get();
     if (together && *together + size > m_limits.maxBytesOnDisk) {
         fail(503, QStringLiteral("Bodies still arriving already take %1 MiB on disk, "
@@ -391,15 +400,18 @@ void RequestParser::finishHead()
 CapturedRequest RequestParser::takeRequest(const QString &leaveOnDisk)
 {
     QString readBackError;
+    qsizetype notKept = m_bytesNotKept;
     if (m_spill && !leaveOnDisk.isEmpty()) {
-        readBackError = QStringLiteral("%1 (the %2 bytes past the first %3 were not kept)")
-                            .arg(leaveOnDisk)
-                            .arg(m_bytesOnDisk)
-                            .arg(m_request.raw.size());
+        notKept += m_bytesOnDisk;
         dropSpill();
     } else if (m_spill) {
         readBackError = readBackSpill();
     }
+    if (notKept > 0 && readBackError.isEmpty())
+        readBackError = QStringLiteral("%1 (the %2 bytes past the first %3 were not kept)")
+                            .arg(leaveOnDisk.isEmpty() ? m_errorMessage : leaveOnDisk)
+                            .arg(notKept)
+                            .arg(m_request.raw.size());
     finishHead();
     if (m_state == State::BadRequest)
         m_request.parseError = m_errorMessage;

@@ -102,6 +102,7 @@ private:
     CapturedRequest m_request;
     std::unique_ptr<QTemporaryFile> m_spill; // the body past bodyBytesInMemory, in order
     qsizetype m_bytesOnDisk = 0;             // written to m_spill
+    qsizetype m_bytesNotKept = 0;            // past a refusal or a full disk
     State m_state = State::Incomplete;
     bool m_headersComplete = false;
     bool m_lastCallbackWasValue = false;

@@ -24,6 +24,7 @@ private slots:
     void largeBodiesGoToDisk();
     void aPartialBodyOnDiskIsKept();
     void noRoomOnDiskIsABadRequest();
+    void aBodyRefusedWithinOneReadSaysWhatWasNotKept();
     void bodiesOnDiskTogetherHaveALimit();
 };
 
@@ -362,7 +363,36 @@ void TestRequestParser::noRoomOnDiskIsABadRequest()
     QVERIFY2(parser.errorMessage().contains(missing), qPrintable(parser.errorMessage()));
     const CapturedRequest request = parser.takeRequest();
     QCOMPARE(request.raw, head + patternedBytes(1000));
-    QVERIFY(!request.parseError.isEmpty());
+    QVERIFY2(request.parseError.contains(missing)
+                 && request.parseError.contains(
+                     QStringLiteral("the 4000 bytes past the first %1 were not kept")
+                         .arg(head.size() + 1000)),
+             qPrintable(request.parseError));
+}
+
+// A body over the limit that arrives in one read is refused before any of it goes to disk: what
+// is in memory is kept, and the capture says how much was not.
+void TestRequestParser::aBodyRefusedWithinOneReadSaysWhatWasNotKept()
+{
+    QTemporaryDir folder;
+    ParserLimits limits = spillingPast(1000, folder.path());
+    limits.maxBodyBytes = 3000;
+    const QByteArray head = "POST /chunked HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+    QByteArray chunks;
+    for (int i = 0; i < 5; ++i)
+        chunks += "400\r\n" + QByteArray(1024, 'c') + "\r\n";
+    RequestParser parser(limits);
+    parser.feed(QByteArray(head + chunks));
+    QCOMPARE(parser.state(), RequestParser::State::BadRequest);
+    QCOMPARE(parser.errorStatus(), 413);
+    const CapturedRequest request = parser.takeRequest();
+    QCOMPARE(request.raw, head + chunks.left(1000));
+    QCOMPARE(request.parseError,
+             QStringLiteral("Chunked body is over the 3000 bytes limit (the %1 bytes past the "
+                            "first %2 were not kept)")
+                 .arg(chunks.size() - 1000)
+                 .arg(head.size() + 1000));
+    QVERIFY(QDir(folder.path()).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot));
 }
 
 // Clients holding bodies open cannot fill the disk: past the limit the parsers share, a body is
