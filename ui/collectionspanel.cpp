@@ -1,12 +1,12 @@
 #include "collectionspanel.h"
 
-#include "capturelistmodel.h"
+#include "collectiontreemodel.h"
 #include "rundialog.h"
 #include "variablesdialog.h"
-#include "warninglabel.h"
+#include "conflictbar.h"
 
-#include "store/datafolder.h"
 #include "collections/collectiondocument.h"
+#include "collections/collectionfolder.h"
 #include "collections/collectionrunner.h"
 #include "collections/curlcommand.h"
 #include "collections/importer.h"
@@ -15,73 +15,33 @@
 #include "session/settings.h"
 
 #include <QClipboard>
+#include <QGuiApplication>
 #include <QComboBox>
-#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
 #include <QLineEdit>
-#include <QMimeData>
-#include <QPushButton>
-#include <QStandardPaths>
 #include <QToolButton>
-#include <QTreeWidget>
+#include <QTreeView>
+
+#include <functional>
+#include <utility>
 #include <QVBoxLayout>
 
 namespace Hookscope {
 namespace {
 
-enum Role { DocumentRole = Qt::UserRole + 1, PathRole };
-constexpr int MaxRecent = 10;
-
-// Takes capture rows dragged from the list; where they land decides the folder.
-class CollectionTree final : public QTreeWidget
+// Which nodes are open, by collection file and position, kept across the model's resets.
+QString nodeKey(const CollectionPlace &place)
 {
-public:
-    using QTreeWidget::QTreeWidget;
-    std::function<void(QTreeWidgetItem *target, const QList<qint64> &ids)> capturesDropped;
-
-protected:
-    QStringList mimeTypes() const override
-    {
-        return {QString::fromLatin1(CaptureListModel::IdsMimeType)};
-    }
-    Qt::DropActions supportedDropActions() const override { return Qt::CopyAction; }
-    bool dropMimeData(QTreeWidgetItem *parent, int, const QMimeData *data, Qt::DropAction) override
-    {
-        const QList<qint64> ids = CaptureListModel::idsFrom(data);
-        if (ids.isEmpty() || !capturesDropped)
-            return false;
-        capturesDropped(parent, ids);
-        return true;
-    }
-};
-
-QVariantList pathValue(const QList<int> &path)
-{
-    QVariantList value;
-    for (const int index : path)
-        value.append(index);
-    return value;
-}
-
-QList<int> pathFrom(const QVariant &value)
-{
-    QList<int> path;
-    for (const QVariant &index : value.toList())
-        path.append(index.toInt());
-    return path;
-}
-
-QString displayName(const CollectionDocument *document)
-{
-    return document->collection().name.isEmpty() ? QFileInfo(document->path()).completeBaseName()
-                                                 : document->collection().name;
+    QStringList key{place.document ? place.document->path() : QString()};
+    for (const int index : place.path)
+        key.append(QString::number(index));
+    return key.join(QLatin1Char('/'));
 }
 
 } // namespace
@@ -89,31 +49,48 @@ QString displayName(const CollectionDocument *document)
 CollectionsPanel::CollectionsPanel(SecretStore *secrets, QWidget *parent)
     : QWidget(parent)
     , m_secrets(secrets)
-    , m_tree(new CollectionTree(this))
+    , m_model(new CollectionTreeModel(this))
+    , m_tree(new QTreeView(this))
     , m_environment(new QComboBox(this))
     , m_run(new QToolButton(this))
     , m_recentMenu(new QMenu(this))
-    , m_conflictBar(new QWidget(this))
-    , m_conflictText(warningLabel(this))
+    , m_conflictBar(new ConflictBar(m_model, this))
     , m_emptyHint(new QLabel(this))
-    , m_keepMine(new QPushButton(tr("Keep Mine"), this))
-    , m_takeTheirs(new QPushButton(tr("Load the File's"), this))
 {
-    auto *tree = static_cast<CollectionTree *>(m_tree);
-    tree->capturesDropped = [this](QTreeWidgetItem *target, const QList<qint64> &ids) {
-        CollectionPlace place = target ? placeOf(target) : current();
-        if (!place.document && !m_documents.isEmpty())
-            place.document = m_documents.first();
-        if (!place.document) {
-            emit message(tr("Open or create a collection first to keep requests in it"), 5000);
-            return;
-        }
-        // Dropped on a request: into the folder that holds it.
-        if (const CollectionItem *item = place.document->collection().item(place.path);
-            item && !item->isFolder)
-            place.path.removeLast();
-        emit capturesDropped(place, ids);
-    };
+    m_tree->setModel(m_model);
+    connect(m_model, &CollectionTreeModel::capturesDropped, this,
+            [this](CollectionPlace place, const QList<qint64> &ids) {
+                if (!place.document)
+                    place = current();
+                if (!place.document && !documents().isEmpty())
+                    place.document = documents().first();
+                if (!place.document) {
+                    emit message(tr("Open or create a collection first to keep requests in it"),
+                                 5000);
+                    return;
+                }
+                // Dropped on a request: into the folder that holds it.
+                if (const CollectionItem *item = place.document->collection().item(place.path);
+                    item && !item->isFolder)
+                    place.path.removeLast();
+                emit capturesDropped(place, ids);
+            });
+    connect(m_tree, &QTreeView::expanded, this,
+            [this](const QModelIndex &index) { m_expanded.insert(nodeKey(placeOf(index))); });
+    connect(m_tree, &QTreeView::collapsed, this,
+            [this](const QModelIndex &index) { m_expanded.remove(nodeKey(placeOf(index))); });
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this,
+            [this] { m_selectAfterReset = current(); });
+    connect(m_model, &QAbstractItemModel::modelReset, this, &CollectionsPanel::showTree);
+    connect(m_model, &CollectionTreeModel::message, this, &CollectionsPanel::message);
+    connect(m_conflictBar, &ConflictBar::message, this, &CollectionsPanel::message);
+    connect(m_model, &CollectionTreeModel::opened, this, [this](CollectionDocument *document) {
+        m_tree->expand(m_model->indexOf({document, {}}));
+        select(document, {});
+        emit collectionOpened(document);
+    });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &CollectionsPanel::showTree);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &CollectionsPanel::showTree);
     m_tree->setHeaderHidden(true);
     m_tree->setAcceptDrops(true);
     m_tree->setDragDropMode(QAbstractItemView::DropOnly);
@@ -121,27 +98,16 @@ CollectionsPanel::CollectionsPanel(SecretStore *secrets, QWidget *parent)
     m_tree->setEditTriggers(QAbstractItemView::EditKeyPressed);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
     m_tree->setUniformRowHeights(true);
-    connect(m_tree, &QTreeWidget::customContextMenuRequested, this, &CollectionsPanel::contextMenu);
-    connect(m_tree, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem *item) {
-        const CollectionPlace place = placeOf(item);
+    connect(m_tree, &QTreeView::customContextMenuRequested, this, &CollectionsPanel::contextMenu);
+    connect(m_tree, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
+        const CollectionPlace place = placeOf(index);
         const CollectionItem *found
             = place.document ? place.document->collection().item(place.path) : nullptr;
         if (found && !found->isFolder)
             emit openRequested(place.document, place.path);
     });
-    connect(m_tree, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item) {
-        if (m_rebuilding)
-            return;
-        const CollectionPlace place = placeOf(item);
-        const QString name = item->text(0).trimmed();
-        if (!place.document || name.isEmpty())
-            return;
-        if (place.path.isEmpty())
-            place.document->setName(name);
-        else
-            place.document->renameItem(place.path, name);
-    });
-    connect(m_tree, &QTreeWidget::currentItemChanged, this, &CollectionsPanel::showEnvironments);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &CollectionsPanel::showEnvironments);
 
     m_environment->setToolTip(tr("The environment whose variables the selected collection's "
                                  "requests use"));
@@ -164,37 +130,6 @@ CollectionsPanel::CollectionsPanel(SecretStore *secrets, QWidget *parent)
     m_run->setToolTip(tr("Send the selected collection's or folder's requests in order"));
     connect(m_run, &QToolButton::clicked, this, &CollectionsPanel::runCurrent);
 
-    m_conflictText->show(); // the bar around it shows and hides
-    connect(m_keepMine, &QPushButton::clicked, this, [this] {
-        if (CollectionDocument *document = conflictedDocument()) {
-            QString error;
-            if (document->saveNow(&error))
-                document->setProperty("conflict", false);
-            else
-                emit message(error, 8000);
-        }
-        showConflicts();
-    });
-    connect(m_takeTheirs, &QPushButton::clicked, this, [this] {
-        if (CollectionDocument *document = conflictedDocument()) {
-            QString error;
-            if (document->reload(&error))
-                document->setProperty("conflict", false);
-            else
-                emit message(tr("Cannot load it: %1").arg(error), 8000);
-        }
-        showConflicts();
-    });
-    auto *conflictButtons = new QHBoxLayout;
-    conflictButtons->addWidget(m_keepMine);
-    conflictButtons->addWidget(m_takeTheirs);
-    conflictButtons->addStretch();
-    auto *conflictLayout = new QVBoxLayout(m_conflictBar);
-    conflictLayout->setContentsMargins(0, 0, 0, 0);
-    conflictLayout->addWidget(m_conflictText);
-    conflictLayout->addLayout(conflictButtons);
-    m_conflictBar->hide();
-
     auto *tools = new QHBoxLayout;
     tools->addWidget(newButton);
     tools->addWidget(openButton);
@@ -216,32 +151,23 @@ CollectionsPanel::CollectionsPanel(SecretStore *secrets, QWidget *parent)
     showEnvironments();
 }
 
-CollectionsPanel::~CollectionsPanel()
+CollectionsPanel::~CollectionsPanel() = default;
+
+QList<CollectionDocument *> CollectionsPanel::documents() const
 {
-    qDeleteAll(m_documents); // each saves what it has not saved yet
+    return m_model->documents();
 }
 
-QString CollectionsPanel::defaultFolder()
+CollectionPlace CollectionsPanel::placeOf(const QModelIndex &index) const
 {
-    return DataFolder::path() + QStringLiteral("/collections");
-}
-
-QString CollectionsPanel::newFilePath(const QString &name)
-{
-    DataFolder::ensure(defaultFolder());
-    QString base = name;
-    base.replace(QRegularExpression(QStringLiteral("[^\\w .-]+")), QStringLiteral("-"));
-    base = base.trimmed().isEmpty() ? QStringLiteral("collection") : base.trimmed();
-    QString path = defaultFolder() + QLatin1Char('/') + base + QStringLiteral(".json");
-    for (int number = 2; QFileInfo::exists(path); ++number)
-        path = defaultFolder() + QLatin1Char('/') + base + QStringLiteral(" %1.json").arg(number);
-    return path;
+    return m_model->placeOf(index);
 }
 
 void CollectionsPanel::askNewCollection()
 {
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("New Collection"), newFilePath(tr("New Collection")), tr("Collections (*.json)"));
+        this, tr("New Collection"), CollectionFolder::newFilePath(tr("New Collection")),
+        tr("Collections (*.json)"));
     if (path.isEmpty())
         return;
     Collection collection;
@@ -253,8 +179,8 @@ void CollectionsPanel::askNewCollection()
 
 void CollectionsPanel::askOpenCollection()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Collection"), defaultFolder(),
-                                                      tr("Collections (*.json)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Collection"), CollectionFolder::path(), tr("Collections (*.json)"));
     QString error;
     if (!path.isEmpty() && !openCollection(path, &error))
         emit message(tr("Not opened: %1").arg(error), 8000);
@@ -262,113 +188,47 @@ void CollectionsPanel::askOpenCollection()
 
 CollectionDocument *CollectionsPanel::openCollection(const QString &path, QString *error)
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    for (CollectionDocument *document : std::as_const(m_documents)) {
-        if (document->path() == absolute) {
-            select(document, {});
-            return document;
-        }
-    }
-    auto *document = new CollectionDocument;
-    if (!document->open(path, error)) {
-        delete document;
-        return nullptr;
-    }
-    return adopt(document);
+    CollectionDocument *document = m_model->open(path, error);
+    if (document)
+        select(document, {});
+    return document;
 }
 
 CollectionDocument *CollectionsPanel::createCollection(const QString &path,
                                                        const Collection &collection, QString *error)
 {
-    auto *document = new CollectionDocument;
-    if (!document->create(path, collection, error)) {
-        delete document;
-        return nullptr;
-    }
-    return adopt(document);
-}
-
-CollectionDocument *CollectionsPanel::adopt(CollectionDocument *document)
-{
-    m_documents.append(document);
-    connect(document, &CollectionDocument::changed, this, &CollectionsPanel::rebuild);
-    connect(document, &CollectionDocument::reloadedFromDisk, this, [this, document] {
-        emit message(tr("%1 changed on disk and was read in again")
-                         .arg(QFileInfo(document->path()).fileName()),
-                     5000);
-    });
-    connect(document, &CollectionDocument::conflict, this, [this, document] {
-        document->setProperty("conflict", true);
-        showConflicts();
-    });
-    connect(document, &CollectionDocument::problem, this,
-            [this](const QString &problem) { emit message(problem, 10000); });
-    Settings settings;
-    QStringList recent = settings.recentCollections();
-    recent.removeAll(document->path());
-    recent.prepend(document->path());
-    settings.setRecentCollections(recent.mid(0, MaxRecent));
-    rememberOpen();
-    rebuild();
-    select(document, {});
-    emit collectionOpened(document);
-    return document;
+    return m_model->create(path, collection, error);
 }
 
 void CollectionsPanel::closeCollection(CollectionDocument *document)
 {
-    if (!m_documents.removeOne(document))
-        return;
-    delete document; // saves first
-    rememberOpen();
-    rebuild();
-    showConflicts();
+    m_model->close(document);
 }
 
 bool CollectionsPanel::trashCollection(CollectionDocument *document)
 {
-    const QString path = document->path();
-    closeCollection(document);
-    if (!QFile::moveToTrash(path)) {
-        emit message(
-            tr("%1 could not be moved to the trash; it is closed but still there").arg(path), 8000);
+    const QString name = QFileInfo(document->path()).fileName();
+    QString error;
+    if (!m_model->moveToTrash(document, &error)) {
+        emit message(error, 8000);
         return false;
     }
-    Settings settings;
-    QStringList recent = settings.recentCollections();
-    recent.removeAll(path);
-    settings.setRecentCollections(recent);
-    emit message(tr("Moved %1 to the trash").arg(QFileInfo(path).fileName()), 5000);
+    emit message(tr("Moved %1 to the trash").arg(name), 5000);
     return true;
 }
 
 void CollectionsPanel::restoreOpenCollections()
 {
-    const QStringList paths = Settings().openCollections();
-    for (const QString &path : paths) {
-        QString error;
-        if (!openCollection(path, &error))
-            emit message(tr("Collection not reopened: %1").arg(error), 8000);
-    }
-}
-
-QStringList CollectionsPanel::recentCollections() const
-{
-    return Settings().recentCollections();
-}
-
-void CollectionsPanel::rememberOpen() const
-{
-    QStringList paths;
-    for (const CollectionDocument *document : m_documents)
-        paths.append(document->path());
-    Settings().setOpenCollections(paths);
+    QStringList problems;
+    m_model->reopenLast(&problems);
+    for (const QString &problem : std::as_const(problems))
+        emit message(tr("Collection not reopened: %1").arg(problem), 8000);
 }
 
 void CollectionsPanel::fillRecentMenu()
 {
     m_recentMenu->clear();
-    for (const QString &path : recentCollections()) {
+    for (const QString &path : CollectionTreeModel::recent()) {
         m_recentMenu
             ->addAction(QFileInfo(path).fileName(), this,
                         [this, path] {
@@ -418,53 +278,9 @@ void CollectionsPanel::showEnvironments()
     m_environment->setEnabled(document && !document->collection().environments.isEmpty());
 }
 
-CollectionDocument *CollectionsPanel::conflictedDocument() const
-{
-    for (CollectionDocument *document : m_documents) {
-        if (document->property("conflict").toBool())
-            return document;
-    }
-    return nullptr;
-}
-
-// One conflict at a time: the bar names the first; the next shows once it is settled.
-void CollectionsPanel::showConflicts()
-{
-    const CollectionDocument *document = conflictedDocument();
-    if (document)
-        m_conflictText->setText(tr("%1 was changed outside Hookscope while changes made here "
-                                   "were not saved yet. Nothing is saved until you choose.")
-                                    .arg(QFileInfo(document->path()).fileName()));
-    m_conflictBar->setVisible(document);
-}
-
-CollectionPlace CollectionsPanel::placeOf(const QTreeWidgetItem *item) const
-{
-    if (!item)
-        return {};
-    const int index = item->data(0, DocumentRole).toInt();
-    if (index < 0 || index >= m_documents.size())
-        return {};
-    return {m_documents.at(index), pathFrom(item->data(0, PathRole))};
-}
-
-QTreeWidgetItem *CollectionsPanel::itemAt(const CollectionPlace &place) const
-{
-    const int index = int(m_documents.indexOf(place.document));
-    if (index < 0)
-        return nullptr;
-    QTreeWidgetItem *item = m_tree->topLevelItem(index);
-    for (const int child : place.path) {
-        if (!item || child >= item->childCount())
-            return nullptr;
-        item = item->child(child);
-    }
-    return item;
-}
-
 CollectionPlace CollectionsPanel::current() const
 {
-    return placeOf(m_tree->currentItem());
+    return placeOf(m_tree->currentIndex());
 }
 
 CollectionPlace CollectionsPanel::currentFolder() const
@@ -480,80 +296,32 @@ CollectionPlace CollectionsPanel::currentFolder() const
 
 void CollectionsPanel::select(CollectionDocument *document, const QList<int> &path)
 {
-    if (QTreeWidgetItem *item = itemAt({document, path})) {
-        m_tree->setCurrentItem(item);
-        m_tree->scrollToItem(item);
+    if (const QModelIndex index = m_model->indexOf({document, path}); index.isValid()) {
+        m_tree->setCurrentIndex(index);
+        m_tree->scrollTo(index);
     }
 }
 
-void CollectionsPanel::rebuild()
+void CollectionsPanel::showTree()
 {
-    // Kept across the rebuild: which nodes are open and which is selected.
-    QSet<QString> expanded;
-    const auto key = [](const QTreeWidgetItem *item) -> QString {
-        return item->data(0, DocumentRole).toString() + QLatin1Char(':')
-               + item->data(0, PathRole).toStringList().join(QLatin1Char('.'));
+    // A reset closes every node: the ones the user opened open again.
+    const std::function<void(const QModelIndex &)> expandOpened = [&](const QModelIndex &parent) {
+        for (int row = 0; row < m_model->rowCount(parent); ++row) {
+            const QModelIndex index = m_model->index(row, 0, parent);
+            if (m_expanded.contains(nodeKey(placeOf(index)))) {
+                m_tree->expand(index);
+                expandOpened(index);
+            }
+        }
     };
-    for (QTreeWidgetItemIterator it(m_tree); *it; ++it) {
-        if ((*it)->isExpanded())
-            expanded.insert(key(*it));
-    }
-    const bool firstBuild = m_tree->topLevelItemCount() < m_documents.size();
-    const CollectionPlace selected = current();
-    m_rebuilding = true;
-    m_tree->clear();
-    for (int index = 0; index < m_documents.size(); ++index) {
-        CollectionDocument *document = m_documents.at(index);
-        auto *top = new QTreeWidgetItem(m_tree, {displayName(document)});
-        top->setData(0, DocumentRole, index);
-        top->setData(0, PathRole, QVariantList());
-        top->setToolTip(0, document->path());
-        top->setIcon(0, style()->standardIcon(QStyle::SP_DirHomeIcon));
-        top->setFlags(top->flags() | Qt::ItemIsEditable | Qt::ItemIsDropEnabled);
-        QFont bold = top->font(0);
-        bold.setBold(true);
-        top->setFont(0, bold);
-        addChildren(top, document, document->collection().items, {});
-    }
-    for (QTreeWidgetItemIterator it(m_tree); *it; ++it) {
-        const bool newCollection
-            = firstBuild && !(*it)->parent()
-              && (*it)->data(0, DocumentRole).toInt() >= m_documents.size() - 1;
-        if (expanded.contains(key(*it)) || newCollection)
-            (*it)->setExpanded(true);
-    }
-    m_rebuilding = false;
-    m_tree->setVisible(!m_documents.isEmpty());
-    m_run->setEnabled(!m_documents.isEmpty());
-    m_emptyHint->setVisible(m_documents.isEmpty());
-    if (selected.document)
+    expandOpened({});
+    const bool empty = documents().isEmpty();
+    m_tree->setVisible(!empty);
+    m_run->setEnabled(!empty);
+    m_emptyHint->setVisible(empty);
+    if (const CollectionPlace selected = std::exchange(m_selectAfterReset, {}); selected.document)
         select(selected.document, selected.path);
     showEnvironments();
-}
-
-void CollectionsPanel::addChildren(QTreeWidgetItem *parent, CollectionDocument *document,
-                                   const QList<CollectionItem> &items, const QList<int> &path)
-{
-    const int documentIndex = int(m_documents.indexOf(document));
-    for (int index = 0; index < items.size(); ++index) {
-        const CollectionItem &item = items.at(index);
-        const QList<int> here = path + QList<int>{index};
-        auto *node = new QTreeWidgetItem(parent, {item.name});
-        node->setData(0, DocumentRole, documentIndex);
-        node->setData(0, PathRole, pathValue(here));
-        node->setFlags(node->flags() | Qt::ItemIsEditable);
-        if (item.isFolder) {
-            node->setIcon(0, style()->standardIcon(QStyle::SP_DirIcon));
-            node->setFlags(node->flags() | Qt::ItemIsDropEnabled);
-            addChildren(node, document, item.items, here);
-        } else {
-            node->setFlags(node->flags() & ~Qt::ItemIsDropEnabled);
-            node->setText(0, QString::fromUtf8(item.request.method) + QStringLiteral("  ")
-                                 + item.name);
-            node->setToolTip(0, QString::fromUtf8(item.request.method) + QLatin1Char(' ')
-                                    + item.request.url);
-        }
-    }
 }
 
 void CollectionsPanel::addFolder(const CollectionPlace &parent, const QString &name)
@@ -575,10 +343,9 @@ void CollectionsPanel::addRequests(const CollectionPlace &folder, const Collecti
     if (!folder.document)
         return;
     folder.document->merge(requests, folder.path);
-    if (QTreeWidgetItem *node = itemAt(folder))
-        node->setExpanded(true);
+    m_tree->expand(m_model->indexOf(folder));
     emit message(tr("Saved %n request(s) to %1", nullptr, int(requests.items.size()))
-                     .arg(displayName(folder.document)),
+                     .arg(CollectionTreeModel::displayName(folder.document)),
                  4000);
 }
 
@@ -607,7 +374,7 @@ RunDialog *CollectionsPanel::runCurrent()
         return nullptr;
     const CollectionItem *item = place.document->collection().item(place.path);
     QList<RunStep> steps;
-    QString title = displayName(place.document);
+    QString title = CollectionTreeModel::displayName(place.document);
     if (!item) {
         steps = CollectionRunner::steps(place.document->collection().items);
     } else if (item->isFolder) {
@@ -649,7 +416,7 @@ VariablesDialog *CollectionsPanel::editVariables(CollectionDocument *document)
     auto *dialog = new VariablesDialog(document->collection(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog, document] {
-        if (m_documents.contains(document))
+        if (documents().contains(document))
             document->setVariables(dialog->variables(), dialog->environments());
     });
     dialog->show();
@@ -666,7 +433,7 @@ bool CollectionsPanel::exportPostman(CollectionDocument *document, const QString
         return false;
     }
     emit message(tr("Exported %1 to %2%3")
-                     .arg(displayName(document), QFileInfo(path).fileName(),
+                     .arg(CollectionTreeModel::displayName(document), QFileInfo(path).fileName(),
                           warnings.isEmpty()
                               ? QString()
                               : QStringLiteral(" (") + warnings.join(QStringLiteral("; "))
@@ -703,11 +470,13 @@ bool CollectionsPanel::importInto(CollectionDocument *document, const QString &p
 void CollectionsPanel::keepRequest(const CollectionPlace &origin, const QString &originName,
                                    const RequestTemplate &request, QWidget *dialogParent)
 {
-    if (m_documents.contains(origin.document)) {
+    if (documents().contains(origin.document)) {
         const CollectionItem *item = origin.document->collection().item(origin.path);
         if (item && !item->isFolder && item->name == originName) {
             origin.document->setRequest(origin.path, request);
-            emit message(tr("Saved %1 to %2").arg(originName, displayName(origin.document)), 4000);
+            emit message(tr("Saved %1 to %2")
+                             .arg(originName, CollectionTreeModel::displayName(origin.document)),
+                         4000);
             return;
         }
     }
@@ -743,8 +512,9 @@ std::optional<CollectionPlace> CollectionsPanel::chooseFolder(const QString &tit
                                label + QStringLiteral(" / ") + items[index].name);
             }
         };
-    for (CollectionDocument *document : std::as_const(m_documents))
-        addFolders(document, document->collection().items, {}, displayName(document));
+    for (CollectionDocument *document : documents())
+        addFolders(document, document->collection().items, {},
+                   CollectionTreeModel::displayName(document));
     if (places.isEmpty()) {
         emit message(tr("Open or create a collection first (the Collections panel's New)"), 6000);
         return std::nullopt;
@@ -765,10 +535,10 @@ std::optional<CollectionPlace> CollectionsPanel::chooseFolder(const QString &tit
 
 void CollectionsPanel::contextMenu(const QPoint &position)
 {
-    QTreeWidgetItem *node = m_tree->itemAt(position);
-    if (!node)
+    const QModelIndex node = m_tree->indexAt(position);
+    if (!node.isValid())
         return;
-    m_tree->setCurrentItem(node);
+    m_tree->setCurrentIndex(node);
     const CollectionPlace place = placeOf(node);
     if (!place.document)
         return;
@@ -821,7 +591,7 @@ void CollectionsPanel::contextMenu(const QPoint &position)
         });
     }
     menu.addSeparator();
-    menu.addAction(tr("Rename"), this, [this, node] { m_tree->editItem(node); });
+    menu.addAction(tr("Rename"), this, [this, node] { m_tree->edit(node); });
     if (item) {
         menu.addAction(tr("Delete"), this, [this, item] {
             if (QMessageBox::question(

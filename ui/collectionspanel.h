@@ -1,7 +1,10 @@
 #pragma once
 
+#include "collectiontreemodel.h"
+
 #include "collections/collection.h"
 
+#include <QSet>
 #include <QWidget>
 
 #include <optional>
@@ -9,24 +12,16 @@
 class QComboBox;
 class QLabel;
 class QMenu;
-class QPushButton;
 class QToolButton;
-class QTreeWidget;
-class QTreeWidgetItem;
+class QTreeView;
 
 namespace Hookscope {
 
 class CollectionDocument;
+class ConflictBar;
 class RunDialog;
 class SecretStore;
 class VariablesDialog;
-
-// Where a request goes in a collection: the collection and a folder's path (empty: the top).
-struct CollectionPlace
-{
-    CollectionDocument *document = nullptr;
-    QList<int> path;
-};
 
 // The open collections as a tree of folders and requests. Every change is saved to the
 // collection's file as it is made; changes made to a file outside are read in. Requests open
@@ -49,14 +44,9 @@ public:
     void closeCollection(CollectionDocument *document);
     // Closes it and moves its file to the trash; false, saying why, when the file stays.
     bool trashCollection(CollectionDocument *document);
-    QList<CollectionDocument *> documents() const { return m_documents; }
+    QList<CollectionDocument *> documents() const;
     // The collections open at the last exit, opened again.
     void restoreOpenCollections();
-    QStringList recentCollections() const;
-    // Where new and imported collections are put unless the user says otherwise.
-    static QString defaultFolder();
-    // A file name in defaultFolder() for a collection named `name` that no file has yet.
-    static QString newFilePath(const QString &name);
 
     // The environment chosen for `document` (empty: none), remembered per file.
     QString environmentOf(CollectionDocument *document) const;
@@ -93,11 +83,10 @@ public:
     // Asks where to put something: the open collections and their folders.
     std::optional<CollectionPlace> chooseFolder(const QString &title);
 
-    QTreeWidget *tree() const { return m_tree; }
+    QTreeView *tree() const { return m_tree; }
+    CollectionTreeModel *model() const { return m_model; }
     QComboBox *environmentBox() const { return m_environment; }
-    QWidget *conflictBar() const { return m_conflictBar; }
-    QPushButton *keepMineButton() const { return m_keepMine; }
-    QPushButton *takeTheirsButton() const { return m_takeTheirs; }
+    ConflictBar *conflictBar() const { return m_conflictBar; }
 
 signals:
     void openRequested(Hookscope::CollectionDocument *document, const QList<int> &path);
@@ -107,33 +96,23 @@ signals:
     void collectionOpened(Hookscope::CollectionDocument *document);
 
 private:
-    CollectionDocument *adopt(CollectionDocument *document);
-    void rebuild();
-    void addChildren(QTreeWidgetItem *parent, CollectionDocument *document,
-                     const QList<CollectionItem> &items, const QList<int> &path);
-    CollectionPlace placeOf(const QTreeWidgetItem *item) const;
-    QTreeWidgetItem *itemAt(const CollectionPlace &place) const;
+    // After the model changed: the nodes the user opened, the selection, the empty hint.
+    void showTree();
+    CollectionPlace placeOf(const QModelIndex &index) const;
     void showEnvironments();
-    void showConflicts();
-    CollectionDocument *conflictedDocument() const;
-    void rememberOpen() const;
     void contextMenu(const QPoint &position);
     void fillRecentMenu();
 
     SecretStore *m_secrets;
-    QList<CollectionDocument *> m_documents;
-    QTreeWidget *m_tree;
+    CollectionTreeModel *m_model;
+    QTreeView *m_tree;
+    QSet<QString> m_expanded;           // nodes the user opened (see nodeKey())
+    CollectionPlace m_selectAfterReset; // the selection, while the model is reset
     QComboBox *m_environment;
     QToolButton *m_run;
     QMenu *m_recentMenu;
-    QWidget *m_conflictBar;
-    QLabel *m_conflictText;
+    ConflictBar *m_conflictBar;
     QLabel *m_emptyHint;
-    QPushButton *m_keepMine;
-    QPushButton *m_takeTheirs;
-    bool m_rebuilding = false;
 };
 
 } // namespace Hookscope
-
-Q_DECLARE_METATYPE(Hookscope::CollectionPlace)

@@ -18,6 +18,7 @@
 #include "store/capturestore.h"
 #include "store/capturewriter.h"
 #include "collections/collectiondocument.h"
+#include "collections/collectionfolder.h"
 #include "collections/har.h"
 #include "collections/importer.h"
 #include "wire/jsonfile.h"
@@ -444,7 +445,7 @@ bool MainWindow::importFile(const QString &path)
         const std::optional<Collection> imported = Postman::read(*bytes, &warnings, &error);
         if (!imported)
             return fail(error);
-        const QString collectionPath = CollectionsPanel::newFilePath(
+        const QString collectionPath = CollectionFolder::newFilePath(
             imported->name.isEmpty() ? QFileInfo(path).completeBaseName() : imported->name);
         if (!m_collections->createCollection(collectionPath, *imported, &error))
             return fail(error);

@@ -27,6 +27,8 @@ public:
     QString path() const { return m_path; }
     const Collection &collection() const { return m_collection; }
     bool hasUnsavedChanges() const { return m_dirty; }
+    // Changed here and outside (see conflict()) until saveNow() or reload() settles it.
+    bool isInConflict() const { return m_inConflict; }
 
     void setAutosaveDelay(int milliseconds) { m_autosave.setInterval(milliseconds); }
 

@@ -7,6 +7,7 @@
 #include "capturelistmodel.h"
 #include "capturelistview.h"
 #include "collectionspanel.h"
+#include "conflictbar.h"
 #include "rundialog.h"
 #include "variablesdialog.h"
 #include "diffdialog.h"
@@ -299,7 +300,7 @@ int main(int argc, char *argv[])
     if (!QTest::qWaitFor([&] { return collections->conflictBar()->isVisible(); }, 5000))
         return 1;
     saved = saved && save(QStringLiteral("collections-conflict"));
-    collections->keepMineButton()->click();
+    collections->conflictBar()->keepMineButton()->click();
     document->setAutosaveDelay(CollectionDocument::DefaultAutosaveDelayMs);
     collections->select(document, {});
     if (RunDialog *run = collections->runCurrent()) {

@@ -7,6 +7,7 @@
 #include "capturelistmodel.h"
 #include "capturelistview.h"
 #include "collectionspanel.h"
+#include "conflictbar.h"
 #include "rulesdialog.h"
 #include "rundialog.h"
 #include "diffdialog.h"
@@ -22,6 +23,7 @@
 #include "receiver/receiverhost.h"
 #include "wire/requestparser.h"
 #include "collections/collectiondocument.h"
+#include "collections/collectionfolder.h"
 #include "collections/har.h"
 #include "store/sendhistory.h"
 #include "secrets/secretstore.h"
@@ -438,7 +440,7 @@ void TestMainWindow::initTestCase()
 void TestMainWindow::init()
 {
     Settings().clear(); // each test starts from a first launch
-    QDir(CollectionsPanel::defaultFolder()).removeRecursively();
+    QDir(CollectionFolder::path()).removeRecursively();
     QFile::remove(Settings::rulesPath());
 }
 
@@ -1118,14 +1120,15 @@ void TestMainWindow::capturesGoIntoCollectionsAndRun()
     CollectionDocument *document = panel->createCollection(path, empty, &error);
     QVERIFY2(document, qPrintable(error));
     panel->addFolder({document, {}}, QStringLiteral("Payments"));
-    QCOMPARE(panel->tree()->topLevelItem(0)->child(0)->text(0), QStringLiteral("Payments"));
+    CollectionTreeModel *tree = panel->model();
+    QCOMPARE(tree->index(0, 0, tree->index(0, 0)).data().toString(), QStringLiteral("Payments"));
 
     // Both rows dragged from the list onto the folder (entered, moved over, dropped).
     session.window->show();
     QVERIFY(QTest::qWaitForWindowExposed(session.window.get()));
     std::unique_ptr<QMimeData> data(model->mimeData({model->index(1, 0), model->index(0, 0)}));
-    QTreeWidgetItem *folderNode = panel->tree()->topLevelItem(0)->child(0);
-    const QPoint onFolder = panel->tree()->visualItemRect(folderNode).center();
+    const QModelIndex folderNode = tree->index(0, 0, tree->index(0, 0));
+    const QPoint onFolder = panel->tree()->visualRect(folderNode).center();
     QWidget *viewport = panel->tree()->viewport();
     QDragEnterEvent enter(onFolder, Qt::CopyAction, data.get(), Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(viewport, &enter);
@@ -1185,8 +1188,7 @@ void TestMainWindow::capturesGoIntoCollectionsAndRun()
     Running again(dir.filePath(QStringLiteral("c.sqlite")));
     QCOMPARE(again.window->collections()->documents().size(), 1);
     QCOMPARE(again.window->collections()->documents().first()->collection().items.size(), 2);
-    QVERIFY(again.window->collections()->recentCollections().contains(
-        QFileInfo(path).absoluteFilePath()));
+    QVERIFY(CollectionTreeModel::recent().contains(QFileInfo(path).absoluteFilePath()));
 }
 
 void TestMainWindow::collectionRequestsEditInTheComposer()
@@ -1303,7 +1305,7 @@ void TestMainWindow::collectionFilesFollowOutsideChanges()
     // A colleague's change arrives (a git pull): it is read in and shown.
     collection.items[0].name = QStringLiteral("renamed outside");
     replaceFile(path, collection.toJson());
-    QTRY_COMPARE(panel->tree()->topLevelItem(0)->child(0)->text(0),
+    QTRY_COMPARE(panel->model()->index(0, 0, panel->model()->index(0, 0)).data().toString(),
                  QStringLiteral("GET  renamed outside"));
     QVERIFY(session.window->statusBar()->currentMessage().contains(
         QStringLiteral("changed on disk and was read in again")));
@@ -1317,14 +1319,14 @@ void TestMainWindow::collectionFilesFollowOutsideChanges()
     replaceFile(path, theirs);
     QTRY_VERIFY(panel->conflictBar()->isVisibleTo(panel));
     QCOMPARE(fileBytes(path), theirs);
-    panel->keepMineButton()->click();
+    panel->conflictBar()->keepMineButton()->click();
     QVERIFY(!panel->conflictBar()->isVisibleTo(panel));
     QCOMPARE(Collection::load(path, &error)->items[0].name, QStringLiteral("mine"));
 
     panel->renameCurrent(QStringLiteral("mine again"));
     replaceFile(path, theirs);
     QTRY_VERIFY(panel->conflictBar()->isVisibleTo(panel));
-    panel->takeTheirsButton()->click();
+    panel->conflictBar()->takeTheirsButton()->click();
     QCOMPARE(document->collection().items[0].name, QStringLiteral("theirs"));
     QCOMPARE(fileBytes(path), theirs);
 
@@ -1332,7 +1334,7 @@ void TestMainWindow::collectionFilesFollowOutsideChanges()
     QVERIFY(panel->trashCollection(document));
     QVERIFY(panel->documents().isEmpty());
     QVERIFY(!QFile::exists(path));
-    QVERIFY(!panel->recentCollections().contains(path));
+    QVERIFY(!CollectionTreeModel::recent().contains(path));
 }
 
 void TestMainWindow::importTellsFormatsApart()
@@ -1346,7 +1348,7 @@ void TestMainWindow::importTellsFormatsApart()
     QCOMPARE(panel->documents().size(), 1);
     CollectionDocument *imported = panel->documents().first();
     QCOMPARE(imported->collection().name, QStringLiteral("Payments API"));
-    QVERIFY(imported->path().startsWith(CollectionsPanel::defaultFolder()));
+    QVERIFY(imported->path().startsWith(CollectionFolder::path()));
     QVERIFY(session.window->statusBar()->currentMessage().contains(
         QStringLiteral("the file field \"file\" is left out")));
 
