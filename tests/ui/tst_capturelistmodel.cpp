@@ -3,6 +3,8 @@
 #include "store/capturestore.h"
 #include "store/capturewriter.h"
 
+#include "offscreen.h"
+
 #include <QAbstractItemModelTester>
 #include <QTemporaryDir>
 #include <QTest>
@@ -14,6 +16,9 @@ using namespace Hookscope;
 class TestCaptureListModel final : public QObject
 {
     Q_OBJECT
+public:
+    static void initMain() { useOffscreenUnlessTold(); }
+
 private slots:
     void rowsAreFoundByIdAsTheyComeAndGo();
 

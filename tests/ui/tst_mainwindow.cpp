@@ -31,6 +31,8 @@
 #include "session/session.h"
 #include "session/settings.h"
 
+#include "offscreen.h"
+
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFileInfo>
@@ -129,6 +131,9 @@ bool statusBarShows(const MainWindow &window, const QString &text)
 class TestMainWindow final : public QObject
 {
     Q_OBJECT
+public:
+    static void initMain() { useOffscreenUnlessTold(); }
+
 private slots:
     void liveCaptureAppearsAndShowsDetails();
     void binaryBodyOpensInHex();

@@ -1,6 +1,8 @@
 #include "textpane.h"
 #include "textview.h"
 
+#include "offscreen.h"
+
 #include <QTest>
 
 using namespace Hookscope;
@@ -8,6 +10,9 @@ using namespace Hookscope;
 class TestTextPane final : public QObject
 {
     Q_OBJECT
+public:
+    static void initMain() { useOffscreenUnlessTold(); }
+
 private slots:
     void smallTextStaysSelectable();
     void hugeTextIsPaintedLazily();
