@@ -453,6 +453,10 @@ void ComposerDialog::sendNow(const OutgoingRequest &outgoing, const OutgoingRequ
         SentRequest sent{m_store.add(recorded, result), recorded, result};
         reloadHistory();
         showAnswer(sent);
+        if (!sent.id)
+            m_answerStatus->setText(m_answerStatus->text()
+                                    + tr(" — not kept in the history: the store could not be "
+                                         "written (see the log)"));
         emit answered(sent);
     });
 }

@@ -22,7 +22,8 @@ qint64 SendHistory::add(const OutgoingRequest &request, const DeliveryResult &re
     query.addBindValue(result.startedAtUs);
     query.addBindValue(QString::fromUtf8(request.method));
     query.addBindValue(QString::fromUtf8(request.url.toEncoded()));
-    query.addBindValue(headerLines(request.headers, "\r\n"));
+    const QByteArray headers = headerLines(request.headers, "\r\n");
+    query.addBindValue(headers.isNull() ? QByteArray("") : headers); // none is not NULL
     query.addBindValue(request.body);
     query.addBindValue(result.status);
     query.addBindValue(result.head());

@@ -763,40 +763,11 @@ void TestMainWindow::composerEditsAndResends()
     QVERIFY(headerNames.contains(QStringLiteral("Content-Type")));
     QVERIFY(!headerNames.contains(QStringLiteral("Host")));
 
-    // Broken JSON is pointed out where it breaks.
-    composer->body()->setPlainText(QStringLiteral(R"({"id": evt})"));
-    QVERIFY(composer->bodyProblem()->text().contains(QStringLiteral("byte")));
-
-    // A method that could not go on the wire is refused as it is typed.
-    const QString statusBefore = composer->answerStatus()->text();
-    composer->method()->setEditText(QStringLiteral("POST;touch${IFS}PWNED;#"));
-    QVERIFY(!composer->sendButton()->isEnabled());
-    QVERIFY(composer->answerStatus()->text().contains(QStringLiteral("is not an HTTP method")));
-    composer->method()->setEditText(QStringLiteral("POST"));
-    QVERIFY(composer->sendButton()->isEnabled());
-    QCOMPARE(composer->answerStatus()->text(), statusBefore);
-
-    // A variable with no value stops the send and says which.
-    composer->body()->setPlainText(QStringLiteral(R"({"id":"{{event}}"})"));
-    QVERIFY(composer->bodyProblem()->text().isEmpty());
-    composer->send();
-    QCOMPARE(composer->answerStatus()->text(),
-             QStringLiteral("No value for {{event}}: add it under Variables"));
-    composer->variables()->insertRow(0);
-    composer->variables()->setItem(0, 0, new QTableWidgetItem(QStringLiteral("event")));
-    composer->variables()->setItem(0, 1, new QTableWidgetItem(QStringLiteral("evt_9")));
+    // Sent to the app (the editing itself: tst_composerdialog).
     composer->send();
     QTRY_VERIFY(composer->answerStatus()->text().startsWith(QStringLiteral("200 OK")));
-    QVERIFY(received.join().endsWith(R"({"id":"evt_9"})"));
-    QCOMPARE(composer->answerBody()->text(), QStringLiteral("{\n  \"ok\": true\n}"));
+    QVERIFY(received.join().endsWith(R"({"id":"evt_1"})"));
     QCOMPARE(composer->history()->count(), 1);
-
-    // The history survives: a new composer lists the send and loads it back.
-    ComposerDialog *again = session.window->openComposer(false);
-    QCOMPARE(again->history()->count(), 1);
-    again->history()->setCurrentRow(0);
-    QCOMPARE(again->body()->toPlainText(), QStringLiteral(R"({"id":"evt_9"})"));
-    QVERIFY(again->answerStatus()->text().startsWith(QStringLiteral("200 OK")));
 }
 
 void TestMainWindow::sortingCoversTheWholeHistory()
@@ -1421,35 +1392,8 @@ void TestMainWindow::mockRulesAreEditedTriedAndApplied()
             "respond": {"status": 201, "body": "got {{request.json.data.id}}"}})")
                             .object());
         dialog->list()->setCurrentRow(0);
-        QCOMPARE(dialog->list()->item(0)->checkState(), Qt::Checked);
-        QVERIFY(!dialog->editor()->toPlainText().contains(QStringLiteral("enabled")));
-        // Switched off and on again by its check box, which writes "enabled" into the rule.
-        dialog->list()->item(0)->setCheckState(Qt::Unchecked);
-        QVERIFY(dialog->editor()->toPlainText().contains(QStringLiteral("\"enabled\": false")));
-        dialog->list()->item(0)->setCheckState(Qt::Checked);
-        QVERIFY(dialog->editor()->toPlainText().contains(QStringLiteral("\"enabled\": true")));
-
-        // A mistake is named where it is, and nothing is applied while it is there.
-        dialog->editor()->setPlainText(QStringLiteral(
-            "{\n  \"name\": \"paid\",\n  \"match\": {\"pathRegex\": \"(\"}, \"respond\": {}\n}"));
-        QVERIFY(dialog->problem()->isVisibleTo(dialog));
-        QCOMPARE(dialog->problem()->text(),
-                 QStringLiteral("match.pathRegex: invalid regular expression \"(\": missing "
-                                "closing parenthesis at offset 1"));
-        QVERIFY(dialog->list()->item(0)->text().endsWith(QStringLiteral("not valid")));
-        dialog->editor()->setPlainText(QStringLiteral("{\n  \"name\": \"paid\",,\n}"));
-        QVERIFY(dialog->problem()->text().startsWith(QStringLiteral("not valid JSON at line 2")));
-        dialog->accept();
-        QVERIFY(dialog->isVisible());
-        QVERIFY(dialog->problem()->text().startsWith(
-            QStringLiteral("Rule 1 is not valid, so no rule is applied yet: ")));
+        // Tried on the capture selected in the window (the editing itself: tst_rulesdialog).
         QVERIFY(session.window->mockRules().isEmpty());
-
-        // Fixed, then tried on the selected capture.
-        dialog->editor()->setPlainText(QStringLiteral(
-            R"({"name": "paid", "match": {"path": "/stripe", "json": [{"path": "$.type", "equals": "invoice.paid"}]},
-                "respond": {"status": 201, "body": "got {{request.json.data.id}}"}})"));
-        QVERIFY(!dialog->problem()->isVisibleTo(dialog));
         dialog->tryOnSelected();
         QCOMPARE(
             dialog->tryResult()->toPlainText(),
