@@ -390,6 +390,7 @@ void CaptureListModel::insertLive(QList<CaptureSummary> newestFirst)
         assignSlots(0, count);
         endInsertRows();
         emit rowsPrepended(count);
+        letOldestRowsGo();
         return;
     }
     const int first = int(m_rows.size());
@@ -397,6 +398,21 @@ void CaptureListModel::insertLive(QList<CaptureSummary> newestFirst)
     m_rows.append(QList<CaptureSummary>(newestFirst.crbegin(), newestFirst.crend()));
     assignSlots(first, first + count);
     endInsertRows();
+}
+
+void CaptureListModel::letOldestRowsGo()
+{
+    // A page on its way continues from the last row: nothing goes until it is in.
+    if (m_loading)
+        return;
+    if (m_rows.size() < MaxRowsKept + PageSize) // a page at a time, not a row per capture
+        return;
+    beginRemoveRows({}, MaxRowsKept, int(m_rows.size()) - 1);
+    for (qsizetype row = MaxRowsKept; row < m_rows.size(); ++row)
+        m_slotById.remove(m_rows.at(row).id);
+    m_rows.resize(MaxRowsKept);
+    m_reachedEnd = false;
+    endRemoveRows();
 }
 
 Qt::ItemFlags CaptureListModel::flags(const QModelIndex &index) const

@@ -40,6 +40,10 @@ public:
     enum Role { CaptureIdRole = Qt::UserRole + 1, SummaryRole };
 
     static constexpr int PageSize = 200;
+    // Rows kept while live captures push older ones down: past it the oldest are let go (and
+    // paged in again when the view scrolls to them), so memory stays bounded however long
+    // captures keep arriving.
+    static constexpr int MaxRowsKept = 50'000;
     // Dragged rows carry their capture ids, comma-separated (to a collection, say).
     static constexpr const char *IdsMimeType = "application/x-hookscope-capture-ids";
     static QList<qint64> idsFrom(const QMimeData *data);
@@ -97,6 +101,8 @@ private:
     void addLiveMatches(quint64 generation, const QList<CaptureSummary> &matches);
     void flushPending();
     void insertLive(QList<CaptureSummary> newestFirst);
+    // Lets the oldest rows go past MaxRowsKept (see there).
+    void letOldestRowsGo();
     // Gives rows [first, end) their slots, after they went in or rows before them moved.
     void assignSlots(int first, int end);
     QVariant foreground(const CaptureSummary &row, int column) const;

@@ -15,6 +15,18 @@ CaptureListView::CaptureListView(CaptureListModel *model, QWidget *parent)
     : QTableView(parent)
     , m_model(model)
 {
+    connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [this](const QModelIndex &, int first, int last) {
+                // The oldest rows let go while captures pour in may hold the current one: the
+                // list lets go of it quietly, and the detail pane keeps showing it. Connected
+                // before the selection model is, which would make a neighbouring row current.
+                const int row = currentIndex().row();
+                if (row < first || row > last || first != m_model->rowCount() - (last - first + 1))
+                    return;
+                const QSignalBlocker quietly(selectionModel());
+                selectionModel()->clearCurrentIndex();
+                viewport()->update();
+            });
     setModel(m_model);
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::ExtendedSelection);

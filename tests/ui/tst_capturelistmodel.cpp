@@ -1,4 +1,5 @@
 #include "capturelistmodel.h"
+#include "capturelistview.h"
 
 #include "store/capturestore.h"
 #include "store/capturewriter.h"
@@ -6,6 +7,7 @@
 #include "offscreen.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +23,7 @@ public:
 
 private slots:
     void rowsAreFoundByIdAsTheyComeAndGo();
+    void liveCapturesLetTheOldestRowsGo();
 
 private:
     static void append(CaptureWriter &writer, int count);
@@ -84,6 +87,56 @@ void TestCaptureListModel::rowsAreFoundByIdAsTheyComeAndGo()
     QTRY_VERIFY(model.isLoaded());
     QVERIFY(model.rowCount() >= CaptureListModel::PageSize);
     QVERIFY(rowOfMatchesEveryRow(model));
+    writer.stop();
+}
+
+// However long captures keep arriving, the list keeps MaxRowsKept rows; the older ones come back
+// from the store when the view scrolls down to them. The row current in the view, let go with
+// them, is let go quietly: what the detail pane shows stays.
+void TestCaptureListModel::liveCapturesLetTheOldestRowsGo()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
+    CaptureStore store(path);
+    QVERIFY(store.open());
+    CaptureWriter writer(path);
+    writer.setDurability(CaptureWriter::Durability::Process); // no fsync per batch: 50,000 go in
+    QVERIFY(writer.start(nullptr));
+    auto *model = new CaptureListModel(path);
+    CaptureListView view(model);
+    model->setParent(&view);
+    connect(&writer, &CaptureWriter::committed, model, &CaptureListModel::addCommitted);
+    QTRY_VERIFY(model->isLoaded());
+
+    append(writer, 100);
+    QTRY_COMPARE(model->rowCount(), 100);
+    const qint64 oldest = model->summary(99).id;
+    view.setCurrentIndex(model->index(99, 0));
+    QCOMPARE(view.currentId(), oldest);
+    QSignalSpy currentChanges(&view, &CaptureListView::currentCaptureChanged);
+
+    const int total = CaptureListModel::MaxRowsKept + 3 * CaptureListModel::PageSize;
+    append(writer, total - 100);
+    QTRY_COMPARE_WITH_TIMEOUT(store.count(), qint64(total), 60'000);
+    QTRY_VERIFY(model->rowCount() > 0 && model->summary(0).id == store.summaries(0, 1)[0].id);
+    // A page at a time, down to MaxRowsKept.
+    QVERIFY(model->rowCount() >= CaptureListModel::MaxRowsKept);
+    QVERIFY(model->rowCount() < CaptureListModel::MaxRowsKept + CaptureListModel::PageSize);
+    QCOMPARE(model->rowOf(oldest), -1);
+    QVERIFY(rowOfMatchesEveryRow(*model));
+    QVERIFY(model->canFetchMore({}));
+    QVERIFY(!view.currentIndex().isValid());
+    QVERIFY(currentChanges.isEmpty());
+
+    // Scrolled down to them, they come back in order.
+    const auto scrolledToTheEnd = [model, total] {
+        model->fetchMore({}); // as the view does while the last row shows
+        return model->rowCount() == total;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(scrolledToTheEnd(), 20'000);
+    QCOMPARE(model->rowOf(oldest), total - 1);
+    for (int row = 1; row < model->rowCount(); ++row)
+        QVERIFY(model->summary(row - 1).id > model->summary(row).id);
     writer.stop();
 }
 
