@@ -514,6 +514,17 @@ QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, qint64 befor
     return find(query, CaptureOrder(), &after, limit);
 }
 
+namespace {
+
+// The orders the search index keeps sort keys for (CaptureIndexer).
+bool hasSortKeys(const CaptureOrder &order)
+{
+    return order.key == CaptureOrder::Key::Target || order.key == CaptureOrder::Key::Status
+           || order.key == CaptureOrder::Key::BodySize;
+}
+
+} // namespace
+
 QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, const CaptureOrder &order,
                                          const CaptureSummary *after, int limit, qint64 minId)
 {
@@ -523,15 +534,6 @@ QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, const Captur
     QVariantList values;
     QString conditions = query.sqlConditions(&values) + QStringLiteral(" AND c.id >= ?");
     values.append(minId);
-    const QString comparison = order.descending ? QStringLiteral("<") : QStringLiteral(">");
-    if (after && order.key == CaptureOrder::Key::Received) {
-        conditions += QStringLiteral(" AND c.id %1 ?").arg(comparison);
-        values.append(after->id);
-    } else if (after) {
-        conditions
-            += QStringLiteral(" AND (%1, c.id) %2 (?, ?)").arg(order.sqlExpression(), comparison);
-        values += {order.keyOf(*after), after->id};
-    }
     if (query.hasText()) {
         // Indexed captures through the full-text index, the rest by scanning their bytes.
         const qint64 indexed = indexedUpTo();
@@ -547,31 +549,68 @@ QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, const Captur
         for (const QString &term : query.textTerms())
             values.append(term.toLower());
     }
-    const QString byId
-        = order.descending ? QStringLiteral("c.id DESC") : QStringLiteral("c.id ASC");
+    // After the last row shown, in `alias`'s columns.
+    const QString comparison = order.descending ? QStringLiteral("<") : QStringLiteral(">");
+    QVariantList afterValues;
+    const auto afterIn = [&](const QString &alias) -> QString {
+        if (!after)
+            return {};
+        if (order.key == CaptureOrder::Key::Received) {
+            afterValues = {after->id};
+            return QStringLiteral(" AND %1.id %2 ?").arg(alias, comparison);
+        }
+        afterValues = {order.keyOf(*after), after->id};
+        QString key = order.sqlExpression();
+        key.replace(QLatin1String("c."), alias + QLatin1Char('.'));
+        return QStringLiteral(" AND (%1, %2.id) %3 (?, ?)").arg(key, alias, comparison);
+    };
+    const QString direction = order.descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
     const QString orderBy
         = order.key == CaptureOrder::Key::Received
-              ? byId
-              : order.sqlExpression()
-                    + (order.descending ? QStringLiteral(" DESC, ") : QStringLiteral(" ASC, "))
-                    + byId;
+              ? QString(QStringLiteral("c.id") + direction)
+              : QString(order.sqlExpression() + direction + QStringLiteral(", c.id") + direction);
     QSqlQuery statement(m_database);
     statement.setForwardOnly(true);
+    QVariantList bound;
     if (order.key == CaptureOrder::Key::Received) {
-        statement.prepare(QStringLiteral("SELECT %1 FROM captures c WHERE %2 ORDER BY %3 LIMIT ?")
-                              .arg(sql(summaryColumns), conditions, orderBy));
+        statement.prepare(
+            QStringLiteral("SELECT %1 FROM captures c WHERE %2%3 ORDER BY %4 LIMIT ?")
+                .arg(sql(summaryColumns), conditions, afterIn(QStringLiteral("c")), orderBy));
+        bound = values + afterValues + QVariantList{limit};
+    } else if (const qint64 indexed = hasSortKeys(order) ? indexedUpTo() : 0; indexed > 0) {
+        // The captures indexed so far in the index's order, the rest (the few the indexer has
+        // not reached) sorted here; the first `limit` of both.
+        QString sortedKey = order.sqlExpression();
+        sortedKey.replace(QLatin1String("c."), QLatin1String("s."));
+        const QString sortIndex = QStringLiteral("capture_sort_") + sortedKey.mid(2);
+        const QString inIndex = afterIn(QStringLiteral("s"));
+        const QVariantList inIndexValues = afterValues;
+        const QString inTail = afterIn(QStringLiteral("c"));
+        statement.prepare(
+            QStringLiteral(
+                "SELECT %1 FROM captures c WHERE c.id IN ("
+                "SELECT id FROM (SELECT s.id AS id FROM search.capture_sort s INDEXED BY %2 "
+                "CROSS JOIN captures c ON c.id = s.id WHERE s.id <= ? AND %3%4 "
+                "ORDER BY %5%6, s.id%6 LIMIT ?) "
+                "UNION ALL SELECT id FROM (SELECT c.id AS id FROM captures c "
+                "WHERE c.id > ? AND %3%7 ORDER BY %8 LIMIT ?)) ORDER BY %8 LIMIT ?")
+                .arg(sql(summaryColumns), sortIndex, conditions, inIndex, sortedKey, direction,
+                     inTail, orderBy));
+        bound = QVariantList{indexed} + values + inIndexValues + QVariantList{limit, indexed}
+                + values + afterValues + QVariantList{limit, limit};
     } else {
         // Sorting ids alone first is 3x faster over a long history: when many rows tie (same
         // size, same status) the top-N sorter keeps replacing rows, and small rows are cheap.
-        statement.prepare(QStringLiteral("SELECT %1 FROM captures c WHERE c.id IN (SELECT c.id "
-                                         "FROM captures c WHERE %2 ORDER BY %3 LIMIT ?) "
-                                         "ORDER BY %3")
-                              .arg(sql(summaryColumns), conditions, orderBy));
+        statement.prepare(
+            QStringLiteral("SELECT %1 FROM captures c WHERE c.id IN (SELECT c.id "
+                           "FROM captures c WHERE %2%3 ORDER BY %4 LIMIT ?) "
+                           "ORDER BY %4")
+                .arg(sql(summaryColumns), conditions, afterIn(QStringLiteral("c")), orderBy));
+        bound = values + afterValues + QVariantList{limit};
     }
-    for (const QVariant &value : std::as_const(values))
+    for (const QVariant &value : std::as_const(bound))
         statement.addBindValue(value);
-    statement.addBindValue(limit);
-    return statement.exec() ? readSummaries(statement) : QList<CaptureSummary>();
+    return runQuery(statement) ? readSummaries(statement) : QList<CaptureSummary>();
 }
 
 QList<CaptureSummary> CaptureStore::findNewestWithText(const CaptureQuery &query, qint64 beforeId,
@@ -716,8 +755,8 @@ bool CaptureStore::remove(qint64 id)
 {
     if (!m_database.transaction())
         return false;
-    // The search index keeps its entry (a contentless index cannot delete safely by id);
-    // searches join on captures, so it matches nothing any more.
+    // The search index keeps its entries (a contentless index cannot delete safely by id) and
+    // its sort keys; searches and sorts join on captures, so they match nothing any more.
     int removed = 0;
     for (const char *table : {"captures", "capture_bytes"}) {
         QSqlQuery query(m_database);
@@ -752,7 +791,8 @@ bool CaptureStore::clear()
     for (const char *statement :
          {"DELETE FROM captures", "DELETE FROM capture_bytes", "DELETE FROM deliveries",
           "DELETE FROM delivery_attempts",
-          "INSERT INTO search.capture_text (capture_text) VALUES ('delete-all')"}) {
+          "INSERT INTO search.capture_text (capture_text) VALUES ('delete-all')",
+          "DELETE FROM search.capture_sort"}) {
         if (!execute(m_database, sql(statement), &m_error)) {
             m_database.rollback();
             return false;

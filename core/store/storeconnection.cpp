@@ -18,6 +18,8 @@ bool runQuery(QSqlQuery &query)
 {
     if (query.exec())
         return true;
+    if (query.lastError().nativeErrorCode() == QLatin1String("9")) // SQLITE_INTERRUPT: cancelled
+        return false;
     qCWarning(lcStore).noquote() << "failed:" << query.lastQuery().simplified() << "--"
                                  << query.lastError().text();
     return false;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Million-capture benchmark: fills a store through `hookscope-cli listen` with wrk (unique 1 KiB
-# JSON bodies), reports the listener's RSS, how long the search index takes to catch up, and
-# the read latencies the window depends on (storebench).
+# Million-capture benchmark: fills a store through `hookscope-cli listen` with 8 s wrk rounds
+# (unique 1 KiB JSON bodies) and prints each round's rate and p99, then the first round's rate
+# against the rounds past 1M captures, the listener's RSS, how long the search index takes to
+# catch up, and the read latencies the window depends on (storebench).
 # Usage: tests/bench/history.sh [BUILD_DIR] [CAPTURES] [STORE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,18 +23,41 @@ listener=$!
 trap 'kill $listener 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q Listening "$log" && break; sleep 0.05; done
 start=$(date +%s)
+rounds=$(mktemp)
+round=0
 while [[ $(count) -lt $target ]]; do
-  wrk -t1 -c32 -d20s -s "$here/unique-json.lua" "http://127.0.0.1:$port/" >/dev/null
+  before=$(count)
+  round=$((round + 1))
+  out=$(wrk -t1 -c32 -d8s --latency -s "$here/unique-json.lua" "http://127.0.0.1:$port/")
+  load_ended=$(date +%s.%N)
+  rate=$(awk '/^req_per_s/ {print $2}' <<<"$out")
+  p99=$(awk '/^p99_ms/ {print $2}' <<<"$out")
+  echo "$before $rate $p99" >>"$rounds"
+  echo "round $round from $before captures: $rate req/s, p99 $p99 ms"
 done
 filled=$(( $(date +%s) - start ))
 echo "filled to $(count) captures in ${filled}s"
+python3 - "$rounds" <<'SUMMARY'
+import statistics, sys
+rows = [tuple(map(float, line.split())) for line in open(sys.argv[1])]
+first = rows[0][1]
+late = [rate for before, rate, _ in rows if before >= 1_000_000]
+print(f"first round {first:.0f} req/s; worst round p99 {max(p for *_, p in rows):.1f} ms")
+if late:
+    print(f"past 1M captures: median {statistics.median(late):.0f} req/s over {len(late)} round(s), "
+          f"{statistics.median(late) / first:.2f}x the first round")
+SUMMARY
 echo "listener RSS after the fill: $(( $(awk '/VmRSS/ {print $2}' /proc/$listener/status) / 1024 )) MB"
-index_start=$(date +%s.%N)
-newest=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select max(id) from captures').fetchone()[0])" "$store")
-until [[ $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select last_id from index_state').fetchone()[0])" "$store-search") -ge $newest ]]; do
-  sleep 1
-done
-echo "search index caught up $(python3 -c "import time,sys; print(round(time.time()-float(sys.argv[1]),1))" "$index_start") s after the load stopped"
+python3 - "$store" "$load_ended" <<'CATCHUP'
+import sqlite3, sys, time
+start = float(sys.argv[2])
+store = sqlite3.connect(sys.argv[1])
+index = sqlite3.connect(sys.argv[1] + "-search")
+newest = store.execute("select max(id) from captures").fetchone()[0]
+while index.execute("select last_id from index_state").fetchone()[0] < newest:
+    time.sleep(0.1)
+print(f"search index caught up {time.time() - start:.1f} s after the load stopped")
+CATCHUP
 kill -TERM $listener; wait $listener || true
 trap - EXIT
 echo "store: $(du -h "$store" | cut -f1), index: $(du -h "$store-search" | cut -f1) ($store)"

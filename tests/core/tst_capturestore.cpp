@@ -82,6 +82,7 @@ private slots:
     void searchesPathHeadersAndBody();
     void sortsAndPagesOnAnyColumn_data();
     void sortsAndPagesOnAnyColumn();
+    void sortKeysInTheIndexAgreeWithAScan();
     void cancelledScansStopAndStaleAnswersAreDropped();
     void fullTextQueryQuotes();
     void fieldTerms_data();
@@ -292,6 +293,76 @@ void TestCaptureStore::sortsAndPagesOnAnyColumn()
         = store.find(query, CaptureOrder(), &beyondNewest, 12, ids.at(9));
     QCOMPARE(range.size(), 2); // ids 10 and 11 match, 9 does not
     QCOMPARE(range.first().id, ids.last());
+}
+
+// Sorting by path, status or size walks the sort keys the indexer keeps, and sorts only the
+// captures it has not reached: pages come out the same as a scan of every capture gives, with
+// none, some or all of them indexed, for a filter or none.
+void TestCaptureStore::sortKeysInTheIndexAgreeWithAScan()
+{
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    QList<CapturedRequest> requests;
+    for (int i = 0; i < 40; ++i) {
+        // Ties on every key: 4 paths, 3 statuses, 5 sizes, in scrambled orders.
+        CapturedRequest request
+            = makeRequest("/p/" + QByteArray::number((i * 7) % 4), QByteArray((i * 3) % 5, 'x'));
+        request.responseStatus = QList<int>{200, 404, 500}.at((i * 11) % 3);
+        requests.append(request);
+    }
+    const QList<qint64> ids = ::store(m_path, requests);
+    QCOMPARE(ids.size(), 40);
+    QCOMPARE(store.indexedUpTo(), 0);
+
+    const QList<CaptureOrder> orders{
+        {CaptureOrder::Key::Target, false},   {CaptureOrder::Key::Target, true},
+        {CaptureOrder::Key::Status, false},   {CaptureOrder::Key::Status, true},
+        {CaptureOrder::Key::BodySize, false}, {CaptureOrder::Key::BodySize, true}};
+    const QList<CaptureQuery> queries{CaptureQuery(),
+                                      CaptureQuery::parse(QStringLiteral("status:4xx")),
+                                      CaptureQuery::parse(QStringLiteral("match"))};
+    const auto pagesOf = [&store](const CaptureQuery &query, const CaptureOrder &order) {
+        QList<qint64> paged;
+        std::optional<CaptureSummary> after;
+        for (;;) {
+            const QList<CaptureSummary> page
+                = store.find(query, order, after ? &*after : nullptr, 7);
+            for (const CaptureSummary &summary : page)
+                paged.append(summary.id);
+            if (page.size() < 7)
+                return paged;
+            after = page.last();
+        }
+    };
+    QList<QList<qint64>> scanned;
+    for (const CaptureQuery &query : queries) {
+        for (const CaptureOrder &order : orders)
+            scanned.append(pagesOf(query, order));
+    }
+    QCOMPARE(scanned.first().size(), 40);
+
+    {
+        CaptureWriter writer(m_path); // indexes what the store holds once capturing pauses
+        QVERIFY(writer.start(nullptr));
+        QTRY_COMPARE(store.indexedUpTo(), ids.last());
+    }
+    QSqlDatabase index
+        = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("idx"));
+    index.setDatabaseName(CaptureIndexer::indexPath(m_path));
+    QVERIFY(index.open());
+    for (const qint64 indexedUpTo : {ids.last(), ids.at(17), ids.first()}) {
+        QSqlQuery lower(index);
+        QVERIFY(lower.exec(QStringLiteral("UPDATE index_state SET last_id = %1").arg(indexedUpTo)));
+        QCOMPARE(store.indexedUpTo(), indexedUpTo);
+        int at = 0;
+        for (const CaptureQuery &query : queries) {
+            for (const CaptureOrder &order : orders)
+                QCOMPARE(pagesOf(query, order), scanned.at(at++));
+        }
+    }
+    index.close();
+    index = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("idx"));
 }
 
 void TestCaptureStore::cancelledScansStopAndStaleAnswersAreDropped()
