@@ -481,11 +481,19 @@ void ComposerDialog::showHeaders(const HeaderList &headers)
 void ComposerDialog::setSecrets(SecretStore *secrets)
 {
     m_secrets = secrets;
+    // A secret added meanwhile (in the Signatures dialog, say) is offered at once.
+    connect(secrets, &SecretStore::namesChanged, this, &ComposerDialog::showSecretNames,
+            Qt::UniqueConnection);
+    showSecretNames();
+}
+
+void ComposerDialog::showSecretNames()
+{
     const QString chosen = m_signSecret->currentText();
     m_signSecret->clear();
-    m_signSecret->addItems(secrets->names());
+    m_signSecret->addItems(m_secrets->names());
     m_signSecret->setCurrentText(chosen);
-    m_signScheme->parentWidget()->setEnabled(!secrets->names().isEmpty());
+    m_signScheme->parentWidget()->setEnabled(!m_secrets->names().isEmpty());
 }
 
 void ComposerDialog::setSigning(const std::optional<SignatureScheme> &scheme,

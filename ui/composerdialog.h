@@ -76,6 +76,7 @@ signals:
     void saveRequested(const Hookscope::RequestTemplate &request);
 
 private:
+    void showSecretNames();
     void addHeaderRow(const QByteArray &name, const QByteArray &value, bool enabled = true);
     void setContentType(const QString &type);
     void checkBody();

@@ -9,21 +9,15 @@ namespace Hookscope {
 
 SignatureChecker::SignatureChecker(const QString &storePath, QObject *parent)
     : QObject(parent)
-    , m_storePath(storePath)
+    , m_worker(storePath, QStringLiteral("signature-checker"))
 {
     qRegisterMetaType<QHash<qint64, Hookscope::SignatureVerdict>>();
-    m_thread.setObjectName(QStringLiteral("signature-checker"));
-    m_context.moveToThread(&m_thread);
-    m_thread.start();
 }
 
 SignatureChecker::~SignatureChecker()
 {
     m_generation = std::numeric_limits<quint64>::max();
-    QMetaObject::invokeMethod(
-        &m_context, [this] { m_store.reset(); }, Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+    m_worker.stop();
 }
 
 void SignatureChecker::setSettings(const SignatureSettings &settings)
@@ -35,19 +29,13 @@ void SignatureChecker::setSettings(const SignatureSettings &settings)
 void SignatureChecker::check(const QList<qint64> &ids)
 {
     const quint64 generation = m_generation;
-    QMetaObject::invokeMethod(&m_context, [this, ids, generation, settings = m_settings] {
-        if (!m_store) {
-            m_store = std::make_unique<CaptureStore>(m_storePath);
-            if (!m_store->open())
-                qCWarning(lcSigning)
-                    << "no verdicts: the store cannot be read:" << m_store->errorString();
-        }
+    m_worker.post([this, ids, generation, settings = m_settings](CaptureStore &store) {
         const qint64 now = QDateTime::currentSecsSinceEpoch();
         QHash<qint64, SignatureVerdict> verdicts;
         for (const qint64 id : ids) {
             if (generation != m_generation)
                 return; // the settings changed: these answers would be stale
-            if (const std::optional<CapturedRequest> capture = m_store->capture(id))
+            if (const std::optional<CapturedRequest> capture = store.capture(id))
                 verdicts.insert(id, settings.verify(*capture, now));
         }
         // Delivered on the caller's thread, and only if the settings are still these.

@@ -1,17 +1,14 @@
 #pragma once
 
 #include "signaturesettings.h"
+#include "store/storeworker.h"
 
 #include <QHash>
 #include <QObject>
-#include <QThread>
 
 #include <atomic>
-#include <memory>
 
 namespace Hookscope {
-
-class CaptureStore;
 
 // Verifies captures on its own thread, with its own connection to the store, so that hashing
 // long bodies never holds up the caller. New settings drop the checks still queued.
@@ -31,12 +28,9 @@ signals:
     void checked(const QHash<qint64, Hookscope::SignatureVerdict> &verdicts);
 
 private:
-    QString m_storePath;
     SignatureSettings m_settings; // the caller's copy
-    QThread m_thread;
-    QObject m_context;                     // lives on m_thread
-    std::unique_ptr<CaptureStore> m_store; // created, used and destroyed on m_thread
     std::atomic<quint64> m_generation{0};
+    StoreWorker m_worker;
 };
 
 } // namespace Hookscope

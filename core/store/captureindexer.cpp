@@ -1,11 +1,11 @@
 #include "captureindexer.h"
 
 #include "capturestore.h"
+#include "storeconnection.h"
 
 #include "wire/logging.h"
 #include "wire/requestparser.h"
 
-#include <QAtomicInteger>
 #include <QFile>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -15,8 +15,6 @@
 
 namespace Hookscope {
 namespace {
-
-QAtomicInteger<quint64> indexerCounter;
 
 // Version 2: the sort keys, so that sorting a long history by path, status or size walks an
 // index (CaptureStore::find) instead of sorting every capture.
@@ -29,6 +27,9 @@ constexpr auto QuietPeriod = std::chrono::milliseconds(100);
 // search scans the unindexed tail, 100k 1 KiB captures in about 0.45 s here, and after a flood
 // the index catches up within about 3 s.
 constexpr qint64 MaxBacklog = 100'000;
+// The same for the sort keys, which a sort scans: further behind, since with a path of its own
+// for each capture they cost the most to keep (about 30 us a capture here).
+constexpr qint64 MaxSortBacklog = 300'000;
 // Full-text search covers the first part of big bodies; the bytes themselves are all kept.
 constexpr qsizetype MaxIndexedBody = 1024 * 1024;
 
@@ -72,7 +73,6 @@ CaptureIndexer::Text CaptureIndexer::textOf(const CapturedRequest &request)
 bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
 {
     const QString path = indexPath(storePath);
-    const QString connectionName = QStringLiteral("hookscope-index-setup-%1").arg(++indexerCounter);
     bool ok = false;
     for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
         const bool existed = QFile::exists(path);
@@ -86,7 +86,9 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
             }
         }
         {
-            QSqlDatabase database = CaptureStore::openConnection(path, connectionName, error);
+            StoreConnection connection(path);
+            connection.open(error);
+            QSqlDatabase &database = connection.database();
             QSqlQuery query(database);
             int version = -1;
             if (database.isOpen() && query.exec(QStringLiteral("PRAGMA user_version"))
@@ -109,8 +111,10 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
                     "CREATE INDEX capture_sort_response_status ON capture_sort(response_status, "
                     "id)",
                     "CREATE INDEX capture_sort_body_size ON capture_sort(body_size, id)",
-                    "CREATE TABLE index_state (last_id INTEGER NOT NULL)",
-                    "INSERT INTO index_state VALUES (0)",
+                    // How far each has got: the text first, the sort keys once it is caught up.
+                    "CREATE TABLE index_state (last_id INTEGER NOT NULL, sorted_id INTEGER NOT "
+                    "NULL)",
+                    "INSERT INTO index_state VALUES (0, 0)",
                 };
                 ok = database.transaction();
                 for (const char *statement : schema)
@@ -126,9 +130,7 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
                 if (!ok)
                     database.rollback();
             }
-            database.close();
         }
-        QSqlDatabase::removeDatabase(connectionName);
         // A full disk or an I/O error says nothing about the file: it is kept, never deleted
         // to make room, and the store says why it cannot be opened.
         const QString problem = error ? *error : QString();
@@ -178,116 +180,136 @@ void CaptureIndexer::run()
     sched_param parameter{};
     pthread_setschedparam(pthread_self(), SCHED_IDLE, &parameter);
 
-    const QString connectionName = QStringLiteral("hookscope-indexer-%1").arg(++indexerCounter);
-    {
-        QString error;
-        QSqlDatabase database = CaptureStore::openConnection(m_storePath, connectionName, &error);
-        QSqlQuery attach(database);
-        attach.prepare(QStringLiteral("ATTACH DATABASE ? AS search"));
-        attach.addBindValue(indexPath(m_storePath));
-        if (database.isOpen() && attach.exec())
-            indexLoop(database);
-        else
-            qCWarning(lcStore, "search index unavailable: %s",
-                      qPrintable(error + attach.lastError().text()));
-        attach.finish();
-        database.close();
-    }
-    QSqlDatabase::removeDatabase(connectionName);
+    StoreConnection connection(m_storePath);
+    QString error;
+    const bool opened = connection.open(&error);
+    QSqlQuery attach(connection.database());
+    attach.prepare(QStringLiteral("ATTACH DATABASE ? AS search"));
+    attach.addBindValue(indexPath(m_storePath));
+    if (opened && attach.exec())
+        indexLoop(connection.database());
+    else
+        qCWarning(lcStore, "search index unavailable: %s",
+                  qPrintable(error + attach.lastError().text()));
 }
 
 void CaptureIndexer::indexLoop(QSqlDatabase &database)
 {
-    {
-        QSqlQuery watermark(database);
-        QSqlQuery pending(database);
-        QSqlQuery insert(database);
-        QSqlQuery insertKeys(database);
-        QSqlQuery advance(database);
-        watermark.prepare(QStringLiteral("SELECT last_id FROM search.index_state"));
-        pending.prepare(
-            QStringLiteral("SELECT c.id, b.raw, c.target, c.response_status, c.body_size FROM "
-                           "captures c JOIN capture_bytes b ON b.id = c.id"
-                           " WHERE c.id > ? ORDER BY c.id LIMIT %1")
-                .arg(ChunkSize));
-        insert.prepare(QStringLiteral(
-            "INSERT INTO search.capture_text (rowid, target, headers, body) VALUES (?,?,?,?)"));
-        insertKeys.prepare(QStringLiteral("INSERT INTO search.capture_sort (id, target, "
-                                          "response_status, body_size) VALUES (?,?,?,?)"));
-        advance.prepare(QStringLiteral("UPDATE search.index_state SET last_id = ?"));
+    QSqlQuery watermark(database);
+    QSqlQuery pending(database);
+    QSqlQuery insert(database);
+    QSqlQuery advance(database);
+    QSqlQuery insertKeys(database);
+    QSqlQuery lastSorted(database);
+    QSqlQuery advanceSorted(database);
+    watermark.prepare(QStringLiteral("SELECT last_id, sorted_id FROM search.index_state"));
+    pending.prepare(QStringLiteral("SELECT c.id, b.raw FROM captures c JOIN capture_bytes b ON "
+                                   "b.id = c.id WHERE c.id > ? ORDER BY c.id LIMIT %1")
+                        .arg(ChunkSize));
+    insert.prepare(QStringLiteral(
+        "INSERT INTO search.capture_text (rowid, target, headers, body) VALUES (?,?,?,?)"));
+    advance.prepare(QStringLiteral("UPDATE search.index_state SET last_id = ?"));
+    insertKeys.prepare(
+        QStringLiteral("INSERT INTO search.capture_sort (id, target, response_status, body_size) "
+                       "SELECT id, target, response_status, body_size FROM captures WHERE id > ? "
+                       "ORDER BY id LIMIT %1")
+            .arg(ChunkSize));
+    lastSorted.prepare(QStringLiteral("SELECT max(id) FROM search.capture_sort"));
+    advanceSorted.prepare(QStringLiteral("UPDATE search.index_state SET sorted_id = ?"));
 
-        qint64 indexedId = 0;
-        if (watermark.exec() && watermark.next())
-            indexedId = watermark.value(0).toLongLong();
-        watermark.finish();
-        bool caughtUp = false;
-        for (;;) {
-            {
-                std::unique_lock lock(m_mutex);
-                // Wake on new commits; also look now and then for captures appended by another
-                // process sharing the store.
-                if (caughtUp)
-                    m_wake.wait_for(lock, std::chrono::seconds(1), [this, indexedId] {
-                        return m_stopping || m_committedId > indexedId;
-                    });
-                // While captures pour in, indexing waits for a pause (searches scan the tail
-                // meanwhile), unless the tail grows too long to scan quickly.
-                const auto busy = [this, indexedId] {
-                    return std::chrono::steady_clock::now() - m_lastNotify < QuietPeriod
-                           && m_committedId - indexedId < MaxBacklog;
-                };
-                while (!m_stopping && busy())
-                    m_wake.wait_for(lock, QuietPeriod);
-                if (m_stopping)
-                    break;
-            }
-            pending.addBindValue(indexedId);
-            if (!pending.exec()) {
-                caughtUp = true;
-                continue;
-            }
-            struct Row
-            {
-                qint64 id;
-                Text text;
-                QVariant target, status, bodySize; // the sort keys
-            };
-            QList<Row> chunk;
-            while (pending.next()) {
-                chunk.append({pending.value(0).toLongLong(),
-                              textOf(RequestParser::parseStored(pending.value(1).toByteArray())),
-                              pending.value(2), pending.value(3), pending.value(4)});
-            }
-            pending.finish();
-            caughtUp = chunk.size() < ChunkSize;
-            if (chunk.isEmpty())
-                continue;
-            bool ok = database.transaction();
-            for (const Row &row : std::as_const(chunk)) {
-                if (!ok)
-                    break;
-                insert.addBindValue(row.id);
-                insert.addBindValue(emptyIfNull(row.text.target));
-                insert.addBindValue(emptyIfNull(row.text.headers));
-                insert.addBindValue(emptyIfNull(row.text.body));
-                insertKeys.addBindValue(row.id);
-                insertKeys.addBindValue(row.target);
-                insertKeys.addBindValue(row.status);
-                insertKeys.addBindValue(row.bodySize);
-                ok = insert.exec() && insertKeys.exec();
-            }
-            advance.addBindValue(chunk.last().id);
-            ok = ok && advance.exec() && database.commit();
-            if (ok) {
-                indexedId = chunk.last().id;
-            } else {
-                qCWarning(lcStore, "indexing stopped: %s",
-                          qPrintable(insert.lastError().text() + insertKeys.lastError().text()));
-                database.rollback();
-                break;
-            }
-        }
+    qint64 indexedId = 0;
+    qint64 sortedId = 0;
+    if (watermark.exec() && watermark.next()) {
+        indexedId = watermark.value(0).toLongLong();
+        sortedId = watermark.value(1).toLongLong();
     }
+    watermark.finish();
+    bool caughtUp = false;
+    for (;;) {
+        {
+            std::unique_lock lock(m_mutex);
+            // Wake on new commits; also look now and then for captures appended by another
+            // process sharing the store.
+            if (caughtUp)
+                m_wake.wait_for(lock, std::chrono::seconds(1), [this, sortedId] {
+                    return m_stopping || m_committedId > sortedId;
+                });
+            // While captures pour in, indexing waits for a pause (searches and sorts scan the
+            // tail meanwhile), unless the tail grows too long to scan quickly.
+            const auto busy = [this, indexedId, sortedId] {
+                return std::chrono::steady_clock::now() - m_lastNotify < QuietPeriod
+                       && m_committedId - indexedId < MaxBacklog
+                       && m_committedId - sortedId < MaxSortBacklog;
+            };
+            while (!m_stopping && busy())
+                m_wake.wait_for(lock, QuietPeriod);
+            if (m_stopping)
+                break;
+        }
+        // The text first, so that searches are quick again soonest; then the sort keys, which
+        // cost more when every capture has a path of its own.
+        if (!indexText(database, pending, insert, advance, &indexedId, &caughtUp))
+            break;
+        if (!caughtUp)
+            continue;
+        bool ok = database.transaction();
+        insertKeys.addBindValue(sortedId);
+        ok = ok && insertKeys.exec();
+        const int added = ok ? insertKeys.numRowsAffected() : 0;
+        qint64 newSortedId = sortedId;
+        if (ok && added > 0) {
+            ok = lastSorted.exec() && lastSorted.next();
+            newSortedId = ok ? lastSorted.value(0).toLongLong() : sortedId;
+            lastSorted.finish();
+            advanceSorted.addBindValue(newSortedId);
+            ok = ok && advanceSorted.exec();
+        }
+        if (!ok || !database.commit()) {
+            qCWarning(lcStore, "sort keys stopped: %s",
+                      qPrintable(insertKeys.lastError().text() + database.lastError().text()));
+            database.rollback();
+            break;
+        }
+        sortedId = newSortedId;
+        caughtUp = added < ChunkSize;
+    }
+}
+
+bool CaptureIndexer::indexText(QSqlDatabase &database, QSqlQuery &pending, QSqlQuery &insert,
+                               QSqlQuery &advance, qint64 *indexedId, bool *caughtUp)
+{
+    pending.addBindValue(*indexedId);
+    if (!pending.exec()) {
+        *caughtUp = true;
+        return true;
+    }
+    QList<std::pair<qint64, Text>> chunk;
+    while (pending.next()) {
+        chunk.append({pending.value(0).toLongLong(),
+                      textOf(RequestParser::parseStored(pending.value(1).toByteArray()))});
+    }
+    pending.finish();
+    *caughtUp = chunk.size() < ChunkSize;
+    if (chunk.isEmpty())
+        return true;
+    bool ok = database.transaction();
+    for (const auto &[id, text] : std::as_const(chunk)) {
+        if (!ok)
+            break;
+        insert.addBindValue(id);
+        insert.addBindValue(emptyIfNull(text.target));
+        insert.addBindValue(emptyIfNull(text.headers));
+        insert.addBindValue(emptyIfNull(text.body));
+        ok = insert.exec();
+    }
+    advance.addBindValue(chunk.last().first);
+    if (!ok || !advance.exec() || !database.commit()) {
+        qCWarning(lcStore, "indexing stopped: %s", qPrintable(insert.lastError().text()));
+        database.rollback();
+        return false;
+    }
+    *indexedId = chunk.last().first;
+    return true;
 }
 
 } // namespace Hookscope

@@ -3,6 +3,7 @@
 #include "wire/capturedrequest.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
 #include <chrono>
@@ -12,10 +13,10 @@
 
 namespace Hookscope {
 
-// Keeps the full-text search index (a file of its own beside the store) up to date from a
-// thread at idle priority, so indexing never competes with capturing: under full load the
-// index lags and catches up as soon as the CPU has time. Searches cover the not-yet-indexed
-// tail by scanning it (CaptureStore::search).
+// Keeps the full-text search index and the sort keys (a file of its own beside the store) up
+// to date from a thread at idle priority, so indexing never competes with capturing: under full
+// load the index lags and catches up as soon as the CPU has time. Searches cover the
+// not-yet-indexed tail by scanning it (CaptureStore::search).
 class CaptureIndexer final
 {
 public:
@@ -46,6 +47,9 @@ public:
 private:
     void run();
     void indexLoop(QSqlDatabase &database);
+    // Indexes the text of the next chunk of captures after `indexedId`; false when it cannot.
+    bool indexText(QSqlDatabase &database, QSqlQuery &pending, QSqlQuery &insert,
+                   QSqlQuery &advance, qint64 *indexedId, bool *caughtUp);
 
     QString m_storePath;
     std::thread m_thread;

@@ -6,21 +6,14 @@ namespace Hookscope {
 
 CaptureLoader::CaptureLoader(const QString &storePath, QObject *parent)
     : QObject(parent)
-    , m_storePath(storePath)
-{
-    m_thread.setObjectName(QStringLiteral("capture-loader"));
-    m_context.moveToThread(&m_thread);
-    m_thread.start();
-}
+    , m_worker(storePath, QStringLiteral("capture-loader"))
+{}
 
 CaptureLoader::~CaptureLoader()
 {
     // Queued and running work is dropped: a scan in progress stops at its next check.
     m_latestGeneration = std::numeric_limits<quint64>::max();
-    QMetaObject::invokeMethod(
-        &m_context, [this] { m_store.reset(); }, Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+    m_worker.stop();
 }
 
 template<typename Work>
@@ -28,16 +21,12 @@ void CaptureLoader::run(quint64 generation, Work work)
 {
     if (generation > m_latestGeneration)
         m_latestGeneration = generation;
-    QMetaObject::invokeMethod(&m_context, [this, generation, work = std::move(work)] {
+    m_worker.post([this, generation, work = std::move(work)](CaptureStore &store) {
         if (generation < m_latestGeneration)
             return;
-        if (!m_store) {
-            m_store = std::make_unique<CaptureStore>(m_storePath);
-            m_store->open();
-        }
         // A newer request makes this one's queries stop early; nobody waits for them now.
-        m_store->setCancellation([this, generation] { return generation < m_latestGeneration; });
-        work(*m_store);
+        store.setCancellation([this, generation] { return generation < m_latestGeneration; });
+        work(store);
     });
 }
 

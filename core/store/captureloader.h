@@ -3,16 +3,13 @@
 #include "capturequery.h"
 #include "captureorder.h"
 #include "capturesummary.h"
+#include "storeworker.h"
 
 #include <QObject>
-#include <QThread>
 
 #include <atomic>
-#include <memory>
 
 namespace Hookscope {
-
-class CaptureStore;
 
 // Reads pages of summaries on its own thread, with its own connection to the store, so a slow
 // sort or search over a long history never blocks the caller. Answers come back as signals in
@@ -39,11 +36,8 @@ private:
     template<typename Work>
     void run(quint64 generation, Work work);
 
-    QString m_storePath;
-    QThread m_thread;
-    QObject m_context;                     // lives on m_thread; queued work runs there
-    std::unique_ptr<CaptureStore> m_store; // created, used and destroyed on m_thread
     std::atomic<quint64> m_latestGeneration{0};
+    StoreWorker m_worker;
 };
 
 } // namespace Hookscope

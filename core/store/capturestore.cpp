@@ -505,6 +505,14 @@ qint64 CaptureStore::indexedUpTo()
     return query.value(0).toLongLong();
 }
 
+qint64 CaptureStore::sortKeysUpTo()
+{
+    QSqlQuery query(m_database);
+    if (!query.exec(QStringLiteral("SELECT sorted_id FROM search.index_state")) || !query.next())
+        return 0;
+    return query.value(0).toLongLong();
+}
+
 QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, qint64 beforeId, int limit)
 {
     if (beforeId <= 0)
@@ -577,7 +585,7 @@ QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, const Captur
             QStringLiteral("SELECT %1 FROM captures c WHERE %2%3 ORDER BY %4 LIMIT ?")
                 .arg(sql(summaryColumns), conditions, afterIn(QStringLiteral("c")), orderBy));
         bound = values + afterValues + QVariantList{limit};
-    } else if (const qint64 indexed = hasSortKeys(order) ? indexedUpTo() : 0; indexed > 0) {
+    } else if (const qint64 indexed = hasSortKeys(order) ? sortKeysUpTo() : 0; indexed > 0) {
         // The captures indexed so far in the index's order, the rest (the few the indexer has
         // not reached) sorted here; the first `limit` of both.
         QString sortedKey = order.sqlExpression();

@@ -80,6 +80,8 @@ public:
     static QString fullTextQuery(const QStringList &terms);
     // Captures up to this id are in the full-text index.
     qint64 indexedUpTo();
+    // The sort keys the index holds cover the captures up to this id (see find()).
+    qint64 sortKeysUpTo();
     // Reads on this connection check `cancelled` every few thousand steps and stop early
     // (returning what they have) once it says so: a search scanning a long unindexed backlog
     // gives way to the next one. Empty: never cancelled.

@@ -1,13 +1,13 @@
 #include "capturewriter.h"
 
 #include "capturestore.h"
+#include "storeconnection.h"
 #include "sqlitestatement.h"
 
 #include "deliverylog.h"
 
 #include "wire/logging.h"
 
-#include <QAtomicInteger>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -18,8 +18,6 @@
 
 namespace Hookscope {
 namespace {
-
-QAtomicInteger<quint64> writerCounter;
 
 // Latency bound: a burst is split so the first request in it is not answered last.
 constexpr std::size_t MaxBatch = 2048;
@@ -178,11 +176,11 @@ void CaptureWriter::stop()
 
 void CaptureWriter::runCheckpoints()
 {
-    const QString connectionName = QStringLiteral("hookscope-checkpoint-%1").arg(++writerCounter);
+    StoreConnection connection(m_path);
     {
         QString error;
-        QSqlDatabase database = CaptureStore::openConnection(m_path, connectionName, &error);
-        QSqlQuery checkpoint(database);
+        connection.open(&error);
+        QSqlQuery checkpoint(connection.database());
         const QString logPath = m_path + QStringLiteral("-wal");
         QFile databaseFile(m_path);
         databaseFile.open(QIODevice::ReadOnly);
@@ -235,21 +233,15 @@ void CaptureWriter::runCheckpoints()
         lock.unlock();
         checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
         checkpoint.finish();
-        database.close();
     }
-    QSqlDatabase::removeDatabase(connectionName);
 }
 
 void CaptureWriter::run(std::promise<QString> started)
 {
-    const QString connectionName = QStringLiteral("hookscope-writer-%1").arg(++writerCounter);
-    {
-        QString error;
-        QSqlDatabase database = CaptureStore::openConnection(m_path, connectionName, &error);
-        commitLoop(database, error, started);
-        database.close();
-    }
-    QSqlDatabase::removeDatabase(connectionName);
+    StoreConnection connection(m_path);
+    QString error;
+    connection.open(&error);
+    commitLoop(connection.database(), error, started);
 }
 
 // Its prepared statements are finalized on return, before the connection is closed.

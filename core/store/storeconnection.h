@@ -5,12 +5,12 @@
 
 namespace Hookscope {
 
-// A connection of its own to a capture store file (one per thread that reads or writes it),
-// with the pragmas every Hookscope connection uses, removed from Qt's registry when done.
 // Runs a prepared query; when it fails, says which statement and why on hookscope.store, since
 // a read that returns nothing would otherwise look like an empty store.
 bool runQuery(QSqlQuery &query);
 
+// A connection of its own to a capture store file (one per thread that reads or writes it),
+// with the pragmas every Hookscope connection uses, removed from Qt's registry when done.
 class StoreConnection final
 {
 public:

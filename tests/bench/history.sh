@@ -54,9 +54,10 @@ start = float(sys.argv[2])
 store = sqlite3.connect(sys.argv[1])
 index = sqlite3.connect(sys.argv[1] + "-search")
 newest = store.execute("select max(id) from captures").fetchone()[0]
-while index.execute("select last_id from index_state").fetchone()[0] < newest:
-    time.sleep(0.1)
-print(f"search index caught up {time.time() - start:.1f} s after the load stopped")
+for column, what in (("last_id", "search index"), ("sorted_id", "sort keys")):
+    while index.execute(f"select {column} from index_state").fetchone()[0] < newest:
+        time.sleep(0.1)
+    print(f"{what} caught up {time.time() - start:.1f} s after the load stopped")
 CATCHUP
 kill -TERM $listener; wait $listener || true
 trap - EXIT

@@ -312,7 +312,7 @@ void TestCaptureStore::sortKeysInTheIndexAgreeWithAScan()
     }
     const QList<qint64> ids = ::store(m_path, requests);
     QCOMPARE(ids.size(), 40);
-    QCOMPARE(store.indexedUpTo(), 0);
+    QCOMPARE(store.sortKeysUpTo(), 0);
 
     const QList<CaptureOrder> orders{
         {CaptureOrder::Key::Target, false},   {CaptureOrder::Key::Target, true},
@@ -344,16 +344,17 @@ void TestCaptureStore::sortKeysInTheIndexAgreeWithAScan()
     {
         CaptureWriter writer(m_path); // indexes what the store holds once capturing pauses
         QVERIFY(writer.start(nullptr));
-        QTRY_COMPARE(store.indexedUpTo(), ids.last());
+        QTRY_COMPARE(store.sortKeysUpTo(), ids.last());
     }
     QSqlDatabase index
         = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("idx"));
     index.setDatabaseName(CaptureIndexer::indexPath(m_path));
     QVERIFY(index.open());
-    for (const qint64 indexedUpTo : {ids.last(), ids.at(17), ids.first()}) {
+    for (const qint64 sortedUpTo : {ids.last(), ids.at(17), ids.first()}) {
         QSqlQuery lower(index);
-        QVERIFY(lower.exec(QStringLiteral("UPDATE index_state SET last_id = %1").arg(indexedUpTo)));
-        QCOMPARE(store.indexedUpTo(), indexedUpTo);
+        QVERIFY(
+            lower.exec(QStringLiteral("UPDATE index_state SET sorted_id = %1").arg(sortedUpTo)));
+        QCOMPARE(store.sortKeysUpTo(), sortedUpTo);
         int at = 0;
         for (const CaptureQuery &query : queries) {
             for (const CaptureOrder &order : orders)

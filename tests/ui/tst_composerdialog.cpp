@@ -2,17 +2,20 @@
 #include "textpane.h"
 
 #include "collections/collection.h"
+#include "secrets/secretstore.h"
 #include "store/capturestore.h"
 
 #include "offscreen.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -35,6 +38,7 @@ private slots:
     void mistakesAreShownAsTyped();
     void curlCommandsFillTheFields();
     void sendsWithVariablesAndKeepsTheHistory();
+    void secretsAddedMeanwhileAreOffered();
 
 private:
     QTemporaryDir m_dir;
@@ -44,6 +48,7 @@ private:
 // The send history is one of the store's tables, there once the store has been opened.
 void TestComposerDialog::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true); // the secrets' names go to a test location
     CaptureStore store(storePath());
     QVERIFY(store.open());
 }
@@ -195,6 +200,21 @@ void TestComposerDialog::sendsWithVariablesAndKeepsTheHistory()
     again.history()->setCurrentRow(0);
     QCOMPARE(again.body()->toPlainText(), QStringLiteral(R"({"id":"evt_9"})"));
     QVERIFY(again.answerStatus()->text().startsWith(QStringLiteral("200 OK")));
+}
+
+void TestComposerDialog::secretsAddedMeanwhileAreOffered()
+{
+    SecretStore secrets;
+    const QString name
+        = QStringLiteral("composer-test-%1").arg(QDateTime::currentMSecsSinceEpoch());
+    ComposerDialog composer(storePath());
+    composer.setSecrets(&secrets);
+    QCOMPARE(composer.signSecret()->findText(name), -1);
+    QCOMPARE(secrets.writeNow(name, "whsec_test"), QString());
+    QVERIFY(composer.signSecret()->findText(name) >= 0);
+    QVERIFY(composer.signScheme()->parentWidget()->isEnabled());
+    secrets.removeNow(name);
+    QCOMPARE(composer.signSecret()->findText(name), -1);
 }
 
 QTEST_MAIN(TestComposerDialog)
