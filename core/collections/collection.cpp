@@ -66,14 +66,10 @@ QJsonObject requestJson(const RequestTemplate &request, QJsonObject object)
         headers.append(entry);
     }
     object.insert(key("headers"), headers);
-    if (request.body.isEmpty()) {
+    if (request.body.isEmpty())
         object.remove(key("body"));
-    } else if (JsonFile::isText(request.body)) {
-        object.insert(key("body"), QString::fromUtf8(request.body));
-    } else {
-        object.insert(key("body"), QString::fromLatin1(request.body.toBase64()));
-        object.insert(key("bodyEncoding"), QStringLiteral("base64"));
-    }
+    else
+        JsonFile::putBytes(object, key("body"), request.body);
     switch (request.auth.kind) {
     case RequestAuth::Kind::None: break;
     case RequestAuth::Kind::Basic:
@@ -140,18 +136,10 @@ std::optional<RequestTemplate> requestFrom(const QJsonObject &object, QString *e
                                 value[key("value")].toString().toUtf8(),
                                 value[key("enabled")].toBool(true)});
     }
-    const QString body = object[key("body")].toString();
-    if (object[key("bodyEncoding")].toString() == QLatin1String("base64")) {
-        const auto decoded = QByteArray::fromBase64Encoding(
-            body.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded) {
-            *error = QStringLiteral("\"body\" is marked base64 but is not");
-            return std::nullopt;
-        }
-        request.body = decoded.decoded;
-    } else {
-        request.body = body.toUtf8();
-    }
+    const std::optional<QByteArray> body = JsonFile::bytesAt(object, key("body"), error);
+    if (!body)
+        return std::nullopt;
+    request.body = *body;
     if (const QString problem = request.problem(); !problem.isEmpty()) {
         *error = problem;
         return std::nullopt;

@@ -1,22 +1,11 @@
 #include "capturejson.h"
 
+#include "wire/jsonfile.h"
+
 #include <QDateTime>
 #include <QJsonArray>
-#include <QStringDecoder>
 
 namespace Hookscope::CaptureJson {
-
-void putBytes(QJsonObject &object, const QString &key, const QByteArray &bytes)
-{
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = decoder.decode(bytes);
-    if (!decoder.hasError() && !bytes.contains('\0')) {
-        object.insert(key, text);
-    } else {
-        object.insert(key, QString::fromLatin1(bytes.toBase64()));
-        object.insert(key + QStringLiteral("Encoding"), QStringLiteral("base64"));
-    }
-}
 
 QString formatTime(qint64 microsecondsSinceEpoch)
 {
@@ -78,10 +67,10 @@ QJsonObject fromCapture(const CapturedRequest &request)
         {QStringLiteral("localPort"), request.localPort},
         {QStringLiteral("requestSize"), request.raw.size()},
     };
-    putBytes(object, QStringLiteral("body"), request.body);
+    JsonFile::putBytes(object, QStringLiteral("body"), request.body);
     const QByteArray decoded = request.decodedBody();
     if (decoded != request.body)
-        putBytes(object, QStringLiteral("decodedBody"), decoded);
+        JsonFile::putBytes(object, QStringLiteral("decodedBody"), decoded);
     if (!request.parseError.isEmpty())
         object.insert(QStringLiteral("parseError"), request.parseError);
     if (!request.note.isEmpty())
@@ -90,8 +79,8 @@ QJsonObject fromCapture(const CapturedRequest &request)
         object.insert(QStringLiteral("rule"), request.rule);
 
     QJsonObject response{{QStringLiteral("status"), request.responseStatus}};
-    putBytes(response, QStringLiteral("head"), request.responseHead);
-    putBytes(response, QStringLiteral("body"), request.responseBody);
+    JsonFile::putBytes(response, QStringLiteral("head"), request.responseHead);
+    JsonFile::putBytes(response, QStringLiteral("body"), request.responseBody);
     object.insert(QStringLiteral("response"), response);
     return object;
 }

@@ -7,9 +7,6 @@
 
 namespace Hookscope::CaptureJson {
 
-// Bytes as JSON: text when they are valid UTF-8, otherwise base64 with `<key>Encoding`.
-void putBytes(QJsonObject &object, const QString &key, const QByteArray &bytes);
-
 QJsonObject fromSummary(const CaptureSummary &summary);
 QJsonObject fromCapture(const CapturedRequest &request);
 

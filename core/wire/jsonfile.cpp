@@ -145,4 +145,29 @@ QString JsonFile::fieldProblem(const QJsonObject &object, std::initializer_list<
     return {};
 }
 
+void JsonFile::putBytes(QJsonObject &object, const QString &key, const QByteArray &bytes)
+{
+    if (isText(bytes)) {
+        object.insert(key, QString::fromUtf8(bytes));
+    } else {
+        object.insert(key, QString::fromLatin1(bytes.toBase64()));
+        object.insert(key + QStringLiteral("Encoding"), QStringLiteral("base64"));
+    }
+}
+
+std::optional<QByteArray> JsonFile::bytesAt(const QJsonObject &object, const QString &key,
+                                            QString *error)
+{
+    const QString value = object.value(key).toString();
+    if (object.value(key + QStringLiteral("Encoding")).toString() != QLatin1String("base64"))
+        return value.toUtf8();
+    const auto decoded
+        = QByteArray::fromBase64Encoding(value.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded) {
+        *error = QStringLiteral("\"%1\" is marked base64 but is not").arg(key);
+        return std::nullopt;
+    }
+    return decoded.decoded;
+}
+
 } // namespace Hookscope

@@ -53,6 +53,13 @@ public:
     // The byte offset of the first bytes that are not UTF-8 (or a NUL), -1 when all are text.
     static qsizetype firstNonText(const QByteArray &bytes);
 
+    // Bytes under `key`: a string when they are text, else base64 with "<key>Encoding":
+    // "base64" beside it (how captures and collections keep bodies).
+    static void putBytes(QJsonObject &object, const QString &key, const QByteArray &bytes);
+    // Bytes kept by putBytes(); nothing, saying so in `error`, when marked base64 but not.
+    static std::optional<QByteArray> bytesAt(const QJsonObject &object, const QString &key,
+                                             QString *error);
+
     // What a field may hold, combined with |.
     enum Kind { String = 1, Number = 2, Bool = 4, Array = 8, Object = 16 };
     struct Field
