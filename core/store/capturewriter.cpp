@@ -240,7 +240,12 @@ void CaptureWriter::run(std::promise<QString> started)
 {
     StoreConnection connection(m_path);
     QString error;
-    connection.open(&error);
+    // 32 MiB of pages at hand (SQLite keeps 2 by default): past a million captures the indexes
+    // outgrow the default and ingest slows (history.sh: 0.82-0.86x the first round's rate past
+    // 1M captures with 2 MiB, 0.90x with 32).
+    if (connection.open(&error))
+        CaptureStore::execute(connection.database(), QStringLiteral("PRAGMA cache_size=-32768"),
+                              &error);
     commitLoop(connection.database(), error, started);
 }
 
