@@ -524,6 +524,9 @@ QString CurlCommand::fromRequest(const QByteArray &method, const QString &url,
                           .hasMatch()
                       ? QString::fromLatin1(method)
                       : shellQuote(method)); // never a word the shell acts on
+    // A URL that starts with "-" would be read as an option: curl takes it after --url.
+    if (url.startsWith(QLatin1Char('-')))
+        parts << QStringLiteral("--url");
     parts << shellQuote(url.toUtf8());
     for (const HeaderField &header : headers) {
         if (curlSetsItself(header.name))

@@ -54,6 +54,7 @@ private slots:
     void badCommandsSayWhere();
     void copyThenPasteKeepsEveryByteValue();
     void methodIsNeverRunByTheShell();
+    void aUrlThatLooksLikeAnOptionCopiesBack();
     void requestsThatCannotBeSentAreRefused_data();
     void requestsThatCannotBeSentAreRefused();
 };
@@ -347,6 +348,24 @@ void TestCurlCommand::copyThenPasteKeepsEveryByteValue()
 }
 
 // A method from a shared collection, copied and pasted into a terminal, stays one word.
+// Found by fuzz_curlcommand: "--url -X…" parsed to a URL starting with "-", which the copied
+// command then gave positionally, where it reads as an option.
+void TestCurlCommand::aUrlThatLooksLikeAnOptionCopiesBack()
+{
+    QString error;
+    const std::optional<RequestTemplate> parsed
+        = CurlCommand::parse(QStringLiteral("curl -d a=1 --url -Xh://x"), &error);
+    QVERIFY2(parsed, qPrintable(error));
+    QCOMPARE(parsed->url, QStringLiteral("-Xh://x"));
+    const QString copied
+        = CurlCommand::fromRequest(parsed->method, parsed->url, HeaderList(), parsed->body);
+    QVERIFY2(copied.contains(QStringLiteral("--url ")), qPrintable(copied));
+    const std::optional<RequestTemplate> again = CurlCommand::parse(copied, &error);
+    QVERIFY2(again, qPrintable(error));
+    QCOMPARE(again->url, parsed->url);
+    QCOMPARE(again->body, parsed->body);
+}
+
 void TestCurlCommand::methodIsNeverRunByTheShell()
 {
     QTemporaryDir dir;
