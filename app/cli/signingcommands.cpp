@@ -5,6 +5,7 @@
 #include "store/capturestore.h"
 #include "secrets/secretstore.h"
 #include "signing/signature.h"
+#include "signing/signaturesettings.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -133,8 +134,12 @@ int CliCommands::verify(const QStringList &arguments)
         QStringLiteral("The public URL the provider called (Twilio signs it; default: rebuilt "
                        "from Host and X-Forwarded-* headers)."),
         QStringLiteral("URL"));
+    const QCommandLineOption nowOption(
+        QStringLiteral("now"),
+        QStringLiteral("Judge the timestamp against the current time, not the time the capture "
+                       "arrived (what the receiving app saw)."));
     parser.addOptions(
-        {schemeOption, secretNameOption, secretEnvOption, toleranceOption, urlOption});
+        {schemeOption, secretNameOption, secretEnvOption, toleranceOption, urlOption, nowOption});
     parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Capture ID."));
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
@@ -167,8 +172,10 @@ int CliCommands::verify(const QStringList &arguments)
     SignedRequest request = SignedRequest::fromCapture(*capture);
     if (parser.isSet(urlOption))
         request.url = parser.value(urlOption).toUtf8();
-    const SignatureVerdict verdict = Signatures::verify(
-        *scheme, *secret, request, QDateTime::currentSecsSinceEpoch(), tolerance);
+    const qint64 judgedAt = parser.isSet(nowOption) ? QDateTime::currentSecsSinceEpoch()
+                                                    : SignatureSettings::arrivalSeconds(*capture);
+    const SignatureVerdict verdict
+        = Signatures::verify(*scheme, *secret, request, judgedAt, tolerance);
     QByteArray out = SignatureVerdict::outcomeName(verdict.outcome).toUtf8() + ": "
                      + verdict.reason.toUtf8() + '\n';
     out += "  scheme:   " + scheme->name().toUtf8() + '\n';

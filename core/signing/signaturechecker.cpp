@@ -3,8 +3,6 @@
 #include "store/capturestore.h"
 #include "wire/logging.h"
 
-#include <QDateTime>
-
 namespace Hookscope {
 
 SignatureChecker::SignatureChecker(const QString &storePath, QObject *parent)
@@ -30,13 +28,12 @@ void SignatureChecker::check(const QList<qint64> &ids)
 {
     const quint64 generation = m_generation;
     m_worker.post([this, ids, generation, settings = m_settings](CaptureStore &store) {
-        const qint64 now = QDateTime::currentSecsSinceEpoch();
         QHash<qint64, SignatureVerdict> verdicts;
         for (const qint64 id : ids) {
             if (generation != m_generation)
                 return; // the settings changed: these answers would be stale
             if (const std::optional<CapturedRequest> capture = store.capture(id))
-                verdicts.insert(id, settings.verify(*capture, now));
+                verdicts.insert(id, settings.verify(*capture));
         }
         // Delivered on the caller's thread, and only if the settings are still these.
         QMetaObject::invokeMethod(this, [this, generation, verdicts] {

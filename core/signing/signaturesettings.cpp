@@ -1,5 +1,7 @@
 #include "signaturesettings.h"
 
+#include <QDateTime>
+
 namespace Hookscope {
 
 const SignatureBinding *SignatureSettings::bindingFor(QByteArrayView path) const
@@ -13,7 +15,13 @@ const SignatureBinding *SignatureSettings::bindingFor(QByteArrayView path) const
     return best;
 }
 
-SignatureVerdict SignatureSettings::verify(const CapturedRequest &capture, qint64 nowSeconds) const
+qint64 SignatureSettings::arrivalSeconds(const CapturedRequest &capture)
+{
+    return capture.receivedAtUs > 0 ? capture.receivedAtUs / 1'000'000
+                                    : QDateTime::currentSecsSinceEpoch();
+}
+
+SignatureVerdict SignatureSettings::verify(const CapturedRequest &capture) const
 {
     const SignatureBinding *binding = bindingFor(capture.path());
     std::optional<SignatureScheme> scheme
@@ -42,8 +50,8 @@ SignatureVerdict SignatureSettings::verify(const CapturedRequest &capture, qint6
                                        .arg(scheme->name());
         return verdict;
     }
-    return Signatures::verify(*scheme, secret, SignedRequest::fromCapture(capture), nowSeconds,
-                              binding->toleranceSeconds);
+    return Signatures::verify(*scheme, secret, SignedRequest::fromCapture(capture),
+                              arrivalSeconds(capture), binding->toleranceSeconds);
 }
 
 bool SignatureSettings::resign(OutgoingRequest &request, const CapturedRequest &capture,

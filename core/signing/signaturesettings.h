@@ -27,7 +27,11 @@ struct SignatureSettings
     const SignatureBinding *bindingFor(QByteArrayView path) const;
     // A capture's verdict: by its path's binding, or by the scheme its headers show (then
     // "no secret" unless a binding for every path names one). NotSigned when neither applies.
-    SignatureVerdict verify(const CapturedRequest &capture, qint64 nowSeconds) const;
+    // Timestamps are judged as the receiving app would have, when the capture arrived, so a
+    // verdict does not change as the capture ages.
+    SignatureVerdict verify(const CapturedRequest &capture) const;
+    // When `capture` arrived, in Unix seconds (now for one that does not say).
+    static qint64 arrivalSeconds(const CapturedRequest &capture);
     // Signs `request` (sent on from `capture`) again as the binding for the capture's path
     // says, at `nowSeconds` with a fresh message id: the signature headers are replaced. False,
     // saying why, when no binding or secret is there.

@@ -20,6 +20,7 @@ private slots:
     void initTestCase();
     void signedWithTheCliVerifiesWhenCaptured();
     void checkerUsesTheBindingForEachPath();
+    void verdictsAreJudgedWhenTheCaptureArrived();
     void keychainRoundTrip();
     void withoutAKeychainNothingIsStored();
     void memoryFallbackChild();
@@ -172,6 +173,56 @@ void TestSigning::checkerUsesTheBindingForEachPath()
     QCOMPARE(verdicts.value(3).reason, QStringLiteral("Signed (stripe), but no secret is bound to "
                                                       "this path: add one under Signatures…"));
     QCOMPARE(verdicts.value(4).outcome, SignatureVerdict::Outcome::NotSigned);
+}
+
+// A timestamp is judged as the receiving app judged it, when the request arrived: a valid
+// capture stays valid as it ages, in the window and on the command line (--now asks otherwise).
+void TestSigning::verdictsAreJudgedWhenTheCaptureArrived()
+{
+    const QString store = m_dir.filePath(QStringLiteral("aged.sqlite"));
+    {
+        CaptureStore created(store);
+        QVERIFY(created.open());
+        CaptureWriter writer(store);
+        QVERIFY(writer.start(nullptr));
+        const QByteArray body
+            = R"({"id":"evt_test_webhook","object":"event","type":"invoice.paid"})";
+        CapturedRequest capture = RequestParser::parseStored(
+            "POST /stripe HTTP/1.1\r\nHost: x\r\nStripe-Signature: t=1700000000,v1="
+            "92a67d03f3996371aee723f680b97033696bcd5bb8a1826c465e55a4d569d2c1\r\n"
+            "Content-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        capture.receivedAtUs = (1'700'000'000LL + 60) * 1'000'000; // a minute after signing
+        writer.append(capture, 0);
+        writer.stop();
+    }
+
+    SignatureSettings settings;
+    SignatureBinding stripe;
+    stripe.secretName = QStringLiteral("live"); // the default tolerance, 300 s
+    settings.bindings = {stripe};
+    settings.secrets = {{QStringLiteral("live"), "whsec_test_secret"}};
+    SignatureChecker checker(store);
+    checker.setSettings(settings);
+    QSignalSpy checked(&checker, &SignatureChecker::checked);
+    checker.check({1});
+    QVERIFY(checked.wait());
+    const SignatureVerdict verdict
+        = checked.at(0).at(0).value<QHash<qint64, SignatureVerdict>>().value(1);
+    QVERIFY2(verdict.outcome == SignatureVerdict::Outcome::Valid, qPrintable(verdict.reason));
+    QCOMPARE(verdict.skewSeconds, std::optional<qint64>(-60));
+
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("WHSEC"), QStringLiteral("whsec_test_secret"));
+    const QStringList verify{QStringLiteral("verify"),       QStringLiteral("1"),
+                             QStringLiteral("--secret-env"), QStringLiteral("WHSEC"),
+                             QStringLiteral("--store"),      store};
+    const CliResult atArrival = runCli(verify, {}, environment);
+    QVERIFY2(atArrival.exitCode == 0 && atArrival.out.startsWith("valid: "),
+             atArrival.out.constData());
+    const CliResult now = runCli(verify + QStringList{QStringLiteral("--now")}, {}, environment);
+    QCOMPARE(now.exitCode, 1);
+    QVERIFY2(now.out.startsWith("expired: "), now.out.constData());
 }
 
 void TestSigning::keychainRoundTrip()
