@@ -168,8 +168,9 @@ int sendAndPrint(const OutgoingRequest &request, const QCommandLineParser &parse
 int CliCommands::run(const QStringList &arguments)
 {
     const QString command = arguments.value(1);
+    // Named as typed, for usage lines and messages.
     const QStringList rest
-        = QStringList{arguments.value(0) + QLatin1Char(' ') + command} + arguments.mid(2);
+        = QStringList{QStringLiteral("hookscope-cli ") + command} + arguments.mid(2);
     if (command == QLatin1String("listen"))
         return listen(rest);
     if (command == QLatin1String("list"))

@@ -5,6 +5,7 @@
 #include "wire/requestparser.h"
 #include "secrets/secretstore.h"
 
+#include <QCoreApplication>
 #include <QFile>
 
 #include <cstdio>
@@ -34,7 +35,13 @@ bool parse(QCommandLineParser &parser, const QStringList &arguments, int *exitCo
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        writeOut(parser.helpText().toUtf8());
+        // Qt names the program by the path it was started from; "hookscope-cli listen" is what
+        // to type.
+        QString help = parser.helpText();
+        const QString usage = QStringLiteral("Usage: ") + QCoreApplication::arguments().value(0);
+        if (help.startsWith(usage))
+            help.replace(7, usage.size() - 7, arguments.value(0));
+        writeOut(help.toUtf8());
         *exitCode = 0;
         return false;
     }

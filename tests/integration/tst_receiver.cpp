@@ -122,6 +122,7 @@ private slots:
     void tlsOnPlainPortIsExplained();
     void configuredDefaultResponse();
     void listCommands();
+    void helpNamesTheCommand();
     void busyPortIsReported();
     void terminateStopsAfterTheLastCommit();
     void unusableStoreIsReportedAndCanBeSetAside_data();
@@ -732,6 +733,18 @@ void TestReceiver::configuredDefaultResponse()
     QCOMPARE(response.value(QStringLiteral("status")).toInt(), 202);
     QCOMPARE(response.value(QStringLiteral("body")).toString(),
              QStringLiteral("{\"queued\":true}"));
+}
+
+void TestReceiver::helpNamesTheCommand()
+{
+    for (const QString &command : {QStringLiteral("listen"), QStringLiteral("list"),
+                                   QStringLiteral("send"), QStringLiteral("verify")}) {
+        const CliResult help = runCli({command, QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.startsWith(
+                     QByteArray("Usage: hookscope-cli " + command.toUtf8() + " [options]")),
+                 help.out.left(200).constData());
+    }
 }
 
 void TestReceiver::listCommands()
