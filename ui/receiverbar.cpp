@@ -19,6 +19,7 @@ ReceiverBar::ReceiverBar(ReceiverHost &receiver, QStatusBar *statusBar, QWidget 
     , m_receiver(receiver)
     , m_statusBar(statusBar)
     , m_url(new QLabel(this))
+    , m_temporaryNote(new QLabel(this))
     , m_port(new QSpinBox(this))
 {
     setObjectName(QStringLiteral("receiverToolbar"));
@@ -27,6 +28,9 @@ ReceiverBar::ReceiverBar(ReceiverHost &receiver, QStatusBar *statusBar, QWidget 
     addWidget(new QLabel(tr("Send webhooks to "), this));
     m_url->setTextInteractionFlags(Qt::TextSelectableByMouse);
     addWidget(m_url);
+    m_temporaryNote->setObjectName(QStringLiteral("temporaryPortNote"));
+    m_temporaryNote->setForegroundRole(QPalette::PlaceholderText);
+    addWidget(m_temporaryNote);
     addAction(tr("Copy URL"), this, [this] {
         QApplication::clipboard()->setText(m_url->text());
         emit message(tr("Copied %1").arg(m_url->text()), 3000);
@@ -70,6 +74,7 @@ void ReceiverBar::listenOnPort(quint16 port)
     QString error;
     if (m_receiver.listenOn(port, &error)) {
         Settings().setPort(port);
+        m_busyPort = 0;
         emit message(tr("Listening on %1").arg(m_receiver.baseUrl()), 5000);
     } else {
         showListenError(error);
@@ -94,10 +99,13 @@ void ReceiverBar::showListenError(const QString &error)
 
 bool ReceiverBar::listenOnFreePort()
 {
+    // For this run only: tunnels and `stripe listen --forward-to` point at the usual port, which
+    // is tried again at the next launch.
+    const quint16 busy = m_receiver.wantedPort();
     QString error;
     const bool listening = m_receiver.listenOnFreePort(&error);
     if (listening)
-        Settings().setPort(m_receiver.port());
+        m_busyPort = busy;
     else
         emit message(error, 0);
     showState();
@@ -112,9 +120,12 @@ void ReceiverBar::showState()
         m_listenProblem = nullptr;
     }
     m_url->setText(listening ? m_receiver.baseUrl() : tr("not listening"));
-    if (listening) {
+    m_temporaryNote->setText(
+        listening && m_busyPort ? tr("(this run only: %1 was busy) ").arg(m_busyPort) : QString());
+    // The port in use; while none is, the one Start will try.
+    if (const quint16 shown = listening ? m_receiver.port() : m_receiver.wantedPort(); shown) {
         const QSignalBlocker blocker(m_port);
-        m_port->setValue(m_receiver.port());
+        m_port->setValue(shown);
     }
     m_startStop->setText(listening ? tr("Stop") : tr("Start"));
     m_startStop->setToolTip(listening ? tr("Stop receiving; senders get connection refused")

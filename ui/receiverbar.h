@@ -38,9 +38,11 @@ private:
     ReceiverHost &m_receiver;
     QStatusBar *m_statusBar;
     QLabel *m_url;
+    QLabel *m_temporaryNote; // beside the URL while on a port taken because the usual was busy
     QSpinBox *m_port;
     QAction *m_startStop;
     QWidget *m_listenProblem = nullptr; // the busy-port message and its button
+    quint16 m_busyPort = 0;             // the usual port, busy, while on another for this run
 };
 
 } // namespace Hookscope

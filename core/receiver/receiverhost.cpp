@@ -4,7 +4,8 @@ namespace Hookscope {
 
 ReceiverHost::ReceiverHost(CaptureWriter &writer, ReceiverOptions options, QObject *parent)
     : QObject(parent)
-    , m_receiver(new Receiver(writer, std::move(options)))
+    , m_receiver(new Receiver(writer, options))
+    , m_wantedPort(options.port)
 {
     m_thread.setObjectName(QStringLiteral("receiver"));
     m_receiver->moveToThread(&m_thread);
@@ -31,6 +32,8 @@ bool ReceiverHost::listenOnFreePort(QString *error)
 
 bool ReceiverHost::listenOn(std::optional<quint16> port, QString *error)
 {
+    if (port)
+        m_wantedPort = *port;
     bool listening = false;
     QString failure;
     QMetaObject::invokeMethod(

@@ -488,6 +488,8 @@ void TestMainWindow::busyPortOffersAnotherOne()
     QTemporaryDir dir;
     Running session(dir.filePath(QStringLiteral("c.sqlite")), occupant.serverPort());
     QVERIFY(!session.receiver->isListening());
+    auto *portBox = session.window->findChild<QSpinBox *>(QStringLiteral("receiverPort"));
+    QCOMPARE(portBox->value(), occupant.serverPort()); // the port tried, not the box's minimum
     auto *button = session.window->findChild<QPushButton *>(QStringLiteral("useAnotherPort"));
     QVERIFY(button);
     session.window->show();
@@ -496,8 +498,15 @@ void TestMainWindow::busyPortOffersAnotherOne()
     QTest::mouseClick(button, Qt::LeftButton);
     QVERIFY(session.receiver->isListening());
     QVERIFY(session.receiver->port() != occupant.serverPort());
+    QCOMPARE(portBox->value(), session.receiver->port());
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("after"), QStringLiteral("{}")));
     QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    // For this run only, and said so: the next launch tries the usual port again.
+    QCOMPARE(Settings().port(), std::nullopt);
+    auto *note = session.window->findChild<QLabel *>(QStringLiteral("temporaryPortNote"));
+    QVERIFY(note);
+    QCOMPARE(note->text(),
+             QStringLiteral("(this run only: %1 was busy) ").arg(occupant.serverPort()));
 }
 
 void TestMainWindow::receiverStopsStartsAndMoves()
