@@ -13,8 +13,10 @@ port=${HOOKSCOPE_BENCH_PORT:-47472}
 cli="$build/app/cli/hookscope-cli"
 cmake --build "$build" --target hookscope-cli hookscope-storebench >/dev/null
 
+# The newest id, which is the count here (nothing is deleted): a count(*) would scan the whole
+# store between rounds and hold up the indexer while the catch-up is timed.
 count() {
-  python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from captures').fetchone()[0])" "$store"
+  python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select coalesce(max(id), 0) from captures').fetchone()[0])" "$store"
 }
 
 log=$(mktemp)
