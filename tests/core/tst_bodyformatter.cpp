@@ -13,6 +13,7 @@ private slots:
     void reportsJsonErrors_data();
     void reportsJsonErrors();
     void binaryDetection();
+    void numbersPastADoubleAreKeptAsWritten();
 };
 
 void TestBodyFormatter::formats_data()
@@ -134,6 +135,17 @@ void TestBodyFormatter::binaryDetection()
     // A long text whose sniffed part ends inside a multi-byte character is still text.
     const QByteArray euros = QByteArray("\xe2\x82\xac").repeated(5000);
     QVERIFY(!BodyFormatter::looksBinary(euros));
+}
+
+// JSON puts no bound on a number; Qt's parser refuses what a double cannot hold. The body view
+// re-indents such a body and shows the number as sent (found by fuzz_bodies).
+void TestBodyFormatter::numbersPastADoubleAreKeptAsWritten()
+{
+    QString error;
+    const QString indented = BodyFormatter::indentJson(R"({"d":-1.333e3533,"e":1e-999})", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(indented.contains(QStringLiteral("-1.333e3533")));
+    QVERIFY(indented.contains(QStringLiteral("1e-999")));
 }
 
 QTEST_GUILESS_MAIN(TestBodyFormatter)
