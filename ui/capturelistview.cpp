@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QScrollBar>
 #include <QTimer>
 
@@ -86,6 +87,20 @@ CaptureListView::CaptureListView(CaptureListModel *model, QWidget *parent)
         emit loadingShown(false);
         selectAfterLoad();
     });
+}
+
+QItemSelectionModel::SelectionFlags CaptureListView::selectionCommand(const QModelIndex &index,
+                                                                      const QEvent *event) const
+{
+    // Ctrl with a movement key would move the current row alone, leaving the highlight behind:
+    // the detail pane (which shows the current row) and the highlighted row would part.
+    if (event && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<const QKeyEvent *>(event);
+        if (key->modifiers().testFlag(Qt::ControlModifier)
+            && !key->modifiers().testFlag(Qt::ShiftModifier) && key->key() != Qt::Key_Space)
+            return QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows;
+    }
+    return QTableView::selectionCommand(index, event);
 }
 
 QList<qint64> CaptureListView::selectedIds() const

@@ -24,6 +24,10 @@ public:
     // Moves the current row by `delta`, staying in the list.
     void moveCurrent(int delta);
 
+protected:
+    QItemSelectionModel::SelectionFlags selectionCommand(const QModelIndex &index,
+                                                         const QEvent *event) const override;
+
 signals:
     // The current capture changed; 0 when there is none.
     void currentCaptureChanged(qint64 id);

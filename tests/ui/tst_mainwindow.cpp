@@ -140,6 +140,7 @@ private slots:
     void jsonOpensAsColouredTextAndTree();
     void multipartAndFormBodiesListTheirParts();
     void deleteRemovesFromListAndStore();
+    void detailPaneShowsTheCurrentRow();
     void starredCapturesAreKeptAndFiltered();
     void compareShowsWhatDiffers();
     void filterNarrowsHistoryAndLiveCaptures();
@@ -342,6 +343,75 @@ void TestMainWindow::deleteRemovesFromListAndStore()
     QCOMPARE(session.store.count(), 2);
     // The next capture is selected and shown.
     QCOMPARE(session.window->detailView()->capture().target, QByteArray("/one"));
+}
+
+// However the current row changes, the pane shows it and it is the one row highlighted (Ctrl
+// with a movement key used to move the current row alone: the pane then showed another row
+// than the highlighted one).
+void TestMainWindow::detailPaneShowsTheCurrentRow()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    for (int i = 0; i < 30; ++i)
+        QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("n/%1").arg(i),
+                         QStringLiteral("{}")));
+    CaptureListModel *model = session.window->captureModel();
+    CaptureListView *view = session.window->captureView();
+    QTRY_COMPARE(model->rowCount(), 30);
+    session.window->resize(1024, 700);
+    session.window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(session.window.get()));
+    view->setFocus();
+    view->setCurrentIndex(model->index(0, 0));
+    const auto shownIsCurrent = [&]() -> QByteArray {
+        const QModelIndexList highlighted = view->selectionModel()->selectedRows();
+        const qint64 current = view->currentId();
+        const qint64 shown = session.window->detailView()->hasCapture()
+                                 ? session.window->detailView()->capture().id
+                                 : 0;
+        if (current != 0 && shown == current && highlighted.size() == 1
+            && model->summary(highlighted.first().row()).id == current)
+            return {};
+        return "current #" + QByteArray::number(current) + ", shown #" + QByteArray::number(shown)
+               + ", " + QByteArray::number(highlighted.size()) + " row(s) highlighted";
+    };
+    const QList<std::pair<Qt::Key, Qt::KeyboardModifiers>> keys{
+        {Qt::Key_Down, Qt::NoModifier},
+        {Qt::Key_PageDown, Qt::NoModifier},
+        {Qt::Key_PageDown, Qt::ControlModifier},
+        {Qt::Key_Up, Qt::ControlModifier},
+        {Qt::Key_End, Qt::ControlModifier},
+        {Qt::Key_Home, Qt::NoModifier},
+        {Qt::Key_Down, Qt::ControlModifier},
+        {Qt::Key_J, Qt::NoModifier},
+        {Qt::Key_K, Qt::NoModifier},
+        {Qt::Key_PageUp, Qt::ControlModifier},
+        {Qt::Key_End, Qt::NoModifier},
+        {Qt::Key_Home, Qt::ControlModifier}};
+    for (const auto &[key, modifiers] : keys) {
+        QTest::keyClick(view, key, modifiers);
+        const QByteArray problem = shownIsCurrent();
+        const QByteArray pressed = QKeySequence(key | modifiers).toString().toUtf8();
+        QVERIFY2(problem.isEmpty(), QByteArray(pressed + ": " + problem).constData());
+    }
+    QTest::keyClick(view, Qt::Key_Down);
+    QTest::keyClick(view, Qt::Key_Down);
+    const qint64 chosen = view->currentId();
+
+    // Captures arriving at the top: the same one stays current and shown.
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("late"), QStringLiteral("{}")));
+    QTRY_COMPARE(model->rowCount(), 31);
+    QCOMPARE(view->currentId(), chosen);
+    QVERIFY2(shownIsCurrent().isEmpty(), shownIsCurrent().constData());
+
+    // Sorted, then filtered: still there, so still current and shown.
+    view->sortByColumn(CaptureListModel::TargetColumn, Qt::AscendingOrder);
+    QTRY_VERIFY(model->isLoaded() && view->currentId() == chosen);
+    QVERIFY2(shownIsCurrent().isEmpty(), shownIsCurrent().constData());
+    session.window->filterEdit()->setText(QStringLiteral("path:/n/2"));
+    session.window->applyFilter();
+    QTRY_VERIFY(model->isLoaded() && model->rowCount() == 11); // /n/2 and /n/20-29
+    QVERIFY2(shownIsCurrent().isEmpty(), shownIsCurrent().constData());
 }
 
 void TestMainWindow::compareShowsWhatDiffers()
@@ -631,7 +701,7 @@ void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
     DeliveriesView *deliveries = session.window->detailView()->deliveries();
     QCOMPARE(deliveries->deliveries().size(), 1);
     QCOMPARE(deliveries->deliveries().at(0).results.size(), 1);
-    QVERIFY(deliveries->answer()->text().startsWith(QStringLiteral("HTTP 201 Created")));
+    QVERIFY(deliveries->answer()->text().startsWith(QStringLiteral("HTTP/1.1 201 Created")));
     QVERIFY(deliveries->answer()->text().endsWith(QStringLiteral("\n\ncreated")));
 
     // Replay to another base: a second delivery beside the first, shown as it completes.
