@@ -157,7 +157,7 @@ int sendAndPrint(const OutgoingRequest &request, const QCommandLineParser &parse
                      request.url.toEncoded().constData(), qUtf8Printable(result.error));
         return 1;
     }
-    writeOut(result.head("\n") + '\n' + result.body);
+    writeOut(result.head() + "\r\n" + result.body);
     std::fprintf(stderr, "%d from %s in %.1f ms\n", result.status,
                  request.url.toEncoded().constData(), double(result.durationUs) / 1000);
     return result.succeeded() ? 0 : 1;

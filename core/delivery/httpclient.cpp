@@ -174,6 +174,8 @@ private:
         m_busy = false;
         DeliveryResult result = resultSoFar();
         result.status = m_status;
+        result.version = "HTTP/" + QByteArray::number(m_parser.http_major) + '.'
+                         + QByteArray::number(m_parser.http_minor);
         result.reason = m_reason;
         result.headers = m_headers;
         result.body = m_body;

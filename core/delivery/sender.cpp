@@ -77,6 +77,8 @@ void Sender::finished(QNetworkReply *reply)
     result.startedAtUs = pending.startedAtUs;
     result.durationUs = pending.timer.nsecsElapsed() / 1000;
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool())
+        result.version = "HTTP/2";
     result.reason
         = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString().toUtf8();
     for (const auto &[name, value] : reply->rawHeaderPairs()) {

@@ -1,5 +1,7 @@
 #include "outgoingrequest.h"
 
+#include <algorithm>
+
 namespace Hookscope {
 
 namespace {
@@ -69,7 +71,7 @@ QByteArray DeliveryResult::head(QByteArrayView lineEnd) const
 {
     if (status == 0)
         return {};
-    return "HTTP " + QByteArray::number(status) + ' ' + reason + lineEnd
+    return version + ' ' + QByteArray::number(status) + ' ' + reason + lineEnd
            + headerLines(headers, lineEnd);
 }
 
@@ -77,7 +79,11 @@ void DeliveryResult::readHead(QByteArrayView head)
 {
     const qsizetype statusLineEnd = head.indexOf('\n');
     const QByteArrayView statusLine = head.first(statusLineEnd < 0 ? head.size() : statusLineEnd);
-    const qsizetype reasonStart = statusLine.indexOf(' ', 5); // after "HTTP NNN"
+    // VERSION SP STATUS SP REASON
+    const qsizetype statusStart = statusLine.indexOf(' ');
+    const QByteArrayView written = statusLine.first(std::max<qsizetype>(statusStart, 0));
+    version = written.startsWith("HTTP/") ? written.toByteArray() : QByteArray("HTTP/1.1");
+    const qsizetype reasonStart = statusStart < 0 ? -1 : statusLine.indexOf(' ', statusStart + 1);
     reason = reasonStart < 0 ? QByteArray()
                              : statusLine.sliced(reasonStart + 1).trimmed().toByteArray();
     headers = statusLineEnd < 0 ? HeaderList() : parseHeaderLines(head.sliced(statusLineEnd + 1));

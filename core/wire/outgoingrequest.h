@@ -59,7 +59,8 @@ HeaderList parseHeaderLines(QByteArrayView text);
 // What came back for one attempt.
 struct DeliveryResult
 {
-    int status = 0; // 0: no HTTP answer (see error)
+    int status = 0;                  // 0: no HTTP answer (see error)
+    QByteArray version = "HTTP/1.1"; // as the status line said it
     QByteArray reason;
     HeaderList headers;
     QByteArray body;
@@ -69,9 +70,11 @@ struct DeliveryResult
     bool timedOut = false;
 
     bool succeeded() const { return status >= 200 && status < 300; }
-    // The status line and headers, each line ended by `lineEnd`; empty when nothing answered.
+    // The status line ("HTTP/1.1 200 OK", as curl -i prints it) and headers, each line ended by
+    // `lineEnd`; empty when nothing answered.
     QByteArray head(QByteArrayView lineEnd = "\r\n") const;
-    // Takes the reason phrase and headers from a head() (the status is kept apart).
+    // Takes the version, reason phrase and headers from a head() (the status is kept apart);
+    // heads stored by earlier versions ("HTTP 200 OK") read as HTTP/1.1.
     void readHead(QByteArrayView head);
 };
 

@@ -57,8 +57,8 @@ void TestReplay::replaySendsTheSameBytesToAnotherTarget()
              QLatin1Char('@') + bodyFile.fileName(),
              origin.url(QStringLiteral("/webhooks/stripe?attempt=1&x=%20y"))});
         QCOMPARE(sent.exitCode, 0);
-        QVERIFY(sent.out.startsWith("HTTP 200 OK\n"));
-        QVERIFY(sent.out.endsWith("\n\nOK\n"));
+        QVERIFY2(sent.out.startsWith("HTTP/1.1 200 OK\r\n"), sent.out.constData());
+        QVERIFY(sent.out.endsWith("\r\n\r\nOK\n"));
     }
     const std::optional<CapturedRequest> original = onlyCapture(first);
     QVERIFY(original);
@@ -103,9 +103,10 @@ void TestReplay::sendPrintsTheAnswer()
     const CliResult result = runCli({QStringLiteral("send"), QStringLiteral("-X"),
                                      QStringLiteral("PUT"), target.url(QStringLiteral("/x"))});
     QCOMPARE(result.exitCode, 1); // an answer, but not a 2xx
-    QVERIFY2(result.out.startsWith("HTTP 429 "), result.out.constData());
-    QVERIFY(result.out.contains("\nRetry-After: 7\n"));
-    QVERIFY(result.out.endsWith("\n\nslow down"));
+    // As curl -i prints it: the protocol version, CRLF line ends.
+    QVERIFY2(result.out.startsWith("HTTP/1.1 429 "), result.out.constData());
+    QVERIFY(result.out.contains("\r\nRetry-After: 7\r\n"));
+    QVERIFY(result.out.endsWith("\r\n\r\nslow down"));
     QTRY_COMPARE(target.captureIds().size(), 1);
 
     const CliResult refused
