@@ -49,6 +49,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScreen>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QToolBar>
@@ -192,6 +193,13 @@ void MainWindow::restoreViewState()
 {
     const Settings::WindowLayout layout = Settings().windowLayout();
     restoreGeometry(layout.geometry);
+    // Fitted to the screen it opens on: the first size, or one saved on a larger screen, may
+    // not fit (its status bar and the ends of the toolbar would be off-screen).
+    if (const QScreen *screen = this->screen()) {
+        const QSize available = screen->availableGeometry().size();
+        if (width() > available.width() || height() > available.height())
+            resize(size().boundedTo(available));
+    }
     restoreState(layout.toolbarsAndDocks);
     m_splitter->restoreState(layout.splitter);
     QHeaderView *header = m_view->horizontalHeader();

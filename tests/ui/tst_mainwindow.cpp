@@ -63,6 +63,7 @@
 #include <QTableWidget>
 #include <QProcess>
 #include <QPushButton>
+#include <QScreen>
 #include <QSpinBox>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -150,6 +151,7 @@ private slots:
     void busyPortOffersAnotherOne();
     void receiverStopsStartsAndMoves();
     void viewStateComesBackAfterRestart();
+    void windowFitsTheScreen();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
@@ -632,6 +634,29 @@ void TestMainWindow::historyComesBackAfterRestart()
     QTRY_VERIFY(statusBarShows(*second.window, QStringLiteral("1 capture(s)")));
     QVERIFY(curlPost(second.receiver->baseUrl() + QStringLiteral("new"), QStringLiteral("{}")));
     QTRY_VERIFY(statusBarShows(*second.window, QStringLiteral("2 capture(s)")));
+}
+
+// Opened at its first size on a small screen, or with a size saved on a larger one, the window
+// fits the screen: nothing of it is off the edges (issue 16, point 13).
+void TestMainWindow::windowFitsTheScreen()
+{
+    QTemporaryDir dir;
+    const QSize available = QGuiApplication::primaryScreen()->availableGeometry().size();
+    {
+        Running session(dir.filePath(QStringLiteral("c.sqlite")));
+        QVERIFY2(session.window->width() <= available.width()
+                     && session.window->height() <= available.height(),
+                 qPrintable(QStringLiteral("%1x%2 on %3x%4")
+                                .arg(session.window->width())
+                                .arg(session.window->height())
+                                .arg(available.width())
+                                .arg(available.height())));
+        session.window->resize(available * 2); // as if saved on a screen twice the size
+        session.window->saveViewState();
+    }
+    Running again(dir.filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(again.window->width() <= available.width());
+    QVERIFY(again.window->height() <= available.height());
 }
 
 void TestMainWindow::pagesOlderCapturesOnDemand()
