@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "palettetone.h"
+
 #include "capturedetailview.h"
 #include "captureactions.h"
 #include "capturelistmodel.h"
@@ -85,9 +87,7 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
         tr("Filter: words, \"phrases\", method:POST path:/stripe status:4xx type:json"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setMinimumWidth(420);
-    m_filter->setToolTip(tr("Words and \"phrases\" are found in paths, headers and bodies.\n"
-                            "Fields: method:POST  path:/prefix  status:404|4xx|none  type:json  "
-                            "is:malformed  is:starred"));
+    m_filter->setToolTip(filterHelp());
     toolbar->addWidget(m_filter);
     // Filter as the user types, once they pause.
     m_filterDelay.setSingleShot(true);
@@ -343,12 +343,25 @@ void MainWindow::applyFilter()
     m_filterDelay.stop();
     QString error;
     const CaptureQuery query = CaptureQuery::parse(m_filter->text(), &error);
+    // Said where it was typed too: the box in red, the mistake as its tooltip.
+    QPalette palette = m_filter->parentWidget()->palette();
+    if (!error.isEmpty())
+        palette.setColor(QPalette::Text, paletteTone(0));
+    m_filter->setPalette(palette);
+    m_filter->setToolTip(error.isEmpty() ? filterHelp() : error);
     if (!error.isEmpty()) {
         statusBar()->showMessage(error);
         return;
     }
     statusBar()->clearMessage();
     m_model->setQuery(query);
+}
+
+QString MainWindow::filterHelp()
+{
+    return tr("Words and \"phrases\" are found in paths, headers and bodies.\n"
+              "Fields: method:POST  path:/prefix  status:404|4xx|none  type:json  "
+              "is:malformed  is:starred");
 }
 
 void MainWindow::startListening()

@@ -101,6 +101,8 @@ protected:
 
 private:
     void createMenus();
+    // What the filter box takes, as its tooltip.
+    static QString filterHelp();
     void restoreViewState();
     // Shows the capture in the detail pane (0: none).
     void showCapture(qint64 id);

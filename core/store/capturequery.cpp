@@ -1,8 +1,42 @@
 #include "capturequery.h"
 
+#include <algorithm>
+
 #include <QVariant>
 
 namespace Hookscope {
+
+namespace {
+
+// The field `word` is a slip of the keyboard for (a letter off, two for the long names, so that
+// "data:" stays text beside "path:"): empty for none, or when it is a field.
+QString fieldMeant(const QString &word)
+{
+    const auto distance = [](const QString &a, const QString &b) {
+        QList<int> row(b.size() + 1);
+        for (int j = 0; j <= b.size(); ++j)
+            row[j] = j;
+        for (int i = 1; i <= a.size(); ++i) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.size(); ++j) {
+                const int above = row[j];
+                row[j] = std::min(
+                    {row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+                diagonal = above;
+            }
+        }
+        return row[b.size()];
+    };
+    for (const char *field : {"method", "path", "type", "status"}) {
+        const QString name = QLatin1String(field);
+        if (word != name && word.size() >= 3 && distance(word, name) <= (name.size() >= 6 ? 2 : 1))
+            return name;
+    }
+    return {};
+}
+
+} // namespace
 
 CaptureQuery CaptureQuery::parse(const QString &text, QString *error)
 {
@@ -74,6 +108,11 @@ CaptureQuery CaptureQuery::parse(const QString &text, QString *error)
             else
                 return fail(
                     QStringLiteral("is: expects malformed or starred, not \"%1\"").arg(value));
+        } else if (const QString meant = fieldMeant(field); !value.isEmpty() && !meant.isEmpty()) {
+            // "stauts:500" found as text would show an empty list with no reason.
+            return fail(QStringLiteral("%1: is not a field; did you mean %2:? (Put it in quotes "
+                                       "to find the text.)")
+                            .arg(field, meant));
         } else {
             // Anything else, "invoice.paid" or "Stripe-Signature:" included, is text to find.
             query.m_textTerms.append(phrase);

@@ -473,6 +473,19 @@ void TestCaptureStore::queryErrors()
     QVERIFY(error.contains(QStringLiteral("is:")));
     CaptureQuery::parse(QStringLiteral("Stripe-Signature: method:POST"), &error);
     QVERIFY(error.isEmpty());
+    // A field slipped on the keyboard is said, not searched for as text.
+    QVERIFY(CaptureQuery::parse(QStringLiteral("stauts:500"), &error).isEmpty());
+    QCOMPARE(error, QStringLiteral("stauts: is not a field; did you mean status:? (Put it in "
+                                   "quotes to find the text.)"));
+    QVERIFY(CaptureQuery::parse(QStringLiteral("metod:POST"), &error).isEmpty());
+    QVERIFY(error.contains(QStringLiteral("method:")));
+    // Text with a colon that is no slip is found as text.
+    for (const char *text : {"X-Request-Id:abc", "evt:1", "https://example.com", "data:image"}) {
+        error.clear();
+        const CaptureQuery query = CaptureQuery::parse(QLatin1String(text), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(query.textTerms(), QStringList{QLatin1String(text)});
+    }
 }
 
 void TestCaptureStore::removeAndClear()

@@ -504,6 +504,20 @@ void TestMainWindow::filterNarrowsHistoryAndLiveCaptures()
     session.window->applyFilter();
     QTRY_VERIFY(model->isLoaded());
     QCOMPARE(model->rowCount(), 4);
+
+    // A mistake is said where it was typed and in the status bar; the list stays as it was.
+    session.window->filterEdit()->setText(QStringLiteral("stauts:500"));
+    session.window->applyFilter();
+    QVERIFY(session.window->statusBar()->currentMessage().contains(
+        QStringLiteral("did you mean status:?")));
+    QCOMPARE(session.window->filterEdit()->toolTip(),
+             session.window->statusBar()->currentMessage());
+    QCOMPARE(model->rowCount(), 4);
+    session.window->filterEdit()->setText(QStringLiteral("status:200"));
+    session.window->applyFilter();
+    QVERIFY(session.window->filterEdit()->toolTip().startsWith(QStringLiteral("Words and")));
+    QTRY_VERIFY(model->isLoaded());
+    QCOMPARE(model->rowCount(), 4);
 }
 
 void TestMainWindow::initTestCase()
