@@ -135,8 +135,8 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
         return row.responseStatus ? QString::number(row.responseStatus) : QStringLiteral("—");
     case RuleColumn: return row.rule;
     case SizeColumn:
-        return QLocale::system().formattedDataSize(row.bodySize, 1,
-                                                   QLocale::DataSizeTraditionalFormat);
+        // KiB, as everywhere else in the window (the status bar, Overview, Parts).
+        return QLocale::system().formattedDataSize(row.bodySize, 1);
     case ContentTypeColumn: return QString::fromUtf8(row.contentType);
     case SourceColumn: return row.remoteAddress;
     case ForwardColumn: return deliveryText(row);

@@ -7,6 +7,7 @@
 #include "offscreen.h"
 
 #include <QAbstractItemModelTester>
+#include <QLocale>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,6 +25,7 @@ public:
 private slots:
     void rowsAreFoundByIdAsTheyComeAndGo();
     void liveCapturesLetTheOldestRowsGo();
+    void sizesAreInKiB();
 
 private:
     static void append(CaptureWriter &writer, int count);
@@ -137,6 +139,34 @@ void TestCaptureListModel::liveCapturesLetTheOldestRowsGo()
     QCOMPARE(model->rowOf(oldest), total - 1);
     for (int row = 1; row < model->rowCount(); ++row)
         QVERIFY(model->summary(row - 1).id > model->summary(row).id);
+    writer.stop();
+}
+
+// One unit system in the window: the list's sizes are in KiB like the Overview's and the status
+// bar's (the list said "KB" for the same 1024 bytes).
+void TestCaptureListModel::sizesAreInKiB()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
+    CaptureStore store(path);
+    QVERIFY(store.open());
+    CaptureWriter writer(path);
+    QVERIFY(writer.start(nullptr));
+    CapturedRequest request;
+    request.method = "POST";
+    request.target = "/big";
+    request.body = QByteArray(3 * 1024, 'x');
+    request.raw = "POST /big HTTP/1.1\r\n\r\n" + request.body;
+    writer.append(request, 0);
+    QTRY_COMPARE(store.count(), qint64(1));
+    CaptureListModel model(path);
+    QTRY_COMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0, CaptureListModel::SizeColumn).data().toString(),
+             QLocale::system().formattedDataSize(3 * 1024, 1, QLocale::DataSizeIecFormat));
+    QVERIFY(model.index(0, CaptureListModel::SizeColumn)
+                .data()
+                .toString()
+                .endsWith(QStringLiteral("KiB")));
     writer.stop();
 }
 
