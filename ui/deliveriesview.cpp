@@ -107,12 +107,22 @@ void DeliveriesView::setDeliveries(const QList<DeliveryRecord> &deliveries)
             item->setText(OutcomeColumn,
                           tr("failed after %n attempt(s)", nullptr, delivery.attempts));
             item->setForeground(OutcomeColumn, paletteTone(0));
+            item->setToolTip(OutcomeColumn, delivery.lastError);
             break;
         case DeliveryAttempt::State::Pending:
-            item->setText(OutcomeColumn, delivery.attempts == 0 ? tr("pending") : tr("retrying"));
+            if (delivery.isHeld()) {
+                item->setText(OutcomeColumn, tr("waiting for the target"));
+                item->setToolTip(OutcomeColumn,
+                                 tr("The target is down: its oldest capture is tried now and "
+                                    "then, and this one is sent the moment it answers"));
+            } else {
+                item->setText(OutcomeColumn,
+                              delivery.attempts == 0 ? tr("pending") : tr("retrying"));
+                if (delivery.attempts > 0)
+                    item->setText(TimeColumn,
+                                  tr("next at %1").arg(localTime(delivery.nextAttemptUs)));
+            }
             item->setForeground(OutcomeColumn, paletteTone(30));
-            if (delivery.attempts > 0)
-                item->setText(TimeColumn, tr("next at %1").arg(localTime(delivery.nextAttemptUs)));
             break;
         }
         for (int attempt = 0; attempt < delivery.results.size(); ++attempt) {
@@ -160,7 +170,12 @@ void DeliveriesView::showSelected()
     m_retry->setEnabled(item != nullptr);
     const int attempt = item ? item->data(0, AttemptRole).toInt() : -1;
     if (!item || attempt < 0) {
-        m_answer->setText(QString());
+        // A delivery given up while it waited has no attempt to show: say why instead.
+        const DeliveryRecord *delivery
+            = item ? &m_deliveries.at(item->data(0, DeliveryRole).toInt()) : nullptr;
+        m_answer->setText(delivery && delivery->state == DeliveryAttempt::State::Failed
+                              ? delivery->lastError
+                              : QString());
         return;
     }
     const DeliveryResult &result

@@ -67,6 +67,17 @@ void DeliveryActions::replaySelected(const QString &target, TargetOptions option
     emit message(tr("Replaying %n capture(s) to %1…", nullptr, int(ids.size())).arg(target), 3000);
 }
 
+void DeliveryActions::retryFailedSelected()
+{
+    const QList<qint64> ids = m_list->selectedIds();
+    if (ids.isEmpty())
+        return;
+    m_session.forwarder().retryFailed(ids);
+    emit message(
+        tr("Sending the failed deliveries of %n capture(s) again…", nullptr, int(ids.size())),
+        5000);
+}
+
 void DeliveryActions::retry(qint64 deliveryId)
 {
     m_asked.insert(deliveryId);
@@ -92,9 +103,18 @@ bool DeliveryActions::setForwardTargets(const QStringList &targets)
 
 ForwardingDialog *DeliveryActions::forwardingDialog()
 {
-    auto *dialog = new ForwardingDialog(m_session.forwardRoutes(), m_window);
+    auto *dialog
+        = new ForwardingDialog(m_session.forwardRoutes(), m_session.forwardRetry(), m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ForwardingDialog::retryFailedRequested, this, [this](const QString &target) {
+        m_session.forwarder().retryFailed(target);
+        emit message(target.isEmpty()
+                         ? tr("Sending every failed delivery again…")
+                         : tr("Sending the failed deliveries to %1 again…").arg(target),
+                     5000);
+    });
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_session.setForwardRetry(dialog->retryPolicy());
         const QStringList targets = dialog->specs();
         if (setForwardTargets(targets))
             emit message(targets.isEmpty()

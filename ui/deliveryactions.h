@@ -33,6 +33,8 @@ public:
     void replaySelected(const QString &target, TargetOptions options = {});
     // Sends a delivery again now.
     void retry(qint64 deliveryId);
+    // Capture → Retry Failed Deliveries: those of the selected captures, to any target.
+    void retryFailedSelected();
     // The last replay target, or a usual local app's address before the first replay.
     static QString replayTargetOrDefault();
 

@@ -136,6 +136,12 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     m_status = new StatusPanel(statusBar(), session, *m_deliveryLog, this);
     connect(m_receiverBar, &ReceiverBar::stateChanged, m_status, &StatusPanel::refresh);
     connect(m_forwarder, &ForwarderHost::attempted, this, &MainWindow::showDeliveryAttempt);
+    connect(m_forwarder, &ForwarderHost::gaveUp, this, [this](const DeliveryAttempt &last) {
+        m_model->addDeliveryAttempt(last);
+        if (m_detail->hasCapture() && m_detail->capture().id == last.captureId)
+            m_detail->setDeliveries(m_deliveryLog->forCapture(last.captureId));
+        m_status->refresh();
+    });
     connect(m_forwarder, &ForwarderHost::writeFailed, this,
             [this](const QString &error) { statusBar()->showMessage(error); });
     m_deliveries = new DeliveryActions(session, *m_deliveryLog, m_view, this);
@@ -290,6 +296,8 @@ void MainWindow::createMenus()
     capture->addAction(tr("Replay &To…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
                        m_deliveries, &DeliveryActions::askReplayTarget);
     capture->addAction(tr("&Forwarding…"), m_deliveries, &DeliveryActions::forwardingDialog);
+    capture->addAction(tr("Retry Failed &Deliveries"), m_deliveries,
+                       &DeliveryActions::retryFailedSelected);
     capture->addAction(tr("Mock &Rules…"), this, &MainWindow::rulesDialog);
     capture->addAction(tr("Si&gnatures…"), this, &MainWindow::signaturesDialog);
     capture->addAction(tr("&Edit and Resend…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,

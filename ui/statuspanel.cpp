@@ -116,10 +116,10 @@ void StatusPanel::capturesRemoved(qint64 count)
 
 void StatusPanel::noteDeliveryAttempt(const DeliveryAttempt &attempt)
 {
-    // Only failures that may pass (no answer, 5xx, 429) count, not a 4xx that is the app's
-    // verdict on one capture.
+    // Down as the forwarder sees it (no answer, 429, 502-504), not a 4xx or 500 that is the
+    // app's verdict on one capture: any such answer clears it.
     const DeliveryResult &outcome = attempt.result;
-    if (outcome.succeeded() || !RetryPolicy::isRetryable(outcome)) {
+    if (!RetryPolicy::meansTargetDown(outcome)) {
         if (m_downTargets.remove(attempt.target))
             refresh();
     } else if (!m_downTargets.contains(attempt.target)) {

@@ -4,12 +4,16 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace Hookscope {
 namespace {
@@ -30,16 +34,21 @@ bool isChecked(const QTableWidget *table, int row, int column)
 
 } // namespace
 
-ForwardingDialog::ForwardingDialog(const QList<ForwardRoute> &routes, QWidget *parent)
+ForwardingDialog::ForwardingDialog(const QList<ForwardRoute> &routes, const RetryPolicy &retry,
+                                   QWidget *parent)
     : QDialog(parent)
     , m_table(new QTableWidget(0, ColumnCount, this))
     , m_problem(warningLabel(this))
+    , m_retry(retry)
+    , m_giveUpHours(new QSpinBox(this))
+    , m_maxDelaySeconds(new QSpinBox(this))
 {
     setWindowTitle(tr("Forwarding"));
     auto *intro = new QLabel(
         tr("Every new capture is also sent to each route its path falls under. Failed sends are "
-           "retried with backoff and survive restarts; a proxy route instead makes the provider "
-           "wait for the target and get its answer."),
+           "retried with backoff and survive restarts; while a target is down, only its oldest "
+           "capture is tried, and the rest follow in order the moment it answers. A proxy route "
+           "instead makes the provider wait for the target and get its answer."),
         this);
     intro->setWordWrap(true);
 
@@ -69,18 +78,54 @@ ForwardingDialog::ForwardingDialog(const QList<ForwardRoute> &routes, QWidget *p
         if (m_table->currentRow() >= 0)
             m_table->removeRow(m_table->currentRow());
     });
+    auto *retryFailed = new QPushButton(tr("Retry &Failed"), this);
+    retryFailed->setToolTip(tr("Send the failed deliveries to the selected route's target again "
+                               "(to every target when no route is selected)"));
+    connect(retryFailed, &QPushButton::clicked, this, [this] {
+        const QTableWidgetItem *target = m_table->currentRow() >= 0
+                                             ? m_table->item(m_table->currentRow(), TargetColumn)
+                                             : nullptr;
+        emit retryFailedRequested(target ? target->text().trimmed() : QString());
+    });
+
+    m_giveUpHours->setObjectName(QStringLiteral("giveUpHours"));
+    m_maxDelaySeconds->setObjectName(QStringLiteral("maxDelaySeconds"));
+    m_giveUpHours->setRange(1, 24 * 30);
+    m_giveUpHours->setSuffix(tr(" h"));
+    m_giveUpHours->setValue(
+        int(std::clamp<qint64>((retry.giveUpAfterMs + 1'800'000) / 3'600'000, 1, 24 * 30)));
+    m_giveUpHours->setToolTip(tr("A capture not delivered by then is given up; Retry Failed "
+                                 "sends it again"));
+    m_maxDelaySeconds->setRange(1, 3600);
+    m_maxDelaySeconds->setSuffix(tr(" s"));
+    m_maxDelaySeconds->setValue(int(std::clamp<qint64>((retry.maxDelayMs + 500) / 1000, 1, 3600)));
+    m_maxDelaySeconds->setToolTip(tr("Tries come sooner at first, then this far apart at most"));
+    auto *retryRow = new QHBoxLayout;
+    auto *giveUpLabel = new QLabel(tr("Keep trying for &up to"), this);
+    giveUpLabel->setBuddy(m_giveUpHours);
+    auto *maxDelayLabel = new QLabel(tr("with at &most"), this);
+    maxDelayLabel->setBuddy(m_maxDelaySeconds);
+    retryRow->addWidget(giveUpLabel);
+    retryRow->addWidget(m_giveUpHours);
+    retryRow->addWidget(maxDelayLabel);
+    retryRow->addWidget(m_maxDelaySeconds);
+    retryRow->addWidget(new QLabel(tr("between tries"), this));
+    retryRow->addStretch();
+
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->addButton(add, QDialogButtonBox::ActionRole);
     buttons->addButton(remove, QDialogButtonBox::ActionRole);
+    buttons->addButton(retryFailed, QDialogButtonBox::ActionRole);
     connect(buttons, &QDialogButtonBox::accepted, this, &ForwardingDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &ForwardingDialog::reject);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
     layout->addWidget(m_table);
+    layout->addLayout(retryRow);
     layout->addWidget(m_problem);
     layout->addWidget(buttons);
-    resize(820, 320);
+    resize(820, 340);
 }
 
 void ForwardingDialog::addRoute(const ForwardRoute &route)
@@ -107,6 +152,17 @@ void ForwardingDialog::addRoute(const ForwardRoute &route)
                      checkItem(route.options.resign,
                                tr("Sign again with the scheme and secret bound to the capture's "
                                   "path (Signatures…), with a fresh timestamp")));
+}
+
+RetryPolicy ForwardingDialog::retryPolicy() const
+{
+    RetryPolicy policy = m_retry;
+    // Kept as it was unless changed here, so a time set on the command line is not rounded.
+    if (m_giveUpHours->value() != (m_retry.giveUpAfterMs + 1'800'000) / 3'600'000)
+        policy.giveUpAfterMs = qint64(m_giveUpHours->value()) * 3'600'000;
+    if (m_maxDelaySeconds->value() != (m_retry.maxDelayMs + 500) / 1000)
+        policy.maxDelayMs = qint64(m_maxDelaySeconds->value()) * 1000;
+    return policy;
 }
 
 void ForwardingDialog::accept()

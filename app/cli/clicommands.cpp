@@ -99,15 +99,20 @@ QByteArray deliveryLine(const DeliveryAttempt &attempt)
                 ? QByteArray::number(result.status) + " in "
                       + QByteArray::number(double(result.durationUs) / 1000, 'f', 1) + " ms"
                 : result.error.toUtf8();
-    if (attempt.state == DeliveryAttempt::State::Pending)
+    if (attempt.state == DeliveryAttempt::State::Pending
+        && attempt.nextAttemptUs == DeliveryLog::HeldUs)
+        line += "; the target is down: this waits until it answers again";
+    else if (attempt.state == DeliveryAttempt::State::Pending)
         line
             += "; attempt " + QByteArray::number(attempt.attempt + 1) + " in "
                + QByteArray::number(
                    double(attempt.nextAttemptUs - QDateTime::currentMSecsSinceEpoch() * 1000) / 1e6,
                    'f', 1)
                + " s";
-    else if (attempt.state == DeliveryAttempt::State::Failed)
+    else if (attempt.state == DeliveryAttempt::State::Failed && RetryPolicy::isRetryable(result))
         line += "; gave up after " + QByteArray::number(attempt.attempt) + " attempt(s)";
+    else if (attempt.state == DeliveryAttempt::State::Failed)
+        line += "; not retried: the answer is final";
     if (attempt.mayRepeat)
         line += "; may repeat a send under way when Hookscope stopped";
     return line;
@@ -270,13 +275,26 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("FILE"));
     const QCommandLineOption attemptsOption(
         QStringLiteral("max-attempts"),
-        QStringLiteral("Attempts per forwarded capture before giving up (default 5)."),
+        QStringLiteral("Attempts per forwarded capture before giving up (default: no limit "
+                       "but --give-up-after)."),
         QStringLiteral("N"));
+    const QCommandLineOption giveUpOption(
+        QStringLiteral("give-up-after"),
+        QStringLiteral("How long a forwarded capture is retried while its target is down or "
+                       "failing, e.g. 90s, 30m, 24h, 2d (default: as set in the window's "
+                       "Forwarding dialog, or 24h). While a target is down, only its oldest "
+                       "capture is tried; the moment it answers, the rest follow in order."),
+        QStringLiteral("TIME"));
     const QCommandLineOption retryBaseOption(
         QStringLiteral("retry-base"),
         QStringLiteral("First retry delay ceiling in ms; it doubles per attempt, with full "
-                       "jitter, up to 5 minutes (default 1000)."),
+                       "jitter, up to --retry-max-delay (default 1000)."),
         QStringLiteral("MS"));
+    const QCommandLineOption retryMaxDelayOption(
+        QStringLiteral("retry-max-delay"),
+        QStringLiteral("The longest wait between two tries, e.g. 30s, 2m (default: as set in "
+                       "the window, or 30s)."),
+        QStringLiteral("TIME"));
     const QCommandLineOption durabilityOption(
         QStringLiteral("durability"),
         QStringLiteral("disk (default): a request is answered once it is on the disk, and "
@@ -288,8 +306,9 @@ int CliCommands::listen(const QStringList &arguments)
         {portOption,          bindOption,        freshOption,          statusOption,
          headerOption,        bodyOption,        delayOption,          maxBodyOption,
          headerTimeoutOption, idleTimeoutOption, maxConnectionsOption, forwardOption,
-         rulesOption,         attemptsOption,    retryBaseOption,      timeoutOption,
-         insecureOption,      signSchemeOption,  secretNameOption,     secretEnvOption});
+         rulesOption,         attemptsOption,    giveUpOption,         retryBaseOption,
+         retryMaxDelayOption, timeoutOption,     insecureOption,       signSchemeOption,
+         secretNameOption,    secretEnvOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -380,6 +399,7 @@ int CliCommands::listen(const QStringList &arguments)
     if (!parser.isSet(portOption))
         options.port = saved.port().value_or(options.port);
     ForwardOptions forwarding;
+    forwarding.retry = saved.forwardRetry();
     QList<ForwardRoute> routes;
     const bool savedRoutes = !parser.isSet(forwardOption);
     for (const QString &spec : savedRoutes ? saved.forwardRoutes() : parser.values(forwardOption)) {
@@ -402,6 +422,18 @@ int CliCommands::listen(const QStringList &arguments)
         return usageError(
             QStringLiteral("--max-attempts and --retry-base expect positive numbers"));
     forwarding.retry.baseDelayMs = retryBaseMs;
+    for (const auto &[option, value] :
+         {std::pair(&giveUpOption, &forwarding.retry.giveUpAfterMs),
+          std::pair(&retryMaxDelayOption, &forwarding.retry.maxDelayMs)}) {
+        if (!parser.isSet(*option))
+            continue;
+        const std::optional<qint64> ms = durationMs(parser.value(*option));
+        if (!ms || *ms <= 0)
+            return usageError(QStringLiteral("--%1 takes a time such as 90s, 30m, 24h or 2d, "
+                                             "not \"%2\"")
+                                  .arg(option->names().first(), parser.value(*option)));
+        *value = *ms;
+    }
     forwarding.timeoutMs = int(parser.value(timeoutOption).toDouble(&ok) * 1000);
     if (!ok || forwarding.timeoutMs <= 0)
         return usageError(QStringLiteral("--timeout takes a positive number of seconds"));
@@ -460,6 +492,12 @@ int CliCommands::listen(const QStringList &arguments)
                          writeOut(deliveryLine(attempt) + '\n');
                          std::fflush(stdout);
                      });
+    QObject::connect(
+        &session.forwarder(), &ForwarderHost::gaveUp, qApp, [](const DeliveryAttempt &last) {
+            writeOut("  #" + QByteArray::number(last.captureId) + " \u2192 " + last.target.toUtf8()
+                     + ": " + last.result.error.toUtf8() + '\n');
+            std::fflush(stdout);
+        });
     const auto reportWriteFailure = [](const QString &message) {
         std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
     };

@@ -7,6 +7,8 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QHash>
+#include <QRegularExpression>
 
 #include <cstdio>
 
@@ -21,6 +23,22 @@ int usageError(const QString &message)
 {
     std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(message));
     return 2;
+}
+
+std::optional<qint64> durationMs(const QString &text)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?\\s*$"));
+    const QRegularExpressionMatch match = pattern.match(text);
+    if (!match.hasMatch())
+        return std::nullopt;
+    static const QHash<QString, double> unitMs{
+        {QStringLiteral("ms"), 1},   {QStringLiteral("s"), 1e3},    {QString(), 1e3},
+        {QStringLiteral("m"), 60e3}, {QStringLiteral("h"), 3600e3}, {QStringLiteral("d"), 86400e3}};
+    const double ms = match.captured(1).toDouble() * unitMs.value(match.captured(2));
+    if (ms > 1e15)
+        return std::nullopt;
+    return qint64(ms);
 }
 
 const QCommandLineOption storeOption(QStringLiteral("store"), QStringLiteral("Capture store file."),

@@ -19,6 +19,8 @@ namespace Cli {
 void writeOut(const QByteArray &bytes);
 // Prints "hookscope-cli: MESSAGE" on stderr; returns the usage-error exit code, 2.
 int usageError(const QString &message);
+// "500ms", "90s", "30m", "24h", "2d", or a bare number of seconds, in milliseconds.
+std::optional<qint64> durationMs(const QString &text);
 
 extern const QCommandLineOption storeOption;
 // Where a secret comes from: the keychain by name, or an environment variable.

@@ -32,6 +32,7 @@ bool ForwarderHost::start(QString *error)
             m_forwarder = new Forwarder(m_storePath, m_options);
             m_forwarder->setSignatureSettings(m_signing);
             connect(m_forwarder, &Forwarder::attempted, this, &ForwarderHost::attempted);
+            connect(m_forwarder, &Forwarder::gaveUp, this, &ForwarderHost::gaveUp);
             connect(m_forwarder, &Forwarder::writeFailed, this, &ForwarderHost::writeFailed);
             started = m_forwarder->start(error);
         },
@@ -52,6 +53,31 @@ void ForwarderHost::retryNow(qint64 deliveryId)
     QMetaObject::invokeMethod(&m_context, [this, deliveryId] {
         if (m_forwarder)
             m_forwarder->retryNow(deliveryId);
+    });
+}
+
+void ForwarderHost::retryFailed(const QString &target)
+{
+    QMetaObject::invokeMethod(&m_context, [this, target] {
+        if (m_forwarder)
+            m_forwarder->retryFailed(target);
+    });
+}
+
+void ForwarderHost::retryFailed(const QList<qint64> &captureIds)
+{
+    QMetaObject::invokeMethod(&m_context, [this, captureIds] {
+        if (m_forwarder)
+            m_forwarder->retryFailed(captureIds);
+    });
+}
+
+void ForwarderHost::setRetryPolicy(const RetryPolicy &policy)
+{
+    m_options.retry = policy; // for a forwarder not started yet
+    QMetaObject::invokeMethod(&m_context, [this, policy] {
+        if (m_forwarder)
+            m_forwarder->setRetryPolicy(policy);
     });
 }
 

@@ -19,11 +19,17 @@ public:
     bool start(QString *error);
     void wake();
     void retryNow(qint64 deliveryId);
+    // See Forwarder::retryFailed().
+    void retryFailed(const QString &target);
+    void retryFailed(const QList<qint64> &captureIds);
+    void setRetryPolicy(const RetryPolicy &policy);
+    RetryPolicy retryPolicy() const { return m_options.retry; }
     // See Forwarder::setSignatureSettings().
     void setSignatureSettings(const SignatureSettings &settings);
 
 signals:
     void attempted(const Hookscope::DeliveryAttempt &attempt);
+    void gaveUp(const Hookscope::DeliveryAttempt &last);
     void writeFailed(const QString &error);
 
 private:

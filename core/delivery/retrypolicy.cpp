@@ -11,6 +11,29 @@ bool RetryPolicy::isRetryable(const DeliveryResult &result)
     return result.status == 0 || result.status == 429 || result.status >= 500;
 }
 
+bool RetryPolicy::meansTargetDown(const DeliveryResult &result)
+{
+    return result.status == 0 || result.status == 429
+           || (result.status >= 502 && result.status <= 504);
+}
+
+bool RetryPolicy::givesUp(int attempts, qint64 queuedUs, qint64 nowUs) const
+{
+    return (maxAttempts > 0 && attempts >= maxAttempts) || nowUs - queuedUs >= giveUpAfterMs * 1000;
+}
+
+QString RetryPolicy::givenUpReason(int attempts) const
+{
+    if (maxAttempts > 0 && attempts >= maxAttempts)
+        return QStringLiteral("gave up after %1 attempts").arg(attempts);
+    const qint64 minutes = giveUpAfterMs / 60'000;
+    return minutes >= 120 && minutes % 60 == 0
+               ? QStringLiteral("gave up after %1 h of failures").arg(minutes / 60)
+           : minutes >= 1
+               ? QStringLiteral("gave up after %1 min of failures").arg(minutes)
+               : QStringLiteral("gave up after %1 s of failures").arg(double(giveUpAfterMs) / 1000);
+}
+
 std::optional<qint64> RetryPolicy::retryAfterMs(const HeaderList &headers, const QDateTime &now)
 {
     const QByteArray value = headerValue(headers, "Retry-After").trimmed();

@@ -49,6 +49,7 @@ QStringList Session::useSavedSetup()
     QString error;
     if (!setForwardRoutes(settings.forwardRoutes(), &error))
         problems.append(tr("Not forwarding: %1").arg(error));
+    setForwardRetry(settings.forwardRetry());
     if (const QString saved = Settings::rulesToRead(); QFileInfo::exists(saved)) {
         if (std::optional<MockRules> rules = MockRules::load(saved, &error)) {
             m_rules = *rules;
@@ -79,6 +80,13 @@ bool Session::setForwardRoutes(const QStringList &specs, QString *error)
     if (m_options.remembers)
         Settings().setForwardRoutes(specs);
     return true;
+}
+
+void Session::setForwardRetry(const RetryPolicy &policy)
+{
+    m_forwarder.setRetryPolicy(policy);
+    if (m_options.remembers)
+        Settings().setForwardRetry(policy);
 }
 
 bool Session::setMockRules(const MockRules &rules, QString *error)

@@ -60,6 +60,9 @@ public:
     bool setForwardRoutes(const QStringList &specs, QString *error);
     QStringList forwardRouteSpecs() const { return m_routeSpecs; }
     const QList<ForwardRoute> &forwardRoutes() const { return m_routes; }
+    // How forwarding retries from the next attempt on.
+    void setForwardRetry(const RetryPolicy &policy);
+    RetryPolicy forwardRetry() const { return m_forwarder.retryPolicy(); }
     // Answers with these rules from now on; false, with why, when they could not be kept.
     bool setMockRules(const MockRules &rules, QString *error);
     const MockRules &mockRules() const { return m_rules; }

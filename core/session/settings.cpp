@@ -93,6 +93,26 @@ void Settings::setReplayTarget(const QString &url)
     m_settings.setValue(replayTargetKey, url);
 }
 
+RetryPolicy Settings::forwardRetry() const
+{
+    RetryPolicy policy;
+    const qint64 giveUpMs
+        = m_settings.value(QStringLiteral("forwarding/giveUpAfterMs")).toLongLong();
+    const qint64 maxDelayMs
+        = m_settings.value(QStringLiteral("forwarding/maxDelayMs")).toLongLong();
+    if (giveUpMs > 0)
+        policy.giveUpAfterMs = giveUpMs;
+    if (maxDelayMs > 0)
+        policy.maxDelayMs = maxDelayMs;
+    return policy;
+}
+
+void Settings::setForwardRetry(const RetryPolicy &policy)
+{
+    m_settings.setValue(QStringLiteral("forwarding/giveUpAfterMs"), policy.giveUpAfterMs);
+    m_settings.setValue(QStringLiteral("forwarding/maxDelayMs"), policy.maxDelayMs);
+}
+
 TargetOptions Settings::replayOptions() const
 {
     return TargetOptions::fromFlags(m_settings.value(replayOptionsKey).toInt());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "delivery/retrypolicy.h"
 #include "signing/signaturesettings.h"
 #include "wire/outgoingrequest.h"
 
@@ -24,6 +25,10 @@ public:
     // Forward routes as the user wrote them (ForwardRoute::parse).
     QStringList forwardRoutes() const;
     void setForwardRoutes(const QStringList &specs);
+    // How long forwarding keeps trying a target that is down, and the longest wait between
+    // tries; the rest of the policy is the default.
+    RetryPolicy forwardRetry() const;
+    void setForwardRetry(const RetryPolicy &policy);
     // Which secret signs which paths. A binding this build cannot read is left out.
     QList<SignatureBinding> signatureBindings() const;
     void setSignatureBindings(const QList<SignatureBinding> &bindings);

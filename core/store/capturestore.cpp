@@ -376,6 +376,13 @@ const char *const deliveryRepeatColumns[] = {
     "ALTER TABLE delivery_attempts ADD COLUMN may_repeat INTEGER NOT NULL DEFAULT 0",
 };
 
+// Version 8: when a delivery was queued, or retried by hand: it is given up a set time later.
+const char *const deliveryQueuedColumn[] = {
+    "ALTER TABLE deliveries ADD COLUMN queued_us INTEGER NOT NULL DEFAULT 0",
+    "UPDATE deliveries SET queued_us ="
+    " coalesce((SELECT received_us FROM captures c WHERE c.id = capture_id), 0)",
+};
+
 } // namespace
 
 bool CaptureStore::migrate(int fromVersion)
@@ -396,6 +403,7 @@ bool CaptureStore::upgradeAndCommit(int fromVersion)
         || (fromVersion < 5 && !executeEach(m_database, deliveryOptionColumns, &m_error))
         || (fromVersion < 6 && !executeEach(m_database, ruleColumn, &m_error))
         || (fromVersion < 7 && !executeEach(m_database, deliveryRepeatColumns, &m_error))
+        || (fromVersion < 8 && !executeEach(m_database, deliveryQueuedColumn, &m_error))
         || !execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
                     &m_error)) {
         m_database.rollback();

@@ -262,9 +262,9 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         SqliteStatement insertBytes(handle, "INSERT INTO capture_bytes (id, raw, response_head, "
                                             "response_body) VALUES (?,?,?,?)");
-        SqliteStatement insertDelivery(handle,
-                                       "INSERT INTO deliveries (capture_id, target, "
-                                       "options, state, next_attempt_us) VALUES (?,?,?,0,?)");
+        SqliteStatement insertDelivery(
+            handle, "INSERT INTO deliveries (capture_id, target, options, state, "
+                    "next_attempt_us, queued_us) VALUES (?,?,?,0,?4,?4)");
         SqliteStatement insertRelayed(
             handle, "INSERT INTO deliveries (capture_id, target, options, proxied, state, attempts,"
                     " next_attempt_us, last_status, last_error) VALUES (?,?,?,1,?,1,0,?,?)");

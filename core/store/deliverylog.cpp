@@ -1,5 +1,6 @@
 #include "deliverylog.h"
 
+#include <QDateTime>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -17,10 +18,11 @@ qint64 DeliveryLog::add(qint64 captureId, const QString &target, TargetOptions o
 {
     QSqlQuery query(m_connection.database());
     query.prepare(QStringLiteral("INSERT INTO deliveries (capture_id, target, options, state, "
-                                 "next_attempt_us) VALUES (?, ?, ?, 0, 0)"));
+                                 "next_attempt_us, queued_us) VALUES (?, ?, ?, 0, 0, ?)"));
     query.addBindValue(captureId);
     query.addBindValue(target);
     query.addBindValue(options.flags());
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch() * 1000);
     return runQuery(query) ? query.lastInsertId().toLongLong() : 0;
 }
 
@@ -33,13 +35,13 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> 
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
         "SELECT d.id, d.capture_id, d.target, d.options, d.attempts, b.raw, c.received_us, "
-        "d.sending "
+        "d.sending, d.queued_us "
         "FROM deliveries d "
         "LEFT JOIN capture_bytes b ON b.id = d.capture_id "
         "LEFT JOIN captures c ON c.id = d.capture_id "
         "WHERE d.state = 0 AND d.next_attempt_us <= ? "
         "AND d.id NOT IN (SELECT value FROM json_each(?)) "
-        "ORDER BY d.next_attempt_us LIMIT ?"));
+        "ORDER BY d.next_attempt_us, d.id LIMIT ?"));
     query.addBindValue(nowUs);
     query.addBindValue(QString::fromLatin1('[' + skippedIds.join(',') + ']'));
     query.addBindValue(limit);
@@ -48,13 +50,18 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> 
         return found;
     while (query.next()) {
         const QVariant raw = query.value(5);
-        found.append({query.value(0).toLongLong(), query.value(1).toLongLong(),
-                      query.value(2).toString(), TargetOptions::fromFlags(query.value(3).toInt()),
-                      query.value(4).toInt(),
-                      raw.isNull() ? std::nullopt : std::optional(raw.toByteArray()),
-                      query.value(6).toLongLong(), query.value(7).toBool()});
+        found.append(
+            {query.value(0).toLongLong(), query.value(1).toLongLong(), query.value(2).toString(),
+             TargetOptions::fromFlags(query.value(3).toInt()), query.value(4).toInt(),
+             raw.isNull() ? std::nullopt : std::optional(raw.toByteArray()),
+             query.value(6).toLongLong(), query.value(8).toLongLong(), query.value(7).toBool()});
     }
     return found;
+}
+
+bool DeliveryRecord::isHeld() const
+{
+    return state == DeliveryAttempt::State::Pending && nextAttemptUs == DeliveryLog::HeldUs;
 }
 
 QByteArray DueDelivery::idHeaderValue() const
@@ -84,8 +91,9 @@ qint64 DeliveryLog::nextDueUs(qint64 nowUs)
 {
     QSqlQuery query(m_connection.database());
     query.prepare(QStringLiteral("SELECT min(next_attempt_us) FROM deliveries WHERE state = 0 "
-                                 "AND next_attempt_us > ?"));
+                                 "AND next_attempt_us > ? AND next_attempt_us < ?"));
     query.addBindValue(nowUs);
+    query.addBindValue(HeldUs);
     return runQuery(query) && query.next() ? query.value(0).toLongLong() : 0;
 }
 
@@ -151,10 +159,145 @@ bool DeliveryLog::retryNow(qint64 deliveryId, qint64 nowUs)
 {
     QSqlQuery query(m_connection.database());
     query.prepare(
-        QStringLiteral("UPDATE deliveries SET state = 0, next_attempt_us = ? WHERE id = ?"));
+        QStringLiteral("UPDATE deliveries SET state = 0, next_attempt_us = ?, queued_us = ? "
+                       "WHERE id = ?"));
+    query.addBindValue(nowUs);
     query.addBindValue(nowUs);
     query.addBindValue(deliveryId);
     return runQuery(query) && query.numRowsAffected() == 1;
+}
+
+int DeliveryLog::retryFailed(const QString &target, qint64 nowUs)
+{
+    QSqlQuery query(m_connection.database());
+    query.prepare(QStringLiteral("UPDATE deliveries SET state = 0, next_attempt_us = ?, "
+                                 "queued_us = ? WHERE state = 2 AND (? = '' OR target = ?)"));
+    query.addBindValue(nowUs);
+    query.addBindValue(nowUs);
+    query.addBindValue(target);
+    query.addBindValue(target);
+    return runQuery(query) ? query.numRowsAffected() : -1;
+}
+
+int DeliveryLog::retryFailed(const QList<qint64> &captureIds, qint64 nowUs)
+{
+    QByteArrayList ids; // as a JSON array, for json_each()
+    for (const qint64 id : captureIds)
+        ids.append(QByteArray::number(id));
+    QSqlQuery query(m_connection.database());
+    query.prepare(
+        QStringLiteral("UPDATE deliveries SET state = 0, next_attempt_us = ?, queued_us = ? "
+                       "WHERE state = 2 AND capture_id IN (SELECT value FROM json_each(?))"));
+    query.addBindValue(nowUs);
+    query.addBindValue(nowUs);
+    query.addBindValue(QString::fromLatin1('[' + ids.join(',') + ']'));
+    return runQuery(query) ? query.numRowsAffected() : -1;
+}
+
+bool DeliveryLog::hold(const QList<qint64> &deliveryIds)
+{
+    if (deliveryIds.isEmpty())
+        return true;
+    QByteArrayList ids; // as a JSON array, for json_each()
+    for (const qint64 id : deliveryIds)
+        ids.append(QByteArray::number(id));
+    QSqlQuery query(m_connection.database());
+    query.prepare(QStringLiteral("UPDATE deliveries SET next_attempt_us = ? "
+                                 "WHERE id IN (SELECT value FROM json_each(?))"));
+    query.addBindValue(HeldUs);
+    query.addBindValue(QString::fromLatin1('[' + ids.join(',') + ']'));
+    if (runQuery(query))
+        return true;
+    m_error = query.lastError().text();
+    return false;
+}
+
+bool DeliveryLog::release(const QString &target, qint64 nowUs)
+{
+    QSqlQuery query(m_connection.database());
+    query.prepare(QStringLiteral("UPDATE deliveries SET next_attempt_us = ? "
+                                 "WHERE state = 0 AND next_attempt_us = ? AND target = ?"));
+    query.addBindValue(nowUs);
+    query.addBindValue(HeldUs);
+    query.addBindValue(target);
+    if (runQuery(query))
+        return true;
+    m_error = query.lastError().text();
+    return false;
+}
+
+qint64 DeliveryLog::releaseOldest(const QString &target, qint64 nowUs)
+{
+    QSqlQuery oldest(m_connection.database());
+    oldest.prepare(QStringLiteral("SELECT id FROM deliveries WHERE state = 0 AND "
+                                  "next_attempt_us = ? AND target = ? ORDER BY id LIMIT 1"));
+    oldest.addBindValue(HeldUs);
+    oldest.addBindValue(target);
+    if (!runQuery(oldest) || !oldest.next())
+        return 0;
+    const qint64 id = oldest.value(0).toLongLong();
+    oldest.finish();
+    QSqlQuery release(m_connection.database());
+    release.prepare(QStringLiteral("UPDATE deliveries SET next_attempt_us = ? WHERE id = ?"));
+    release.addBindValue(nowUs);
+    release.addBindValue(id);
+    return runQuery(release) ? id : 0;
+}
+
+std::optional<QList<DeliveryAttempt>> DeliveryLog::giveUpHeld(const QString &target,
+                                                              qint64 queuedBeforeUs,
+                                                              const QString &reason)
+{
+    QList<DeliveryAttempt> givenUp;
+    QSqlQuery expired(m_connection.database());
+    expired.prepare(QStringLiteral("SELECT id, capture_id, attempts FROM deliveries WHERE "
+                                   "state = 0 AND next_attempt_us = ? AND target = ? AND "
+                                   "queued_us < ?"));
+    expired.addBindValue(HeldUs);
+    expired.addBindValue(target);
+    expired.addBindValue(queuedBeforeUs);
+    if (!runQuery(expired)) {
+        m_error = expired.lastError().text();
+        return std::nullopt;
+    }
+    QByteArrayList ids; // as a JSON array, for json_each()
+    while (expired.next()) {
+        DeliveryAttempt last;
+        last.deliveryId = expired.value(0).toLongLong();
+        last.captureId = expired.value(1).toLongLong();
+        last.attempt = expired.value(2).toInt();
+        last.target = target;
+        last.state = DeliveryAttempt::State::Failed;
+        last.result.error = reason;
+        givenUp.append(last);
+        ids.append(QByteArray::number(last.deliveryId));
+    }
+    expired.finish();
+    if (givenUp.isEmpty())
+        return givenUp;
+    QSqlQuery update(m_connection.database());
+    update.prepare(QStringLiteral("UPDATE deliveries SET state = 2, last_error = ? "
+                                  "WHERE id IN (SELECT value FROM json_each(?))"));
+    update.addBindValue(reason);
+    update.addBindValue(QString::fromLatin1('[' + ids.join(',') + ']'));
+    if (runQuery(update))
+        return givenUp;
+    m_error = update.lastError().text();
+    return std::nullopt;
+}
+
+QStringList DeliveryLog::heldTargets()
+{
+    QStringList targets;
+    QSqlQuery query(m_connection.database());
+    query.prepare(QStringLiteral(
+        "SELECT DISTINCT target FROM deliveries WHERE state = 0 AND next_attempt_us = ?"));
+    query.addBindValue(HeldUs);
+    if (runQuery(query)) {
+        while (query.next())
+            targets.append(query.value(0).toString());
+    }
+    return targets;
 }
 
 QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
@@ -163,7 +306,8 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
     QSqlQuery deliveries(m_connection.database());
     deliveries.prepare(
         QStringLiteral("SELECT id, target, state, attempts, next_attempt_us, "
-                       "options, proxied FROM deliveries WHERE capture_id = ? ORDER BY id"));
+                       "options, proxied, last_error FROM deliveries WHERE capture_id = ? "
+                       "ORDER BY id"));
     deliveries.addBindValue(captureId);
     if (!runQuery(deliveries))
         return records;
@@ -177,6 +321,7 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
         record.nextAttemptUs = deliveries.value(4).toLongLong();
         record.options = TargetOptions::fromFlags(deliveries.value(5).toInt());
         record.proxied = deliveries.value(6).toBool();
+        record.lastError = deliveries.value(7).toString();
         records.append(record);
     }
     for (DeliveryRecord &record : records) {

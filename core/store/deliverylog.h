@@ -8,6 +8,8 @@
 #include <QHash>
 #include <QSet>
 
+#include <limits>
+
 #include <memory>
 
 namespace Hookscope {
@@ -41,6 +43,10 @@ struct DeliveryRecord
     qint64 nextAttemptUs = 0;
     QList<DeliveryResult> results; // oldest first
     QList<bool> mayRepeat;         // per result: see DeliveryAttempt::mayRepeat
+    QString lastError;             // of the last attempt, or why it was given up
+
+    // Waiting for its target, which is down, to answer again (DeliveryLog::HeldUs).
+    bool isHeld() const;
 };
 
 // A delivery that is due to be sent.
@@ -53,6 +59,7 @@ struct DueDelivery
     int attempts = 0;
     std::optional<QByteArray> raw; // the capture's bytes as received; none: it was deleted
     qint64 receivedAtUs = 0;       // the capture's
+    qint64 queuedUs = 0;           // when queued, or last retried by hand
     bool wasUnderWay = false;      // marked as being sent, by a run that stopped meanwhile
 
     // Sent as Hookscope-Delivery-Id with every attempt: the same for each retry and after a
@@ -66,6 +73,10 @@ struct DueDelivery
 class DeliveryLog final
 {
 public:
+    // The next attempt time of a delivery held back while its target is down: never due by
+    // itself; released when the target answers again (release()), or sent as a probe.
+    static constexpr qint64 HeldUs = std::numeric_limits<qint64>::max();
+
     explicit DeliveryLog(const QString &storePath);
     DeliveryLog(const DeliveryLog &) = delete;
     DeliveryLog &operator=(const DeliveryLog &) = delete;
@@ -83,8 +94,25 @@ public:
     qint64 nextDueUs(qint64 nowUs);
     // Writes the attempts and the state they leave their deliveries in, in one transaction.
     bool record(const QList<DeliveryAttempt> &attempts);
-    // Makes a delivery due now, whatever its state.
+    // Makes a delivery due now, whatever its state, with a fresh time to give up by.
     bool retryNow(qint64 deliveryId, qint64 nowUs);
+    // Makes the failed deliveries to `target` (all targets when empty), or those of
+    // `captureIds`, due now the same way; returns how many (-1 on failure).
+    int retryFailed(const QString &target, qint64 nowUs);
+    int retryFailed(const QList<qint64> &captureIds, qint64 nowUs);
+
+    // Holds deliveries back (HeldUs) until their target answers.
+    bool hold(const QList<qint64> &deliveryIds);
+    // Makes the held deliveries to `target` due at `nowUs`: sent in the order they were queued.
+    bool release(const QString &target, qint64 nowUs);
+    // Makes the oldest held delivery to `target` due now; its id, or 0 when none is held.
+    qint64 releaseOldest(const QString &target, qint64 nowUs);
+    // Gives up the held deliveries to `target` queued before `queuedBeforeUs`, with `reason`:
+    // each one's last state (attempt: how many were made; result.error: the reason).
+    std::optional<QList<DeliveryAttempt>> giveUpHeld(const QString &target, qint64 queuedBeforeUs,
+                                                     const QString &reason);
+    // Targets with held deliveries (an earlier run saw them down).
+    QStringList heldTargets();
     QList<DeliveryRecord> forCapture(qint64 captureId);
     // Pending deliveries per target.
     QHash<QString, qint64> backlog();

@@ -82,6 +82,7 @@ public:
         return QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path);
     }
     QProcess &process() { return m_process; }
+    QByteArray output() const { return m_output; }
 
     // Capture IDs printed so far, in order ("... #ID" at the end of each line).
     QList<qint64> captureIds() const

@@ -58,6 +58,8 @@ public:
         return QStringLiteral("http://127.0.0.1:%1/app").arg(m_server.serverPort());
     }
 
+    QTcpServer &server() { return m_server; }
+
     QList<CapturedRequest> received;
     QList<qint64> receivedAt; // ms
 
@@ -108,6 +110,10 @@ private slots:
     void honoursRetryAfter();
     void finalAnswersAreNotRetried();
     void pendingDeliveriesResumeAfterARestart();
+    void aTargetDownGetsItsBacklogInOrderOnceItAnswers();
+    void aTargetAnswering500IsNotDown();
+    void deliveriesAreGivenUpAfterTheSetTime();
+    void failedDeliveriesCanBeRetriedTogether();
     void aSendUnderWayAtAStopIsRepeatedAndSaysSo();
     void routesChooseTargetsByPath();
     void targetOptionsTravelWithEachDelivery();
@@ -117,8 +123,8 @@ private slots:
     void proxiedRequestsCanBeSignedAgain();
 
 private:
-    // Stores one capture with deliveries queued to `targets`.
-    void capture(const QStringList &targets);
+    // Stores `count` captures with deliveries queued to `targets`.
+    void capture(const QStringList &targets, int count = 1);
 
     QTemporaryDir m_dir;
     QString m_path;
@@ -132,7 +138,7 @@ void TestForwarder::init()
     QVERIFY(store.open());
 }
 
-void TestForwarder::capture(const QStringList &targets)
+void TestForwarder::capture(const QStringList &targets, int count)
 {
     CaptureWriter writer(m_path);
     QVERIFY(writer.start(nullptr));
@@ -145,8 +151,12 @@ void TestForwarder::capture(const QStringList &targets)
     }
     writer.setForwardRoutes(routes);
     QSignalSpy committed(&writer, &CaptureWriter::committed);
-    writer.append(signedWebhook(), 1);
-    QVERIFY(committed.wait());
+    for (int i = 0; i < count; ++i) {
+        CapturedRequest request = signedWebhook();
+        request.receivedAtUs = QDateTime::currentMSecsSinceEpoch() * 1000; // as the receiver does
+        writer.append(request, 1);
+    }
+    QTRY_COMPARE(scalar(m_path, QStringLiteral("SELECT count(*) FROM captures")), count);
 }
 
 void TestForwarder::retriesWithBackoffUntilTheTargetRecovers()
@@ -295,6 +305,135 @@ void TestForwarder::pendingDeliveriesResumeAfterARestart()
     QCOMPARE(records[0].results.last().status, 200);
     QCOMPARE(headerValue(records[0].results.last().headers, "Content-Length"), QByteArray("2"));
     QCOMPARE(records[0].results.last().body, QByteArray("ok"));
+}
+
+// Restarting the app under development takes longer than a few retries: while it is down, only
+// the oldest delivery is tried (at most the backoff cap apart), the others wait without an
+// attempt each, and the moment it answers they go out in the order they arrived.
+void TestForwarder::aTargetDownGetsItsBacklogInOrderOnceItAnswers()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    const QString url = QStringLiteral("http://127.0.0.1:%1/app").arg(port);
+    capture({url}, 5);
+    ForwardOptions options;
+    options.retry.baseDelayMs = 50;
+    options.retry.maxDelayMs = 200;
+    options.maxInFlight = 1; // so the order of sending is the order of arrival at the target
+    Forwarder forwarder(m_path, options);
+    QSignalSpy attempts(&forwarder, &Forwarder::attempted);
+    QVERIFY(forwarder.start(nullptr));
+    QTRY_VERIFY_WITH_TIMEOUT(attempts.size() >= 6, 10'000);
+    // One delivery probes the target; the other four have not been tried since it went down.
+    QSet<qint64> tried;
+    for (const QList<QVariant> &signal : std::as_const(attempts))
+        tried.insert(signal.at(0).value<DeliveryAttempt>().deliveryId);
+    QCOMPARE(tried, QSet<qint64>{1});
+    QCOMPARE(forwarder.backlog().value(url), 5);
+    QTRY_COMPARE(scalar(m_path, QStringLiteral("SELECT count(*) FROM deliveries WHERE "
+                                               "next_attempt_us = 9223372036854775807")),
+                 5);
+
+    ScriptedTarget target({answer(200)});
+    QTcpServer &server = target.server();
+    server.close();
+    QVERIFY(server.listen(QHostAddress::LocalHost, port));
+    QTRY_COMPARE_WITH_TIMEOUT(target.received.size(), 5, 10'000);
+    // Within one capped delay of coming back, all of it, oldest first.
+    QList<QByteArray> order;
+    for (const CapturedRequest &request : std::as_const(target.received))
+        order.append(headerValue(request.headers, "Hookscope-Delivery-Id").split('_').last());
+    QCOMPARE(order, (QList<QByteArray>{"1", "2", "3", "4", "5"}));
+    QTRY_VERIFY(forwarder.backlog().isEmpty());
+    QCOMPARE(scalar(m_path, QStringLiteral("SELECT count(*) FROM deliveries WHERE state = 1")), 5);
+    // The probes came at most the cap apart (with room for a busy machine).
+    const qint64 probes = scalar(m_path, QStringLiteral("SELECT count(*) FROM delivery_attempts "
+                                                        "WHERE delivery_id = 1 AND status = 0"));
+    QVERIFY(probes >= 6);
+    QCOMPARE(scalar(m_path, QStringLiteral("SELECT max(gap) FROM (SELECT started_us - lag("
+                                           "started_us) OVER (ORDER BY id) AS gap FROM "
+                                           "delivery_attempts WHERE delivery_id = 1 AND "
+                                           "status = 0)"))
+                 < (200 + 250) * 1000,
+             true);
+}
+
+// A 500 is the app failing on one payload, not the app being down: the next delivery is not
+// held back behind it.
+void TestForwarder::aTargetAnswering500IsNotDown()
+{
+    ScriptedTarget target({answer(500), answer(200)});
+    capture({target.url()}, 2);
+    ForwardOptions options;
+    options.retry.baseDelayMs = 5'000; // a retry of the first would come long after the test
+    options.maxInFlight = 1;
+    Forwarder forwarder(m_path, options);
+    QSignalSpy attempts(&forwarder, &Forwarder::attempted);
+    QVERIFY(forwarder.start(nullptr));
+    QTRY_COMPARE_WITH_TIMEOUT(attempts.size(), 2, 3'000);
+    QCOMPARE(attempts.at(0).at(0).value<DeliveryAttempt>().state, DeliveryAttempt::State::Pending);
+    QCOMPARE(attempts.at(1).at(0).value<DeliveryAttempt>().state,
+             DeliveryAttempt::State::Delivered);
+}
+
+void TestForwarder::deliveriesAreGivenUpAfterTheSetTime()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const QString url = QStringLiteral("http://127.0.0.1:%1/app").arg(probe.serverPort());
+    probe.close();
+    capture({url}, 3);
+    ForwardOptions options;
+    options.retry.baseDelayMs = 50;
+    options.retry.maxDelayMs = 100;
+    options.retry.giveUpAfterMs = 600;
+    Forwarder forwarder(m_path, options);
+    QSignalSpy gaveUp(&forwarder, &Forwarder::gaveUp);
+    QVERIFY(forwarder.start(nullptr));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        scalar(m_path, QStringLiteral("SELECT count(*) FROM deliveries WHERE state = 2")), 3,
+        10'000);
+    QVERIFY(forwarder.backlog().isEmpty());
+    // Each says why, whether it was tried or only waited.
+    DeliveryLog log(m_path);
+    QVERIFY(log.open(nullptr));
+    for (qint64 capture = 1; capture <= 3; ++capture) {
+        const DeliveryRecord record = log.forCapture(capture).first();
+        QVERIFY2(!record.lastError.isEmpty(), qPrintable(QString::number(capture)));
+        QCOMPARE(record.state, DeliveryAttempt::State::Failed);
+    }
+    QVERIFY(log.forCapture(3).first().lastError.startsWith(
+        QStringLiteral("gave up after 0.6 s of failures: the target did not answer")));
+    // Those given up while they waited are reported, for the list to show.
+    QVERIFY(!gaveUp.isEmpty());
+    QCOMPARE(gaveUp.last().at(0).value<DeliveryAttempt>().state, DeliveryAttempt::State::Failed);
+}
+
+void TestForwarder::failedDeliveriesCanBeRetriedTogether()
+{
+    ScriptedTarget target({answer(400), answer(400), answer(200)});
+    ScriptedTarget other({answer(400)});
+    capture({target.url(), other.url()}, 2);
+    Forwarder forwarder(m_path, ForwardOptions());
+    QSignalSpy attempts(&forwarder, &Forwarder::attempted);
+    QVERIFY(forwarder.start(nullptr));
+    QTRY_COMPARE(attempts.size(), 4);
+    QTRY_COMPARE(scalar(m_path, QStringLiteral("SELECT count(*) FROM deliveries WHERE state = 2")),
+                 4);
+    // Those of one target: the other's stay failed.
+    forwarder.retryFailed(target.url());
+    QTRY_COMPARE(attempts.size(), 6);
+    QCOMPARE(target.received.size(), 4);
+    QCOMPARE(other.received.size(), 2);
+    QTRY_COMPARE(scalar(m_path, QStringLiteral("SELECT count(*) FROM deliveries WHERE state = 1")),
+                 2);
+    // Those of a selection of captures, whatever their target.
+    forwarder.retryFailed(QList<qint64>{2});
+    QTRY_COMPARE(attempts.size(), 7);
+    QCOMPARE(other.received.size(), 3);
+    QCOMPARE(target.received.size(), 4);
 }
 
 // Hookscope stops while a target has a delivery but has not answered yet: the next run sends

@@ -25,6 +25,7 @@ private slots:
     void listenUsesTheWindowsRoutesRulesAndBindings();
     void theCommandLineOverridesTheWindow();
     void aSavedRouteThatCannotBeUsedIsNamed();
+    void listenRetriesForTheTimeSetInTheWindowOrOnItsCommandLine();
 
 private:
     // A target that answers 201 and keeps what it was sent.
@@ -153,6 +154,42 @@ void TestSession::aSavedRouteThatCannotBeUsedIsNamed()
     QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.contains("set in the window cannot be used"), result.err.constData());
     QVERIFY2(result.err.contains("/app=ftp://example.com proxy"), result.err.constData());
+}
+
+void TestSession::listenRetriesForTheTimeSetInTheWindowOrOnItsCommandLine()
+{
+    const CliResult wrong = runCli({QStringLiteral("listen"), QStringLiteral("--give-up-after"),
+                                    QStringLiteral("2x"), QStringLiteral("--store"), m_store});
+    QCOMPARE(wrong.exitCode, 2);
+    QVERIFY2(wrong.err.contains("--give-up-after takes a time such as 90s, 30m, 24h or 2d, not "
+                                "\"2x\""),
+             wrong.err.constData());
+
+    // Set in the window: give up after 1.5 s; on the command line: wait at most 200 ms.
+    Session::Options options;
+    options.remembers = true;
+    {
+        Session window(m_store, options);
+        RetryPolicy policy;
+        policy.giveUpAfterMs = 1'500;
+        window.setForwardRetry(policy);
+    }
+    QCOMPARE(Settings().forwardRetry().giveUpAfterMs, 1'500);
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    const QString down = QStringLiteral("http://127.0.0.1:%1").arg(closed.serverPort());
+    closed.close();
+    ListenProcess listener(m_store, {QStringLiteral("--forward"), down,
+                                     QStringLiteral("--retry-max-delay"), QStringLiteral("200ms")});
+    QVERIFY(post(listener.port(), "/hook").startsWith("HTTP/1.1 200"));
+    QTRY_VERIFY_WITH_TIMEOUT(listener.output().contains("the target is down: this waits until "
+                                                        "it answers again"),
+                             5'000);
+    // Given up while waiting, or as it was tried: either way, said.
+    QTRY_VERIFY2_WITH_TIMEOUT(listener.output().contains("gave up after"),
+                              listener.output().constData(), 5'000);
+    // Probes at most 200 ms apart for 1.5 s: more than a handful of attempts.
+    QVERIFY2(listener.output().count("\u2192") >= 5, listener.output().constData());
 }
 
 QTEST_GUILESS_MAIN(TestSession)

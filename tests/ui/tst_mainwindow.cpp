@@ -65,6 +65,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QSpinBox>
+#include <QSpinBox>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QAction>
@@ -120,6 +121,15 @@ bool curlPost(const QString &url, const QString &body,
     return curl.waitForFinished(30'000) && curl.exitCode() == 0;
 }
 
+// The window's action with this text (as in its menu, with its & marker).
+QAction *menuAction(const MainWindow &window, const QString &text)
+{
+    const QList<QAction *> actions = window.findChildren<QAction *>();
+    const auto found = std::find_if(actions.cbegin(), actions.cend(),
+                                    [&](const QAction *action) { return action->text() == text; });
+    return found == actions.cend() ? nullptr : *found;
+}
+
 bool statusBarShows(const MainWindow &window, const QString &text)
 {
     const QList<QLabel *> labels = window.statusBar()->findChildren<QLabel *>();
@@ -155,6 +165,7 @@ private slots:
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
+    void aTargetDownKeepsItsDeliveriesAndFailedOnesAreRetried();
     void composerEditsAndResends();
     void signaturesAreCheckedAndExplained();
     void editAndResendSignsAgain();
@@ -845,6 +856,90 @@ void TestMainWindow::forwardingDialogSetsEachTargetsWay()
     QTRY_COMPARE(requestLines.size(), 2);
     QCOMPARE(requestLines.last(), QByteArray("POST /hooks/stripe HTTP/1.1"));
     QCOMPARE(Settings().replayOptions().flags(), (TargetOptions{true, true, false}.flags()));
+}
+
+void TestMainWindow::aTargetDownKeepsItsDeliveriesAndFailedOnesAreRetried()
+{
+    QTcpServer app; // refuses the first two requests with a final 400, then takes them
+    int answered = 0;
+    connect(&app, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *socket = app.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket, &answered] {
+            socket->readAll();
+            socket->write(++answered <= 2 ? "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                                          : "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+        });
+    });
+    QVERIFY(app.listen(QHostAddress::LocalHost));
+    const quint16 port = app.serverPort();
+    app.close(); // down at first
+    const QString appUrl = QStringLiteral("http://127.0.0.1:%1").arg(port);
+
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    ForwardingDialog *dialog = session.window->deliveryActions()->forwardingDialog();
+    auto *giveUpHours = dialog->findChild<QSpinBox *>(QStringLiteral("giveUpHours"));
+    auto *maxDelaySeconds = dialog->findChild<QSpinBox *>(QStringLiteral("maxDelaySeconds"));
+    QVERIFY(giveUpHours && maxDelaySeconds);
+    // A day, and 30 s at most between tries, unless set otherwise.
+    QCOMPARE(giveUpHours->value(), 24);
+    QCOMPARE(maxDelaySeconds->value(), 30);
+    giveUpHours->setValue(48);
+    maxDelaySeconds->setValue(1);
+    ForwardRoute route;
+    route.target = appUrl;
+    dialog->addRoute(route);
+    dialog->accept();
+    QCOMPARE(Settings().forwardRetry().giveUpAfterMs, 48 * 3'600'000);
+    QCOMPARE(session.session->forwardRetry().maxDelayMs, 1'000);
+
+    // Down: the first capture is tried, the second waits for the target without a try.
+    CaptureListModel *model = session.window->captureModel();
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("a"), QStringLiteral("{}")));
+    QTRY_VERIFY(statusBarShows(
+        *session.window, QStringLiteral("\u26a0 127.0.0.1:%1 down \u00b7 1 waiting").arg(port)));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("b"), QStringLiteral("{}")));
+    QTRY_COMPARE(model->rowCount(), 2);
+    session.window->captureView()->setCurrentIndex(model->index(0, 0)); // the newest, /b
+    DeliveriesView *deliveries = session.window->detailView()->deliveries();
+    QTRY_COMPARE(deliveries->tree()->topLevelItemCount(), 1);
+    QTRY_COMPARE(deliveries->tree()->topLevelItem(0)->text(1),
+                 QStringLiteral("waiting for the target"));
+    QCOMPARE(deliveries->deliveries().at(0).results.size(), 0);
+
+    // It comes back: both go out within the longest wait, and get a final 400 each.
+    QVERIFY(app.listen(QHostAddress::LocalHost, port));
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, CaptureListModel::ForwardColumn).data().toString(),
+                              QStringLiteral("\u2192 failed \u00d71"), 10'000);
+    QTRY_COMPARE(answered, 2);
+    QTRY_VERIFY(!statusBarShows(*session.window, QStringLiteral("down")));
+
+    // Retry Failed Deliveries for the selection: the one selected only.
+    session.window->captureView()->setCurrentIndex(model->index(0, 0));
+    QAction *retryFailed = menuAction(*session.window, QStringLiteral("Retry Failed &Deliveries"));
+    QVERIFY(retryFailed);
+    retryFailed->trigger();
+    QTRY_COMPARE(model->index(0, CaptureListModel::ForwardColumn).data().toString(),
+                 QStringLiteral("\u2192 201"));
+    QCOMPARE(answered, 3);
+    // (It was tried while the target was down too: how often depends on the backoff's draw.)
+    QVERIFY(model->index(1, CaptureListModel::ForwardColumn)
+                .data()
+                .toString()
+                .startsWith(QStringLiteral("\u2192 failed \u00d7")));
+
+    // The Forwarding dialog's Retry Failed: those of the selected route's target.
+    dialog = session.window->deliveryActions()->forwardingDialog();
+    dialog->table()->setCurrentCell(0, 1);
+    const QList<QPushButton *> buttons = dialog->findChildren<QPushButton *>();
+    const auto again
+        = std::find_if(buttons.cbegin(), buttons.cend(), [](const QPushButton *button) {
+              return button->text() == QStringLiteral("Retry &Failed");
+          });
+    QVERIFY(again != buttons.cend());
+    (*again)->click();
+    QTRY_COMPARE(answered, 4);
+    dialog->reject();
 }
 
 void TestMainWindow::composerEditsAndResends()
