@@ -78,6 +78,8 @@ void Forwarder::retryFailed(const QList<qint64> &captureIds)
 
 void Forwarder::probeOutages(qint64 now)
 {
+    if (m_outages.isEmpty())
+        return;
     const qint64 giveUpBeforeUs = now - m_options.retry.giveUpAfterMs * 1000;
     // A failure not written yet is not held in the table yet: its target waits for the flush.
     QSet<QString> unwritten;
