@@ -563,8 +563,10 @@ void MainWindow::saveCapturesTo(const CollectionPlace &folder, const QList<qint6
         if (std::optional<CapturedRequest> capture = m_store.capture(id))
             captures.append(*capture);
     }
-    // Their baseUrl is added when the collection has none.
-    m_collections->addRequests(folder, Collection::fromCaptures(captures, {}));
+    // Sent to the app under development, as replays are (not back to this receiver); the
+    // baseUrl is added when the collection has none.
+    m_collections->addRequests(
+        folder, Collection::fromCaptures(captures, {DeliveryActions::replayTargetOrDefault()}, {}));
 }
 
 ComposerDialog *MainWindow::openCollectionItem(CollectionDocument *document, const QList<int> &path)

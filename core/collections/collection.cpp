@@ -1,5 +1,6 @@
 #include "collection.h"
 
+#include "wire/eventtype.h"
 #include "wire/jsonfile.h"
 
 #include <QJsonArray>
@@ -234,12 +235,12 @@ RequestTemplate RequestTemplate::fromOutgoing(const OutgoingRequest &request)
     return kept;
 }
 
-RequestTemplate RequestTemplate::fromCapture(const CapturedRequest &capture)
+RequestTemplate RequestTemplate::fromCapture(const CapturedRequest &capture, const QString &origin)
 {
     RequestTemplate kept;
     if (!capture.method.isEmpty())
         kept.method = capture.method;
-    kept.url = QStringLiteral("{{baseUrl}}")
+    kept.url = (origin.isEmpty() ? QStringLiteral("{{baseUrl}}") : origin)
                + QString::fromUtf8(capture.target.isEmpty() ? QByteArray("/") : capture.target);
     for (const HeaderField &header : capture.headers) {
         if (OutgoingRequest::isHopByHop(header.name)
@@ -309,8 +310,8 @@ QString RequestTemplate::problem() const
             return problem;
     for (const TemplateHeader &header : headers) {
         const QByteArray name = header.name.trimmed();
-        if (name.isEmpty() && header.value.isEmpty())
-            continue; // an empty row the user has not filled in
+        if ((name.isEmpty() && header.value.isEmpty()) || !header.enabled)
+            continue; // an empty row the user has not filled in, or one never sent
         QString problem
             = headerProblem(hasVariable(name) ? QByteArrayView("X") : name, header.value);
         if (!problem.isEmpty())
@@ -408,19 +409,40 @@ QList<CollectionItem> *Collection::itemsAt(const QList<int> &path)
     return list;
 }
 
-Collection Collection::fromCaptures(const QList<CapturedRequest> &captures, const QString &name)
+Collection Collection::fromCaptures(const QList<CapturedRequest> &captures,
+                                    const QStringList &origins, const QString &name)
 {
+    const auto originOf = [&](qsizetype index) {
+        QString origin = origins.size() == 1 ? origins.first() : origins.value(index);
+        if (origin.isEmpty()) { // the Host it was sent to, over plain HTTP as it was captured
+            const QByteArray host = headerValue(captures.at(index).headers, "Host");
+            origin
+                = host.isEmpty() ? QString() : QStringLiteral("http://") + QString::fromUtf8(host);
+        }
+        return origin.endsWith(QLatin1Char('/')) ? origin.chopped(1) : origin;
+    };
+    // The origin most requests share (the first of those tied).
+    QHash<QString, int> shares;
+    QString baseUrl;
+    for (qsizetype index = 0; index < captures.size(); ++index) {
+        const QString origin = originOf(index);
+        if (!origin.isEmpty() && ++shares[origin] > shares.value(baseUrl))
+            baseUrl = origin;
+    }
     Collection collection;
     collection.name = name;
-    for (const CapturedRequest &capture : captures) {
+    if (!baseUrl.isEmpty())
+        collection.variables.append({QStringLiteral("baseUrl"), baseUrl});
+    for (qsizetype index = 0; index < captures.size(); ++index) {
+        const CapturedRequest &capture = captures.at(index);
+        const QString origin = originOf(index);
         CollectionItem item;
-        item.name = QString::fromUtf8(capture.path()); // the method is shown beside it
-        item.request = RequestTemplate::fromCapture(capture);
+        item.name = eventType(capture);
+        if (item.name.isEmpty())
+            item.name = QString::fromUtf8(capture.path()); // the method is shown beside it
+        item.request
+            = RequestTemplate::fromCapture(capture, origin == baseUrl ? QString() : origin);
         collection.items.append(item);
-        const QByteArray host = headerValue(capture.headers, "Host");
-        if (collection.variables.isEmpty() && !host.isEmpty())
-            collection.variables.append(
-                {QStringLiteral("baseUrl"), QStringLiteral("http://") + QString::fromUtf8(host)});
     }
     return collection;
 }

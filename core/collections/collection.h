@@ -38,16 +38,16 @@ struct RequestTemplate
     RequestAuth auth;
 
     static RequestTemplate fromOutgoing(const OutgoingRequest &request);
-    // What a capture turns into: {{baseUrl}} followed by its path and query, its headers
-    // minus the connection-level ones and Host, its body bytes.
-    static RequestTemplate fromCapture(const CapturedRequest &capture);
+    // What a capture turns into: `origin` ("https://host", or {{baseUrl}} when empty) followed
+    // by its path and query, its headers minus the connection-level ones and Host, its body.
+    static RequestTemplate fromCapture(const CapturedRequest &capture, const QString &origin = {});
     // The request to send with `values` filled in (a secret under "secret:NAME"); nothing,
     // and the reason, when a value is missing or the URL cannot be a target.
     std::optional<OutgoingRequest> resolve(const QHash<QString, QString> &values,
                                            QString *error) const;
     // Why it could never be sent: a method or header name that is not an HTTP token, a CR, LF
     // or NUL in a header value (names holding a {{variable}} are checked once filled in, at
-    // send). Empty when it can be.
+    // send; a switched-off header when it is switched on). Empty when it can be.
     QString problem() const;
     // The secrets it refers to ({{secret:NAME}}), each once.
     QStringList secretNames() const;
@@ -102,8 +102,12 @@ struct Collection
     // The list `path` names: the top level for an empty path, else that folder's items.
     QList<CollectionItem> *itemsAt(const QList<int> &path);
 
-    // Captures as requests to {{baseUrl}}, set to the first one's host.
-    static Collection fromCaptures(const QList<CapturedRequest> &captures, const QString &name);
+    // Captures as requests, each named by its event type (eventType()), else its path.
+    // `origins`: where each was sent ("https://api.example.com"), one per capture, or one for
+    // all. The origin most share is the collection's {{baseUrl}}, and their URLs use it; a
+    // request sent elsewhere keeps its own scheme and host.
+    static Collection fromCaptures(const QList<CapturedRequest> &captures,
+                                   const QStringList &origins, const QString &name);
 
     QByteArray toJson() const;
     // On a mistake: nothing, and `error` says where (line and column, or which item).

@@ -247,7 +247,7 @@ qsizetype Har::write(const QString &storePath, const QList<qint64> &ids, const Q
 }
 
 std::optional<QList<CapturedRequest>> Har::read(const QByteArray &json, QString *error,
-                                                QStringList *skipped)
+                                                QStringList *skipped, QStringList *origins)
 {
     const std::optional<QJsonObject> document = JsonFile::parseObject(json, error);
     if (!document)
@@ -315,6 +315,16 @@ std::optional<QList<CapturedRequest>> Har::read(const QByteArray &json, QString 
                       : text.toUtf8();
         }
         captures.append(capture);
+        if (origins) {
+            const QUrl url(entry.value(QStringLiteral("request"))
+                               .toObject()
+                               .value(QStringLiteral("url"))
+                               .toString());
+            origins->append(url.isValid() && !url.host().isEmpty()
+                                ? url.toString(QUrl::RemovePath | QUrl::RemoveQuery
+                                               | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
+                                : QString());
+        }
     }
     return captures;
 }

@@ -21,9 +21,11 @@ public:
     // Captures from a HAR file: exact bytes where Hookscope wrote them, else rebuilt from the
     // entry's method, URL, headers and postData. On a mistake: nothing, and `error` says where
     // (line and column, or which entry and field) — unless `skipped` is given: then entries
-    // that cannot be read are left out and each is described there.
+    // that cannot be read are left out and each is described there. `origins`, when given,
+    // gets where each capture was sent ("https://api.example.com:8443"; empty when unknown).
     static std::optional<QList<CapturedRequest>> read(const QByteArray &json, QString *error,
-                                                      QStringList *skipped = nullptr);
+                                                      QStringList *skipped = nullptr,
+                                                      QStringList *origins = nullptr);
     // Writes the captures with these ids (in this order) from the store file at `storePath` to
     // `path`, atomically; returns how many, or -1 with the reason in `error`.
     static qsizetype write(const QString &storePath, const QList<qint64> &ids, const QString &path,

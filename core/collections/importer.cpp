@@ -75,10 +75,12 @@ std::optional<Collection> Importer::asCollection(const QByteArray &bytes, const 
         return collection;
     }
     case Format::Har: {
-        const std::optional<QList<CapturedRequest>> captures = Har::read(bytes, error);
+        QStringList origins;
+        const std::optional<QList<CapturedRequest>> captures
+            = Har::read(bytes, error, nullptr, &origins);
         if (!captures)
             return std::nullopt;
-        return Collection::fromCaptures(*captures, name);
+        return Collection::fromCaptures(*captures, origins, name);
     }
     case Format::Unknown: break;
     }

@@ -15,7 +15,8 @@ public:
     static Format detect(const QByteArray &bytes);
     static QString formatName(Format format);
     // The requests of a HAR, Postman, Hookscope collection or curl file as a collection
-    // (HAR entries as {{baseUrl}} requests, with baseUrl set from the first one's host).
+    // (HAR entries as Collection::fromCaptures makes them: {{baseUrl}} is the scheme and host
+    // most of them were sent to; the others keep theirs).
     // `name` names it when the file does not. Nothing, with the reason, on a mistake.
     static std::optional<Collection> asCollection(const QByteArray &bytes, const QString &name,
                                                   QStringList *warnings, QString *error);

@@ -21,6 +21,9 @@ private slots:
     void badFilesSayWhere();
     void resolveFillsVariablesAuthAndSecrets();
     void capturesBecomeItemsWithABaseUrl();
+    void capturesAreNamedByTheirEvent_data();
+    void capturesAreNamedByTheirEvent();
+    void eachCaptureKeepsWhereItWasSent();
     void itemPaths();
 };
 
@@ -228,6 +231,73 @@ void TestCollection::capturesBecomeItemsWithABaseUrl()
     QCOMPARE(kept.headers.size(), 1);
     QCOMPARE(kept.headers[0].name, QByteArray("X-GitHub-Event"));
     QCOMPARE(kept.body, QByteArray("{}"));
+}
+
+void TestCollection::capturesAreNamedByTheirEvent_data()
+{
+    QTest::addColumn<QByteArray>("headers");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("stripe") << QByteArray("Stripe-Signature: t=1,v1=x\r\n")
+                            << QByteArray(R"({"id":"evt_1","type":"invoice.paid"})")
+                            << QStringLiteral("invoice.paid");
+    QTest::newRow("github with action")
+        << QByteArray("X-GitHub-Event: pull_request\r\n")
+        << QByteArray(R"({"action":"opened","number":1})") << QStringLiteral("pull_request.opened");
+    QTest::newRow("github ping") << QByteArray("X-GitHub-Event: ping\r\n")
+                                 << QByteArray(R"({"zen":"x"})") << QStringLiteral("ping");
+    QTest::newRow("shopify") << QByteArray("X-Shopify-Topic: orders/create\r\n") << QByteArray("{}")
+                             << QStringLiteral("orders/create");
+    QTest::newRow("cloudevents binary")
+        << QByteArray("ce-type: com.example.order.created\r\nce-specversion: 1.0\r\n")
+        << QByteArray("{}") << QStringLiteral("com.example.order.created");
+    QTest::newRow("slack event_callback")
+        << QByteArray() << QByteArray(R"({"type":"event_callback","event":{"type":"app_mention"}})")
+        << QStringLiteral("app_mention");
+    QTest::newRow("event field") << QByteArray() << QByteArray(R"({"event":"user.signup"})")
+                                 << QStringLiteral("user.signup");
+    QTest::newRow("nothing names it: the path")
+        << QByteArray() << QByteArray(R"({"type":{"not":"a string"}})") << QStringLiteral("/in");
+    QTest::newRow("form body: the path")
+        << QByteArray() << QByteArray("type=x") << QStringLiteral("/in");
+}
+
+void TestCollection::capturesAreNamedByTheirEvent()
+{
+    QFETCH(QByteArray, headers);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, name);
+    const CapturedRequest capture = RequestParser::parseStored(
+        "POST /in?x=1 HTTP/1.1\r\nHost: h\r\n" + headers
+        + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    const Collection collection = Collection::fromCaptures({capture}, {}, {});
+    QCOMPARE(collection.items.first().name, name);
+}
+
+void TestCollection::eachCaptureKeepsWhereItWasSent()
+{
+    const auto request = [](const QByteArray &path) {
+        return RequestParser::parseStored("GET " + path
+                                          + " HTTP/1.1\r\nHost: 127.0.0.1:4747\r\n\r\n");
+    };
+    // A HAR's entries: most went to one https host, one to another.
+    const Collection har = Collection::fromCaptures({request("/a"), request("/x"), request("/b")},
+                                                    {QStringLiteral("https://api.example.com"),
+                                                     QStringLiteral("https://s3.example.net:8443"),
+                                                     QStringLiteral("https://api.example.com")},
+                                                    QStringLiteral("har"));
+    QCOMPARE(har.valuesFor({}).value(QStringLiteral("baseUrl")),
+             QStringLiteral("https://api.example.com"));
+    QCOMPARE(har.items[0].request.url, QStringLiteral("{{baseUrl}}/a"));
+    QCOMPARE(har.items[1].request.url, QStringLiteral("https://s3.example.net:8443/x"));
+    QCOMPARE(har.items[2].request.url, QStringLiteral("{{baseUrl}}/b"));
+    // Captured here and saved for the app under development: baseUrl is that app, not this
+    // receiver (a Run would send them back to Hookscope).
+    const Collection saved
+        = Collection::fromCaptures({request("/a")}, {QStringLiteral("http://localhost:3000/")}, {});
+    QCOMPARE(saved.valuesFor({}).value(QStringLiteral("baseUrl")),
+             QStringLiteral("http://localhost:3000"));
+    QCOMPARE(saved.items[0].request.url, QStringLiteral("{{baseUrl}}/a"));
 }
 
 void TestCollection::itemPaths()

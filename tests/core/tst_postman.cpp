@@ -1,5 +1,6 @@
 #include "collections/postman.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,6 +14,7 @@ class TestPostman final : public QObject
     Q_OBJECT
 private slots:
     void realisticCollectionImports();
+    void collectionsFromOtherToolsImportAndExportBack();
     void exportImportsBack();
     void exportKeepsSecretsAsNames();
     void badFilesSayWhere_data();
@@ -94,6 +96,49 @@ void TestPostman::realisticCollectionImports()
                                          "left out (a collection holds no files)"),
                           QStringLiteral("pre-request and test scripts are not run by Hookscope "
                                          "and were left out")}));
+}
+
+// Real collections written by Postman and others (../shared/fixtures/interchange): every
+// request read, and written back for Postman with the same names, methods and URLs.
+void TestPostman::collectionsFromOtherToolsImportAndExportBack()
+{
+    const QDir fixtures(QStringLiteral(HOOKSCOPE_INTERCHANGE_FIXTURES));
+    const QStringList files
+        = fixtures.entryList({QStringLiteral("*.postman_collection.json")}, QDir::Files);
+    if (files.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("no Postman collections from other tools in %1 (the "
+                                        "shared fixtures are not beside this checkout)")
+                             .arg(fixtures.path())));
+    const auto requests = [](const QList<CollectionItem> &items) {
+        QStringList lines;
+        const auto walk = [&lines](const auto &self, const QList<CollectionItem> &list) -> void {
+            for (const CollectionItem &item : list) {
+                if (item.isFolder)
+                    self(self, item.items);
+                else
+                    lines.append(item.name + QLatin1Char(' ')
+                                 + QString::fromUtf8(item.request.method) + QLatin1Char(' ')
+                                 + item.request.url);
+            }
+        };
+        walk(walk, items);
+        return lines;
+    };
+    for (const QString &name : files) {
+        QFile file(fixtures.filePath(name));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QStringList warnings;
+        QString error;
+        const std::optional<Collection> collection
+            = Postman::read(file.readAll(), &warnings, &error);
+        QVERIFY2(collection, qPrintable(name + QStringLiteral(": ") + error));
+        const QStringList read = requests(collection->items);
+        QVERIFY2(!read.isEmpty(), qPrintable(name));
+        const std::optional<Collection> again
+            = Postman::read(Postman::write(*collection, &warnings), &warnings, &error);
+        QVERIFY2(again, qPrintable(name + QStringLiteral(": ") + error));
+        QCOMPARE(requests(again->items), read);
+    }
 }
 
 void TestPostman::exportImportsBack()

@@ -2,7 +2,10 @@
 
 #include "store/capturestore.h"
 #include "collections/har.h"
+#include "collections/importer.h"
+#include "collections/postman.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,6 +22,7 @@ private slots:
     void browserHarsAreRebuilt();
     void badFilesAreRefusedWithThePosition();
     void unreadableEntriesAreSkippedOnlyWhenAsked();
+    void harsFromOtherToolsBecomeCollectionsThatKeepEachHost();
 
 private:
     QTemporaryDir m_dir;
@@ -250,6 +254,69 @@ void TestHar::unreadableEntriesAreSkippedOnlyWhenAsked()
     QCOMPARE(result.exitCode, 2);
     QCOMPARE(result.err, QByteArray("hookscope-cli: " + huge.toUtf8()
                                     + " is 300 MB; files up to 256 MB can be read\n"));
+}
+
+// Real HAR files written by browsers and proxies: every entry becomes a request, sent where it
+// was sent (https stays https, a second host keeps its host), and so does a Postman export.
+void TestHar::harsFromOtherToolsBecomeCollectionsThatKeepEachHost()
+{
+    const QDir fixtures(QStringLiteral(HOOKSCOPE_INTERCHANGE_FIXTURES));
+    const QStringList files = fixtures.entryList({QStringLiteral("*.har")}, QDir::Files);
+    if (files.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("no HAR files from other tools in %1 (the shared "
+                                        "fixtures are not beside this checkout)")
+                             .arg(fixtures.path())));
+    for (const QString &name : files) {
+        QFile file(fixtures.filePath(name));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        const qsizetype entries = QJsonDocument::fromJson(bytes)
+                                      .object()[QStringLiteral("log")]
+                                      .toObject()[QStringLiteral("entries")]
+                                      .toArray()
+                                      .size();
+        QStringList warnings;
+        QString error;
+        const std::optional<Collection> collection
+            = Importer::asCollection(bytes, name, &warnings, &error);
+        QVERIFY2(collection, qPrintable(name + QStringLiteral(": ") + error));
+        QCOMPARE(collection->items.size(), entries);
+        const QString baseUrl = collection->valuesFor({}).value(QStringLiteral("baseUrl"));
+        QVERIFY2(baseUrl.startsWith(QStringLiteral("https://")), qPrintable(name));
+        for (const CollectionItem &item : collection->items) {
+            QVERIFY2(item.request.url.startsWith(QStringLiteral("{{baseUrl}}/"))
+                         || item.request.url.startsWith(QStringLiteral("https://")),
+                     qPrintable(name + QStringLiteral(": ") + item.request.url));
+        }
+        // Exported for Postman and read back: the same URLs.
+        QStringList postmanWarnings;
+        const std::optional<Collection> again = Postman::read(
+            Postman::write(*collection, &postmanWarnings), &postmanWarnings, &error);
+        QVERIFY2(again, qPrintable(error));
+        QCOMPARE(again->items.size(), collection->items.size());
+        for (qsizetype i = 0; i < again->items.size(); ++i)
+            QCOMPARE(again->items[i].request.url, collection->items[i].request.url);
+        QCOMPARE(again->valuesFor({}).value(QStringLiteral("baseUrl")), baseUrl);
+    }
+    // Firefox's: thirteen requests to mitmproxy.org and one to S3.
+    QFile firefox(fixtures.filePath(QStringLiteral("firefox-mitmproxy.har")));
+    if (!firefox.open(QIODevice::ReadOnly))
+        return;
+    QStringList warnings;
+    QString error;
+    const std::optional<Collection> collection
+        = Importer::asCollection(firefox.readAll(), QStringLiteral("ff"), &warnings, &error);
+    QVERIFY2(collection, qPrintable(error));
+    QCOMPARE(collection->valuesFor({}).value(QStringLiteral("baseUrl")),
+             QStringLiteral("https://mitmproxy.org"));
+    QStringList elsewhere;
+    for (const CollectionItem &item : collection->items) {
+        if (!item.request.url.startsWith(QStringLiteral("{{baseUrl}}")))
+            elsewhere.append(item.request.url);
+    }
+    QCOMPARE(elsewhere.size(), 1);
+    QVERIFY2(elsewhere.first().startsWith(QStringLiteral("https://s3-us-west-2.amazonaws.com/")),
+             qPrintable(elsewhere.first()));
 }
 
 QTEST_GUILESS_MAIN(TestHar)

@@ -1,0 +1,63 @@
+#include "eventtype.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace Hookscope {
+namespace {
+
+// Bodies larger than this are not parsed for a name: it is a label, not worth a long parse.
+constexpr qsizetype MaxParsedBody = 2 * 1024 * 1024;
+
+// A name fit for a label: one short line.
+QString label(const QString &text)
+{
+    const QString line = text.simplified();
+    return line.size() > 120 ? line.left(119) + QChar(0x2026) : line;
+}
+
+QJsonObject jsonBody(const CapturedRequest &request)
+{
+    if (request.body.isEmpty() || request.body.size() > MaxParsedBody)
+        return {};
+    const QByteArray body = request.decodedBody();
+    if (!body.trimmed().startsWith('{'))
+        return {};
+    return QJsonDocument::fromJson(body).object();
+}
+
+} // namespace
+
+QString eventType(const CapturedRequest &request)
+{
+    if (const QByteArray github = headerValue(request.headers, "X-GitHub-Event");
+        !github.isEmpty()) {
+        const QString action = jsonBody(request).value(QStringLiteral("action")).toString();
+        return label(QString::fromUtf8(github)
+                     + (action.isEmpty() ? QString() : QLatin1Char('.') + action));
+    }
+    for (const char *header : {"X-Shopify-Topic", "X-Gitlab-Event", "X-Event-Key", "ce-type"}) {
+        if (const QByteArray value = headerValue(request.headers, header); !value.isEmpty())
+            return label(QString::fromUtf8(value));
+    }
+    const QJsonObject json = jsonBody(request);
+    const QString type = json.value(QStringLiteral("type")).toString();
+    if (type == QLatin1String("event_callback")) { // Slack: the event inside says what
+        if (const QString inner = json.value(QStringLiteral("event"))
+                                      .toObject()
+                                      .value(QStringLiteral("type"))
+                                      .toString();
+            !inner.isEmpty())
+            return label(inner);
+    }
+    if (!type.isEmpty())
+        return label(type);
+    for (const QString &field :
+         {QStringLiteral("event"), QStringLiteral("event_type"), QStringLiteral("eventType")}) {
+        if (const QString value = json.value(field).toString(); !value.isEmpty())
+            return label(value);
+    }
+    return {};
+}
+
+} // namespace Hookscope
