@@ -4,6 +4,7 @@
 #include "deliveriesview.h"
 #include "signatureview.h"
 #include "hexview.h"
+#include "responseview.h"
 #include "jsontreemodel.h"
 #include "textpane.h"
 
@@ -80,6 +81,7 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     , m_tree(new QTreeView(this))
     , m_treeModel(new JsonTreeModel(this))
     , m_parts(new BodyPartsView(this))
+    , m_response(new ResponseView(this))
     , m_deliveries(new DeliveriesView(this))
     , m_signature(new SignatureView(this))
     , m_rawBody(new TextPane(this))
@@ -137,8 +139,11 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     m_tabs->addTab(m_headers, tr("Headers"));
     m_tabs->addTab(m_query, tr("Query"));
     m_tabs->addTab(m_bodyTabs, tr("Body"));
-    m_tabs->addTab(m_rawStack, tr("Raw"));
-    m_tabs->setTabToolTip(RawTab, tr("The request exactly as it arrived, byte for byte"));
+    // "Wire", not a second "Raw" beside the body's: the whole request as it came over the wire.
+    m_tabs->addTab(m_rawStack, tr("Wire"));
+    m_tabs->setTabToolTip(WireTab, tr("The request exactly as it arrived, byte for byte"));
+    m_tabs->addTab(m_response, tr("Response"));
+    m_tabs->setTabToolTip(ResponseTab, tr("What Hookscope answered, and who chose the answer"));
     m_tabs->addTab(m_deliveries, tr("Deliveries"));
     m_tabs->addTab(m_signature, tr("Signature"));
 
@@ -167,6 +172,7 @@ void CaptureDetailView::clear()
     m_hex->setBytes({});
     m_rawText->setText(QString());
     m_rawHex->setBytes({});
+    m_response->clear();
     setDeliveries({});
     SignatureVerdict nothing;
     nothing.outcome = SignatureVerdict::Outcome::NotSigned;
@@ -187,6 +193,9 @@ void CaptureDetailView::setSignature(const std::optional<SignatureVerdict> &verd
 void CaptureDetailView::setDeliveries(const QList<DeliveryRecord> &deliveries)
 {
     m_deliveries->setDeliveries(deliveries);
+    const auto proxied = std::find_if(deliveries.cbegin(), deliveries.cend(),
+                                      [](const DeliveryRecord &record) { return record.proxied; });
+    m_response->setProxyTarget(proxied == deliveries.cend() ? QString() : proxied->target);
     m_tabs->setTabText(DeliveriesTab, deliveries.isEmpty()
                                           ? tr("Deliveries")
                                           : tr("Deliveries (%1)").arg(deliveries.size()));
@@ -205,6 +214,7 @@ void CaptureDetailView::showCapture(const CapturedRequest &request, const QStrin
     fillHeaders();
     fillQuery();
     fillBody();
+    m_response->showResponse(request);
     const bool binaryRaw = BodyFormatter::looksBinary(request.raw);
     if (binaryRaw) {
         m_rawHex->setBytes(request.raw);

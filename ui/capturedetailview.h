@@ -22,6 +22,7 @@ namespace Hookscope {
 class BodyPartsView;
 class DeliveriesView;
 class HexView;
+class ResponseView;
 class SignatureView;
 class JsonTreeModel;
 class TextPane;
@@ -38,13 +39,23 @@ struct PreparedBody
 };
 
 // Every part of one capture, a tab each: Overview, Headers, Query, Body (Pretty, Tree for JSON,
-// Parts for forms and multipart, Raw, Hex) and the raw request exactly as received. Bodies over
-// a size are formatted off the GUI thread.
+// Parts for forms and multipart, Raw, Hex), the request exactly as received (Wire), what
+// Hookscope answered (Response), where it was sent on (Deliveries) and its signature verdict.
+// Bodies over a size are formatted off the GUI thread.
 class CaptureDetailView final : public QWidget
 {
     Q_OBJECT
 public:
-    enum Tab { OverviewTab, HeadersTab, QueryTab, BodyTab, RawTab, DeliveriesTab, SignatureTab };
+    enum Tab {
+        OverviewTab,
+        HeadersTab,
+        QueryTab,
+        BodyTab,
+        WireTab,
+        ResponseTab,
+        DeliveriesTab,
+        SignatureTab
+    };
     enum BodyMode { PrettyBody, TreeBody, PartsBody, RawBody, HexBody };
 
     explicit CaptureDetailView(QWidget *parent = nullptr);
@@ -64,6 +75,7 @@ public:
     HexView *hexBody() const { return m_hex; }
     QTreeView *jsonTree() const { return m_tree; }
     BodyPartsView *bodyParts() const { return m_parts; }
+    ResponseView *response() const { return m_response; }
     DeliveriesView *deliveries() const { return m_deliveries; }
     // Where the shown capture was forwarded or replayed, and how it went.
     void setDeliveries(const QList<DeliveryRecord> &deliveries);
@@ -105,6 +117,7 @@ private:
     QTreeView *m_tree;
     JsonTreeModel *m_treeModel;
     BodyPartsView *m_parts;
+    ResponseView *m_response;
     DeliveriesView *m_deliveries;
     SignatureView *m_signature;
     TextPane *m_rawBody;

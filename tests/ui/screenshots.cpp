@@ -129,7 +129,7 @@ int main(int argc, char *argv[])
     saved = saved && save(QStringLiteral("headers"));
     tabs->setCurrentIndex(CaptureDetailView::BodyTab);
     saved = saved && save(QStringLiteral("body"));
-    tabs->setCurrentIndex(CaptureDetailView::RawTab);
+    tabs->setCurrentIndex(CaptureDetailView::WireTab);
     saved = saved && save(QStringLiteral("raw"));
     window.captureView()->setCurrentIndex(window.captureModel()->index(3, 0)); // GitHub push
     tabs->setCurrentIndex(CaptureDetailView::BodyTab);

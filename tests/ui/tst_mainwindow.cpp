@@ -8,6 +8,7 @@
 #include "capturelistview.h"
 #include "collectionspanel.h"
 #include "conflictbar.h"
+#include "responseview.h"
 #include "rulesdialog.h"
 #include "rundialog.h"
 #include "diffdialog.h"
@@ -28,6 +29,7 @@
 #include "store/sendhistory.h"
 #include "secrets/secretstore.h"
 
+#include "mock/mockrules.h"
 #include "session/session.h"
 #include "session/settings.h"
 
@@ -166,6 +168,7 @@ private slots:
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
     void aTargetDownKeepsItsDeliveriesAndFailedOnesAreRetried();
+    void responseTabShowsWhatWasAnsweredAndWhoChoseIt();
     void composerEditsAndResends();
     void signaturesAreCheckedAndExplained();
     void editAndResendSignsAgain();
@@ -942,6 +945,77 @@ void TestMainWindow::aTargetDownKeepsItsDeliveriesAndFailedOnesAreRetried()
     dialog->reject();
 }
 
+void TestMainWindow::responseTabShowsWhatWasAnsweredAndWhoChoseIt()
+{
+    QTcpServer app; // the proxy target: answers 202 with a JSON body
+    QVERIFY(app.listen(QHostAddress::LocalHost));
+    connect(&app, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *socket = app.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 15\r\n\r\n{\"queued\":true}");
+        });
+    });
+    const QString appUrl = QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort());
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    QString error;
+    const std::optional<MockRules> rules = MockRules::fromJson(
+        R"({"format": "hookscope-rules", "version": 1, "rules": [{"name": "teapot",)"
+        R"( "match": {"path": "/mocked"}, "respond": {"status": 418,)"
+        R"( "headers": {"Content-Type": "application/json"}, "body": "{\"short\":1}"}}]})",
+        &error);
+    QVERIFY2(rules, qPrintable(error));
+    QVERIFY2(session.session->setMockRules(*rules, &error), qPrintable(error));
+    QVERIFY(session.window->deliveryActions()->setForwardTargets(
+        {QStringLiteral("/proxied=%1 proxy").arg(appUrl)}));
+
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("plain"), QStringLiteral("{}")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("mocked"), QStringLiteral("{}")));
+    // The target answers on this thread: curl runs beside the event loop, not blocking it.
+    QProcess curl;
+    QSignalSpy curlDone(&curl, &QProcess::finished);
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-s"), QStringLiteral("--data-binary"), QStringLiteral("{}"),
+                session.receiver->baseUrl() + QStringLiteral("proxied")});
+    QVERIFY(curlDone.wait(15'000));
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 3);
+    CaptureDetailView *detail = session.window->detailView();
+    QCOMPARE(detail->tabs()->tabText(CaptureDetailView::ResponseTab), QStringLiteral("Response"));
+    // Not two tabs called "Raw": the whole request is "Wire", the body's own stays "Raw".
+    QCOMPARE(detail->tabs()->tabText(CaptureDetailView::WireTab), QStringLiteral("Wire"));
+    ResponseView *response = detail->response();
+    const auto show = [&](const QString &path) {
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->index(row, CaptureListModel::TargetColumn).data().toString() == path)
+                session.window->captureView()->setCurrentIndex(model->index(row, 0));
+        }
+        return detail->capture().target == path.toUtf8();
+    };
+
+    QVERIFY(show(QStringLiteral("/plain")));
+    QVERIFY2(response->sourceText().startsWith(QStringLiteral("Answered with the default answer")),
+             qPrintable(response->sourceText()));
+    QVERIFY2(response->text()->text().startsWith(QStringLiteral("HTTP/1.1 200 OK\n")),
+             qPrintable(response->text()->text().left(200)));
+
+    QVERIFY(show(QStringLiteral("/mocked")));
+    QCOMPARE(response->sourceText(), QStringLiteral("Answered by the mock rule \"teapot\"."));
+    QVERIFY2(response->text()->text().startsWith(QStringLiteral("HTTP/1.1 418 ")),
+             qPrintable(response->text()->text()));
+    QVERIFY2(response->text()->text().endsWith(QStringLiteral("{\n  \"short\": 1\n}")),
+             qPrintable(response->text()->text()));
+
+    QVERIFY(show(QStringLiteral("/proxied")));
+    QTRY_COMPARE(response->sourceText(),
+                 QStringLiteral("Answered with what %1 answered (a proxy route).").arg(appUrl));
+    QVERIFY2(response->text()->text().startsWith(QStringLiteral("HTTP/1.1 202 Accepted\n")),
+             qPrintable(response->text()->text()));
+    QVERIFY(response->text()->text().contains(QStringLiteral("\"queued\": true")));
+}
+
 void TestMainWindow::composerEditsAndResends()
 {
     QTcpServer app;
@@ -1312,6 +1386,11 @@ void TestMainWindow::capturesGoIntoCollectionsAndRun()
     CollectionTreeModel *tree = panel->model();
     QCOMPARE(tree->index(0, 0, tree->index(0, 0)).data().toString(), QStringLiteral("Payments"));
 
+    // Saved requests go where replays go (here, this receiver again), not to Hookscope itself.
+    QString base = session.receiver->baseUrl();
+    base.chop(1);
+    Settings().setReplayTarget(base);
+
     // Both rows dragged from the list onto the folder (entered, moved over, dropped).
     session.window->show();
     QVERIFY(QTest::qWaitForWindowExposed(session.window.get()));
@@ -1331,12 +1410,11 @@ void TestMainWindow::capturesGoIntoCollectionsAndRun()
 
     const CollectionItem *folder = document->collection().item({0});
     QCOMPARE(folder->items.size(), 2);
-    QCOMPARE(folder->items[0].name, QStringLiteral("/stripe"));
+    // Named by the event they carry, else by their path.
+    QCOMPARE(folder->items[0].name, QStringLiteral("invoice.paid"));
     QCOMPARE(folder->items[0].request.url, QStringLiteral("{{baseUrl}}/stripe?x=1"));
     QCOMPARE(folder->items[0].request.body, QByteArray(R"({"type":"invoice.paid"})"));
     QCOMPARE(folder->items[1].name, QStringLiteral("/github"));
-    QString base = session.receiver->baseUrl();
-    base.chop(1);
     QCOMPARE(document->collection().valuesFor({}).value(QStringLiteral("baseUrl")), base);
     QTRY_VERIFY(!document->hasUnsavedChanges()); // saved to the file on its own
     QCOMPARE(Collection::load(path, &error)->item({0})->items.size(), 2);
