@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QTabBar>
 #include <QTabWidget>
@@ -135,7 +136,13 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     // labels shorten instead of scrolling out of view.
     m_tabs->tabBar()->setUsesScrollButtons(false);
     m_tabs->tabBar()->setElideMode(Qt::ElideRight);
-    m_tabs->addTab(m_overview, tr("Overview"));
+    // Scrolled, so that a long unbroken value (a 3,000-character path) widens the overview,
+    // not the pane: the splitter does not move for what a capture holds.
+    auto *overviewScroll = new QScrollArea(this);
+    overviewScroll->setWidget(m_overview);
+    overviewScroll->setWidgetResizable(true);
+    overviewScroll->setFrameShape(QFrame::NoFrame);
+    m_tabs->addTab(overviewScroll, tr("Overview"));
     m_tabs->addTab(m_headers, tr("Headers"));
     m_tabs->addTab(m_query, tr("Query"));
     m_tabs->addTab(m_bodyTabs, tr("Body"));
@@ -146,6 +153,10 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     m_tabs->setTabToolTip(ResponseTab, tr("What Hookscope answered, and who chose the answer"));
     m_tabs->addTab(m_deliveries, tr("Deliveries"));
     m_tabs->addTab(m_signature, tr("Signature"));
+    // Never narrower than its tabs: a splitter beside it stops there rather than cutting their
+    // names (a count or verdict added to one, "Deliveries (3)", may still shorten it a little).
+    setMinimumWidth(m_tabs->tabBar()->sizeHint().width()
+                    + m_tabs->tabBar()->fontMetrics().horizontalAdvance(QStringLiteral(" (9)")));
 
     connect(&m_formatting, &QFutureWatcher<PreparedBody>::finished, this, [this] {
         if (m_formatting.property("generation").toULongLong() == m_generation)
@@ -391,10 +402,12 @@ void CaptureDetailView::showPrepared(const PreparedBody &prepared)
                            parts ? tr("Parts (%1)").arg(formatted.parts.size()) : tr("Parts"));
     showPreferredBodyTab();
     m_adjustingTabs = false;
-    m_tabs->setTabText(
+    // The size in the tab's tooltip (and the Overview), not its label: the tabs keep their
+    // names on a narrow pane.
+    m_tabs->setTabToolTip(
         BodyTab, m_decodedBody.isEmpty()
-                     ? tr("Body")
-                     : tr("Body (%1)").arg(QLocale().formattedDataSize(m_decodedBody.size())));
+                     ? tr("No body")
+                     : tr("The body, %1").arg(QLocale().formattedDataSize(m_decodedBody.size())));
     emit bodyFormatted();
 }
 

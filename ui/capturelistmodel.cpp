@@ -81,6 +81,8 @@ int CaptureListModel::columnCount(const QModelIndex &parent) const
 
 QVariant CaptureListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == StarColumn)
+        return tr("Starred");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
@@ -124,9 +126,7 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
     }
     switch (index.column()) {
     case StarColumn: return row.starred ? QStringLiteral("★") : QString();
-    case TimeColumn:
-        return QDateTime::fromMSecsSinceEpoch(row.receivedAtUs / 1000)
-            .toString(QStringLiteral("HH:mm:ss.zzz"));
+    case TimeColumn: return timeText(row.receivedAtUs);
     case MethodColumn:
         return row.malformed && row.method.isEmpty() ? tr("(malformed)")
                                                      : QString::fromLatin1(row.method);
@@ -226,6 +226,17 @@ void CaptureListModel::setStarred(qint64 id, bool starred)
         m_rows[row].starred = starred;
         emit dataChanged(index(row, StarColumn), index(row, StarColumn));
     }
+}
+
+QString CaptureListModel::timeText(qint64 receivedAtUs, const QDate &today)
+{
+    // The time alone only for today's: an imported capture from last week must not look new.
+    const QDateTime received = QDateTime::fromMSecsSinceEpoch(receivedAtUs / 1000);
+    if (received.date() == today)
+        return received.toString(QStringLiteral("HH:mm:ss.zzz"));
+    if (received.date().year() == today.year())
+        return QLocale::c().toString(received, QStringLiteral("MMM d HH:mm:ss"));
+    return received.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
 QString CaptureListModel::deliveryText(const CaptureSummary &summary)

@@ -9,6 +9,7 @@
 #include "signing/signaturechecker.h"
 
 #include <QAbstractTableModel>
+#include <QDate>
 #include <QSet>
 #include <QTimer>
 
@@ -86,6 +87,9 @@ public:
     void clearVerdicts();
     // "→ 200", "→ failed ×3", "→ pending": what the Forwarded column says.
     static QString deliveryText(const CaptureSummary &summary);
+    // What the Time column says: the time to the millisecond for today's captures, with the
+    // day for older ones (and the year when it is not this one).
+    static QString timeText(qint64 receivedAtUs, const QDate &today = QDate::currentDate());
 
 signals:
     void rowsPrepended(int count);

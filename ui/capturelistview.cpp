@@ -7,6 +7,7 @@
 
 #include <QHeaderView>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QScrollBar>
 #include <QTimer>
 
@@ -45,7 +46,7 @@ CaptureListView::CaptureListView(CaptureListModel *model, QWidget *parent)
     };
     horizontalHeader()->setMinimumSectionSize(metrics.horizontalAdvance(QLatin1String("★")) + 12);
     setColumnWidth(CaptureListModel::StarColumn, 0); // clamped to the minimum
-    setColumnWidth(CaptureListModel::TimeColumn, widthOf("00:00:00.000"));
+    setColumnWidth(CaptureListModel::TimeColumn, widthOf("Sep 30 00:00:00"));
     setColumnWidth(CaptureListModel::MethodColumn, widthOf("DELETE"));
     setColumnWidth(CaptureListModel::StatusColumn, widthOf("Status"));
     setColumnWidth(CaptureListModel::RuleColumn, widthOf("Rule…"));
@@ -53,7 +54,29 @@ CaptureListView::CaptureListView(CaptureListModel *model, QWidget *parent)
     setColumnWidth(CaptureListModel::ContentTypeColumn, widthOf("application/json"));
     setColumnWidth(CaptureListModel::SourceColumn, widthOf("127.000.000.001"));
     setColumnWidth(CaptureListModel::ForwardColumn, widthOf("-> retrying x5"));
-    setColumnWidth(CaptureListModel::SignatureColumn, widthOf("missing signature"));
+    // Longer verdicts are elided, with the whole in their tooltip.
+    setColumnWidth(CaptureListModel::SignatureColumn, widthOf("Signature"));
+    for (int column = 0; column < CaptureListModel::ColumnCount; ++column)
+        setColumnHidden(column, !shownByDefault(column));
+    // Right-click on the header: a column to show or hide, ticked when shown.
+    horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(horizontalHeader(), &QHeaderView::customContextMenuRequested, this,
+            [this](const QPoint &at) {
+                QMenu menu(this);
+                for (int column = 0; column < CaptureListModel::ColumnCount; ++column) {
+                    if (column == CaptureListModel::TargetColumn)
+                        continue; // the path stays: without it a row says little
+                    QAction *toggle = menu.addAction(
+                        m_model->headerData(column, Qt::Horizontal, Qt::ToolTipRole).toString());
+                    if (toggle->text().isEmpty())
+                        toggle->setText(m_model->headerData(column, Qt::Horizontal).toString());
+                    toggle->setCheckable(true);
+                    toggle->setChecked(!isColumnHidden(column));
+                    connect(toggle, &QAction::toggled, this,
+                            [this, column](bool shown) { setColumnHidden(column, !shown); });
+                }
+                menu.exec(horizontalHeader()->viewport()->mapToGlobal(at));
+            });
     // Newest first until the user clicks a header; the store sorts, so sorting covers all of
     // history, not only the rows loaded.
     horizontalHeader()->setSortIndicator(CaptureListModel::TimeColumn, Qt::DescendingOrder);
@@ -101,6 +124,19 @@ QItemSelectionModel::SelectionFlags CaptureListView::selectionCommand(const QMod
             return QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows;
     }
     return QTableView::selectionCommand(index, event);
+}
+
+bool CaptureListView::shownByDefault(int column)
+{
+    switch (column) {
+    case CaptureListModel::StarColumn:
+    case CaptureListModel::TimeColumn:
+    case CaptureListModel::MethodColumn:
+    case CaptureListModel::TargetColumn:
+    case CaptureListModel::StatusColumn:
+    case CaptureListModel::SignatureColumn: return true;
+    default: return false;
+    }
 }
 
 QList<qint64> CaptureListView::selectedIds() const

@@ -23,6 +23,9 @@ public:
     void selectWhenLoaded(qint64 id);
     // Moves the current row by `delta`, staying in the list.
     void moveCurrent(int delta);
+    // The columns shown until the user picks others (from the header's context menu): those
+    // that tell captures apart; size, content type, rule, source and forwarding are a click away.
+    static bool shownByDefault(int column);
 
 protected:
     QItemSelectionModel::SelectionFlags selectionCommand(const QModelIndex &index,

@@ -2,6 +2,7 @@
 
 #include "palettetone.h"
 
+#include "adaptivesplitter.h"
 #include "capturedetailview.h"
 #include "captureactions.h"
 #include "capturelistmodel.h"
@@ -57,6 +58,13 @@
 #include <QToolBar>
 
 namespace Hookscope {
+namespace {
+
+// The list's usual columns (★, time, method, path, status, signature) beside every detail tab
+// unshortened: narrower than this, the detail pane goes below the list.
+constexpr int ListAndDetailWidth = 1000;
+
+} // namespace
 
 MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     : QMainWindow(parent)
@@ -73,7 +81,7 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     , m_collections(new CollectionsPanel(m_secrets, this))
     , m_detail(new CaptureDetailView(this))
     , m_filter(new QLineEdit(this))
-    , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_splitter(new AdaptiveSplitter(ListAndDetailWidth, this))
 {
     setWindowTitle(tr("Hookscope"));
     resize(1200, 760);
@@ -125,7 +133,9 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({660, 540}); // the list a little wider, until the user moves it
+    // The detail pane a little wider, so its tabs keep their names at 1024 px; the list shows
+    // the columns that tell captures apart. Until the user moves it.
+    m_splitter->setSizes({520, 680});
     setCentralWidget(m_splitter);
 
     // Forwarding and replays: the queue lives in the store; deliveries an earlier run left
@@ -207,7 +217,7 @@ void MainWindow::restoreViewState()
             resize(size().boundedTo(available));
     }
     restoreState(layout.toolbarsAndDocks);
-    m_splitter->restoreState(layout.splitter);
+    m_splitter->restoreState(layout.splitter); // turned again by the width it opens at
     QHeaderView *header = m_view->horizontalHeader();
     header->restoreState(layout.listHeader);
     m_view->sortByColumn(header->sortIndicatorSection(), header->sortIndicatorOrder());

@@ -9,6 +9,7 @@
 #include <QAbstractItemModelTester>
 #include <QLocale>
 #include <QSignalSpy>
+#include <QDateTime>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,6 +27,7 @@ private slots:
     void rowsAreFoundByIdAsTheyComeAndGo();
     void liveCapturesLetTheOldestRowsGo();
     void sizesAreInKiB();
+    void timesSayTheDayWhenItIsNotToday();
 
 private:
     static void append(CaptureWriter &writer, int count);
@@ -144,6 +146,21 @@ void TestCaptureListModel::liveCapturesLetTheOldestRowsGo()
 
 // One unit system in the window: the list's sizes are in KiB like the Overview's and the status
 // bar's (the list said "KB" for the same 1024 bytes).
+// An imported capture from another day must not look like one that just arrived.
+void TestCaptureListModel::timesSayTheDayWhenItIsNotToday()
+{
+    const QDate today(2026, 11, 30);
+    const auto at = [](const QDate &day, const QTime &time) {
+        return QDateTime(day, time).toMSecsSinceEpoch() * 1000;
+    };
+    QCOMPARE(CaptureListModel::timeText(at(today, QTime(9, 5, 7, 42)), today),
+             QStringLiteral("09:05:07.042"));
+    QCOMPARE(CaptureListModel::timeText(at(QDate(2026, 11, 28), QTime(10, 0, 0)), today),
+             QStringLiteral("Nov 28 10:00:00"));
+    QCOMPARE(CaptureListModel::timeText(at(QDate(2025, 3, 1), QTime(23, 59, 0)), today),
+             QStringLiteral("2025-03-01 23:59"));
+}
+
 void TestCaptureListModel::sizesAreInKiB()
 {
     QTemporaryDir dir;

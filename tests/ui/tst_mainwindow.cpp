@@ -36,6 +36,7 @@
 #include "offscreen.h"
 
 #include <QAbstractItemModelTester>
+#include <QDockWidget>
 #include <QDir>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -164,6 +165,8 @@ private slots:
     void receiverStopsStartsAndMoves();
     void viewStateComesBackAfterRestart();
     void windowFitsTheScreen();
+    void tabsAndColumnsStayInSightAtEverySize();
+    void theSplitterDoesNotMoveForWhatItShows();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
@@ -666,6 +669,88 @@ void TestMainWindow::historyComesBackAfterRestart()
 
 // Opened at its first size on a small screen, or with a size saved on a larger one, the window
 // fits the screen: nothing of it is off the edges (issue 16, point 13).
+// Every detail tab keeps its whole name and every column shown by default is in sight (no
+// horizontal scrolling), at 1024x700, with the Collections dock open, and at 1920x1080.
+void TestMainWindow::tabsAndColumnsStayInSightAtEverySize()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("stripe/webhook"),
+                     QStringLiteral("{}")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    MainWindow &window = *session.window;
+    CaptureListView *list = window.captureView();
+    list->setCurrentIndex(window.captureModel()->index(0, 0));
+    // What a user needs to tell captures apart is shown; the rest is a right-click away.
+    for (int column = 0; column < CaptureListModel::ColumnCount; ++column)
+        QCOMPARE(list->isColumnHidden(column), !CaptureListView::shownByDefault(column));
+    QVERIFY(!list->isColumnHidden(CaptureListModel::SignatureColumn));
+    QVERIFY(list->isColumnHidden(CaptureListModel::ContentTypeColumn));
+
+    auto *dock = window.findChild<QDockWidget *>(QStringLiteral("collectionsDock"));
+    QVERIFY(dock);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const auto allInSight = [&](const QString &where) {
+        // Its size hint is what the tabs take with their whole names.
+        const QTabBar *tabs = window.detailView()->tabs()->tabBar();
+        if (tabs->sizeHint().width() > tabs->width())
+            return QString(where
+                           + QStringLiteral(": the tabs are cut (%1 px for %2)")
+                                 .arg(tabs->width())
+                                 .arg(tabs->sizeHint().width()));
+        for (int column = 0; column < CaptureListModel::ColumnCount; ++column) {
+            if (list->isColumnHidden(column))
+                continue;
+            const int right = list->columnViewportPosition(column) + list->columnWidth(column);
+            if (list->columnViewportPosition(column) < 0 || right > list->viewport()->width())
+                return QString(where + QStringLiteral(": column %1 is out of sight").arg(column));
+        }
+        return QString();
+    };
+    for (const QSize size : {QSize(1024, 700), QSize(1920, 1080), QSize(1440, 900)}) {
+        for (const bool collectionsOpen : {false, true}) {
+            dock->setVisible(collectionsOpen);
+            window.resize(size);
+            const QString where
+                = QStringLiteral("%1x%2%3")
+                      .arg(size.width())
+                      .arg(size.height())
+                      .arg(collectionsOpen ? QStringLiteral(" with collections") : QString());
+            QTRY_VERIFY2(allInSight(where).isEmpty(), qPrintable(allInSight(where)));
+        }
+    }
+}
+
+void TestMainWindow::theSplitterDoesNotMoveForWhatItShows()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    const QString longPath = QStringLiteral("p/") + QString(3000, QLatin1Char('x'));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("short"), QStringLiteral("{}")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + longPath,
+                     QStringLiteral("{\"k\":\"%1\"}").arg(QString(5000, QLatin1Char('v')))));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 2);
+    session.window->resize(1024, 700);
+    session.window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(session.window.get()));
+    auto *splitter = session.window->findChild<QSplitter *>();
+    QVERIFY(splitter);
+    CaptureListView *list = session.window->captureView();
+    list->setCurrentIndex(session.window->captureModel()->index(1, 0)); // the short one
+    QCoreApplication::processEvents();
+    const QList<int> before = splitter->sizes();
+    for (int tab = 0; tab < session.window->detailView()->tabs()->count(); ++tab) {
+        list->setCurrentIndex(session.window->captureModel()->index(0, 0)); // the long one
+        session.window->detailView()->tabs()->setCurrentIndex(tab);
+        QCoreApplication::processEvents();
+        QCOMPARE(splitter->sizes(), before);
+        list->setCurrentIndex(session.window->captureModel()->index(1, 0));
+        QCoreApplication::processEvents();
+        QCOMPARE(splitter->sizes(), before);
+    }
+}
+
 void TestMainWindow::windowFitsTheScreen()
 {
     QTemporaryDir dir;
