@@ -46,6 +46,7 @@ QTableWidget *makeTable(const QStringList &labels, QWidget *parent)
     table->setWordWrap(false);
     table->setShowGrid(false);
     table->setAlternatingRowColors(true);
+    table->setTabKeyNavigation(false); // Tab leaves the table; arrows move in it
     return table;
 }
 

@@ -91,6 +91,9 @@ void DeliveriesView::setDeliveries(const QList<DeliveryRecord> &deliveries)
         = current ? m_deliveries.value(current->data(0, DeliveryRole).toInt()).id : 0;
     const int selectedAttempt = current ? current->data(0, AttemptRole).toInt() : -1;
     m_deliveries = deliveries;
+    // Rebuilt quietly: Retry Now stays enabled (and focused, when it was clicked), rather than
+    // passing the focus on to the next widget while the tree is empty.
+    const QSignalBlocker rebuilding(m_tree);
     m_tree->clear();
     QTreeWidgetItem *reselect = nullptr;
     for (int index = 0; index < deliveries.size(); ++index) {

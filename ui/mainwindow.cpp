@@ -43,6 +43,7 @@
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDockWidget>
@@ -97,6 +98,12 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     m_filter->setMinimumWidth(420);
     m_filter->setToolTip(filterHelp());
     toolbar->addWidget(m_filter);
+    // Esc in the filter clears it, and the whole history shows again.
+    auto *clearFilter = new QAction(m_filter);
+    clearFilter->setShortcut(QKeySequence(Qt::Key_Escape));
+    clearFilter->setShortcutContext(Qt::WidgetShortcut);
+    connect(clearFilter, &QAction::triggered, m_filter, &QLineEdit::clear);
+    m_filter->addAction(clearFilter);
     // Filter as the user types, once they pause.
     m_filterDelay.setSingleShot(true);
     m_filterDelay.setInterval(200);
@@ -137,6 +144,8 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     // the columns that tell captures apart. Until the user moves it.
     m_splitter->setSizes({520, 680});
     setCentralWidget(m_splitter);
+    // Tab moves between parts (focusNextPrevChild), not from cell to cell.
+    m_view->setTabKeyNavigation(false);
 
     // Forwarding and replays: the queue lives in the store; deliveries an earlier run left
     // pending are sent now.
@@ -245,6 +254,24 @@ void MainWindow::saveViewState() const
     Settings().setWindowLayout(layout);
 }
 
+bool MainWindow::focusNextPrevChild(bool next)
+{
+    // The filter, the list and the detail pane, in that order, whatever Qt's focus chain became
+    // (the toolbar moves its widgets in and out of its overflow menu as the window narrows).
+    const QWidget *focus = QApplication::focusWidget();
+    QWidget *to = nullptr;
+    if (focus == m_filter && next)
+        to = m_view;
+    else if (focus == m_view)
+        to = next ? static_cast<QWidget *>(m_detail->tabs()->tabBar()) : m_filter;
+    else if (focus == m_detail->tabs()->tabBar() && !next)
+        to = m_view;
+    if (!to || !to->isVisible() || !to->isEnabled())
+        return QMainWindow::focusNextPrevChild(next);
+    to->setFocus(next ? Qt::TabFocusReason : Qt::BacktabFocusReason);
+    return true;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveViewState();
@@ -289,6 +316,14 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(
         findChild<QDockWidget *>(QStringLiteral("collectionsDock"))->toggleViewAction());
+    // Alt+1 to Alt+8: a detail tab at once, from wherever the focus is.
+    view->addSeparator();
+    QTabWidget *tabs = m_detail->tabs();
+    for (int tab = 0; tab < tabs->count() && tab < 9; ++tab) {
+        QAction *show = view->addAction(tabs->tabText(tab), this,
+                                        [this, tab] { m_detail->tabs()->setCurrentIndex(tab); });
+        show->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + tab)));
+    }
 
     QMenu *capture = menuBar()->addMenu(tr("&Capture"));
     capture->addAction(tr("Copy as &cURL"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),

@@ -167,6 +167,7 @@ private slots:
     void windowFitsTheScreen();
     void tabsAndColumnsStayInSightAtEverySize();
     void theSplitterDoesNotMoveForWhatItShows();
+    void theKeyboardReachesEveryPart();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
@@ -749,6 +750,71 @@ void TestMainWindow::theSplitterDoesNotMoveForWhatItShows()
         QCoreApplication::processEvents();
         QCOMPARE(splitter->sizes(), before);
     }
+}
+
+void TestMainWindow::theKeyboardReachesEveryPart()
+{
+    QTcpServer app; // a forwarding target, for Retry Now
+    QVERIFY(app.listen(QHostAddress::LocalHost));
+    connect(&app, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *socket = app.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write("HTTP/1.1 204 No Content\r\n\r\n");
+        });
+    });
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    MainWindow &window = *session.window;
+    QVERIFY(window.deliveryActions()->setForwardTargets(
+        {QStringLiteral("http://127.0.0.1:%1").arg(app.serverPort())}));
+    for (const char *path : {"a", "b"})
+        QVERIFY(curlPost(session.receiver->baseUrl() + QLatin1String(path), QStringLiteral("{}")));
+    QTRY_COMPARE(window.captureModel()->rowCount(), 2);
+    window.resize(1024, 700); // the filter in the toolbar, not in its overflow menu
+    window.show();
+    QApplication::setActiveWindow(&window);
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    CaptureListView *list = window.captureView();
+    list->setFocus();
+    list->setCurrentIndex(window.captureModel()->index(0, CaptureListModel::TimeColumn));
+
+    // Tab leaves the list for the detail pane (not the next cell); Shift+Tab goes back to the
+    // list, and once more to the filter.
+    QTest::keyClick(list, Qt::Key_Tab);
+    QVERIFY2(window.detailView()->isAncestorOf(QApplication::focusWidget()),
+             QApplication::focusWidget()->metaObject()->className());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Backtab);
+    QCOMPARE(QApplication::focusWidget(), list);
+    QTest::keyClick(list, Qt::Key_Backtab);
+    auto *filter = qobject_cast<QLineEdit *>(QApplication::focusWidget());
+    QVERIFY2(filter && filter->placeholderText().startsWith(QStringLiteral("Filter")),
+             QApplication::focusWidget()->metaObject()->className());
+
+    // Esc clears what was typed there, and the list shows everything again.
+    QTest::keyClicks(filter, QStringLiteral("/a"));
+    QTRY_COMPARE(window.captureModel()->rowCount(), 1);
+    QTest::keyClick(filter, Qt::Key_Escape);
+    QCOMPARE(filter->text(), QString());
+    QTRY_COMPARE(window.captureModel()->rowCount(), 2);
+
+    // Alt+digit: a detail tab, from wherever the focus is.
+    QTest::keyClick(filter, Qt::Key_3, Qt::AltModifier);
+    QCOMPARE(window.detailView()->tabs()->currentIndex(), int(CaptureDetailView::QueryTab));
+    QTest::keyClick(filter, Qt::Key_7, Qt::AltModifier);
+    QCOMPARE(window.detailView()->tabs()->currentIndex(), int(CaptureDetailView::DeliveriesTab));
+
+    // Retry Now pressed from the keyboard keeps the focus once the attempt is shown.
+    list->setCurrentIndex(window.captureModel()->index(0, 0));
+    DeliveriesView *deliveries = window.detailView()->deliveries();
+    QTRY_COMPARE(deliveries->deliveries().size(), 1);
+    QTRY_COMPARE(deliveries->deliveries().at(0).results.size(), 1);
+    deliveries->tree()->setCurrentItem(deliveries->tree()->topLevelItem(0));
+    auto *retry = deliveries->findChild<QPushButton *>();
+    retry->setFocus();
+    QTest::keyClick(retry, Qt::Key_Space);
+    QTRY_COMPARE(deliveries->deliveries().at(0).results.size(), 2);
+    QCOMPARE(QApplication::focusWidget(), retry);
 }
 
 void TestMainWindow::windowFitsTheScreen()
