@@ -126,6 +126,20 @@ QItemSelectionModel::SelectionFlags CaptureListView::selectionCommand(const QMod
     return QTableView::selectionCommand(index, event);
 }
 
+void CaptureListView::setPlaceholder(QWidget *placeholder)
+{
+    m_placeholder = placeholder;
+    placeholder->setParent(viewport());
+    placeholder->setGeometry(viewport()->rect());
+}
+
+void CaptureListView::resizeEvent(QResizeEvent *event)
+{
+    QTableView::resizeEvent(event);
+    if (m_placeholder)
+        m_placeholder->setGeometry(viewport()->rect());
+}
+
 bool CaptureListView::shownByDefault(int column)
 {
     switch (column) {

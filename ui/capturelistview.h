@@ -26,8 +26,13 @@ public:
     // The columns shown until the user picks others (from the header's context menu): those
     // that tell captures apart; size, content type, rule, source and forwarding are a click away.
     static bool shownByDefault(int column);
+    // A widget laid over the rows while there are none (what to do first), kept to the
+    // viewport's size.
+    void setPlaceholder(QWidget *placeholder);
 
 protected:
+    void resizeEvent(QResizeEvent *event) override;
+
     QItemSelectionModel::SelectionFlags selectionCommand(const QModelIndex &index,
                                                          const QEvent *event) const override;
 
@@ -41,6 +46,7 @@ private:
     void selectAfterLoad();
 
     CaptureListModel *m_model;
+    QWidget *m_placeholder = nullptr;
     qint64 m_selectWhenLoaded = -1; // capture to select when the list has loaded; 0: the first
 };
 

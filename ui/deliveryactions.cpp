@@ -9,6 +9,9 @@
 #include "store/deliverylog.h"
 
 #include <QAction>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace Hookscope {
 
@@ -76,6 +79,27 @@ void DeliveryActions::retryFailedSelected()
     emit message(
         tr("Sending the failed deliveries of %n capture(s) again…", nullptr, int(ids.size())),
         5000);
+}
+
+void DeliveryActions::sendTestWebhook(const QString &receiverUrl)
+{
+    OutgoingRequest request;
+    request.method = "POST";
+    request.url = QUrl(receiverUrl).resolved(QUrl(QStringLiteral("hookscope-test")));
+    request.headers = {{"Content-Type", "application/json"}, {"User-Agent", "Hookscope"}};
+    request.body
+        = QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("hookscope.test")},
+                                    {QStringLiteral("message"),
+                                     QStringLiteral("A test webhook sent by Hookscope")},
+                                    {QStringLiteral("sent_at"),
+                                     QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}})
+              .toJson(QJsonDocument::Compact);
+    m_sender.send(request, SendOptions(), [this](const DeliveryResult &result) {
+        if (!result.succeeded())
+            emit message(tr("The test webhook was not captured: %1")
+                             .arg(result.status ? QString::number(result.status) : result.error),
+                         0);
+    });
 }
 
 void DeliveryActions::retry(qint64 deliveryId)

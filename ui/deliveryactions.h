@@ -2,6 +2,8 @@
 
 #include "wire/forwardroute.h"
 
+#include "delivery/sender.h"
+
 #include <QObject>
 #include <QSet>
 
@@ -35,6 +37,8 @@ public:
     void retry(qint64 deliveryId);
     // Capture → Retry Failed Deliveries: those of the selected captures, to any target.
     void retryFailedSelected();
+    // A small JSON webhook sent to this receiver (`receiverUrl`), to see a capture arrive.
+    void sendTestWebhook(const QString &receiverUrl);
     // The last replay target, or a usual local app's address before the first replay.
     static QString replayTargetOrDefault();
 
@@ -59,6 +63,7 @@ private:
     QWidget *m_window;
     QAction *m_replayAgain;
     QSet<qint64> m_asked; // deliveries the user asked for: their outcome is reported
+    Sender m_sender;      // test webhooks
 };
 
 } // namespace Hookscope

@@ -3,6 +3,7 @@
 #include "palettetone.h"
 
 #include "adaptivesplitter.h"
+#include "firststeps.h"
 #include "capturedetailview.h"
 #include "captureactions.h"
 #include "capturelistmodel.h"
@@ -164,6 +165,23 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     connect(m_forwarder, &ForwarderHost::writeFailed, this,
             [this](const QString &error) { statusBar()->showMessage(error); });
     m_deliveries = new DeliveryActions(session, *m_deliveryLog, m_view, this);
+    // What to do first, over the list while it is empty.
+    auto *firstSteps = new FirstSteps(this);
+    firstSteps->setObjectName(QStringLiteral("firstSteps"));
+    m_view->setPlaceholder(firstSteps);
+    connect(firstSteps, &FirstSteps::sendTestRequested, m_deliveries,
+            &DeliveryActions::sendTestWebhook);
+    connect(firstSteps, &FirstSteps::message, statusBar(), &QStatusBar::showMessage);
+    const auto showFirstSteps = [this, firstSteps] {
+        firstSteps->setReceiverUrl(m_receiver.isListening() ? m_receiver.baseUrl() : QString());
+        firstSteps->setStoreEmpty(m_filter->text().trimmed().isEmpty(), m_filter->text());
+        firstSteps->setVisible(m_model->isLoaded() && m_model->rowCount() == 0);
+    };
+    connect(m_receiverBar, &ReceiverBar::stateChanged, this, showFirstSteps);
+    connect(m_model, &CaptureListModel::loaded, this, showFirstSteps);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, showFirstSteps);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, showFirstSteps);
+    connect(m_model, &QAbstractItemModel::modelReset, this, showFirstSteps);
     connect(m_deliveries, &DeliveryActions::message, statusBar(), &QStatusBar::showMessage);
     connect(m_deliveries, &DeliveryActions::routesChanged, m_status, &StatusPanel::refresh);
     connect(m_detail->deliveries(), &DeliveriesView::retryRequested, m_deliveries,

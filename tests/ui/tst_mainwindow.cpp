@@ -8,6 +8,7 @@
 #include "capturelistview.h"
 #include "collectionspanel.h"
 #include "conflictbar.h"
+#include "firststeps.h"
 #include "responseview.h"
 #include "rulesdialog.h"
 #include "rundialog.h"
@@ -168,6 +169,7 @@ private slots:
     void tabsAndColumnsStayInSightAtEverySize();
     void theSplitterDoesNotMoveForWhatItShows();
     void theKeyboardReachesEveryPart();
+    void aFirstLaunchSaysWhatToDo();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
@@ -815,6 +817,67 @@ void TestMainWindow::theKeyboardReachesEveryPart()
     QTest::keyClick(retry, Qt::Key_Space);
     QTRY_COMPARE(deliveries->deliveries().at(0).results.size(), 2);
     QCOMPARE(QApplication::focusWidget(), retry);
+}
+
+void TestMainWindow::aFirstLaunchSaysWhatToDo()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    MainWindow &window = *session.window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *firstSteps = window.findChild<FirstSteps *>(QStringLiteral("firstSteps"));
+    QVERIFY(firstSteps);
+    // The blank list says where to send, with a curl line, and how to reach it from a provider.
+    QTRY_VERIFY(firstSteps->isVisible());
+    const QString url = session.receiver->baseUrl();
+    QVERIFY2(firstSteps->text().contains(url), qPrintable(firstSteps->text()));
+    QCOMPARE(
+        firstSteps->curlLine(),
+        QStringLiteral("curl -H 'Content-Type: application/json' -d '{\"hello\":\"webhooks\"}' "
+                       "%1hello")
+            .arg(url));
+    QVERIFY(firstSteps->text().contains(firstSteps->curlLine()));
+    QVERIFY(
+        firstSteps->text().contains(QStringLiteral("stripe listen --forward-to 127.0.0.1:%1/stripe")
+                                        .arg(session.receiver->port())));
+    QVERIFY(firstSteps->text().contains(QStringLiteral("README")));
+
+    // The curl line, run as it is, is captured.
+    QProcess shell;
+    shell.start(
+        QStringLiteral("sh"),
+        {QStringLiteral("-c"), firstSteps->curlLine() + QStringLiteral(" -s -o /dev/null")});
+    QVERIFY(shell.waitForFinished(15'000));
+    QCOMPARE(shell.exitCode(), 0);
+    QTRY_COMPARE(window.captureModel()->rowCount(), 1);
+    QVERIFY(!firstSteps->isVisible());
+
+    // A filter that matches nothing says so, rather than showing the first steps again.
+    QLineEdit *filter = nullptr;
+    const QList<QLineEdit *> edits = window.findChildren<QLineEdit *>();
+    for (QLineEdit *edit : edits) {
+        if (edit->placeholderText().startsWith(QStringLiteral("Filter")))
+            filter = edit;
+    }
+    QVERIFY(filter);
+    filter->setText(QStringLiteral("path:/nothing-here"));
+    QTRY_VERIFY(firstSteps->isVisible());
+    QVERIFY(firstSteps->text().contains(QStringLiteral("No capture matches")));
+    filter->clear();
+    QTRY_VERIFY(!firstSteps->isVisible());
+
+    // Send a Test Webhook: one click, and a capture arrives.
+    Running fresh(dir.filePath(QStringLiteral("fresh.sqlite")));
+    fresh.window->show();
+    auto *freshSteps = fresh.window->findChild<FirstSteps *>(QStringLiteral("firstSteps"));
+    QTRY_VERIFY(freshSteps->isVisible());
+    freshSteps->sendTestButton()->click();
+    QTRY_COMPARE(fresh.window->captureModel()->rowCount(), 1);
+    QCOMPARE(
+        fresh.window->captureModel()->index(0, CaptureListModel::TargetColumn).data().toString(),
+        QStringLiteral("/hookscope-test"));
+    QVERIFY(!freshSteps->isVisible());
 }
 
 void TestMainWindow::windowFitsTheScreen()
