@@ -16,6 +16,7 @@
 #include <QFileDialog>
 #include <QInputDialog>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSaveFile>
 
 namespace Hookscope {
@@ -109,6 +110,20 @@ void CaptureActions::deleteSelected()
     const QList<qint64> ids = m_list->selectedIds();
     if (ids.isEmpty())
         return;
+    // One capture goes at once; more (a Ctrl+A slipped before Delete) only when confirmed, as
+    // a delete cannot be undone.
+    if (ids.size() > 1) {
+        QMessageBox confirm(QMessageBox::Question, tr("Delete Captures"),
+                            tr("Delete the %n selected capture(s)? They are removed from the "
+                               "store for good.",
+                               nullptr, int(ids.size())),
+                            QMessageBox::Cancel, m_window);
+        QPushButton *remove = confirm.addButton(tr("Delete"), QMessageBox::DestructiveRole);
+        confirm.setDefaultButton(QMessageBox::Cancel);
+        confirm.exec();
+        if (confirm.clickedButton() != remove)
+            return;
+    }
     CaptureListModel *model = m_list->captureModel();
     const int nextRow = m_list->selectionModel()->selectedRows().constFirst().row();
     qint64 removed = 0;

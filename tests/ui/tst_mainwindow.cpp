@@ -365,6 +365,33 @@ void TestMainWindow::deleteRemovesFromListAndStore()
     QCOMPARE(session.store.count(), 2);
     // The next capture is selected and shown.
     QCOMPARE(session.window->detailView()->capture().target, QByteArray("/one"));
+
+    // More than one: only once confirmed (Cancel is the default), since it cannot be undone.
+    session.window->captureView()->selectAll();
+    const auto answer = [this](const QString &button, QString *asked) {
+        QTimer::singleShot(0, this, [button, asked] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!box)
+                return;
+            *asked = box->text();
+            QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+            for (QAbstractButton *choice : box->buttons()) {
+                if (choice->text() == button)
+                    choice->click();
+            }
+        });
+    };
+    QString asked;
+    answer(QStringLiteral("Cancel"), &asked);
+    session.window->captureActions()->deleteSelected();
+    QCOMPARE(asked, QStringLiteral("Delete the 2 selected capture(s)? They are removed from the "
+                                   "store for good."));
+    QCOMPARE(session.window->captureModel()->rowCount(), 2);
+    QCOMPARE(session.store.count(), 2);
+    answer(QStringLiteral("Delete"), &asked);
+    session.window->captureActions()->deleteSelected();
+    QCOMPARE(session.window->captureModel()->rowCount(), 0);
+    QCOMPARE(session.store.count(), 0);
 }
 
 // However the current row changes, the pane shows it and it is the one row highlighted (Ctrl
@@ -1927,6 +1954,8 @@ void TestMainWindow::mockRulesAreEditedTriedAndApplied()
     // Kept for the next start.
     Running again(storePath);
     QCOMPARE(again.window->mockRules().rules.size(), 1);
+    // And the status bar says they answer, from the start.
+    QVERIFY(statusBarShows(*again.window, QStringLiteral("\u2691 1 mock rule(s)")));
     QVERIFY(curlPost(again.receiver->baseUrl() + QStringLiteral("stripe"), paid));
     QTRY_COMPARE(again.window->captureModel()->rowCount(), 3);
     QCOMPARE(
