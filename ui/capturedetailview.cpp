@@ -35,6 +35,9 @@ namespace {
 // Bodies up to this size are formatted at once; larger ones on a worker thread.
 constexpr qsizetype SynchronousFormatLimit = 256 * 1024;
 
+// Expand All opens every level of documents up to this size, the first three of larger ones.
+constexpr qsizetype ExpandAllLimit = 1024 * 1024;
+
 QTableWidget *makeTable(const QStringList &labels, QWidget *parent)
 {
     auto *table = new QTableWidget(0, int(labels.size()), parent);
@@ -114,6 +117,32 @@ CaptureDetailView::CaptureDetailView(QWidget *parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setStretchLastSection(true);
     m_tree->header()->resizeSection(JsonTreeModel::NameColumn, 220);
+    // Right-click (or the keys) on a member: its value or its path to the clipboard; the whole
+    // tree open or closed at once.
+    m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *copyValue = new QAction(tr("Copy Value"), m_tree);
+    copyValue->setShortcut(QKeySequence::Copy);
+    copyValue->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyValue, &QAction::triggered, this, [this] {
+        QApplication::clipboard()->setText(m_treeModel->valueText(m_tree->currentIndex()));
+    });
+    auto *copyPath = new QAction(tr("Copy Path"), m_tree);
+    copyPath->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    copyPath->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyPath, &QAction::triggered, this, [this] {
+        QApplication::clipboard()->setText(m_treeModel->path(m_tree->currentIndex()));
+    });
+    auto *expandAll = new QAction(tr("Expand All"), m_tree);
+    connect(expandAll, &QAction::triggered, this, [this] {
+        // Every level of a large document would take long to lay out: the first few.
+        if (m_treeModel->documentSize() <= ExpandAllLimit)
+            m_tree->expandAll();
+        else
+            m_tree->expandToDepth(2);
+    });
+    auto *collapseAll = new QAction(tr("Collapse All"), m_tree);
+    connect(collapseAll, &QAction::triggered, m_tree, &QTreeView::collapseAll);
+    m_tree->addActions({copyValue, copyPath, expandAll, collapseAll});
     connect(m_parts, &BodyPartsView::saveRequested, this, &CaptureDetailView::savePartRequested);
     m_bodyTabs->addTab(m_pretty, tr("Pretty"));
     m_bodyTabs->addTab(m_tree, tr("Tree"));

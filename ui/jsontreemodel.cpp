@@ -2,6 +2,10 @@
 
 #include "palettetone.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
 namespace Hookscope {
 
 JsonTreeModel::JsonTreeModel(QObject *parent)
@@ -117,6 +121,39 @@ QVariant JsonTreeModel::data(const QModelIndex &index, int role) const
                                                    : tr("[%n item(s)]", nullptr, int(count));
     }
     return JsonOutline::preview(m_json, node, role == Qt::ToolTipRole ? 2000 : 200);
+}
+
+QString JsonTreeModel::valueText(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return {};
+    const JsonNode &node = m_items[itemOf(index)].node;
+    const QByteArray text = m_json.mid(node.begin, node.end - node.begin);
+    if (node.type == JsonNode::Type::String) // unescaped, as the reader means it
+        return QJsonDocument::fromJson('[' + text + ']').array().at(0).toString();
+    return QString::fromUtf8(text);
+}
+
+QString JsonTreeModel::path(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return {};
+    static const QRegularExpression plainName(QStringLiteral("^[A-Za-z_$][A-Za-z0-9_$]*$"));
+    QStringList steps;
+    for (int item = itemOf(index); item > 0; item = m_items[item].parent) {
+        const Item &step = m_items[item];
+        if (m_items[step.parent].node.type == JsonNode::Type::Array)
+            steps.prepend(QStringLiteral("[%1]").arg(step.row));
+        else if (plainName.match(step.node.key).hasMatch())
+            steps.prepend(QLatin1Char('.') + step.node.key);
+        else
+            steps.prepend(QStringLiteral("[%1]").arg(
+                QString::fromUtf8(QJsonDocument(QJsonArray{step.node.key})
+                                      .toJson(QJsonDocument::Compact)
+                                      .chopped(1)
+                                      .mid(1))));
+    }
+    return QLatin1Char('$') + steps.join(QString());
 }
 
 QVariant JsonTreeModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -30,6 +30,12 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
+    // The whole value at `index`: a string unescaped, anything else as its JSON text.
+    QString valueText(const QModelIndex &index) const;
+    // Where it is, as JSONPath: $.data.items[0].id, with ["…"] for names that need quoting.
+    QString path(const QModelIndex &index) const;
+    qsizetype documentSize() const { return m_json.size(); }
+
 private:
     struct Item
     {

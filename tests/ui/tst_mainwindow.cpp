@@ -170,6 +170,7 @@ private slots:
     void theSplitterDoesNotMoveForWhatItShows();
     void theKeyboardReachesEveryPart();
     void aFirstLaunchSaysWhatToDo();
+    void theJsonTreeCopiesValuesAndPaths();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
@@ -905,6 +906,52 @@ void TestMainWindow::aFirstLaunchSaysWhatToDo()
         fresh.window->captureModel()->index(0, CaptureListModel::TargetColumn).data().toString(),
         QStringLiteral("/hookscope-test"));
     QVERIFY(!freshSteps->isVisible());
+}
+
+void TestMainWindow::theJsonTreeCopiesValuesAndPaths()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("json"),
+                     QStringLiteral(R"({"data":{"object":{"lines":[{"amount":5}],)"
+                                    R"("odd key":"a\"b"}}})")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
+    QTreeView *tree = session.window->detailView()->jsonTree();
+    const auto action = [tree](const QString &text) -> QAction * {
+        for (QAction *candidate : tree->actions()) {
+            if (candidate->text() == text)
+                return candidate;
+        }
+        return nullptr;
+    };
+    QVERIFY(action(QStringLiteral("Expand All")) && action(QStringLiteral("Collapse All")));
+    action(QStringLiteral("Expand All"))->trigger();
+    // Every level is open: the deepest member has a row of its own.
+    QAbstractItemModel *model = tree->model();
+    const QModelIndex object = model->index(0, 0, model->index(0, 0)); // $.data.object
+    QVERIFY(tree->isExpanded(object));
+    const QModelIndex amount = model->index(0, 0, model->index(0, 0, model->index(0, 0, object)));
+    QCOMPARE(amount.data().toString(), QStringLiteral("amount"));
+    QVERIFY(tree->isExpanded(amount.parent()));
+
+    tree->setCurrentIndex(amount);
+    action(QStringLiteral("Copy Path"))->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("$.data.object.lines[0].amount"));
+    action(QStringLiteral("Copy Value"))->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("5"));
+    const QModelIndex odd = model->index(1, 0, object);
+    tree->setCurrentIndex(odd);
+    action(QStringLiteral("Copy Path"))->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral(R"($.data.object["odd key"])"));
+    action(QStringLiteral("Copy Value"))->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral(R"(a"b)")); // unescaped
+    tree->setCurrentIndex(object);
+    action(QStringLiteral("Copy Value"))->trigger();
+    QCOMPARE(QApplication::clipboard()->text(),
+             QStringLiteral(R"({"lines":[{"amount":5}],"odd key":"a\"b"})"));
+    action(QStringLiteral("Collapse All"))->trigger();
+    QVERIFY(!tree->isExpanded(object));
 }
 
 void TestMainWindow::windowFitsTheScreen()
