@@ -10,9 +10,30 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStatusBar>
-#include <QStyle>
+#include <QPainter>
 
 namespace Hookscope {
+namespace {
+
+// Start and Stop drawn in the toolbar's text colour: the style's own icons are black, and
+// vanish on a dark palette.
+QIcon mediaIcon(bool stop, const QColor &color)
+{
+    constexpr int Size = 32; // drawn large, scaled down crisply
+    QPixmap pixmap(Size, Size);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(color);
+    if (stop)
+        painter.drawRect(QRectF(7, 7, 18, 18));
+    else
+        painter.drawPolygon(QPolygonF({QPointF(9, 6), QPointF(26, 16), QPointF(9, 26)}));
+    return QIcon(pixmap);
+}
+
+} // namespace
 
 ReceiverBar::ReceiverBar(ReceiverHost &receiver, QStatusBar *statusBar, QWidget *parent)
     : QToolBar(tr("Receiver"), parent)
@@ -112,6 +133,13 @@ bool ReceiverBar::listenOnFreePort()
     return listening;
 }
 
+void ReceiverBar::changeEvent(QEvent *event)
+{
+    QToolBar::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        showState();
+}
+
 void ReceiverBar::showState()
 {
     const bool listening = m_receiver.isListening();
@@ -130,8 +158,7 @@ void ReceiverBar::showState()
     m_startStop->setText(listening ? tr("Stop") : tr("Start"));
     m_startStop->setToolTip(listening ? tr("Stop receiving; senders get connection refused")
                                       : tr("Listen on the port shown"));
-    m_startStop->setIcon(
-        style()->standardIcon(listening ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
+    m_startStop->setIcon(mediaIcon(listening, palette().color(QPalette::ButtonText)));
     emit stateChanged();
 }
 

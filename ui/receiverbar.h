@@ -27,6 +27,9 @@ public:
     // On a port the system picks, when the usual one is taken.
     bool listenOnFreePort();
 
+protected:
+    void changeEvent(QEvent *event) override; // a new palette: the icon drawn again
+
 signals:
     void stateChanged();
     void message(const QString &text, int timeoutMs);

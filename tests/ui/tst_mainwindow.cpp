@@ -171,6 +171,7 @@ private slots:
     void theKeyboardReachesEveryPart();
     void aFirstLaunchSaysWhatToDo();
     void theJsonTreeCopiesValuesAndPaths();
+    void theStopIconShowsOnADarkPalette();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
@@ -952,6 +953,26 @@ void TestMainWindow::theJsonTreeCopiesValuesAndPaths()
              QStringLiteral(R"({"lines":[{"amount":5}],"odd key":"a\"b"})"));
     action(QStringLiteral("Collapse All"))->trigger();
     QVERIFY(!tree->isExpanded(object));
+}
+
+void TestMainWindow::theStopIconShowsOnADarkPalette()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    auto *startStop = session.window->findChild<QAction *>(QStringLiteral("startStopReceiver"));
+    QVERIFY(startStop);
+    const auto iconColor = [startStop] {
+        return startStop->icon().pixmap(16, 16).toImage().pixelColor(8, 8);
+    };
+    QPalette dark = QApplication::palette();
+    dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+    dark.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
+    const QPalette before = QApplication::palette();
+    QApplication::setPalette(dark);
+    QTRY_VERIFY2(iconColor().lightness() > 150, qPrintable(iconColor().name()));
+    QApplication::setPalette(before);
+    QTRY_VERIFY2(iconColor().lightness() < 100, qPrintable(iconColor().name()));
 }
 
 void TestMainWindow::windowFitsTheScreen()
