@@ -16,8 +16,6 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
-#include <QJsonParseError>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -26,6 +24,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTextCursor>
 #include <QVBoxLayout>
 
 namespace Hookscope {
@@ -538,7 +537,8 @@ void ComposerDialog::showAnswer(const SentRequest &sent)
 
 void ComposerDialog::checkBody()
 {
-    // JSON is checked when the headers say it is JSON: where it breaks, by byte.
+    // JSON is checked when the headers say it is JSON: where it breaks, by line and column, and
+    // marked in the text.
     bool json = false;
     for (int row = 0; row < m_headers->rowCount(); ++row) {
         const QTableWidgetItem *name = m_headers->item(row, NameColumn);
@@ -548,10 +548,24 @@ void ComposerDialog::checkBody()
             json = value->text().contains(QLatin1String("json"), Qt::CaseInsensitive);
     }
     QString error;
+    qsizetype errorOffset = -1;
     const QByteArray body = m_body->toPlainText().toUtf8();
-    QJsonParseError parse;
-    if (json && !body.trimmed().isEmpty() && QJsonDocument::fromJson(body, &parse).isNull())
-        error = tr("JSON error at byte %1: %2").arg(parse.offset).arg(parse.errorString());
+    if (json && !body.trimmed().isEmpty())
+        BodyFormatter::indentJson(body, &error, &errorOffset);
+    QList<QTextEdit::ExtraSelection> marks;
+    if (!error.isEmpty() && errorOffset >= 0) {
+        QTextEdit::ExtraSelection mark;
+        mark.cursor = QTextCursor(m_body->document());
+        // The character there (or the last one, when the text ended too soon).
+        const int at = int(QString::fromUtf8(body.left(errorOffset)).size());
+        mark.cursor.setPosition(std::min(at, std::max(0, int(m_body->toPlainText().size()) - 1)));
+        mark.cursor.movePosition(QTextCursor::NextCharacter, QTextCursor::KeepAnchor);
+        mark.format.setBackground(paletteTone(0).lighter(170));
+        mark.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+        mark.format.setUnderlineColor(paletteTone(0));
+        marks.append(mark);
+    }
+    m_body->setExtraSelections(marks);
     m_bodyProblem->setText(error);
     m_bodyProblem->setVisible(!error.isEmpty());
     QPalette palette = m_bodyProblem->palette();

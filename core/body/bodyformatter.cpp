@@ -201,7 +201,7 @@ qsizetype scanString(const QByteArray &json, qsizetype at, qsizetype *problemAt)
 
 } // namespace
 
-QString BodyFormatter::indentJson(const QByteArray &json, QString *error)
+QString BodyFormatter::indentJson(const QByteArray &json, QString *error, qsizetype *errorOffset)
 {
     // What may come next; the containers open around it are in `openers`.
     enum class Expect { Value, ValueOrClose, Key, KeyOrClose, Colon, CommaOrClose, Nothing };
@@ -215,6 +215,8 @@ QString BodyFormatter::indentJson(const QByteArray &json, QString *error)
     };
     const auto fail = [&](qsizetype at, const QString &what) {
         *error = QStringLiteral("JSON error at %1: %2").arg(jsonPlace(json, at), what);
+        if (errorOffset)
+            *errorOffset = at;
         return QString();
     };
     const auto expected = [&] {

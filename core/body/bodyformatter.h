@@ -26,8 +26,11 @@ public:
     static FormattedBody format(const QByteArray &body, QByteArrayView contentType);
     // NUL bytes or invalid UTF-8 near the start: shown in hex, never as text.
     static bool looksBinary(const QByteArray &body);
-    // Re-indents JSON; on a structural error returns an empty string and sets `error`.
-    static QString indentJson(const QByteArray &json, QString *error);
+    // Re-indents JSON; on a structural error returns an empty string and sets `error` ("JSON
+    // error at line 3, column 14: expected ',' or '}' after a member") and `errorOffset` (the
+    // byte it found the error at).
+    static QString indentJson(const QByteArray &json, QString *error,
+                              qsizetype *errorOffset = nullptr);
 };
 
 } // namespace Hookscope
