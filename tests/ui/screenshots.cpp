@@ -28,6 +28,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QIcon>
 #include <QProcess>
 #include <QPushButton>
@@ -70,6 +71,8 @@ int main(int argc, char *argv[])
     QStandardPaths::setTestModeEnabled(true); // a first launch: no saved window state
     Settings().clear();
     const QString outputDir = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
+    // A second run, under QT_SCALE_FACTOR=2 (tests/screenshots.sh): the window alone, prefixed.
+    const QString sizesOnly = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QString();
     QDir().mkpath(outputDir);
     QTemporaryDir storeDir;
     const QString path = storeDir.filePath(QStringLiteral("captures.sqlite"));
@@ -85,6 +88,36 @@ int main(int argc, char *argv[])
     window.resize(1280, 720);
     window.show();
     window.startListening();
+    const auto save = [&](const QString &name) {
+        QTest::qWait(200); // let the window paint before grabbing it
+        const QString file = outputDir + QLatin1Char('/') + name + QStringLiteral(".png");
+        if (!window.grab().save(file))
+            return false;
+        qInfo("wrote %s", qPrintable(file));
+        return true;
+    };
+    // The main window at the sizes users have: with and without the Collections dock.
+    auto *collectionsDock = window.findChild<QDockWidget *>(QStringLiteral("collectionsDock"));
+    const auto saveSizes = [&](const QString &prefix, const QList<QSize> &sizes) {
+        bool all = true;
+        for (const QSize size : sizes) {
+            for (const bool collections : {false, true}) {
+                collectionsDock->setVisible(collections);
+                window.resize(size);
+                all = all
+                      && save(prefix
+                              + QStringLiteral("window-%1x%2%3")
+                                    .arg(size.width())
+                                    .arg(size.height())
+                                    .arg(collections ? QStringLiteral("-collections") : QString()));
+            }
+        }
+        collectionsDock->hide();
+        window.resize(1280, 720);
+        return all;
+    };
+    if (sizesOnly.isEmpty() && !save(QStringLiteral("first-launch")))
+        return 1;
 
     const QString base = receiver.baseUrl();
     const QString json = QStringLiteral("Content-Type: application/json");
@@ -112,14 +145,11 @@ int main(int argc, char *argv[])
 
     window.captureView()->setCurrentIndex(window.captureModel()->index(4, 0));
     QTest::qWait(1100); // one status bar refresh
-    const auto save = [&](const QString &name) {
-        QTest::qWait(200); // let the window paint before grabbing it
-        const QString file = outputDir + QLatin1Char('/') + name + QStringLiteral(".png");
-        if (!window.grab().save(file))
-            return false;
-        qInfo("wrote %s", qPrintable(file));
-        return true;
-    };
+    const QList<QSize> sizes{QSize(1024, 700), QSize(1440, 900), QSize(1920, 1080)};
+    if (!sizesOnly.isEmpty())
+        return saveSizes(sizesOnly + QLatin1Char('-'), {sizes.first()}) ? 0 : 1;
+    if (!saveSizes(QString(), sizes))
+        return 1;
     QTabWidget *tabs = window.detailView()->tabs();
     QIcon(QStringLiteral(":/icons/hookscope.svg"))
         .pixmap(128)
@@ -393,5 +423,7 @@ int main(int argc, char *argv[])
     saved = saved && save(QStringLiteral("dark-pretty"));
     window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::HexBody);
     saved = saved && save(QStringLiteral("dark-hex"));
+    window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::PrettyBody);
+    saved = saved && saveSizes(QStringLiteral("dark-"), {sizes.first()});
     return saved ? 0 : 1;
 }
