@@ -386,8 +386,7 @@ RunDialog *CollectionsPanel::runCurrent()
     }
     auto *dialog = new RunDialog(title, steps, valuesFor(place.document), m_secrets, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->show();
-    dialog->start();
+    dialog->show(); // sends nothing until Run is pressed
     return dialog;
 }
 

@@ -9,6 +9,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace Hookscope {
@@ -34,19 +35,36 @@ RunDialog::RunDialog(const QString &title, const QList<RunStep> &steps,
     m_table->horizontalHeader()->setSectionResizeMode(RequestColumn, QHeaderView::Stretch);
     m_table->setColumnWidth(NameColumn, 220);
     m_table->setColumnWidth(ResultColumn, 200);
+    // Before anything is sent: each request where it will go, its variables filled in (a
+    // secret's value is only read at send), and the hosts they all go to.
+    QStringList hosts;
     for (int row = 0; row < steps.size(); ++row) {
+        QStringList missing;
+        const QString url
+            = OutgoingRequest::expandVariables(steps[row].request.url.trimmed(), values, &missing);
+        if (const QString host = QUrl(url).authority(); !host.isEmpty() && !hosts.contains(host))
+            hosts.append(host);
         m_table->setItem(row, NameColumn, new QTableWidgetItem(steps[row].name));
         m_table->setItem(row, RequestColumn,
                          new QTableWidgetItem(QString::fromUtf8(steps[row].request.method)
-                                              + QLatin1Char(' ') + steps[row].request.url));
-        m_table->setItem(row, ResultColumn, new QTableWidgetItem(tr("waiting")));
+                                              + QLatin1Char(' ') + url));
+        m_table->setItem(
+            row, ResultColumn,
+            new QTableWidgetItem(
+                missing.isEmpty()
+                    ? tr("waiting")
+                    : tr("no value for {{%1}}").arg(missing.join(QStringLiteral("}}, {{")))));
         m_table->setItem(row, TimeColumn, new QTableWidgetItem());
         m_table->item(row, ResultColumn)->setForeground(palette().color(QPalette::PlaceholderText));
     }
     m_pause->setRange(0, 600'000);
     m_pause->setSuffix(tr(" ms"));
     m_pause->setToolTip(tr("Wait this long after each answer before sending the next request"));
-    m_summary->setText(tr("%n request(s), sent one after the other.", nullptr, int(steps.size())));
+    m_summary->setText(
+        tr("%n request(s) to %1, sent one after the other once you press Run.", nullptr,
+           int(steps.size()))
+            .arg(hosts.isEmpty() ? tr("no host") : hosts.join(QStringLiteral(", "))));
+    m_startStop->setDefault(true);
 
     connect(m_startStop, &QPushButton::clicked, this, [this] {
         if (m_runner->isRunning())

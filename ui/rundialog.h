@@ -13,8 +13,8 @@ namespace Hookscope {
 
 class SecretStore;
 
-// Runs a collection's or a folder's requests in order and shows how each went: status, time,
-// or why it was not sent; then a summary.
+// Shows what a collection's or a folder's requests will send, and where, until Run; then sends
+// them in order and shows how each went: status, time, or why it was not sent; then a summary.
 class RunDialog final : public QDialog
 {
     Q_OBJECT

@@ -334,6 +334,7 @@ int main(int argc, char *argv[])
     document->setAutosaveDelay(CollectionDocument::DefaultAutosaveDelayMs);
     collections->select(document, {});
     if (RunDialog *run = collections->runCurrent()) {
+        run->start();
         if (!QTest::qWaitFor(
                 [&] { return run->summary()->text().contains(QLatin1String("passed")); }, 10'000))
             return 1;

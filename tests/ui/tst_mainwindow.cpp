@@ -1739,6 +1739,15 @@ void TestMainWindow::capturesGoIntoCollectionsAndRun()
     panel->select(document, {0});
     RunDialog *run = panel->runCurrent();
     QVERIFY(run);
+    // Nothing is sent before Run: the dialog shows what will go where.
+    QCOMPARE(run->summary()->text(),
+             QStringLiteral("2 request(s) to %1, sent one after the other once you press Run.")
+                 .arg(QUrl(base).authority()));
+    QCOMPARE(run->table()->item(0, 1)->text(),
+             QStringLiteral("POST %1/again/stripe?x=1").arg(base));
+    QCOMPARE(run->table()->item(0, 2)->text(), QStringLiteral("waiting"));
+    QCOMPARE(model->rowCount(), 2);
+    run->start();
     QTRY_COMPARE(run->summary()->text(), QStringLiteral("2 of 2 sent: 2 passed, 0 failed"));
     QCOMPARE(run->table()->item(0, 2)->text(), QStringLiteral("200 OK"));
     QTRY_COMPARE(model->rowCount(), 4);
