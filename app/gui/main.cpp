@@ -3,6 +3,7 @@
 #include "store/capturestore.h"
 #include "session/session.h"
 #include "session/settings.h"
+#include "session/storeinstance.h"
 
 #include "version.h"
 
@@ -10,6 +11,8 @@
 #include <QIcon>
 #include <QMessageBox>
 #include <QPushButton>
+
+#include <cstdio>
 
 using namespace Hookscope;
 
@@ -62,6 +65,13 @@ int main(int argc, char *argv[])
     QApplication::setDesktopFileName(QStringLiteral("io.github.hookscope.Hookscope"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hookscope.svg")));
 
+    // A second launch on the same store brings the first window forward instead.
+    StoreInstance instance(CaptureStore::defaultPath());
+    if (!instance.claim()) {
+        std::fprintf(stderr, "hookscope: already running on %s; its window was brought forward\n",
+                     qUtf8Printable(CaptureStore::defaultPath()));
+        return 0;
+    }
     CaptureStore store(CaptureStore::defaultPath());
     if (!openStore(store))
         return 2;
@@ -81,6 +91,12 @@ int main(int argc, char *argv[])
 
     MainWindow window(store, session);
     window.showSetupProblems(problems);
+    QObject::connect(&instance, &StoreInstance::raiseRequested, &window, [&window] {
+        window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+        window.show();
+        window.raise();
+        window.activateWindow();
+    });
     window.show();
     window.startListening();
     return QApplication::exec();

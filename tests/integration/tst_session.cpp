@@ -3,9 +3,12 @@
 #include "secrets/secretstore.h"
 #include "session/session.h"
 #include "session/settings.h"
+#include "session/storeinstance.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QMessageAuthenticationCode>
+#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -26,6 +29,7 @@ private slots:
     void theCommandLineOverridesTheWindow();
     void aSavedRouteThatCannotBeUsedIsNamed();
     void listenRetriesForTheTimeSetInTheWindowOrOnItsCommandLine();
+    void aSecondWindowOnAStoreBringsTheFirstForward();
 
 private:
     // A target that answers 201 and keeps what it was sent.
@@ -190,6 +194,37 @@ void TestSession::listenRetriesForTheTimeSetInTheWindowOrOnItsCommandLine()
                               listener.output().constData(), 5'000);
     // Probes at most 200 ms apart for 1.5 s: more than a handful of attempts.
     QVERIFY2(listener.output().count("\u2192") >= 5, listener.output().constData());
+}
+
+void TestSession::aSecondWindowOnAStoreBringsTheFirstForward()
+{
+    {
+        StoreInstance first(m_store);
+        QVERIFY(first.claim());
+        QSignalSpy raised(&first, &StoreInstance::raiseRequested);
+        // The same store, by another spelling of its path: the first is asked to come forward.
+        StoreInstance second(m_home.path() + QStringLiteral("/sub/../captures.sqlite"));
+        QCOMPARE(second.socketPath(), first.socketPath());
+        QVERIFY(!second.claim());
+        QTRY_COMPARE(raised.size(), 1);
+        // Another store has a window of its own.
+        StoreInstance other(m_home.filePath(QStringLiteral("other.sqlite")));
+        QVERIFY(other.socketPath() != first.socketPath());
+        QVERIFY(other.claim());
+        // Only the user can reach it.
+        QCOMPARE(QFileInfo(first.socketPath()).permissions()
+                     & (QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ReadGroup
+                        | QFileDevice::WriteGroup),
+                 QFileDevice::Permissions());
+    }
+    // One that crashed leaves its socket file: the next start is not stopped by it.
+    StoreInstance crashed(m_store);
+    QFile leftOver(crashed.socketPath());
+    QVERIFY(leftOver.open(QIODevice::WriteOnly));
+    leftOver.close();
+    StoreInstance next(m_store);
+    QVERIFY(next.claim());
+    QFile::remove(crashed.socketPath());
 }
 
 QTEST_GUILESS_MAIN(TestSession)
