@@ -4,37 +4,71 @@
 #include "textview.h"
 
 #include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QStackedWidget>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QVBoxLayout>
 
 namespace Hookscope {
 
 TextPane::TextPane(QWidget *parent)
-    : QStackedWidget(parent)
+    : QWidget(parent)
+    , m_stack(new QStackedWidget(this))
     , m_editor(new QPlainTextEdit(this))
     , m_view(new TextView(this))
     , m_highlighter(new JsonHighlighter(nullptr))
+    , m_findBar(new QWidget(this))
+    , m_findField(new QLineEdit(m_findBar))
+    , m_findResult(new QLabel(m_findBar))
 {
     m_highlighter->setParent(this);
     m_editor->setReadOnly(true);
     m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
-    addWidget(m_editor);
-    addWidget(m_view);
+    m_stack->addWidget(m_editor);
+    m_stack->addWidget(m_view);
+    m_findField->setPlaceholderText(tr("Find in this text"));
+    m_findField->setClearButtonEnabled(true);
+    auto *findLayout = new QHBoxLayout(m_findBar);
+    findLayout->setContentsMargins(4, 2, 4, 2);
+    findLayout->addWidget(m_findField, 1);
+    findLayout->addWidget(m_findResult);
+    m_findBar->hide();
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_stack, 1);
+    layout->addWidget(m_findBar);
+    // Ctrl+F reaches the text before the window's own Ctrl+F (the capture filter) takes it.
+    for (QObject *watched : {static_cast<QObject *>(m_editor), static_cast<QObject *>(m_view),
+                             static_cast<QObject *>(m_findField)})
+        watched->installEventFilter(this);
+    connect(m_findField, &QLineEdit::textEdited, this, [this] {
+        m_matchPosition = -1; // from the start, as the text is typed
+        findNext();
+    });
 }
 
 void TextPane::setText(const QString &text, Syntax syntax, LineIndex lines)
 {
+    m_matchPosition = -1;
+    m_findResult->clear();
     // Attached before the text goes in, so the text is coloured once, not twice.
     const bool colour = syntax == Syntax::Json && text.size() <= ColouringLimit;
     m_highlighter->setDocument(colour ? m_editor->document() : nullptr);
     if (text.size() <= EditorLimit) {
         m_view->setText(QString());
         m_editor->setPlainText(text);
-        setCurrentWidget(m_editor);
+        m_stack->setCurrentWidget(m_editor);
     } else {
         m_editor->clear();
         m_view->setText(text, std::move(lines));
-        setCurrentWidget(m_view);
+        m_stack->setCurrentWidget(m_view);
     }
 }
 
@@ -50,7 +84,73 @@ void TextPane::setPlaceholderText(const QString &text)
 
 bool TextPane::isLazy() const
 {
-    return currentWidget() == m_view;
+    return m_stack->currentWidget() == m_view;
+}
+
+void TextPane::showFind()
+{
+    m_findBar->show();
+    m_findField->setFocus(Qt::ShortcutFocusReason);
+    m_findField->selectAll();
+}
+
+bool TextPane::findNext(bool backward)
+{
+    const QString needle = m_findField->text();
+    if (needle.isEmpty()) {
+        m_findResult->clear();
+        return false;
+    }
+    const QString haystack = text();
+    qsizetype at = -1;
+    if (backward) {
+        const qsizetype from = m_matchPosition > 0 ? m_matchPosition - 1 : haystack.size();
+        at = haystack.lastIndexOf(needle, from, Qt::CaseInsensitive);
+        if (at < 0) // wraps around to the end
+            at = haystack.lastIndexOf(needle, -1, Qt::CaseInsensitive);
+    } else {
+        at = haystack.indexOf(needle, m_matchPosition + 1, Qt::CaseInsensitive);
+        if (at < 0) // wraps around to the start
+            at = haystack.indexOf(needle, 0, Qt::CaseInsensitive);
+    }
+    m_matchPosition = at;
+    m_findResult->setText(at < 0 ? tr("not found") : QString());
+    if (isLazy()) {
+        m_view->showMatch(at, needle.size());
+    } else if (at >= 0) {
+        QTextCursor match(m_editor->document());
+        match.setPosition(int(at));
+        match.setPosition(int(at + needle.size()), QTextCursor::KeepAnchor);
+        m_editor->setTextCursor(match);
+        m_editor->ensureCursorVisible();
+    }
+    return at >= 0;
+}
+
+bool TextPane::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() != QEvent::ShortcutOverride && event->type() != QEvent::KeyPress)
+        return QWidget::eventFilter(watched, event);
+    auto *key = static_cast<QKeyEvent *>(event);
+    const bool find = key->matches(QKeySequence::Find);
+    const bool inField = watched == m_findField;
+    const bool enter = inField && (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter);
+    const bool escape = inField && key->key() == Qt::Key_Escape;
+    if (!find && !enter && !escape)
+        return QWidget::eventFilter(watched, event);
+    if (event->type() == QEvent::ShortcutOverride) {
+        event->accept(); // a key press for this widget, not the window's shortcut
+        return true;
+    }
+    if (find) {
+        showFind();
+    } else if (enter) {
+        findNext(key->modifiers().testFlag(Qt::ShiftModifier));
+    } else {
+        m_findBar->hide();
+        m_stack->currentWidget()->setFocus(Qt::OtherFocusReason);
+    }
+    return true;
 }
 
 } // namespace Hookscope

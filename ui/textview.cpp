@@ -1,5 +1,7 @@
 #include "textview.h"
 
+#include <algorithm>
+
 #include <QFontDatabase>
 #include <QPainter>
 #include <QScrollBar>
@@ -40,6 +42,7 @@ void TextView::setText(const QString &text, LineIndex index)
     m_text = text;
     m_lines = index.starts.isEmpty() ? LineIndex::of(text) : std::move(index);
     verticalScrollBar()->setValue(0);
+    m_matchPosition = -1;
     horizontalScrollBar()->setValue(0);
     updateScrollBars();
     viewport()->update();
@@ -79,9 +82,38 @@ void TextView::paintEvent(QPaintEvent *)
     for (qsizetype index = verticalScrollBar()->value();
          index < lineCount() && y < viewport()->height(); ++index, y += lineHeight) {
         const QStringView text = line(index);
+        // The find's match, behind its characters.
+        const qsizetype lineStart = m_lines.starts.at(index);
+        if (m_matchPosition >= lineStart && m_matchPosition <= lineStart + text.size()) {
+            const qsizetype column = m_matchPosition - lineStart - firstColumn;
+            painter.fillRect(
+                QRect(4 + int(column) * charWidth, y, int(m_matchLength) * charWidth, lineHeight),
+                palette().color(QPalette::Highlight));
+        }
         if (firstColumn < text.size() && firstColumn < MaxPaintedColumns)
             painter.drawText(4, y + ascent, text.mid(firstColumn, columns).toString());
     }
+}
+
+void TextView::showMatch(qsizetype position, qsizetype length)
+{
+    m_matchPosition = position;
+    m_matchLength = length;
+    if (position >= 0 && lineCount() > 0) {
+        const auto after
+            = std::upper_bound(m_lines.starts.cbegin(), m_lines.starts.cend(), position);
+        const qsizetype line = std::max<qsizetype>(0, (after - m_lines.starts.cbegin()) - 1);
+        const int visibleLines = std::max(1, viewport()->height() / fontMetrics().height());
+        verticalScrollBar()->setValue(int(std::max<qsizetype>(0, line - visibleLines / 2)));
+        const qsizetype column = position - m_lines.starts.at(line);
+        const int visibleColumns
+            = std::max(1, viewport()->width() / fontMetrics().horizontalAdvance(QLatin1Char('m')));
+        if (column < horizontalScrollBar()->value()
+            || column + length > horizontalScrollBar()->value() + visibleColumns)
+            horizontalScrollBar()->setValue(
+                int(std::max<qsizetype>(0, column - visibleColumns / 4)));
+    }
+    viewport()->update();
 }
 
 void TextView::resizeEvent(QResizeEvent *event)

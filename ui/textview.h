@@ -28,6 +28,9 @@ public:
     const QString &text() const { return m_text; }
     qsizetype lineCount() const { return m_lines.starts.size(); }
     QStringView line(qsizetype index) const;
+    // Scrolls to the text at `position` and marks `length` characters there (a find's match);
+    // a negative position clears the mark.
+    void showMatch(qsizetype position, qsizetype length);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -38,6 +41,8 @@ private:
 
     QString m_text;
     LineIndex m_lines;
+    qsizetype m_matchPosition = -1;
+    qsizetype m_matchLength = 0;
 };
 
 } // namespace Hookscope
