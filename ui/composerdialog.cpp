@@ -269,6 +269,10 @@ void ComposerDialog::load(const RequestTemplate &request)
     m_authUser->setText(request.auth.username);
     m_authPassword->setText(request.auth.password);
     m_authToken->setText(request.auth.token);
+    QString unused;
+    setSigning(request.signing.isSet() ? SignatureScheme::parse(request.signing.scheme, &unused)
+                                       : std::nullopt,
+               request.signing.secretName);
 }
 
 void ComposerDialog::setVariables(const QHash<QString, QString> &values)
@@ -321,6 +325,10 @@ RequestTemplate ComposerDialog::requestTemplate() const
     request.body = m_body->toPlainText().toUtf8();
     request.auth = {RequestAuth::Kind(m_authKind->currentIndex()), m_authUser->text(),
                     m_authPassword->text(), m_authToken->text()};
+    // Kept signed: each send (a Run, the composer) signs it afresh.
+    if (m_signScheme->currentText() != m_signScheme->itemText(0)
+        && !m_signSecret->currentText().isEmpty())
+        request.signing = {m_signScheme->currentText().trimmed(), m_signSecret->currentText()};
     return request;
 }
 
@@ -339,7 +347,9 @@ QHash<QString, QString> ComposerDialog::variableValues() const
 std::optional<OutgoingRequest> ComposerDialog::request(QString *error) const
 {
     QString problem;
-    std::optional<OutgoingRequest> request = requestTemplate().resolve(variableValues(), &problem);
+    RequestTemplate asWritten = requestTemplate();
+    asWritten.signing = {}; // signed at send, with the secret read then
+    std::optional<OutgoingRequest> request = asWritten.resolve(variableValues(), &problem);
     if (!request) {
         *error = problem.startsWith(QLatin1String("no value for"))
                      ? tr("No value for %1: add it under Variables").arg(problem.mid(13))
@@ -373,8 +383,10 @@ void ComposerDialog::showProblem(const QString &problem)
 
 void ComposerDialog::send()
 {
-    // {{secret:NAME}} values come from the keychain now, and only into what is sent.
-    const RequestTemplate written = requestTemplate();
+    // {{secret:NAME}} values come from the keychain now, and only into what is sent. The Sign
+    // tab signs it once resolved (sendResolved), not the template.
+    RequestTemplate written = requestTemplate();
+    written.signing = {};
     const QStringList secretNames = written.secretNames();
     if (!secretNames.isEmpty() && !m_secrets) {
         showProblem(tr("Not sent: it refers to the secret \"%1\", and no keychain is open")

@@ -629,7 +629,8 @@ void MainWindow::saveCapturesTo(const CollectionPlace &folder, const QList<qint6
     // Sent to the app under development, as replays are (not back to this receiver); the
     // baseUrl is added when the collection has none.
     m_collections->addRequests(
-        folder, Collection::fromCaptures(captures, {DeliveryActions::replayTargetOrDefault()}, {}));
+        folder, Collection::fromCaptures(captures, {DeliveryActions::replayTargetOrDefault()}, {},
+                                         m_session.signatureBindings()));
 }
 
 ComposerDialog *MainWindow::openCollectionItem(CollectionDocument *document, const QList<int> &path)

@@ -3,6 +3,7 @@
 #include "wire/eventtype.h"
 #include "wire/jsonfile.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -83,6 +84,11 @@ QJsonObject requestJson(const RequestTemplate &request, QJsonObject object)
                                                {key("token"), request.auth.token}});
         break;
     }
+    if (request.signing.isSet())
+        object.insert(key("sign"), QJsonObject{{key("scheme"), request.signing.scheme},
+                                               {key("secret"), request.signing.secretName}});
+    else
+        object.remove(key("sign"));
     return object;
 }
 
@@ -110,7 +116,8 @@ std::optional<RequestTemplate> requestFrom(const QJsonObject &object, QString *e
                                                                 {"headers", JsonFile::Array},
                                                                 {"body", JsonFile::String},
                                                                 {"bodyEncoding", JsonFile::String},
-                                                                {"auth", JsonFile::Object}});
+                                                                {"auth", JsonFile::Object},
+                                                                {"sign", JsonFile::Object}});
         !problem.isEmpty()) {
         *error = problem;
         return std::nullopt;
@@ -157,6 +164,19 @@ std::optional<RequestTemplate> requestFrom(const QJsonObject &object, QString *e
     } else if (!type.isEmpty()) {
         *error = QStringLiteral("unknown auth type \"%1\" (basic or bearer)").arg(type);
         return std::nullopt;
+    }
+    if (object.contains(key("sign"))) {
+        const QJsonObject sign = object[key("sign")].toObject();
+        request.signing = {sign[key("scheme")].toString(), sign[key("secret")].toString()};
+        QString problem;
+        if (!SignatureScheme::parse(request.signing.scheme, &problem)) {
+            *error = QStringLiteral("\"sign\": %1").arg(problem);
+            return std::nullopt;
+        }
+        if (request.signing.secretName.isEmpty()) {
+            *error = QStringLiteral("\"sign\" needs the name of a secret in \"secret\"");
+            return std::nullopt;
+        }
     }
     return request;
 }
@@ -297,6 +317,23 @@ std::optional<OutgoingRequest> RequestTemplate::resolve(const QHash<QString, QSt
         *error = problem;
         return std::nullopt;
     }
+    if (signing.isSet()) {
+        const std::optional<SignatureScheme> scheme = SignatureScheme::parse(signing.scheme, error);
+        const QString secret = values.value(QStringLiteral("secret:") + signing.secretName);
+        if (!scheme)
+            return std::nullopt;
+        if (secret.isEmpty()) {
+            *error = QStringLiteral("no value for the secret \"%1\" it is signed with")
+                         .arg(signing.secretName);
+            return std::nullopt;
+        }
+        const HeaderList signature = Signatures::sign(
+            *scheme, secret.toUtf8(), SignedRequest::fromOutgoing(request),
+            QDateTime::currentSecsSinceEpoch(), Signatures::newMessageId(), error);
+        if (signature.isEmpty())
+            return std::nullopt;
+        request.headers = Signatures::withHeaders(request.headers, signature);
+    }
     return request;
 }
 
@@ -331,6 +368,8 @@ QStringList RequestTemplate::secretNames() const
         if (!names.contains(match.captured(1)))
             names.append(match.captured(1));
     }
+    if (signing.isSet() && !names.contains(signing.secretName))
+        names.append(signing.secretName);
     return names;
 }
 
@@ -410,8 +449,11 @@ QList<CollectionItem> *Collection::itemsAt(const QList<int> &path)
 }
 
 Collection Collection::fromCaptures(const QList<CapturedRequest> &captures,
-                                    const QStringList &origins, const QString &name)
+                                    const QStringList &origins, const QString &name,
+                                    const QList<SignatureBinding> &bindings)
 {
+    SignatureSettings bound;
+    bound.bindings = bindings;
     const auto originOf = [&](qsizetype index) {
         QString origin = origins.size() == 1 ? origins.first() : origins.value(index);
         if (origin.isEmpty()) { // the Host it was sent to, over plain HTTP as it was captured
@@ -442,6 +484,13 @@ Collection Collection::fromCaptures(const QList<CapturedRequest> &captures,
             item.name = QString::fromUtf8(capture.path()); // the method is shown beside it
         item.request
             = RequestTemplate::fromCapture(capture, origin == baseUrl ? QString() : origin);
+        // Signed again at each send: its old signature would have expired by then.
+        const SignatureBinding *binding = bound.bindingFor(capture.path());
+        const std::optional<SignatureScheme> scheme
+            = binding && binding->scheme ? binding->scheme
+                                         : SignatureScheme::detect(capture.headers);
+        if (binding && scheme)
+            item.request.signing = {scheme->name(), binding->secretName};
         collection.items.append(item);
     }
     return collection;

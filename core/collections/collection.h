@@ -1,5 +1,6 @@
 #pragma once
 
+#include "signing/signaturesettings.h"
 #include "wire/outgoingrequest.h"
 
 #include <QJsonObject>
@@ -27,6 +28,16 @@ struct RequestAuth
     QString token;    // Bearer
 };
 
+// How a request is signed each time it is sent (a fresh timestamp and id): the provider's
+// scheme and the name of the secret in the keychain. Empty: sent as its headers say.
+struct RequestSigning
+{
+    QString scheme; // as SignatureScheme::name() writes it: "stripe", "github", …
+    QString secretName;
+
+    bool isSet() const { return !scheme.isEmpty(); }
+};
+
 // A request as a user keeps it: text that may hold {{variables}} and {{secret:name}}, filled
 // in only when it is sent.
 struct RequestTemplate
@@ -36,20 +47,22 @@ struct RequestTemplate
     QList<TemplateHeader> headers;
     QByteArray body;
     RequestAuth auth;
+    RequestSigning signing;
 
     static RequestTemplate fromOutgoing(const OutgoingRequest &request);
     // What a capture turns into: `origin` ("https://host", or {{baseUrl}} when empty) followed
     // by its path and query, its headers minus the connection-level ones and Host, its body.
     static RequestTemplate fromCapture(const CapturedRequest &capture, const QString &origin = {});
-    // The request to send with `values` filled in (a secret under "secret:NAME"); nothing,
-    // and the reason, when a value is missing or the URL cannot be a target.
+    // The request to send with `values` filled in (a secret under "secret:NAME"), signed
+    // afresh when `signing` says so; nothing, and the reason, when a value is missing or the
+    // URL cannot be a target.
     std::optional<OutgoingRequest> resolve(const QHash<QString, QString> &values,
                                            QString *error) const;
     // Why it could never be sent: a method or header name that is not an HTTP token, a CR, LF
     // or NUL in a header value (names holding a {{variable}} are checked once filled in, at
     // send; a switched-off header when it is switched on). Empty when it can be.
     QString problem() const;
-    // The secrets it refers to ({{secret:NAME}}), each once.
+    // The secrets it refers to ({{secret:NAME}}, and the one it is signed with), each once.
     QStringList secretNames() const;
     bool hasHeader(QByteArrayView name) const;
     // Adds the header unless one of that name is there already (set by the user, say).
@@ -106,8 +119,11 @@ struct Collection
     // `origins`: where each was sent ("https://api.example.com"), one per capture, or one for
     // all. The origin most share is the collection's {{baseUrl}}, and their URLs use it; a
     // request sent elsewhere keeps its own scheme and host.
+    // A capture signed by a recognised scheme whose path has a secret bound in `bindings`
+    // keeps both, so it is signed again whenever it is sent.
     static Collection fromCaptures(const QList<CapturedRequest> &captures,
-                                   const QStringList &origins, const QString &name);
+                                   const QStringList &origins, const QString &name,
+                                   const QList<SignatureBinding> &bindings = {});
 
     QByteArray toJson() const;
     // On a mistake: nothing, and `error` says where (line and column, or which item).

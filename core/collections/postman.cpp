@@ -309,6 +309,10 @@ QJsonArray itemsJson(const QList<CollectionItem> &items, QStringList *warnings)
         QJsonObject postmanRequest{{key("method"), QString::fromUtf8(request.method)},
                                    {key("header"), headers},
                                    {key("url"), urlJson(request.url)}};
+        if (request.signing.isSet())
+            warnings->append(QStringLiteral("\"%1\": it is signed afresh with %2 at each send in "
+                                            "Hookscope; Postman sends the headers as they are")
+                                 .arg(item.name, request.signing.scheme));
         if (!request.body.isEmpty()) {
             if (!JsonFile::isText(request.body))
                 warnings->append(

@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QDateTime>
 #include <QTest>
 
 using namespace Hookscope;
@@ -24,6 +25,7 @@ private slots:
     void capturesAreNamedByTheirEvent_data();
     void capturesAreNamedByTheirEvent();
     void eachCaptureKeepsWhereItWasSent();
+    void signedCapturesAreSignedAgainAtEachSend();
     void itemPaths();
 };
 
@@ -298,6 +300,61 @@ void TestCollection::eachCaptureKeepsWhereItWasSent()
     QCOMPARE(saved.valuesFor({}).value(QStringLiteral("baseUrl")),
              QStringLiteral("http://localhost:3000"));
     QCOMPARE(saved.items[0].request.url, QStringLiteral("{{baseUrl}}/a"));
+}
+
+// A capture signed by Stripe, saved from a path with a bound secret, keeps the scheme and the
+// secret's name (never its value): each send signs it with a fresh timestamp, so it verifies.
+void TestCollection::signedCapturesAreSignedAgainAtEachSend()
+{
+    const QByteArray body = R"({"id":"evt_1","type":"invoice.paid"})";
+    const CapturedRequest capture = RequestParser::parseStored(
+        "POST /stripe/hook HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+        "Stripe-Signature: t=1700000000,v1=00\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    SignatureBinding binding;
+    binding.pathPrefix = "/stripe";
+    binding.secretName = QStringLiteral("stripe test");
+    const Collection saved
+        = Collection::fromCaptures({capture}, {QStringLiteral("http://app")}, {}, {binding});
+    const RequestTemplate &request = saved.items.first().request;
+    QCOMPARE(request.signing.scheme, QStringLiteral("stripe"));
+    QCOMPARE(request.signing.secretName, QStringLiteral("stripe test"));
+    QCOMPARE(request.secretNames(), QStringList{QStringLiteral("stripe test")});
+    // Without a bound secret there is nothing to sign with: kept as captured.
+    QVERIFY(!Collection::fromCaptures({capture}, {QStringLiteral("http://app")}, {})
+                 .items.first()
+                 .request.signing.isSet());
+
+    // Kept in the file by name.
+    QString error;
+    const QByteArray json = saved.toJson();
+    QVERIFY(json.contains(R"("sign": {)"));
+    QVERIFY(!json.contains("whsec_"));
+    const std::optional<Collection> loaded = Collection::fromJson(json, &error);
+    QVERIFY2(loaded, qPrintable(error));
+    QCOMPARE(loaded->items.first().request.signing.scheme, QStringLiteral("stripe"));
+
+    // Sent: signed now, verifying with the secret.
+    const QByteArray secret = "whsec_test_secret";
+    const std::optional<OutgoingRequest> sent = loaded->items.first().request.resolve(
+        {{QStringLiteral("baseUrl"), QStringLiteral("http://app")},
+         {QStringLiteral("secret:stripe test"), QString::fromUtf8(secret)}},
+        &error);
+    QVERIFY2(sent, qPrintable(error));
+    const SignatureVerdict verdict = Signatures::verify(
+        *SignatureScheme::parse(QStringLiteral("stripe"), &error), secret,
+        SignedRequest::fromOutgoing(*sent), QDateTime::currentSecsSinceEpoch());
+    QCOMPARE(verdict.outcome, SignatureVerdict::Outcome::Valid);
+    QVERIFY(!headerValue(sent->headers, "Stripe-Signature").startsWith("t=1700000000"));
+    // Without the secret's value it is not sent unsigned.
+    QVERIFY(!loaded->items.first().request.resolve(
+        {{QStringLiteral("baseUrl"), QStringLiteral("http://app")}}, &error));
+    QCOMPARE(error, QStringLiteral("no value for the secret \"stripe test\" it is signed with"));
+    // A scheme this build does not know is refused where it is written.
+    QByteArray unknown = json;
+    unknown.replace(R"("scheme": "stripe")", R"("scheme": "carrier-pigeon")");
+    QVERIFY(!Collection::fromJson(unknown, &error));
+    QVERIFY2(error.contains(QLatin1String("\"sign\"")), qPrintable(error));
 }
 
 void TestCollection::itemPaths()

@@ -77,6 +77,17 @@ void TestComposerDialog::collectionRequestsComeBackAsWritten()
     QCOMPARE(back.auth.kind, RequestAuth::Kind::Bearer);
     QCOMPARE(back.auth.token, QStringLiteral("{{token}}"));
 
+    // A request kept signed opens with its scheme and secret chosen, and is kept so.
+    RequestTemplate signedRequest = request;
+    signedRequest.signing = {QStringLiteral("github"), QStringLiteral("gh secret")};
+    composer.load(signedRequest);
+    QCOMPARE(composer.signScheme()->currentText(), QStringLiteral("github"));
+    QCOMPARE(composer.signSecret()->currentText(), QStringLiteral("gh secret"));
+    QCOMPARE(composer.requestTemplate().signing.scheme, QStringLiteral("github"));
+    QCOMPARE(composer.requestTemplate().signing.secretName, QStringLiteral("gh secret"));
+    composer.load(request);
+    QVERIFY(!composer.requestTemplate().signing.isSet());
+
     // Save hands the fields, placeholders and all, to whoever keeps them.
     composer.setOrigin(QStringLiteral("order update"));
     QCOMPARE(composer.saveButton()->text(), QStringLiteral("Save"));
