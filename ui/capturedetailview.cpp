@@ -257,13 +257,31 @@ void CaptureDetailView::showCapture(const CapturedRequest &request, const QStrin
     fillBody();
     m_response->showResponse(request);
     const bool binaryRaw = BodyFormatter::looksBinary(request.raw);
+    // A malformed request: the byte the parser stopped at is marked where it is shown.
+    const qsizetype brokeAt = request.parseErrorOffset();
     if (binaryRaw) {
         m_rawHex->setBytes(request.raw);
+        m_rawHex->markByte(brokeAt);
         m_rawStack->setCurrentWidget(m_rawHex);
     } else {
         m_rawText->setText(QString::fromUtf8(request.raw));
+        if (brokeAt >= 0) {
+            // By line and column: the editor keeps CR LF as one line break.
+            const QByteArray before = request.raw.left(brokeAt);
+            const qsizetype lineStart = before.lastIndexOf('\n') + 1;
+            QByteArray column = before.mid(lineStart);
+            if (column.endsWith('\r'))
+                column.chop(1);
+            m_rawText->markAt(before.count('\n'), QString::fromUtf8(column).size());
+        }
         m_rawStack->setCurrentWidget(m_rawText);
     }
+    m_tabs->setTabToolTip(WireTab, brokeAt >= 0 ? tr("The request exactly as it arrived; the "
+                                                     "marked byte is where it stopped making "
+                                                     "sense: %1")
+                                                      .arg(request.parseError)
+                                                : tr("The request exactly as it arrived, byte "
+                                                     "for byte"));
 }
 
 QString CaptureDetailView::overviewText() const

@@ -73,6 +73,9 @@ public:
     TextPane *prettyBody() const { return m_pretty; }
     TextPane *rawBody() const { return m_rawBody; }
     HexView *hexBody() const { return m_hex; }
+    // The Wire tab: the request as text, or in hex when it is binary.
+    TextPane *wireText() const { return m_rawText; }
+    HexView *wireHex() const { return m_rawHex; }
     QTreeView *jsonTree() const { return m_tree; }
     BodyPartsView *bodyParts() const { return m_parts; }
     ResponseView *response() const { return m_response; }

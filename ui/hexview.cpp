@@ -1,5 +1,7 @@
 #include "hexview.h"
 
+#include "palettetone.h"
+
 #include "body/hexdump.h"
 
 #include <QEvent>
@@ -20,6 +22,7 @@ HexView::HexView(QWidget *parent)
 void HexView::setBytes(const QByteArray &bytes)
 {
     m_bytes = bytes;
+    m_marked = -1;
     verticalScrollBar()->setValue(0);
     updateScrollBars();
     viewport()->update();
@@ -58,12 +61,30 @@ void HexView::paintEvent(QPaintEvent *)
     for (qsizetype row = firstVisibleRow(); row < rows && y < viewport()->height();
          ++row, y += height) {
         const QString line = HexDump::row(m_bytes, row);
+        if (m_marked >= row * HexDump::BytesPerRow && m_marked < (row + 1) * HexDump::BytesPerRow) {
+            // Its two hex digits and its character, in the columns HexDump::row() writes.
+            const int column = int(m_marked - row * HexDump::BytesPerRow);
+            const int charWidth = fontMetrics().horizontalAdvance(QLatin1Char('0'));
+            const int hexColumn = 9 + 3 * column + 1 + (column >= HexDump::BytesPerRow / 2);
+            const int textColumn = 9 + 3 * HexDump::BytesPerRow + 1 + 2 + column;
+            const QColor mark = paletteTone(0);
+            painter.fillRect(QRect(x + hexColumn * charWidth, y, 2 * charWidth, height), mark);
+            painter.fillRect(QRect(x + textColumn * charWidth, y, charWidth, height), mark);
+        }
         // The offset column is secondary: drawn in the palette's placeholder colour.
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(x, y + ascent, line.left(9));
         painter.setPen(palette().color(QPalette::Text));
         painter.drawText(x + offsetWidth, y + ascent, line.mid(9));
     }
+}
+
+void HexView::markByte(qsizetype offset)
+{
+    m_marked = offset;
+    if (offset >= 0)
+        verticalScrollBar()->setValue(int(offset / HexDump::BytesPerRow));
+    viewport()->update();
 }
 
 void HexView::resizeEvent(QResizeEvent *event)

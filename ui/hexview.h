@@ -16,6 +16,9 @@ public:
     const QByteArray &bytes() const { return m_bytes; }
     // The row at the top of the viewport.
     qsizetype firstVisibleRow() const;
+    // Marks the byte at `offset` (where a malformed request broke) and scrolls to it; -1: none.
+    void markByte(qsizetype offset);
+    qsizetype markedByte() const { return m_marked; }
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -24,6 +27,7 @@ protected:
 
 private:
     void updateScrollBars();
+    qsizetype m_marked = -1;
     int rowHeight() const;
 
     QByteArray m_bytes;

@@ -1,7 +1,10 @@
 #include "textpane.h"
 
 #include "jsonhighlighter.h"
+#include "palettetone.h"
 #include "textview.h"
+
+#include <algorithm>
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -10,6 +13,8 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QStackedWidget>
+#include <QTextEdit>
+#include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
 #include <QVBoxLayout>
@@ -58,6 +63,7 @@ void TextPane::setText(const QString &text, Syntax syntax, LineIndex lines)
 {
     m_matchPosition = -1;
     m_findResult->clear();
+    m_editor->setExtraSelections({});
     // Attached before the text goes in, so the text is coloured once, not twice.
     const bool colour = syntax == Syntax::Json && text.size() <= ColouringLimit;
     m_highlighter->setDocument(colour ? m_editor->document() : nullptr);
@@ -125,6 +131,38 @@ bool TextPane::findNext(bool backward)
         m_editor->ensureCursorVisible();
     }
     return at >= 0;
+}
+
+void TextPane::markAt(qsizetype line, qsizetype column)
+{
+    if (isLazy()) {
+        const qsizetype lastLine = std::max<qsizetype>(0, m_view->lineCount() - 1);
+        const QStringView text = m_view->line(std::min(line, lastLine));
+        m_matchPosition
+            = (text.data() - m_view->text().constData()) + std::min(column, text.size());
+        m_view->showMatch(m_matchPosition, 1);
+        return;
+    }
+    const QTextBlock block = m_editor->document()->findBlockByNumber(int(line));
+    if (!block.isValid())
+        return;
+    QTextCursor cursor(m_editor->document());
+    cursor.setPosition(block.position() + int(std::min<qsizetype>(column, block.length() - 1)));
+    m_matchPosition = cursor.position();
+    // The whole line, lightly, so a break at its end (an invisible CR) still shows; the
+    // character itself strongly.
+    QTextEdit::ExtraSelection wholeLine;
+    wholeLine.cursor = cursor;
+    wholeLine.format.setBackground(paletteTone(0).lighter(175));
+    wholeLine.format.setProperty(QTextFormat::FullWidthSelection, true);
+    QTextEdit::ExtraSelection character;
+    character.cursor = cursor;
+    character.cursor.movePosition(QTextCursor::NextCharacter, QTextCursor::KeepAnchor);
+    character.format.setBackground(paletteTone(0));
+    character.format.setForeground(Qt::white);
+    m_editor->setExtraSelections({wholeLine, character});
+    m_editor->setTextCursor(cursor);
+    m_editor->ensureCursorVisible();
 }
 
 bool TextPane::eventFilter(QObject *watched, QEvent *event)

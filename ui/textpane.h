@@ -38,7 +38,10 @@ public:
     bool findNext(bool backward = false);
     QLineEdit *findField() const { return m_findField; }
     QLabel *findResult() const { return m_findResult; }
-    // Where the current match starts in text(), or -1.
+    // Marks the character at `column` of `line` (counted from 0; where a malformed request
+    // broke) and scrolls to it.
+    void markAt(qsizetype line, qsizetype column);
+    // Where the current match (or the mark) starts in text(), or -1.
     qsizetype matchPosition() const { return m_matchPosition; }
 
 protected:

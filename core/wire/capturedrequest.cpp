@@ -1,5 +1,7 @@
 #include "capturedrequest.h"
 
+#include <QRegularExpression>
+
 #include "body/contentdecoder.h"
 
 namespace Hookscope {
@@ -86,6 +88,16 @@ QByteArray CapturedRequest::query() const
 {
     const qsizetype question = target.indexOf('?');
     return question < 0 ? QByteArray() : target.mid(question + 1);
+}
+
+qsizetype CapturedRequest::parseErrorOffset() const
+{
+    static const QRegularExpression atByte(QStringLiteral("^Malformed request at byte (\\d+):"));
+    const QRegularExpressionMatch match = atByte.match(parseError);
+    if (!match.hasMatch())
+        return -1;
+    const qsizetype offset = match.captured(1).toLongLong();
+    return offset < raw.size() ? offset : raw.size() - 1;
 }
 
 QByteArray CapturedRequest::decodedBody() const

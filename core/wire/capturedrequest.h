@@ -69,6 +69,9 @@ struct CapturedRequest
     // request is gone (stored, relayed). Empty for the rest.
     std::shared_ptr<const void> memoryLease;
 
+    // The byte the parser stopped at when the request was malformed there (its message says
+    // "at byte N"), or -1.
+    qsizetype parseErrorOffset() const;
     QByteArray path() const;
     QByteArray query() const;
     QByteArray contentType() const { return headerValue(headers, "Content-Type"); }

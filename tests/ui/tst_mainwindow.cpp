@@ -172,6 +172,7 @@ private slots:
     void aFirstLaunchSaysWhatToDo();
     void theJsonTreeCopiesValuesAndPaths();
     void theStopIconShowsOnADarkPalette();
+    void aMalformedRequestShowsWhereItBroke();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
@@ -973,6 +974,50 @@ void TestMainWindow::theStopIconShowsOnADarkPalette()
     QTRY_VERIFY2(iconColor().lightness() > 150, qPrintable(iconColor().name()));
     QApplication::setPalette(before);
     QTRY_VERIFY2(iconColor().lightness() < 100, qPrintable(iconColor().name()));
+}
+
+void TestMainWindow::aMalformedRequestShowsWhereItBroke()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    const auto sendRaw = [&](const QByteArray &bytes) {
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, session.receiver->port());
+        QVERIFY(client.waitForConnected());
+        client.write(bytes);
+        QVERIFY(client.waitForBytesWritten());
+        QVERIFY(client.waitForReadyRead(10'000)); // the 400 answer
+    };
+    // A header line without a colon: the parser stops at its end.
+    const QByteArray text = "POST /x HTTP/1.1\r\nHost: a\r\nNo colon here\r\n\r\n";
+    sendRaw(text);
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 1);
+    session.window->captureView()->setCurrentIndex(model->index(0, 0));
+    const CapturedRequest &shown = session.window->detailView()->capture();
+    const qsizetype brokeAt = shown.parseErrorOffset();
+    QVERIFY2(brokeAt > text.indexOf("No colon") && brokeAt < text.size(),
+             qPrintable(shown.parseError));
+    TextPane *wire = session.window->detailView()->wireText();
+    // The end of the line without a colon, as the editor holds it (CR LF as one line break).
+    auto *editor = wire->findChild<QPlainTextEdit *>();
+    QCOMPARE(editor->textCursor().blockNumber(), 2);
+    QCOMPARE(editor->textCursor().positionInBlock(), int(QByteArray("No colon here").size()));
+    QCOMPARE(editor->extraSelections().size(), 2);
+    QVERIFY(session.window->detailView()
+                ->tabs()
+                ->tabToolTip(CaptureDetailView::WireTab)
+                .contains(shown.parseError));
+
+    // Binary garbage: shown in hex, the byte marked there.
+    QByteArray binary("POST /y HTTP/1.1\r\nHost: a\r\nX: ", 31);
+    binary += QByteArray("\x01\x02\x7f\xff\x00\r\n\r\n", 9);
+    sendRaw(binary);
+    QTRY_COMPARE(model->rowCount(), 2);
+    session.window->captureView()->setCurrentIndex(model->index(0, 0));
+    const CapturedRequest &garbled = session.window->detailView()->capture();
+    QVERIFY2(garbled.parseErrorOffset() >= 31, qPrintable(garbled.parseError));
+    QCOMPARE(session.window->detailView()->wireHex()->markedByte(), garbled.parseErrorOffset());
 }
 
 void TestMainWindow::windowFitsTheScreen()
