@@ -698,6 +698,13 @@ SignaturesDialog *MainWindow::signaturesDialog()
 {
     auto *dialog = new SignaturesDialog(m_session.signatureBindings(), *m_secrets, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // A secret added now is offered for the selected capture's path and scheme.
+    if (m_detail->hasCapture()) {
+        SignatureBinding suggestion;
+        suggestion.pathPrefix = m_detail->capture().path();
+        suggestion.scheme = SignatureScheme::detect(m_detail->capture().headers);
+        dialog->setSuggestedBinding(suggestion);
+    }
     connect(dialog, &SignaturesDialog::secretsChanged, this,
             [this] { m_session.setSignatureBindings(m_session.signatureBindings()); });
     connect(dialog, &QDialog::accepted, this,

@@ -4,8 +4,10 @@
 
 #include "secrets/secretstore.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -96,18 +98,7 @@ QWidget *SignaturesDialog::createSecretsTab()
     m_revealed->setReadOnly(true);
     m_revealed->setPlaceholderText(tr("Reveal shows the selected secret here"));
     auto *add = new QPushButton(tr("A&dd…"), tab);
-    connect(add, &QPushButton::clicked, this, [this] {
-        bool ok = false;
-        const QString name = QInputDialog::getText(this, tr("Add Secret"), tr("Name:"),
-                                                   QLineEdit::Normal, {}, &ok);
-        if (!ok || name.trimmed().isEmpty())
-            return;
-        const QString value = QInputDialog::getText(this, tr("Add Secret"),
-                                                    tr("Value of \"%1\":").arg(name.trimmed()),
-                                                    QLineEdit::Password, {}, &ok);
-        if (ok && !value.isEmpty())
-            addSecret(name.trimmed(), value.toUtf8());
-    });
+    connect(add, &QPushButton::clicked, this, &SignaturesDialog::askNewSecret);
     auto *rename = new QPushButton(tr("Re&name…"), tab);
     connect(rename, &QPushButton::clicked, this, [this] {
         const QListWidgetItem *item = m_secretList->currentItem();
@@ -144,6 +135,60 @@ QWidget *SignaturesDialog::createSecretsTab()
     layout->addWidget(m_revealed);
     refreshSecrets();
     return tab;
+}
+
+QDialog *SignaturesDialog::askNewSecret()
+{
+    auto *form = new QDialog(this);
+    form->setObjectName(QStringLiteral("newSecret"));
+    form->setWindowTitle(tr("Add Secret"));
+    form->setAttribute(Qt::WA_DeleteOnClose);
+    auto *name = new QLineEdit(form);
+    name->setObjectName(QStringLiteral("name"));
+    name->setText(m_suggestion.scheme ? m_suggestion.scheme->name() : QString());
+    auto *value = new QLineEdit(form);
+    value->setObjectName(QStringLiteral("value"));
+    value->setEchoMode(QLineEdit::Password);
+    value->setPlaceholderText(tr("e.g. whsec_… from the provider's webhook settings"));
+    auto *bind = new QCheckBox(tr("Verify captures under this path with it:"), form);
+    bind->setObjectName(QStringLiteral("bind"));
+    auto *path = new QLineEdit(QString::fromUtf8(m_suggestion.pathPrefix), form);
+    path->setObjectName(QStringLiteral("path"));
+    bind->setChecked(!m_suggestion.pathPrefix.isEmpty());
+    path->setEnabled(bind->isChecked());
+    connect(bind, &QCheckBox::toggled, path, &QWidget::setEnabled);
+    auto *fields = new QFormLayout;
+    fields->addRow(tr("&Name:"), name);
+    fields->addRow(tr("&Value:"), value);
+    fields->addRow(bind);
+    fields->addRow(tr("&Path:"), path);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, form);
+    const auto complete = [=] {
+        buttons->button(QDialogButtonBox::Ok)
+            ->setEnabled(!name->text().trimmed().isEmpty() && !value->text().isEmpty()
+                         && (!bind->isChecked() || path->text().startsWith(QLatin1Char('/'))));
+    };
+    for (QLineEdit *field : {name, value, path})
+        connect(field, &QLineEdit::textChanged, form, complete);
+    connect(bind, &QCheckBox::toggled, form, complete);
+    complete();
+    connect(buttons, &QDialogButtonBox::accepted, form, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, form, &QDialog::reject);
+    connect(form, &QDialog::accepted, this, [=] {
+        addSecret(name->text().trimmed(), value->text().toUtf8());
+        if (bind->isChecked()) {
+            SignatureBinding binding = m_suggestion;
+            binding.pathPrefix = path->text().trimmed().toUtf8();
+            binding.secretName = name->text().trimmed();
+            addBinding(binding);
+        }
+    });
+    auto *layout = new QVBoxLayout(form);
+    layout->addLayout(fields);
+    layout->addWidget(buttons);
+    value->setFocus();
+    form->open();
+    return form;
 }
 
 void SignaturesDialog::addBinding(const SignatureBinding &binding)

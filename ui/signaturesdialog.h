@@ -22,6 +22,13 @@ public:
     SignaturesDialog(const QList<SignatureBinding> &bindings, SecretStore &secrets,
                      QWidget *parent = nullptr);
 
+    // What Add… proposes to bind a new secret to: the selected capture's path and the scheme
+    // its headers show.
+    void setSuggestedBinding(const SignatureBinding &suggestion) { m_suggestion = suggestion; }
+    // Add…: one dialog for the name, the value and the path it verifies (pre-filled from the
+    // suggestion); accepting it stores the secret and adds the binding.
+    QDialog *askNewSecret();
+
     // As accepted.
     QList<SignatureBinding> bindings() const { return m_accepted; }
     void addBinding(const SignatureBinding &binding);
@@ -57,6 +64,7 @@ private:
     QLabel *m_keychainWarning;
     QLabel *m_problem;
     QList<SignatureBinding> m_accepted;
+    SignatureBinding m_suggestion;
 };
 
 } // namespace Hookscope

@@ -49,6 +49,7 @@
 #include <QDateTime>
 #include <QDropEvent>
 #include <QMimeData>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QComboBox>
@@ -173,6 +174,7 @@ private slots:
     void theJsonTreeCopiesValuesAndPaths();
     void theStopIconShowsOnADarkPalette();
     void aMalformedRequestShowsWhereItBroke();
+    void aSecretIsAddedAndBoundInOneDialog();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
@@ -1018,6 +1020,40 @@ void TestMainWindow::aMalformedRequestShowsWhereItBroke()
     const CapturedRequest &garbled = session.window->detailView()->capture();
     QVERIFY2(garbled.parseErrorOffset() >= 31, qPrintable(garbled.parseError));
     QCOMPARE(session.window->detailView()->wireHex()->markedByte(), garbled.parseErrorOffset());
+}
+
+void TestMainWindow::aSecretIsAddedAndBoundInOneDialog()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("hooks/stripe"),
+                     QStringLiteral("{}"), QStringLiteral("application/json")));
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
+    SignaturesDialog *dialog = session.window->signaturesDialog();
+    QDialog *form = dialog->askNewSecret();
+    auto *path = form->findChild<QLineEdit *>(QStringLiteral("path"));
+    auto *bind = form->findChild<QCheckBox *>(QStringLiteral("bind"));
+    // Pre-filled from the selected capture: verify what arrives on its path with it.
+    QCOMPARE(path->text(), QStringLiteral("/hooks/stripe"));
+    QVERIFY(bind->isChecked());
+    const QString name = QStringLiteral("hookscope-ui-test one dialog");
+    form->findChild<QLineEdit *>(QStringLiteral("name"))->setText(name);
+    form->findChild<QLineEdit *>(QStringLiteral("value"))->setText(QStringLiteral("whsec_1"));
+    form->accept();
+    // The binding is there to accept with the others; the secret is in the keychain.
+    QTableWidget *table = dialog->bindingsTable();
+    QCOMPARE(table->rowCount(), 1);
+    QCOMPARE(table->item(0, 0)->text(), QStringLiteral("/hooks/stripe"));
+    QCOMPARE(qobject_cast<QComboBox *>(table->cellWidget(0, 2))->currentText(), name);
+    QTRY_VERIFY(!dialog->secretList()->findItems(name, Qt::MatchExactly).isEmpty());
+    dialog->accept();
+    QCOMPARE(session.session->signatureBindings().size(), 1);
+    QCOMPARE(session.session->signatureBindings().first().secretName, name);
+    dialog = session.window->signaturesDialog();
+    dialog->deleteSecret(name);
+    QTRY_VERIFY(dialog->secretList()->findItems(name, Qt::MatchExactly).isEmpty());
+    dialog->reject();
 }
 
 void TestMainWindow::windowFitsTheScreen()
