@@ -4,6 +4,7 @@
 
 #include "adaptivesplitter.h"
 #include "firststeps.h"
+#include "focusselection.h"
 #include "capturedetailview.h"
 #include "captureactions.h"
 #include "capturelistmodel.h"
@@ -147,6 +148,10 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     setCentralWidget(m_splitter);
     // Tab moves between parts (focusNextPrevChild), not from cell to cell.
     m_view->setTabKeyNavigation(false);
+    // The selection shows where the keyboard is: muted in the views that do not have it.
+    showFocusInSelection(m_view);
+    for (QAbstractItemView *view : m_detail->findChildren<QAbstractItemView *>())
+        showFocusInSelection(view);
 
     // Forwarding and replays: the queue lives in the store; deliveries an earlier run left
     // pending are sent now.

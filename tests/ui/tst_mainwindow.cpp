@@ -175,6 +175,7 @@ private slots:
     void theStopIconShowsOnADarkPalette();
     void aMalformedRequestShowsWhereItBroke();
     void aSecretIsAddedAndBoundInOneDialog();
+    void theSelectionShowsWhereTheFocusIs();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
@@ -1054,6 +1055,43 @@ void TestMainWindow::aSecretIsAddedAndBoundInOneDialog()
     dialog->deleteSecret(name);
     QTRY_VERIFY(dialog->secretList()->findItems(name, Qt::MatchExactly).isEmpty());
     dialog->reject();
+}
+
+// Qt paints a selected row the same whether its view has the focus or not: the keyboard's
+// place was invisible. The views without it now show a muted selection, in either palette.
+void TestMainWindow::theSelectionShowsWhereTheFocusIs()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    MainWindow &window = *session.window;
+    window.resize(1024, 700);
+    window.show();
+    QApplication::setActiveWindow(&window);
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("a"), QStringLiteral("{}")));
+    QTRY_COMPARE(window.captureModel()->rowCount(), 1);
+    CaptureListView *list = window.captureView();
+    list->setCurrentIndex(window.captureModel()->index(0, 0));
+    window.detailView()->tabs()->setCurrentIndex(CaptureDetailView::HeadersTab);
+    QTableWidget *headers = window.detailView()->headersTable();
+    const auto highlight = [](const QWidget *view) {
+        return view->palette().color(QPalette::Active, QPalette::Highlight);
+    };
+    const QPalette light = QApplication::palette();
+    QPalette dark = light;
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+    dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+    dark.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
+    for (const QPalette &palette : {light, dark}) {
+        QApplication::setPalette(palette);
+        list->setFocus();
+        QTRY_COMPARE(highlight(list), palette.color(QPalette::Active, QPalette::Highlight));
+        QVERIFY(highlight(headers) != palette.color(QPalette::Active, QPalette::Highlight));
+        headers->setFocus();
+        QTRY_COMPARE(highlight(headers), palette.color(QPalette::Active, QPalette::Highlight));
+        QVERIFY(highlight(list) != palette.color(QPalette::Active, QPalette::Highlight));
+    }
+    QApplication::setPalette(light);
 }
 
 void TestMainWindow::windowFitsTheScreen()
