@@ -20,6 +20,7 @@
 #include "signatureview.h"
 #include "targetdialogs.h"
 
+#include "body/hexdump.h"
 #include "store/capturestore.h"
 #include "store/capturewriter.h"
 #include "receiver/receiverhost.h"
@@ -45,6 +46,7 @@
 #include <QJsonObject>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QScrollBar>
 #include <QTimer>
 #include <QDateTime>
 #include <QDropEvent>
@@ -176,6 +178,7 @@ private slots:
     void aMalformedRequestShowsWhereItBroke();
     void aSecretIsAddedAndBoundInOneDialog();
     void theSelectionShowsWhereTheFocusIs();
+    void aBinaryPartsHexIsWholeAt1024();
     void pagesOlderCapturesOnDemand();
     void forwardingAndReplayShowTheirDeliveries();
     void forwardingDialogSetsEachTargetsWay();
@@ -1092,6 +1095,48 @@ void TestMainWindow::theSelectionShowsWhereTheFocusIs()
         QVERIFY(highlight(list) != palette.color(QPalette::Active, QPalette::Highlight));
     }
     QApplication::setPalette(light);
+}
+
+// The hex preview of a binary multipart part used to lose its text column on the right.
+void TestMainWindow::aBinaryPartsHexIsWholeAt1024()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    const QString binary = dir.filePath(QStringLiteral("blob.bin"));
+    QFile file(binary);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray("\x7f"
+                          "ELF\x02\x01\x01\x00",
+                          8)
+                   .repeated(40));
+    file.close();
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sS"), QStringLiteral("-F"), QStringLiteral("meta=hello"),
+                QStringLiteral("-F"),
+                QStringLiteral("blob=@%1;type=application/octet-stream").arg(binary),
+                session.receiver->baseUrl() + QStringLiteral("upload")});
+    QVERIFY(curl.waitForFinished(30'000) && curl.exitCode() == 0);
+    QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
+    session.window->resize(1024, 700);
+    session.window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(session.window.get()));
+    session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
+    CaptureDetailView *detail = session.window->detailView();
+    detail->tabs()->setCurrentIndex(CaptureDetailView::BodyTab);
+    detail->bodyTabs()->setCurrentIndex(CaptureDetailView::PartsBody);
+    BodyPartsView *parts = detail->bodyParts();
+    QTRY_COMPARE(parts->table()->rowCount(), 2);
+    parts->table()->selectRow(1);
+    HexView *hex = parts->hexPreview();
+    QTRY_VERIFY(hex->isVisible());
+    // Every column of a row, the characters on the right included, without scrolling.
+    const int rowWidth = hex->fontMetrics().horizontalAdvance(
+        HexDump::row(QByteArray(HexDump::BytesPerRow, 'x'), 0));
+    QVERIFY2(
+        hex->viewport()->width() >= rowWidth,
+        qPrintable(QStringLiteral("%1 px for %2").arg(hex->viewport()->width()).arg(rowWidth)));
+    QCOMPARE(hex->horizontalScrollBar()->maximum(), 0);
 }
 
 void TestMainWindow::windowFitsTheScreen()
