@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -276,7 +277,10 @@ void SignaturesDialog::showError(const QString &error)
 
 void SignaturesDialog::addSecret(const QString &name, const QByteArray &value)
 {
-    m_secrets.write(name, value, [this](const QString &error) {
+    // Each keychain callback checks the dialog is still open: it may be closed meanwhile.
+    m_secrets.write(name, value, [this, open = QPointer(this)](const QString &error) {
+        if (!open)
+            return;
         showError(error);
         refreshSecrets();
         emit secretsChanged();
@@ -285,7 +289,9 @@ void SignaturesDialog::addSecret(const QString &name, const QByteArray &value)
 
 void SignaturesDialog::renameSecret(const QString &from, const QString &to)
 {
-    m_secrets.rename(from, to, [this, from, to](const QString &error) {
+    m_secrets.rename(from, to, [this, open = QPointer(this), from, to](const QString &error) {
+        if (!open)
+            return;
         showError(error);
         if (error.isEmpty()) {
             // Bindings follow the secret to its new name.
@@ -304,7 +310,9 @@ void SignaturesDialog::renameSecret(const QString &from, const QString &to)
 
 void SignaturesDialog::deleteSecret(const QString &name)
 {
-    m_secrets.remove(name, [this](const QString &error) {
+    m_secrets.remove(name, [this, open = QPointer(this)](const QString &error) {
+        if (!open)
+            return;
         showError(error);
         refreshSecrets();
         emit secretsChanged();
@@ -313,7 +321,10 @@ void SignaturesDialog::deleteSecret(const QString &name)
 
 void SignaturesDialog::revealSecret(const QString &name)
 {
-    m_secrets.read(name, [this](const std::optional<QByteArray> &value, const QString &error) {
+    m_secrets.read(name, [this, open = QPointer(this)](const std::optional<QByteArray> &value,
+                                                       const QString &error) {
+        if (!open)
+            return;
         showError(error);
         m_revealed->setText(value ? QString::fromUtf8(*value) : QString());
     });
