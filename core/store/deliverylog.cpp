@@ -5,6 +5,20 @@
 #include <QSqlQuery>
 
 namespace Hookscope {
+namespace {
+
+// Ids as a JSON array, bound to one parameter and read with json_each().
+template<typename Ids>
+QString jsonArrayOf(const Ids &ids)
+{
+    QByteArrayList numbers;
+    for (const qint64 id : ids)
+        numbers.append(QByteArray::number(id));
+    return QString::fromLatin1('[' + numbers.join(',') + ']');
+}
+
+} // namespace
+
 DeliveryLog::DeliveryLog(const QString &storePath)
     : m_connection(storePath)
 {}
@@ -28,9 +42,6 @@ qint64 DeliveryLog::add(qint64 captureId, const QString &target, TargetOptions o
 
 QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> &skipped)
 {
-    QByteArrayList skippedIds; // as a JSON array, for json_each()
-    for (const qint64 id : skipped)
-        skippedIds.append(QByteArray::number(id));
     QSqlQuery query(m_connection.database());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
@@ -43,7 +54,7 @@ QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> 
         "AND d.id NOT IN (SELECT value FROM json_each(?)) "
         "ORDER BY d.next_attempt_us, d.id LIMIT ?"));
     query.addBindValue(nowUs);
-    query.addBindValue(QString::fromLatin1('[' + skippedIds.join(',') + ']'));
+    query.addBindValue(jsonArrayOf(skipped));
     query.addBindValue(limit);
     QList<DueDelivery> found;
     if (!runQuery(query))
@@ -74,13 +85,11 @@ bool DeliveryLog::markUnderWay(const QList<qint64> &deliveryIds)
 {
     if (deliveryIds.isEmpty())
         return true;
-    QByteArrayList ids; // as a JSON array, for json_each()
-    for (const qint64 id : deliveryIds)
-        ids.append(QByteArray::number(id));
+    const QString ids = jsonArrayOf(deliveryIds);
     QSqlQuery query(m_connection.database());
     query.prepare(QStringLiteral("UPDATE deliveries SET sending = 1 "
                                  "WHERE id IN (SELECT value FROM json_each(?))"));
-    query.addBindValue(QString::fromLatin1('[' + ids.join(',') + ']'));
+    query.addBindValue(ids);
     if (runQuery(query))
         return true;
     m_error = query.lastError().text();
@@ -181,16 +190,14 @@ int DeliveryLog::retryFailed(const QString &target, qint64 nowUs)
 
 int DeliveryLog::retryFailed(const QList<qint64> &captureIds, qint64 nowUs)
 {
-    QByteArrayList ids; // as a JSON array, for json_each()
-    for (const qint64 id : captureIds)
-        ids.append(QByteArray::number(id));
+    const QString ids = jsonArrayOf(captureIds);
     QSqlQuery query(m_connection.database());
     query.prepare(
         QStringLiteral("UPDATE deliveries SET state = 0, next_attempt_us = ?, queued_us = ? "
                        "WHERE state = 2 AND capture_id IN (SELECT value FROM json_each(?))"));
     query.addBindValue(nowUs);
     query.addBindValue(nowUs);
-    query.addBindValue(QString::fromLatin1('[' + ids.join(',') + ']'));
+    query.addBindValue(ids);
     return runQuery(query) ? query.numRowsAffected() : -1;
 }
 
@@ -198,14 +205,12 @@ bool DeliveryLog::hold(const QList<qint64> &deliveryIds)
 {
     if (deliveryIds.isEmpty())
         return true;
-    QByteArrayList ids; // as a JSON array, for json_each()
-    for (const qint64 id : deliveryIds)
-        ids.append(QByteArray::number(id));
+    const QString ids = jsonArrayOf(deliveryIds);
     QSqlQuery query(m_connection.database());
     query.prepare(QStringLiteral("UPDATE deliveries SET next_attempt_us = ? "
                                  "WHERE id IN (SELECT value FROM json_each(?))"));
     query.addBindValue(HeldUs);
-    query.addBindValue(QString::fromLatin1('[' + ids.join(',') + ']'));
+    query.addBindValue(ids);
     if (runQuery(query))
         return true;
     m_error = query.lastError().text();
@@ -260,7 +265,7 @@ std::optional<QList<DeliveryAttempt>> DeliveryLog::giveUpHeld(const QString &tar
         m_error = expired.lastError().text();
         return std::nullopt;
     }
-    QByteArrayList ids; // as a JSON array, for json_each()
+    QList<qint64> ids;
     while (expired.next()) {
         DeliveryAttempt last;
         last.deliveryId = expired.value(0).toLongLong();
@@ -270,7 +275,7 @@ std::optional<QList<DeliveryAttempt>> DeliveryLog::giveUpHeld(const QString &tar
         last.state = DeliveryAttempt::State::Failed;
         last.result.error = reason;
         givenUp.append(last);
-        ids.append(QByteArray::number(last.deliveryId));
+        ids.append(last.deliveryId);
     }
     expired.finish();
     if (givenUp.isEmpty())
@@ -279,7 +284,7 @@ std::optional<QList<DeliveryAttempt>> DeliveryLog::giveUpHeld(const QString &tar
     update.prepare(QStringLiteral("UPDATE deliveries SET state = 2, last_error = ? "
                                   "WHERE id IN (SELECT value FROM json_each(?))"));
     update.addBindValue(reason);
-    update.addBindValue(QString::fromLatin1('[' + ids.join(',') + ']'));
+    update.addBindValue(jsonArrayOf(ids));
     if (runQuery(update))
         return givenUp;
     m_error = update.lastError().text();
