@@ -1,6 +1,7 @@
 #include "captureindexer.h"
 
 #include "capturestore.h"
+#include "sqlitestatement.h"
 #include "storeconnection.h"
 
 #include "wire/logging.h"
@@ -19,8 +20,11 @@ namespace {
 // Version 2: the sort keys, so that sorting a long history by path, status or size walks an
 // index (CaptureStore::find) instead of sorting every capture.
 constexpr int IndexVersion = 2;
-// Rows per index transaction: small enough that stopping is prompt.
+// Rows per sort-key transaction: small enough that stopping is prompt.
 constexpr int ChunkSize = 256;
+// Captures per text transaction (tens of milliseconds of work): each commit writes a new index
+// segment that later merges rewrite, so fewer, larger ones cost less.
+constexpr int TextChunkSize = 2048;
 // Capturing counts as paused after this long without a commit.
 constexpr auto QuietPeriod = std::chrono::milliseconds(100);
 // Past this many unindexed captures, indexing goes on even under load (at idle priority): a
@@ -33,9 +37,30 @@ constexpr qint64 MaxSortBacklog = 300'000;
 // Full-text search covers the first part of big bodies; the bytes themselves are all kept.
 constexpr qsizetype MaxIndexedBody = 1024 * 1024;
 
-QString emptyIfNull(const QString &text)
+// FTS5 merges index segments as it goes, by default once 4 of one size exist; at 16 a capture's
+// entries are rewritten about half as often. Searches read a few more segments, which costs
+// them less than a millisecond at a million captures (hookscope-storebench). Set once in the
+// file; where that cannot be written (a full disk) indexing is only slower.
+void tuneMerging(QSqlDatabase &database)
 {
-    return text.isNull() ? QString(QLatin1String("")) : text;
+    QSqlQuery set(database);
+    if (set.exec(QStringLiteral(
+            "SELECT 1 FROM search.capture_text_config WHERE k = 'automerge' AND v = 16"))
+        && set.next())
+        return;
+    set.finish();
+    QString error;
+    if (!CaptureStore::execute(
+            database,
+            QStringLiteral("INSERT INTO search.capture_text (capture_text, rank) "
+                           "VALUES ('automerge', 16)"),
+            &error)
+        || !CaptureStore::execute(
+            database,
+            QStringLiteral("INSERT INTO search.capture_text (capture_text, rank) "
+                           "VALUES ('crisismerge', 64)"),
+            &error))
+        qCWarning(lcStore, "search index merges left as they were: %s", qPrintable(error));
 }
 
 } // namespace
@@ -56,17 +81,21 @@ QString CaptureIndexer::indexPath(const QString &storePath)
 
 CaptureIndexer::Text CaptureIndexer::textOf(const CapturedRequest &request)
 {
+    // Invalid sequences become U+FFFD, as anywhere text is shown; the rest is passed on as is.
+    const auto validUtf8 = [](const QByteArray &bytes) {
+        return bytes.isValidUtf8() ? bytes : QString::fromUtf8(bytes).toUtf8();
+    };
     Text text;
-    text.target = QString::fromUtf8(request.target);
+    text.target = validUtf8(request.target);
     QByteArray headers;
     for (const HeaderField &header : request.headers)
         headers += header.name + ": " + header.value + '\n';
-    text.headers = QString::fromUtf8(headers);
+    text.headers = validUtf8(headers);
     QByteArray body = request.decodedBody();
     if (body.size() > MaxIndexedBody)
         body.truncate(MaxIndexedBody);
     if (!body.left(4096).contains('\0'))
-        text.body = QString::fromUtf8(body);
+        text.body = validUtf8(body);
     return text;
 }
 
@@ -197,7 +226,10 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
 {
     QSqlQuery watermark(database);
     QSqlQuery pending(database);
-    QSqlQuery insert(database);
+    // Bound as UTF-8 in place: through QSqlQuery each text went to UTF-16 and back.
+    SqliteStatement insert(
+        SqliteStatement::handleOf(database),
+        "INSERT INTO search.capture_text (rowid, target, headers, body) VALUES (?,?,?,?)");
     QSqlQuery advance(database);
     QSqlQuery insertKeys(database);
     QSqlQuery lastSorted(database);
@@ -205,9 +237,7 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
     watermark.prepare(QStringLiteral("SELECT last_id, sorted_id FROM search.index_state"));
     pending.prepare(QStringLiteral("SELECT c.id, b.raw FROM captures c JOIN capture_bytes b ON "
                                    "b.id = c.id WHERE c.id > ? ORDER BY c.id LIMIT %1")
-                        .arg(ChunkSize));
-    insert.prepare(QStringLiteral(
-        "INSERT INTO search.capture_text (rowid, target, headers, body) VALUES (?,?,?,?)"));
+                        .arg(TextChunkSize));
     advance.prepare(QStringLiteral("UPDATE search.index_state SET last_id = ?"));
     insertKeys.prepare(
         QStringLiteral("INSERT INTO search.capture_sort (id, target, response_status, body_size) "
@@ -224,8 +254,10 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
         sortedId = watermark.value(1).toLongLong();
     }
     watermark.finish();
+    tuneMerging(database);
     bool caughtUp = false;
     for (;;) {
+        bool sortKeysOverdue = false;
         {
             std::unique_lock lock(m_mutex);
             // Wake on new commits; also look now and then for captures appended by another
@@ -245,12 +277,16 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
                 m_wake.wait_for(lock, QuietPeriod);
             if (m_stopping)
                 break;
+            sortKeysOverdue = m_committedId - sortedId >= MaxSortBacklog;
         }
         // The text first, so that searches are quick again soonest; then the sort keys, which
-        // cost more when every capture has a path of its own.
-        if (!indexText(database, pending, insert, advance, &indexedId, &caughtUp))
+        // cost more when every capture has a path of its own, or both in turn when the sort
+        // keys are too far behind (else a long flood would leave them all to do afterwards).
+        bool textCaughtUp = false;
+        if (!indexText(database, pending, insert, advance, &indexedId, &textCaughtUp))
             break;
-        if (!caughtUp)
+        caughtUp = false;
+        if (!textCaughtUp && !sortKeysOverdue)
             continue;
         bool ok = database.transaction();
         insertKeys.addBindValue(sortedId);
@@ -271,11 +307,11 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
             break;
         }
         sortedId = newSortedId;
-        caughtUp = added < ChunkSize;
+        caughtUp = textCaughtUp && added < ChunkSize;
     }
 }
 
-bool CaptureIndexer::indexText(QSqlDatabase &database, QSqlQuery &pending, QSqlQuery &insert,
+bool CaptureIndexer::indexText(QSqlDatabase &database, QSqlQuery &pending, SqliteStatement &insert,
                                QSqlQuery &advance, qint64 *indexedId, bool *caughtUp)
 {
     pending.addBindValue(*indexedId);
@@ -289,22 +325,22 @@ bool CaptureIndexer::indexText(QSqlDatabase &database, QSqlQuery &pending, QSqlQ
                       textOf(RequestParser::parseStored(pending.value(1).toByteArray()))});
     }
     pending.finish();
-    *caughtUp = chunk.size() < ChunkSize;
+    *caughtUp = chunk.size() < TextChunkSize;
     if (chunk.isEmpty())
         return true;
     bool ok = database.transaction();
     for (const auto &[id, text] : std::as_const(chunk)) {
         if (!ok)
             break;
-        insert.addBindValue(id);
-        insert.addBindValue(emptyIfNull(text.target));
-        insert.addBindValue(emptyIfNull(text.headers));
-        insert.addBindValue(emptyIfNull(text.body));
-        ok = insert.exec();
+        insert.bind(1, id);
+        insert.bindText(2, text.target);
+        insert.bindText(3, text.headers);
+        insert.bindText(4, text.body);
+        ok = insert.run();
     }
     advance.addBindValue(chunk.last().first);
     if (!ok || !advance.exec() || !database.commit()) {
-        qCWarning(lcStore, "indexing stopped: %s", qPrintable(insert.lastError().text()));
+        qCWarning(lcStore, "indexing stopped: %s", qPrintable(insert.errorMessage()));
         database.rollback();
         return false;
     }

@@ -13,6 +13,8 @@
 
 namespace Hookscope {
 
+class SqliteStatement;
+
 // Keeps the full-text search index and the sort keys (a file of its own beside the store) up
 // to date from a thread at idle priority, so indexing never competes with capturing: under full
 // load the index lags and catches up as soon as the CPU has time. Searches cover the
@@ -22,9 +24,10 @@ class CaptureIndexer final
 public:
     struct Text
     {
-        QString target;
-        QString headers;
-        QString body; // empty for binary bodies
+        // UTF-8.
+        QByteArray target;
+        QByteArray headers;
+        QByteArray body; // empty for binary bodies
     };
 
     explicit CaptureIndexer(const QString &storePath);
@@ -48,7 +51,7 @@ private:
     void run();
     void indexLoop(QSqlDatabase &database);
     // Indexes the text of the next chunk of captures after `indexedId`; false when it cannot.
-    bool indexText(QSqlDatabase &database, QSqlQuery &pending, QSqlQuery &insert,
+    bool indexText(QSqlDatabase &database, QSqlQuery &pending, SqliteStatement &insert,
                    QSqlQuery &advance, qint64 *indexedId, bool *caughtUp);
 
     QString m_storePath;
