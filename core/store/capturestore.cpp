@@ -9,7 +9,6 @@
 
 #include "wire/requestparser.h"
 
-#include <QAtomicInteger>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QDir>
@@ -22,12 +21,8 @@
 
 #include <sqlite3.h>
 
-#include <thread>
-
 namespace Hookscope {
 namespace {
-
-QAtomicInteger<quint64> connectionCounter;
 
 const char *const summaryColumns
     = "c.id, c.received_us, c.duration_us, c.method, c.target, c.response_status, "
@@ -57,15 +52,13 @@ bool CaptureStore::execute(QSqlDatabase &database, const QString &statement, QSt
 
 CaptureStore::CaptureStore(const QString &path)
     : m_path(path)
-    , m_connectionName(QStringLiteral("hookscope-store-%1").arg(++connectionCounter))
+    , m_connection(path)
+    , m_database(m_connection.database())
 {}
 
 CaptureStore::~CaptureStore()
 {
-    m_captureQuery.reset();
-    m_database.close();
-    m_database = QSqlDatabase();
-    QSqlDatabase::removeDatabase(m_connectionName);
+    m_captureQuery.reset(); // before its connection closes
 }
 
 QString CaptureStore::defaultPath()
@@ -95,38 +88,6 @@ QString CaptureStore::moveAside(const QString &path, QString *error)
         }
     }
     return asidePath;
-}
-
-QSqlDatabase CaptureStore::openConnection(const QString &path, const QString &connectionName,
-                                          QString *error, bool exclusive)
-{
-    QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
-    database.setDatabaseName(path);
-    database.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
-    if (!database.open()) {
-        if (error)
-            *error = database.lastError().text();
-        return database;
-    }
-    // Writers wait for each other (the capture writer, the checkpoint, the forwarder): SQLite's
-    // own busy handler sleeps 1, 2, 5 … up to 100 ms between tries, so each wait cost up to a
-    // tenth of a second (p99 over 100 ms while the log starts again). This tries every 0.2 ms,
-    // for up to 10 s as before.
-    sqlite3_busy_handler(
-        SqliteStatement::handleOf(database),
-        [](void *, int tries) {
-            if (tries >= 50'000)
-                return 0;
-            std::this_thread::sleep_for(std::chrono::microseconds(200));
-            return 1;
-        },
-        nullptr);
-    // WAL without a sync per commit for readers and housekeeping; the capture writer chooses
-    // its own (CaptureWriter::Durability).
-    if ((exclusive && !execute(database, QStringLiteral("PRAGMA locking_mode=EXCLUSIVE"), error))
-        || !execute(database, QStringLiteral("PRAGMA synchronous=NORMAL"), error))
-        database.close();
-    return database;
 }
 
 bool CaptureStore::fail(OpenError error, const QString &message)
@@ -160,12 +121,8 @@ bool CaptureStore::openOwnConnection()
     }
 
     QString error;
-    if (m_database.isValid()) { // opened before: its connection name is taken again
-        m_database.close();
-        m_database = QSqlDatabase();
-        QSqlDatabase::removeDatabase(m_connectionName);
-    }
-    m_database = openConnection(m_path, m_connectionName, &error, m_readingOnly);
+    m_captureQuery.reset();
+    m_connection.open(&error, m_readingOnly);
     if (!m_database.isOpen() && !m_readingOnly && info.exists()
         && (error.contains(QStringLiteral("I/O error"))
             || error.contains(QStringLiteral("full")))) {

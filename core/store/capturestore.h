@@ -2,6 +2,7 @@
 
 #include "wire/capturedrequest.h"
 #include "capturesummary.h"
+#include "storeconnection.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -71,11 +72,6 @@ public:
 
     // Runs one statement; on failure fills `error` (when given) and returns false.
     static bool execute(QSqlDatabase &database, const QString &statement, QString *error);
-    // Opens `path` with the pragmas every Hookscope connection uses.
-    // `exclusive`: SQLite keeps its log index in memory instead of a -shm file beside the
-    // store, which it could not create on a full disk; the connection then locks the store.
-    static QSqlDatabase openConnection(const QString &path, const QString &connectionName,
-                                       QString *error, bool exclusive = false);
     // The FTS5 query for those terms, each quoted so none is read as FTS5 syntax.
     static QString fullTextQuery(const QStringList &terms);
     // Captures up to this id are in the full-text index.
@@ -100,8 +96,8 @@ private:
                                              qint64 minId);
 
     QString m_path;
-    QString m_connectionName;
-    QSqlDatabase m_database;
+    StoreConnection m_connection;
+    QSqlDatabase &m_database; // m_connection's
     std::function<bool()> m_cancelled;
     std::optional<QSqlQuery> m_captureQuery;
     OpenError m_openError = OpenError::None;

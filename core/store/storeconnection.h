@@ -19,7 +19,11 @@ public:
     StoreConnection(const StoreConnection &) = delete;
     StoreConnection &operator=(const StoreConnection &) = delete;
 
-    bool open(QString *error);
+    // Opens the file (again, when it was open) with the pragmas every Hookscope connection
+    // uses. `exclusive`: SQLite keeps its log index in memory instead of a -shm file beside the
+    // store, which it could not create on a full disk; the connection then locks the store.
+    bool open(QString *error, bool exclusive = false);
+    void close();
     QSqlDatabase &database() { return m_database; }
 
 private:

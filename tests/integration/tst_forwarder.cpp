@@ -1,5 +1,6 @@
 #include "store/capturequery.h"
 #include "store/capturestore.h"
+#include "store/storeconnection.h"
 #include "store/capturewriter.h"
 #include "delivery/forwarder.h"
 #include "receiver/receiverhost.h"
@@ -86,17 +87,11 @@ CapturedRequest signedWebhook()
 
 qint64 scalar(const QString &path, const QString &sql)
 {
-    QSqlDatabase database = CaptureStore::openConnection(path, QStringLiteral("peek"), nullptr);
-    qint64 value = -1;
-    {
-        QSqlQuery query(database);
-        if (query.exec(sql) && query.next())
-            value = query.value(0).toLongLong();
-    }
-    database.close();
-    database = QSqlDatabase();
-    QSqlDatabase::removeDatabase(QStringLiteral("peek"));
-    return value;
+    StoreConnection connection(path);
+    if (!connection.open(nullptr))
+        return -1;
+    QSqlQuery query(connection.database());
+    return query.exec(sql) && query.next() ? query.value(0).toLongLong() : -1;
 }
 
 } // namespace
