@@ -4,6 +4,7 @@
 
 #include "adaptivesplitter.h"
 #include "firststeps.h"
+#include "importexport.h"
 #include "focusselection.h"
 #include "capturedetailview.h"
 #include "captureactions.h"
@@ -24,10 +25,6 @@
 #include "store/capturewriter.h"
 #include "collections/collectiondocument.h"
 #include "collections/collectionfolder.h"
-#include "collections/har.h"
-#include "collections/importer.h"
-#include "wire/jsonfile.h"
-#include "collections/postman.h"
 #include "store/deliverylog.h"
 #include "delivery/forwarderhost.h"
 #include "receiver/receiverhost.h"
@@ -38,10 +35,6 @@
 #include <algorithm>
 #include <climits>
 
-#include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -138,6 +131,9 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     collectionsDock->setVisible(!m_collections->documents().isEmpty());
 
     setAcceptDrops(true); // a file dropped on the window is imported
+    m_importExport = new ImportExport(
+        store, m_writer, m_collections, m_view, [this] { return openComposer(false); }, this);
+    connect(m_importExport, &ImportExport::message, statusBar(), &QStatusBar::showMessage);
     m_splitter->addWidget(m_view);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 1);
@@ -311,21 +307,10 @@ void MainWindow::createMenus()
     file->addAction(tr("&Open Collection…"), QKeySequence::Open, this,
                     [this] { m_collections->askOpenCollection(); });
     file->addSeparator();
-    file->addAction(tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Import"), QString(),
-            tr("HAR, Postman, collection or curl files (*.har *.json *.sh *.txt);;All files "
-               "(*)"));
-        if (!path.isEmpty())
-            importFile(path);
-    });
-    file->addAction(
-        tr("&Export HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this, [this] {
-            const QString path = QFileDialog::getSaveFileName(
-                this, tr("Export HAR"), QStringLiteral("captures.har"), tr("HAR files (*.har)"));
-            if (!path.isEmpty())
-                exportHar(path);
-        });
+    file->addAction(tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I), m_importExport,
+                    &ImportExport::askImport);
+    file->addAction(tr("&Export HAR…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+                    m_importExport, &ImportExport::askExportHar);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -520,77 +505,6 @@ void MainWindow::showCapture(qint64 id)
     m_checker->check({request->id});
 }
 
-bool MainWindow::importFile(const QString &path)
-{
-    QString error;
-    const std::optional<QByteArray> bytes = JsonFile::read(path, &error);
-    const QString fileName = QFileInfo(path).fileName();
-    const auto fail = [this, &fileName](const QString &why) {
-        statusBar()->showMessage(tr("Nothing imported from %1: %2").arg(fileName, why));
-        return false;
-    };
-    if (!bytes)
-        return fail(error);
-    switch (Importer::detect(*bytes)) {
-    case Importer::Format::Collection:
-        if (!m_collections->openCollection(path, &error))
-            return fail(error);
-        statusBar()->showMessage(tr("Opened the collection %1").arg(fileName), 5000);
-        return true;
-    case Importer::Format::Postman: {
-        QStringList warnings;
-        const std::optional<Collection> imported = Postman::read(*bytes, &warnings, &error);
-        if (!imported)
-            return fail(error);
-        const QString collectionPath = CollectionFolder::newFilePath(
-            imported->name.isEmpty() ? QFileInfo(path).completeBaseName() : imported->name);
-        if (!m_collections->createCollection(collectionPath, *imported, &error))
-            return fail(error);
-        statusBar()->showMessage(
-            tr("Imported the Postman collection %1 as %2%3")
-                .arg(fileName, collectionPath,
-                     warnings.isEmpty()
-                         ? QString()
-                         : QStringLiteral(" — ") + warnings.join(QStringLiteral("; "))),
-            15000);
-        return true;
-    }
-    case Importer::Format::Curl: {
-        ComposerDialog *composer = openComposer(false);
-        return composer->pasteCurl(QString::fromUtf8(*bytes))
-                   ? true
-                   : fail(composer->answerStatus()->text());
-    }
-    case Importer::Format::Har: break;
-    case Importer::Format::Unknown:
-        return fail(tr("not a HAR file, Postman collection, Hookscope collection or curl "
-                       "command"));
-    }
-    const Importer::HarCaptures read = Importer::harCaptures(*bytes);
-    if (read.captures.isEmpty() && !read.error.isEmpty())
-        return fail(read.error);
-    if (!read.skipped.isEmpty()) {
-        // Some entries cannot be read: the others only if the user says so.
-        const auto answer = QMessageBox::question(
-            this, tr("Import"),
-            tr("%1: %n entry(s) cannot be read (%2).\n\nImport the %3 that can?", nullptr,
-               int(read.skipped.size()))
-                .arg(fileName, read.skipped.first())
-                .arg(read.captures.size()));
-        if (answer != QMessageBox::Yes)
-            return fail(read.error);
-    }
-    for (const CapturedRequest &capture : read.captures)
-        m_writer.append(capture, 0); // they appear as they are stored, like live ones
-    statusBar()->showMessage(
-        tr("Imported %n capture(s) from %1", nullptr, int(read.captures.size())).arg(fileName)
-            + (read.skipped.isEmpty()
-                   ? QString()
-                   : tr("; skipped %1").arg(read.skipped.join(QStringLiteral("; ")))),
-        read.skipped.isEmpty() ? 5000 : 0);
-    return true;
-}
-
 RulesDialog *MainWindow::rulesDialog()
 {
     std::optional<CapturedRequest> selected;
@@ -651,34 +565,6 @@ ComposerDialog *MainWindow::openCollectionItem(CollectionDocument *document, con
     return composer;
 }
 
-void MainWindow::exportHar(const QString &path)
-{
-    // The selected captures when several are, else every one the filter shows; written on a
-    // pool thread with a store connection of its own.
-    const QList<qint64> selected = m_view->selectedIds();
-    const CaptureQuery query = m_model->query();
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        statusBar()->showMessage(watcher->result(), 8000);
-        emit harExported();
-    });
-    watcher->setFuture(QtConcurrent::run([storePath = m_store.path(), selected, query, path] {
-        QList<qint64> ids = selected;
-        if (ids.size() < 2) {
-            CaptureStore store(storePath);
-            ids = store.open() ? store.idsMatching(query) : QList<qint64>();
-        } else {
-            std::sort(ids.begin(), ids.end());
-        }
-        QString error;
-        const qsizetype written = Har::write(storePath, ids, path, &error);
-        return written < 0 ? tr("Not exported: %1").arg(error)
-                           : tr("Exported %n capture(s) to %1", nullptr, int(written))
-                                 .arg(QFileInfo(path).fileName());
-    }));
-}
-
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
     if (event->mimeData()->hasUrls())
@@ -689,7 +575,7 @@ void MainWindow::dropEvent(QDropEvent *event)
 {
     for (const QUrl &url : event->mimeData()->urls()) {
         if (url.isLocalFile())
-            importFile(url.toLocalFile());
+            m_importExport->importFile(url.toLocalFile());
     }
     event->acceptProposedAction();
 }

@@ -19,6 +19,7 @@ namespace Hookscope {
 class CaptureDetailView;
 class CollectionDocument;
 class CollectionsPanel;
+class ImportExport;
 class RulesDialog;
 struct CollectionPlace;
 struct RequestTemplate;
@@ -68,10 +69,8 @@ public:
     // Checks captures with these from now on (kept across restarts); verdicts are redone.
     void setSignatureBindings(const QList<SignatureBinding> &bindings);
     SecretStore *secrets() const { return m_secrets; }
-    // Imports a file by what it holds: a HAR file's requests become captures, a collection
-    // opens, a Postman collection becomes a new collection, a curl command opens in the
-    // composer. Says in the status bar how it went.
-    bool importFile(const QString &path);
+    // File → Import and Export HAR.
+    ImportExport *importExport() const { return m_importExport; }
     CollectionsPanel *collections() const { return m_collections; }
     // Capture → Mock Rules…: the rules editor; accepting it applies and saves the rules.
     RulesDialog *rulesDialog();
@@ -86,13 +85,8 @@ public:
     void saveCapturesTo(const CollectionPlace &folder, const QList<qint64> &ids);
     // Opens a collection's request in the composer; "Save" there writes it back.
     ComposerDialog *openCollectionItem(CollectionDocument *document, const QList<int> &path);
-    // Writes the selected captures (when several are) or all the filter shows to a HAR file.
-    void exportHar(const QString &path);
     // Opens the composer: empty, or with the selected capture ready to edit and send again.
     ComposerDialog *openComposer(bool fromSelected);
-
-signals:
-    void harExported();
 
 protected:
     bool focusNextPrevChild(bool next) override;
@@ -123,6 +117,7 @@ private:
     CaptureListModel *m_model;
     CaptureListView *m_view;
     CaptureActions *m_actions = nullptr;
+    ImportExport *m_importExport = nullptr;
     CollectionsPanel *m_collections;
     CaptureDetailView *m_detail;
     ReceiverBar *m_receiverBar = nullptr;

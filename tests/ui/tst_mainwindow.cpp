@@ -9,6 +9,7 @@
 #include "collectionspanel.h"
 #include "conflictbar.h"
 #include "firststeps.h"
+#include "importexport.h"
 #include "responseview.h"
 #include "rulesdialog.h"
 #include "rundialog.h"
@@ -1781,8 +1782,8 @@ void TestMainWindow::harFilesImportAndExport()
 
     // Nothing selected: everything the filter shows.
     const QString har = dir.filePath(QStringLiteral("out.har"));
-    QSignalSpy exported(session.window.get(), &MainWindow::harExported);
-    session.window->exportHar(har);
+    QSignalSpy exported(session.window->importExport(), &ImportExport::harExported);
+    session.window->importExport()->exportHar(har);
     QVERIFY(exported.wait());
     QCOMPARE(session.window->statusBar()->currentMessage(),
              QStringLiteral("Exported 2 capture(s) to out.har"));
@@ -1791,7 +1792,7 @@ void TestMainWindow::harFilesImportAndExport()
     QString error;
     QCOMPARE(Har::read(file.readAll(), &error)->size(), 2);
 
-    QVERIFY(session.window->importFile(har));
+    QVERIFY(session.window->importExport()->importFile(har));
     QTRY_COMPARE(model->rowCount(), 4);
     QCOMPARE(session.window->statusBar()->currentMessage(),
              QStringLiteral("Imported 2 capture(s) from out.har"));
@@ -1803,7 +1804,7 @@ void TestMainWindow::harFilesImportAndExport()
     QVERIFY(bad.open(QIODevice::WriteOnly));
     bad.write("{\"log\": [");
     bad.close();
-    QVERIFY(!session.window->importFile(bad.fileName()));
+    QVERIFY(!session.window->importExport()->importFile(bad.fileName()));
     QVERIFY(session.window->statusBar()->currentMessage().startsWith(
         QStringLiteral("Nothing imported from bad.har: not valid JSON at line 1, column ")));
 
@@ -2092,7 +2093,7 @@ void TestMainWindow::importTellsFormatsApart()
     CollectionsPanel *panel = session.window->collections();
 
     // Postman: a new collection, saved in the collections folder and opened.
-    QVERIFY(session.window->importFile(QFINDTESTDATA("../data/postman-v21.json")));
+    QVERIFY(session.window->importExport()->importFile(QFINDTESTDATA("../data/postman-v21.json")));
     QCOMPARE(panel->documents().size(), 1);
     CollectionDocument *imported = panel->documents().first();
     QCOMPARE(imported->collection().name, QStringLiteral("Payments API"));
@@ -2104,13 +2105,13 @@ void TestMainWindow::importTellsFormatsApart()
     const QString own = dir.filePath(QStringLiteral("own.json"));
     QString error;
     QVERIFY(Collection().save(own, &error));
-    QVERIFY(session.window->importFile(own));
+    QVERIFY(session.window->importExport()->importFile(own));
     QCOMPARE(panel->documents().size(), 2);
 
     // A curl command opens in the composer.
     const QString curl = dir.filePath(QStringLiteral("request.sh"));
     replaceFile(curl, "curl -X PUT http://localhost:3000/x -d 'a=1'\n");
-    QVERIFY(session.window->importFile(curl));
+    QVERIFY(session.window->importExport()->importFile(curl));
     auto composers = session.window->findChildren<ComposerDialog *>();
     QCOMPARE(composers.size(), 1);
     QCOMPARE(composers.first()->method()->currentText(), QStringLiteral("PUT"));
@@ -2129,7 +2130,7 @@ void TestMainWindow::importTellsFormatsApart()
         asked = box->text();
         box->button(QMessageBox::Yes)->click();
     });
-    QVERIFY(session.window->importFile(partly));
+    QVERIFY(session.window->importExport()->importFile(partly));
     QCOMPARE(asked, QStringLiteral("partly.har: 1 entry(s) cannot be read (entry 2: request needs "
                                    "a method and an absolute url).\n\nImport the 1 that can?"));
     QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
@@ -2140,7 +2141,7 @@ void TestMainWindow::importTellsFormatsApart()
     // Anything else is refused, saying what it is not.
     const QString other = dir.filePath(QStringLiteral("notes.txt"));
     replaceFile(other, "hello");
-    QVERIFY(!session.window->importFile(other));
+    QVERIFY(!session.window->importExport()->importFile(other));
     QCOMPARE(session.window->statusBar()->currentMessage(),
              QStringLiteral("Nothing imported from notes.txt: not a HAR file, Postman "
                             "collection, Hookscope collection or curl command"));
