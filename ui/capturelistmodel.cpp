@@ -404,10 +404,19 @@ void CaptureListModel::insertLive(QList<CaptureSummary> newestFirst)
         letOldestRowsGo();
         return;
     }
+    // Oldest first, they go at the bottom, up to MaxRowsKept rows: the list pages only
+    // downwards, so rows above cannot be let go. Past it they are counted as not listed.
+    const int taken = std::clamp(MaxRowsKept - int(m_rows.size()), 0, count);
+    if (taken < count) {
+        m_hiddenLive += count - taken;
+        emit liveCapturesHidden(m_hiddenLive);
+    }
+    if (taken == 0)
+        return;
     const int first = int(m_rows.size());
-    beginInsertRows({}, first, first + count - 1);
-    m_rows.append(QList<CaptureSummary>(newestFirst.crbegin(), newestFirst.crend()));
-    assignSlots(first, first + count);
+    beginInsertRows({}, first, first + taken - 1);
+    m_rows.append(QList<CaptureSummary>(newestFirst.crbegin(), newestFirst.crbegin() + taken));
+    assignSlots(first, first + taken);
     endInsertRows();
 }
 

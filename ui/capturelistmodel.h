@@ -95,8 +95,9 @@ signals:
     void rowsPrepended(int count);
     // The first page for the current query and order is in.
     void loaded();
-    // Captures that arrived while the list is sorted on something other than time; they are
-    // in the store and appear when the list is sorted by time again.
+    // Captures that arrived while the list is sorted on something other than time, or sorted
+    // oldest first and full (MaxRowsKept); they are in the store and appear when the list is
+    // sorted newest first again.
     void liveCapturesHidden(qint64 count);
 
 private:

@@ -222,9 +222,15 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
             statusBar()->clearMessage();
     });
     connect(m_model, &CaptureListModel::liveCapturesHidden, this, [this](qint64 count) {
-        statusBar()->showMessage(tr("%n new capture(s) not listed while sorted; sort by Time to "
-                                    "follow live captures",
-                                    nullptr, int(std::min<qint64>(count, INT_MAX))));
+        const int shown = int(std::min<qint64>(count, INT_MAX));
+        statusBar()->showMessage(
+            m_model->order().isOldestFirst()
+                ? tr("%n new capture(s) not listed: the list sorted oldest first is full; sort "
+                     "newest first to follow live captures",
+                     nullptr, shown)
+                : tr("%n new capture(s) not listed while sorted; sort by Time to follow live "
+                     "captures",
+                     nullptr, shown));
     });
 
     createMenus();

@@ -26,6 +26,7 @@ public:
 private slots:
     void rowsAreFoundByIdAsTheyComeAndGo();
     void liveCapturesLetTheOldestRowsGo();
+    void anOldestFirstListFollowsUpToItsLimit();
     void sizesAreInKiB();
     void timesSayTheDayWhenItIsNotToday();
 
@@ -141,6 +142,41 @@ void TestCaptureListModel::liveCapturesLetTheOldestRowsGo()
     QCOMPARE(model->rowOf(oldest), total - 1);
     for (int row = 1; row < model->rowCount(); ++row)
         QVERIFY(model->summary(row - 1).id > model->summary(row).id);
+    writer.stop();
+}
+
+// Sorted oldest first and scrolled to the end, the list takes live captures at the bottom until
+// it holds MaxRowsKept rows; later ones are counted as not listed, never kept in memory.
+void TestCaptureListModel::anOldestFirstListFollowsUpToItsLimit()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
+    CaptureStore store(path);
+    QVERIFY(store.open());
+    CaptureWriter writer(path);
+    writer.setDurability(CaptureWriter::Durability::Process);
+    QVERIFY(writer.start(nullptr));
+    append(writer, 300);
+    QTRY_COMPARE(store.count(), qint64(300));
+    CaptureListModel model(path);
+    connect(&writer, &CaptureWriter::committed, &model, &CaptureListModel::addCommitted);
+    QSignalSpy hidden(&model, &CaptureListModel::liveCapturesHidden);
+    model.sort(CaptureListModel::TimeColumn, Qt::AscendingOrder);
+    QTRY_VERIFY(model.isLoaded());
+    QTRY_VERIFY((model.fetchMore({}), !model.canFetchMore({}) && model.rowCount() == 300));
+    const qint64 oldest = model.summary(0).id;
+
+    const int beyond = 250;
+    append(writer, CaptureListModel::MaxRowsKept - 300 + beyond);
+    QTRY_COMPARE_WITH_TIMEOUT(store.count(), qint64(CaptureListModel::MaxRowsKept + beyond),
+                              60'000);
+    QTRY_VERIFY(!hidden.isEmpty() && hidden.last().at(0).toLongLong() == beyond);
+    QCOMPARE(model.rowCount(), CaptureListModel::MaxRowsKept);
+    QCOMPARE(model.summary(0).id, oldest);
+    for (int row = 1; row < model.rowCount(); ++row)
+        QVERIFY(model.summary(row - 1).id < model.summary(row).id);
+    QCOMPARE(model.summary(model.rowCount() - 1).id, oldest + CaptureListModel::MaxRowsKept - 1);
+    QVERIFY(rowOfMatchesEveryRow(model));
     writer.stop();
 }
 
