@@ -56,10 +56,12 @@ CollectionDocument *CollectionTreeModel::adopt(CollectionDocument *document)
     const int row = int(m_documents.size());
     beginInsertRows({}, row, row);
     m_documents.append(document);
+    m_places.clear();
     endInsertRows();
     // Any change may move every item below it: indexes are made again.
     connect(document, &CollectionDocument::changed, this, [this] {
         beginResetModel();
+        m_places.clear();
         endResetModel();
     });
     connect(document, &CollectionDocument::reloadedFromDisk, this, [this, document] {
@@ -87,6 +89,7 @@ void CollectionTreeModel::close(CollectionDocument *document)
         return;
     beginRemoveRows({}, row, row);
     m_documents.removeAt(row);
+    m_places.clear();
     endRemoveRows();
     delete document; // saves first
     rememberOpen();
@@ -162,22 +165,26 @@ const CollectionItem *CollectionTreeModel::itemAt(const QModelIndex &index) cons
 
 std::optional<CollectionPlace> CollectionTreeModel::locate(const CollectionItem *item) const
 {
-    QList<int> path;
-    const std::function<bool(const QList<CollectionItem> &)> find
-        = [&](const QList<CollectionItem> &items) {
-              for (int row = 0; row < items.size(); ++row) {
-                  path.append(row);
-                  if (&items[row] == item || find(items[row].items))
-                      return true;
-                  path.removeLast();
-              }
-              return false;
-          };
-    for (CollectionDocument *document : m_documents) {
-        if (find(document->collection().items))
-            return CollectionPlace{document, path};
+    if (m_places.isEmpty()) {
+        // Every item's place at once: views ask for parents of each row they lay out.
+        QList<int> path;
+        CollectionDocument *document = nullptr;
+        const std::function<void(const QList<CollectionItem> &)> walk
+            = [&](const QList<CollectionItem> &items) {
+                  for (int row = 0; row < items.size(); ++row) {
+                      path.append(row);
+                      m_places.insert(&items[row], CollectionPlace{document, path});
+                      walk(items[row].items);
+                      path.removeLast();
+                  }
+              };
+        for (CollectionDocument *each : m_documents) {
+            document = each;
+            walk(each->collection().items);
+        }
     }
-    return std::nullopt;
+    const auto found = m_places.constFind(item);
+    return found == m_places.cend() ? std::nullopt : std::optional(*found);
 }
 
 CollectionPlace CollectionTreeModel::placeOf(const QModelIndex &index) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractItemModel>
+#include <QHash>
 #include <QMetaType>
 
 #include <optional>
@@ -82,6 +83,8 @@ private:
     std::optional<CollectionPlace> locate(const CollectionItem *item) const;
 
     QList<CollectionDocument *> m_documents;
+    // Each item's place, worked out on the first locate() after the documents changed.
+    mutable QHash<const CollectionItem *, CollectionPlace> m_places;
 };
 
 } // namespace Hookscope
