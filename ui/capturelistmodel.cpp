@@ -7,8 +7,6 @@
 
 #include <QColor>
 #include <QDateTime>
-#include <QGuiApplication>
-#include <QPalette>
 #include <QLocale>
 
 namespace Hookscope {

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "wire/forwardroute.h"
 
 #include "delivery/sender.h"
 

@@ -28,14 +28,12 @@
 #include "store/deliverylog.h"
 #include "delivery/forwarderhost.h"
 #include "receiver/receiverhost.h"
-#include "secrets/secretstore.h"
 #include "session/session.h"
 #include "session/settings.h"
 
 #include <algorithm>
 #include <climits>
 
-#include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QApplication>
@@ -46,7 +44,6 @@
 #include <QMimeData>
 #include <QPointer>
 #include <QHeaderView>
-#include <QLabel>
 #include <QLineEdit>
 #include <QScreen>
 #include <QSplitter>

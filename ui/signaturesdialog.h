@@ -1,6 +1,6 @@
 #pragma once
 
-#include "signing/signaturechecker.h"
+#include "signing/signaturesettings.h"
 
 #include <QDialog>
 

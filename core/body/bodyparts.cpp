@@ -1,6 +1,5 @@
 #include "bodyparts.h"
 
-#include <QUrl>
 
 namespace Hookscope {
 namespace {

@@ -4,7 +4,6 @@
 #include "retrypolicy.h"
 #include "sender.h"
 
-#include "store/capturestore.h"
 #include "signing/signaturesettings.h"
 
 #include <QHash>

@@ -11,13 +11,11 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QScopeGuard>
-#include <QStandardPaths>
 
 #include <sqlite3.h>
 

@@ -1,5 +1,7 @@
 #include "forwardroute.h"
 
+#include <QUrl>
+
 namespace Hookscope {
 namespace {
 
