@@ -225,9 +225,17 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("N"));
     const QCommandLineOption bindOption(
         QStringLiteral("bind"),
-        QStringLiteral("Address to listen on, repeatable (default 127.0.0.1 and ::1). Other "
-                       "than loopback, anyone on your network can send to Hookscope."),
+        QStringLiteral("Address to listen on, repeatable (default 127.0.0.1 and ::1, or every "
+                       "address when the window listens on the LAN; 0.0.0.0 or :: for every "
+                       "address). Requests from other machines need the access token in the "
+                       "LAN URL printed at the start."),
         QStringLiteral("ADDR"));
+    const QCommandLineOption allowOption(
+        QStringLiteral("allow"),
+        QStringLiteral("Take requests from other machines only from this network, repeatable "
+                       "(192.168.1.0/24, fd00::/8, or one address; default: the window's list, "
+                       "or any)."),
+        QStringLiteral("CIDR"));
     const QCommandLineOption freshOption(
         QStringLiteral("fresh-store"),
         QStringLiteral("If the store cannot be opened, move it aside and start a new one."));
@@ -303,12 +311,12 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("disk|process"));
     parser.addOption(durabilityOption);
     parser.addOptions(
-        {portOption,          bindOption,        freshOption,          statusOption,
-         headerOption,        bodyOption,        delayOption,          maxBodyOption,
-         headerTimeoutOption, idleTimeoutOption, maxConnectionsOption, forwardOption,
-         rulesOption,         attemptsOption,    giveUpOption,         retryBaseOption,
-         retryMaxDelayOption, timeoutOption,     insecureOption,       signSchemeOption,
-         secretNameOption,    secretEnvOption});
+        {portOption,       bindOption,          allowOption,       freshOption,
+         statusOption,     headerOption,        bodyOption,        delayOption,
+         maxBodyOption,    headerTimeoutOption, idleTimeoutOption, maxConnectionsOption,
+         forwardOption,    rulesOption,         attemptsOption,    giveUpOption,
+         retryBaseOption,  retryMaxDelayOption, timeoutOption,     insecureOption,
+         signSchemeOption, secretNameOption,    secretEnvOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -395,9 +403,32 @@ int CliCommands::listen(const QStringList &arguments)
     }
 
     // What was set up in the window is used unless the command line says otherwise.
-    const Settings saved;
+    Settings saved;
     if (!parser.isSet(portOption))
         options.port = saved.port().value_or(options.port);
+    if (!parser.isSet(bindOption) && saved.listensOnLan())
+        options.addresses = {QHostAddress::Any};
+    QList<ReceiverAccess::Network> networks;
+    const bool savedNetworks = !parser.isSet(allowOption);
+    for (const QString &text :
+         savedNetworks ? saved.allowedNetworks() : parser.values(allowOption)) {
+        QString problem;
+        const std::optional<ReceiverAccess::Network> network
+            = ReceiverAccess::parseNetwork(text, &problem);
+        if (!network)
+            return usageError(savedNetworks ? QStringLiteral("the allowed network set in the "
+                                                             "window cannot be used: %1 (give "
+                                                             "networks with --allow)")
+                                                  .arg(problem)
+                                            : QStringLiteral("--allow: ") + problem);
+        networks.append(*network);
+    }
+    const bool reachableFromOthers
+        = std::any_of(options.addresses.cbegin(), options.addresses.cend(),
+                      [](const QHostAddress &address) { return !address.isLoopback(); });
+    // The token is made (and kept for the window too) only when another machine could use it.
+    options.access
+        = ReceiverAccess(reachableFromOthers ? saved.lanAccessToken() : QByteArray(), networks);
     ForwardOptions forwarding;
     forwarding.retry = saved.forwardRetry();
     QList<ForwardRoute> routes;
@@ -529,13 +560,21 @@ int CliCommands::listen(const QStringList &arguments)
                  .arg(urls.join(QStringLiteral(" and ")), path)
                  .toUtf8());
     std::fflush(stdout);
-    for (const QHostAddress &address : receiver.addresses()) {
-        if (!address.isLoopback())
-            std::fprintf(stderr,
-                         "hookscope-cli: warning: listening on %s, reachable from other "
-                         "machines\n",
-                         qUtf8Printable(address.toString()));
-    }
+    const QList<QHostAddress> bound = receiver.addresses();
+    const QStringList lanUrls = options.access.lanUrls(bound, receiver.port());
+    for (const QString &url : lanUrls)
+        writeOut(QStringLiteral("LAN URL: %1\n").arg(url).toUtf8());
+    std::fflush(stdout);
+    if (std::any_of(bound.cbegin(), bound.cend(),
+                    [](const QHostAddress &address) { return !address.isLoopback(); }))
+        std::fprintf(stderr,
+                     "hookscope-cli: listening on other addresses than loopback: requests from "
+                     "other machines need the access token in the LAN URL (or an %s header)%s\n",
+                     ReceiverAccess::TokenHeader,
+                     networks.isEmpty() ? "" : ", from the allowed networks");
+    QObject::connect(&receiver, &ReceiverHost::requestRefused, qApp, [](const QString &what) {
+        std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(what));
+    });
 
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, qApp,

@@ -27,6 +27,7 @@ Connection::Connection(qintptr descriptor, quint64 ticket, Receiver &receiver)
     , m_receiver(receiver)
     , m_parser(receiver.options().limits)
     , m_lastReadMs(nowMs())
+    , m_fromLoopback(ReceiverAccess::plain(m_socket->peerAddress()).isLoopback())
 {
     connect(m_socket, &ClientSocket::readyRead, this, &Connection::onReadyRead);
     connect(m_socket, &ClientSocket::closed, this, &Connection::onClosed);
@@ -89,9 +90,12 @@ void Connection::parseInput()
             m_messageStartUs = Clock::wallMicroseconds();
             m_messageStartMs = now;
             m_continueSent = false;
+            m_admitted = m_fromLoopback;
             armDeadline(now, m_receiver.options().headerTimeoutMs);
         }
         m_inputOffset += m_parser.feed(m_input, m_inputOffset);
+        if (!m_admitted && m_parser.headersComplete() && !admit())
+            break;
 
         switch (m_parser.state()) {
         case RequestParser::State::Complete: continue; // above: once its body may come back
@@ -160,13 +164,42 @@ void Connection::onPeerFinishedSending()
         m_socket->closeAfterWriting();
 }
 
+bool Connection::admit()
+{
+    const QHostAddress peer = m_socket->peerAddress();
+    const ReceiverAccess::Verdict verdict
+        = m_receiver.options().access.judge(peer, m_parser.current());
+    m_admitted = verdict == ReceiverAccess::Verdict::Taken;
+    if (!m_admitted)
+        refuse(ReceiverAccess::refusal(verdict, peer), ReceiverAccess::describe(verdict, peer));
+    return m_admitted;
+}
+
+void Connection::refuse(const QByteArray &answer, const QString &what)
+{
+    m_parser.takeRequest(QStringLiteral("refused")); // dropped, with any body spilled to disk
+    m_closing = true;
+    m_refusal = answer;
+    m_receiver.noteRefused(what);
+    writeReadyResponses();
+}
+
 void Connection::finishRequest(const ResponseSpec *errorResponse)
 {
+    if (!m_admitted) { // malformed before the head was complete, from another machine
+        const ResponseSpec answer
+            = errorResponse ? *errorResponse : ResponseSpec::forError(400, {});
+        refuse(answer.serializeHead(false) + answer.body,
+               QStringLiteral("refused a malformed request from %1")
+                   .arg(ReceiverAccess::plain(m_socket->peerAddress()).toString()));
+        return;
+    }
     PendingResponse pending;
     pending.keepAlive = m_parser.keepAlive() && !m_parser.isUpgrade() && !errorResponse;
     // A refused body is not read back from disk: what is in memory shows what went wrong.
     pending.request = takeRequest(
         errorResponse && m_parser.bytesOnDisk() > 0 ? m_parser.errorMessage() : QString());
+    m_receiver.options().access.strip(pending.request);
     pending.headRequest = pending.request.method == "HEAD";
     pending.sequence = m_nextSequence++;
     // A mock rule answers first, then a proxy route, then the default response.
@@ -296,7 +329,7 @@ CapturedRequest Connection::takeRequest(const QString &leaveOnDisk)
 
 void Connection::capturePartial(const QString &reason)
 {
-    if (!m_parser.hasStarted())
+    if (!m_parser.hasStarted() || !m_admitted)
         return;
     // Nobody waits for this one, so its body cannot wait for memory either.
     QString leaveOnDisk;
@@ -378,6 +411,12 @@ void Connection::writeReadyResponses()
             m_socket->closeAfterWriting();
             return;
         }
+    }
+    if (m_responses.empty() && m_trickling.isEmpty() && !m_refusal.isEmpty()) {
+        m_socket->write(m_refusal);
+        m_refusal.clear();
+        m_socket->closeAfterWriting();
+        return;
     }
     if (m_responses.empty() && m_trickling.isEmpty() && m_socket->peerFinishedSending())
         m_socket->closeAfterWriting(); // all a half-closed client asked for is answered

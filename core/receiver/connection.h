@@ -5,7 +5,6 @@
 #include "wire/responsespec.h"
 #include "mock/mockrules.h"
 
-#include <QHostAddress>
 #include <QObject>
 
 #include <deque>
@@ -87,6 +86,12 @@ private:
     // receiver's memory for large bodies has room. If not, it resumes this connection later.
     bool admitBodyFromDisk();
     void capturePartial(const QString &reason);
+    // Once a request's head is in: whether the access rules take it (ReceiverAccess). If not,
+    // it is answered 401 or 403 after the answers before it, nothing of it is kept, and the
+    // connection closes.
+    bool admit();
+    // A request not admitted (malformed before its head was judged, say) is dropped, not kept.
+    void refuse(const QByteArray &answer, const QString &what);
     void writeReadyResponses();
     void popResponse();
     void dropResponses();
@@ -111,8 +116,11 @@ private:
     qint64 m_deadlineMs = 0;
     quint64 m_nextSequence = 0;
     bool m_continueSent = false;
-    bool m_closing = false; // no more requests are read; close once answers are out
-    QByteArray m_trickling; // what is left of a body sent slowly
+    bool m_closing = false;    // no more requests are read; close once answers are out
+    const bool m_fromLoopback; // other peers' requests need the access token
+    bool m_admitted = false;   // the request being read was judged and taken
+    QByteArray m_refusal;      // sent once the answers before it are out, then closed
+    QByteArray m_trickling;    // what is left of a body sent slowly
     int m_trickleBytesPerSecond = 0;
     bool m_closeAfterTrickle = false;
 };

@@ -117,11 +117,22 @@ void Receiver::close()
 
 QString Receiver::baseUrl() const
 {
-    const QHostAddress address = m_boundAddresses.value(0, QHostAddress(QHostAddress::LocalHost));
+    QHostAddress address = m_boundAddresses.value(0, QHostAddress(QHostAddress::LocalHost));
+    // Bound to every address: this machine reaches it on loopback.
+    if (address == QHostAddress::AnyIPv4 || address == QHostAddress::Any)
+        address = QHostAddress::LocalHost;
+    else if (address == QHostAddress::AnyIPv6)
+        address = QHostAddress::LocalHostIPv6;
     QString host = address.toString();
     if (address.protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + host + QLatin1Char(']');
     return QStringLiteral("http://%1:%2/").arg(host).arg(m_port);
+}
+
+void Receiver::noteRefused(const QString &what)
+{
+    ++m_refusedCount;
+    emit requestRefused(what);
 }
 
 void Receiver::accept(qintptr descriptor)

@@ -67,6 +67,11 @@ public:
     void setSignatureSettings(const SignatureSettings &settings) { m_signing = settings; }
     const SignatureSettings &signatureSettings() const { return m_signing; }
     int connectionCount() const { return int(m_connections.size()); }
+    // Who may send from other machines; applies to requests from now on.
+    void setAccess(const ReceiverAccess &access) { m_options.access = access; }
+    // A request was refused by the access rules (`what` says whose and why): nothing of it kept.
+    void noteRefused(const QString &what);
+    qint64 refusedCount() const { return m_refusedCount; }
 
     // Room in memory for a body read back from disk (ReceiverOptions::largeBodyMemory): when
     // there is, `lease` holds `bytes` of it until the last copy of the request is gone.
@@ -83,6 +88,9 @@ public:
     // A client's accepted socket: it becomes a connection. At the connection limit the one
     // idle the longest is closed to make room; when none is idle, the client gets 503.
     void accept(qintptr descriptor);
+
+signals:
+    void requestRefused(const QString &what);
 
 private:
     bool evictIdleConnection();
@@ -108,6 +116,7 @@ private:
     std::vector<std::unique_ptr<QTcpServer>> m_servers;
     QHash<quint64, Connection *> m_connections;
     quint64 m_nextTicket = 1;
+    qint64 m_refusedCount = 0;
     quint16 m_port = 0;
     QList<QHostAddress> m_boundAddresses;
     QTimer m_timeoutSweep;

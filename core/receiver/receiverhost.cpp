@@ -9,6 +9,7 @@ ReceiverHost::ReceiverHost(CaptureWriter &writer, ReceiverOptions options, QObje
 {
     m_thread.setObjectName(QStringLiteral("receiver"));
     m_receiver->moveToThread(&m_thread);
+    connect(m_receiver, &Receiver::requestRefused, this, &ReceiverHost::requestRefused);
     connect(&m_thread, &QThread::finished, m_receiver, &QObject::deleteLater);
     m_thread.start();
 }
@@ -72,6 +73,12 @@ void ReceiverHost::setSignatureSettings(const SignatureSettings &settings)
     QMetaObject::invokeMethod(m_receiver, [receiver = m_receiver, settings] {
         receiver->setSignatureSettings(settings);
     });
+}
+
+void ReceiverHost::setAccess(const ReceiverAccess &access)
+{
+    QMetaObject::invokeMethod(m_receiver,
+                              [receiver = m_receiver, access] { receiver->setAccess(access); });
 }
 
 void ReceiverHost::setMockRules(const MockRules &rules)

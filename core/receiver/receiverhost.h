@@ -36,6 +36,12 @@ public:
     // See Receiver::setMockRules(); their call counts start again.
     void setMockRules(const MockRules &rules);
     void setSignatureSettings(const SignatureSettings &settings);
+    // See Receiver::setAccess().
+    void setAccess(const ReceiverAccess &access);
+
+signals:
+    // See Receiver::requestRefused(); on the host's thread.
+    void requestRefused(const QString &what);
 
 private:
     QThread m_thread;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "receiveraccess.h"
 #include "wire/requestparser.h"
 
 #include <QHostAddress>
@@ -13,6 +14,8 @@ struct ReceiverOptions
 
     QList<QHostAddress> addresses{QHostAddress::LocalHost, QHostAddress::LocalHostIPv6};
     quint16 port = DefaultPort; // 0 picks a free port
+    // Requests from other machines need its token (see ReceiverAccess).
+    ReceiverAccess access;
     ParserLimits limits;
     int headerTimeoutMs = 10'000; // the whole header section, from its first byte
     int idleTimeoutMs = 60'000;   // between body bytes, and between keep-alive requests

@@ -1,5 +1,6 @@
 #include "settings.h"
 
+#include "receiver/receiveraccess.h"
 #include "store/datafolder.h"
 
 #include <QCoreApplication>
@@ -9,6 +10,9 @@ namespace Hookscope {
 namespace {
 
 const QString portKey = QStringLiteral("receiver/port");
+const QString lanKey = QStringLiteral("receiver/lan");
+const QString lanTokenKey = QStringLiteral("receiver/lanToken");
+const QString allowedNetworksKey = QStringLiteral("receiver/allowedNetworks");
 const QString routesKey = QStringLiteral("forward/targets");
 const QString bindingsKey = QStringLiteral("signatures/bindings");
 const QString replayTargetKey = QStringLiteral("replay/lastTarget");
@@ -40,6 +44,41 @@ std::optional<quint16> Settings::port() const
 void Settings::setPort(quint16 port)
 {
     m_settings.setValue(portKey, port);
+}
+
+bool Settings::listensOnLan() const
+{
+    return m_settings.value(lanKey, false).toBool();
+}
+
+void Settings::setListensOnLan(bool on)
+{
+    m_settings.setValue(lanKey, on);
+}
+
+QByteArray Settings::lanAccessToken()
+{
+    QByteArray token = m_settings.value(lanTokenKey).toByteArray();
+    if (token.isEmpty()) {
+        token = ReceiverAccess::newToken();
+        setLanAccessToken(token);
+    }
+    return token;
+}
+
+void Settings::setLanAccessToken(const QByteArray &token)
+{
+    m_settings.setValue(lanTokenKey, QString::fromLatin1(token));
+}
+
+QStringList Settings::allowedNetworks() const
+{
+    return m_settings.value(allowedNetworksKey).toStringList();
+}
+
+void Settings::setAllowedNetworks(const QStringList &networks)
+{
+    m_settings.setValue(allowedNetworksKey, networks);
 }
 
 QStringList Settings::forwardRoutes() const

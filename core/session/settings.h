@@ -23,6 +23,16 @@ public:
     std::optional<quint16> port() const;
     void setPort(quint16 port);
     // Forward routes as the user wrote them (ForwardRoute::parse).
+    // Whether the window's receiver listens on every address (the LAN) or on loopback only.
+    bool listensOnLan() const;
+    void setListensOnLan(bool on);
+    // The token requests from other machines need (ReceiverAccess): made and kept on first use.
+    QByteArray lanAccessToken();
+    void setLanAccessToken(const QByteArray &token);
+    // The networks requests from other machines may come from ("192.168.1.0/24"); none: any.
+    QStringList allowedNetworks() const;
+    void setAllowedNetworks(const QStringList &networks);
+
     QStringList forwardRoutes() const;
     void setForwardRoutes(const QStringList &specs);
     // How long forwarding keeps trying a target that is down, and the longest wait between

@@ -51,6 +51,8 @@ public:
     State state() const { return m_state; }
     bool hasStarted() const { return !m_request.raw.isEmpty(); }
     bool headersComplete() const { return m_headersComplete; }
+    // The request being parsed: its target and headers are all there once headersComplete().
+    const CapturedRequest &current() const { return m_request; }
     // True once the headers asked for "100 Continue" and no body byte has arrived yet.
     bool awaitsContinue() const;
     bool keepAlive() const { return m_keepAlive; }

@@ -50,8 +50,11 @@ inline QStringList headerArguments(const QByteArray &lines)
 class ListenProcess final
 {
 public:
-    explicit ListenProcess(const QString &storePath, const QStringList &extra = {})
+    explicit ListenProcess(const QString &storePath, const QStringList &extra = {},
+                           const QProcessEnvironment &environment
+                           = QProcessEnvironment::systemEnvironment())
     {
+        m_process.setProcessEnvironment(environment);
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
         m_process.start(cliPath(), QStringList{QStringLiteral("listen"), QStringLiteral("--port"),
                                                QStringLiteral("0"), QStringLiteral("--bind"),
@@ -83,6 +86,8 @@ public:
     }
     QProcess &process() { return m_process; }
     QByteArray output() const { return m_output; }
+    // What it printed on its standard error so far.
+    QByteArray errors() { return m_errors += m_process.readAllStandardError(); }
 
     // Capture IDs printed so far, in order ("... #ID" at the end of each line).
     QList<qint64> captureIds() const
@@ -99,6 +104,7 @@ public:
 private:
     QProcess m_process;
     QByteArray m_output;
+    QByteArray m_errors;
     quint16 m_port = 0;
 };
 

@@ -3,6 +3,7 @@
 #include "store/capturestore.h"
 #include "store/capturewriter.h"
 #include "wire/forwardroute.h"
+#include "receiver/receiveraccess.h"
 #include "receiver/receiverhost.h"
 
 #include <QDir>
@@ -121,6 +122,8 @@ private slots:
     void listenBacklogTakesABurst();
     void tlsOnPlainPortIsExplained();
     void configuredDefaultResponse();
+    void requestsFromOtherMachinesNeedTheToken();
+    void otherMachinesOutsideTheAllowedNetworksAreRefused();
     void listCommands();
     void helpNamesTheCommand();
     void busyPortIsReported();
@@ -708,6 +711,136 @@ void TestReceiver::tlsOnPlainPortIsExplained()
     const QJsonObject shown = showJson(listener.captureIds().first());
     QVERIFY(
         shown.value(QStringLiteral("parseError")).toString().contains(QStringLiteral("spoke TLS")));
+}
+
+namespace {
+
+// An address of this machine other than loopback, or null: a connection to it comes from it.
+QHostAddress lanAddress()
+{
+    for (const QHostAddress &address : ReceiverAccess::lanAddresses()) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol)
+            return address;
+    }
+    return {};
+}
+
+// The CLI with settings of its own (the token it makes is kept there).
+QProcessEnvironment withSettingsIn(const QString &folder)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), folder);
+    return environment;
+}
+
+// Sends `request` to address:port and returns the whole answer (the connection is closed).
+QByteArray exchange(const QHostAddress &address, quint16 port, const QByteArray &request)
+{
+    QTcpSocket socket;
+    socket.connectToHost(address, port);
+    if (!socket.waitForConnected(5'000))
+        return {};
+    socket.write(request);
+    QByteArray answer;
+    while (socket.waitForReadyRead(5'000))
+        answer += socket.readAll();
+    return answer + socket.readAll();
+}
+
+} // namespace
+
+// From another machine (a connection from this machine's LAN address), a request needs the
+// token the LAN URL carries, or the token header; without it: 401, nothing stored, a line on
+// standard error. The token never reaches the store.
+void TestReceiver::requestsFromOtherMachinesNeedTheToken()
+{
+    const QHostAddress lan = lanAddress();
+    if (lan.isNull())
+        QSKIP("this machine has no IPv4 address other than loopback to connect from");
+    ListenProcess listener(m_store, {QStringLiteral("--bind"), lan.toString()},
+                           withSettingsIn(m_dir->filePath(QStringLiteral("config"))));
+    const QRegularExpressionMatch url
+        = QRegularExpression(QStringLiteral("LAN URL: http://%1:%2/t/([A-Za-z0-9_-]+)/\n")
+                                 .arg(QRegularExpression::escape(lan.toString()))
+                                 .arg(listener.port()))
+              .match(QString::fromUtf8(listener.output()));
+    QVERIFY2(url.hasMatch(), listener.output().constData());
+    const QByteArray token = url.captured(1).toLatin1();
+
+    const QByteArray body = R"({"id":"evt_1"})";
+    const auto post
+        = [&](const QByteArray &target, const QByteArray &extraHeader = {}) -> QByteArray {
+        return "POST " + target + " HTTP/1.1\r\nHost: lan\r\n" + extraHeader + "Content-Length: "
+               + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    };
+    QVERIFY(exchange(lan, listener.port(), post("/hook")).startsWith("HTTP/1.1 401 Unauthorized"));
+    QVERIFY(
+        exchange(lan, listener.port(), post("/t/" + token + "x/hook")).startsWith("HTTP/1.1 401 "));
+    QVERIFY(exchange(lan, listener.port(), "GARBAGE\r\n\r\n").startsWith("HTTP/1.1 400 "));
+    QVERIFY(exchange(lan, listener.port(), post("/t/" + token + "/stripe?x=1"))
+                .startsWith("HTTP/1.1 200 "));
+    QVERIFY(exchange(lan, listener.port(), post("/github", "X-Hookscope-Token: " + token + "\r\n"))
+                .startsWith("HTTP/1.1 200 "));
+    // This machine's own loopback needs nothing.
+    QVERIFY(exchange(QHostAddress::LocalHost, listener.port(), post("/local"))
+                .startsWith("HTTP/1.1 200 "));
+
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 3, 10'000);
+    const QList<qint64> ids = listener.captureIds();
+    QCOMPARE(showRaw(ids[0]), post("/stripe?x=1"));
+    QCOMPARE(showRaw(ids[1]), post("/github"));
+    QCOMPARE(showRaw(ids[2]), post("/local"));
+    const QByteArray peer = lan.toString().toLatin1();
+    QTRY_COMPARE(listener.errors().count(
+                     QByteArray("refused a request from " + peer + " without the access token")),
+                 2);
+    QVERIFY(listener.errors().contains(QByteArray("refused a malformed request from " + peer)));
+    const CliResult list = runCli({QStringLiteral("list"), QStringLiteral("--store"), m_store});
+    QCOMPARE(list.out.count('\n'), 3);
+    QVERIFY(!list.out.contains(token));
+}
+
+void TestReceiver::otherMachinesOutsideTheAllowedNetworksAreRefused()
+{
+    const QHostAddress lan = lanAddress();
+    if (lan.isNull())
+        QSKIP("this machine has no IPv4 address other than loopback to connect from");
+    const QString config = m_dir->filePath(QStringLiteral("config"));
+    const QByteArray request = "GET /t/TOKEN/x HTTP/1.1\r\nHost: lan\r\nConnection: close\r\n\r\n";
+    {
+        ListenProcess elsewhere(m_store,
+                                {QStringLiteral("--bind"), lan.toString(),
+                                 QStringLiteral("--allow"), QStringLiteral("203.0.113.0/24")},
+                                withSettingsIn(config));
+        const QByteArray token = QRegularExpression(QStringLiteral("/t/([A-Za-z0-9_-]+)/"))
+                                     .match(QString::fromUtf8(elsewhere.output()))
+                                     .captured(1)
+                                     .toLatin1();
+        QByteArray withToken = request;
+        withToken.replace("TOKEN", token);
+        QVERIFY(exchange(lan, elsewhere.port(), withToken).startsWith("HTTP/1.1 403 Forbidden"));
+        QTRY_VERIFY(elsewhere.errors().contains("outside the allowed networks"));
+        QVERIFY(elsewhere.captureIds().isEmpty());
+    }
+    ListenProcess here(m_store,
+                       {QStringLiteral("--bind"), lan.toString(), QStringLiteral("--allow"),
+                        lan.toString() + QStringLiteral("/32")},
+                       withSettingsIn(config));
+    const QByteArray token = QRegularExpression(QStringLiteral("/t/([A-Za-z0-9_-]+)/"))
+                                 .match(QString::fromUtf8(here.output()))
+                                 .captured(1)
+                                 .toLatin1();
+    QByteArray withToken = request;
+    withToken.replace("TOKEN", token);
+    QVERIFY(exchange(lan, here.port(), withToken).startsWith("HTTP/1.1 200 "));
+    QTRY_COMPARE(here.captureIds().size(), 1);
+
+    const CliResult badNetwork
+        = runCli({QStringLiteral("listen"), QStringLiteral("--allow"), QStringLiteral("my-home"),
+                  QStringLiteral("--store"), m_store});
+    QCOMPARE(badNetwork.exitCode, 2);
+    QVERIFY2(badNetwork.err.contains("--allow: \"my-home\" is not a network"),
+             badNetwork.err.constData());
 }
 
 void TestReceiver::configuredDefaultResponse()
