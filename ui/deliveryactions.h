@@ -1,6 +1,5 @@
 #pragma once
 
-
 #include "delivery/sender.h"
 
 #include <QObject>

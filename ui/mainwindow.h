@@ -20,6 +20,7 @@ class CaptureDetailView;
 class CollectionDocument;
 class CollectionsPanel;
 class ImportExport;
+class LanDialog;
 class RulesDialog;
 struct CollectionPlace;
 struct RequestTemplate;
@@ -64,6 +65,8 @@ public:
     void saveViewState() const;
     // Replays and forwarding routes.
     DeliveryActions *deliveryActions() const { return m_deliveries; }
+    // Receiver → LAN…: lets other machines on the network send, with the LAN URL and QR code.
+    LanDialog *lanDialog();
     // Opens the Signatures dialog: bindings of schemes and secrets to paths, and the secrets.
     SignaturesDialog *signaturesDialog();
     // Checks captures with these from now on (kept across restarts); verdicts are redone.
@@ -118,6 +121,7 @@ private:
     CaptureListView *m_view;
     CaptureActions *m_actions = nullptr;
     ImportExport *m_importExport = nullptr;
+    QAction *m_lanAction = nullptr;
     CollectionsPanel *m_collections;
     CaptureDetailView *m_detail;
     ReceiverBar *m_receiverBar = nullptr;

@@ -26,6 +26,8 @@ public:
     void listenOnPort(quint16 port);
     // On a port the system picks, when the usual one is taken.
     bool listenOnFreePort();
+    // Shows the receiver's URL and state as they are now.
+    void showState();
 
 protected:
     void changeEvent(QEvent *event) override; // a new palette: the icon drawn again
@@ -35,7 +37,6 @@ signals:
     void message(const QString &text, int timeoutMs);
 
 private:
-    void showState();
     void showListenError(const QString &error);
 
     ReceiverHost &m_receiver;

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QStatusBar>
+#include <QTime>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -191,8 +192,21 @@ void StatusPanel::refresh()
         m_forwarding->show();
     }
     const ReceiverHost &receiver = m_session.receiver();
-    m_receiver->setText(receiver.isListening() ? tr("Listening on port %1").arg(receiver.port())
-                                               : tr("Receiver stopped"));
+    QString state = !receiver.isListening() ? tr("Receiver stopped")
+                    : m_session.listensOnLan()
+                        ? tr("Listening on port %1 and the LAN").arg(receiver.port())
+                        : tr("Listening on port %1").arg(receiver.port());
+    if (m_refused > 0)
+        state += tr(" \u00b7 %n refused", nullptr, int(std::min<qint64>(m_refused, INT_MAX)));
+    m_receiver->setText(state);
+    m_receiver->setToolTip(m_lastRefused.isEmpty() ? QString() : tr("Last: %1").arg(m_lastRefused));
+}
+
+void StatusPanel::noteRefused(const QString &what)
+{
+    ++m_refused;
+    // Shown at the next tick: a flood of refused requests costs the window nothing more.
+    m_lastRefused = QTime::currentTime().toString(QStringLiteral("HH:mm:ss ")) + what;
 }
 
 } // namespace Hookscope

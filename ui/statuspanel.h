@@ -34,6 +34,8 @@ public:
     void capturesRemoved(qint64 count);
     // A target is down from a failed attempt that may pass to its next success.
     void noteDeliveryAttempt(const DeliveryAttempt &attempt);
+    // A request from another machine was refused (ReceiverAccess): counted, the latest said.
+    void noteRefused(const QString &what);
     // Shows the latest state of all it presents.
     void refresh();
 
@@ -59,6 +61,8 @@ private:
     int m_countRequest = 0;
     qint64 m_capturesSinceTick = 0;
     qint64 m_capturesPerSecond = 0;
+    qint64 m_refused = 0;
+    QString m_lastRefused;
     QTimer m_tick;
 };
 

@@ -37,6 +37,7 @@ public:
     void close();
     // Takes effect at the next listen().
     void setPort(quint16 port) { m_options.port = port; }
+    void setAddresses(const QList<QHostAddress> &addresses) { m_options.addresses = addresses; }
     bool isListening() const { return !m_servers.empty(); }
     quint16 port() const { return m_port; }
     // The addresses actually bound (a loopback family the system lacks is skipped).

@@ -6,6 +6,7 @@ ReceiverHost::ReceiverHost(CaptureWriter &writer, ReceiverOptions options, QObje
     : QObject(parent)
     , m_receiver(new Receiver(writer, options))
     , m_wantedPort(options.port)
+    , m_access(options.access)
 {
     m_thread.setObjectName(QStringLiteral("receiver"));
     m_receiver->moveToThread(&m_thread);
@@ -75,8 +76,15 @@ void ReceiverHost::setSignatureSettings(const SignatureSettings &settings)
     });
 }
 
+void ReceiverHost::setAddresses(const QList<QHostAddress> &addresses)
+{
+    QMetaObject::invokeMethod(
+        m_receiver, [receiver = m_receiver, addresses] { receiver->setAddresses(addresses); });
+}
+
 void ReceiverHost::setAccess(const ReceiverAccess &access)
 {
+    m_access = access;
     QMetaObject::invokeMethod(m_receiver,
                               [receiver = m_receiver, access] { receiver->setAccess(access); });
 }

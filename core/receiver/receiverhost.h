@@ -38,6 +38,9 @@ public:
     void setSignatureSettings(const SignatureSettings &settings);
     // See Receiver::setAccess().
     void setAccess(const ReceiverAccess &access);
+    const ReceiverAccess &access() const { return m_access; }
+    // Where to listen from the next listen() on.
+    void setAddresses(const QList<QHostAddress> &addresses);
 
 signals:
     // See Receiver::requestRefused(); on the host's thread.
@@ -50,6 +53,7 @@ private:
     quint16 m_wantedPort = 0;
     QString m_baseUrl;
     QList<QHostAddress> m_addresses;
+    ReceiverAccess m_access;
 };
 
 } // namespace Hookscope

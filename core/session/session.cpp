@@ -59,9 +59,54 @@ QStringList Session::useSavedSetup()
         }
     }
     setSignatureBindings(settings.signatureBindings());
+    if (settings.listensOnLan() && !setLan(true, settings.allowedNetworks(), &error))
+        problems.append(tr("Listening on loopback only: %1").arg(error));
     for (const QString &problem : std::as_const(problems))
         qCInfo(lcSession) << problem;
     return problems;
+}
+
+bool Session::setLan(bool on, const QStringList &networks, QString *error)
+{
+    QList<ReceiverAccess::Network> parsed;
+    for (const QString &text : networks) {
+        const std::optional<ReceiverAccess::Network> network
+            = ReceiverAccess::parseNetwork(text, error);
+        if (!network)
+            return false;
+        parsed.append(*network);
+    }
+    Settings settings;
+    // The token is made (and kept) only once another machine could use it.
+    m_receiver->setAccess(
+        ReceiverAccess(on ? settings.lanAccessToken() : m_receiver->access().token(), parsed));
+    m_receiver->setAddresses(on ? QList<QHostAddress>{QHostAddress::Any}
+                                : m_options.receiver.addresses);
+    m_lan = on;
+    m_networks = networks;
+    if (m_options.remembers) {
+        settings.setListensOnLan(on);
+        settings.setAllowedNetworks(networks);
+    }
+    if (!m_receiver->isListening())
+        return true;
+    const quint16 port = m_receiver->port();
+    m_receiver->close();
+    return m_receiver->listenOn(port, error);
+}
+
+void Session::renewLanToken()
+{
+    Settings settings;
+    settings.setLanAccessToken(ReceiverAccess::newToken());
+    m_receiver->setAccess(
+        ReceiverAccess(settings.lanAccessToken(), m_receiver->access().networks()));
+}
+
+QStringList Session::lanUrls() const
+{
+    return m_lan ? m_receiver->access().lanUrls(m_receiver->addresses(), m_receiver->port())
+                 : QStringList();
 }
 
 bool Session::setForwardRoutes(const QStringList &specs, QString *error)

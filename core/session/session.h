@@ -70,6 +70,18 @@ public:
     // checker, the forwarder and the receiver's re-signing routes use them (signingChanged).
     void setSignatureBindings(const QList<SignatureBinding> &bindings);
     const QList<SignatureBinding> &signatureBindings() const { return m_bindings; }
+    // Whether machines on the LAN may send too: the receiver listens on every address, and their
+    // requests need the access token (ReceiverAccess), from `networks` only when there are any.
+    // Off: loopback only. It listens again, on the same port, when it was listening. False, with
+    // why, on a network that cannot be read or a listen that failed.
+    bool setLan(bool on, const QStringList &networks, QString *error);
+    bool listensOnLan() const { return m_lan; }
+    QStringList allowedNetworks() const { return m_networks; }
+    // A new access token: the LAN URLs given out so far stop working.
+    void renewLanToken();
+    // The URLs other machines send to (none while on loopback only).
+    QStringList lanUrls() const;
+
     // Bindings with their secrets already at hand (the command line's --secret-name).
     void setSignatureSettings(const SignatureSettings &settings);
 
@@ -90,6 +102,8 @@ private:
     QList<ForwardRoute> m_routes;
     MockRules m_rules;
     QList<SignatureBinding> m_bindings;
+    bool m_lan = false;
+    QStringList m_networks;
     quint64 m_signingGeneration = 0; // the latest reading of the secrets wins
 };
 

@@ -10,6 +10,8 @@
 #include "conflictbar.h"
 #include "firststeps.h"
 #include "importexport.h"
+#include "landialog.h"
+#include "qrcodeview.h"
 #include "responseview.h"
 #include "rulesdialog.h"
 #include "rundialog.h"
@@ -24,6 +26,7 @@
 #include "body/hexdump.h"
 #include "store/capturestore.h"
 #include "store/capturewriter.h"
+#include "receiver/receiveraccess.h"
 #include "receiver/receiverhost.h"
 #include "wire/requestparser.h"
 #include "collections/collectiondocument.h"
@@ -129,6 +132,17 @@ bool curlPost(const QString &url, const QString &body,
     return curl.waitForFinished(30'000) && curl.exitCode() == 0;
 }
 
+// The status curl got for a POST to `url`, or 0.
+int curlStatus(const QString &url)
+{
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sS"), QStringLiteral("-o"), QStringLiteral("/dev/null"),
+                QStringLiteral("-w"), QStringLiteral("%{http_code}"), QStringLiteral("-d"),
+                QStringLiteral("{}"), url});
+    return curl.waitForFinished(30'000) ? curl.readAllStandardOutput().toInt() : 0;
+}
+
 // The window's action with this text (as in its menu, with its & marker).
 QAction *menuAction(const MainWindow &window, const QString &text)
 {
@@ -155,6 +169,7 @@ public:
 
 private slots:
     void liveCaptureAppearsAndShowsDetails();
+    void theLanDialogLetsOtherMachinesSendWithTheToken();
     void binaryBodyOpensInHex();
     void jsonOpensAsColouredTextAndTree();
     void multipartAndFormBodiesListTheirParts();
@@ -590,6 +605,69 @@ void TestMainWindow::init()
     Settings().clear(); // each test starts from a first launch
     QDir(CollectionFolder::path()).removeRecursively();
     QFile::remove(Settings::rulesPath());
+}
+
+// LAN… switches the receiver to every address at once (same port), shows the LAN URL with its
+// QR code; a request from the LAN address with the URL is captured, one without the token is
+// counted as refused in the status bar; switched off, only loopback is listened on again.
+void TestMainWindow::theLanDialogLetsOtherMachinesSendWithTheToken()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    MainWindow &window = *session.window;
+    const quint16 port = session.receiver->port();
+    LanDialog *dialog = window.lanDialog();
+    QVERIFY(!dialog->lanSwitch()->isChecked());
+    QCOMPARE(dialog->urls()->count(), 0);
+
+    dialog->lanSwitch()->setChecked(true);
+    QVERIFY(session.session->listensOnLan());
+    QVERIFY(Settings().listensOnLan());
+    QCOMPARE(session.receiver->port(), port);
+    QVERIFY(menuAction(window, QStringLiteral("LAN…"))->isChecked());
+    QVERIFY(statusBarShows(window, QStringLiteral("Listening on port %1 and the LAN").arg(port)));
+    QHostAddress lan;
+    for (const QHostAddress &address : ReceiverAccess::lanAddresses()) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol && lan.isNull())
+            lan = address;
+    }
+    if (lan.isNull()) {
+        QVERIFY(
+            dialog->problem()->text().contains(QLatin1String("no address other than loopback")));
+        QSKIP("this machine has no IPv4 address other than loopback to connect from");
+    }
+    const QString lanRoot = QStringLiteral("http://%1:%2/").arg(lan.toString()).arg(port);
+    QVERIFY(dialog->urls()->findText(lanRoot, Qt::MatchStartsWith) >= 0);
+    dialog->urls()->setCurrentIndex(dialog->urls()->findText(lanRoot, Qt::MatchStartsWith));
+    const QString url = dialog->urls()->currentText();
+    QVERIFY2(url.contains(QLatin1String("/t/")), qPrintable(url));
+    QVERIFY(dialog->qrCode()->moduleCount() >= 21); // the smallest QR code
+    QVERIFY(dialog->qrCode()->isVisible() || !window.isVisible());
+
+    QVERIFY(curlPost(url + QStringLiteral("from-lan"), QStringLiteral("{}")));
+    QTRY_COMPARE(window.captureModel()->rowCount(), 1);
+    QCOMPARE(window.captureModel()->index(0, CaptureListModel::TargetColumn).data().toString(),
+             QStringLiteral("/from-lan"));
+    QCOMPARE(curlStatus(lanRoot + QStringLiteral("no-token")), 401);
+    QTRY_VERIFY(statusBarShows(
+        window, QStringLiteral("Listening on port %1 and the LAN \u00b7 1 refused").arg(port)));
+    QCOMPARE(window.captureModel()->rowCount(), 1);
+
+    // A network that cannot be read is said; nothing changes.
+    dialog->networks()->setText(QStringLiteral("my-home"));
+    dialog->networks()->setModified(true);
+    emit dialog->networks()->editingFinished();
+    QVERIFY(dialog->problem()->text().contains(QLatin1String("\"my-home\" is not a network")));
+    QVERIFY(session.session->listensOnLan());
+
+    dialog->networks()->clear();
+    dialog->lanSwitch()->setChecked(false);
+    QVERIFY(!session.session->listensOnLan());
+    QVERIFY(!Settings().listensOnLan());
+    QCOMPARE(dialog->urls()->count(), 0);
+    QCOMPARE(curlStatus(lanRoot + QStringLiteral("again")), 0); // nothing listens there now
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("local"), QStringLiteral("{}")));
+    QTRY_COMPARE(window.captureModel()->rowCount(), 2);
 }
 
 void TestMainWindow::viewStateComesBackAfterRestart()

@@ -1,0 +1,122 @@
+#include "landialog.h"
+
+#include "palettetone.h"
+#include "qrcodeview.h"
+
+#include "receiver/receiveraccess.h"
+#include "session/session.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace Hookscope {
+
+LanDialog::LanDialog(Session &session, QWidget *parent)
+    : QDialog(parent)
+    , m_session(session)
+    , m_on(new QCheckBox(tr("Take requests from other machines on this network"), this))
+    , m_urls(new QComboBox(this))
+    , m_copy(new QPushButton(tr("Copy"), this))
+    , m_newToken(new QPushButton(tr("New Token"), this))
+    , m_code(new QrCodeView(this))
+    , m_networks(new QLineEdit(this))
+    , m_problem(new QLabel(this))
+{
+    setWindowTitle(tr("LAN"));
+    auto *explanation = new QLabel(
+        tr("Other machines send to the LAN URL: it carries this receiver's access token. "
+           "Requests without it are answered 401 and not kept. This machine sends to the usual "
+           "address, as before."),
+        this);
+    explanation->setWordWrap(true);
+    m_urls->setObjectName(QStringLiteral("lanUrls"));
+    m_urls->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_newToken->setToolTip(tr("A new access token: the LAN URLs given out so far stop working"));
+    m_networks->setPlaceholderText(tr("any — or 192.168.1.0/24, fd00::/8"));
+    m_networks->setToolTip(tr("Networks other machines may send from, comma-separated"));
+    m_problem->setWordWrap(true);
+    m_problem->setForegroundRole(QPalette::Text);
+    QPalette warning = m_problem->palette();
+    warning.setColor(QPalette::WindowText, paletteTone(0));
+    m_problem->setPalette(warning);
+
+    auto *urlRow = new QHBoxLayout;
+    urlRow->addWidget(m_urls, 1);
+    urlRow->addWidget(m_copy);
+    urlRow->addWidget(m_newToken);
+    auto *form = new QFormLayout;
+    form->addRow(tr("LAN URL:"), urlRow);
+    form->addRow(tr("Only from:"), m_networks);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_on);
+    layout->addWidget(explanation);
+    layout->addLayout(form);
+    layout->addWidget(m_code, 0, Qt::AlignHCenter);
+    layout->addWidget(m_problem);
+    layout->addWidget(buttons);
+
+    m_on->setChecked(session.listensOnLan());
+    m_networks->setText(session.allowedNetworks().join(QStringLiteral(", ")));
+    connect(m_on, &QCheckBox::toggled, this, &LanDialog::apply);
+    connect(m_networks, &QLineEdit::editingFinished, this, [this] {
+        if (m_networks->isModified())
+            apply();
+        m_networks->setModified(false);
+    });
+    connect(m_urls, &QComboBox::currentTextChanged, m_code, &QrCodeView::setText);
+    connect(m_copy, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_urls->currentText()); });
+    connect(m_newToken, &QPushButton::clicked, this, [this] {
+        m_session.renewLanToken();
+        showState();
+        emit changed();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    showState();
+}
+
+void LanDialog::apply()
+{
+    QStringList networks;
+    for (const QString &part : m_networks->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!part.trimmed().isEmpty())
+            networks.append(part.trimmed());
+    }
+    QString error;
+    const bool applied = m_session.setLan(m_on->isChecked(), networks, &error);
+    showState();
+    m_problem->setText(applied ? QString() : error);
+    emit changed();
+}
+
+void LanDialog::showState()
+{
+    const QString current = m_urls->currentText();
+    const QStringList urls = m_session.lanUrls();
+    m_urls->clear();
+    m_urls->addItems(urls);
+    if (urls.contains(current))
+        m_urls->setCurrentText(current);
+    m_code->setText(m_urls->currentText());
+    m_code->setVisible(!urls.isEmpty());
+    for (QWidget *widget : {static_cast<QWidget *>(m_urls), static_cast<QWidget *>(m_copy),
+                            static_cast<QWidget *>(m_newToken)})
+        widget->setEnabled(!urls.isEmpty());
+    if (m_session.listensOnLan() && urls.isEmpty())
+        m_problem->setText(tr("This machine has no address other than loopback: no other "
+                              "machine can reach it."));
+    adjustSize();
+}
+
+} // namespace Hookscope

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+
+namespace Hookscope {
+
+class QrCodeView;
+class Session;
+
+// Receiver → LAN: lets machines on the same network (a phone, a device, a colleague's test
+// run) send to this receiver. Changes apply at once: the receiver listens on every address and
+// asks their requests for the access token the LAN URL carries. The URL shows with a QR code
+// and Copy; the networks they may come from can be narrowed; a new token stops old URLs.
+class LanDialog final : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit LanDialog(Session &session, QWidget *parent = nullptr);
+
+    QCheckBox *lanSwitch() const { return m_on; }
+    QComboBox *urls() const { return m_urls; }
+    QLineEdit *networks() const { return m_networks; }
+    QrCodeView *qrCode() const { return m_code; }
+    QLabel *problem() const { return m_problem; }
+
+signals:
+    void changed();
+
+private:
+    void apply();
+    void showState();
+
+    Session &m_session;
+    QCheckBox *m_on;
+    QComboBox *m_urls;
+    QPushButton *m_copy;
+    QPushButton *m_newToken;
+    QrCodeView *m_code;
+    QLineEdit *m_networks;
+    QLabel *m_problem;
+};
+
+} // namespace Hookscope
