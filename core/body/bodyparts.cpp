@@ -1,6 +1,5 @@
 #include "bodyparts.h"
 
-
 namespace Hookscope {
 namespace {
 
