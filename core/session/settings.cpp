@@ -4,6 +4,7 @@
 #include "store/datafolder.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 
 namespace Hookscope {
@@ -69,6 +70,9 @@ QByteArray Settings::lanAccessToken()
 void Settings::setLanAccessToken(const QByteArray &token)
 {
     m_settings.setValue(lanTokenKey, QString::fromLatin1(token));
+    // The file now holds a credential: for its owner only (later saves keep the mode).
+    m_settings.sync();
+    QFile::setPermissions(m_settings.fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 }
 
 QStringList Settings::allowedNetworks() const

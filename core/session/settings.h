@@ -70,6 +70,8 @@ public:
     // The environment chosen for a collection file; empty: its variables alone.
     QString collectionEnvironment(const QString &path) const;
     void setCollectionEnvironment(const QString &path, const QString &environment);
+    // The file it is kept in.
+    QString fileName() const { return m_settings.fileName(); }
     // Forgets everything here (a first launch); for tests and benchmarks.
     void clear();
 

@@ -1,5 +1,6 @@
 #include "listenprocess.h"
 
+#include "receiver/receiveraccess.h"
 #include "secrets/secretstore.h"
 #include "session/session.h"
 #include "session/settings.h"
@@ -28,6 +29,7 @@ private slots:
     void listenUsesTheWindowsRoutesRulesAndBindings();
     void theCommandLineOverridesTheWindow();
     void aSavedRouteThatCannotBeUsedIsNamed();
+    void listenTakesTheWindowsLanSetting();
     void listenRetriesForTheTimeSetInTheWindowOrOnItsCommandLine();
     void aSecondWindowOnAStoreBringsTheFirstForward();
 
@@ -127,6 +129,49 @@ void TestSession::listenUsesTheWindowsRoutesRulesAndBindings()
     QVERIFY2(m_targetReceived.contains(QByteArray("X-Hub-Signature-256: sha256=" + expected)),
              m_targetReceived.constData());
     QCOMPARE(secrets.removeNow(QStringLiteral("session github")), QString());
+}
+
+// LAN on in the window: listen (no --bind) listens on every address, with the window's token
+// and networks; the settings file holding the token is its owner's only.
+void TestSession::listenTakesTheWindowsLanSetting()
+{
+    QByteArray token;
+    {
+        Session::Options options;
+        options.remembers = true;
+        Session window(m_store, options);
+        QString error;
+        QVERIFY2(window.setLan(true, {QStringLiteral("192.168.0.0/16")}, &error),
+                 qPrintable(error));
+        QVERIFY(window.listensOnLan());
+        token = window.receiver().access().token();
+        QCOMPARE(token.size(), 22);
+    }
+    const QString settingsFile = Settings().fileName();
+    const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+                                            | QFileDevice::ReadOther | QFileDevice::WriteOther;
+    QVERIFY(QFile::permissions(settingsFile).testFlag(QFileDevice::ReadOwner));
+    QCOMPARE(QFile::permissions(settingsFile) & others, QFileDevice::Permissions());
+    QProcess listener;
+    listener.start(cliPath(), {QStringLiteral("listen"), QStringLiteral("--port"),
+                               QStringLiteral("0"), QStringLiteral("--store"), m_store});
+    QByteArray output;
+    QVERIFY(QTest::qWaitFor(
+        [&] { return (output += listener.readAllStandardOutput()).contains("Listening on"); },
+        10'000));
+    QVERIFY2(output.contains("Listening on http://0.0.0.0:")
+                 || output.contains("Listening on http://[::]:"),
+             output.constData());
+    if (!ReceiverAccess::lanAddresses().isEmpty()) {
+        QVERIFY(QTest::qWaitFor(
+            [&] { return (output += listener.readAllStandardOutput()).contains("LAN URL"); },
+            10'000));
+        QVERIFY2(output.contains(QByteArray("/t/" + token + "/")), output.constData());
+    }
+    listener.terminate();
+    QVERIFY(listener.waitForFinished(10'000));
+    QVERIFY2(listener.readAllStandardError().contains("from the allowed networks"),
+             "the saved networks apply");
 }
 
 void TestSession::theCommandLineOverridesTheWindow()
