@@ -9,6 +9,7 @@ class TestMockRules final : public QObject
 {
     Q_OBJECT
 private slots:
+    void statusLinesNameTheStatus();
     void firstMatchWins();
     void everyKindOfCondition_data();
     void everyKindOfCondition();
@@ -248,6 +249,21 @@ void TestMockRules::savedAsWritten()
     QCOMPARE(again->seed, 42u);
     QCOMPARE(again->toJson(), rules.toJson());
     QCOMPARE(again->rules.first().answers.size(), 2);
+}
+
+// A rule's status goes on the wire with its RFC 9110 reason; one HTTP has no name for goes
+// without (allowed: "599 "), not with a made-up word.
+void TestMockRules::statusLinesNameTheStatus()
+{
+    ResponseSpec response;
+    response.status = 418;
+    QVERIFY(response.serializeHead(true).startsWith("HTTP/1.1 418 I'm a Teapot\r\n"));
+    response.status = 308;
+    QVERIFY(response.serializeHead(true).startsWith("HTTP/1.1 308 Permanent Redirect\r\n"));
+    response.status = 599;
+    QVERIFY(response.serializeHead(true).startsWith("HTTP/1.1 599 \r\n"));
+    response.reason = "Custom";
+    QVERIFY(response.serializeHead(true).startsWith("HTTP/1.1 599 Custom\r\n"));
 }
 
 QTEST_GUILESS_MAIN(TestMockRules)

@@ -118,7 +118,7 @@ void TestSession::listenUsesTheWindowsRoutesRulesAndBindings()
     }
 
     ListenProcess listener(m_store);
-    QVERIFY(post(listener.port(), "/mocked").startsWith("HTTP/1.1 418"));
+    QVERIFY(post(listener.port(), "/mocked").startsWith("HTTP/1.1 418 I'm a Teapot\r\n"));
     // Proxied to the window's target, re-signed with the window's binding and secret.
     QVERIFY(post(listener.port(), "/app/hook").startsWith("HTTP/1.1 201"));
     QVERIFY2(m_targetReceived.startsWith("POST /in/app/hook HTTP/1.1"),
