@@ -11,6 +11,7 @@
 #include "delivery/sender.h"
 #include "receiver/receiverhost.h"
 #include "session/session.h"
+#include "sources/tunnelsource.h"
 #include "session/settings.h"
 #include "mock/mockrules.h"
 
@@ -236,6 +237,17 @@ int CliCommands::listen(const QStringList &arguments)
                        "(192.168.1.0/24, fd00::/8, or one address; default: the window's list, "
                        "or any)."),
         QStringLiteral("CIDR"));
+    const QCommandLineOption sourceOption(
+        QStringLiteral("source"),
+        QStringLiteral("Get a public URL from a tunnel Hookscope starts (and stops): "
+                       "cloudflared (a quick tunnel), ngrok, or a command with {port} in it. "
+                       "Its URL is printed before the first capture."),
+        QStringLiteral("cloudflared|ngrok|'CMD'"));
+    const QCommandLineOption sourcePatternOption(
+        QStringLiteral("source-pattern"),
+        QStringLiteral("For a command: the regular expression that finds the URL in its output "
+                       "(default: the first https:// URL)."),
+        QStringLiteral("REGEX"));
     const QCommandLineOption freshOption(
         QStringLiteral("fresh-store"),
         QStringLiteral("If the store cannot be opened, move it aside and start a new one."));
@@ -311,12 +323,13 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("disk|process"));
     parser.addOption(durabilityOption);
     parser.addOptions(
-        {portOption,       bindOption,          allowOption,       freshOption,
-         statusOption,     headerOption,        bodyOption,        delayOption,
-         maxBodyOption,    headerTimeoutOption, idleTimeoutOption, maxConnectionsOption,
-         forwardOption,    rulesOption,         attemptsOption,    giveUpOption,
-         retryBaseOption,  retryMaxDelayOption, timeoutOption,     insecureOption,
-         signSchemeOption, secretNameOption,    secretEnvOption});
+        {portOption,          bindOption,           allowOption,      sourceOption,
+         sourcePatternOption, freshOption,          statusOption,     headerOption,
+         bodyOption,          delayOption,          maxBodyOption,    headerTimeoutOption,
+         idleTimeoutOption,   maxConnectionsOption, forwardOption,    rulesOption,
+         attemptsOption,      giveUpOption,         retryBaseOption,  retryMaxDelayOption,
+         timeoutOption,       insecureOption,       signSchemeOption, secretNameOption,
+         secretEnvOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -575,6 +588,25 @@ int CliCommands::listen(const QStringList &arguments)
     QObject::connect(&receiver, &ReceiverHost::requestRefused, qApp, [](const QString &what) {
         std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(what));
     });
+    std::unique_ptr<TunnelSource> tunnel;
+    if (parser.isSet(sourceOption)) {
+        const std::optional<TunnelSpec> spec = TunnelSpec::parse(
+            parser.value(sourceOption), receiver.port(), parser.value(sourcePatternOption), &error);
+        if (!spec)
+            return usageError(QStringLiteral("--source: ") + error);
+        tunnel = std::make_unique<TunnelSource>(*spec);
+        QObject::connect(tunnel.get(), &TunnelSource::urlChanged, qApp, [](const QString &url) {
+            if (!url.isEmpty()) {
+                writeOut(QStringLiteral("Public URL: %1\n").arg(url).toUtf8());
+                std::fflush(stdout);
+            }
+        });
+        QObject::connect(tunnel.get(), &TunnelSource::problem, qApp, [](const QString &what) {
+            std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(what));
+        });
+        if (!tunnel->start(&error))
+            return usageError(error);
+    }
 
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, qApp,
