@@ -134,11 +134,10 @@ void FirstSteps::refresh()
     const QString readme = readmePath();
     const QString port = QString::number(QUrl(m_url).port());
     m_providers->setText(
-        tr("<b>From a provider</b> (Stripe, GitHub, Shopify…): it needs a public HTTPS URL, so "
-           "start a tunnel to this port, e.g. <code>cloudflared tunnel --url "
-           "http://127.0.0.1:%1</code> or <code>ngrok http %1</code>, and give the provider "
-           "the tunnel's URL. For Stripe, without a tunnel: <code>stripe listen --forward-to "
-           "127.0.0.1:%1/stripe</code>.%2")
+        tr("<b>From a provider</b> (Stripe, GitHub, Shopify…): it needs a public HTTPS URL: "
+           "<b>Public URL…</b> in the toolbar starts a tunnel you have installed (cloudflared, "
+           "ngrok or any command) and shows its URL to give the provider. For Stripe, without "
+           "a tunnel: <code>stripe listen --forward-to 127.0.0.1:%1/stripe</code>.%2")
             .arg(port, readme.isEmpty()
                            ? QString()
                            : tr("<br><br><a href=\"%1\">Pointing Stripe, GitHub and others at "

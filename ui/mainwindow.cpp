@@ -6,6 +6,7 @@
 #include "firststeps.h"
 #include "importexport.h"
 #include "landialog.h"
+#include "publicurldialog.h"
 #include "focusselection.h"
 #include "capturedetailview.h"
 #include "captureactions.h"
@@ -89,11 +90,17 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     m_lanAction->setCheckable(true); // shows whether other machines can send
     m_lanAction->setToolTip(tr("Let other machines on this network send, with a LAN URL and QR "
                                "code"));
+    m_publicUrlAction = toolbar->addAction(tr("Public URL…"), this, &MainWindow::publicUrlDialog);
+    m_publicUrlAction->setCheckable(true); // shows whether a tunnel runs
+    m_publicUrlAction->setToolTip(tr("A public URL for providers on the internet, from a tunnel "
+                                     "Hookscope starts (cloudflared, ngrok, a command)"));
+    connect(&m_session, &Session::tunnelChanged, this,
+            [this] { m_publicUrlAction->setChecked(m_session.tunnel() != nullptr); });
     toolbar->addSeparator();
     m_filter->setPlaceholderText(
         tr("Filter: words, \"phrases\", method:POST path:/stripe status:4xx type:json"));
     m_filter->setClearButtonEnabled(true);
-    m_filter->setMinimumWidth(420);
+    m_filter->setMinimumWidth(340);
     m_filter->setToolTip(filterHelp());
     toolbar->addWidget(m_filter);
     // Esc in the filter clears it, and the whole history shows again.
@@ -594,6 +601,15 @@ void MainWindow::dropEvent(QDropEvent *event)
 void MainWindow::setSignatureBindings(const QList<SignatureBinding> &bindings)
 {
     m_session.setSignatureBindings(bindings);
+}
+
+PublicUrlDialog *MainWindow::publicUrlDialog()
+{
+    m_publicUrlAction->setChecked(m_session.tunnel() != nullptr); // a click opens the dialog
+    auto *dialog = new PublicUrlDialog(m_session, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 LanDialog *MainWindow::lanDialog()

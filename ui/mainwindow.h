@@ -21,6 +21,7 @@ class CollectionDocument;
 class CollectionsPanel;
 class ImportExport;
 class LanDialog;
+class PublicUrlDialog;
 class RulesDialog;
 struct CollectionPlace;
 struct RequestTemplate;
@@ -67,6 +68,8 @@ public:
     DeliveryActions *deliveryActions() const { return m_deliveries; }
     // Receiver → LAN…: lets other machines on the network send, with the LAN URL and QR code.
     LanDialog *lanDialog();
+    // Receiver → Public URL…: a tunnel Hookscope starts, its URL and its output.
+    PublicUrlDialog *publicUrlDialog();
     // Opens the Signatures dialog: bindings of schemes and secrets to paths, and the secrets.
     SignaturesDialog *signaturesDialog();
     // Checks captures with these from now on (kept across restarts); verdicts are redone.
@@ -122,6 +125,7 @@ private:
     CaptureActions *m_actions = nullptr;
     ImportExport *m_importExport = nullptr;
     QAction *m_lanAction = nullptr;
+    QAction *m_publicUrlAction = nullptr;
     CollectionsPanel *m_collections;
     CaptureDetailView *m_detail;
     ReceiverBar *m_receiverBar = nullptr;

@@ -588,24 +588,20 @@ int CliCommands::listen(const QStringList &arguments)
     QObject::connect(&receiver, &ReceiverHost::requestRefused, qApp, [](const QString &what) {
         std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(what));
     });
-    std::unique_ptr<TunnelSource> tunnel;
     if (parser.isSet(sourceOption)) {
-        const std::optional<TunnelSpec> spec = TunnelSpec::parse(
-            parser.value(sourceOption), receiver.port(), parser.value(sourcePatternOption), &error);
-        if (!spec)
+        // Its output is read from the event loop on: nothing is missed by connecting now.
+        if (!session.startTunnel(parser.value(sourceOption), parser.value(sourcePatternOption),
+                                 &error))
             return usageError(QStringLiteral("--source: ") + error);
-        tunnel = std::make_unique<TunnelSource>(*spec);
-        QObject::connect(tunnel.get(), &TunnelSource::urlChanged, qApp, [](const QString &url) {
+        QObject::connect(session.tunnel(), &TunnelSource::urlChanged, qApp, [](const QString &url) {
             if (!url.isEmpty()) {
                 writeOut(QStringLiteral("Public URL: %1\n").arg(url).toUtf8());
                 std::fflush(stdout);
             }
         });
-        QObject::connect(tunnel.get(), &TunnelSource::problem, qApp, [](const QString &what) {
+        QObject::connect(session.tunnel(), &TunnelSource::problem, qApp, [](const QString &what) {
             std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(what));
         });
-        if (!tunnel->start(&error))
-            return usageError(error);
     }
 
     SignalWatcher signalWatcher;

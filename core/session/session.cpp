@@ -95,6 +95,28 @@ bool Session::setLan(bool on, const QStringList &networks, QString *error)
     return m_receiver->listenOn(port, error);
 }
 
+bool Session::startTunnel(const QString &spec, const QString &urlPattern, QString *error)
+{
+    const std::optional<TunnelSpec> parsed
+        = TunnelSpec::parse(spec, m_receiver->port(), urlPattern, error);
+    if (!parsed)
+        return false;
+    auto tunnel = std::make_unique<TunnelSource>(*parsed);
+    if (!tunnel->start(error))
+        return false;
+    m_tunnel = std::move(tunnel);
+    emit tunnelChanged();
+    return true;
+}
+
+void Session::stopTunnel()
+{
+    if (!m_tunnel)
+        return;
+    m_tunnel.reset(); // stops it
+    emit tunnelChanged();
+}
+
 void Session::renewLanToken()
 {
     Settings settings;

@@ -5,6 +5,7 @@
 #include "receiver/receiverhost.h"
 #include "secrets/secretstore.h"
 #include "signing/signaturechecker.h"
+#include "sources/tunnelsource.h"
 #include "store/capturewriter.h"
 #include "wire/forwardroute.h"
 
@@ -82,10 +83,20 @@ public:
     // The URLs other machines send to (none while on loopback only).
     QStringList lanUrls() const;
 
+    // A public URL from a tunnel of the user's (TunnelSpec::parse: cloudflared, ngrok or a
+    // command with {port}), started now on the receiver's port and stopped with the session.
+    // False, saying why, for a spec that cannot be read or a tool that is not installed.
+    bool startTunnel(const QString &spec, const QString &urlPattern, QString *error);
+    void stopTunnel();
+    // The running tunnel, or null.
+    TunnelSource *tunnel() const { return m_tunnel.get(); }
+
     // Bindings with their secrets already at hand (the command line's --secret-name).
     void setSignatureSettings(const SignatureSettings &settings);
 
 signals:
+    // A tunnel was started or stopped (its own signals say what it does meanwhile).
+    void tunnelChanged();
     // The checker, forwarder and receiver sign and verify with new settings: verdicts worked
     // out before are stale.
     void signingChanged();
@@ -102,6 +113,7 @@ private:
     QList<ForwardRoute> m_routes;
     MockRules m_rules;
     QList<SignatureBinding> m_bindings;
+    std::unique_ptr<TunnelSource> m_tunnel;
     bool m_lan = false;
     QStringList m_networks;
     quint64 m_signingGeneration = 0; // the latest reading of the secrets wins

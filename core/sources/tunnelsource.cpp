@@ -5,6 +5,9 @@
 #include <QDateTime>
 #include <QStandardPaths>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 namespace Hookscope {
 namespace {
 
@@ -75,6 +78,8 @@ TunnelSource::TunnelSource(TunnelSpec spec, QObject *parent)
     , m_spec(std::move(spec))
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
+    // Stopped with Hookscope even when Hookscope is killed: the kernel tells the child.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     connect(&m_process, &QProcess::readyReadStandardOutput, this, &TunnelSource::readOutput);
     connect(&m_process, &QProcess::finished, this, &TunnelSource::onFinished);
     connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {

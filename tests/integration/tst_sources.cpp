@@ -18,6 +18,7 @@ class TestSources final : public QObject
 private slots:
     void init();
     void cloudflaredGivesAPublicUrlAndRelays();
+    void theTunnelStopsEvenWhenHookscopeIsKilled();
     void aToolThatIsNotInstalledIsNamedWithWhereToGetIt();
     void anyCommandWithAPatternForItsUrl();
 
@@ -112,6 +113,18 @@ void TestSources::cloudflaredGivesAPublicUrlAndRelays()
     }
     // Hookscope quit: so did its tunnel.
     QTRY_VERIFY_WITH_TIMEOUT(!isRunning(secondPid), 10'000);
+}
+
+void TestSources::theTunnelStopsEvenWhenHookscopeIsKilled()
+{
+    ListenProcess listener(m_store, {QStringLiteral("--source"), QStringLiteral("cloudflared")},
+                           standIns());
+    QTRY_VERIFY_WITH_TIMEOUT(listener.output().contains("Public URL: "), 10'000);
+    const qint64 pid = standInFile(QStringLiteral("cloudflared.pid")).toLongLong();
+    QVERIFY(isRunning(pid));
+    listener.process().kill(); // no chance to stop it itself
+    QVERIFY(listener.process().waitForFinished(10'000));
+    QTRY_VERIFY_WITH_TIMEOUT(!isRunning(pid), 10'000);
 }
 
 void TestSources::aToolThatIsNotInstalledIsNamedWithWhereToGetIt()

@@ -11,6 +11,7 @@
 #include "firststeps.h"
 #include "importexport.h"
 #include "landialog.h"
+#include "publicurldialog.h"
 #include "qrcodeview.h"
 #include "responseview.h"
 #include "rulesdialog.h"
@@ -83,8 +84,11 @@
 #include <QSplitter>
 #include <QTabBar>
 #include <QTableView>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 using namespace Hookscope;
 
@@ -170,6 +174,7 @@ public:
 private slots:
     void liveCaptureAppearsAndShowsDetails();
     void theLanDialogLetsOtherMachinesSendWithTheToken();
+    void aPublicUrlFromATunnelHookscopeStarts();
     void binaryBodyOpensInHex();
     void jsonOpensAsColouredTextAndTree();
     void multipartAndFormBodiesListTheirParts();
@@ -668,6 +673,55 @@ void TestMainWindow::theLanDialogLetsOtherMachinesSendWithTheToken()
     QCOMPARE(curlStatus(lanRoot + QStringLiteral("again")), 0); // nothing listens there now
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("local"), QStringLiteral("{}")));
     QTRY_COMPARE(window.captureModel()->rowCount(), 2);
+}
+
+// Public URL…: cloudflared (a stand-in first on PATH) is started, its URL shows in the dialog
+// and the status bar, its output in the log; Stop ends it. A tool not installed is said.
+void TestMainWindow::aPublicUrlFromATunnelHookscopeStarts()
+{
+    const QByteArray path = qgetenv("PATH");
+    const auto restorePath = qScopeGuard([&path] { qputenv("PATH", path); });
+    qputenv("PATH", QByteArray(HOOKSCOPE_STANDINS) + ':' + path);
+    QTemporaryDir dir;
+    qputenv("HOOKSCOPE_STANDIN_DIR", QFile::encodeName(dir.path()));
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    MainWindow &window = *session.window;
+    PublicUrlDialog *dialog = window.publicUrlDialog();
+    QCOMPARE(dialog->tool()->currentData().toString(), QStringLiteral("cloudflared"));
+    QVERIFY(dialog->url()->text().isEmpty());
+
+    dialog->startStop()->click();
+    QVERIFY2(dialog->problem()->text().isEmpty(), qPrintable(dialog->problem()->text()));
+    QCOMPARE(dialog->startStop()->text(), QStringLiteral("Stop"));
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->url()->text().startsWith(QLatin1String("https://standin-")),
+                             10'000);
+    const QString url = dialog->url()->text();
+    QVERIFY(url.endsWith(QLatin1String(".trycloudflare.com")));
+    QVERIFY(dialog->log()->toPlainText().contains(
+        QLatin1String("Your quick Tunnel has been created!")));
+    QVERIFY(menuAction(window, QStringLiteral("Public URL…"))->isChecked());
+    QTRY_VERIFY(statusBarShows(window, QStringLiteral("Listening on port %1 \u00b7 public: %2")
+                                           .arg(session.receiver->port())
+                                           .arg(url)));
+    QFile pidFile(dir.filePath(QStringLiteral("cloudflared.pid")));
+    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+    const pid_t pid = pid_t(pidFile.readAll().trimmed().toLongLong());
+    QVERIFY(::kill(pid, 0) == 0);
+
+    dialog->startStop()->click();
+    QVERIFY(!session.session->tunnel());
+    QVERIFY(dialog->url()->text().isEmpty());
+    QCOMPARE(dialog->startStop()->text(), QStringLiteral("Start"));
+    QVERIFY(!menuAction(window, QStringLiteral("Public URL…"))->isChecked());
+    QTRY_VERIFY(::kill(pid, 0) != 0); // stopped with it
+
+    dialog->tool()->setCurrentIndex(dialog->tool()->findData(QStringLiteral("ngrok")));
+    dialog->startStop()->click();
+    QVERIFY2(dialog->problem()->text().startsWith(
+                 QLatin1String("ngrok is not installed (not found on PATH): get it from "
+                               "https://ngrok.com/download")),
+             qPrintable(dialog->problem()->text()));
+    QVERIFY(!session.session->tunnel());
 }
 
 void TestMainWindow::viewStateComesBackAfterRestart()

@@ -1,0 +1,137 @@
+#include "publicurldialog.h"
+
+#include "palettetone.h"
+
+#include "session/session.h"
+#include "sources/tunnelsource.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace Hookscope {
+
+PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
+    : QDialog(parent)
+    , m_session(session)
+    , m_tool(new QComboBox(this))
+    , m_command(new QLineEdit(this))
+    , m_pattern(new QLineEdit(this))
+    , m_startStop(new QPushButton(this))
+    , m_url(new QLineEdit(this))
+    , m_copy(new QPushButton(tr("Copy"), this))
+    , m_log(new QPlainTextEdit(this))
+    , m_problem(new QLabel(this))
+{
+    setWindowTitle(tr("Public URL"));
+    auto *explanation = new QLabel(
+        tr("Providers on the internet need a public HTTPS URL. Hookscope starts a tunnel you have "
+           "installed, shows the URL it gives, starts it again if it stops, and stops it when "
+           "Hookscope quits."),
+        this);
+    explanation->setWordWrap(true);
+    m_tool->addItem(tr("cloudflared — a quick tunnel, no account"), QStringLiteral("cloudflared"));
+    m_tool->addItem(tr("ngrok"), QStringLiteral("ngrok"));
+    m_tool->addItem(tr("A command…"), QString());
+    m_command->setPlaceholderText(QStringLiteral("ssh -R 80:127.0.0.1:{port} serveo.net"));
+    m_command->setToolTip(tr("{port} is the receiver's port"));
+    m_pattern->setPlaceholderText(tr("the first https:// URL it prints"));
+    m_pattern->setToolTip(tr("A regular expression that finds the URL in its output"));
+    m_url->setReadOnly(true);
+    m_url->setObjectName(QStringLiteral("publicUrl"));
+    m_log->setReadOnly(true);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_log->setPlaceholderText(tr("What the tunnel prints shows here."));
+    m_log->setMaximumBlockCount(1000);
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap); // its boxes and columns as printed
+    m_problem->setWordWrap(true);
+    m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette warning = m_problem->palette();
+    warning.setColor(QPalette::WindowText, paletteTone(0));
+    m_problem->setPalette(warning);
+
+    auto *toolRow = new QHBoxLayout;
+    toolRow->addWidget(m_tool, 1);
+    toolRow->addWidget(m_startStop);
+    auto *urlRow = new QHBoxLayout;
+    urlRow->addWidget(m_url, 1);
+    urlRow->addWidget(m_copy);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Tunnel:"), toolRow);
+    form->addRow(tr("Command:"), m_command);
+    form->addRow(tr("URL pattern:"), m_pattern);
+    form->addRow(tr("Public URL:"), urlRow);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(explanation);
+    layout->addLayout(form);
+    layout->addWidget(m_problem);
+    layout->addWidget(m_log, 1);
+    layout->addWidget(buttons);
+    resize(640, 420);
+
+    const auto showCommandFields = [this, form] {
+        const bool command = m_tool->currentData().toString().isEmpty();
+        form->setRowVisible(m_command, command);
+        form->setRowVisible(m_pattern, command);
+    };
+    connect(m_tool, &QComboBox::currentIndexChanged, this, showCommandFields);
+    showCommandFields();
+    connect(m_startStop, &QPushButton::clicked, this, &PublicUrlDialog::startOrStop);
+    connect(m_copy, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_url->text()); });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(&m_session, &Session::tunnelChanged, this, &PublicUrlDialog::follow);
+    follow();
+}
+
+void PublicUrlDialog::startOrStop()
+{
+    if (m_session.tunnel()) {
+        m_session.stopTunnel();
+        return;
+    }
+    const QString tool = m_tool->currentData().toString();
+    QString error;
+    m_problem->clear();
+    if (!m_session.startTunnel(tool.isEmpty() ? m_command->text() : tool, m_pattern->text(),
+                               &error))
+        m_problem->setText(error);
+}
+
+void PublicUrlDialog::follow()
+{
+    m_log->clear();
+    if (TunnelSource *tunnel = m_session.tunnel()) {
+        m_log->setPlainText(tunnel->log().join(QLatin1Char('\n')));
+        connect(tunnel, &TunnelSource::logged, m_log, &QPlainTextEdit::appendPlainText);
+        connect(tunnel, &TunnelSource::urlChanged, this, &PublicUrlDialog::showState);
+        connect(tunnel, &TunnelSource::problem, m_problem, &QLabel::setText);
+    }
+    showState();
+}
+
+void PublicUrlDialog::showState()
+{
+    const TunnelSource *tunnel = m_session.tunnel();
+    m_startStop->setText(tunnel ? tr("Stop") : tr("Start"));
+    m_tool->setEnabled(!tunnel);
+    m_command->setEnabled(!tunnel);
+    m_pattern->setEnabled(!tunnel);
+    m_url->setText(tunnel ? tunnel->url() : QString());
+    m_url->setPlaceholderText(tunnel
+                                  ? tr("waiting for %1 to print its URL…").arg(tunnel->spec().name)
+                                  : tr("none: no tunnel is running"));
+    m_copy->setEnabled(!m_url->text().isEmpty());
+}
+
+} // namespace Hookscope
