@@ -5,8 +5,7 @@
 #include "adaptivesplitter.h"
 #include "firststeps.h"
 #include "importexport.h"
-#include "landialog.h"
-#include "publicurldialog.h"
+#include "reachactions.h"
 #include "focusselection.h"
 #include "capturedetailview.h"
 #include "captureactions.h"
@@ -85,17 +84,7 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     addToolBar(m_receiverBar);
     connect(m_receiverBar, &ReceiverBar::message, statusBar(), &QStatusBar::showMessage);
     QToolBar *toolbar = m_receiverBar; // the filter goes beside the receiver's controls
-    m_lanAction = toolbar->addAction(tr("LAN…"), this, &MainWindow::lanDialog);
-    m_lanAction->setObjectName(QStringLiteral("lanAction"));
-    m_lanAction->setCheckable(true); // shows whether other machines can send
-    m_lanAction->setToolTip(tr("Let other machines on this network send, with a LAN URL and QR "
-                               "code"));
-    m_publicUrlAction = toolbar->addAction(tr("Public URL…"), this, &MainWindow::publicUrlDialog);
-    m_publicUrlAction->setCheckable(true); // shows whether a tunnel runs
-    m_publicUrlAction->setToolTip(tr("A public URL for providers on the internet, from a tunnel "
-                                     "Hookscope starts (cloudflared, ngrok, a command)"));
-    connect(&m_session, &Session::tunnelChanged, this,
-            [this] { m_publicUrlAction->setChecked(m_session.tunnel() != nullptr); });
+    m_reach = new ReachActions(session, toolbar, this);
     toolbar->addSeparator();
     m_filter->setPlaceholderText(
         tr("Filter: words, \"phrases\", method:POST path:/stripe status:4xx type:json"));
@@ -167,7 +156,10 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     m_status = new StatusPanel(statusBar(), session, *m_deliveryLog, this);
     connect(m_receiverBar, &ReceiverBar::stateChanged, m_status, &StatusPanel::refresh);
     connect(&m_receiver, &ReceiverHost::requestRefused, m_status, &StatusPanel::noteRefused);
-    m_lanAction->setChecked(m_session.listensOnLan());
+    connect(m_reach, &ReachActions::lanChanged, this, [this] {
+        m_receiverBar->showState();
+        m_status->refresh();
+    });
     connect(m_forwarder, &ForwarderHost::attempted, this, &MainWindow::showDeliveryAttempt);
     connect(m_forwarder, &ForwarderHost::gaveUp, this, [this](const DeliveryAttempt &last) {
         m_model->addDeliveryAttempt(last);
@@ -601,29 +593,6 @@ void MainWindow::dropEvent(QDropEvent *event)
 void MainWindow::setSignatureBindings(const QList<SignatureBinding> &bindings)
 {
     m_session.setSignatureBindings(bindings);
-}
-
-PublicUrlDialog *MainWindow::publicUrlDialog()
-{
-    m_publicUrlAction->setChecked(m_session.tunnel() != nullptr); // a click opens the dialog
-    auto *dialog = new PublicUrlDialog(m_session, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->show();
-    return dialog;
-}
-
-LanDialog *MainWindow::lanDialog()
-{
-    m_lanAction->setChecked(m_session.listensOnLan()); // a click opens; the dialog switches
-    auto *dialog = new LanDialog(m_session, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &LanDialog::changed, this, [this] {
-        m_lanAction->setChecked(m_session.listensOnLan());
-        m_receiverBar->showState();
-        m_status->refresh();
-    });
-    dialog->open();
-    return dialog;
 }
 
 SignaturesDialog *MainWindow::signaturesDialog()

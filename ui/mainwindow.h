@@ -20,8 +20,7 @@ class CaptureDetailView;
 class CollectionDocument;
 class CollectionsPanel;
 class ImportExport;
-class LanDialog;
-class PublicUrlDialog;
+class ReachActions;
 class RulesDialog;
 struct CollectionPlace;
 struct RequestTemplate;
@@ -66,10 +65,8 @@ public:
     void saveViewState() const;
     // Replays and forwarding routes.
     DeliveryActions *deliveryActions() const { return m_deliveries; }
-    // Receiver → LAN…: lets other machines on the network send, with the LAN URL and QR code.
-    LanDialog *lanDialog();
-    // Receiver → Public URL…: a tunnel Hookscope starts, its URL and its output.
-    PublicUrlDialog *publicUrlDialog();
+    // LAN… and Public URL… in the toolbar.
+    ReachActions *reachActions() const { return m_reach; }
     // Opens the Signatures dialog: bindings of schemes and secrets to paths, and the secrets.
     SignaturesDialog *signaturesDialog();
     // Checks captures with these from now on (kept across restarts); verdicts are redone.
@@ -124,8 +121,7 @@ private:
     CaptureListView *m_view;
     CaptureActions *m_actions = nullptr;
     ImportExport *m_importExport = nullptr;
-    QAction *m_lanAction = nullptr;
-    QAction *m_publicUrlAction = nullptr;
+    ReachActions *m_reach = nullptr;
     CollectionsPanel *m_collections;
     CaptureDetailView *m_detail;
     ReceiverBar *m_receiverBar = nullptr;

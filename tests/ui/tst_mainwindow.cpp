@@ -12,6 +12,7 @@
 #include "importexport.h"
 #include "landialog.h"
 #include "publicurldialog.h"
+#include "reachactions.h"
 #include "qrcodeview.h"
 #include "responseview.h"
 #include "rulesdialog.h"
@@ -621,7 +622,7 @@ void TestMainWindow::theLanDialogLetsOtherMachinesSendWithTheToken()
     Running session(dir.filePath(QStringLiteral("c.sqlite")));
     MainWindow &window = *session.window;
     const quint16 port = session.receiver->port();
-    LanDialog *dialog = window.lanDialog();
+    LanDialog *dialog = window.reachActions()->lanDialog();
     QVERIFY(!dialog->lanSwitch()->isChecked());
     QCOMPARE(dialog->urls()->count(), 0);
 
@@ -686,7 +687,7 @@ void TestMainWindow::aPublicUrlFromATunnelHookscopeStarts()
     qputenv("HOOKSCOPE_STANDIN_DIR", QFile::encodeName(dir.path()));
     Running session(dir.filePath(QStringLiteral("c.sqlite")));
     MainWindow &window = *session.window;
-    PublicUrlDialog *dialog = window.publicUrlDialog();
+    PublicUrlDialog *dialog = window.reachActions()->publicUrlDialog();
     QCOMPARE(dialog->tool()->currentData().toString(), QStringLiteral("cloudflared"));
     QVERIFY(dialog->url()->text().isEmpty());
 
