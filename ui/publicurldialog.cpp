@@ -54,6 +54,7 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     m_log->setMaximumBlockCount(1000);
     m_log->setLineWrapMode(QPlainTextEdit::NoWrap); // its boxes and columns as printed
     m_problem->setWordWrap(true);
+    m_problem->setTextFormat(Qt::PlainText); // words from the tool's side are never markup
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QPalette warning = m_problem->palette();
     warning.setColor(QPalette::WindowText, paletteTone(0));

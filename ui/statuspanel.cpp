@@ -35,8 +35,10 @@ StatusPanel::StatusPanel(QStatusBar *bar, Session &session, DeliveryLog &deliver
     , m_forwarding(new QLabel(bar))
     , m_receiver(new QLabel(bar))
 {
-    for (QLabel *label : {m_rules, m_count, m_rate, m_store, m_forwarding, m_receiver})
+    for (QLabel *label : {m_rules, m_count, m_rate, m_store, m_forwarding, m_receiver}) {
+        label->setTextFormat(Qt::PlainText); // a tunnel's URL, a target's name: never markup
         bar->addPermanentWidget(label);
+    }
     m_rules->setToolTip(
         tr("Requests are answered by the mock rules first (Capture → Mock Rules…)"));
     connect(&session.secrets(), &SecretStore::keychainUnavailable, this, [bar](const QString &why) {

@@ -15,6 +15,8 @@ constexpr int MaxRestartDelayMs = 30'000;
 // A run at least this long counts as having worked: the next restart waits 1 s again.
 constexpr qint64 HealthyRunMs = 60'000;
 constexpr qsizetype MaxLogLines = 1000;
+// A tool that prints this much without a line end has its output taken as a line anyway.
+constexpr qsizetype MaxLineBytes = 64 * 1024;
 
 } // namespace
 
@@ -135,6 +137,8 @@ void TunnelSource::stop()
 void TunnelSource::readOutput()
 {
     m_partialLine += m_process.readAllStandardOutput();
+    if (!m_partialLine.contains('\n') && m_partialLine.size() > MaxLineBytes)
+        m_partialLine += '\n';
     qsizetype end = 0;
     while ((end = m_partialLine.indexOf('\n')) >= 0) {
         const QString line = QString::fromUtf8(m_partialLine.left(end)).trimmed();
