@@ -580,9 +580,7 @@ void ComposerDialog::checkBody()
     m_body->setExtraSelections(marks);
     m_bodyProblem->setText(error);
     m_bodyProblem->setVisible(!error.isEmpty());
-    QPalette palette = m_bodyProblem->palette();
-    palette.setColor(QPalette::WindowText, paletteTone(0));
-    m_bodyProblem->setPalette(palette);
+    showAsWarning(m_bodyProblem);
 }
 
 void ComposerDialog::formatBody()

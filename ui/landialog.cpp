@@ -45,10 +45,7 @@ LanDialog::LanDialog(Session &session, QWidget *parent)
     m_networks->setPlaceholderText(tr("any — or 192.168.1.0/24, fd00::/8"));
     m_networks->setToolTip(tr("Networks other machines may send from, comma-separated"));
     m_problem->setWordWrap(true);
-    m_problem->setForegroundRole(QPalette::Text);
-    QPalette warning = m_problem->palette();
-    warning.setColor(QPalette::WindowText, paletteTone(0));
-    m_problem->setPalette(warning);
+    showAsWarning(m_problem);
 
     auto *urlRow = new QHBoxLayout;
     urlRow->addWidget(m_urls, 1);

@@ -56,9 +56,7 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     m_problem->setWordWrap(true);
     m_problem->setTextFormat(Qt::PlainText); // words from the tool's side are never markup
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette warning = m_problem->palette();
-    warning.setColor(QPalette::WindowText, paletteTone(0));
-    m_problem->setPalette(warning);
+    showAsWarning(m_problem);
 
     auto *toolRow = new QHBoxLayout;
     toolRow->addWidget(m_tool, 1);

@@ -45,9 +45,7 @@ StatusPanel::StatusPanel(QStatusBar *bar, Session &session, DeliveryLog &deliver
         // Kept in view: unlike a message, the next one does not replace it.
         auto *warning = new QLabel(tr("\u26a0 No keychain"), bar);
         warning->setToolTip(tr("%1: secrets are kept in memory for this session only").arg(why));
-        QPalette palette = warning->palette();
-        palette.setColor(QPalette::WindowText, paletteTone(0));
-        warning->setPalette(palette);
+        showAsWarning(warning);
         bar->insertPermanentWidget(0, warning);
         bar->showMessage(warning->toolTip(), 10'000);
     });

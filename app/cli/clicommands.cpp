@@ -563,12 +563,8 @@ int CliCommands::listen(const QStringList &arguments)
         return usageError(error + QStringLiteral(" (choose another with --port)"));
 
     QStringList urls;
-    for (const QHostAddress &address : receiver.addresses()) {
-        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-                                 ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-                                 : address.toString();
-        urls.append(QStringLiteral("http://%1:%2/").arg(host).arg(receiver.port()));
-    }
+    for (const QHostAddress &address : receiver.addresses())
+        urls.append(ReceiverOptions::baseUrl(address, receiver.port()));
     writeOut(QStringLiteral("Listening on %1 (store: %2)\n")
                  .arg(urls.join(QStringLiteral(" and ")), path)
                  .toUtf8());

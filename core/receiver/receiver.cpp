@@ -123,10 +123,7 @@ QString Receiver::baseUrl() const
         address = QHostAddress::LocalHost;
     else if (address == QHostAddress::AnyIPv6)
         address = QHostAddress::LocalHostIPv6;
-    QString host = address.toString();
-    if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        host = QLatin1Char('[') + host + QLatin1Char(']');
-    return QStringLiteral("http://%1:%2/").arg(host).arg(m_port);
+    return ReceiverOptions::baseUrl(address, m_port);
 }
 
 void Receiver::noteRefused(const QString &what)

@@ -1,5 +1,7 @@
 #include "receiveraccess.h"
 
+#include "receiveroptions.h"
+
 #include "wire/responsespec.h"
 
 #include <QNetworkInterface>
@@ -182,13 +184,8 @@ QStringList ReceiverAccess::lanUrls(const QList<QHostAddress> &bound, quint16 po
     if (m_token.isEmpty())
         return urls;
     for (const QHostAddress &address : std::as_const(addresses)) {
-        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-                                 ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-                                 : address.toString();
-        const QString url = QStringLiteral("http://%1:%2/t/%3/")
-                                .arg(host)
-                                .arg(port)
-                                .arg(QString::fromLatin1(m_token));
+        const QString url = ReceiverOptions::baseUrl(address, port) + QStringLiteral("t/")
+                            + QString::fromLatin1(m_token) + QLatin1Char('/');
         if (!urls.contains(url))
             urls.append(url);
     }

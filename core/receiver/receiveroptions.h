@@ -11,6 +11,14 @@ namespace Hookscope {
 struct ReceiverOptions
 {
     static constexpr quint16 DefaultPort = 4747;
+    // "http://ADDRESS:PORT/", an IPv6 address in brackets.
+    static QString baseUrl(const QHostAddress &address, quint16 port)
+    {
+        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                                 ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                                 : address.toString();
+        return QStringLiteral("http://%1:%2/").arg(host).arg(port);
+    }
 
     QList<QHostAddress> addresses{QHostAddress::LocalHost, QHostAddress::LocalHostIPv6};
     quint16 port = DefaultPort; // 0 picks a free port

@@ -733,6 +733,15 @@ QProcessEnvironment withSettingsIn(const QString &folder)
     return environment;
 }
 
+// The access token in the LAN URL `listen` printed.
+QByteArray tokenIn(const QByteArray &output)
+{
+    return QRegularExpression(QStringLiteral("/t/([A-Za-z0-9_-]+)/"))
+        .match(QString::fromUtf8(output))
+        .captured(1)
+        .toLatin1();
+}
+
 // Sends `request` to address:port and returns the whole answer (the connection is closed).
 QByteArray exchange(const QHostAddress &address, quint16 port, const QByteArray &request)
 {
@@ -812,10 +821,7 @@ void TestReceiver::otherMachinesOutsideTheAllowedNetworksAreRefused()
                                 {QStringLiteral("--bind"), lan.toString(),
                                  QStringLiteral("--allow"), QStringLiteral("203.0.113.0/24")},
                                 withSettingsIn(config));
-        const QByteArray token = QRegularExpression(QStringLiteral("/t/([A-Za-z0-9_-]+)/"))
-                                     .match(QString::fromUtf8(elsewhere.output()))
-                                     .captured(1)
-                                     .toLatin1();
+        const QByteArray token = tokenIn(elsewhere.output());
         QByteArray withToken = request;
         withToken.replace("TOKEN", token);
         QVERIFY(exchange(lan, elsewhere.port(), withToken).startsWith("HTTP/1.1 403 Forbidden"));
@@ -826,10 +832,7 @@ void TestReceiver::otherMachinesOutsideTheAllowedNetworksAreRefused()
                        {QStringLiteral("--bind"), lan.toString(), QStringLiteral("--allow"),
                         lan.toString() + QStringLiteral("/32")},
                        withSettingsIn(config));
-    const QByteArray token = QRegularExpression(QStringLiteral("/t/([A-Za-z0-9_-]+)/"))
-                                 .match(QString::fromUtf8(here.output()))
-                                 .captured(1)
-                                 .toLatin1();
+    const QByteArray token = tokenIn(here.output());
     QByteArray withToken = request;
     withToken.replace("TOKEN", token);
     QVERIFY(exchange(lan, here.port(), withToken).startsWith("HTTP/1.1 200 "));
