@@ -137,7 +137,8 @@ void FirstSteps::refresh()
         tr("<b>From a provider</b> (Stripe, GitHub, Shopify…): it needs a public HTTPS URL: "
            "<b>Public URL…</b> in the toolbar starts a tunnel you have installed (cloudflared, "
            "ngrok or any command) and shows its URL to give the provider. For Stripe, without "
-           "a tunnel: <code>stripe listen --forward-to 127.0.0.1:%1/stripe</code>.%2")
+           "a tunnel: choose the Stripe CLI there (it runs <code>stripe listen --forward-to "
+           "127.0.0.1:%1/stripe</code> and keeps the secret it signs with).%2")
             .arg(port, readme.isEmpty()
                            ? QString()
                            : tr("<br><br><a href=\"%1\">Pointing Stripe, GitHub and others at "

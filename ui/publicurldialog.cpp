@@ -31,16 +31,20 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     , m_copy(new QPushButton(tr("Copy"), this))
     , m_log(new QPlainTextEdit(this))
     , m_problem(new QLabel(this))
+    , m_secretNote(new QLabel(this))
 {
     setWindowTitle(tr("Public URL"));
     auto *explanation = new QLabel(
         tr("Providers on the internet need a public HTTPS URL. Hookscope starts a tunnel you have "
            "installed, shows the URL it gives, starts it again if it stops, and stops it when "
-           "Hookscope quits."),
+           "Hookscope quits. The Stripe CLI instead forwards your account's test events here, "
+           "and Hookscope keeps the secret it signs them with."),
         this);
     explanation->setWordWrap(true);
     m_tool->addItem(tr("cloudflared — a quick tunnel, no account"), QStringLiteral("cloudflared"));
     m_tool->addItem(tr("ngrok"), QStringLiteral("ngrok"));
+    m_tool->addItem(tr("Stripe CLI — your account's test events, signed"),
+                    QStringLiteral("stripe"));
     m_tool->addItem(tr("A command…"), QString());
     m_command->setPlaceholderText(QStringLiteral("ssh -R 80:127.0.0.1:{port} serveo.net"));
     m_command->setToolTip(tr("{port} is the receiver's port"));
@@ -57,6 +61,8 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     m_problem->setTextFormat(Qt::PlainText); // words from the tool's side are never markup
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
     showAsWarning(m_problem);
+    m_secretNote->setWordWrap(true);
+    m_secretNote->setTextFormat(Qt::PlainText);
 
     auto *toolRow = new QHBoxLayout;
     toolRow->addWidget(m_tool, 1);
@@ -68,11 +74,12 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     form->addRow(tr("Tunnel:"), toolRow);
     form->addRow(tr("Command:"), m_command);
     form->addRow(tr("URL pattern:"), m_pattern);
-    form->addRow(tr("Public URL:"), urlRow);
+    form->addRow(tr("URL:"), urlRow);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(explanation);
     layout->addLayout(form);
+    layout->addWidget(m_secretNote);
     layout->addWidget(m_problem);
     layout->addWidget(m_log, 1);
     layout->addWidget(buttons);
@@ -90,6 +97,18 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
             [this] { QApplication::clipboard()->setText(m_url->text()); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(&m_session, &Session::tunnelChanged, this, &PublicUrlDialog::follow);
+    connect(&m_session, &Session::tunnelSecretBound, this,
+            [this](const QString &name, const QByteArray &path, const QString &where,
+                   const QString &error) {
+                if (!error.isEmpty()) {
+                    m_problem->setText(error);
+                    return;
+                }
+                m_secretNote->setText(tr("Its signing secret is kept in %1 as \"%2\": what "
+                                         "arrives at %3 is verified with it.")
+                                          .arg(where, name, QString::fromUtf8(path)));
+                m_secretNote->show();
+            });
     follow();
 }
 
@@ -110,6 +129,7 @@ void PublicUrlDialog::startOrStop()
 void PublicUrlDialog::follow()
 {
     m_log->clear();
+    m_secretNote->hide();
     if (TunnelSource *tunnel = m_session.tunnel()) {
         m_log->setPlainText(tunnel->log().join(QLatin1Char('\n')));
         connect(tunnel, &TunnelSource::logged, m_log, &QPlainTextEdit::appendPlainText);
@@ -126,10 +146,15 @@ void PublicUrlDialog::showState()
     m_tool->setEnabled(!tunnel);
     m_command->setEnabled(!tunnel);
     m_pattern->setEnabled(!tunnel);
-    m_url->setText(tunnel ? tunnel->url() : QString());
-    m_url->setPlaceholderText(tunnel
-                                  ? tr("waiting for %1 to print its URL…").arg(tunnel->spec().name)
-                                  : tr("none: no tunnel is running"));
+    // A tool that forwards events itself gives no public URL: the one it forwards to shows.
+    const bool forwards = tunnel && !tunnel->spec().forwardUrl.isEmpty();
+    m_url->setText(!tunnel                  ? QString()
+                   : tunnel->isForwarding() ? tunnel->spec().forwardUrl
+                                            : tunnel->url());
+    m_url->setPlaceholderText(
+        !tunnel    ? tr("none: no tunnel is running")
+        : forwards ? tr("waiting for %1 to print its signing secret…").arg(tunnel->spec().name)
+                   : tr("waiting for %1 to print its URL…").arg(tunnel->spec().name));
     m_copy->setEnabled(!m_url->text().isEmpty());
 }
 

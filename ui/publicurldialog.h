@@ -13,7 +13,8 @@ namespace Hookscope {
 class Session;
 
 // Receiver → Public URL…: a tunnel of the user's (cloudflared, ngrok or any command) that
-// Hookscope starts, with the public URL it prints (Copy) and its output as it comes. Closing
+// Hookscope starts, with the public URL it prints (Copy) and its output as it comes; or the
+// Stripe CLI, with where its events arrive and where its signing secret is kept. Closing
 // the dialog leaves it running; Stop, or quitting Hookscope, stops it.
 class PublicUrlDialog final : public QDialog
 {
@@ -27,6 +28,7 @@ public:
     QLineEdit *url() const { return m_url; }
     QPlainTextEdit *log() const { return m_log; }
     QLabel *problem() const { return m_problem; }
+    QLabel *secretNote() const { return m_secretNote; }
 
 private:
     void startOrStop();
@@ -43,6 +45,7 @@ private:
     QPushButton *m_copy;
     QPlainTextEdit *m_log;
     QLabel *m_problem;
+    QLabel *m_secretNote; // where the secret a tool printed is kept
 };
 
 } // namespace Hookscope

@@ -241,8 +241,10 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("source"),
         QStringLiteral("Get a public URL from a tunnel Hookscope starts (and stops): "
                        "cloudflared (a quick tunnel), ngrok, or a command with {port} in it. "
-                       "Its URL is printed before the first capture."),
-        QStringLiteral("cloudflared|ngrok|'CMD'"));
+                       "Its URL is printed before the first capture. Or stripe: `stripe listen` "
+                       "forwards your account's test events to /stripe, and the signing secret "
+                       "it prints is kept in the keychain and verifies them."),
+        QStringLiteral("cloudflared|ngrok|stripe|'CMD'"));
     const QCommandLineOption sourcePatternOption(
         QStringLiteral("source-pattern"),
         QStringLiteral("For a command: the regular expression that finds the URL in its output "
@@ -598,6 +600,20 @@ int CliCommands::listen(const QStringList &arguments)
         QObject::connect(session.tunnel(), &TunnelSource::problem, qApp, [](const QString &what) {
             std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(what));
         });
+        QObject::connect(&session, &Session::tunnelSecretBound, qApp,
+                         [&session](const QString &name, const QByteArray &, const QString &where,
+                                    const QString &error) {
+                             if (!error.isEmpty()) {
+                                 std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(error));
+                                 return;
+                             }
+                             writeOut(QStringLiteral("%1 forwards to %2, signed with the secret "
+                                                     "\"%3\" (kept in %4)\n")
+                                          .arg(session.tunnel()->spec().name,
+                                               session.tunnel()->spec().forwardUrl, name, where)
+                                          .toUtf8());
+                             std::fflush(stdout);
+                         });
     }
 
     SignalWatcher signalWatcher;

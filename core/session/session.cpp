@@ -7,6 +7,7 @@
 #include "wire/logging.h"
 
 #include <QFileInfo>
+#include <QUrl>
 
 namespace Hookscope {
 
@@ -102,11 +103,46 @@ bool Session::startTunnel(const QString &spec, const QString &urlPattern, QStrin
     if (!parsed)
         return false;
     auto tunnel = std::make_unique<TunnelSource>(*parsed);
+    connect(tunnel.get(), &TunnelSource::secretPrinted, this,
+            [this, spec = *parsed](const QByteArray &secret) { bindTunnelSecret(spec, secret); });
     if (!tunnel->start(error))
         return false;
     m_tunnel = std::move(tunnel);
     emit tunnelChanged();
     return true;
+}
+
+void Session::bindTunnelSecret(const TunnelSpec &spec, const QByteArray &secret)
+{
+    const QByteArray path = QUrl(spec.forwardUrl).path(QUrl::FullyEncoded).toUtf8();
+    m_secrets.write(spec.secretName, secret, [this, spec, secret, path](const QString &error) {
+        if (!error.isEmpty()) {
+            emit tunnelSecretBound(spec.secretName, path, {}, error);
+            return;
+        }
+        const SignatureBinding binding{path, spec.scheme, spec.secretName};
+        const auto withBinding = [&binding](QList<SignatureBinding> bindings) {
+            bindings.removeIf([&binding](const SignatureBinding &bound) {
+                return bound.pathPrefix == binding.pathPrefix;
+            });
+            bindings.append(binding);
+            return bindings;
+        };
+        m_bindings = withBinding(m_bindings);
+        if (m_options.remembers)
+            Settings().setSignatureBindings(m_bindings);
+        SignatureSettings settings = m_signing;
+        settings.bindings = withBinding(settings.bindings);
+        settings.secrets.insert(spec.secretName, secret);
+        ++m_signingGeneration; // secrets still being read for older bindings are not applied
+        setSignatureSettings(settings);
+        const QString problem = m_secrets.keychainProblem();
+        emit tunnelSecretBound(spec.secretName, path,
+                               problem.isEmpty()
+                                   ? tr("the keychain")
+                                   : tr("memory, for this session only (%1)").arg(problem),
+                               {});
+    });
 }
 
 void Session::stopTunnel()
@@ -200,6 +236,7 @@ void Session::setSignatureBindings(const QList<SignatureBinding> &bindings)
 
 void Session::setSignatureSettings(const SignatureSettings &settings)
 {
+    m_signing = settings;
     m_checker.setSettings(settings);
     m_forwarder.setSignatureSettings(settings);
     m_receiver->setSignatureSettings(settings);

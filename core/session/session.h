@@ -97,11 +97,20 @@ public:
 signals:
     // A tunnel was started or stopped (its own signals say what it does meanwhile).
     void tunnelChanged();
+    // The secret a tool printed (`stripe listen`'s) is kept under `secretName` and verifies
+    // what arrives at `path`; `where` says where it is kept (the keychain, or this session's
+    // memory and why), or `error` why it could not be kept.
+    void tunnelSecretBound(const QString &secretName, const QByteArray &path, const QString &where,
+                           const QString &error);
     // The checker, forwarder and receiver sign and verify with new settings: verdicts worked
     // out before are stale.
     void signingChanged();
 
 private:
+    // Keeps the secret a tunnel printed and binds it to the path it forwards to, beside the
+    // bindings there are (and, for the window, saved with them).
+    void bindTunnelSecret(const TunnelSpec &spec, const QByteArray &secret);
+
     QString m_storePath;
     Options m_options;
     SecretStore m_secrets;
@@ -113,6 +122,7 @@ private:
     QList<ForwardRoute> m_routes;
     MockRules m_rules;
     QList<SignatureBinding> m_bindings;
+    SignatureSettings m_signing; // as the checker, forwarder and receiver use it
     std::unique_ptr<TunnelSource> m_tunnel;
     bool m_lan = false;
     QStringList m_networks;

@@ -17,6 +17,8 @@ constexpr qint64 HealthyRunMs = 60'000;
 constexpr qsizetype MaxLogLines = 1000;
 // A tool that prints this much without a line end has its output taken as a line anyway.
 constexpr qsizetype MaxLineBytes = 64 * 1024;
+// How much of its last line a message about its exit quotes.
+constexpr qsizetype MaxQuotedChars = 240;
 
 } // namespace
 
@@ -37,13 +39,30 @@ std::optional<TunnelSpec> TunnelSpec::parse(const QString &text, quint16 port,
             "https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/"
             "downloads/");
     } else if (trimmed == QLatin1String("ngrok")) {
-        // Its log as JSON on stdout: the "started tunnel" line carries the URL.
+        // Its log as JSON on stdout: the "started tunnel" line carries the URL (an error line
+        // may carry a link to ngrok's docs in "url" too). The address in full: "localhost" may
+        // be ::1 first, and the receiver listens on 127.0.0.1.
         spec.name = trimmed;
-        spec.arguments = {QStringLiteral("http"),         portText,
+        spec.arguments = {QStringLiteral("http"),         QStringLiteral("127.0.0.1:") + portText,
                           QStringLiteral("--log"),        QStringLiteral("stdout"),
                           QStringLiteral("--log-format"), QStringLiteral("json")};
-        spec.urlPattern = QRegularExpression(QStringLiteral("\"url\":\"(https://[^\"]+)\""));
+        spec.urlPattern = QRegularExpression(
+            QStringLiteral("^(?=.*\"msg\":\"started tunnel\").*\"url\":\"(https://[^\"]+)\""));
         spec.whereToGetIt = QStringLiteral("https://ngrok.com/download");
+    } else if (trimmed == QLatin1String("stripe")) {
+        // The Stripe CLI forwards the account's test events here, signed with a secret it
+        // prints once ready ("> Ready! … Your webhook signing secret is whsec_… (^C to quit)"),
+        // the same on every run. It gives no public URL.
+        spec.name = trimmed;
+        spec.forwardUrl = QStringLiteral("http://127.0.0.1:%1/stripe").arg(portText);
+        spec.arguments
+            = {QStringLiteral("listen"), QStringLiteral("--forward-to"), spec.forwardUrl};
+        spec.secretPattern = QRegularExpression(QStringLiteral("\\bwhsec_[A-Za-z0-9]+"));
+        spec.secretName = QStringLiteral("stripe-cli");
+        spec.scheme = SignatureScheme();
+        spec.scheme->kind = SignatureScheme::Kind::Stripe;
+        spec.whereToGetIt = QStringLiteral("https://docs.stripe.com/stripe-cli (then run "
+                                           "`stripe login` once)");
     } else {
         QStringList words = QProcess::splitCommand(trimmed);
         if (words.isEmpty()) {
@@ -117,6 +136,7 @@ bool TunnelSource::start(QString *error)
 void TunnelSource::launch()
 {
     m_partialLine.clear();
+    m_lastLine.clear();
     m_startedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_process.start(m_spec.program, m_spec.arguments);
 }
@@ -141,12 +161,17 @@ void TunnelSource::readOutput()
         m_partialLine += '\n';
     qsizetype end = 0;
     while ((end = m_partialLine.indexOf('\n')) >= 0) {
-        const QString line = QString::fromUtf8(m_partialLine.left(end)).trimmed();
+        QString line = QString::fromUtf8(m_partialLine.left(end)).trimmed();
         m_partialLine.remove(0, end + 1);
+        takeSecret(line);
         m_log.append(line);
         if (m_log.size() > MaxLogLines)
             m_log.removeFirst();
+        if (!line.isEmpty())
+            m_lastLine = line;
         emit logged(line);
+        if (m_spec.urlPattern.pattern().isEmpty())
+            continue;
         const QRegularExpressionMatch match = m_spec.urlPattern.match(line);
         if (!match.hasMatch())
             continue;
@@ -158,10 +183,33 @@ void TunnelSource::readOutput()
     }
 }
 
+void TunnelSource::takeSecret(QString &line)
+{
+    if (m_spec.secretPattern.pattern().isEmpty())
+        return;
+    const QRegularExpressionMatch match = m_spec.secretPattern.match(line);
+    if (!match.hasMatch())
+        return;
+    const QByteArray secret = match.captured().toUtf8();
+    // Kept in the keychain, not in a log a user may paste somewhere.
+    line.replace(
+        match.capturedStart(), match.capturedLength(),
+        QStringLiteral("[the secret, kept in the keychain as \"%1\"]").arg(m_spec.secretName));
+    if (secret != m_secret) {
+        m_secret = secret;
+        emit secretPrinted(m_secret);
+    }
+    if (!m_forwarding) {
+        m_forwarding = true;
+        emit urlChanged(m_url);
+    }
+}
+
 void TunnelSource::onFinished(int exitCode, QProcess::ExitStatus status)
 {
-    if (!m_url.isEmpty()) {
+    if (!m_url.isEmpty() || m_forwarding) {
         m_url.clear();
+        m_forwarding = false;
         emit urlChanged(m_url);
     }
     if (m_stopping)
@@ -173,9 +221,15 @@ void TunnelSource::onFinished(int exitCode, QProcess::ExitStatus status)
               ? QStringLiteral("could not be started (%1)").arg(m_process.errorString())
           : status == QProcess::CrashExit ? QStringLiteral("stopped (killed)")
                                           : QStringLiteral("exited with code %1").arg(exitCode);
-    emit problem(QStringLiteral("%1 %2; starting it again in %3 s")
-                     .arg(m_spec.name, how)
-                     .arg(m_restartDelayMs / 1000));
+    // Its last words usually say why (no account, a port in use).
+    QString lastWords;
+    if (!m_lastLine.isEmpty()) {
+        lastWords = QStringLiteral(". Its last line: ") + m_lastLine.left(MaxQuotedChars);
+        if (m_lastLine.size() > MaxQuotedChars)
+            lastWords += QStringLiteral("…");
+    }
+    emit problem(QStringLiteral("%1 %2; starting it again in %3 s%4")
+                     .arg(m_spec.name, how, QString::number(m_restartDelayMs / 1000), lastWords));
     qCInfo(lcSession, "tunnel %s %s", qPrintable(m_spec.name), qPrintable(how));
     m_restart.start(m_restartDelayMs);
     m_restartDelayMs = std::min(m_restartDelayMs * 2, MaxRestartDelayMs);

@@ -1,12 +1,21 @@
 #include "listenprocess.h"
 
+#include "secrets/secretstore.h"
+#include "session/session.h"
+#include "session/settings.h"
+#include "sources/tunnelsource.h"
+#include "store/capturestore.h"
+
 #include <QDir>
 #include <QFile>
+#include <QScopeGuard>
+#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 
 #include <csignal>
 
+using namespace Hookscope;
 using namespace Hookscope::Testing;
 
 // `listen --source`: a tunnel Hookscope starts, whose public URL it prints, restarts when it
@@ -16,8 +25,13 @@ class TestSources final : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void init();
     void cloudflaredGivesAPublicUrlAndRelays();
+    void ngrokGivesAPublicUrlAndRelays();
+    void ngrokTakesTheUrlOfTheStartedTunnelOnly();
+    void stripeListenSecretIsKeptAndVerifiesItsEvents();
+    void listenSaysWhereStripeEventsArriveAndWhichSecretSignsThem();
     void theTunnelStopsEvenWhenHookscopeIsKilled();
     void aToolThatIsNotInstalledIsNamedWithWhereToGetIt();
     void anyCommandWithAPatternForItsUrl();
@@ -27,9 +41,17 @@ private:
     QProcessEnvironment standIns() const;
     QByteArray standInFile(const QString &name) const;
 
+    QTemporaryDir m_home;
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_store;
 };
+
+void TestSources::initTestCase()
+{
+    // The window's settings (the bindings a source adds) go to a folder of the test's own.
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("config"))));
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("data"))));
+}
 
 void TestSources::init()
 {
@@ -102,7 +124,8 @@ void TestSources::cloudflaredGivesAPublicUrlAndRelays()
         QVERIFY(isRunning(pid));
         ::kill(pid_t(pid), SIGKILL);
         QTRY_VERIFY_WITH_TIMEOUT(
-            listener.errors().contains("cloudflared stopped (killed); starting it again in 1 s"),
+            listener.errors().contains("cloudflared stopped (killed); starting it again in 1 s. "
+                                       "Its last line: "),
             10'000);
         QTRY_VERIFY_WITH_TIMEOUT(
             (secondPid = standInFile(QStringLiteral("cloudflared.pid")).toLongLong()) != pid
@@ -113,6 +136,113 @@ void TestSources::cloudflaredGivesAPublicUrlAndRelays()
     }
     // Hookscope quit: so did its tunnel.
     QTRY_VERIFY_WITH_TIMEOUT(!isRunning(secondPid), 10'000);
+}
+
+void TestSources::ngrokGivesAPublicUrlAndRelays()
+{
+    ListenProcess listener(m_store, {QStringLiteral("--source"), QStringLiteral("ngrok")},
+                           standIns());
+    QTRY_VERIFY_WITH_TIMEOUT(listener.output().contains("Public URL: "), 10'000);
+    const qint64 pid = standInFile(QStringLiteral("ngrok.pid")).toLongLong();
+    QVERIFY2(listener.output().contains(QByteArray(
+                 "Public URL: https://standin-" + QByteArray::number(pid) + ".ngrok-free.app\n")),
+             listener.output().constData());
+
+    const quint16 relay = quint16(standInFile(QStringLiteral("ngrok.port")).toUInt());
+    QVERIFY(postTo(relay, "/github").startsWith("HTTP/1.1 200"));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
+    const CliResult shown
+        = runCli({QStringLiteral("show"), QString::number(listener.captureIds().first()),
+                  QStringLiteral("--raw"), QStringLiteral("--store"), m_store});
+    QVERIFY2(shown.out.contains("X-Forwarded-For: 198.51.100.23"), shown.out.constData());
+}
+
+void TestSources::ngrokTakesTheUrlOfTheStartedTunnelOnly()
+{
+    QString error;
+    const std::optional<TunnelSpec> spec
+        = TunnelSpec::parse(QStringLiteral("ngrok"), 4747, {}, &error);
+    QVERIFY2(spec, qPrintable(error));
+    QCOMPARE(spec->arguments.value(1), QStringLiteral("127.0.0.1:4747"));
+    const auto urlIn = [&](const char *line) {
+        return spec->urlPattern.match(QString::fromUtf8(line)).captured(1);
+    };
+    const char *started = R"({"addr":"http://127.0.0.1:4747","lvl":"info","msg":"started tunnel",)"
+                          R"("name":"command_line","obj":"tunnels","t":"2026-11-30T10:00:00+0000",)"
+                          R"("url":"https://ab12-203-0-113-7.ngrok-free.app"})";
+    QCOMPARE(urlIn(started), QStringLiteral("https://ab12-203-0-113-7.ngrok-free.app"));
+    // An error line links to ngrok's docs: not a public URL.
+    const char *failed
+        = R"({"err":"authentication failed","lvl":"eror","msg":"failed to )"
+          R"(reconnect session","url":"https://ngrok.com/docs/errors/err_ngrok_4018"})";
+    QCOMPARE(urlIn(failed), QString());
+}
+
+// The window's session runs `stripe listen`: the secret it prints goes to the keychain (never to
+// its log) and is bound to /stripe, for this run and the next; the events it forwards verify.
+void TestSources::stripeListenSecretIsKeptAndVerifiesItsEvents()
+{
+    if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+        QSKIP("No session bus: tests/run.sh starts one with an unlocked gnome-keyring");
+    const QByteArray path = qgetenv("PATH");
+    qputenv("PATH", HOOKSCOPE_STANDINS ":" + path);
+    qputenv("HOOKSCOPE_STANDIN_DIR", QFile::encodeName(m_dir->path()));
+    const auto restorePath = qScopeGuard([&path] { qputenv("PATH", path); });
+    CaptureStore store(m_store);
+    QVERIFY(store.open());
+    Session::Options options;
+    options.remembers = true;
+    options.receiver.addresses = {QHostAddress::LocalHost};
+    Session session(m_store, options);
+    QString error;
+    QVERIFY2(session.start(&error), qPrintable(error));
+    QVERIFY2(session.receiver().listen(&error), qPrintable(error));
+    QSignalSpy bound(&session, &Session::tunnelSecretBound);
+    QVERIFY2(session.startTunnel(QStringLiteral("stripe"), {}, &error), qPrintable(error));
+    QVERIFY(bound.wait(10'000));
+    QCOMPARE(bound.first().value(0).toString(), QStringLiteral("stripe-cli"));
+    QCOMPARE(bound.first().value(1).toByteArray(), QByteArray("/stripe"));
+    QCOMPARE(bound.first().value(3).toString(), QString());
+
+    SecretStore secrets;
+    const std::optional<QByteArray> secret = secrets.readNow(QStringLiteral("stripe-cli"), &error);
+    QVERIFY2(secret && secret->startsWith("whsec_"), qPrintable(error));
+    const QString log = session.tunnel()->log().join(QLatin1Char('\n'));
+    QVERIFY2(!log.contains(QLatin1String("whsec_")), qPrintable(log));
+    QVERIFY2(log.contains(QLatin1String("[the secret, kept in the keychain as \"stripe-cli\"]")),
+             qPrintable(log));
+    const QList<SignatureBinding> saved = Settings().signatureBindings();
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.first().pathPrefix, QByteArray("/stripe"));
+    QCOMPARE(saved.first().secretName, QStringLiteral("stripe-cli"));
+    QVERIFY(saved.first().scheme && saved.first().scheme->kind == SignatureScheme::Kind::Stripe);
+
+    // An event, as `stripe trigger` makes the CLI forward one.
+    QSignalSpy committed(&session.writer(), &CaptureWriter::committed);
+    ::kill(pid_t(standInFile(QStringLiteral("stripe.pid")).toLongLong()), SIGUSR1);
+    QVERIFY(committed.wait(10'000));
+    const qint64 id = committed.first().first().value<CommittedBatch>().first().summary.id;
+    QSignalSpy checked(&session.checker(), &SignatureChecker::checked);
+    session.checker().check({id});
+    QVERIFY(checked.wait(10'000));
+    const SignatureVerdict verdict
+        = checked.first().first().value<QHash<qint64, SignatureVerdict>>().value(id);
+    QCOMPARE(verdict.scheme, QStringLiteral("stripe"));
+    QVERIFY2(verdict.outcome == SignatureVerdict::Outcome::Valid, qPrintable(verdict.reason));
+    QCOMPARE(secrets.removeNow(QStringLiteral("stripe-cli")), QString());
+}
+
+void TestSources::listenSaysWhereStripeEventsArriveAndWhichSecretSignsThem()
+{
+    ListenProcess listener(m_store, {QStringLiteral("--source"), QStringLiteral("stripe")},
+                           standIns());
+    QTRY_VERIFY_WITH_TIMEOUT(listener.output().contains("signed with the secret"), 10'000);
+    const QByteArray expected
+        = "stripe forwards to http://127.0.0.1:" + QByteArray::number(listener.port())
+          + "/stripe, signed with the secret \"stripe-cli\" (kept in ";
+    QVERIFY2(listener.output().contains(expected), listener.output().constData());
+    QVERIFY(!listener.output().contains("whsec_"));
+    QVERIFY(listener.captureIds().isEmpty());
 }
 
 void TestSources::theTunnelStopsEvenWhenHookscopeIsKilled()

@@ -716,6 +716,23 @@ void TestMainWindow::aPublicUrlFromATunnelHookscopeStarts()
     QVERIFY(!menuAction(window, QStringLiteral("Public URL…"))->isChecked());
     QTRY_VERIFY(::kill(pid, 0) != 0); // stopped with it
 
+    // The Stripe CLI: no public URL; where its events arrive, and where its secret is kept.
+    dialog->tool()->setCurrentIndex(dialog->tool()->findData(QStringLiteral("stripe")));
+    dialog->startStop()->click();
+    const QString forwardUrl = session.receiver->baseUrl() + QStringLiteral("stripe");
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->url()->text(), forwardUrl, 10'000);
+    QTRY_VERIFY(dialog->secretNote()->text().contains(
+        QLatin1String("as \"stripe-cli\": what arrives at /stripe is verified with it.")));
+    QVERIFY(!dialog->log()->toPlainText().contains(QLatin1String("whsec_")));
+    QTRY_VERIFY(statusBarShows(window, QStringLiteral("Listening on port %1 \u00b7 stripe "
+                                                      "forwarding to /stripe")
+                                           .arg(session.receiver->port())));
+    dialog->startStop()->click();
+    QVERIFY(!session.session->tunnel());
+
+    // Not installed: said, with where to get it.
+    QTemporaryDir empty;
+    qputenv("PATH", QFile::encodeName(empty.path()));
     dialog->tool()->setCurrentIndex(dialog->tool()->findData(QStringLiteral("ngrok")));
     dialog->startStop()->click();
     QVERIFY2(dialog->problem()->text().startsWith(
