@@ -8,6 +8,7 @@
 #include "jsontreemodel.h"
 #include "textpane.h"
 
+#include "wire/captureorigin.h"
 #include "wire/responsespec.h"
 
 #include <QAction>
@@ -328,6 +329,18 @@ void CaptureDetailView::fillOverview()
     addRow(
         tr("From:"),
         QStringLiteral("%1 port %2").arg(request.remoteAddress.toString()).arg(request.remotePort));
+    if (const CaptureOrigin origin = CaptureOrigin::of(request); !origin.via.isEmpty()) {
+        QString through = origin.via;
+        if (!origin.publicUrl.isEmpty())
+            through += tr(", sent to %1").arg(origin.publicUrl);
+        if (!origin.client.isEmpty())
+            through += tr(" by %1").arg(origin.client);
+        if (!request.relay.isEmpty())
+            through += tr(". smee.io passes bodies on re-serialized (JSON parsed and written "
+                          "again), not as the provider sent them: a signature over the exact "
+                          "bytes does not verify here.");
+        addRow(tr("Came through:"), through);
+    }
     const QDateTime received = QDateTime::fromMSecsSinceEpoch(request.receivedAtUs / 1000);
     addRow(tr("Received:"),
            QLocale().toString(received, QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t")));

@@ -117,6 +117,9 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
             return signatureData(row.id, role);
         if (index.column() == RuleColumn && !row.rule.isEmpty())
             return tr("Answered by the mock rule \"%1\"").arg(row.rule);
+        if (index.column() == SourceColumn && !row.source.isEmpty())
+            return tr("Came through %1; the relay or tunnel reached Hookscope from %2")
+                .arg(row.source, row.remoteAddress);
         return row.malformed ? tr("Malformed request: open it to see the parser's error")
                              : QVariant();
     case Qt::DisplayRole: break;
@@ -136,7 +139,7 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
         // KiB, as everywhere else in the window (the status bar, Overview, Parts).
         return QLocale::system().formattedDataSize(row.bodySize, 1);
     case ContentTypeColumn: return QString::fromUtf8(row.contentType);
-    case SourceColumn: return row.remoteAddress;
+    case SourceColumn: return row.source.isEmpty() ? row.remoteAddress : row.source;
     case ForwardColumn: return deliveryText(row);
     case SignatureColumn: return signatureData(row.id, role);
     default: return {};

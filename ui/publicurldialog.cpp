@@ -3,7 +3,7 @@
 #include "palettetone.h"
 
 #include "session/session.h"
-#include "sources/tunnelsource.h"
+#include "sources/source.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -25,6 +25,7 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     , m_session(session)
     , m_tool(new QComboBox(this))
     , m_command(new QLineEdit(this))
+    , m_channel(new QLineEdit(this))
     , m_pattern(new QLineEdit(this))
     , m_startStop(new QPushButton(this))
     , m_url(new QLineEdit(this))
@@ -45,9 +46,11 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     m_tool->addItem(tr("ngrok"), QStringLiteral("ngrok"));
     m_tool->addItem(tr("Stripe CLI — your account's test events, signed"),
                     QStringLiteral("stripe"));
+    m_tool->addItem(tr("smee.io channel — nothing to install"), QStringLiteral("smee"));
     m_tool->addItem(tr("A command…"), QString());
     m_command->setPlaceholderText(QStringLiteral("ssh -R 80:127.0.0.1:{port} serveo.net"));
     m_command->setToolTip(tr("{port} is the receiver's port"));
+    m_channel->setPlaceholderText(tr("a new one, or paste yours: https://smee.io/…"));
     m_pattern->setPlaceholderText(tr("the first https:// URL it prints"));
     m_pattern->setToolTip(tr("A regular expression that finds the URL in its output"));
     m_url->setReadOnly(true);
@@ -73,6 +76,7 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     auto *form = new QFormLayout;
     form->addRow(tr("Tunnel:"), toolRow);
     form->addRow(tr("Command:"), m_command);
+    form->addRow(tr("Channel:"), m_channel);
     form->addRow(tr("URL pattern:"), m_pattern);
     form->addRow(tr("URL:"), urlRow);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
@@ -86,9 +90,10 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     resize(640, 420);
 
     const auto showCommandFields = [this, form] {
-        const bool command = m_tool->currentData().toString().isEmpty();
-        form->setRowVisible(m_command, command);
-        form->setRowVisible(m_pattern, command);
+        const QString tool = m_tool->currentData().toString();
+        form->setRowVisible(m_command, tool.isEmpty());
+        form->setRowVisible(m_pattern, tool.isEmpty());
+        form->setRowVisible(m_channel, tool == QLatin1String("smee"));
     };
     connect(m_tool, &QComboBox::currentIndexChanged, this, showCommandFields);
     showCommandFields();
@@ -121,8 +126,12 @@ void PublicUrlDialog::startOrStop()
     const QString tool = m_tool->currentData().toString();
     QString error;
     m_problem->clear();
-    if (!m_session.startTunnel(tool.isEmpty() ? m_command->text() : tool, m_pattern->text(),
-                               &error))
+    const QString channel = m_channel->text().trimmed();
+    const QString spec = tool.isEmpty() ? m_command->text()
+                         : tool == QLatin1String("smee") && !channel.isEmpty()
+                             ? tool + QLatin1Char(':') + channel
+                             : tool;
+    if (!m_session.startTunnel(spec, m_pattern->text(), &error))
         m_problem->setText(error);
 }
 
@@ -130,31 +139,32 @@ void PublicUrlDialog::follow()
 {
     m_log->clear();
     m_secretNote->hide();
-    if (TunnelSource *tunnel = m_session.tunnel()) {
+    if (Source *tunnel = m_session.tunnel()) {
         m_log->setPlainText(tunnel->log().join(QLatin1Char('\n')));
-        connect(tunnel, &TunnelSource::logged, m_log, &QPlainTextEdit::appendPlainText);
-        connect(tunnel, &TunnelSource::urlChanged, this, &PublicUrlDialog::showState);
-        connect(tunnel, &TunnelSource::problem, m_problem, &QLabel::setText);
+        connect(tunnel, &Source::logged, m_log, &QPlainTextEdit::appendPlainText);
+        connect(tunnel, &Source::urlChanged, this, &PublicUrlDialog::showState);
+        connect(tunnel, &Source::problem, m_problem, &QLabel::setText);
     }
     showState();
 }
 
 void PublicUrlDialog::showState()
 {
-    const TunnelSource *tunnel = m_session.tunnel();
+    const Source *tunnel = m_session.tunnel();
     m_startStop->setText(tunnel ? tr("Stop") : tr("Start"));
     m_tool->setEnabled(!tunnel);
     m_command->setEnabled(!tunnel);
+    m_channel->setEnabled(!tunnel);
     m_pattern->setEnabled(!tunnel);
     // A tool that forwards events itself gives no public URL: the one it forwards to shows.
-    const bool forwards = tunnel && !tunnel->spec().forwardUrl.isEmpty();
+    const bool forwards = tunnel && !tunnel->forwardUrl().isEmpty();
     m_url->setText(!tunnel                  ? QString()
-                   : tunnel->isForwarding() ? tunnel->spec().forwardUrl
+                   : tunnel->isForwarding() ? tunnel->forwardUrl()
                                             : tunnel->url());
     m_url->setPlaceholderText(
         !tunnel    ? tr("none: no tunnel is running")
-        : forwards ? tr("waiting for %1 to print its signing secret…").arg(tunnel->spec().name)
-                   : tr("waiting for %1 to print its URL…").arg(tunnel->spec().name));
+        : forwards ? tr("waiting for %1 to print its signing secret…").arg(tunnel->name())
+                   : tr("waiting for %1 to print its URL…").arg(tunnel->name()));
     m_copy->setEnabled(!m_url->text().isEmpty());
 }
 

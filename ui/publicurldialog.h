@@ -24,6 +24,7 @@ public:
 
     QComboBox *tool() const { return m_tool; }
     QLineEdit *command() const { return m_command; }
+    QLineEdit *channel() const { return m_channel; }
     QPushButton *startStop() const { return m_startStop; }
     QLineEdit *url() const { return m_url; }
     QPlainTextEdit *log() const { return m_log; }
@@ -39,6 +40,7 @@ private:
     Session &m_session;
     QComboBox *m_tool;
     QLineEdit *m_command;
+    QLineEdit *m_channel; // smee's: empty for a new one
     QLineEdit *m_pattern;
     QPushButton *m_startStop;
     QLineEdit *m_url;

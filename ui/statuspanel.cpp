@@ -197,12 +197,13 @@ void StatusPanel::refresh()
                     : m_session.listensOnLan()
                         ? tr("Listening on port %1 and the LAN").arg(receiver.port())
                         : tr("Listening on port %1").arg(receiver.port());
-    if (const TunnelSource *tunnel = m_session.tunnel()) {
-        const QString &name = tunnel->spec().name;
-        state += tunnel->isForwarding() ? tr(" \u00b7 %1 forwarding to %2")
-                                              .arg(name, QUrl(tunnel->spec().forwardUrl).path())
-                 : tunnel->url().isEmpty() ? tr(" \u00b7 starting %1").arg(name)
-                                           : tr(" \u00b7 public: %1").arg(tunnel->url());
+    if (const Source *tunnel = m_session.tunnel()) {
+        const QString &name = tunnel->name();
+        state
+            += tunnel->isForwarding()
+                   ? tr(" \u00b7 %1 forwarding to %2").arg(name, QUrl(tunnel->forwardUrl()).path())
+               : tunnel->url().isEmpty() ? tr(" \u00b7 starting %1").arg(name)
+                                         : tr(" \u00b7 public: %1").arg(tunnel->url());
     }
     if (m_refused > 0)
         state += tr(" \u00b7 %n refused", nullptr, int(std::min<qint64>(m_refused, INT_MAX)));

@@ -11,7 +11,7 @@
 #include "delivery/sender.h"
 #include "receiver/receiverhost.h"
 #include "session/session.h"
-#include "sources/tunnelsource.h"
+#include "sources/source.h"
 #include "session/settings.h"
 #include "mock/mockrules.h"
 
@@ -243,8 +243,10 @@ int CliCommands::listen(const QStringList &arguments)
                        "cloudflared (a quick tunnel), ngrok, or a command with {port} in it. "
                        "Its URL is printed before the first capture. Or stripe: `stripe listen` "
                        "forwards your account's test events to /stripe, and the signing secret "
-                       "it prints is kept in the keychain and verifies them."),
-        QStringLiteral("cloudflared|ngrok|stripe|'CMD'"));
+                       "it prints is kept in the keychain and verifies them. Or smee: a new "
+                       "smee.io channel (smee:CHANNEL for yours), read by Hookscope itself; its "
+                       "events are captured at /smee."),
+        QStringLiteral("cloudflared|ngrok|stripe|smee[:CHANNEL]|'CMD'"));
     const QCommandLineOption sourcePatternOption(
         QStringLiteral("source-pattern"),
         QStringLiteral("For a command: the regular expression that finds the URL in its output "
@@ -591,13 +593,13 @@ int CliCommands::listen(const QStringList &arguments)
         if (!session.startTunnel(parser.value(sourceOption), parser.value(sourcePatternOption),
                                  &error))
             return usageError(QStringLiteral("--source: ") + error);
-        QObject::connect(session.tunnel(), &TunnelSource::urlChanged, qApp, [](const QString &url) {
+        QObject::connect(session.tunnel(), &Source::urlChanged, qApp, [](const QString &url) {
             if (!url.isEmpty()) {
                 writeOut(QStringLiteral("Public URL: %1\n").arg(url).toUtf8());
                 std::fflush(stdout);
             }
         });
-        QObject::connect(session.tunnel(), &TunnelSource::problem, qApp, [](const QString &what) {
+        QObject::connect(session.tunnel(), &Source::problem, qApp, [](const QString &what) {
             std::fprintf(stderr, "hookscope-cli: %s\n", qUtf8Printable(what));
         });
         QObject::connect(&session, &Session::tunnelSecretBound, qApp,
@@ -609,8 +611,8 @@ int CliCommands::listen(const QStringList &arguments)
                              }
                              writeOut(QStringLiteral("%1 forwards to %2, signed with the secret "
                                                      "\"%3\" (kept in %4)\n")
-                                          .arg(session.tunnel()->spec().name,
-                                               session.tunnel()->spec().forwardUrl, name, where)
+                                          .arg(session.tunnel()->name(),
+                                               session.tunnel()->forwardUrl(), name, where)
                                           .toUtf8());
                              std::fflush(stdout);
                          });

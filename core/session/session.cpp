@@ -2,6 +2,8 @@
 
 #include "settings.h"
 
+#include "sources/smeesource.h"
+#include "sources/tunnelsource.h"
 #include "store/datafolder.h"
 #include "wire/jsonfile.h"
 #include "wire/logging.h"
@@ -98,6 +100,22 @@ bool Session::setLan(bool on, const QStringList &networks, QString *error)
 
 bool Session::startTunnel(const QString &spec, const QString &urlPattern, QString *error)
 {
+    if (const std::optional<QUrl> channel = SmeeSource::channelFor(spec)) {
+        if (!channel->isValid() || channel->host().isEmpty()) {
+            *error = tr("\"%1\" is not a smee channel: give its URL (https://smee.io/…) or "
+                        "its name")
+                         .arg(spec);
+            return false;
+        }
+        auto relay = std::make_unique<SmeeSource>(*channel);
+        // Relayed, not received: nobody waits for an answer (ticket 0 is no connection's).
+        connect(relay.get(), &SmeeSource::relayed, this,
+                [this](const CapturedRequest &request) { m_writer.append(request, 0); });
+        relay->start();
+        m_tunnel = std::move(relay);
+        emit tunnelChanged();
+        return true;
+    }
     const std::optional<TunnelSpec> parsed
         = TunnelSpec::parse(spec, m_receiver->port(), urlPattern, error);
     if (!parsed)

@@ -5,7 +5,7 @@
 #include "receiver/receiverhost.h"
 #include "secrets/secretstore.h"
 #include "signing/signaturechecker.h"
-#include "sources/tunnelsource.h"
+#include "sources/source.h"
 #include "store/capturewriter.h"
 #include "wire/forwardroute.h"
 
@@ -15,6 +15,8 @@
 #include <memory>
 
 namespace Hookscope {
+
+struct TunnelSpec;
 
 // A running Hookscope: the capture writer, the receiver and the forwarder each on a thread of
 // their own, the signature checker, and what the user set up (forward routes, mock rules,
@@ -83,13 +85,15 @@ public:
     // The URLs other machines send to (none while on loopback only).
     QStringList lanUrls() const;
 
-    // A public URL from a tunnel of the user's (TunnelSpec::parse: cloudflared, ngrok or a
-    // command with {port}), started now on the receiver's port and stopped with the session.
-    // False, saying why, for a spec that cannot be read or a tool that is not installed.
+    // A public URL from a tunnel of the user's (TunnelSpec::parse: cloudflared, ngrok, stripe
+    // or a command with {port}) started on the receiver's port, or from a smee.io channel
+    // Hookscope reads itself ("smee", "smee:CHANNEL": SmeeSource), whose events are stored as
+    // captures. Stopped with the session. False, saying why, for a spec that cannot be read or
+    // a tool that is not installed.
     bool startTunnel(const QString &spec, const QString &urlPattern, QString *error);
     void stopTunnel();
-    // The running tunnel, or null.
-    TunnelSource *tunnel() const { return m_tunnel.get(); }
+    // The running tunnel or relay, or null.
+    Source *tunnel() const { return m_tunnel.get(); }
 
     // Bindings with their secrets already at hand (the command line's --secret-name).
     void setSignatureSettings(const SignatureSettings &settings);
@@ -123,7 +127,7 @@ private:
     MockRules m_rules;
     QList<SignatureBinding> m_bindings;
     SignatureSettings m_signing; // as the checker, forwarder and receiver use it
-    std::unique_ptr<TunnelSource> m_tunnel;
+    std::unique_ptr<Source> m_tunnel;
     bool m_lan = false;
     QStringList m_networks;
     quint64 m_signingGeneration = 0; // the latest reading of the secrets wins

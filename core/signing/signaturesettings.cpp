@@ -50,8 +50,15 @@ SignatureVerdict SignatureSettings::verify(const CapturedRequest &capture) const
                                        .arg(scheme->name());
         return verdict;
     }
-    return Signatures::verify(*scheme, secret, SignedRequest::fromCapture(capture),
-                              arrivalSeconds(capture), binding->toleranceSeconds);
+    SignatureVerdict checked
+        = Signatures::verify(*scheme, secret, SignedRequest::fromCapture(capture),
+                             arrivalSeconds(capture), binding->toleranceSeconds);
+    if (checked.outcome == SignatureVerdict::Outcome::Invalid && !capture.relay.isEmpty())
+        checked.reason += QStringLiteral(
+            ". It came through smee.io, which passes JSON bodies on re-serialized, not as the "
+            "provider sent them: the signed bytes are not the bytes received, so this does not "
+            "say the provider's signature was wrong");
+    return checked;
 }
 
 bool SignatureSettings::resign(OutgoingRequest &request, const CapturedRequest &capture,

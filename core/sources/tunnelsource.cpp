@@ -11,10 +11,6 @@
 namespace Hookscope {
 namespace {
 
-constexpr int MaxRestartDelayMs = 30'000;
-// A run at least this long counts as having worked: the next restart waits 1 s again.
-constexpr qint64 HealthyRunMs = 60'000;
-constexpr qsizetype MaxLogLines = 1000;
 // A tool that prints this much without a line end has its output taken as a line anyway.
 constexpr qsizetype MaxLineBytes = 64 * 1024;
 // How much of its last line a message about its exit quotes.
@@ -95,7 +91,7 @@ QString TunnelSpec::commandLine() const
 }
 
 TunnelSource::TunnelSource(TunnelSpec spec, QObject *parent)
-    : QObject(parent)
+    : Source(parent)
     , m_spec(std::move(spec))
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
@@ -164,22 +160,15 @@ void TunnelSource::readOutput()
         QString line = QString::fromUtf8(m_partialLine.left(end)).trimmed();
         m_partialLine.remove(0, end + 1);
         takeSecret(line);
-        m_log.append(line);
-        if (m_log.size() > MaxLogLines)
-            m_log.removeFirst();
         if (!line.isEmpty())
             m_lastLine = line;
-        emit logged(line);
+        addToLog(line);
         if (m_spec.urlPattern.pattern().isEmpty())
             continue;
         const QRegularExpressionMatch match = m_spec.urlPattern.match(line);
         if (!match.hasMatch())
             continue;
-        const QString url = match.lastCapturedIndex() >= 1 ? match.captured(1) : match.captured();
-        if (url != m_url) {
-            m_url = url;
-            emit urlChanged(m_url);
-        }
+        setUrl(match.lastCapturedIndex() >= 1 ? match.captured(1) : match.captured());
     }
 }
 
@@ -199,23 +188,16 @@ void TunnelSource::takeSecret(QString &line)
         m_secret = secret;
         emit secretPrinted(m_secret);
     }
-    if (!m_forwarding) {
-        m_forwarding = true;
-        emit urlChanged(m_url);
-    }
+    setForwarding(true);
 }
 
 void TunnelSource::onFinished(int exitCode, QProcess::ExitStatus status)
 {
-    if (!m_url.isEmpty() || m_forwarding) {
-        m_url.clear();
-        m_forwarding = false;
-        emit urlChanged(m_url);
-    }
+    setUrl({});
+    setForwarding(false);
     if (m_stopping)
         return;
-    if (QDateTime::currentMSecsSinceEpoch() - m_startedAtMs >= HealthyRunMs)
-        m_restartDelayMs = 1000;
+    const int delayMs = nextRestartDelayMs(QDateTime::currentMSecsSinceEpoch() - m_startedAtMs);
     const QString how
         = status == QProcess::CrashExit && exitCode == -1
               ? QStringLiteral("could not be started (%1)").arg(m_process.errorString())
@@ -229,10 +211,9 @@ void TunnelSource::onFinished(int exitCode, QProcess::ExitStatus status)
             lastWords += QStringLiteral("…");
     }
     emit problem(QStringLiteral("%1 %2; starting it again in %3 s%4")
-                     .arg(m_spec.name, how, QString::number(m_restartDelayMs / 1000), lastWords));
+                     .arg(m_spec.name, how, QString::number(delayMs / 1000), lastWords));
     qCInfo(lcSession, "tunnel %s %s", qPrintable(m_spec.name), qPrintable(how));
-    m_restart.start(m_restartDelayMs);
-    m_restartDelayMs = std::min(m_restartDelayMs * 2, MaxRestartDelayMs);
+    m_restart.start(delayMs);
 }
 
 } // namespace Hookscope

@@ -1,8 +1,9 @@
 #pragma once
 
+#include "source.h"
+
 #include "signing/signature.h"
 
-#include <QObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStringList>
@@ -39,9 +40,9 @@ struct TunnelSpec
 };
 
 // Runs a tunnel as a child process: reads the public URL (or signing secret) from its output,
-// starts it again (1 s, 2 s, 4 s … up to 30 s apart) when it exits, and stops it when told or
-// destroyed. Its output is kept (the last 1,000 lines) for the user to read.
-class TunnelSource final : public QObject
+// starts it again (Source::nextRestartDelayMs) when it exits, and stops it when told or
+// destroyed.
+class TunnelSource final : public Source
 {
     Q_OBJECT
 public:
@@ -51,23 +52,14 @@ public:
     // False, saying why (the tool is not installed: where to get it, and the command), when it
     // cannot start at all.
     bool start(QString *error);
-    void stop();
+    void stop() override;
+    QString name() const override { return m_spec.name; }
+    QString forwardUrl() const override { return m_spec.forwardUrl; }
     const TunnelSpec &spec() const { return m_spec; }
-    // The public URL, once the tool printed it; empty while it starts or after it exited.
-    QString url() const { return m_url; }
-    // A tool that forwards events itself (TunnelSpec::forwardUrl) printed its secret: it is
-    // ready, and forwards to spec().forwardUrl until it exits.
-    bool isForwarding() const { return m_forwarding; }
-    QStringList log() const { return m_log; }
 
 signals:
-    // Its URL, or whether it forwards, changed (both end when it exits).
-    void urlChanged(const QString &url);
     // The tool printed its signing secret (TunnelSpec::secretPattern).
     void secretPrinted(const QByteArray &secret);
-    // It exited, and when it starts again; or it could not be started.
-    void problem(const QString &what);
-    void logged(const QString &line);
 
 private:
     void launch();
@@ -78,14 +70,10 @@ private:
 
     TunnelSpec m_spec;
     QProcess m_process;
-    QString m_url;
-    QStringList m_log;
     QByteArray m_partialLine;
     QString m_lastLine; // of this run
     QByteArray m_secret;
-    bool m_forwarding = false;
     QTimer m_restart;
-    int m_restartDelayMs = 1000;
     qint64 m_startedAtMs = 0;
     bool m_stopping = false;
 };

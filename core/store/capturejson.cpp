@@ -1,5 +1,6 @@
 #include "capturejson.h"
 
+#include "wire/captureorigin.h"
 #include "wire/jsonfile.h"
 
 #include <QDateTime>
@@ -32,6 +33,7 @@ QJsonObject fromSummary(const CaptureSummary &summary)
         {QStringLiteral("malformed"), summary.malformed},
         {QStringLiteral("starred"), summary.starred},
         {QStringLiteral("rule"), summary.rule.isEmpty() ? QJsonValue() : summary.rule},
+        {QStringLiteral("source"), summary.source.isEmpty() ? QJsonValue() : summary.source},
     };
 }
 
@@ -77,6 +79,14 @@ QJsonObject fromCapture(const CapturedRequest &request)
         object.insert(QStringLiteral("note"), request.note);
     if (!request.rule.isEmpty())
         object.insert(QStringLiteral("rule"), request.rule);
+    if (const CaptureOrigin origin = CaptureOrigin::of(request); !origin.via.isEmpty()) {
+        QJsonObject source{{QStringLiteral("via"), origin.via}};
+        if (!origin.publicUrl.isEmpty())
+            source.insert(QStringLiteral("publicUrl"), origin.publicUrl);
+        if (!origin.client.isEmpty())
+            source.insert(QStringLiteral("client"), origin.client);
+        object.insert(QStringLiteral("source"), source);
+    }
 
     QJsonObject response{{QStringLiteral("status"), request.responseStatus}};
     JsonFile::putBytes(response, QStringLiteral("head"), request.responseHead);

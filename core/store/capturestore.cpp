@@ -28,7 +28,7 @@ const char *const summaryColumns
       "c.parse_error IS NOT NULL, c.starred, c.rule, "
       // The delivery the list shows: one not yet delivered first (an index lookup per row).
       "(SELECT d.state || ' ' || d.last_status || ' ' || d.attempts FROM deliveries d "
-      "WHERE d.capture_id = c.id ORDER BY d.state = 1, d.id LIMIT 1)";
+      "WHERE d.capture_id = c.id ORDER BY d.state = 1, d.id LIMIT 1), c.source";
 
 QString sql(const char *text)
 {
@@ -338,6 +338,13 @@ const char *const deliveryQueuedColumn[] = {
      " coalesce((SELECT received_us FROM captures c WHERE c.id = capture_id), 0)"),
 };
 
+// Version 9: where a capture came from (CaptureOrigin::label) for the list, and the relay
+// channel it came through.
+const char *const originColumns[] = {
+    "ALTER TABLE captures ADD COLUMN source TEXT",
+    "ALTER TABLE captures ADD COLUMN relay TEXT",
+};
+
 } // namespace
 
 bool CaptureStore::migrate(int fromVersion)
@@ -359,6 +366,7 @@ bool CaptureStore::upgradeAndCommit(int fromVersion)
         || (fromVersion < 6 && !executeEach(m_database, ruleColumn, &m_error))
         || (fromVersion < 7 && !executeEach(m_database, deliveryRepeatColumns, &m_error))
         || (fromVersion < 8 && !executeEach(m_database, deliveryQueuedColumn, &m_error))
+        || (fromVersion < 9 && !executeEach(m_database, originColumns, &m_error))
         || !execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
                     &m_error)) {
         m_database.rollback();
@@ -426,6 +434,7 @@ QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query)
         summary.malformed = query.value(11).toBool();
         summary.starred = query.value(12).toBool();
         summary.rule = query.value(13).toString();
+        summary.source = query.value(15).toString();
         if (const QString delivery = query.value(14).toString(); !delivery.isEmpty()) {
             const QStringList parts = delivery.split(QLatin1Char(' '));
             summary.delivery = CaptureSummary::Delivery(parts.value(0).toInt() + 1);
@@ -647,7 +656,7 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
         m_captureQuery->prepare(QStringLiteral(
             "SELECT c.received_us, c.duration_us, c.response_status, c.remote_address,"
             " c.remote_port, c.local_address, c.local_port, c.parse_error, b.raw,"
-            " b.response_head, b.response_body, c.note, c.rule"
+            " b.response_head, b.response_body, c.note, c.rule, c.relay"
             " FROM captures c JOIN capture_bytes b ON b.id = c.id WHERE c.id = ?"));
     }
     QSqlQuery &query = *m_captureQuery;
@@ -669,6 +678,7 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
     request.responseBody = query.value(10).toByteArray();
     request.note = query.value(11).toString();
     request.rule = query.value(12).toString();
+    request.relay = query.value(13).toString();
     return request;
 }
 

@@ -6,6 +6,7 @@
 
 #include "deliverylog.h"
 
+#include "wire/captureorigin.h"
 #include "wire/logging.h"
 
 #include <QFileInfo>
@@ -107,6 +108,7 @@ CaptureSummary CaptureWriter::summarize(const CapturedRequest &request,
     summary.remotePort = request.remotePort;
     summary.malformed = !request.parseError.isEmpty();
     summary.rule = request.rule;
+    summary.source = CaptureOrigin::of(request).label();
     return summary;
 }
 
@@ -258,8 +260,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
         SqliteStatement insertCapture(
             handle, "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
                     " response_status, request_size, body_size, content_type, remote_address,"
-                    " remote_port, local_address, local_port, parse_error, rule)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                    " remote_port, local_address, local_port, parse_error, rule, source, relay)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         SqliteStatement insertBytes(handle, "INSERT INTO capture_bytes (id, raw, response_head, "
                                             "response_body) VALUES (?,?,?,?)");
         SqliteStatement insertDelivery(
@@ -348,7 +350,10 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 localAddressText.of(request.localAddress);
                 const QByteArray &localAddress = localAddressText.utf8();
                 const QByteArray parseError = request.parseError.toUtf8();
-                const QByteArray rule = request.rule.toUtf8(); // bound SQLITE_STATIC: kept alive
+                // Bound SQLITE_STATIC: kept alive until the row is written.
+                const QByteArray rule = request.rule.toUtf8();
+                const QByteArray source = summary.source.toUtf8();
+                const QByteArray relay = request.relay.toUtf8();
                 const QByteArray &contentType = summary.contentType;
                 insertCapture.bind(1, request.receivedAtUs);
                 insertCapture.bind(2, request.durationUs);
@@ -365,6 +370,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 insertCapture.bind(13, request.localPort);
                 insertCapture.bindTextOrNull(14, parseError);
                 insertCapture.bindTextOrNull(15, rule);
+                insertCapture.bindTextOrNull(16, source);
+                insertCapture.bindTextOrNull(17, relay);
                 if (!insertCapture.run()) {
                     failure = insertCapture.errorMessage();
                     break;

@@ -65,6 +65,9 @@ struct CapturedRequest
     QString parseError; // empty when the request was well-formed and complete
     QString note;       // the user's, set after capture
     QString rule;       // the mock rule that answered, when one did
+    // The relay channel it came through instead of the receiver's socket (a smee.io channel's
+    // URL), or empty.
+    QString relay;
     // A large body's share of the receiver's memory, given back when the last copy of this
     // request is gone (stored, relayed). Empty for the rest.
     std::shared_ptr<const void> memoryLease;

@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
 
@@ -168,6 +169,85 @@ std::optional<QByteArray> JsonFile::bytesAt(const QJsonObject &object, const QSt
         return std::nullopt;
     }
     return decoded.decoded;
+}
+
+namespace {
+
+qsizetype skipSpace(QByteArrayView json, qsizetype at)
+{
+    while (at < json.size()
+           && (json[at] == ' ' || json[at] == '\t' || json[at] == '\n' || json[at] == '\r'))
+        ++at;
+    return at;
+}
+
+// Past the string that starts at `at` (its opening quote).
+qsizetype skipString(QByteArrayView json, qsizetype at)
+{
+    for (++at; at < json.size(); ++at) {
+        if (json[at] == '\\')
+            ++at;
+        else if (json[at] == '"')
+            return at + 1;
+    }
+    return at;
+}
+
+// Past the value that starts at `at`, in JSON already known to be well-formed.
+qsizetype skipValue(QByteArrayView json, qsizetype at)
+{
+    if (json[at] == '"')
+        return skipString(json, at);
+    if (json[at] != '{' && json[at] != '[') {
+        while (at < json.size() && !QByteArrayView(",}] \t\n\r").contains(json[at]))
+            ++at;
+        return at;
+    }
+    int depth = 0;
+    while (at < json.size()) {
+        const char c = json[at];
+        if (c == '"') {
+            at = skipString(json, at);
+            continue;
+        }
+        if (c == '{' || c == '[')
+            ++depth;
+        else if ((c == '}' || c == ']') && --depth == 0)
+            return at + 1;
+        ++at;
+    }
+    return at;
+}
+
+} // namespace
+
+std::optional<QList<JsonFile::RawMember>> JsonFile::rawMembers(QByteArrayView json, QString *error)
+{
+    const QByteArray copy = json.toByteArray();
+    if (!parseObject(copy, error))
+        return std::nullopt;
+    QList<RawMember> members;
+    qsizetype at = skipSpace(json, 0) + 1; // past the '{'
+    for (;;) {
+        at = skipSpace(json, at);
+        if (json[at] == '}')
+            break;
+        const qsizetype nameEnd = skipString(json, at);
+        const QByteArrayView quotedName = json.sliced(at, nameEnd - at);
+        QString name = QString::fromUtf8(quotedName.sliced(1, quotedName.size() - 2));
+        if (quotedName.contains('\\')) // escaped: read as JSON reads it
+            name = QJsonDocument::fromJson("[" + quotedName.toByteArray() + "]")
+                       .array()
+                       .first()
+                       .toString();
+        at = skipSpace(json, skipSpace(json, nameEnd) + 1); // past the ':'
+        const qsizetype valueEnd = skipValue(json, at);
+        members.append(RawMember{name, json.sliced(at, valueEnd - at)});
+        at = skipSpace(json, valueEnd);
+        if (json[at] == ',')
+            ++at;
+    }
+    return members;
 }
 
 } // namespace Hookscope

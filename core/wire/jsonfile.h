@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -59,6 +60,16 @@ public:
     // Bytes kept by putBytes(); nothing, saying so in `error`, when marked base64 but not.
     static std::optional<QByteArray> bytesAt(const QJsonObject &object, const QString &key,
                                              QString *error);
+
+    // The members of one top-level object in their written order, each value as the exact
+    // text it was written with: what a QJsonObject (keys sorted, values written again) loses.
+    // Nullopt, saying why, when `json` is not one object.
+    struct RawMember
+    {
+        QString name;
+        QByteArrayView value; // into `json`
+    };
+    static std::optional<QList<RawMember>> rawMembers(QByteArrayView json, QString *error);
 
     // What a field may hold, combined with |.
     enum Kind { String = 1, Number = 2, Bool = 4, Array = 8, Object = 16 };

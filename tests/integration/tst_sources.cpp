@@ -10,6 +10,8 @@
 #include <QFile>
 #include <QScopeGuard>
 #include <QSignalSpy>
+#include <QMessageAuthenticationCode>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 
@@ -17,6 +19,99 @@
 
 using namespace Hookscope;
 using namespace Hookscope::Testing;
+
+namespace {
+
+// A relay speaking smee.io's format (its lib/server.js): /new redirects to a new channel; the
+// channel, asked for text/event-stream, sends "ready", then each request posted to it as
+// {…headers, "body", "query", "timestamp"}. Unlike smee.io it keeps its events, numbered, and
+// sends those after a reconnecting client's Last-Event-ID, to show none is lost or doubled.
+class RelayStandIn final : public QObject
+{
+public:
+    RelayStandIn()
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket *socket = m_server.nextPendingConnection();
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { answer(socket); });
+        });
+    }
+    QString url(const char *path) const
+    {
+        return QStringLiteral("http://127.0.0.1:%1%2")
+            .arg(m_server.serverPort())
+            .arg(QLatin1String(path));
+    }
+    // As smee.io hands on a request posted to the channel.
+    void publish(const QByteArray &payload)
+    {
+        m_events.append(payload);
+        for (QTcpSocket *stream : std::as_const(m_streams))
+            send(stream, m_events.size());
+    }
+    void dropStreams()
+    {
+        for (QTcpSocket *stream : std::as_const(m_streams))
+            stream->disconnectFromHost();
+        m_streams.clear();
+    }
+    qsizetype streams() const { return m_streams.size(); }
+    const QList<QByteArray> &lastEventIds() const { return m_lastEventIds; }
+
+private:
+    void answer(QTcpSocket *socket)
+    {
+        m_heads[socket] += socket->readAll();
+        if (!m_heads[socket].contains("\r\n\r\n"))
+            return;
+        const QByteArray head = m_heads.take(socket); // the next request on it starts afresh
+        if (head.startsWith("HEAD /new ") || head.startsWith("GET /new ")) {
+            socket->write("HTTP/1.1 307 Temporary Redirect\r\nLocation: /chan1\r\n"
+                          "Content-Length: 0\r\n\r\n");
+            return;
+        }
+        if (!head.startsWith("GET /chan1 ")
+            || !head.contains("\r\nAccept: text/event-stream\r\n")) {
+            socket->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+            return;
+        }
+        const QRegularExpressionMatch lastId
+            = QRegularExpression(QStringLiteral("\r\nLast-Event-ID: (\\d+)\r\n"))
+                  .match(QString::fromLatin1(head));
+        m_lastEventIds.append(lastId.captured(1).toLatin1());
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                      "Cache-Control: no-cache\r\nConnection: close\r\n\r\n"
+                      "event: ready\ndata: {}\n\n");
+        for (qsizetype id = lastId.captured(1).toLongLong() + 1; id <= m_events.size(); ++id)
+            send(socket, id);
+        m_streams.append(socket);
+    }
+    void send(QTcpSocket *stream, qsizetype id)
+    {
+        stream->write("id: " + QByteArray::number(id) + "\ndata: " + m_events.at(id - 1) + "\n\n");
+    }
+
+    QTcpServer m_server;
+    QHash<QTcpSocket *, QByteArray> m_heads;
+    QList<QTcpSocket *> m_streams;
+    QList<QByteArray> m_events;
+    QList<QByteArray> m_lastEventIds; // as each stream was asked for ("": none)
+};
+
+// What smee.io sends for a GitHub delivery: the headers Node read (lower case), the body
+// parsed and written again by JSON.stringify, the query, when it came.
+QByteArray smeePayload(int number, const QByteArray &extraHeaders = {})
+{
+    return R"({"host":"smee.io","x-github-event":"issues","content-type":"application/json",)"
+           R"("content-length":"9999","x-forwarded-for":"140.82.115.9",)"
+           + extraHeaders + R"("x-hub-signature-256":"sha256=00",)"
+           + R"("body":{"action":"opened","number":)" + QByteArray::number(number)
+           + R"(},"query":{"hook":"1"},"timestamp":)"
+           + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + "}";
+}
+
+} // namespace
 
 // `listen --source`: a tunnel Hookscope starts, whose public URL it prints, restarts when it
 // dies and stops when it quits. Offline, against stand-ins in tests/standins that print what
@@ -32,6 +127,8 @@ private slots:
     void ngrokTakesTheUrlOfTheStartedTunnelOnly();
     void stripeListenSecretIsKeptAndVerifiesItsEvents();
     void listenSaysWhereStripeEventsArriveAndWhichSecretSignsThem();
+    void smeeEventsBecomeCapturesAndNoneIsLostWhenTheStreamDrops();
+    void listenMakesASmeeChannelAndPrintsIt();
     void theTunnelStopsEvenWhenHookscopeIsKilled();
     void aToolThatIsNotInstalledIsNamedWithWhereToGetIt();
     void anyCommandWithAPatternForItsUrl();
@@ -243,6 +340,92 @@ void TestSources::listenSaysWhereStripeEventsArriveAndWhichSecretSignsThem()
     QVERIFY2(listener.output().contains(expected), listener.output().constData());
     QVERIFY(!listener.output().contains("whsec_"));
     QVERIFY(listener.captureIds().isEmpty());
+}
+
+// A smee channel Hookscope makes and reads: each event is a capture at /smee with the headers
+// and the body as smee passed them on, marked as relayed; a signature over the provider's bytes
+// is said not to verify because of the relay. The stream drops: Hookscope asks again from the
+// last event it had, and the event sent meanwhile arrives once.
+void TestSources::smeeEventsBecomeCapturesAndNoneIsLostWhenTheStreamDrops()
+{
+    RelayStandIn relay;
+    CaptureStore store(m_store);
+    QVERIFY(store.open());
+    Session session(m_store, {});
+    QString error;
+    QVERIFY2(session.start(&error), qPrintable(error));
+    SignatureBinding github;
+    github.pathPrefix = "/smee";
+    github.scheme = SignatureScheme::parse(QStringLiteral("github"), &error);
+    github.secretName = QStringLiteral("gh");
+    SignatureSettings signing;
+    signing.bindings = {github};
+    signing.secrets.insert(QStringLiteral("gh"), "It's a Secret to Everybody");
+    session.setSignatureSettings(signing);
+    QSignalSpy committed(&session.writer(), &CaptureWriter::committed);
+    const auto committedIds = [&committed] {
+        QList<qint64> ids;
+        for (const QList<QVariant> &signal : std::as_const(committed)) {
+            for (const CommittedCapture &capture : signal.first().value<CommittedBatch>())
+                ids.append(capture.summary.id);
+        }
+        return ids;
+    };
+
+    QVERIFY2(session.startTunnel(QStringLiteral("smee:") + relay.url("/new"), {}, &error),
+             qPrintable(error));
+    QTRY_COMPARE_WITH_TIMEOUT(session.tunnel()->url(), relay.url("/chan1"), 10'000);
+    relay.publish(smeePayload(1, R"("x-evil":"a\r\nInjected: 1",)"));
+    QTRY_COMPARE_WITH_TIMEOUT(committedIds().size(), 1, 10'000);
+
+    const std::optional<CapturedRequest> first = store.capture(committedIds().first());
+    QVERIFY(first);
+    QCOMPARE(first->method, QByteArray("POST"));
+    QCOMPARE(first->target, QByteArray("/smee?hook=1"));
+    const QByteArray firstBody = R"({"action":"opened","number":1})";
+    QCOMPARE(first->body, firstBody);
+    QCOMPARE(headerValue(first->headers, "x-github-event"), QByteArray("issues"));
+    QCOMPARE(headerValue(first->headers, "content-length"), QByteArray("30"));
+    QCOMPARE(headerValue(first->headers, "Injected"), QByteArray());
+    QCOMPARE(headerValue(first->headers, "x-evil"), QByteArray());
+    QCOMPARE(first->relay, relay.url("/chan1"));
+    QVERIFY(
+        session.tunnel()->log().join(QLatin1Char('\n')).contains(QLatin1String("header left out")));
+    QCOMPARE(store.summaries(0, 10).value(0).source, QStringLiteral("smee \u00b7 140.82.115.9"));
+    const SignatureVerdict verdict = signing.verify(*first);
+    QVERIFY(verdict.outcome == SignatureVerdict::Outcome::Invalid);
+    QVERIFY2(verdict.reason.contains(QLatin1String("came through smee.io, which passes JSON bodies "
+                                                   "on re-serialized")),
+             qPrintable(verdict.reason));
+
+    // The stream drops; an event is sent meanwhile; the next stream starts after event 1.
+    QSignalSpy problems(session.tunnel(), &Source::problem);
+    relay.dropStreams();
+    QVERIFY(problems.wait(10'000));
+    QVERIFY2(problems.first().first().toString().startsWith(QLatin1String("smee: ")),
+             qPrintable(problems.first().first().toString()));
+    relay.publish(smeePayload(2));
+    QTRY_COMPARE_WITH_TIMEOUT(relay.streams(), 1, 10'000);
+    QCOMPARE(relay.lastEventIds(), (QList<QByteArray>{"", "1"}));
+    QTRY_COMPARE_WITH_TIMEOUT(committedIds().size(), 2, 10'000);
+    relay.publish(smeePayload(3));
+    QTRY_COMPARE_WITH_TIMEOUT(committedIds().size(), 3, 10'000);
+    QByteArray expected = firstBody;
+    QCOMPARE(store.capture(committedIds().at(1))->body, expected.replace('1', '2'));
+    QCOMPARE(store.capture(committedIds().at(2))->body, expected.replace('2', '3'));
+}
+
+void TestSources::listenMakesASmeeChannelAndPrintsIt()
+{
+    RelayStandIn relay;
+    ListenProcess listener(
+        m_store, {QStringLiteral("--source"), QStringLiteral("smee:") + relay.url("/new")});
+    QTRY_VERIFY_WITH_TIMEOUT(listener.output().contains("Public URL: "), 10'000);
+    QVERIFY2(listener.output().contains(
+                 QByteArray("Public URL: " + relay.url("/chan1").toUtf8() + '\n')),
+             listener.output().constData());
+    relay.publish(smeePayload(1));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 1, 10'000);
 }
 
 void TestSources::theTunnelStopsEvenWhenHookscopeIsKilled()
