@@ -136,7 +136,8 @@ void FirstSteps::refresh()
     m_providers->setText(
         tr("<b>From a provider</b> (Stripe, GitHub, Shopify…): it needs a public HTTPS URL: "
            "<b>Public URL…</b> in the toolbar starts a tunnel you have installed (cloudflared, "
-           "ngrok or any command) and shows its URL to give the provider. For Stripe, without "
+           "ngrok or any command), or reads a smee.io channel (nothing to install), and shows "
+           "the URL to give the provider. For Stripe, without "
            "a tunnel: choose the Stripe CLI there (it runs <code>stripe listen --forward-to "
            "127.0.0.1:%1/stripe</code> and keeps the secret it signs with).%2")
             .arg(port, readme.isEmpty()

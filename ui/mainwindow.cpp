@@ -85,6 +85,11 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     connect(m_receiverBar, &ReceiverBar::message, statusBar(), &QStatusBar::showMessage);
     QToolBar *toolbar = m_receiverBar; // the filter goes beside the receiver's controls
     m_reach = new ReachActions(session, toolbar, this);
+    // Once a tunnel or relay brings captures, where each came from is worth a column.
+    connect(&session, &Session::tunnelChanged, m_view, [this, &session] {
+        if (session.tunnel())
+            m_view->setColumnHidden(CaptureListModel::SourceColumn, false);
+    });
     toolbar->addSeparator();
     m_filter->setPlaceholderText(
         tr("Filter: words, \"phrases\", method:POST path:/stripe status:4xx type:json"));

@@ -64,6 +64,7 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     m_problem->setTextFormat(Qt::PlainText); // words from the tool's side are never markup
     m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
     showAsWarning(m_problem);
+    m_problem->hide();
     m_secretNote->setWordWrap(true);
     m_secretNote->setTextFormat(Qt::PlainText);
 
@@ -106,7 +107,7 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
             [this](const QString &name, const QByteArray &path, const QString &where,
                    const QString &error) {
                 if (!error.isEmpty()) {
-                    m_problem->setText(error);
+                    showProblem(error);
                     return;
                 }
                 m_secretNote->setText(tr("Its signing secret is kept in %1 as \"%2\": what "
@@ -125,14 +126,20 @@ void PublicUrlDialog::startOrStop()
     }
     const QString tool = m_tool->currentData().toString();
     QString error;
-    m_problem->clear();
+    showProblem({});
     const QString channel = m_channel->text().trimmed();
     const QString spec = tool.isEmpty() ? m_command->text()
                          : tool == QLatin1String("smee") && !channel.isEmpty()
                              ? tool + QLatin1Char(':') + channel
                              : tool;
     if (!m_session.startTunnel(spec, m_pattern->text(), &error))
-        m_problem->setText(error);
+        showProblem(error);
+}
+
+void PublicUrlDialog::showProblem(const QString &problem)
+{
+    m_problem->setText(problem);
+    m_problem->setVisible(!problem.isEmpty()); // no empty line above the log
 }
 
 void PublicUrlDialog::follow()
@@ -143,7 +150,7 @@ void PublicUrlDialog::follow()
         m_log->setPlainText(tunnel->log().join(QLatin1Char('\n')));
         connect(tunnel, &Source::logged, m_log, &QPlainTextEdit::appendPlainText);
         connect(tunnel, &Source::urlChanged, this, &PublicUrlDialog::showState);
-        connect(tunnel, &Source::problem, m_problem, &QLabel::setText);
+        connect(tunnel, &Source::problem, this, &PublicUrlDialog::showProblem);
     }
     showState();
 }

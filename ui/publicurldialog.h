@@ -36,6 +36,7 @@ private:
     // Follows the session's tunnel: its URL, output and problems.
     void follow();
     void showState();
+    void showProblem(const QString &problem);
 
     Session &m_session;
     QComboBox *m_tool;

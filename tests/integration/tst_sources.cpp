@@ -8,6 +8,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QMessageAuthenticationCode>
@@ -216,6 +219,27 @@ void TestSources::cloudflaredGivesAPublicUrlAndRelays()
             = runCli({QStringLiteral("show"), QString::number(listener.captureIds().first()),
                       QStringLiteral("--raw"), QStringLiteral("--store"), m_store});
         QVERIFY2(shown.out.contains("Cf-Connecting-Ip: 203.0.113.7"), shown.out.constData());
+        // Where it came from: the tunnel, the URL the provider called, the client.
+        const CliResult asJson
+            = runCli({QStringLiteral("show"), QString::number(listener.captureIds().first()),
+                      QStringLiteral("--json"), QStringLiteral("--store"), m_store});
+        const QJsonObject source = QJsonDocument::fromJson(asJson.out)
+                                       .object()
+                                       .value(QStringLiteral("source"))
+                                       .toObject();
+        QCOMPARE(source.value(QStringLiteral("via")).toString(), QStringLiteral("cloudflared"));
+        QCOMPARE(source.value(QStringLiteral("client")).toString(), QStringLiteral("203.0.113.7"));
+        QCOMPARE(source.value(QStringLiteral("publicUrl")).toString(),
+                 QStringLiteral("https://standin-%1.trycloudflare.com/stripe").arg(pid));
+        const CliResult listed = runCli(
+            {QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--store"), m_store});
+        QCOMPARE(QJsonDocument::fromJson(listed.out)
+                     .array()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("source"))
+                     .toString(),
+                 QStringLiteral("cloudflared \u00b7 203.0.113.7"));
 
         // It dies: started again, with a new URL.
         QVERIFY(isRunning(pid));
@@ -290,6 +314,7 @@ void TestSources::stripeListenSecretIsKeptAndVerifiesItsEvents()
     Session::Options options;
     options.remembers = true;
     options.receiver.addresses = {QHostAddress::LocalHost};
+    options.receiver.port = 0; // a free one
     Session session(m_store, options);
     QString error;
     QVERIFY2(session.start(&error), qPrintable(error));

@@ -11,8 +11,9 @@ import threading
 import urllib.parse
 
 
-def start(name, target_url, added_headers):
-    """Relays requests from a port of its own to target_url, in a thread; returns the port."""
+def start(name, target_url, public_host, added_headers):
+    """Relays requests from a port of its own to target_url, in a thread, as the service does
+    for a request to public_host (the Host header the provider sent); returns the port."""
     target = urllib.parse.urlsplit(target_url)
 
     class Relay(http.server.BaseHTTPRequestHandler):
@@ -21,7 +22,8 @@ def start(name, target_url, added_headers):
         def relay(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            headers = {k: v for k, v in self.headers.items()}
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            headers["Host"] = public_host
             headers.update(added_headers)
             connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
             connection.request(self.command, self.path, body=body, headers=headers)
