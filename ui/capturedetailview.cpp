@@ -322,13 +322,17 @@ void CaptureDetailView::fillOverview()
         addRow(tr("Malformed:"), request.parseError);
     if (!request.note.isEmpty())
         addRow(tr("Note:"), request.note);
+    // A relayed capture never reached the receiver's socket: no URL of ours, no peer.
+    const bool relayed = !request.relay.isEmpty();
     addRow(tr("Request:"),
            QString::fromLatin1(request.method.isEmpty() ? QByteArray("?") : request.method)
-               + QLatin1Char(' ') + base + QString::fromUtf8(request.target));
+               + QLatin1Char(' ') + (relayed ? QString() : base)
+               + QString::fromUtf8(request.target));
     addRow(tr("Protocol:"), QString::fromLatin1(request.httpVersion));
-    addRow(
-        tr("From:"),
-        QStringLiteral("%1 port %2").arg(request.remoteAddress.toString()).arg(request.remotePort));
+    if (!relayed)
+        addRow(tr("From:"), QStringLiteral("%1 port %2")
+                                .arg(request.remoteAddress.toString())
+                                .arg(request.remotePort));
     if (const CaptureOrigin origin = CaptureOrigin::of(request); !origin.via.isEmpty()) {
         QString through = origin.via;
         if (!origin.publicUrl.isEmpty())
@@ -360,6 +364,7 @@ void CaptureDetailView::fillOverview()
               ? QStringLiteral("%1 %2")
                     .arg(request.responseStatus)
                     .arg(QString::fromLatin1(ResponseSpec::reasonPhrase(request.responseStatus)))
+          : relayed ? tr("nothing: the relay answered the provider itself")
           : request.rule.isEmpty()
               ? tr("nothing (the connection ended first)")
               : tr("nothing (a fault the rule asked for: closed, reset or left hanging)");

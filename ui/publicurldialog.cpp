@@ -3,6 +3,7 @@
 #include "palettetone.h"
 
 #include "session/session.h"
+#include "session/settings.h"
 #include "sources/source.h"
 
 #include <QApplication>
@@ -38,8 +39,9 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
     auto *explanation = new QLabel(
         tr("Providers on the internet need a public HTTPS URL. Hookscope starts a tunnel you have "
            "installed, shows the URL it gives, starts it again if it stops, and stops it when "
-           "Hookscope quits. The Stripe CLI instead forwards your account's test events here, "
-           "and Hookscope keeps the secret it signs them with."),
+           "Hookscope quits. Or it reads a smee.io channel itself, with nothing to install. The "
+           "Stripe CLI instead forwards your account's test events here, and Hookscope keeps "
+           "the secret it signs them with."),
         this);
     explanation->setWordWrap(true);
     m_tool->addItem(tr("cloudflared — a quick tunnel, no account"), QStringLiteral("cloudflared"));
@@ -97,6 +99,7 @@ PublicUrlDialog::PublicUrlDialog(Session &session, QWidget *parent)
         form->setRowVisible(m_channel, tool == QLatin1String("smee"));
     };
     connect(m_tool, &QComboBox::currentIndexChanged, this, showCommandFields);
+    showSpec(Settings().lastSource()); // what was started last, offered again
     showCommandFields();
     connect(m_startStop, &QPushButton::clicked, this, &PublicUrlDialog::startOrStop);
     connect(m_copy, &QPushButton::clicked, this,
@@ -142,11 +145,25 @@ void PublicUrlDialog::showProblem(const QString &problem)
     m_problem->setVisible(!problem.isEmpty()); // no empty line above the log
 }
 
+void PublicUrlDialog::showSpec(const QString &spec)
+{
+    if (spec.isEmpty())
+        return;
+    const bool smee = spec.startsWith(QLatin1String("smee"));
+    const int tool = m_tool->findData(smee ? QStringLiteral("smee") : spec);
+    m_tool->setCurrentIndex(tool >= 0 ? tool : m_tool->findData(QString()));
+    if (smee)
+        m_channel->setText(spec.section(QLatin1Char(':'), 1));
+    else if (tool < 0)
+        m_command->setText(spec);
+}
+
 void PublicUrlDialog::follow()
 {
     m_log->clear();
     m_secretNote->hide();
     if (Source *tunnel = m_session.tunnel()) {
+        showSpec(m_session.tunnelSpec()); // the one running, whatever was chosen before
         m_log->setPlainText(tunnel->log().join(QLatin1Char('\n')));
         connect(tunnel, &Source::logged, m_log, &QPlainTextEdit::appendPlainText);
         connect(tunnel, &Source::urlChanged, this, &PublicUrlDialog::showState);

@@ -37,6 +37,8 @@ private:
     void follow();
     void showState();
     void showProblem(const QString &problem);
+    // Sets the tool and its fields as Session::startTunnel's spec says.
+    void showSpec(const QString &spec);
 
     Session &m_session;
     QComboBox *m_tool;

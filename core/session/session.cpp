@@ -113,7 +113,7 @@ bool Session::startTunnel(const QString &spec, const QString &urlPattern, QStrin
                 [this](const CapturedRequest &request) { m_writer.append(request, 0); });
         relay->start();
         m_tunnel = std::move(relay);
-        emit tunnelChanged();
+        tunnelStarted(spec);
         return true;
     }
     const std::optional<TunnelSpec> parsed
@@ -126,7 +126,7 @@ bool Session::startTunnel(const QString &spec, const QString &urlPattern, QStrin
     if (!tunnel->start(error))
         return false;
     m_tunnel = std::move(tunnel);
-    emit tunnelChanged();
+    tunnelStarted(spec);
     return true;
 }
 
@@ -161,6 +161,14 @@ void Session::bindTunnelSecret(const TunnelSpec &spec, const QByteArray &secret)
                                    : tr("memory, for this session only (%1)").arg(problem),
                                {});
     });
+}
+
+void Session::tunnelStarted(const QString &spec)
+{
+    m_tunnelSpec = spec.trimmed();
+    if (m_options.remembers)
+        Settings().setLastSource(m_tunnelSpec);
+    emit tunnelChanged();
 }
 
 void Session::stopTunnel()

@@ -92,8 +92,9 @@ public:
     // a tool that is not installed.
     bool startTunnel(const QString &spec, const QString &urlPattern, QString *error);
     void stopTunnel();
-    // The running tunnel or relay, or null.
+    // The running tunnel or relay, or null, and the spec it was started with.
     Source *tunnel() const { return m_tunnel.get(); }
+    QString tunnelSpec() const { return m_tunnel ? m_tunnelSpec : QString(); }
 
     // Bindings with their secrets already at hand (the command line's --secret-name).
     void setSignatureSettings(const SignatureSettings &settings);
@@ -114,6 +115,7 @@ private:
     // Keeps the secret a tunnel printed and binds it to the path it forwards to, beside the
     // bindings there are (and, for the window, saved with them).
     void bindTunnelSecret(const TunnelSpec &spec, const QByteArray &secret);
+    void tunnelStarted(const QString &spec);
 
     QString m_storePath;
     Options m_options;
@@ -128,6 +130,7 @@ private:
     QList<SignatureBinding> m_bindings;
     SignatureSettings m_signing; // as the checker, forwarder and receiver use it
     std::unique_ptr<Source> m_tunnel;
+    QString m_tunnelSpec;
     bool m_lan = false;
     QStringList m_networks;
     quint64 m_signingGeneration = 0; // the latest reading of the secrets wins

@@ -17,6 +17,7 @@ const QString allowedNetworksKey = QStringLiteral("receiver/allowedNetworks");
 const QString routesKey = QStringLiteral("forward/targets");
 const QString bindingsKey = QStringLiteral("signatures/bindings");
 const QString replayTargetKey = QStringLiteral("replay/lastTarget");
+const QString lastSourceKey = QStringLiteral("sources/last");
 const QString replayOptionsKey = QStringLiteral("replay/lastOptions");
 
 // The window's organisation (tests set their own); the command line sets none and reads the
@@ -134,6 +135,16 @@ QString Settings::replayTarget() const
 void Settings::setReplayTarget(const QString &url)
 {
     m_settings.setValue(replayTargetKey, url);
+}
+
+QString Settings::lastSource() const
+{
+    return m_settings.value(lastSourceKey).toString();
+}
+
+void Settings::setLastSource(const QString &spec)
+{
+    m_settings.setValue(lastSourceKey, spec);
 }
 
 RetryPolicy Settings::forwardRetry() const

@@ -47,6 +47,9 @@ public:
     void setReplayTarget(const QString &url);
     TargetOptions replayOptions() const;
     void setReplayOptions(TargetOptions options);
+    // The tunnel or relay started last (Session::startTunnel's spec), offered again.
+    QString lastSource() const;
+    void setLastSource(const QString &spec);
 
     // How the window was left, given back at the next launch.
     struct WindowLayout

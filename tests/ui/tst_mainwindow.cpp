@@ -727,8 +727,16 @@ void TestMainWindow::aPublicUrlFromATunnelHookscopeStarts()
     QTRY_VERIFY(statusBarShows(window, QStringLiteral("Listening on port %1 \u00b7 stripe "
                                                       "forwarding to /stripe")
                                            .arg(session.receiver->port())));
-    dialog->startStop()->click();
+    // Opened again, the dialog shows what runs; after Stop, what ran last is offered.
+    dialog->tool()->setCurrentIndex(0);
+    PublicUrlDialog *again = window.reachActions()->publicUrlDialog();
+    QCOMPARE(again->tool()->currentData().toString(), QStringLiteral("stripe"));
+    QVERIFY(!again->tool()->isEnabled());
+    again->startStop()->click();
     QVERIFY(!session.session->tunnel());
+    again->close();
+    QCOMPARE(window.reachActions()->publicUrlDialog()->tool()->currentData().toString(),
+             QStringLiteral("stripe"));
 
     // Not installed: said, with where to get it.
     QTemporaryDir empty;
