@@ -61,8 +61,12 @@ CaptureOrigin CaptureOrigin::of(const CapturedRequest &request)
             origin.publicUrl = QStringLiteral("https://") + host + target;
         return origin;
     }
-    if (forwardedFor.isNull())
+    if (forwardedFor.isNull()) {
+        // `stripe listen` forwards with Stripe's own User-Agent and no forwarding headers.
+        if (headerValue(request.headers, "User-Agent").startsWith("Stripe/"))
+            origin.via = QStringLiteral("stripe listen");
         return origin;
+    }
     QString host = hostIn(headerValue(request.headers, "X-Forwarded-Host"));
     if (host.isEmpty())
         host = hostIn(headerValue(request.headers, "Host"));

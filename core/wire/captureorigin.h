@@ -13,7 +13,8 @@ namespace Hookscope {
 // anyone else could write them too.
 struct CaptureOrigin
 {
-    QString via;       // "cloudflared", "ngrok", "proxy", "smee"; empty: straight from the client
+    // "cloudflared", "ngrok", "proxy", "smee", "stripe listen"; empty: straight from the client
+    QString via;
     QString publicUrl; // as the provider called it, when the tunnel or relay says
     QString client;    // the client's own address, when the tunnel or relay says
 

@@ -168,6 +168,13 @@ void TestRelaying::aTunnelIsToldByItsHeadersFromThisMachineOnly()
     QCOMPARE(origin.publicUrl, QStringLiteral("https://b.example/"));
     QCOMPARE(origin.label(), QStringLiteral("proxy"));
 
+    // The Stripe CLI forwards with Stripe's User-Agent, from this machine.
+    const QByteArray stripe = "POST /stripe HTTP/1.1\r\nUser-Agent: Stripe/1.0 "
+                              "(+https://stripe.com/docs/webhooks)\r\n";
+    QCOMPARE(CaptureOrigin::of(requestFrom(stripe, "127.0.0.1")).label(),
+             QStringLiteral("stripe listen"));
+    QCOMPARE(CaptureOrigin::of(requestFrom(stripe, "192.168.1.20")).label(), QString());
+
     // Straight from a client on this machine: no origin to show.
     QCOMPARE(CaptureOrigin::of(requestFrom("GET / HTTP/1.1\r\nHost: x\r\n", "127.0.0.1")).label(),
              QString());

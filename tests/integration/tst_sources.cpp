@@ -343,7 +343,10 @@ void TestSources::stripeListenSecretIsKeptAndVerifiesItsEvents()
     QSignalSpy committed(&session.writer(), &CaptureWriter::committed);
     ::kill(pid_t(standInFile(QStringLiteral("stripe.pid")).toLongLong()), SIGUSR1);
     QVERIFY(committed.wait(10'000));
-    const qint64 id = committed.first().first().value<CommittedBatch>().first().summary.id;
+    const CaptureSummary summary
+        = committed.first().first().value<CommittedBatch>().first().summary;
+    const qint64 id = summary.id;
+    QCOMPARE(summary.source, QStringLiteral("stripe listen"));
     QSignalSpy checked(&session.checker(), &SignatureChecker::checked);
     session.checker().check({id});
     QVERIFY(checked.wait(10'000));
