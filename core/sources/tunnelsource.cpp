@@ -3,6 +3,7 @@
 #include "wire/logging.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QStandardPaths>
 
 #include <csignal>
@@ -24,9 +25,24 @@ std::optional<TunnelSpec> TunnelSpec::parse(const QString &text, quint16 port,
     const QString portText = QString::number(port);
     TunnelSpec spec;
     const QString trimmed = text.trimmed();
-    if (trimmed == QLatin1String("cloudflared")) {
+    // A tool Hookscope knows, at a path of the user's ("/opt/bin/cloudflared").
+    QString tool = trimmed;
+    QString atPath;
+    if (const QString base = QFileInfo(trimmed).fileName();
+        trimmed.contains(QLatin1Char('/')) && !trimmed.contains(QLatin1Char(' '))
+        && (base == QLatin1String("cloudflared") || base == QLatin1String("ngrok")
+            || base == QLatin1String("stripe"))) {
+        if (!QFileInfo(trimmed).isExecutable()) {
+            if (error)
+                *error = QStringLiteral("there is no program at %1").arg(trimmed);
+            return std::nullopt;
+        }
+        tool = base;
+        atPath = trimmed;
+    }
+    if (tool == QLatin1String("cloudflared")) {
         // A quick tunnel: no account; the URL is printed in a box on its log (stderr).
-        spec.name = trimmed;
+        spec.name = tool;
         spec.arguments = {QStringLiteral("tunnel"), QStringLiteral("--url"),
                           QStringLiteral("http://127.0.0.1:") + portText};
         spec.urlPattern
@@ -34,22 +50,22 @@ std::optional<TunnelSpec> TunnelSpec::parse(const QString &text, quint16 port,
         spec.whereToGetIt = QStringLiteral(
             "https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/"
             "downloads/");
-    } else if (trimmed == QLatin1String("ngrok")) {
+    } else if (tool == QLatin1String("ngrok")) {
         // Its log as JSON on stdout: the "started tunnel" line carries the URL (an error line
         // may carry a link to ngrok's docs in "url" too). The address in full: "localhost" may
         // be ::1 first, and the receiver listens on 127.0.0.1.
-        spec.name = trimmed;
+        spec.name = tool;
         spec.arguments = {QStringLiteral("http"),         QStringLiteral("127.0.0.1:") + portText,
                           QStringLiteral("--log"),        QStringLiteral("stdout"),
                           QStringLiteral("--log-format"), QStringLiteral("json")};
         spec.urlPattern = QRegularExpression(
             QStringLiteral("^(?=.*\"msg\":\"started tunnel\").*\"url\":\"(https://[^\"]+)\""));
         spec.whereToGetIt = QStringLiteral("https://ngrok.com/download");
-    } else if (trimmed == QLatin1String("stripe")) {
+    } else if (tool == QLatin1String("stripe")) {
         // The Stripe CLI forwards the account's test events here, signed with a secret it
         // prints once ready ("> Ready! … Your webhook signing secret is whsec_… (^C to quit)"),
         // the same on every run. It gives no public URL.
-        spec.name = trimmed;
+        spec.name = tool;
         spec.forwardUrl = QStringLiteral("http://127.0.0.1:%1/stripe").arg(portText);
         spec.arguments
             = {QStringLiteral("listen"), QStringLiteral("--forward-to"), spec.forwardUrl};
@@ -80,8 +96,10 @@ std::optional<TunnelSpec> TunnelSpec::parse(const QString &text, quint16 port,
                          .arg(pattern, spec.urlPattern.errorString());
         return std::nullopt;
     }
-    spec.program = spec.name.contains(QLatin1Char('/')) ? spec.name
-                                                        : QStandardPaths::findExecutable(spec.name);
+    spec.program = !atPath.isEmpty() ? atPath
+                   : spec.name.contains(QLatin1Char('/'))
+                       ? spec.name
+                       : QStandardPaths::findExecutable(spec.name);
     return spec;
 }
 

@@ -30,9 +30,9 @@ struct TunnelSpec
     QString secretName;
     std::optional<SignatureScheme> scheme;
 
-    // "cloudflared", "ngrok", "stripe", or a command line with {port} (and `pattern` to find the
-    // URL in its output; by default the first https:// URL). Nullopt, saying why, when it is
-    // none.
+    // "cloudflared", "ngrok", "stripe" (on PATH, or at a path: "/opt/bin/cloudflared"), or a
+    // command line with {port} (and `pattern` to find the URL in its output; by default the
+    // first https:// URL). Nullopt, saying why, when it is none.
     static std::optional<TunnelSpec> parse(const QString &text, quint16 port,
                                            const QString &pattern, QString *error);
     // The command as Hookscope runs it, for messages.

@@ -280,6 +280,17 @@ void TestSources::ngrokGivesAPublicUrlAndRelays()
 
 void TestSources::ngrokTakesTheUrlOfTheStartedTunnelOnly()
 {
+    // Where PATH does not lead: the tool at the user's path, run as that tool.
+    const QString atPath = QStringLiteral(HOOKSCOPE_STANDINS "/ngrok");
+    QString pathError;
+    const std::optional<TunnelSpec> installed = TunnelSpec::parse(atPath, 4747, {}, &pathError);
+    QVERIFY2(installed, qPrintable(pathError));
+    QCOMPARE(installed->name, QStringLiteral("ngrok"));
+    QCOMPARE(installed->program, atPath);
+    QCOMPARE(installed->arguments.value(0), QStringLiteral("http"));
+    QVERIFY(!TunnelSpec::parse(QStringLiteral("/nowhere/ngrok"), 4747, {}, &pathError));
+    QCOMPARE(pathError, QStringLiteral("there is no program at /nowhere/ngrok"));
+
     QString error;
     const std::optional<TunnelSpec> spec
         = TunnelSpec::parse(QStringLiteral("ngrok"), 4747, {}, &error);
