@@ -12,7 +12,10 @@
 #include "variablesdialog.h"
 #include "diffdialog.h"
 #include "deliveryactions.h"
+#include "landialog.h"
 #include "mainwindow.h"
+#include "publicurldialog.h"
+#include "reachactions.h"
 #include "rulesdialog.h"
 #include "secrets/secretstore.h"
 #include "signaturesdialog.h"
@@ -27,6 +30,8 @@
 #include "session/settings.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QIcon>
@@ -426,5 +431,17 @@ int main(int argc, char *argv[])
     saved = saved && save(QStringLiteral("dark-hex"));
     window.detailView()->bodyTabs()->setCurrentIndex(CaptureDetailView::PrettyBody);
     saved = saved && saveSizes(QStringLiteral("dark-"), {sizes.first()});
+
+    // Reaching the receiver from elsewhere, dark too: the QR code stays dark on light, as
+    // scanners read it.
+    PublicUrlDialog *publicUrl = window.reachActions()->publicUrlDialog();
+    publicUrl->tool()->setCurrentIndex(publicUrl->tool()->findData(QStringLiteral("smee")));
+    saved = saved && publicUrl->grab().save(outputDir + QStringLiteral("/dark-public-url.png"));
+    publicUrl->close();
+    LanDialog *lan = window.reachActions()->lanDialog();
+    lan->lanSwitch()->setChecked(true);
+    saved = saved && lan->grab().save(outputDir + QStringLiteral("/dark-lan.png"));
+    lan->lanSwitch()->setChecked(false);
+    lan->close();
     return saved ? 0 : 1;
 }
