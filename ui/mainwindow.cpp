@@ -368,6 +368,7 @@ void MainWindow::createMenus()
                        &DeliveryActions::retryFailedSelected);
     capture->addAction(tr("Mock &Rules…"), this, &MainWindow::rulesDialog);
     capture->addAction(tr("Si&gnatures…"), this, &MainWindow::signaturesDialog);
+    capture->addActions(m_reach->actions());
     capture->addAction(tr("&Edit and Resend…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                        [this] { openComposer(true); });
     capture->addAction(tr("New Re&quest…"), QKeySequence::New, this,

@@ -14,15 +14,19 @@ ReachActions::ReachActions(Session &session, QToolBar *toolbar, QWidget *window)
     : QObject(window)
     , m_session(session)
     , m_window(window)
-    , m_lan(toolbar->addAction(tr("LAN…"), this, &ReachActions::lanDialog))
-    , m_publicUrl(toolbar->addAction(tr("Public URL…"), this, &ReachActions::publicUrlDialog))
+    , m_lan(toolbar->addAction(tr("L&AN…"), this, &ReachActions::lanDialog))
+    , m_publicUrl(toolbar->addAction(tr("&Public URL…"), this, &ReachActions::publicUrlDialog))
 {
+    // In a menu too, with a shortcut: reachable from the keyboard.
+    m_lan->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    m_publicUrl->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_U));
     m_lan->setObjectName(QStringLiteral("lanAction"));
     m_lan->setCheckable(true);
     m_lan->setToolTip(tr("Let other machines on this network send, with a LAN URL and QR code"));
     m_publicUrl->setCheckable(true);
-    m_publicUrl->setToolTip(tr("A public URL for providers on the internet, from a tunnel "
-                               "Hookscope starts (cloudflared, ngrok, a command)"));
+    m_publicUrl->setToolTip(tr("A public URL for providers on the internet: a tunnel Hookscope "
+                               "starts (cloudflared, ngrok, a command), a smee.io channel, or "
+                               "the Stripe CLI"));
     connect(&m_session, &Session::tunnelChanged, this, &ReachActions::showState);
     showState();
 }

@@ -21,6 +21,8 @@ class ReachActions final : public QObject
 public:
     ReachActions(Session &session, QToolBar *toolbar, QWidget *window);
 
+    // LAN… and Public URL…, for a menu.
+    QList<QAction *> actions() const { return {m_lan, m_publicUrl}; }
     LanDialog *lanDialog();
     PublicUrlDialog *publicUrlDialog();
 

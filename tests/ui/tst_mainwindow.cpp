@@ -630,7 +630,7 @@ void TestMainWindow::theLanDialogLetsOtherMachinesSendWithTheToken()
     QVERIFY(session.session->listensOnLan());
     QVERIFY(Settings().listensOnLan());
     QCOMPARE(session.receiver->port(), port);
-    QVERIFY(menuAction(window, QStringLiteral("LAN…"))->isChecked());
+    QVERIFY(menuAction(window, QStringLiteral("L&AN…"))->isChecked());
     QVERIFY(statusBarShows(window, QStringLiteral("Listening on port %1 and the LAN").arg(port)));
     QHostAddress lan;
     for (const QHostAddress &address : ReceiverAccess::lanAddresses()) {
@@ -700,7 +700,12 @@ void TestMainWindow::aPublicUrlFromATunnelHookscopeStarts()
     QVERIFY(url.endsWith(QLatin1String(".trycloudflare.com")));
     QVERIFY(dialog->log()->toPlainText().contains(
         QLatin1String("Your quick Tunnel has been created!")));
-    QVERIFY(menuAction(window, QStringLiteral("Public URL…"))->isChecked());
+    QVERIFY(menuAction(window, QStringLiteral("&Public URL…"))->isChecked());
+    // From the keyboard as well as the toolbar.
+    QCOMPARE(menuAction(window, QStringLiteral("&Public URL…"))->shortcut(),
+             QKeySequence(QStringLiteral("Ctrl+Shift+U")));
+    QCOMPARE(menuAction(window, QStringLiteral("L&AN…"))->shortcut(),
+             QKeySequence(QStringLiteral("Ctrl+Shift+L")));
     QTRY_VERIFY(statusBarShows(window, QStringLiteral("Listening on port %1 \u00b7 public: %2")
                                            .arg(session.receiver->port())
                                            .arg(url)));
@@ -713,7 +718,7 @@ void TestMainWindow::aPublicUrlFromATunnelHookscopeStarts()
     QVERIFY(!session.session->tunnel());
     QVERIFY(dialog->url()->text().isEmpty());
     QCOMPARE(dialog->startStop()->text(), QStringLiteral("Start"));
-    QVERIFY(!menuAction(window, QStringLiteral("Public URL…"))->isChecked());
+    QVERIFY(!menuAction(window, QStringLiteral("&Public URL…"))->isChecked());
     QTRY_VERIFY(::kill(pid, 0) != 0); // stopped with it
 
     // The Stripe CLI: no public URL; where its events arrive, and where its secret is kept.
