@@ -11,7 +11,9 @@
 #include "delivery/sender.h"
 #include "receiver/receiverhost.h"
 #include "session/session.h"
+#include "receiver/tlsidentity.h"
 #include "sources/source.h"
+#include "store/datafolder.h"
 #include "session/settings.h"
 #include "mock/mockrules.h"
 
@@ -30,6 +32,12 @@
 
 namespace Hookscope {
 namespace {
+
+// Where the certificates Hookscope makes for its HTTPS port are kept.
+QString tlsFolder()
+{
+    return DataFolder::path() + QStringLiteral("/tls");
+}
 
 using namespace Cli;
 
@@ -231,6 +239,20 @@ int CliCommands::listen(const QStringList &arguments)
                        "address). Requests from other machines need the access token in the "
                        "LAN URL printed at the start."),
         QStringLiteral("ADDR"));
+    const QCommandLineOption httpsPortOption(
+        QStringLiteral("https-port"),
+        QStringLiteral("Also listen for HTTPS on port N (0 picks a free one), with a certificate "
+                       "Hookscope makes and signs with a local authority of its own (clients "
+                       "trust its ca.pem: the path is printed), or yours (--cert, --key)."),
+        QStringLiteral("N"));
+    const QCommandLineOption certOption(
+        QStringLiteral("cert"),
+        QStringLiteral("For --https-port: your certificate (PEM; a chain, the server's first)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption keyOption(
+        QStringLiteral("key"),
+        QStringLiteral("For --https-port: its unencrypted private key (PEM)."),
+        QStringLiteral("FILE"));
     const QCommandLineOption allowOption(
         QStringLiteral("allow"),
         QStringLiteral("Take requests from other machines only from this network, repeatable "
@@ -326,14 +348,34 @@ int CliCommands::listen(const QStringList &arguments)
                        "Hookscope being killed but not a power loss, and is faster."),
         QStringLiteral("disk|process"));
     parser.addOption(durabilityOption);
-    parser.addOptions(
-        {portOption,          bindOption,           allowOption,      sourceOption,
-         sourcePatternOption, freshOption,          statusOption,     headerOption,
-         bodyOption,          delayOption,          maxBodyOption,    headerTimeoutOption,
-         idleTimeoutOption,   maxConnectionsOption, forwardOption,    rulesOption,
-         attemptsOption,      giveUpOption,         retryBaseOption,  retryMaxDelayOption,
-         timeoutOption,       insecureOption,       signSchemeOption, secretNameOption,
-         secretEnvOption});
+    parser.addOptions({portOption,
+                       bindOption,
+                       httpsPortOption,
+                       certOption,
+                       keyOption,
+                       allowOption,
+                       sourceOption,
+                       sourcePatternOption,
+                       freshOption,
+                       statusOption,
+                       headerOption,
+                       bodyOption,
+                       delayOption,
+                       maxBodyOption,
+                       headerTimeoutOption,
+                       idleTimeoutOption,
+                       maxConnectionsOption,
+                       forwardOption,
+                       rulesOption,
+                       attemptsOption,
+                       giveUpOption,
+                       retryBaseOption,
+                       retryMaxDelayOption,
+                       timeoutOption,
+                       insecureOption,
+                       signSchemeOption,
+                       secretNameOption,
+                       secretEnvOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -446,6 +488,28 @@ int CliCommands::listen(const QStringList &arguments)
     // The token is made (and kept for the window too) only when another machine could use it.
     options.access
         = ReceiverAccess(reachableFromOthers ? saved.lanAccessToken() : QByteArray(), networks);
+    if (parser.isSet(httpsPortOption)) {
+        const uint port = parser.value(httpsPortOption).toUInt(&ok);
+        if (!ok || port > 65535)
+            return usageError(
+                QStringLiteral("--https-port expects a number from 0 to 65535, not '%1'")
+                    .arg(parser.value(httpsPortOption)));
+        if (parser.isSet(certOption) != parser.isSet(keyOption))
+            return usageError(QStringLiteral("--cert and --key go together: give both, or "
+                                             "neither for a certificate Hookscope makes"));
+        QString problem;
+        // Named in the certificate: loopback, and this machine's addresses when others may send.
+        const QList<QHostAddress> named
+            = reachableFromOthers ? ReceiverAccess::lanAddresses() : options.addresses;
+        const std::optional<TlsIdentity> identity
+            = parser.isSet(certOption) ? TlsIdentity::fromFiles(parser.value(certOption),
+                                                                parser.value(keyOption), &problem)
+                                       : TlsIdentity::local(tlsFolder(), named, &problem);
+        if (!identity)
+            return usageError(QStringLiteral("--https-port: ") + problem);
+        options.httpsPort = quint16(port);
+        options.tls = identity->serverConfiguration();
+    }
     ForwardOptions forwarding;
     forwarding.retry = saved.forwardRetry();
     QList<ForwardRoute> routes;
@@ -572,6 +636,15 @@ int CliCommands::listen(const QStringList &arguments)
     writeOut(QStringLiteral("Listening on %1 (store: %2)\n")
                  .arg(urls.join(QStringLiteral(" and ")), path)
                  .toUtf8());
+    if (receiver.httpsPort() != 0) {
+        writeOut(QStringLiteral("HTTPS on port %1%2\n")
+                     .arg(receiver.httpsPort())
+                     .arg(parser.isSet(certOption)
+                              ? QStringLiteral(" (certificate: %1)").arg(parser.value(certOption))
+                              : QStringLiteral(" (clients trust %1: curl --cacert %1)")
+                                    .arg(TlsIdentity::authorityFile(tlsFolder())))
+                     .toUtf8());
+    }
     std::fflush(stdout);
     const QList<QHostAddress> bound = receiver.addresses();
     const QStringList lanUrls = options.access.lanUrls(bound, receiver.port());

@@ -28,7 +28,7 @@ void readAddress(const sockaddr_storage &storage, QHostAddress *address, quint16
 } // namespace
 
 ClientSocket::ClientSocket(qintptr descriptor, QObject *parent)
-    : QObject(parent)
+    : ClientStream(parent)
     , m_descriptor(int(descriptor))
     , m_readNotifier(descriptor, QSocketNotifier::Read)
     , m_writeNotifier(descriptor, QSocketNotifier::Write)

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <QByteArray>
-#include <QHostAddress>
-#include <QObject>
+#include "clientstream.h"
+
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -15,7 +14,7 @@ namespace Hookscope {
 // request (`nc -N`, `shutdown(SHUT_WR)`) could never get its answer; here the end of the
 // client's bytes is only reported. Reading can be paused, which is how a client that does not
 // read its answers is slowed down: the kernel's buffers fill and its writes block.
-class ClientSocket final : public QObject
+class ClientSocket final : public ClientStream
 {
     Q_OBJECT
 public:
@@ -23,34 +22,27 @@ public:
     explicit ClientSocket(qintptr descriptor, QObject *parent = nullptr);
     ~ClientSocket() override;
 
-    QHostAddress peerAddress() const { return m_peerAddress; }
-    quint16 peerPort() const { return m_peerPort; }
-    QHostAddress localAddress() const { return m_localAddress; }
-    quint16 localPort() const { return m_localPort; }
+    QHostAddress peerAddress() const override { return m_peerAddress; }
+    quint16 peerPort() const override { return m_peerPort; }
+    QHostAddress localAddress() const override { return m_localAddress; }
+    quint16 localPort() const override { return m_localPort; }
 
     // What the kernel holds for us, at most `maxBytes`; empty when nothing is waiting, and
     // from the end of the client's bytes on (peerFinishedSending() tells).
-    QByteArray read(qsizetype maxBytes);
+    QByteArray read(qsizetype maxBytes) override;
     // While paused, nothing is read and readyRead() is not emitted.
-    void setReadingPaused(bool paused);
-    bool peerFinishedSending() const { return m_peerFinished; }
+    void setReadingPaused(bool paused) override;
+    bool peerFinishedSending() const override { return m_peerFinished; }
 
     // Sends now what the kernel takes and queues the rest.
-    void write(const QByteArray &bytes);
-    qsizetype bytesToWrite() const { return m_queuedBytes; }
+    void write(const QByteArray &bytes) override;
+    qsizetype bytesToWrite() const override { return m_queuedBytes; }
     // Sends what is queued, then closes: the client's further bytes are read and dropped for a
     // moment, so an answer is not lost to a reset when the client is still sending.
-    void closeAfterWriting();
+    void closeAfterWriting() override;
     // Closes at once; `reset` sends the client a TCP reset instead of an orderly end.
-    void abort(bool reset = false);
-    bool isOpen() const { return m_descriptor >= 0; }
-
-signals:
-    void readyRead();
-    // Some queued bytes went out.
-    void bytesWritten();
-    // The socket is closed (an orderly close ended, an error, or abort()); emitted once.
-    void closed();
+    void abort(bool reset = false) override;
+    bool isOpen() const override { return m_descriptor >= 0; }
 
 private:
     void onReadable();

@@ -1,6 +1,6 @@
 #include "connection.h"
 
-#include "clientsocket.h"
+#include "clientstream.h"
 #include "wire/clock.h"
 #include "receiver.h"
 
@@ -21,17 +21,19 @@ qint64 nowMs()
 
 } // namespace
 
-Connection::Connection(qintptr descriptor, quint64 ticket, Receiver &receiver)
-    : m_socket(new ClientSocket(descriptor, this))
+Connection::Connection(ClientStream *stream, quint64 ticket, Receiver &receiver)
+    : m_socket(stream)
     , m_ticket(ticket)
     , m_receiver(receiver)
     , m_parser(receiver.options().limits)
     , m_lastReadMs(nowMs())
     , m_fromLoopback(ReceiverAccess::plain(m_socket->peerAddress()).isLoopback())
 {
-    connect(m_socket, &ClientSocket::readyRead, this, &Connection::onReadyRead);
-    connect(m_socket, &ClientSocket::closed, this, &Connection::onClosed);
-    connect(m_socket, &ClientSocket::bytesWritten, this, [this] {
+    m_socket->setParent(this);
+    connect(m_socket, &ClientStream::readyRead, this, &Connection::onReadyRead);
+    connect(m_socket, &ClientStream::closed, this, &Connection::onClosed);
+    connect(m_socket, &ClientStream::handshakeFailed, this, &Connection::recordHandshakeFailure);
+    connect(m_socket, &ClientStream::bytesWritten, this, [this] {
         // A client reading its answers, however slowly, is not idle.
         armDeadline(nowMs(), m_receiver.options().idleTimeoutMs);
         resumeIfCaughtUp();
@@ -162,6 +164,27 @@ void Connection::onPeerFinishedSending()
     // What it asked for is still answered (a half-closed client waits for it); then we close.
     if (m_responses.empty() && m_trickling.isEmpty() && !waitingForMemory)
         m_socket->closeAfterWriting();
+}
+
+void Connection::recordHandshakeFailure(const QString &why)
+{
+    const QHostAddress peer = m_socket->peerAddress();
+    const QString what = QStringLiteral("TLS handshake failed: ") + why;
+    // From another machine, only a request with the access token is kept, and the token is
+    // inside what could not be read.
+    if (!m_fromLoopback) {
+        m_receiver.noteRefused(
+            QStringLiteral("%1 (from %2)").arg(what, ReceiverAccess::plain(peer).toString()));
+        return;
+    }
+    CapturedRequest request;
+    request.parseError = what;
+    request.receivedAtUs = Clock::wallMicroseconds();
+    request.remoteAddress = peer;
+    request.remotePort = m_socket->peerPort();
+    request.localAddress = m_socket->localAddress();
+    request.localPort = m_socket->localPort();
+    m_receiver.store(std::move(request), 0); // nobody to answer: the handshake never ended
 }
 
 bool Connection::admit()

@@ -12,7 +12,7 @@
 
 namespace Hookscope {
 
-class ClientSocket;
+class ClientStream;
 class Receiver;
 
 // One client socket: feeds its bytes to the parser, queues each finished request for storage
@@ -24,8 +24,8 @@ class Connection final : public QObject
 {
     Q_OBJECT
 public:
-    // Takes ownership of an accepted socket descriptor.
-    Connection(qintptr descriptor, quint64 ticket, Receiver &receiver);
+    // Takes ownership of an accepted client's stream.
+    Connection(ClientStream *stream, quint64 ticket, Receiver &receiver);
     ~Connection() override;
 
     quint64 ticket() const { return m_ticket; }
@@ -45,6 +45,9 @@ signals:
     void finished(Hookscope::Connection *connection);
 
 private:
+    // A TLS client that never got as far as a request is kept as a malformed capture.
+    void recordHandshakeFailure(const QString &why);
+
     struct PendingResponse
     {
         CapturedRequest request; // until handed to the writer
@@ -99,7 +102,7 @@ private:
     void trickle();
     void armDeadline(qint64 fromMs, int timeoutMs);
 
-    ClientSocket *m_socket;
+    ClientStream *m_socket;
     quint64 m_ticket;
     Receiver &m_receiver;
     RequestParser m_parser;

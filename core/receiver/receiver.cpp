@@ -1,6 +1,8 @@
 #include "receiver.h"
 
+#include "clientsocket.h"
 #include "connection.h"
+#include "tlsclientsocket.h"
 
 #include "wire/clock.h"
 #include "wire/logging.h"
@@ -20,18 +22,20 @@ namespace {
 class ListeningSocket final : public QTcpServer
 {
 public:
-    explicit ListeningSocket(Receiver &receiver)
+    ListeningSocket(Receiver &receiver, bool tls)
         : m_receiver(receiver)
+        , m_tls(tls)
     {
         // 50 by default: a burst of connects stalled a second every ~51.
         setListenBacklogSize(1024);
     }
 
 protected:
-    void incomingConnection(qintptr descriptor) override { m_receiver.accept(descriptor); }
+    void incomingConnection(qintptr descriptor) override { m_receiver.accept(descriptor, m_tls); }
 
 private:
     Receiver &m_receiver;
+    bool m_tls;
 };
 
 // Each connection holds a descriptor: the usual soft limit of 1,024 would cap them below
@@ -73,11 +77,24 @@ bool Receiver::listen(QString *error)
 {
     close();
     raiseOpenFileLimit();
-    quint16 port = m_options.port;
+    if (!listenOn(m_options.port, false, error))
+        return false;
+    m_port = m_servers.front()->serverPort();
+    if (m_options.httpsPort && !listenOn(*m_options.httpsPort, true, error)) {
+        close();
+        return false;
+    }
+    m_timeoutSweep.start();
+    return true;
+}
+
+bool Receiver::listenOn(quint16 port, bool tls, QString *error)
+{
+    bool bound = false;
     for (const QHostAddress &address : std::as_const(m_options.addresses)) {
-        auto server = std::make_unique<ListeningSocket>(*this);
+        auto server = std::make_unique<ListeningSocket>(*this, tls);
         if (!server->listen(address, port)) {
-            const bool secondary = !m_servers.empty();
+            const bool secondary = bound;
             const bool busy = server->serverError() == QAbstractSocket::AddressInUseError;
             // A machine without IPv6 (or IPv4) on loopback still serves the other family.
             if (secondary && !busy)
@@ -96,10 +113,12 @@ bool Receiver::listen(QString *error)
         }
         port = server->serverPort();
         m_servers.push_back(std::move(server));
-        m_boundAddresses.append(address);
+        bound = true;
+        if (tls)
+            m_httpsPort = port;
+        else
+            m_boundAddresses.append(address);
     }
-    m_port = port;
-    m_timeoutSweep.start();
     return true;
 }
 
@@ -107,6 +126,7 @@ void Receiver::close()
 {
     m_timeoutSweep.stop();
     m_servers.clear();
+    m_httpsPort = 0;
     m_boundAddresses.clear();
     const auto connections = m_connections;
     m_connections.clear();
@@ -132,7 +152,7 @@ void Receiver::noteRefused(const QString &what)
     emit requestRefused(what);
 }
 
-void Receiver::accept(qintptr descriptor)
+void Receiver::accept(qintptr descriptor, bool tls)
 {
     if (m_connections.size() >= m_options.maxConnections && !evictIdleConnection()) {
         // Every connection is owed an answer: this client has to wait its turn.
@@ -145,7 +165,10 @@ void Receiver::accept(qintptr descriptor)
         return;
     }
     const quint64 ticket = m_nextTicket++;
-    auto *connection = new Connection(descriptor, ticket, *this);
+    ClientStream *stream
+        = tls ? static_cast<ClientStream *>(new TlsClientSocket(descriptor, m_options.tls))
+              : new ClientSocket(descriptor);
+    auto *connection = new Connection(stream, ticket, *this);
     m_connections.insert(ticket, connection);
     connect(connection, &Connection::finished, this, [this](Connection *finished) {
         m_connections.remove(finished->ticket());

@@ -88,12 +88,17 @@ public:
 
     // A client's accepted socket: it becomes a connection. At the connection limit the one
     // idle the longest is closed to make room; when none is idle, the client gets 503.
-    void accept(qintptr descriptor);
+    // `tls`: it came to the HTTPS port.
+    void accept(qintptr descriptor, bool tls);
+    // The HTTPS port bound (ReceiverOptions::httpsPort), or 0.
+    quint16 httpsPort() const { return m_httpsPort; }
 
 signals:
     void requestRefused(const QString &what);
 
 private:
+    // Binds every address on `port` (0: a free one, then the same on each); false, saying why.
+    bool listenOn(quint16 port, bool tls, QString *error);
     bool evictIdleConnection();
     void onCommitted(const CommittedBatch &batch);
     void checkTimeouts();
@@ -119,6 +124,7 @@ private:
     quint64 m_nextTicket = 1;
     qint64 m_refusedCount = 0;
     quint16 m_port = 0;
+    quint16 m_httpsPort = 0;
     QList<QHostAddress> m_boundAddresses;
     QTimer m_timeoutSweep;
 };

@@ -45,6 +45,7 @@ bool ReceiverHost::listenOn(std::optional<quint16> port, QString *error)
                 m_receiver->setPort(*port);
             listening = m_receiver->listen(&failure);
             m_port = listening ? m_receiver->port() : 0;
+            m_httpsPort = listening ? m_receiver->httpsPort() : 0;
             m_baseUrl = listening ? m_receiver->baseUrl() : QString();
             m_addresses = m_receiver->addresses();
         },
@@ -59,6 +60,7 @@ void ReceiverHost::close()
     QMetaObject::invokeMethod(
         m_receiver, [this] { m_receiver->close(); }, Qt::BlockingQueuedConnection);
     m_port = 0;
+    m_httpsPort = 0;
     m_baseUrl.clear();
     m_addresses.clear();
 }

@@ -26,6 +26,8 @@ public:
     // As of the last listen() or close(): cheap, no call into the receiver thread.
     bool isListening() const { return m_port != 0; }
     quint16 port() const { return m_port; }
+    // The HTTPS port bound beside it (ReceiverOptions::httpsPort), or 0.
+    quint16 httpsPort() const { return m_httpsPort; }
     // The port listen() binds (0: one the system picks): the one configured, or last asked for.
     quint16 wantedPort() const { return m_wantedPort; }
     QString baseUrl() const { return m_baseUrl; }
@@ -50,6 +52,7 @@ private:
     QThread m_thread;
     Receiver *m_receiver; // lives on m_thread
     quint16 m_port = 0;
+    quint16 m_httpsPort = 0;
     quint16 m_wantedPort = 0;
     QString m_baseUrl;
     QList<QHostAddress> m_addresses;

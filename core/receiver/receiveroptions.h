@@ -5,6 +5,9 @@
 
 #include <QHostAddress>
 #include <QList>
+#include <QSslConfiguration>
+
+#include <optional>
 
 namespace Hookscope {
 
@@ -22,6 +25,10 @@ struct ReceiverOptions
 
     QList<QHostAddress> addresses{QHostAddress::LocalHost, QHostAddress::LocalHostIPv6};
     quint16 port = DefaultPort; // 0 picks a free port
+    // An HTTPS port beside it, on the same addresses (0 picks a free one), presenting `tls`'s
+    // certificate.
+    std::optional<quint16> httpsPort;
+    QSslConfiguration tls;
     // Requests from other machines need its token (see ReceiverAccess).
     ReceiverAccess access;
     ParserLimits limits;

@@ -1,0 +1,200 @@
+#include "listenprocess.h"
+
+#include <QFile>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+
+using namespace Hookscope::Testing;
+
+// The HTTPS port beside the plain one, with real handshakes: curl trusting the authority
+// Hookscope made is captured; a client that does not trust it, or speaks plain HTTP there, is
+// recorded with what went wrong; the user's own certificate serves too; files that cannot be
+// used are said at once.
+class TestHttps final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init();
+    void aClientTrustingTheLocalAuthorityIsCaptured();
+    void failedHandshakesAreRecordedWithWhatWentWrong();
+    void theUsersOwnCertificateServes();
+    void filesThatCannotBeUsedAreSaid();
+
+private:
+    QProcessEnvironment environment() const;
+    // Starts listen with HTTPS; its HTTPS port and the authority file it names.
+    std::unique_ptr<ListenProcess> listen(const QStringList &extra, quint16 *httpsPort,
+                                          QString *authority = nullptr);
+    QString tlsFile(const char *name) const;
+
+    std::unique_ptr<QTemporaryDir> m_home;
+    QString m_store;
+};
+
+void TestHttps::init()
+{
+    m_home = std::make_unique<QTemporaryDir>();
+    m_store = m_home->filePath(QStringLiteral("captures.sqlite"));
+}
+
+QProcessEnvironment TestHttps::environment() const
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), m_home->filePath(QStringLiteral("data")));
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"),
+                       m_home->filePath(QStringLiteral("config")));
+    return environment;
+}
+
+QString TestHttps::tlsFile(const char *name) const
+{
+    return m_home->filePath(QStringLiteral("data/hookscope/tls/") + QLatin1String(name));
+}
+
+std::unique_ptr<ListenProcess> TestHttps::listen(const QStringList &extra, quint16 *httpsPort,
+                                                 QString *authority)
+{
+    auto listener = std::make_unique<ListenProcess>(
+        m_store, QStringList{QStringLiteral("--https-port"), QStringLiteral("0")} + extra,
+        environment());
+    const QRegularExpressionMatch match
+        = QRegularExpression(QStringLiteral("HTTPS on port (\\d+)(?: \\(clients trust (\\S+):)?"))
+              .match(QString::fromUtf8(listener->output()));
+    *httpsPort = quint16(match.captured(1).toUInt());
+    if (authority)
+        *authority = match.captured(2);
+    return listener;
+}
+
+namespace {
+
+// curl's exit code and what it printed.
+std::pair<int, QByteArray> curl(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(
+        QStringLiteral("curl"),
+        QStringList{QStringLiteral("-sS"), QStringLiteral("--max-time"), QStringLiteral("10")}
+            + arguments);
+    process.waitForFinished(20'000);
+    return {process.exitCode(), process.readAllStandardOutput() + process.readAllStandardError()};
+}
+
+} // namespace
+
+void TestHttps::aClientTrustingTheLocalAuthorityIsCaptured()
+{
+    quint16 port = 0;
+    QString authority;
+    const auto listener = listen({}, &port, &authority);
+    QVERIFY2(port != 0, listener->output().constData());
+    QCOMPARE(authority, tlsFile("ca.pem"));
+    // Keys are their owner's only.
+    QCOMPARE(QFile(tlsFile("ca-key.pem")).permissions() & 0x0077, QFileDevice::Permissions());
+    QCOMPARE(QFile(tlsFile("localhost-key.pem")).permissions() & 0x0077,
+             QFileDevice::Permissions());
+    for (const QString &host : {QStringLiteral("127.0.0.1"), QStringLiteral("localhost")}) {
+        const auto [code, output]
+            = curl({QStringLiteral("--cacert"), authority, QStringLiteral("-d"),
+                    QStringLiteral("{\"tls\":1}"),
+                    QStringLiteral("https://%1:%2/secure").arg(host).arg(port)});
+        QVERIFY2(code == 0, output.constData());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(listener->captureIds().size(), 2, 10'000);
+    const CliResult shown
+        = runCli({QStringLiteral("show"), QString::number(listener->captureIds().first()),
+                  QStringLiteral("--raw"), QStringLiteral("--store"), m_store});
+    QVERIFY2(shown.out.startsWith("POST /secure HTTP/1.1\r\n"), shown.out.constData());
+    QVERIFY(shown.out.endsWith("{\"tls\":1}"));
+
+    // The next run keeps the authority: clients told to trust it still do.
+    QFile first(authority);
+    QVERIFY(first.open(QIODevice::ReadOnly));
+    const QByteArray authorityPem = first.readAll();
+    listener->process().terminate();
+    QVERIFY(listener->process().waitForFinished(10'000));
+    quint16 again = 0;
+    const auto second = listen({}, &again);
+    QFile kept(authority);
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.readAll(), authorityPem);
+    const auto [code, output] = curl({QStringLiteral("--cacert"), authority,
+                                      QStringLiteral("https://127.0.0.1:%1/again").arg(again)});
+    QVERIFY2(code == 0, output.constData());
+}
+
+void TestHttps::failedHandshakesAreRecordedWithWhatWentWrong()
+{
+    quint16 port = 0;
+    const auto listener = listen({}, &port);
+    // Without the authority: curl refuses the certificate, and says so to Hookscope.
+    QVERIFY(curl({QStringLiteral("https://127.0.0.1:%1/untrusted").arg(port)}).first != 0);
+    QTRY_COMPARE_WITH_TIMEOUT(listener->captureIds().size(), 1, 10'000);
+    // Plain HTTP on the HTTPS port.
+    curl({QStringLiteral("http://127.0.0.1:%1/plain").arg(port)});
+    QTRY_COMPARE_WITH_TIMEOUT(listener->captureIds().size(), 2, 10'000);
+    const QList<qint64> ids = listener->captureIds();
+    const CliResult untrusted = runCli(
+        {QStringLiteral("show"), QString::number(ids.at(0)), QStringLiteral("--store"), m_store});
+    QVERIFY2(untrusted.out.contains("Malformed: TLS handshake failed: the client does not trust "
+                                    "the certificate"),
+             untrusted.out.constData());
+    const CliResult plain = runCli(
+        {QStringLiteral("show"), QString::number(ids.at(1)), QStringLiteral("--store"), m_store});
+    QVERIFY2(plain.out.contains("Malformed: TLS handshake failed: the client spoke plain HTTP to "
+                                "the HTTPS port"),
+             plain.out.constData());
+}
+
+void TestHttps::theUsersOwnCertificateServes()
+{
+    // A certificate and key of the user's: here, ones an earlier run made.
+    {
+        quint16 port = 0;
+        listen({}, &port);
+    }
+    const QString certificate = m_home->filePath(QStringLiteral("mine.pem"));
+    const QString key = m_home->filePath(QStringLiteral("mine-key.pem"));
+    QVERIFY(QFile::copy(tlsFile("localhost.pem"), certificate));
+    QVERIFY(QFile::copy(tlsFile("localhost-key.pem"), key));
+    QVERIFY(QFile::remove(tlsFile("ca-key.pem"))); // not Hookscope's any more
+    quint16 port = 0;
+    const auto listener
+        = listen({QStringLiteral("--cert"), certificate, QStringLiteral("--key"), key}, &port);
+    QVERIFY2(listener->output().contains(QByteArray("(certificate: " + certificate.toUtf8() + ")")),
+             listener->output().constData());
+    const auto [code, output] = curl({QStringLiteral("--cacert"), tlsFile("ca.pem"),
+                                      QStringLiteral("https://127.0.0.1:%1/mine").arg(port)});
+    QVERIFY2(code == 0, output.constData());
+    QVERIFY(!QFile::exists(tlsFile("ca-key.pem"))); // nothing made
+}
+
+void TestHttps::filesThatCannotBeUsedAreSaid()
+{
+    {
+        quint16 port = 0;
+        listen({}, &port);
+    }
+    const auto listenWith = [this](const QStringList &extra) {
+        return runCli(QStringList{QStringLiteral("listen"), QStringLiteral("--port"),
+                                  QStringLiteral("0"), QStringLiteral("--https-port"),
+                                  QStringLiteral("0"), QStringLiteral("--store"), m_store}
+                          + extra,
+                      {}, environment());
+    };
+    CliResult result = listenWith(
+        {QStringLiteral("--cert"), m_store, QStringLiteral("--key"), tlsFile("localhost-key.pem")});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains("holds no PEM certificate"), result.err.constData());
+    result = listenWith({QStringLiteral("--cert"), tlsFile("ca.pem"), QStringLiteral("--key"),
+                         tlsFile("localhost-key.pem")});
+    QVERIFY2(result.err.contains("is not the key of the certificate in"), result.err.constData());
+    result = listenWith({QStringLiteral("--cert"), tlsFile("localhost.pem")});
+    QVERIFY2(result.err.contains("--cert and --key go together"), result.err.constData());
+    result = listenWith({QStringLiteral("--cert"), tlsFile("localhost.pem"),
+                         QStringLiteral("--key"), m_home->filePath(QStringLiteral("missing.pem"))});
+    QVERIFY2(result.err.contains("cannot read the key"), result.err.constData());
+}
+
+QTEST_GUILESS_MAIN(TestHttps)
+#include "tst_https.moc"
