@@ -4,6 +4,7 @@
 #include "qrcodeview.h"
 
 #include "receiver/receiveraccess.h"
+#include "receiver/tlsidentity.h"
 #include "session/session.h"
 
 #include <QApplication>
@@ -17,6 +18,8 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalBlocker>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace Hookscope {
@@ -31,8 +34,11 @@ LanDialog::LanDialog(Session &session, QWidget *parent)
     , m_code(new QrCodeView(this))
     , m_networks(new QLineEdit(this))
     , m_problem(new QLabel(this))
+    , m_https(new QCheckBox(tr("Also on port"), this))
+    , m_httpsPort(new QSpinBox(this))
+    , m_authority(new QLabel(this))
 {
-    setWindowTitle(tr("LAN"));
+    setWindowTitle(tr("LAN and HTTPS"));
     auto *explanation = new QLabel(
         tr("Other machines send to the LAN URL: it carries this receiver's access token. "
            "Requests without it are answered 401 and not kept. This machine sends to the usual "
@@ -51,9 +57,22 @@ LanDialog::LanDialog(Session &session, QWidget *parent)
     urlRow->addWidget(m_urls, 1);
     urlRow->addWidget(m_copy);
     urlRow->addWidget(m_newToken);
+    m_httpsPort->setRange(0, 65535);
+    m_httpsPort->setSpecialValueText(tr("any free one"));
+    m_httpsPort->setValue(
+        session.httpsPort().value_or(quint16(std::min(session.receiver().port() + 1, 65535))));
+    m_authority->setTextFormat(Qt::PlainText);
+    m_authority->setWordWrap(true);
+    m_authority->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *httpsRow = new QHBoxLayout;
+    httpsRow->addWidget(m_https);
+    httpsRow->addWidget(m_httpsPort);
+    httpsRow->addStretch(1);
     auto *form = new QFormLayout;
     form->addRow(tr("LAN URL:"), urlRow);
     form->addRow(tr("Only from:"), m_networks);
+    form->addRow(tr("HTTPS:"), httpsRow);
+    form->addRow(QString(), m_authority);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_on);
@@ -66,6 +85,12 @@ LanDialog::LanDialog(Session &session, QWidget *parent)
     m_on->setChecked(session.listensOnLan());
     m_networks->setText(session.allowedNetworks().join(QStringLiteral(", ")));
     connect(m_on, &QCheckBox::toggled, this, &LanDialog::apply);
+    m_https->setChecked(session.httpsPort().has_value());
+    connect(m_https, &QCheckBox::toggled, this, &LanDialog::applyHttps);
+    connect(m_httpsPort, &QSpinBox::editingFinished, this, [this] {
+        if (m_https->isChecked() && m_session.httpsPort() != quint16(m_httpsPort->value()))
+            applyHttps();
+    });
     connect(m_networks, &QLineEdit::editingFinished, this, [this] {
         if (m_networks->isModified())
             apply();
@@ -97,6 +122,21 @@ void LanDialog::apply()
     emit changed();
 }
 
+void LanDialog::applyHttps()
+{
+    QString error;
+    const bool applied = m_session.setHttps(
+        m_https->isChecked() ? std::optional<quint16>(quint16(m_httpsPort->value())) : std::nullopt,
+        &error);
+    if (!applied) {
+        const QSignalBlocker quietly(m_https);
+        m_https->setChecked(m_session.httpsPort().has_value());
+    }
+    showState();
+    m_problem->setText(applied ? QString() : error);
+    emit changed();
+}
+
 void LanDialog::showState()
 {
     const QString current = m_urls->currentText();
@@ -110,6 +150,14 @@ void LanDialog::showState()
     for (QWidget *widget : {static_cast<QWidget *>(m_urls), static_cast<QWidget *>(m_copy),
                             static_cast<QWidget *>(m_newToken)})
         widget->setEnabled(!urls.isEmpty());
+    const quint16 httpsPort = m_session.receiver().httpsPort();
+    m_authority->setText(httpsPort == 0
+                             ? tr("For clients that only send to https:// URLs.")
+                             : tr("https://…:%1/ — clients trust Hookscope's certificate through "
+                                  "%2 (curl --cacert, or add it to the system's or browser's "
+                                  "authorities).")
+                                   .arg(httpsPort)
+                                   .arg(TlsIdentity::authorityFile(Session::tlsFolder())));
     if (m_session.listensOnLan() && urls.isEmpty())
         m_problem->setText(tr("This machine has no address other than loopback: no other "
                               "machine can reach it."));

@@ -7,6 +7,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QSpinBox;
 
 namespace Hookscope {
 
@@ -16,7 +17,8 @@ class Session;
 // Receiver → LAN: lets machines on the same network (a phone, a device, a colleague's test
 // run) send to this receiver. Changes apply at once: the receiver listens on every address and
 // asks their requests for the access token the LAN URL carries. The URL shows with a QR code
-// and Copy; the networks they may come from can be narrowed; a new token stops old URLs.
+// and Copy; the networks they may come from can be narrowed; a new token stops old URLs. An
+// HTTPS port can listen beside the plain one, for clients that only send to https:// URLs.
 class LanDialog final : public QDialog
 {
     Q_OBJECT
@@ -28,12 +30,16 @@ public:
     QLineEdit *networks() const { return m_networks; }
     QrCodeView *qrCode() const { return m_code; }
     QLabel *problem() const { return m_problem; }
+    QCheckBox *httpsSwitch() const { return m_https; }
+    QSpinBox *httpsPort() const { return m_httpsPort; }
+    QLabel *authority() const { return m_authority; }
 
 signals:
     void changed();
 
 private:
     void apply();
+    void applyHttps();
     void showState();
 
     Session &m_session;
@@ -44,6 +50,9 @@ private:
     QrCodeView *m_code;
     QLineEdit *m_networks;
     QLabel *m_problem;
+    QCheckBox *m_https;
+    QSpinBox *m_httpsPort;
+    QLabel *m_authority; // the file clients trust
 };
 
 } // namespace Hookscope

@@ -197,6 +197,8 @@ void StatusPanel::refresh()
                     : m_session.listensOnLan()
                         ? tr("Listening on port %1 and the LAN").arg(receiver.port())
                         : tr("Listening on port %1").arg(receiver.port());
+    if (receiver.isListening() && receiver.httpsPort() != 0)
+        state += tr(" (HTTPS %1)").arg(receiver.httpsPort());
     if (const Source *tunnel = m_session.tunnel()) {
         const QString &name = tunnel->name();
         state

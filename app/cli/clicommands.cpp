@@ -13,7 +13,6 @@
 #include "session/session.h"
 #include "receiver/tlsidentity.h"
 #include "sources/source.h"
-#include "store/datafolder.h"
 #include "session/settings.h"
 #include "mock/mockrules.h"
 
@@ -32,12 +31,6 @@
 
 namespace Hookscope {
 namespace {
-
-// Where the certificates Hookscope makes for its HTTPS port are kept.
-QString tlsFolder()
-{
-    return DataFolder::path() + QStringLiteral("/tls");
-}
 
 using namespace Cli;
 
@@ -488,12 +481,18 @@ int CliCommands::listen(const QStringList &arguments)
     // The token is made (and kept for the window too) only when another machine could use it.
     options.access
         = ReceiverAccess(reachableFromOthers ? saved.lanAccessToken() : QByteArray(), networks);
+    std::optional<quint16> httpsPort = saved.httpsPort();
     if (parser.isSet(httpsPortOption)) {
         const uint port = parser.value(httpsPortOption).toUInt(&ok);
         if (!ok || port > 65535)
             return usageError(
                 QStringLiteral("--https-port expects a number from 0 to 65535, not '%1'")
                     .arg(parser.value(httpsPortOption)));
+        httpsPort = quint16(port);
+    }
+    if (parser.isSet(certOption) && !httpsPort)
+        return usageError(QStringLiteral("--cert and --key are for --https-port"));
+    if (httpsPort) {
         if (parser.isSet(certOption) != parser.isSet(keyOption))
             return usageError(QStringLiteral("--cert and --key go together: give both, or "
                                              "neither for a certificate Hookscope makes"));
@@ -504,10 +503,10 @@ int CliCommands::listen(const QStringList &arguments)
         const std::optional<TlsIdentity> identity
             = parser.isSet(certOption) ? TlsIdentity::fromFiles(parser.value(certOption),
                                                                 parser.value(keyOption), &problem)
-                                       : TlsIdentity::local(tlsFolder(), named, &problem);
+                                       : TlsIdentity::local(Session::tlsFolder(), named, &problem);
         if (!identity)
             return usageError(QStringLiteral("--https-port: ") + problem);
-        options.httpsPort = quint16(port);
+        options.httpsPort = httpsPort;
         options.tls = identity->serverConfiguration();
     }
     ForwardOptions forwarding;
@@ -642,7 +641,7 @@ int CliCommands::listen(const QStringList &arguments)
                      .arg(parser.isSet(certOption)
                               ? QStringLiteral(" (certificate: %1)").arg(parser.value(certOption))
                               : QStringLiteral(" (clients trust %1: curl --cacert %1)")
-                                    .arg(TlsIdentity::authorityFile(tlsFolder())))
+                                    .arg(TlsIdentity::authorityFile(Session::tlsFolder())))
                      .toUtf8());
     }
     std::fflush(stdout);

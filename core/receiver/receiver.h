@@ -38,6 +38,12 @@ public:
     // Takes effect at the next listen().
     void setPort(quint16 port) { m_options.port = port; }
     void setAddresses(const QList<QHostAddress> &addresses) { m_options.addresses = addresses; }
+    // An HTTPS port beside the plain one (ReceiverOptions::httpsPort), or none.
+    void setHttps(std::optional<quint16> port, const QSslConfiguration &tls)
+    {
+        m_options.httpsPort = port;
+        m_options.tls = tls;
+    }
     bool isListening() const { return !m_servers.empty(); }
     quint16 port() const { return m_port; }
     // The addresses actually bound (a loopback family the system lacks is skipped).

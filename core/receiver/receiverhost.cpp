@@ -84,6 +84,12 @@ void ReceiverHost::setAddresses(const QList<QHostAddress> &addresses)
         m_receiver, [receiver = m_receiver, addresses] { receiver->setAddresses(addresses); });
 }
 
+void ReceiverHost::setHttps(std::optional<quint16> port, const QSslConfiguration &tls)
+{
+    QMetaObject::invokeMethod(
+        m_receiver, [receiver = m_receiver, port, tls] { receiver->setHttps(port, tls); });
+}
+
 void ReceiverHost::setAccess(const ReceiverAccess &access)
 {
     m_access = access;

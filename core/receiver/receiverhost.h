@@ -43,6 +43,8 @@ public:
     const ReceiverAccess &access() const { return m_access; }
     // Where to listen from the next listen() on.
     void setAddresses(const QList<QHostAddress> &addresses);
+    // See Receiver::setHttps(); takes effect at the next listen().
+    void setHttps(std::optional<quint16> port, const QSslConfiguration &tls);
 
 signals:
     // See Receiver::requestRefused(); on the host's thread.

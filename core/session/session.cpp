@@ -2,6 +2,7 @@
 
 #include "settings.h"
 
+#include "receiver/tlsidentity.h"
 #include "sources/smeesource.h"
 #include "sources/tunnelsource.h"
 #include "store/datafolder.h"
@@ -64,6 +65,9 @@ QStringList Session::useSavedSetup()
     setSignatureBindings(settings.signatureBindings());
     if (settings.listensOnLan() && !setLan(true, settings.allowedNetworks(), &error))
         problems.append(tr("Listening on loopback only: %1").arg(error));
+    if (const std::optional<quint16> https = settings.httpsPort();
+        https && !setHttps(https, &error))
+        problems.append(tr("No HTTPS: %1").arg(error));
     for (const QString &problem : std::as_const(problems))
         qCInfo(lcSession) << problem;
     return problems;
@@ -91,11 +95,59 @@ bool Session::setLan(bool on, const QStringList &networks, QString *error)
         settings.setListensOnLan(on);
         settings.setAllowedNetworks(networks);
     }
+    // The certificate names the addresses other machines reach it on.
+    return (!m_httpsPort || applyHttps(error)) && listenAgain(error);
+}
+
+bool Session::setHttps(std::optional<quint16> port, QString *error)
+{
+    const std::optional<quint16> before = m_httpsPort;
+    const bool wasListening = m_receiver->isListening();
+    const quint16 plainPort = m_receiver->port();
+    m_httpsPort = port;
+    if (!applyHttps(error)) {
+        m_httpsPort = before;
+        return false;
+    }
+    if (!listenAgain(error)) {
+        // The HTTPS port is taken: listening goes on as before, on the plain port at least.
+        m_httpsPort = before;
+        QString ignored;
+        if (applyHttps(&ignored) && wasListening)
+            m_receiver->listenOn(plainPort, &ignored);
+        return false;
+    }
+    if (m_options.remembers)
+        Settings().setHttpsPort(port);
+    return true;
+}
+
+bool Session::applyHttps(QString *error)
+{
+    if (!m_httpsPort) {
+        m_receiver->setHttps(std::nullopt, {});
+        return true;
+    }
+    const std::optional<TlsIdentity> identity = TlsIdentity::local(
+        tlsFolder(), m_lan ? ReceiverAccess::lanAddresses() : m_options.receiver.addresses, error);
+    if (!identity)
+        return false;
+    m_receiver->setHttps(m_httpsPort, identity->serverConfiguration());
+    return true;
+}
+
+bool Session::listenAgain(QString *error)
+{
     if (!m_receiver->isListening())
         return true;
     const quint16 port = m_receiver->port();
     m_receiver->close();
     return m_receiver->listenOn(port, error);
+}
+
+QString Session::tlsFolder()
+{
+    return DataFolder::path() + QStringLiteral("/tls");
 }
 
 bool Session::startTunnel(const QString &spec, const QString &urlPattern, QString *error)

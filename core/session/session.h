@@ -80,6 +80,13 @@ public:
     bool setLan(bool on, const QStringList &networks, QString *error);
     bool listensOnLan() const { return m_lan; }
     QStringList allowedNetworks() const { return m_networks; }
+    // An HTTPS port beside the plain one (0: a free one; none: off), presenting the certificate
+    // Hookscope makes (TlsIdentity::local in tlsFolder(), naming this machine's addresses while
+    // on the LAN). It listens again when it was listening. False, with why.
+    bool setHttps(std::optional<quint16> port, QString *error);
+    std::optional<quint16> httpsPort() const { return m_httpsPort; }
+    // Where Hookscope keeps the certificates it makes; clients trust the ca.pem in it.
+    static QString tlsFolder();
     // A new access token: the LAN URLs given out so far stop working.
     void renewLanToken();
     // The URLs other machines send to (none while on loopback only).
@@ -116,6 +123,10 @@ private:
     // bindings there are (and, for the window, saved with them).
     void bindTunnelSecret(const TunnelSpec &spec, const QByteArray &secret);
     void tunnelStarted(const QString &spec);
+    // The certificate for the addresses listened on now, handed to the receiver.
+    bool applyHttps(QString *error);
+    // Listens again on the same port, if it was listening, for new addresses or ports.
+    bool listenAgain(QString *error);
 
     QString m_storePath;
     Options m_options;
@@ -132,6 +143,7 @@ private:
     std::unique_ptr<Source> m_tunnel;
     QString m_tunnelSpec;
     bool m_lan = false;
+    std::optional<quint16> m_httpsPort;
     QStringList m_networks;
     quint64 m_signingGeneration = 0; // the latest reading of the secrets wins
 };

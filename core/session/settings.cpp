@@ -18,6 +18,7 @@ const QString routesKey = QStringLiteral("forward/targets");
 const QString bindingsKey = QStringLiteral("signatures/bindings");
 const QString replayTargetKey = QStringLiteral("replay/lastTarget");
 const QString lastSourceKey = QStringLiteral("sources/last");
+const QString httpsPortKey = QStringLiteral("receiver/httpsPort");
 const QString replayOptionsKey = QStringLiteral("replay/lastOptions");
 
 // The window's organisation (tests set their own); the command line sets none and reads the
@@ -135,6 +136,21 @@ QString Settings::replayTarget() const
 void Settings::setReplayTarget(const QString &url)
 {
     m_settings.setValue(replayTargetKey, url);
+}
+
+std::optional<quint16> Settings::httpsPort() const
+{
+    bool ok = false;
+    const uint port = m_settings.value(httpsPortKey).toUInt(&ok);
+    return ok && port <= 65535 ? std::optional<quint16>(quint16(port)) : std::nullopt;
+}
+
+void Settings::setHttpsPort(std::optional<quint16> port)
+{
+    if (port)
+        m_settings.setValue(httpsPortKey, *port);
+    else
+        m_settings.remove(httpsPortKey);
 }
 
 QString Settings::lastSource() const

@@ -23,6 +23,9 @@ public:
     std::optional<quint16> port() const;
     void setPort(quint16 port);
     // Forward routes as the user wrote them (ForwardRoute::parse).
+    // The HTTPS port beside the plain one; none until one was chosen.
+    std::optional<quint16> httpsPort() const;
+    void setHttpsPort(std::optional<quint16> port);
     // Whether the window's receiver listens on every address (the LAN) or on loopback only.
     bool listensOnLan() const;
     void setListensOnLan(bool on);

@@ -1,9 +1,14 @@
 #include "listenprocess.h"
 
+#include "session/session.h"
+#include "store/capturestore.h"
+
 #include <QFile>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
+using namespace Hookscope;
 using namespace Hookscope::Testing;
 
 // The HTTPS port beside the plain one, with real handshakes: curl trusting the authority
@@ -19,6 +24,7 @@ private slots:
     void failedHandshakesAreRecordedWithWhatWentWrong();
     void theUsersOwnCertificateServes();
     void filesThatCannotBeUsedAreSaid();
+    void listenServesHttpsAsTheWindowSetIt();
 
 private:
     QProcessEnvironment environment() const;
@@ -35,6 +41,9 @@ void TestHttps::init()
 {
     m_home = std::make_unique<QTemporaryDir>();
     m_store = m_home->filePath(QStringLiteral("captures.sqlite"));
+    // This process's Settings and data folder too, for the window's session.
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_home->filePath(QStringLiteral("data"))));
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_home->filePath(QStringLiteral("config"))));
 }
 
 QProcessEnvironment TestHttps::environment() const
@@ -194,6 +203,48 @@ void TestHttps::filesThatCannotBeUsedAreSaid()
     result = listenWith({QStringLiteral("--cert"), tlsFile("localhost.pem"),
                          QStringLiteral("--key"), m_home->filePath(QStringLiteral("missing.pem"))});
     QVERIFY2(result.err.contains("cannot read the key"), result.err.constData());
+}
+
+// HTTPS switched on in the window (through its Session): on at once, on the port chosen, and
+// what `listen` does by default; a port already taken is said and the plain port stays.
+void TestHttps::listenServesHttpsAsTheWindowSetIt()
+{
+    {
+        CaptureStore store(m_store);
+        QVERIFY(store.open());
+        Session::Options options;
+        options.remembers = true;
+        options.receiver.port = 0;
+        Session window(m_store, options);
+        QString error;
+        QVERIFY2(window.start(&error), qPrintable(error));
+        QVERIFY2(window.receiver().listen(&error), qPrintable(error));
+        QVERIFY2(window.setHttps(quint16(0), &error), qPrintable(error));
+        const quint16 port = window.receiver().httpsPort();
+        QVERIFY(port != 0);
+        const auto [code, output] = curl({QStringLiteral("--cacert"), tlsFile("ca.pem"),
+                                          QStringLiteral("https://127.0.0.1:%1/window").arg(port)});
+        QVERIFY2(code == 0, output.constData());
+
+        // A port another program holds: said; plain HTTP goes on, and HTTPS as it was set.
+        QTcpServer taken;
+        QVERIFY(taken.listen(QHostAddress::Any));
+        QVERIFY(!window.setHttps(taken.serverPort(), &error));
+        QVERIFY2(error.contains(QLatin1String("already in use")), qPrintable(error));
+        QVERIFY(window.receiver().isListening());
+        QVERIFY(window.receiver().httpsPort() != 0); // any free one, as asked
+        QCOMPARE(window.httpsPort(), std::optional<quint16>(0));
+    }
+    quint16 port = 0;
+    QString authority;
+    const auto listener = std::make_unique<ListenProcess>(m_store, QStringList(), environment());
+    const QRegularExpressionMatch match = QRegularExpression(QStringLiteral("HTTPS on port (\\d+)"))
+                                              .match(QString::fromUtf8(listener->output()));
+    port = quint16(match.captured(1).toUInt());
+    QVERIFY2(port != 0, listener->output().constData());
+    const auto [code, output] = curl({QStringLiteral("--cacert"), tlsFile("ca.pem"),
+                                      QStringLiteral("https://127.0.0.1:%1/listen").arg(port)});
+    QVERIFY2(code == 0, output.constData());
 }
 
 QTEST_GUILESS_MAIN(TestHttps)

@@ -38,6 +38,7 @@
 #include "secrets/secretstore.h"
 
 #include "mock/mockrules.h"
+#include "receiver/tlsidentity.h"
 #include "session/session.h"
 #include "session/settings.h"
 
@@ -77,7 +78,6 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QScreen>
-#include <QSpinBox>
 #include <QSpinBox>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -176,6 +176,7 @@ private slots:
     void liveCaptureAppearsAndShowsDetails();
     void theLanDialogLetsOtherMachinesSendWithTheToken();
     void aPublicUrlFromATunnelHookscopeStarts();
+    void httpsFromTheLanDialog();
     void binaryBodyOpensInHex();
     void jsonOpensAsColouredTextAndTree();
     void multipartAndFormBodiesListTheirParts();
@@ -674,6 +675,43 @@ void TestMainWindow::theLanDialogLetsOtherMachinesSendWithTheToken()
     QCOMPARE(curlStatus(lanRoot + QStringLiteral("again")), 0); // nothing listens there now
     QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("local"), QStringLiteral("{}")));
     QTRY_COMPARE(window.captureModel()->rowCount(), 2);
+}
+
+// LAN and HTTPS: the HTTPS switch listens on the port chosen at once, says which file clients
+// trust, and the status bar says so; a request over TLS trusting that file is captured.
+void TestMainWindow::httpsFromTheLanDialog()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    MainWindow &window = *session.window;
+    LanDialog *dialog = window.reachActions()->lanDialog();
+    QVERIFY(!dialog->httpsSwitch()->isChecked());
+    QTcpServer free;
+    QVERIFY(free.listen(QHostAddress::LocalHost));
+    const quint16 port = free.serverPort();
+    free.close();
+    dialog->httpsPort()->setValue(port);
+    dialog->httpsSwitch()->setChecked(true);
+    QVERIFY2(dialog->problem()->text().isEmpty(), qPrintable(dialog->problem()->text()));
+    QCOMPARE(session.receiver->httpsPort(), port);
+    const QString authority = TlsIdentity::authorityFile(Session::tlsFolder());
+    QVERIFY2(dialog->authority()->text().contains(authority),
+             qPrintable(dialog->authority()->text()));
+    QTRY_VERIFY(statusBarShows(
+        window,
+        QStringLiteral("Listening on port %1 (HTTPS %2)").arg(session.receiver->port()).arg(port)));
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+               {QStringLiteral("-sS"), QStringLiteral("--cacert"), authority, QStringLiteral("-d"),
+                QStringLiteral("{}"), QStringLiteral("https://localhost:%1/tls").arg(port)});
+    QVERIFY(curl.waitForFinished(30'000));
+    QVERIFY2(curl.exitCode() == 0, curl.readAllStandardError().constData());
+    QTRY_COMPARE(window.captureModel()->rowCount(), 1);
+    QCOMPARE(Settings().httpsPort(), std::optional<quint16>(port));
+
+    dialog->httpsSwitch()->setChecked(false);
+    QCOMPARE(session.receiver->httpsPort(), quint16(0));
+    QVERIFY(!Settings().httpsPort());
 }
 
 // Public URL…: cloudflared (a stand-in first on PATH) is started, its URL shows in the dialog
