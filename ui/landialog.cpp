@@ -39,6 +39,7 @@ LanDialog::LanDialog(Session &session, QWidget *parent)
     , m_authority(new QLabel(this))
 {
     setWindowTitle(tr("LAN and HTTPS"));
+    setMinimumWidth(fontMetrics().averageCharWidth() * 72); // the paths and URLs on few lines
     auto *explanation = new QLabel(
         tr("Other machines send to the LAN URL: it carries this receiver's access token. "
            "Requests without it are answered 401 and not kept. This machine sends to the usual "
@@ -153,14 +154,14 @@ void LanDialog::showState()
     const quint16 httpsPort = m_session.receiver().httpsPort();
     m_authority->setText(httpsPort == 0
                              ? tr("For clients that only send to https:// URLs.")
-                             : tr("https://…:%1/ — clients trust Hookscope's certificate through "
-                                  "%2 (curl --cacert, or add it to the system's or browser's "
-                                  "authorities).")
+                             : tr("https://localhost:%1/ — clients trust it through %2 (curl "
+                                  "--cacert, or the system's authorities).")
                                    .arg(httpsPort)
                                    .arg(TlsIdentity::authorityFile(Session::tlsFolder())));
     if (m_session.listensOnLan() && urls.isEmpty())
         m_problem->setText(tr("This machine has no address other than loopback: no other "
                               "machine can reach it."));
+    layout()->activate(); // the wrapped lines' heights, for the new texts
     adjustSize();
 }
 
