@@ -118,8 +118,9 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
         if (index.column() == RuleColumn && !row.rule.isEmpty())
             return tr("Answered by the mock rule \"%1\"").arg(row.rule);
         if (index.column() == SourceColumn && !row.source.isEmpty())
-            return tr("Came through %1; the relay or tunnel reached Hookscope from %2")
-                .arg(row.source, row.remoteAddress);
+            return row.sourceUrl.isEmpty()
+                       ? tr("Came through %1").arg(row.source)
+                       : tr("Came through %1, sent to %2").arg(row.source, row.sourceUrl);
         return row.malformed ? tr("Malformed request: open it to see the parser's error")
                              : QVariant();
     case Qt::DisplayRole: break;

@@ -34,6 +34,8 @@ QJsonObject fromSummary(const CaptureSummary &summary)
         {QStringLiteral("starred"), summary.starred},
         {QStringLiteral("rule"), summary.rule.isEmpty() ? QJsonValue() : summary.rule},
         {QStringLiteral("source"), summary.source.isEmpty() ? QJsonValue() : summary.source},
+        {QStringLiteral("sourceUrl"),
+         summary.sourceUrl.isEmpty() ? QJsonValue() : summary.sourceUrl},
     };
 }
 

@@ -28,7 +28,7 @@ const char *const summaryColumns
       "c.parse_error IS NOT NULL, c.starred, c.rule, "
       // The delivery the list shows: one not yet delivered first (an index lookup per row).
       "(SELECT d.state || ' ' || d.last_status || ' ' || d.attempts FROM deliveries d "
-      "WHERE d.capture_id = c.id ORDER BY d.state = 1, d.id LIMIT 1), c.source";
+      "WHERE d.capture_id = c.id ORDER BY d.state = 1, d.id LIMIT 1), c.source, c.source_url";
 
 QString sql(const char *text)
 {
@@ -338,10 +338,11 @@ const char *const deliveryQueuedColumn[] = {
      " coalesce((SELECT received_us FROM captures c WHERE c.id = capture_id), 0)"),
 };
 
-// Version 9: where a capture came from (CaptureOrigin::label) for the list, and the relay
-// channel it came through.
+// Version 9: where a capture came from (CaptureOrigin: its label and public URL) for the list,
+// and the relay channel it came through.
 const char *const originColumns[] = {
     "ALTER TABLE captures ADD COLUMN source TEXT",
+    "ALTER TABLE captures ADD COLUMN source_url TEXT",
     "ALTER TABLE captures ADD COLUMN relay TEXT",
 };
 
@@ -435,6 +436,7 @@ QList<CaptureSummary> CaptureStore::readSummaries(QSqlQuery &query)
         summary.starred = query.value(12).toBool();
         summary.rule = query.value(13).toString();
         summary.source = query.value(15).toString();
+        summary.sourceUrl = query.value(16).toString();
         if (const QString delivery = query.value(14).toString(); !delivery.isEmpty()) {
             const QStringList parts = delivery.split(QLatin1Char(' '));
             summary.delivery = CaptureSummary::Delivery(parts.value(0).toInt() + 1);

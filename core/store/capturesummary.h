@@ -22,8 +22,9 @@ struct CaptureSummary
     quint16 remotePort = 0;
     bool malformed = false;
     bool starred = false;
-    QString rule;   // the mock rule that answered, if any
-    QString source; // the tunnel or relay it came through, and its client (CaptureOrigin::label)
+    QString rule;      // the mock rule that answered, if any
+    QString source;    // the tunnel or relay it came through, and its client (CaptureOrigin::label)
+    QString sourceUrl; // the public URL it was sent to there
     // Forwarding: the delivery to show (a not yet delivered one first), if any.
     enum class Delivery { None, Pending, Delivered, Failed };
     Delivery delivery = Delivery::None;

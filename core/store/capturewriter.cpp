@@ -108,7 +108,9 @@ CaptureSummary CaptureWriter::summarize(const CapturedRequest &request,
     summary.remotePort = request.remotePort;
     summary.malformed = !request.parseError.isEmpty();
     summary.rule = request.rule;
-    summary.source = CaptureOrigin::of(request).label();
+    const CaptureOrigin origin = CaptureOrigin::of(request);
+    summary.source = origin.label();
+    summary.sourceUrl = origin.publicUrl;
     return summary;
 }
 
@@ -258,10 +260,11 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
     {
         sqlite3 *handle = SqliteStatement::handleOf(database);
         SqliteStatement insertCapture(
-            handle, "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
-                    " response_status, request_size, body_size, content_type, remote_address,"
-                    " remote_port, local_address, local_port, parse_error, rule, source, relay)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            handle,
+            "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
+            " response_status, request_size, body_size, content_type, remote_address,"
+            " remote_port, local_address, local_port, parse_error, rule, source, source_url,"
+            " relay) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         SqliteStatement insertBytes(handle, "INSERT INTO capture_bytes (id, raw, response_head, "
                                             "response_body) VALUES (?,?,?,?)");
         SqliteStatement insertDelivery(
@@ -353,6 +356,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 // Bound SQLITE_STATIC: kept alive until the row is written.
                 const QByteArray rule = request.rule.toUtf8();
                 const QByteArray source = summary.source.toUtf8();
+                const QByteArray sourceUrl = summary.sourceUrl.toUtf8();
                 const QByteArray relay = request.relay.toUtf8();
                 const QByteArray &contentType = summary.contentType;
                 insertCapture.bind(1, request.receivedAtUs);
@@ -371,7 +375,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 insertCapture.bindTextOrNull(14, parseError);
                 insertCapture.bindTextOrNull(15, rule);
                 insertCapture.bindTextOrNull(16, source);
-                insertCapture.bindTextOrNull(17, relay);
+                insertCapture.bindTextOrNull(17, sourceUrl);
+                insertCapture.bindTextOrNull(18, relay);
                 if (!insertCapture.run()) {
                     failure = insertCapture.errorMessage();
                     break;

@@ -592,7 +592,7 @@ void TestCaptureStore::migratesVersion1AndRareFiltersUseIndexes()
             QVERIFY(QSqlQuery(database).exec(QStringLiteral("DROP INDEX ") + QLatin1String(index)));
         for (const char *table : {"deliveries", "delivery_attempts", "sent_requests"})
             QVERIFY(QSqlQuery(database).exec(QStringLiteral("DROP TABLE ") + QLatin1String(table)));
-        for (const char *column : {"rule", "source", "relay"})
+        for (const char *column : {"rule", "source", "source_url", "relay"})
             QVERIFY(QSqlQuery(database).exec(QStringLiteral("ALTER TABLE captures DROP COLUMN ")
                                              + QLatin1String(column)));
         QVERIFY(QSqlQuery(database).exec(QStringLiteral("PRAGMA user_version=1")));

@@ -240,6 +240,13 @@ void TestSources::cloudflaredGivesAPublicUrlAndRelays()
                      .value(QStringLiteral("source"))
                      .toString(),
                  QStringLiteral("cloudflared \u00b7 203.0.113.7"));
+        QCOMPARE(QJsonDocument::fromJson(listed.out)
+                     .array()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("sourceUrl"))
+                     .toString(),
+                 QStringLiteral("https://standin-%1.trycloudflare.com/stripe").arg(pid));
 
         // It dies: started again, with a new URL.
         QVERIFY(isRunning(pid));

@@ -2,6 +2,7 @@
 #include "capturelistview.h"
 
 #include "store/capturestore.h"
+#include "wire/requestparser.h"
 #include "store/capturewriter.h"
 
 #include "offscreen.h"
@@ -28,6 +29,7 @@ private slots:
     void liveCapturesLetTheOldestRowsGo();
     void anOldestFirstListFollowsUpToItsLimit();
     void sizesAreInKiB();
+    void theSourceSaysWhichTunnelWhoAndWhere();
     void timesSayTheDayWhenItIsNotToday();
 
 private:
@@ -220,6 +222,37 @@ void TestCaptureListModel::sizesAreInKiB()
                 .data()
                 .toString()
                 .endsWith(QStringLiteral("KiB")));
+    writer.stop();
+}
+
+// Through a tunnel: the tunnel and the client in the column, the public URL in its tooltip;
+// straight from a client: its address.
+void TestCaptureListModel::theSourceSaysWhichTunnelWhoAndWhere()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
+    CaptureStore store(path);
+    QVERIFY(store.open());
+    CaptureWriter writer(path);
+    QVERIFY(writer.start(nullptr));
+    CapturedRequest tunnelled
+        = RequestParser::parseStored("POST /hook HTTP/1.1\r\nHost: quiet-sky.trycloudflare.com\r\n"
+                                     "CF-Connecting-IP: 203.0.113.7\r\n\r\n");
+    tunnelled.remoteAddress = QHostAddress::LocalHost;
+    writer.append(tunnelled, 0);
+    CapturedRequest direct = RequestParser::parseStored("POST /direct HTTP/1.1\r\n\r\n");
+    direct.remoteAddress = QHostAddress(QStringLiteral("192.168.1.20"));
+    writer.append(direct, 0);
+    QTRY_COMPARE(store.count(), qint64(2));
+    CaptureListModel model(path);
+    QTRY_COMPARE(model.rowCount(), 2);
+    const QModelIndex viaTunnel = model.index(1, CaptureListModel::SourceColumn); // oldest last
+    QCOMPARE(viaTunnel.data().toString(), QStringLiteral("cloudflared \u00b7 203.0.113.7"));
+    QCOMPARE(viaTunnel.data(Qt::ToolTipRole).toString(),
+             QStringLiteral("Came through cloudflared \u00b7 203.0.113.7, sent to "
+                            "https://quiet-sky.trycloudflare.com/hook"));
+    QCOMPARE(model.index(0, CaptureListModel::SourceColumn).data().toString(),
+             QStringLiteral("192.168.1.20"));
     writer.stop();
 }
 
