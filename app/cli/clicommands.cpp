@@ -506,8 +506,7 @@ int CliCommands::listen(const QStringList &arguments)
                                        : TlsIdentity::local(Session::tlsFolder(), named, &problem);
         if (!identity)
             return usageError(QStringLiteral("--https-port: ") + problem);
-        options.httpsPort = httpsPort;
-        options.tls = identity->serverConfiguration();
+        options.https = ReceiverOptions::Https{*httpsPort, identity->serverConfiguration()};
     }
     ForwardOptions forwarding;
     forwarding.retry = saved.forwardRetry();

@@ -80,7 +80,7 @@ bool Receiver::listen(QString *error)
     if (!listenOn(m_options.port, false, error))
         return false;
     m_port = m_servers.front()->serverPort();
-    if (m_options.httpsPort && !listenOn(*m_options.httpsPort, true, error)) {
+    if (m_options.https && !listenOn(m_options.https->port, true, error)) {
         close();
         return false;
     }
@@ -166,7 +166,7 @@ void Receiver::accept(qintptr descriptor, bool tls)
     }
     const quint64 ticket = m_nextTicket++;
     ClientStream *stream
-        = tls ? static_cast<ClientStream *>(new TlsClientSocket(descriptor, m_options.tls))
+        = tls ? static_cast<ClientStream *>(new TlsClientSocket(descriptor, m_options.https->tls))
               : new ClientSocket(descriptor);
     auto *connection = new Connection(stream, ticket, *this);
     m_connections.insert(ticket, connection);

@@ -38,12 +38,8 @@ public:
     // Takes effect at the next listen().
     void setPort(quint16 port) { m_options.port = port; }
     void setAddresses(const QList<QHostAddress> &addresses) { m_options.addresses = addresses; }
-    // An HTTPS port beside the plain one (ReceiverOptions::httpsPort), or none.
-    void setHttps(std::optional<quint16> port, const QSslConfiguration &tls)
-    {
-        m_options.httpsPort = port;
-        m_options.tls = tls;
-    }
+    // An HTTPS port beside the plain one (ReceiverOptions::https), or none.
+    void setHttps(const std::optional<ReceiverOptions::Https> &https) { m_options.https = https; }
     bool isListening() const { return !m_servers.empty(); }
     quint16 port() const { return m_port; }
     // The addresses actually bound (a loopback family the system lacks is skipped).
@@ -96,7 +92,7 @@ public:
     // idle the longest is closed to make room; when none is idle, the client gets 503.
     // `tls`: it came to the HTTPS port.
     void accept(qintptr descriptor, bool tls);
-    // The HTTPS port bound (ReceiverOptions::httpsPort), or 0.
+    // The HTTPS port bound (ReceiverOptions::https), or 0.
     quint16 httpsPort() const { return m_httpsPort; }
 
 signals:

@@ -84,10 +84,10 @@ void ReceiverHost::setAddresses(const QList<QHostAddress> &addresses)
         m_receiver, [receiver = m_receiver, addresses] { receiver->setAddresses(addresses); });
 }
 
-void ReceiverHost::setHttps(std::optional<quint16> port, const QSslConfiguration &tls)
+void ReceiverHost::setHttps(const std::optional<ReceiverOptions::Https> &https)
 {
-    QMetaObject::invokeMethod(
-        m_receiver, [receiver = m_receiver, port, tls] { receiver->setHttps(port, tls); });
+    QMetaObject::invokeMethod(m_receiver,
+                              [receiver = m_receiver, https] { receiver->setHttps(https); });
 }
 
 void ReceiverHost::setAccess(const ReceiverAccess &access)

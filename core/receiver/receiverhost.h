@@ -26,7 +26,7 @@ public:
     // As of the last listen() or close(): cheap, no call into the receiver thread.
     bool isListening() const { return m_port != 0; }
     quint16 port() const { return m_port; }
-    // The HTTPS port bound beside it (ReceiverOptions::httpsPort), or 0.
+    // The HTTPS port bound beside it (ReceiverOptions::https), or 0.
     quint16 httpsPort() const { return m_httpsPort; }
     // The port listen() binds (0: one the system picks): the one configured, or last asked for.
     quint16 wantedPort() const { return m_wantedPort; }
@@ -44,7 +44,7 @@ public:
     // Where to listen from the next listen() on.
     void setAddresses(const QList<QHostAddress> &addresses);
     // See Receiver::setHttps(); takes effect at the next listen().
-    void setHttps(std::optional<quint16> port, const QSslConfiguration &tls);
+    void setHttps(const std::optional<ReceiverOptions::Https> &https);
 
 signals:
     // See Receiver::requestRefused(); on the host's thread.

@@ -26,9 +26,13 @@ struct ReceiverOptions
     QList<QHostAddress> addresses{QHostAddress::LocalHost, QHostAddress::LocalHostIPv6};
     quint16 port = DefaultPort; // 0 picks a free port
     // An HTTPS port beside it, on the same addresses (0 picks a free one), presenting `tls`'s
-    // certificate.
-    std::optional<quint16> httpsPort;
-    QSslConfiguration tls;
+    // certificate. None: plain HTTP only, and the TLS library is not even loaded.
+    struct Https
+    {
+        quint16 port = 0;
+        QSslConfiguration tls;
+    };
+    std::optional<Https> https;
     // Requests from other machines need its token (see ReceiverAccess).
     ReceiverAccess access;
     ParserLimits limits;

@@ -125,14 +125,14 @@ bool Session::setHttps(std::optional<quint16> port, QString *error)
 bool Session::applyHttps(QString *error)
 {
     if (!m_httpsPort) {
-        m_receiver->setHttps(std::nullopt, {});
+        m_receiver->setHttps(std::nullopt);
         return true;
     }
     const std::optional<TlsIdentity> identity = TlsIdentity::local(
         tlsFolder(), m_lan ? ReceiverAccess::lanAddresses() : m_options.receiver.addresses, error);
     if (!identity)
         return false;
-    m_receiver->setHttps(m_httpsPort, identity->serverConfiguration());
+    m_receiver->setHttps(ReceiverOptions::Https{*m_httpsPort, identity->serverConfiguration()});
     return true;
 }
 
