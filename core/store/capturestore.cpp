@@ -338,12 +338,16 @@ const char *const deliveryQueuedColumn[] = {
      " coalesce((SELECT received_us FROM captures c WHERE c.id = capture_id), 0)"),
 };
 
-// Version 9: where a capture came from (CaptureOrigin: its label and public URL) for the list,
-// and the relay channel it came through.
+// Version 9: where a capture came from (CaptureOrigin::label) for the list, and the relay
+// channel it came through.
 const char *const originColumns[] = {
     "ALTER TABLE captures ADD COLUMN source TEXT",
-    "ALTER TABLE captures ADD COLUMN source_url TEXT",
     "ALTER TABLE captures ADD COLUMN relay TEXT",
+};
+
+// Version 10: the public URL it was sent to there, for the list's tooltip.
+const char *const originUrlColumn[] = {
+    "ALTER TABLE captures ADD COLUMN source_url TEXT",
 };
 
 } // namespace
@@ -368,6 +372,7 @@ bool CaptureStore::upgradeAndCommit(int fromVersion)
         || (fromVersion < 7 && !executeEach(m_database, deliveryRepeatColumns, &m_error))
         || (fromVersion < 8 && !executeEach(m_database, deliveryQueuedColumn, &m_error))
         || (fromVersion < 9 && !executeEach(m_database, originColumns, &m_error))
+        || (fromVersion < 10 && !executeEach(m_database, originUrlColumn, &m_error))
         || !execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
                     &m_error)) {
         m_database.rollback();

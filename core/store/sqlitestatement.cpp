@@ -21,8 +21,11 @@ SqliteStatement::SqliteStatement(sqlite3 *database, const char *sql)
 {
     if (m_database
         && sqlite3_prepare_v3(m_database, sql, -1, SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr)
-               != SQLITE_OK)
+               != SQLITE_OK) {
         m_statement = nullptr;
+        // Kept now: the connection's last message is another statement's once one succeeds.
+        m_prepareError = QString::fromUtf8(sqlite3_errmsg(m_database));
+    }
 }
 
 SqliteStatement::~SqliteStatement()
@@ -80,6 +83,8 @@ bool SqliteStatement::run()
 
 QString SqliteStatement::errorMessage() const
 {
+    if (!m_prepareError.isEmpty())
+        return m_prepareError;
     return QString::fromUtf8(m_database ? sqlite3_errmsg(m_database) : "no database handle");
 }
 

@@ -39,6 +39,7 @@ public:
 private:
     sqlite3 *m_database;
     sqlite3_stmt *m_statement = nullptr;
+    QString m_prepareError; // why the statement could not be prepared
 };
 
 } // namespace Hookscope

@@ -3,6 +3,7 @@
 #include "store/captureorder.h"
 #include "store/capturequery.h"
 #include "store/capturestore.h"
+#include "store/sqlitestatement.h"
 #include "store/storeconnection.h"
 #include "store/datafolder.h"
 #include "store/capturewriter.h"
@@ -611,6 +612,13 @@ void TestCaptureStore::migratesVersion1AndRareFiltersUseIndexes()
         QCOMPARE(version.value(0).toInt(), CaptureStore::SchemaVersion);
         QVERIFY(QSqlQuery(database).exec(
             QStringLiteral("SELECT count(*) FROM deliveries WHERE options = 0 AND proxied = 0")));
+        // A statement that cannot be prepared keeps its own reason, whatever runs after it.
+        sqlite3 *handle = SqliteStatement::handleOf(database);
+        const SqliteStatement missing(handle, "SELECT missing FROM no_such_table");
+        const SqliteStatement fine(handle, "SELECT source, source_url, relay FROM captures");
+        QVERIFY(!missing.isValid());
+        QVERIFY(fine.isValid());
+        QCOMPARE(missing.errorMessage(), QStringLiteral("no such table: no_such_table"));
         // The filters' own SQL walks the small indexes, not the table.
         const std::pair<const char *, const char *> plans[] = {
             {"status:5xx", "captures_unusual_status"}, {"status:none", "captures_unusual_status"},
