@@ -153,7 +153,7 @@ void PublicUrlDialog::showSpec(const QString &spec)
     const int tool = m_tool->findData(smee ? QStringLiteral("smee") : spec);
     m_tool->setCurrentIndex(tool >= 0 ? tool : m_tool->findData(QString()));
     if (smee)
-        m_channel->setText(spec.section(QLatin1Char(':'), 1));
+        m_channel->setText(spec.mid(QStringLiteral("smee:").size())); // "smee" alone: a new one
     else if (tool < 0)
         m_command->setText(spec);
 }

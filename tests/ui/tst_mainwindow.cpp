@@ -781,6 +781,13 @@ void TestMainWindow::aPublicUrlFromATunnelHookscopeStarts()
     QCOMPARE(window.reachActions()->publicUrlDialog()->tool()->currentData().toString(),
              QStringLiteral("stripe"));
 
+    // A smee channel started last is offered again, channel and all.
+    Settings().setLastSource(QStringLiteral("smee:https://smee.io/Zq3xK9vLm2Pt8RwA"));
+    PublicUrlDialog *smee = window.reachActions()->publicUrlDialog();
+    QCOMPARE(smee->tool()->currentData().toString(), QStringLiteral("smee"));
+    QCOMPARE(smee->channel()->text(), QStringLiteral("https://smee.io/Zq3xK9vLm2Pt8RwA"));
+    smee->close();
+
     // Not installed: said, with where to get it.
     QTemporaryDir empty;
     qputenv("PATH", QFile::encodeName(empty.path()));
