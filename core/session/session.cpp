@@ -163,6 +163,11 @@ bool Session::startTunnel(const QString &spec, const QString &urlPattern, QStrin
         // Relayed, not received: nobody waits for an answer (ticket 0 is no connection's).
         connect(relay.get(), &SmeeSource::relayed, this,
                 [this](const CapturedRequest &request) { m_writer.append(request, 0); });
+        // A channel made for it is the one to offer next time: providers were given its URL.
+        connect(relay.get(), &Source::urlChanged, this, [this](const QString &url) {
+            if (!url.isEmpty())
+                rememberTunnelSpec(QStringLiteral("smee:") + url);
+        });
         relay->start();
         m_tunnel = std::move(relay);
         tunnelStarted(spec);
@@ -217,10 +222,15 @@ void Session::bindTunnelSecret(const TunnelSpec &spec, const QByteArray &secret)
 
 void Session::tunnelStarted(const QString &spec)
 {
+    rememberTunnelSpec(spec);
+    emit tunnelChanged();
+}
+
+void Session::rememberTunnelSpec(const QString &spec)
+{
     m_tunnelSpec = spec.trimmed();
     if (m_options.remembers)
         Settings().setLastSource(m_tunnelSpec);
-    emit tunnelChanged();
 }
 
 void Session::stopTunnel()

@@ -123,6 +123,7 @@ private:
     // bindings there are (and, for the window, saved with them).
     void bindTunnelSecret(const TunnelSpec &spec, const QByteArray &secret);
     void tunnelStarted(const QString &spec);
+    void rememberTunnelSpec(const QString &spec);
     // The certificate for the addresses listened on now, handed to the receiver.
     bool applyHttps(QString *error);
     // Listens again on the same port, if it was listening, for new addresses or ports.

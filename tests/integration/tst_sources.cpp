@@ -421,6 +421,8 @@ void TestSources::smeeEventsBecomeCapturesAndNoneIsLostWhenTheStreamDrops()
     QVERIFY2(session.startTunnel(QStringLiteral("smee:") + relay.url("/new"), {}, &error),
              qPrintable(error));
     QTRY_COMPARE_WITH_TIMEOUT(session.tunnel()->url(), relay.url("/chan1"), 10'000);
+    // The channel made is the one offered next time, not another new one.
+    QCOMPARE(session.tunnelSpec(), QStringLiteral("smee:") + relay.url("/chan1"));
     relay.publish(smeePayload(1, R"("x-evil":"a\r\nInjected: 1",)"));
     QTRY_COMPARE_WITH_TIMEOUT(committedIds().size(), 1, 10'000);
 
