@@ -14,10 +14,11 @@
 namespace Hookscope {
 
 // A tool of the user's that gives this receiver a public URL (cloudflared's quick tunnel,
-// ngrok, or any command), as Hookscope runs it.
+// ngrok, or any command) or forwards a provider's events to it (the Stripe CLI), as Hookscope
+// runs it.
 struct TunnelSpec
 {
-    QString name;                  // "cloudflared", "ngrok", or the command's program
+    QString name;                  // "cloudflared", "ngrok", "stripe", or the command's program
     QString program;               // as found on PATH, or as given
     QStringList arguments;         // {port} filled in
     QRegularExpression urlPattern; // its first capture group (or whole match) is the URL
