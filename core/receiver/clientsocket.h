@@ -22,11 +22,6 @@ public:
     explicit ClientSocket(qintptr descriptor, QObject *parent = nullptr);
     ~ClientSocket() override;
 
-    QHostAddress peerAddress() const override { return m_peerAddress; }
-    quint16 peerPort() const override { return m_peerPort; }
-    QHostAddress localAddress() const override { return m_localAddress; }
-    quint16 localPort() const override { return m_localPort; }
-
     // What the kernel holds for us, at most `maxBytes`; empty when nothing is waiting, and
     // from the end of the client's bytes on (peerFinishedSending() tells).
     QByteArray read(qsizetype maxBytes) override;
@@ -53,10 +48,6 @@ private:
     QSocketNotifier m_readNotifier;
     QSocketNotifier m_writeNotifier;
     QTimer m_lingerTimer;
-    QHostAddress m_peerAddress;
-    QHostAddress m_localAddress;
-    quint16 m_peerPort = 0;
-    quint16 m_localPort = 0;
     std::deque<QByteArray> m_writeQueue;
     qsizetype m_frontOffset = 0; // bytes of the queue's front already sent
     qsizetype m_queuedBytes = 0;

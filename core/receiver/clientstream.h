@@ -14,10 +14,11 @@ class ClientStream : public QObject
 public:
     using QObject::QObject;
 
-    virtual QHostAddress peerAddress() const = 0;
-    virtual quint16 peerPort() const = 0;
-    virtual QHostAddress localAddress() const = 0;
-    virtual quint16 localPort() const = 0;
+    // Read once when it connects: they do not change, and are gone once the peer leaves.
+    QHostAddress peerAddress() const { return m_peerAddress; }
+    quint16 peerPort() const { return m_peerPort; }
+    QHostAddress localAddress() const { return m_localAddress; }
+    quint16 localPort() const { return m_localPort; }
 
     // What the client sent, at most `maxBytes`; empty when nothing is waiting, and from the end
     // of the client's bytes on (peerFinishedSending() tells).
@@ -45,6 +46,12 @@ signals:
     // TLS only: the handshake failed (`why`: an untrusted certificate, plain HTTP…); closed()
     // follows.
     void handshakeFailed(const QString &why);
+
+protected:
+    QHostAddress m_peerAddress;
+    QHostAddress m_localAddress;
+    quint16 m_peerPort = 0;
+    quint16 m_localPort = 0;
 };
 
 } // namespace Hookscope

@@ -17,10 +17,6 @@ public:
     TlsClientSocket(qintptr descriptor, const QSslConfiguration &configuration,
                     QObject *parent = nullptr);
 
-    QHostAddress peerAddress() const override { return m_peerAddress; }
-    quint16 peerPort() const override { return m_peerPort; }
-    QHostAddress localAddress() const override { return m_localAddress; }
-    quint16 localPort() const override { return m_localPort; }
     QByteArray read(qsizetype maxBytes) override;
     void setReadingPaused(bool paused) override;
     bool peerFinishedSending() const override { return m_peerFinished; }
@@ -35,10 +31,6 @@ private:
     void finish();
 
     QSslSocket m_socket;
-    QHostAddress m_peerAddress;
-    QHostAddress m_localAddress;
-    quint16 m_peerPort = 0;
-    quint16 m_localPort = 0;
     bool m_peerFinished = false;
     bool m_closed = false;
 };
