@@ -12,6 +12,8 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -37,6 +39,8 @@ LanDialog::LanDialog(Session &session, QWidget *parent)
     , m_https(new QCheckBox(tr("Also on port"), this))
     , m_httpsPort(new QSpinBox(this))
     , m_authority(new QLabel(this))
+    , m_useOwn(new QPushButton(tr("Use Yours…"), this))
+    , m_useLocal(new QPushButton(tr("Use Hookscope's"), this))
 {
     setWindowTitle(tr("LAN and HTTPS"));
     setMinimumWidth(fontMetrics().averageCharWidth() * 72); // the paths and URLs on few lines
@@ -65,10 +69,15 @@ LanDialog::LanDialog(Session &session, QWidget *parent)
     m_authority->setTextFormat(Qt::PlainText);
     m_authority->setWordWrap(true);
     m_authority->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_useOwn->setToolTip(tr("Present your own certificate and its key (PEM files)"));
+    m_useLocal->setToolTip(tr("Present the certificate Hookscope makes, signed by its own "
+                              "authority"));
     auto *httpsRow = new QHBoxLayout;
     httpsRow->addWidget(m_https);
     httpsRow->addWidget(m_httpsPort);
     httpsRow->addStretch(1);
+    httpsRow->addWidget(m_useOwn);
+    httpsRow->addWidget(m_useLocal);
     auto *form = new QFormLayout;
     form->addRow(tr("LAN URL:"), urlRow);
     form->addRow(tr("Only from:"), m_networks);
@@ -92,6 +101,8 @@ LanDialog::LanDialog(Session &session, QWidget *parent)
         if (m_https->isChecked() && m_session.httpsPort() != quint16(m_httpsPort->value()))
             applyHttps();
     });
+    connect(m_useOwn, &QPushButton::clicked, this, &LanDialog::chooseCertificate);
+    connect(m_useLocal, &QPushButton::clicked, this, [this] { useCertificate(std::nullopt); });
     connect(m_networks, &QLineEdit::editingFinished, this, [this] {
         if (m_networks->isModified())
             apply();
@@ -138,6 +149,28 @@ void LanDialog::applyHttps()
     emit changed();
 }
 
+void LanDialog::chooseCertificate()
+{
+    const QString pem = tr("PEM files (*.pem *.crt *.cer *.key);;All files (*)");
+    const QString certificate
+        = QFileDialog::getOpenFileName(this, tr("Your Certificate (PEM)"), QString(), pem);
+    if (certificate.isEmpty())
+        return;
+    const QString key = QFileDialog::getOpenFileName(this, tr("Its Private Key (PEM)"),
+                                                     QFileInfo(certificate).path(), pem);
+    if (!key.isEmpty())
+        useCertificate(CertificateFiles{certificate, key});
+}
+
+void LanDialog::useCertificate(const std::optional<CertificateFiles> &files)
+{
+    QString error;
+    const bool applied = m_session.setHttpsCertificate(files, &error);
+    showState();
+    m_problem->setText(applied ? QString() : error);
+    emit changed();
+}
+
 void LanDialog::showState()
 {
     const QString current = m_urls->currentText();
@@ -152,12 +185,23 @@ void LanDialog::showState()
                             static_cast<QWidget *>(m_newToken)})
         widget->setEnabled(!urls.isEmpty());
     const quint16 httpsPort = m_session.receiver().httpsPort();
-    m_authority->setText(httpsPort == 0
-                             ? tr("For clients that only send to https:// URLs.")
-                             : tr("https://localhost:%1/ — clients trust it through %2 (curl "
-                                  "--cacert, or the system's authorities).")
-                                   .arg(httpsPort)
-                                   .arg(TlsIdentity::authorityFile(Session::tlsFolder())));
+    const std::optional<CertificateFiles> own = m_session.httpsCertificate();
+    m_useLocal->setVisible(own.has_value());
+    m_useOwn->setText(own ? tr("Use Another…") : tr("Use Yours…"));
+    if (own)
+        m_authority->setText(
+            httpsPort == 0
+                ? tr("Presents your certificate %1 (key: %2).").arg(own->certificate, own->key)
+                : tr("https://localhost:%1/ presents your certificate %2 (key: "
+                     "%3).")
+                      .arg(QString::number(httpsPort), own->certificate, own->key));
+    else
+        m_authority->setText(httpsPort == 0
+                                 ? tr("For clients that only send to https:// URLs.")
+                                 : tr("https://localhost:%1/ — clients trust it through %2 (curl "
+                                      "--cacert, or the system's authorities).")
+                                       .arg(httpsPort)
+                                       .arg(TlsIdentity::authorityFile(Session::tlsFolder())));
     if (m_session.listensOnLan() && urls.isEmpty())
         m_problem->setText(tr("This machine has no address other than loopback: no other "
                               "machine can reach it."));

@@ -1,6 +1,10 @@
 #pragma once
 
+#include "receiver/tlsidentity.h"
+
 #include <QDialog>
+
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -33,6 +37,12 @@ public:
     QCheckBox *httpsSwitch() const { return m_https; }
     QSpinBox *httpsPort() const { return m_httpsPort; }
     QLabel *authority() const { return m_authority; }
+    QPushButton *ownCertificateButton() const { return m_useOwn; }
+    QPushButton *localCertificateButton() const { return m_useLocal; }
+
+    // The HTTPS port presents the user's certificate and key (none: Hookscope's); a file that
+    // cannot be used is said below and changes nothing. The buttons come here.
+    void useCertificate(const std::optional<CertificateFiles> &files);
 
 signals:
     void changed();
@@ -41,6 +51,7 @@ private:
     void apply();
     void applyHttps();
     void showState();
+    void chooseCertificate();
 
     Session &m_session;
     QCheckBox *m_on;
@@ -52,7 +63,9 @@ private:
     QLabel *m_problem;
     QCheckBox *m_https;
     QSpinBox *m_httpsPort;
-    QLabel *m_authority; // the file clients trust
+    QLabel *m_authority; // the file clients trust, or the user's certificate
+    QPushButton *m_useOwn;
+    QPushButton *m_useLocal;
 };
 
 } // namespace Hookscope

@@ -236,7 +236,8 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("https-port"),
         QStringLiteral("Also listen for HTTPS on port N (0 picks a free one), with a certificate "
                        "Hookscope makes and signs with a local authority of its own (clients "
-                       "trust its ca.pem: the path is printed), or yours (--cert, --key)."),
+                       "trust its ca.pem: the path is printed), or yours (--cert, --key, or the "
+                       "one chosen in the window)."),
         QStringLiteral("N"));
     const QCommandLineOption certOption(
         QStringLiteral("cert"),
@@ -490,20 +491,29 @@ int CliCommands::listen(const QStringList &arguments)
                     .arg(parser.value(httpsPortOption)));
         httpsPort = quint16(port);
     }
+    // The window's certificate unless --cert and --key name another.
+    std::optional<CertificateFiles> ownCertificate = saved.httpsCertificate();
     if (parser.isSet(certOption) && !httpsPort)
         return usageError(QStringLiteral("--cert and --key are for --https-port"));
     if (httpsPort) {
         if (parser.isSet(certOption) != parser.isSet(keyOption))
             return usageError(QStringLiteral("--cert and --key go together: give both, or "
                                              "neither for a certificate Hookscope makes"));
+        if (parser.isSet(certOption))
+            ownCertificate = CertificateFiles{parser.value(certOption), parser.value(keyOption)};
         QString problem;
         // Named in the certificate: loopback, and this machine's addresses when others may send.
         const QList<QHostAddress> named
             = reachableFromOthers ? ReceiverAccess::lanAddresses() : options.addresses;
         const std::optional<TlsIdentity> identity
-            = parser.isSet(certOption) ? TlsIdentity::fromFiles(parser.value(certOption),
-                                                                parser.value(keyOption), &problem)
-                                       : TlsIdentity::local(Session::tlsFolder(), named, &problem);
+            = ownCertificate ? TlsIdentity::fromFiles(*ownCertificate, &problem)
+                             : TlsIdentity::local(Session::tlsFolder(), named, &problem);
+        if (!identity && ownCertificate && !parser.isSet(certOption))
+            return usageError(
+                QStringLiteral("--https-port: the certificate set in the window cannot be "
+                               "used: %1 (choose another in Capture → LAN and HTTPS…, or give "
+                               "--cert and --key)")
+                    .arg(problem));
         if (!identity)
             return usageError(QStringLiteral("--https-port: ") + problem);
         options.https = ReceiverOptions::Https{*httpsPort, identity->serverConfiguration()};
@@ -635,13 +645,14 @@ int CliCommands::listen(const QStringList &arguments)
                  .arg(urls.join(QStringLiteral(" and ")), path)
                  .toUtf8());
     if (receiver.httpsPort() != 0) {
-        writeOut(QStringLiteral("HTTPS on port %1%2\n")
-                     .arg(receiver.httpsPort())
-                     .arg(parser.isSet(certOption)
-                              ? QStringLiteral(" (certificate: %1)").arg(parser.value(certOption))
-                              : QStringLiteral(" (clients trust %1: curl --cacert %1)")
-                                    .arg(TlsIdentity::authorityFile(Session::tlsFolder())))
-                     .toUtf8());
+        writeOut(
+            QStringLiteral("HTTPS on port %1%2\n")
+                .arg(receiver.httpsPort())
+                .arg(ownCertificate
+                         ? QStringLiteral(" (certificate: %1)").arg(ownCertificate->certificate)
+                         : QStringLiteral(" (clients trust %1: curl --cacert %1)")
+                               .arg(TlsIdentity::authorityFile(Session::tlsFolder())))
+                .toUtf8());
     }
     std::fflush(stdout);
     const QList<QHostAddress> bound = receiver.addresses();

@@ -10,6 +10,13 @@
 
 namespace Hookscope {
 
+// The user's own certificate (or chain) and its key, as PEM files.
+struct CertificateFiles
+{
+    QString certificate;
+    QString key;
+};
+
 // What the HTTPS receiver presents: a certificate, the issuers above it, and its key. Either
 // the user's own PEM files, or made by Hookscope on first use: a local certificate authority
 // kept in a folder (ca.pem, which clients are told to trust: `curl --cacert`), and a
@@ -26,6 +33,10 @@ struct TlsIdentity
     // unencrypted key); nullopt, saying which file and why, when they cannot be used.
     static std::optional<TlsIdentity> fromFiles(const QString &certificateFile,
                                                 const QString &keyFile, QString *error);
+    static std::optional<TlsIdentity> fromFiles(const CertificateFiles &files, QString *error)
+    {
+        return fromFiles(files.certificate, files.key, error);
+    }
     // Hookscope's own, in `folder` (made or renewed as needed).
     static std::optional<TlsIdentity> local(const QString &folder,
                                             const QList<QHostAddress> &addresses, QString *error);

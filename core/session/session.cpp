@@ -65,6 +65,9 @@ QStringList Session::useSavedSetup()
     setSignatureBindings(settings.signatureBindings());
     if (settings.listensOnLan() && !setLan(true, settings.allowedNetworks(), &error))
         problems.append(tr("Listening on loopback only: %1").arg(error));
+    if (const std::optional<CertificateFiles> own = settings.httpsCertificate();
+        own && !setHttpsCertificate(own, &error))
+        problems.append(tr("Hookscope's own certificate instead of yours: %1").arg(error));
     if (const std::optional<quint16> https = settings.httpsPort();
         https && !setHttps(https, &error))
         problems.append(tr("No HTTPS: %1").arg(error));
@@ -122,14 +125,33 @@ bool Session::setHttps(std::optional<quint16> port, QString *error)
     return true;
 }
 
+bool Session::setHttpsCertificate(const std::optional<CertificateFiles> &files, QString *error)
+{
+    if (files && !TlsIdentity::fromFiles(*files, error))
+        return false;
+    const std::optional<CertificateFiles> before = m_ownCertificate;
+    m_ownCertificate = files;
+    if (!applyHttps(error)) {
+        m_ownCertificate = before;
+        return false;
+    }
+    if (m_options.remembers)
+        Settings().setHttpsCertificate(files);
+    return true;
+}
+
 bool Session::applyHttps(QString *error)
 {
     if (!m_httpsPort) {
         m_receiver->setHttps(std::nullopt);
         return true;
     }
-    const std::optional<TlsIdentity> identity = TlsIdentity::local(
-        tlsFolder(), m_lan ? ReceiverAccess::lanAddresses() : m_options.receiver.addresses, error);
+    const std::optional<TlsIdentity> identity
+        = m_ownCertificate
+              ? TlsIdentity::fromFiles(*m_ownCertificate, error)
+              : TlsIdentity::local(
+                  tlsFolder(),
+                  m_lan ? ReceiverAccess::lanAddresses() : m_options.receiver.addresses, error);
     if (!identity)
         return false;
     m_receiver->setHttps(ReceiverOptions::Https{*m_httpsPort, identity->serverConfiguration()});

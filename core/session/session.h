@@ -3,6 +3,7 @@
 #include "delivery/forwarderhost.h"
 #include "mock/mockrules.h"
 #include "receiver/receiverhost.h"
+#include "receiver/tlsidentity.h"
 #include "secrets/secretstore.h"
 #include "signing/signaturechecker.h"
 #include "sources/source.h"
@@ -85,6 +86,11 @@ public:
     // on the LAN). It listens again when it was listening. False, with why.
     bool setHttps(std::optional<quint16> port, QString *error);
     std::optional<quint16> httpsPort() const { return m_httpsPort; }
+    // The user's own certificate and key for the HTTPS port instead of Hookscope's (none: back
+    // to Hookscope's). False, saying which file and why, when they cannot be used; nothing
+    // changes then.
+    bool setHttpsCertificate(const std::optional<CertificateFiles> &files, QString *error);
+    std::optional<CertificateFiles> httpsCertificate() const { return m_ownCertificate; }
     // Where Hookscope keeps the certificates it makes; clients trust the ca.pem in it.
     static QString tlsFolder();
     // A new access token: the LAN URLs given out so far stop working.
@@ -145,6 +151,7 @@ private:
     QString m_tunnelSpec;
     bool m_lan = false;
     std::optional<quint16> m_httpsPort;
+    std::optional<CertificateFiles> m_ownCertificate;
     QStringList m_networks;
     quint64 m_signingGeneration = 0; // the latest reading of the secrets wins
 };

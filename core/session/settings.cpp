@@ -19,6 +19,8 @@ const QString bindingsKey = QStringLiteral("signatures/bindings");
 const QString replayTargetKey = QStringLiteral("replay/lastTarget");
 const QString lastSourceKey = QStringLiteral("sources/last");
 const QString httpsPortKey = QStringLiteral("receiver/httpsPort");
+const QString httpsCertificateKey = QStringLiteral("receiver/httpsCertificate");
+const QString httpsKeyKey = QStringLiteral("receiver/httpsKey");
 const QString replayOptionsKey = QStringLiteral("replay/lastOptions");
 
 // The window's organisation (tests set their own); the command line sets none and reads the
@@ -151,6 +153,24 @@ void Settings::setHttpsPort(std::optional<quint16> port)
         m_settings.setValue(httpsPortKey, *port);
     else
         m_settings.remove(httpsPortKey);
+}
+
+std::optional<CertificateFiles> Settings::httpsCertificate() const
+{
+    const CertificateFiles files{m_settings.value(httpsCertificateKey).toString(),
+                                 m_settings.value(httpsKeyKey).toString()};
+    return files.certificate.isEmpty() || files.key.isEmpty() ? std::nullopt : std::optional(files);
+}
+
+void Settings::setHttpsCertificate(const std::optional<CertificateFiles> &files)
+{
+    if (files) {
+        m_settings.setValue(httpsCertificateKey, files->certificate);
+        m_settings.setValue(httpsKeyKey, files->key);
+    } else {
+        m_settings.remove(httpsCertificateKey);
+        m_settings.remove(httpsKeyKey);
+    }
 }
 
 QString Settings::lastSource() const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "delivery/retrypolicy.h"
+#include "receiver/tlsidentity.h"
 #include "signing/signaturesettings.h"
 #include "wire/outgoingrequest.h"
 
@@ -22,10 +23,12 @@ public:
     // The port chosen in the window; none until one was.
     std::optional<quint16> port() const;
     void setPort(quint16 port);
-    // Forward routes as the user wrote them (ForwardRoute::parse).
     // The HTTPS port beside the plain one; none until one was chosen.
     std::optional<quint16> httpsPort() const;
     void setHttpsPort(std::optional<quint16> port);
+    // The user's own certificate and key for it; none: the one Hookscope makes.
+    std::optional<CertificateFiles> httpsCertificate() const;
+    void setHttpsCertificate(const std::optional<CertificateFiles> &files);
     // Whether the window's receiver listens on every address (the LAN) or on loopback only.
     bool listensOnLan() const;
     void setListensOnLan(bool on);
@@ -36,6 +39,7 @@ public:
     QStringList allowedNetworks() const;
     void setAllowedNetworks(const QStringList &networks);
 
+    // Forward routes as the user wrote them (ForwardRoute::parse).
     QStringList forwardRoutes() const;
     void setForwardRoutes(const QStringList &specs);
     // How long forwarding keeps trying a target that is down, and the longest wait between

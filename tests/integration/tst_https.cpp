@@ -1,10 +1,13 @@
 #include "listenprocess.h"
 
 #include "session/session.h"
+#include "session/settings.h"
 #include "store/capturestore.h"
 
+#include <QDir>
 #include <QFile>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QTcpServer>
 #include <QTemporaryDir>
 
@@ -25,6 +28,7 @@ private slots:
     void theUsersOwnCertificateServes();
     void filesThatCannotBeUsedAreSaid();
     void listenServesHttpsAsTheWindowSetIt();
+    void theWindowsOwnCertificateIsListensToo();
 
 private:
     QProcessEnvironment environment() const;
@@ -44,6 +48,9 @@ void TestHttps::init()
     // This process's Settings and data folder too, for the window's session.
     qputenv("XDG_DATA_HOME", QFile::encodeName(m_home->filePath(QStringLiteral("data"))));
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_home->filePath(QStringLiteral("config"))));
+    // QSettings reads XDG_CONFIG_HOME once per process.
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       m_home->filePath(QStringLiteral("config")));
 }
 
 QProcessEnvironment TestHttps::environment() const
@@ -245,6 +252,55 @@ void TestHttps::listenServesHttpsAsTheWindowSetIt()
     const auto [code, output] = curl({QStringLiteral("--cacert"), tlsFile("ca.pem"),
                                       QStringLiteral("https://127.0.0.1:%1/listen").arg(port)});
     QVERIFY2(code == 0, output.constData());
+}
+
+// The user's certificate chosen in the window (through its Session) serves at once, a file
+// that cannot be used changes nothing, and `listen` presents the same one by default.
+void TestHttps::theWindowsOwnCertificateIsListensToo()
+{
+    {
+        quint16 port = 0;
+        listen({}, &port);
+    }
+    const QString certificate = m_home->filePath(QStringLiteral("mine.pem"));
+    const QString key = m_home->filePath(QStringLiteral("mine-key.pem"));
+    const QString authority = m_home->filePath(QStringLiteral("their-ca.pem"));
+    QVERIFY(QFile::copy(tlsFile("localhost.pem"), certificate));
+    QVERIFY(QFile::copy(tlsFile("localhost-key.pem"), key));
+    QVERIFY(QFile::copy(tlsFile("ca.pem"), authority));
+    QVERIFY(QDir(tlsFile("")).removeRecursively()); // nothing of Hookscope's left to present
+    {
+        Session::Options options;
+        options.remembers = true;
+        options.receiver.port = 0;
+        Session window(m_store, options);
+        QString error;
+        QVERIFY2(window.start(&error), qPrintable(error));
+        QVERIFY2(window.receiver().listen(&error), qPrintable(error));
+        QVERIFY(!window.setHttpsCertificate(CertificateFiles{key, certificate}, &error));
+        QVERIFY2(error.contains(QLatin1String("holds no PEM certificate")), qPrintable(error));
+        QVERIFY(!window.httpsCertificate());
+        QVERIFY(!Settings().httpsCertificate());
+
+        QVERIFY2(window.setHttpsCertificate(CertificateFiles{certificate, key}, &error),
+                 qPrintable(error));
+        QVERIFY2(window.setHttps(quint16(0), &error), qPrintable(error));
+        const auto [code, output] = curl(
+            {QStringLiteral("--cacert"), authority,
+             QStringLiteral("https://127.0.0.1:%1/window").arg(window.receiver().httpsPort())});
+        QVERIFY2(code == 0, output.constData());
+        QCOMPARE(Settings().httpsCertificate()->key, key);
+    }
+    const auto listener = std::make_unique<ListenProcess>(m_store, QStringList(), environment());
+    QVERIFY2(listener->output().contains(QByteArray("(certificate: " + certificate.toUtf8() + ")")),
+             listener->output().constData());
+    const QRegularExpressionMatch match = QRegularExpression(QStringLiteral("HTTPS on port (\\d+)"))
+                                              .match(QString::fromUtf8(listener->output()));
+    const auto [code, output]
+        = curl({QStringLiteral("--cacert"), authority,
+                QStringLiteral("https://127.0.0.1:%1/listen").arg(match.captured(1))});
+    QVERIFY2(code == 0, output.constData());
+    QVERIFY(!QFile::exists(tlsFile("ca-key.pem"))); // nothing made
 }
 
 QTEST_GUILESS_MAIN(TestHttps)

@@ -709,6 +709,25 @@ void TestMainWindow::httpsFromTheLanDialog()
     QTRY_COMPARE(window.captureModel()->rowCount(), 1);
     QCOMPARE(Settings().httpsPort(), std::optional<quint16>(port));
 
+    // The user's own certificate: a file that is none is said and changes nothing.
+    QVERIFY(!dialog->localCertificateButton()->isVisibleTo(dialog));
+    const QString tls = Session::tlsFolder();
+    dialog->useCertificate(CertificateFiles{authority, tls + QStringLiteral("/missing.pem")});
+    QVERIFY2(dialog->problem()->text().contains(QLatin1String("cannot read the key")),
+             qPrintable(dialog->problem()->text()));
+    QVERIFY(!session.session->httpsCertificate());
+    const QString mine = tls + QStringLiteral("/localhost.pem");
+    dialog->useCertificate(CertificateFiles{mine, tls + QStringLiteral("/localhost-key.pem")});
+    QVERIFY2(dialog->problem()->text().isEmpty(), qPrintable(dialog->problem()->text()));
+    QVERIFY2(
+        dialog->authority()->text().contains(QLatin1String("presents your certificate ") + mine),
+        qPrintable(dialog->authority()->text()));
+    QVERIFY(dialog->localCertificateButton()->isVisibleTo(dialog));
+    QCOMPARE(dialog->ownCertificateButton()->text(), QStringLiteral("Use Another…"));
+    dialog->localCertificateButton()->click();
+    QVERIFY(!Settings().httpsCertificate());
+    QVERIFY(dialog->authority()->text().contains(authority));
+
     dialog->httpsSwitch()->setChecked(false);
     QCOMPARE(session.receiver->httpsPort(), quint16(0));
     QVERIFY(!Settings().httpsPort());
