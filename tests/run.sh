@@ -48,7 +48,7 @@ fuzz() {
 }
 # Two lanes side by side: the request parser, which faces every client, gets half the time;
 # the other targets share the other half, one after another.
-others=(curlcommand interchange bodies filter relay)
+others=(curlcommand interchange bodies filter relay clienthello)
 lane1_log=$(mktemp)
 fuzz requestparser $((fuzz_seconds / 2)) >"$lane1_log" 2>&1 &
 lane1=$!

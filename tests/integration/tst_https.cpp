@@ -9,6 +9,8 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
 #include <QTemporaryDir>
 
 using namespace Hookscope;
@@ -25,6 +27,7 @@ private slots:
     void init();
     void aClientTrustingTheLocalAuthorityIsCaptured();
     void failedHandshakesAreRecordedWithWhatWentWrong();
+    void aNameTheCertificateLacksIsRecorded();
     void theUsersOwnCertificateServes();
     void filesThatCannotBeUsedAreSaid();
     void listenServesHttpsAsTheWindowSetIt();
@@ -160,6 +163,87 @@ void TestHttps::failedHandshakesAreRecordedWithWhatWentWrong()
     QVERIFY2(plain.out.contains("Malformed: TLS handshake failed: the client spoke plain HTTP to "
                                 "the HTTPS port"),
              plain.out.constData());
+}
+
+namespace {
+
+// Passes a client's connection on to `port`, its first bytes in two pieces a moment apart, as
+// a slow network would: the receiver has to wait for the rest of the first record.
+class SplittingRelay : public QTcpServer
+{
+public:
+    explicit SplittingRelay(quint16 port)
+        : m_port(port)
+    {
+        listen(QHostAddress::LocalHost);
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *client = nextPendingConnection())
+                relay(client);
+        });
+    }
+
+private:
+    void relay(QTcpSocket *client)
+    {
+        auto *target = new QTcpSocket(client);
+        target->connectToHost(QHostAddress::LocalHost, m_port);
+        auto first = std::make_shared<bool>(true);
+        connect(client, &QTcpSocket::readyRead, target, [client, target, first] {
+            if (target->state() != QAbstractSocket::ConnectedState)
+                return; // read once it is
+            const QByteArray bytes = client->readAll();
+            if (!*first) {
+                target->write(bytes);
+                return;
+            }
+            *first = false;
+            target->write(bytes.first(3));
+            QTimer::singleShot(100, target, [target, rest = bytes.mid(3)] { target->write(rest); });
+        });
+        connect(target, &QTcpSocket::connected, client, [client] { emit client->readyRead(); });
+        connect(target, &QTcpSocket::readyRead, client,
+                [client, target] { client->write(target->readAll()); });
+        connect(target, &QTcpSocket::disconnected, client, &QTcpSocket::disconnectFromHost);
+        connect(client, &QTcpSocket::disconnected, target, &QTcpSocket::disconnectFromHost);
+        connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
+    }
+
+    quint16 m_port;
+};
+
+} // namespace
+
+// A client that checks the name itself (curl) completes the handshake and leaves at once when
+// the certificate lacks the name it asked for: recorded with that name, even when its first
+// record comes in pieces.
+void TestHttps::aNameTheCertificateLacksIsRecorded()
+{
+    quint16 port = 0;
+    const auto listener = listen({}, &port);
+    SplittingRelay relay(port);
+    QProcess client;
+    client.start(QStringLiteral("curl"),
+                 {QStringLiteral("-sS"), QStringLiteral("--max-time"), QStringLiteral("10"),
+                  QStringLiteral("--cacert"), tlsFile("ca.pem"), QStringLiteral("--resolve"),
+                  QStringLiteral("hooks.example.com:%1:127.0.0.1").arg(relay.serverPort()),
+                  QStringLiteral("https://hooks.example.com:%1/named").arg(relay.serverPort())});
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), QProcess::NotRunning, 20'000);
+    QVERIFY2(client.readAllStandardError().contains("hooks.example.com"),
+             "curl refuses the certificate for that name");
+    QTRY_COMPARE_WITH_TIMEOUT(listener->captureIds().size(), 1, 10'000);
+    const CliResult shown
+        = runCli({QStringLiteral("show"), QString::number(listener->captureIds().first()),
+                  QStringLiteral("--store"), m_store});
+    QVERIFY2(shown.out.contains("Malformed: TLS handshake failed: the client asked for "
+                                "\"hooks.example.com\", a name the certificate lacks (it names "
+                                "localhost"),
+             shown.out.constData());
+
+    // A name the certificate has, and a request: captured as usual.
+    const auto [code, output] = curl({QStringLiteral("--cacert"), tlsFile("ca.pem"),
+                                      QStringLiteral("https://localhost:%1/ok").arg(port)});
+    QVERIFY2(code == 0, output.constData());
+    QTRY_COMPARE_WITH_TIMEOUT(listener->captureIds().size(), 2, 10'000);
 }
 
 void TestHttps::theUsersOwnCertificateServes()
