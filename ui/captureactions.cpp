@@ -35,9 +35,8 @@ void CaptureActions::copyAsCurl()
 {
     if (!m_detail->hasCapture())
         return;
-    const QString base = m_receiver.isListening() ? m_receiver.baseUrl()
-                                                  : QStringLiteral("http://127.0.0.1:4747/");
-    QApplication::clipboard()->setText(CurlCommand::fromCapture(m_detail->capture(), base));
+    QApplication::clipboard()->setText(
+        CurlCommand::fromCapture(m_detail->capture(), m_receiver.baseUrlFor(m_detail->capture())));
     emit message(tr("Copied capture #%1 as a cURL command").arg(m_detail->capture().id), 3000);
 }
 

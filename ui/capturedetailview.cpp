@@ -328,7 +328,9 @@ void CaptureDetailView::fillOverview()
            QString::fromLatin1(request.method.isEmpty() ? QByteArray("?") : request.method)
                + QLatin1Char(' ') + (relayed ? QString() : base)
                + QString::fromUtf8(request.target));
-    addRow(tr("Protocol:"), QString::fromLatin1(request.httpVersion));
+    addRow(tr("Protocol:"), request.overTls
+                                ? tr("%1 over TLS").arg(QString::fromLatin1(request.httpVersion))
+                                : QString::fromLatin1(request.httpVersion));
     if (!relayed)
         addRow(tr("From:"), QStringLiteral("%1 port %2")
                                 .arg(request.remoteAddress.toString())

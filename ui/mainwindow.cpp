@@ -515,8 +515,7 @@ void MainWindow::showCapture(qint64 id)
             statusBar()->showMessage(tr("This capture is no longer in the store."), 3000);
         return;
     }
-    m_detail->showCapture(*request, m_receiver.isListening() ? m_receiver.baseUrl()
-                                                             : QStringLiteral("http://127.0.0.1"));
+    m_detail->showCapture(*request, m_receiver.baseUrlFor(*request));
     m_detail->setDeliveries(m_deliveryLog->forCapture(request->id));
     m_checker->check({request->id});
 }

@@ -158,7 +158,8 @@ QJsonObject Har::entry(const CapturedRequest &capture, const QString &fallbackHo
     if (host.isEmpty())
         host = fallbackHost.toUtf8();
     const QString url
-        = QStringLiteral("http://") + QString::fromUtf8(host)
+        = (capture.overTls ? QStringLiteral("https://") : QStringLiteral("http://"))
+          + QString::fromUtf8(host)
           + QString::fromUtf8(capture.target.isEmpty() ? QByteArray("/") : capture.target);
     QJsonArray query;
     for (const auto &[name, value] :

@@ -19,6 +19,7 @@ public:
     quint16 peerPort() const { return m_peerPort; }
     QHostAddress localAddress() const { return m_localAddress; }
     quint16 localPort() const { return m_localPort; }
+    bool isTls() const { return m_tls; }
 
     // What the client sent, at most `maxBytes`; empty when nothing is waiting, and from the end
     // of the client's bytes on (peerFinishedSending() tells).
@@ -52,6 +53,7 @@ protected:
     QHostAddress m_localAddress;
     quint16 m_peerPort = 0;
     quint16 m_localPort = 0;
+    bool m_tls = false;
 };
 
 } // namespace Hookscope

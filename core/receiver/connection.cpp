@@ -184,6 +184,7 @@ void Connection::recordHandshakeFailure(const QString &why)
     request.remotePort = m_socket->peerPort();
     request.localAddress = m_socket->localAddress();
     request.localPort = m_socket->localPort();
+    request.overTls = m_socket->isTls();
     m_receiver.store(std::move(request), 0); // nobody to answer: the handshake never ended
 }
 
@@ -345,6 +346,7 @@ CapturedRequest Connection::takeRequest(const QString &leaveOnDisk)
     request.remotePort = m_socket->peerPort();
     request.localAddress = m_socket->localAddress();
     request.localPort = m_socket->localPort();
+    request.overTls = m_socket->isTls();
     request.receivedAtUs = m_messageStartUs;
     request.durationUs = Clock::wallMicroseconds() - m_messageStartUs;
     return request;

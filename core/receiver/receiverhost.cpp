@@ -1,5 +1,7 @@
 #include "receiverhost.h"
 
+#include <QUrl>
+
 namespace Hookscope {
 
 ReceiverHost::ReceiverHost(CaptureWriter &writer, ReceiverOptions options, QObject *parent)
@@ -53,6 +55,19 @@ bool ReceiverHost::listenOn(std::optional<quint16> port, QString *error)
     if (error)
         *error = failure;
     return listening;
+}
+
+QString ReceiverHost::baseUrlFor(const CapturedRequest &capture) const
+{
+    QUrl url(isListening() ? m_baseUrl : QStringLiteral("http://127.0.0.1/"));
+    const quint16 cameTo = capture.localPort ? capture.localPort : ReceiverOptions::DefaultPort;
+    if (capture.overTls) {
+        url.setScheme(QStringLiteral("https"));
+        url.setPort(m_httpsPort ? m_httpsPort : cameTo);
+    } else if (!isListening()) {
+        url.setPort(cameTo);
+    }
+    return url.toString();
 }
 
 void ReceiverHost::close()

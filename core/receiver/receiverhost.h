@@ -31,6 +31,9 @@ public:
     // The port listen() binds (0: one the system picks): the one configured, or last asked for.
     quint16 wantedPort() const { return m_wantedPort; }
     QString baseUrl() const { return m_baseUrl; }
+    // Where this machine sends what `capture` was sent to: this receiver, on the HTTPS port
+    // when it came there, on the port it came to when not listening now.
+    QString baseUrlFor(const CapturedRequest &capture) const;
     QList<QHostAddress> addresses() const { return m_addresses; }
     void setDefaultResponse(const ResponseSpec &response);
     // See Receiver::setProxyRoutes() and Receiver::setSignatureSettings().

@@ -55,6 +55,7 @@ TlsClientSocket::TlsClientSocket(qintptr descriptor, const QSslConfiguration &co
     , m_configuration(configuration)
     , m_helloNotifier(new QSocketNotifier(descriptor, QSocketNotifier::Read, this))
 {
+    m_tls = true;
     sockaddr_storage address{};
     socklen_t length = sizeof address;
     if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&address), &length) == 0)

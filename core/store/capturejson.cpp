@@ -69,6 +69,7 @@ QJsonObject fromCapture(const CapturedRequest &request)
         {QStringLiteral("remotePort"), request.remotePort},
         {QStringLiteral("localAddress"), request.localAddress.toString()},
         {QStringLiteral("localPort"), request.localPort},
+        {QStringLiteral("tls"), request.overTls},
         {QStringLiteral("requestSize"), request.raw.size()},
     };
     JsonFile::putBytes(object, QStringLiteral("body"), request.body);

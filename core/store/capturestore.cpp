@@ -350,6 +350,11 @@ const char *const originUrlColumn[] = {
     "ALTER TABLE captures ADD COLUMN source_url TEXT",
 };
 
+// Version 11: whether it came to the HTTPS port.
+const char *const tlsColumn[] = {
+    "ALTER TABLE captures ADD COLUMN tls INTEGER NOT NULL DEFAULT 0",
+};
+
 } // namespace
 
 bool CaptureStore::migrate(int fromVersion)
@@ -373,6 +378,7 @@ bool CaptureStore::upgradeAndCommit(int fromVersion)
         || (fromVersion < 8 && !executeEach(m_database, deliveryQueuedColumn, &m_error))
         || (fromVersion < 9 && !executeEach(m_database, originColumns, &m_error))
         || (fromVersion < 10 && !executeEach(m_database, originUrlColumn, &m_error))
+        || (fromVersion < 11 && !executeEach(m_database, tlsColumn, &m_error))
         || !execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
                     &m_error)) {
         m_database.rollback();
@@ -663,7 +669,7 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
         m_captureQuery->prepare(QStringLiteral(
             "SELECT c.received_us, c.duration_us, c.response_status, c.remote_address,"
             " c.remote_port, c.local_address, c.local_port, c.parse_error, b.raw,"
-            " b.response_head, b.response_body, c.note, c.rule, c.relay"
+            " b.response_head, b.response_body, c.note, c.rule, c.relay, c.tls"
             " FROM captures c JOIN capture_bytes b ON b.id = c.id WHERE c.id = ?"));
     }
     QSqlQuery &query = *m_captureQuery;
@@ -686,6 +692,7 @@ std::optional<CapturedRequest> CaptureStore::capture(qint64 id)
     request.note = query.value(11).toString();
     request.rule = query.value(12).toString();
     request.relay = query.value(13).toString();
+    request.overTls = query.value(14).toBool();
     return request;
 }
 

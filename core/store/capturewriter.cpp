@@ -264,7 +264,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
             "INSERT INTO captures (received_us, duration_us, method, target, http_version,"
             " response_status, request_size, body_size, content_type, remote_address,"
             " remote_port, local_address, local_port, parse_error, rule, source, source_url,"
-            " relay) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            " relay, tls) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         SqliteStatement insertBytes(handle, "INSERT INTO capture_bytes (id, raw, response_head, "
                                             "response_body) VALUES (?,?,?,?)");
         SqliteStatement insertDelivery(
@@ -377,6 +377,7 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                 insertCapture.bindTextOrNull(16, source);
                 insertCapture.bindTextOrNull(17, sourceUrl);
                 insertCapture.bindTextOrNull(18, relay);
+                insertCapture.bind(19, int(request.overTls));
                 if (!insertCapture.run()) {
                     failure = insertCapture.errorMessage();
                     break;

@@ -54,6 +54,7 @@ struct CapturedRequest
     quint16 remotePort = 0;
     QHostAddress localAddress;
     quint16 localPort = 0;
+    bool overTls = false; // came to the HTTPS port
 
     qint64 receivedAtUs = 0; // first byte, µs since the Unix epoch
     qint64 durationUs = 0;   // first byte to last byte

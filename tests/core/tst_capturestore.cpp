@@ -580,6 +580,7 @@ void TestCaptureStore::migratesVersion1AndRareFiltersUseIndexes()
             return QList<qint64>();
         CapturedRequest failed = makeRequest("/failed", "{}");
         failed.responseStatus = 503;
+        failed.overTls = true;
         return ::store(m_path, {makeRequest("/ok", "{}"), failed});
     }();
     QCOMPARE(ids.size(), 2);
@@ -593,7 +594,7 @@ void TestCaptureStore::migratesVersion1AndRareFiltersUseIndexes()
             QVERIFY(QSqlQuery(database).exec(QStringLiteral("DROP INDEX ") + QLatin1String(index)));
         for (const char *table : {"deliveries", "delivery_attempts", "sent_requests"})
             QVERIFY(QSqlQuery(database).exec(QStringLiteral("DROP TABLE ") + QLatin1String(table)));
-        for (const char *column : {"rule", "source", "source_url", "relay"})
+        for (const char *column : {"rule", "source", "source_url", "relay", "tls"})
             QVERIFY(QSqlQuery(database).exec(QStringLiteral("ALTER TABLE captures DROP COLUMN ")
                                              + QLatin1String(column)));
         QVERIFY(QSqlQuery(database).exec(QStringLiteral("PRAGMA user_version=1")));
@@ -646,6 +647,11 @@ void TestCaptureStore::migratesVersion1AndRareFiltersUseIndexes()
     const QList<CaptureSummary> failed = search(store, QStringLiteral("status:5xx"));
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().id, ids.last());
+    QVERIFY(!store.capture(ids.last())->overTls); // from before the column: not known, so not
+    CapturedRequest secure = makeRequest("/secure", "{}");
+    secure.overTls = true;
+    const QList<qint64> stored = ::store(m_path, {secure});
+    QVERIFY(store.capture(stored.value(0))->overTls);
 }
 
 void TestCaptureStore::rejectsNewerVersion()

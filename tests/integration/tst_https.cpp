@@ -125,6 +125,20 @@ void TestHttps::aClientTrustingTheLocalAuthorityIsCaptured()
                   QStringLiteral("--raw"), QStringLiteral("--store"), m_store});
     QVERIFY2(shown.out.startsWith("POST /secure HTTP/1.1\r\n"), shown.out.constData());
     QVERIFY(shown.out.endsWith("{\"tls\":1}"));
+    const CliResult json
+        = runCli({QStringLiteral("show"), QString::number(listener->captureIds().first()),
+                  QStringLiteral("--json"), QStringLiteral("--store"), m_store});
+    QVERIFY2(json.out.contains("\"tls\": true"), json.out.constData());
+    const QString har = m_home->filePath(QStringLiteral("secure.har"));
+    QCOMPARE(runCli({QStringLiteral("export"), QStringLiteral("--har"), har,
+                     QStringLiteral("--store"), m_store})
+                 .exitCode,
+             0);
+    QFile exported(har);
+    QVERIFY(exported.open(QIODevice::ReadOnly));
+    QVERIFY2(exported.readAll().contains(
+                 QStringLiteral("\"url\": \"https://127.0.0.1:%1/secure\"").arg(port).toUtf8()),
+             "a HAR entry says it was sent over HTTPS");
 
     // The next run keeps the authority: clients told to trust it still do.
     QFile first(authority);
@@ -192,6 +206,8 @@ private:
             if (target->state() != QAbstractSocket::ConnectedState)
                 return; // read once it is
             const QByteArray bytes = client->readAll();
+            if (bytes.isEmpty())
+                return;
             if (!*first) {
                 target->write(bytes);
                 return;

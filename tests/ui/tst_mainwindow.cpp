@@ -708,6 +708,12 @@ void TestMainWindow::httpsFromTheLanDialog()
     QVERIFY2(curl.exitCode() == 0, curl.readAllStandardError().constData());
     QTRY_COMPARE(window.captureModel()->rowCount(), 1);
     QCOMPARE(Settings().httpsPort(), std::optional<quint16>(port));
+    // It shows where it was sent: the HTTPS port.
+    window.captureView()->setCurrentIndex(window.captureModel()->index(0, 0));
+    const QString overview = window.detailView()->overviewText();
+    QVERIFY2(overview.contains(QStringLiteral("POST https://127.0.0.1:%1/tls").arg(port))
+                 && overview.contains(QLatin1String("HTTP/1.1 over TLS")),
+             qPrintable(overview));
 
     // The user's own certificate: a file that is none is said and changes nothing.
     QVERIFY(!dialog->localCertificateButton()->isVisibleTo(dialog));
