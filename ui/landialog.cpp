@@ -14,7 +14,7 @@
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -78,11 +78,24 @@ LanDialog::LanDialog(Session &session, QWidget *parent)
     httpsRow->addStretch(1);
     httpsRow->addWidget(m_useOwn);
     httpsRow->addWidget(m_useLocal);
-    auto *form = new QFormLayout;
-    form->addRow(tr("LAN URL:"), urlRow);
-    form->addRow(tr("Only from:"), m_networks);
-    form->addRow(tr("HTTPS:"), httpsRow);
-    form->addRow(QString(), m_authority);
+    // A grid rather than a QFormLayout: it gives the wrapped note the height of its lines at
+    // the width it gets.
+    auto *form = new QGridLayout;
+    const auto addRow = [this, form](const QString &label, QLayoutItem *field) {
+        const int row = form->rowCount();
+        if (!label.isEmpty())
+            form->addWidget(new QLabel(label, this), row, 0);
+        form->addItem(field, row, 1);
+    };
+    addRow(tr("LAN URL:"), urlRow);
+    addRow(tr("Only from:"), new QWidgetItem(m_networks));
+    addRow(tr("HTTPS:"), httpsRow);
+    addRow(QString(), new QWidgetItem(m_authority));
+    form->setColumnStretch(1, 1);
+    // A grid's rows inherit no gaps from the style: a character's width, as a form has.
+    for (QBoxLayout *row : {urlRow, httpsRow})
+        row->setSpacing(fontMetrics().averageCharWidth());
+    form->setHorizontalSpacing(fontMetrics().averageCharWidth());
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_on);
@@ -129,8 +142,7 @@ void LanDialog::apply()
     }
     QString error;
     const bool applied = m_session.setLan(m_on->isChecked(), networks, &error);
-    showState();
-    m_problem->setText(applied ? QString() : error);
+    showState(applied ? QString() : error);
     emit changed();
 }
 
@@ -144,8 +156,7 @@ void LanDialog::applyHttps()
         const QSignalBlocker quietly(m_https);
         m_https->setChecked(m_session.httpsPort().has_value());
     }
-    showState();
-    m_problem->setText(applied ? QString() : error);
+    showState(applied ? QString() : error);
     emit changed();
 }
 
@@ -166,12 +177,11 @@ void LanDialog::useCertificate(const std::optional<CertificateFiles> &files)
 {
     QString error;
     const bool applied = m_session.setHttpsCertificate(files, &error);
-    showState();
-    m_problem->setText(applied ? QString() : error);
+    showState(applied ? QString() : error);
     emit changed();
 }
 
-void LanDialog::showState()
+void LanDialog::showState(const QString &what)
 {
     const QString current = m_urls->currentText();
     const QStringList urls = m_session.lanUrls();
@@ -202,11 +212,18 @@ void LanDialog::showState()
                                       "--cacert, or the system's authorities).")
                                        .arg(httpsPort)
                                        .arg(TlsIdentity::authorityFile(Session::tlsFolder())));
-    if (m_session.listensOnLan() && urls.isEmpty())
-        m_problem->setText(tr("This machine has no address other than loopback: no other "
-                              "machine can reach it."));
-    layout()->activate(); // the wrapped lines' heights, for the new texts
-    adjustSize();
+    const QString problem
+        = !what.isEmpty() || !m_session.listensOnLan() || !urls.isEmpty()
+              ? what
+              : tr("This machine has no address other than loopback: no other machine can reach "
+                   "it.");
+    m_problem->setText(problem);
+    m_problem->setVisible(!problem.isEmpty());
+    // As tall as the wrapped lines are at the width it has (adjustSize() measures them at the
+    // narrower width of their hint, and leaves the difference as empty space).
+    layout()->activate();
+    const int width = std::max(minimumWidth(), sizeHint().width());
+    resize(width, heightForWidth(width));
 }
 
 } // namespace Hookscope

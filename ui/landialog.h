@@ -50,7 +50,8 @@ signals:
 private:
     void apply();
     void applyHttps();
-    void showState();
+    // What the session now does; `what` went wrong in the last change, if anything.
+    void showState(const QString &what = QString());
     void chooseCertificate();
 
     Session &m_session;
