@@ -563,7 +563,9 @@ SignedRequest SignedRequest::fromCapture(const CapturedRequest &capture)
     QByteArray host = headerValue(capture.headers, "X-Forwarded-Host").split(',').first().trimmed();
     if (host.isEmpty())
         host = headerValue(capture.headers, "Host");
-    request.url = (scheme.isEmpty() ? QByteArray("http") : scheme) + "://" + host + capture.target;
+    if (scheme.isEmpty())
+        scheme = capture.overTls ? "https" : "http";
+    request.url = scheme + "://" + host + capture.target;
     return request;
 }
 

@@ -338,6 +338,11 @@ void TestSignature::schemesParseAndDetect()
                        {"X-Forwarded-Proto", "https"}};
     QCOMPARE(SignedRequest::fromCapture(capture).url,
              QByteArray("https://abc.trycloudflare.com/twilio?x=1"));
+    // Called on the HTTPS port itself.
+    capture.headers = {{"Host", "localhost:4748"}};
+    capture.overTls = true;
+    QCOMPARE(SignedRequest::fromCapture(capture).url,
+             QByteArray("https://localhost:4748/twilio?x=1"));
 }
 
 QTEST_GUILESS_MAIN(TestSignature)
