@@ -404,6 +404,17 @@ int main(int argc, char *argv[])
     saved = saved && save(QStringLiteral("rules-applied"));
     window.setMockRules({});
 
+    // The LAN dialog switched on: its URL and QR code.
+    const auto saveLan = [&window, &outputDir](const QString &name) {
+        LanDialog *lan = window.reachActions()->lanDialog();
+        lan->lanSwitch()->setChecked(true);
+        const bool grabbed = lan->grab().save(outputDir + QLatin1Char('/') + name);
+        lan->lanSwitch()->setChecked(false);
+        lan->close();
+        return grabbed;
+    };
+    saved = saved && saveLan(QStringLiteral("lan.png"));
+
     // The same window in a dark palette, as a dark desktop theme would set it.
     QPalette dark;
     dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
@@ -438,10 +449,6 @@ int main(int argc, char *argv[])
     publicUrl->tool()->setCurrentIndex(publicUrl->tool()->findData(QStringLiteral("smee")));
     saved = saved && publicUrl->grab().save(outputDir + QStringLiteral("/dark-public-url.png"));
     publicUrl->close();
-    LanDialog *lan = window.reachActions()->lanDialog();
-    lan->lanSwitch()->setChecked(true);
-    saved = saved && lan->grab().save(outputDir + QStringLiteral("/dark-lan.png"));
-    lan->lanSwitch()->setChecked(false);
-    lan->close();
+    saved = saved && saveLan(QStringLiteral("dark-lan.png"));
     return saved ? 0 : 1;
 }
