@@ -154,7 +154,10 @@ bool Session::applyHttps(QString *error)
                   m_lan ? ReceiverAccess::lanAddresses() : m_options.receiver.addresses, error);
     if (!identity)
         return false;
-    m_receiver->setHttps(ReceiverOptions::Https{*m_httpsPort, identity->serverConfiguration()});
+    // "Any free port" keeps the one found while listening again (a new certificate, the LAN):
+    // the https:// URLs given out go on working.
+    const quint16 port = *m_httpsPort != 0 ? *m_httpsPort : m_receiver->httpsPort();
+    m_receiver->setHttps(ReceiverOptions::Https{port, identity->serverConfiguration()});
     return true;
 }
 

@@ -329,6 +329,9 @@ void TestHttps::listenServesHttpsAsTheWindowSetIt()
         QVERIFY2(window.setHttps(quint16(0), &error), qPrintable(error));
         const quint16 port = window.receiver().httpsPort();
         QVERIFY(port != 0);
+        // Listening again (here: the LAN switched off) keeps the free port it found.
+        QVERIFY2(window.setLan(false, {}, &error), qPrintable(error));
+        QCOMPARE(window.receiver().httpsPort(), port);
         const auto [code, output] = curl({QStringLiteral("--cacert"), tlsFile("ca.pem"),
                                           QStringLiteral("https://127.0.0.1:%1/window").arg(port)});
         QVERIFY2(code == 0, output.constData());
