@@ -186,10 +186,10 @@ QString TlsClientSocket::whyClientLeft() const
     const QSslCertificate certificate = m_configuration.localCertificate();
     if (m_received || m_serverName.isEmpty() || names(certificate, m_serverName))
         return QString();
+    const auto alternatives = certificate.subjectAlternativeNames();
     const QList<QString> named
-        = certificate.subjectAlternativeNames().values(QSsl::AlternativeNameEntryType::DnsEntry)
-          + certificate.subjectAlternativeNames().values(
-              QSsl::AlternativeNameEntryType::IpAddressEntry);
+        = alternatives.values(QSsl::AlternativeNameEntryType::DnsEntry)
+          + alternatives.values(QSsl::AlternativeNameEntryType::IpAddressEntry);
     return QStringLiteral("the client asked for \"%1\", a name the certificate lacks (it names "
                           "%2), and left without a request; send to one of those, or present a "
                           "certificate for %1")

@@ -39,6 +39,9 @@ private:
     std::unique_ptr<ListenProcess> listen(const QStringList &extra, quint16 *httpsPort,
                                           QString *authority = nullptr);
     QString tlsFile(const char *name) const;
+    // A Session on the test's store as the window starts one (its setup remembered), listening
+    // on a free port; null, saying why, when it cannot.
+    std::unique_ptr<Session> windowSession(QString *error) const;
 
     std::unique_ptr<QTemporaryDir> m_home;
     QString m_store;
@@ -68,6 +71,22 @@ QProcessEnvironment TestHttps::environment() const
 QString TestHttps::tlsFile(const char *name) const
 {
     return m_home->filePath(QStringLiteral("data/hookscope/tls/") + QLatin1String(name));
+}
+
+std::unique_ptr<Session> TestHttps::windowSession(QString *error) const
+{
+    CaptureStore store(m_store);
+    if (!store.open()) {
+        *error = store.errorString();
+        return nullptr;
+    }
+    Session::Options options;
+    options.remembers = true;
+    options.receiver.port = 0;
+    auto session = std::make_unique<Session>(m_store, options);
+    if (!session->start(error) || !session->receiver().listen(error))
+        return nullptr;
+    return session;
 }
 
 std::unique_ptr<ListenProcess> TestHttps::listen(const QStringList &extra, quint16 *httpsPort,
@@ -317,15 +336,10 @@ void TestHttps::filesThatCannotBeUsedAreSaid()
 void TestHttps::listenServesHttpsAsTheWindowSetIt()
 {
     {
-        CaptureStore store(m_store);
-        QVERIFY(store.open());
-        Session::Options options;
-        options.remembers = true;
-        options.receiver.port = 0;
-        Session window(m_store, options);
         QString error;
-        QVERIFY2(window.start(&error), qPrintable(error));
-        QVERIFY2(window.receiver().listen(&error), qPrintable(error));
+        const std::unique_ptr<Session> session = windowSession(&error);
+        QVERIFY2(session, qPrintable(error));
+        Session &window = *session;
         QVERIFY2(window.setHttps(quint16(0), &error), qPrintable(error));
         const quint16 port = window.receiver().httpsPort();
         QVERIFY(port != 0);
@@ -373,13 +387,10 @@ void TestHttps::theWindowsOwnCertificateIsListensToo()
     QVERIFY(QFile::copy(tlsFile("ca.pem"), authority));
     QVERIFY(QDir(tlsFile("")).removeRecursively()); // nothing of Hookscope's left to present
     {
-        Session::Options options;
-        options.remembers = true;
-        options.receiver.port = 0;
-        Session window(m_store, options);
         QString error;
-        QVERIFY2(window.start(&error), qPrintable(error));
-        QVERIFY2(window.receiver().listen(&error), qPrintable(error));
+        const std::unique_ptr<Session> session = windowSession(&error);
+        QVERIFY2(session, qPrintable(error));
+        Session &window = *session;
         QVERIFY(!window.setHttpsCertificate(CertificateFiles{key, certificate}, &error));
         QVERIFY2(error.contains(QLatin1String("holds no PEM certificate")), qPrintable(error));
         QVERIFY(!window.httpsCertificate());

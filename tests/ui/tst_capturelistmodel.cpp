@@ -16,6 +16,29 @@
 
 using namespace Hookscope;
 
+namespace {
+
+// A store in a folder of its own, and the writer that fills it (without an fsync per batch:
+// tens of thousands go in).
+struct StoreAndWriter
+{
+    StoreAndWriter()
+        : path(dir.filePath(QStringLiteral("c.sqlite")))
+        , store(path)
+        , writer(path)
+    {
+        writer.setDurability(CaptureWriter::Durability::Process);
+    }
+    bool start() { return store.open() && writer.start(nullptr); }
+
+    QTemporaryDir dir;
+    QString path;
+    CaptureStore store;
+    CaptureWriter writer;
+};
+
+} // namespace
+
 // The capture list: pages from the store, live captures at the top, and rows found by capture
 // id in constant time whichever way rows came in or went.
 class TestCaptureListModel final : public QObject
@@ -59,12 +82,9 @@ bool TestCaptureListModel::rowOfMatchesEveryRow(const CaptureListModel &model)
 
 void TestCaptureListModel::rowsAreFoundByIdAsTheyComeAndGo()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
-    CaptureStore store(path);
-    QVERIFY(store.open());
-    CaptureWriter writer(path);
-    QVERIFY(writer.start(nullptr));
+    StoreAndWriter fixture;
+    QVERIFY(fixture.start());
+    auto &[dir, path, store, writer] = fixture;
     const int stored = CaptureListModel::PageSize + 30;
     append(writer, stored);
     QTRY_COMPARE(store.count(), qint64(stored));
@@ -102,13 +122,9 @@ void TestCaptureListModel::rowsAreFoundByIdAsTheyComeAndGo()
 // them, is let go quietly: what the detail pane shows stays.
 void TestCaptureListModel::liveCapturesLetTheOldestRowsGo()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
-    CaptureStore store(path);
-    QVERIFY(store.open());
-    CaptureWriter writer(path);
-    writer.setDurability(CaptureWriter::Durability::Process); // no fsync per batch: 50,000 go in
-    QVERIFY(writer.start(nullptr));
+    StoreAndWriter fixture;
+    QVERIFY(fixture.start());
+    auto &[dir, path, store, writer] = fixture;
     auto *model = new CaptureListModel(path);
     CaptureListView view(model);
     model->setParent(&view);
@@ -151,13 +167,9 @@ void TestCaptureListModel::liveCapturesLetTheOldestRowsGo()
 // it holds MaxRowsKept rows; later ones are counted as not listed, never kept in memory.
 void TestCaptureListModel::anOldestFirstListFollowsUpToItsLimit()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
-    CaptureStore store(path);
-    QVERIFY(store.open());
-    CaptureWriter writer(path);
-    writer.setDurability(CaptureWriter::Durability::Process);
-    QVERIFY(writer.start(nullptr));
+    StoreAndWriter fixture;
+    QVERIFY(fixture.start());
+    auto &[dir, path, store, writer] = fixture;
     append(writer, 300);
     QTRY_COMPARE(store.count(), qint64(300));
     CaptureListModel model(path);
@@ -201,12 +213,9 @@ void TestCaptureListModel::timesSayTheDayWhenItIsNotToday()
 
 void TestCaptureListModel::sizesAreInKiB()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
-    CaptureStore store(path);
-    QVERIFY(store.open());
-    CaptureWriter writer(path);
-    QVERIFY(writer.start(nullptr));
+    StoreAndWriter fixture;
+    QVERIFY(fixture.start());
+    auto &[dir, path, store, writer] = fixture;
     CapturedRequest request;
     request.method = "POST";
     request.target = "/big";
@@ -229,12 +238,9 @@ void TestCaptureListModel::sizesAreInKiB()
 // straight from a client: its address.
 void TestCaptureListModel::theSourceSaysWhichTunnelWhoAndWhere()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("c.sqlite"));
-    CaptureStore store(path);
-    QVERIFY(store.open());
-    CaptureWriter writer(path);
-    QVERIFY(writer.start(nullptr));
+    StoreAndWriter fixture;
+    QVERIFY(fixture.start());
+    auto &[dir, path, store, writer] = fixture;
     CapturedRequest tunnelled
         = RequestParser::parseStored("POST /hook HTTP/1.1\r\nHost: quiet-sky.trycloudflare.com\r\n"
                                      "CF-Connecting-IP: 203.0.113.7\r\n\r\n");
