@@ -63,8 +63,9 @@ public:
                 std::optional<RelayedDelivery> relayed = std::nullopt);
     // Appends them all at once (one wake-up of the writer thread) and empties `entries`.
     void append(std::vector<Entry> &entries);
-    // What the write-ahead log file is cut back to when it starts again after a flood (by
-    // default 64 MiB). Before start().
+    // What the write-ahead log file is cut back to when it starts again during a flood (by
+    // default 384 MiB: above the ceiling, so it keeps its size until the flood is over).
+    // Before start().
     void setKeptLogSize(qint64 bytes) { m_keptLogBytes = bytes; }
     // How large the log may grow during a flood before the writer waits for it to start again
     // (by default 256 MiB). Before start().
@@ -95,7 +96,7 @@ private:
     std::deque<Entry> m_queue;
     QList<ForwardRoute> m_forwardRoutes; // guarded by m_mutex
     quint64 m_forwardRoutesVersion = 0;
-    qint64 m_keptLogBytes = 64 * 1024 * 1024;
+    qint64 m_keptLogBytes = 384 * 1024 * 1024;
     qint64 m_logCeilingBytes = 256 * 1024 * 1024;
     Durability m_durability = Durability::Disk;
     bool m_stopping = false;
