@@ -227,7 +227,9 @@ std::optional<QList<JsonFile::RawMember>> JsonFile::rawMembers(QByteArrayView js
     if (!parseObject(copy, error))
         return std::nullopt;
     QList<RawMember> members;
-    qsizetype at = skipSpace(json, 0) + 1; // past the '{'
+    // Qt's parser accepts a UTF-8 byte-order mark before the object; step over it too.
+    const qsizetype start = json.startsWith("\xEF\xBB\xBF") ? 3 : 0;
+    qsizetype at = skipSpace(json, start) + 1; // past the '{'
     for (;;) {
         at = skipSpace(json, at);
         if (json[at] == '}')

@@ -19,6 +19,7 @@ private slots:
     void anEventOverTheCapEndsTheStream();
     void rawMembersKeepOrderAndTheBytesAsWritten();
     void rawMembersOfSomethingNotAnObjectSayWhy();
+    void rawMembersAfterAByteOrderMark();
     void aTunnelIsToldByItsHeadersFromThisMachineOnly();
     void aRelayedCaptureSaysWhichRelay();
 };
@@ -134,6 +135,22 @@ void TestRelaying::rawMembersOfSomethingNotAnObjectSayWhy()
     QVERIFY2(error.contains(QLatin1String("not an object")), qPrintable(error));
     QVERIFY(!JsonFile::rawMembers("{\"a\": ", &error));
     QVERIFY2(error.startsWith(QLatin1String("not valid JSON at line 1")), qPrintable(error));
+}
+
+void TestRelaying::rawMembersAfterAByteOrderMark()
+{
+    // Found by fuzz_relay: Qt's parser skips the mark, the member walker read past the end.
+    QString error;
+    for (const QByteArray &json :
+         {QByteArray("\xEF\xBB\xBF{}"), QByteArray("\xEF\xBB\xBF {\"a\": [1]}")}) {
+        const std::optional<QList<JsonFile::RawMember>> members
+            = JsonFile::rawMembers(json, &error);
+        QVERIFY2(members, qPrintable(error));
+        QCOMPARE(members->size(), json.contains("\"a\"") ? 1 : 0);
+    }
+    const std::optional<QList<JsonFile::RawMember>> members
+        = JsonFile::rawMembers("\xEF\xBB\xBF {\"a\": [1]}", &error);
+    QCOMPARE(members->at(0).value, QByteArrayView("[1]"));
 }
 
 void TestRelaying::aTunnelIsToldByItsHeadersFromThisMachineOnly()
