@@ -60,6 +60,10 @@ const char *const usage
       "  run COLLECTION [--env NAME] [--delay MS] [--folder NAME]\n"
       "                                                      send a collection's requests in "
       "order\n"
+      "  trigger PROVIDER EVENT --to URL [--set PATH=VALUE]...\n"
+      "          [--secret-name N | --secret-env VAR | --unsigned]\n"
+      "                                                      send a provider's test event, fresh\n"
+      "                                                      and signed; --list: which there are\n"
       "\n"
       "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
       "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
@@ -130,45 +134,11 @@ bool parseHeaderLine(const QString &line, HeaderField *header)
     return true;
 }
 
-const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
-                                       QStringLiteral("Seconds to wait for the answer (10)."),
-                                       QStringLiteral("SECONDS"), QStringLiteral("10"));
-const QCommandLineOption insecureOption(QStringLiteral("insecure"),
-                                        QStringLiteral("Accept a self-signed certificate."));
 const QCommandLineOption signSchemeOption(
     QStringLiteral("sign-scheme"),
     QStringLiteral("Re-sign with this scheme (default: the one the capture's headers show), "
                    "and the secret of --secret-name or --secret-env."),
     QStringLiteral("SCHEME"));
-
-// Sends `request` and prints the answer as curl -i would: status line, headers, blank line,
-// body. Exit 0 for a 2xx answer, 1 for any other answer or none.
-int sendAndPrint(const OutgoingRequest &request, const QCommandLineParser &parser)
-{
-    bool ok = false;
-    SendOptions options;
-    options.timeoutMs = int(parser.value(timeoutOption).toDouble(&ok) * 1000);
-    if (!ok || options.timeoutMs <= 0)
-        return usageError(QStringLiteral("--timeout takes a positive number of seconds"));
-    options.acceptSelfSigned = parser.isSet(insecureOption);
-    Sender sender;
-    QEventLoop loop;
-    DeliveryResult result;
-    sender.send(request, options, [&](const DeliveryResult &answer) {
-        result = answer;
-        loop.quit();
-    });
-    loop.exec();
-    if (result.status == 0) {
-        std::fprintf(stderr, "hookscope-cli: %s %s: %s\n", request.method.constData(),
-                     request.url.toEncoded().constData(), qUtf8Printable(result.error));
-        return 1;
-    }
-    writeOut(result.head() + "\r\n" + result.body);
-    std::fprintf(stderr, "%d from %s in %.1f ms\n", result.status,
-                 request.url.toEncoded().constData(), double(result.durationUs) / 1000);
-    return result.succeeded() ? 0 : 1;
-}
 
 } // namespace
 
@@ -204,6 +174,8 @@ int CliCommands::run(const QStringList &arguments)
         return importCaptures(rest);
     if (command == QLatin1String("run"))
         return runCollection(rest);
+    if (command == QLatin1String("trigger"))
+        return trigger(rest);
     if (command == QLatin1String("--version")) {
         writeOut("hookscope-cli " HOOKSCOPE_VERSION "\n");
         return 0;

@@ -27,6 +27,7 @@ private:
     static int importIntoCollection(const QString &path, const QByteArray &bytes,
                                     const QString &collectionPath);
     static int runCollection(const QStringList &arguments);
+    static int trigger(const QStringList &arguments);
 };
 
 } // namespace Hookscope

@@ -1,11 +1,13 @@
 #include "clisupport.h"
 
+#include "delivery/sender.h"
 #include "store/capturestore.h"
 #include "wire/jsonfile.h"
 #include "wire/requestparser.h"
 #include "secrets/secretstore.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QFile>
 #include <QHash>
 #include <QRegularExpression>
@@ -200,6 +202,40 @@ std::optional<QByteArray> readData(const QString &argument, QString *error)
         return std::nullopt;
     }
     return JsonFile::readCapped(input, QStringLiteral("standard input"), error, maxBytes);
+}
+
+const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
+                                       QStringLiteral("Seconds to wait for the answer (10)."),
+                                       QStringLiteral("SECONDS"), QStringLiteral("10"));
+const QCommandLineOption insecureOption(QStringLiteral("insecure"),
+                                        QStringLiteral("Accept a self-signed certificate."));
+// Sends `request` and prints the answer as curl -i would: status line, headers, blank line,
+// body. Exit 0 for a 2xx answer, 1 for any other answer or none.
+int sendAndPrint(const OutgoingRequest &request, const QCommandLineParser &parser)
+{
+    bool ok = false;
+    SendOptions options;
+    options.timeoutMs = int(parser.value(timeoutOption).toDouble(&ok) * 1000);
+    if (!ok || options.timeoutMs <= 0)
+        return usageError(QStringLiteral("--timeout takes a positive number of seconds"));
+    options.acceptSelfSigned = parser.isSet(insecureOption);
+    Sender sender;
+    QEventLoop loop;
+    DeliveryResult result;
+    sender.send(request, options, [&](const DeliveryResult &answer) {
+        result = answer;
+        loop.quit();
+    });
+    loop.exec();
+    if (result.status == 0) {
+        std::fprintf(stderr, "hookscope-cli: %s %s: %s\n", request.method.constData(),
+                     request.url.toEncoded().constData(), qUtf8Printable(result.error));
+        return 1;
+    }
+    writeOut(result.head() + "\r\n" + result.body);
+    std::fprintf(stderr, "%d from %s in %.1f ms\n", result.status,
+                 request.url.toEncoded().constData(), double(result.durationUs) / 1000);
+    return result.succeeded() ? 0 : 1;
 }
 
 } // namespace Hookscope::Cli

@@ -6,6 +6,7 @@
 
 #include "session/settings.h"
 #include "signing/signaturesettings.h"
+#include "wire/outgoingrequest.h"
 
 #include <optional>
 
@@ -35,6 +36,13 @@ std::optional<QByteArray> secretFrom(const QCommandLineParser &parser);
 std::optional<SignatureSettings> savedSigning(const Settings &settings);
 std::optional<SignatureSettings> signingFrom(const QCommandLineParser &parser,
                                              const QCommandLineOption &schemeOption);
+// How long to wait for an answer, and whether to accept a self-signed certificate: the
+// options of every command that sends.
+extern const QCommandLineOption timeoutOption;
+extern const QCommandLineOption insecureOption;
+// Sends `request` and prints the answer as curl -i would: status line, headers, blank line,
+// body. Exit 0 for a 2xx answer, 1 for any other answer or none.
+int sendAndPrint(const OutgoingRequest &request, const QCommandLineParser &parser);
 // --data-binary TEXT | @FILE | @-, read by readData().
 extern const QCommandLineOption dataOption;
 

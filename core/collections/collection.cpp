@@ -278,13 +278,17 @@ std::optional<OutgoingRequest> RequestTemplate::resolve(const QHash<QString, QSt
 {
     QStringList missing;
     OutgoingRequest request;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     request.method = method.trimmed();
-    request.url = QUrl(OutgoingRequest::expandVariables(url.trimmed(), values, &missing));
+    request.url = QUrl(OutgoingRequest::expandVariables(
+        QString::fromUtf8(OutgoingRequest::withDynamicValues(url.trimmed().toUtf8(), nowMs)),
+        values, &missing));
     for (const TemplateHeader &header : headers) {
         if (header.enabled && !header.name.trimmed().isEmpty())
-            request.headers.append({header.name.trimmed(), header.value});
+            request.headers.append(
+                {header.name.trimmed(), OutgoingRequest::withDynamicValues(header.value, nowMs)});
     }
-    request.body = body;
+    request.body = OutgoingRequest::withDynamicValues(body, nowMs);
     request = request.withVariables(values, &missing);
     QByteArray authorization;
     if (auth.kind == RequestAuth::Kind::Basic) {
@@ -327,9 +331,9 @@ std::optional<OutgoingRequest> RequestTemplate::resolve(const QHash<QString, QSt
                          .arg(signing.secretName);
             return std::nullopt;
         }
-        const HeaderList signature = Signatures::sign(
-            *scheme, secret.toUtf8(), SignedRequest::fromOutgoing(request),
-            QDateTime::currentSecsSinceEpoch(), Signatures::newMessageId(), error);
+        const HeaderList signature
+            = Signatures::sign(*scheme, secret.toUtf8(), SignedRequest::fromOutgoing(request),
+                               nowMs / 1000, Signatures::newMessageId(), error);
         if (signature.isEmpty())
             return std::nullopt;
         request.headers = Signatures::withHeaders(request.headers, signature);

@@ -196,6 +196,8 @@ qsizetype skipString(QByteArrayView json, qsizetype at)
 // Past the value that starts at `at`, in JSON already known to be well-formed.
 qsizetype skipValue(QByteArrayView json, qsizetype at)
 {
+    if (at >= json.size())
+        return at;
     if (json[at] == '"')
         return skipString(json, at);
     if (json[at] != '{' && json[at] != '[') {
@@ -219,37 +221,151 @@ qsizetype skipValue(QByteArrayView json, qsizetype at)
     return at;
 }
 
+// One member of an object or element of an array, by byte offsets.
+struct RawItem
+{
+    QString name;        // a member's; empty for an element
+    qsizetype nameStart; // a member's opening quote; the value's start for an element
+    qsizetype start;
+    qsizetype end;
+};
+
+QString decodedName(QByteArrayView quotedName)
+{
+    if (!quotedName.contains('\\'))
+        return QString::fromUtf8(quotedName.sliced(1, quotedName.size() - 2));
+    // Escaped: read as JSON reads it.
+    return QJsonDocument::fromJson("[" + quotedName.toByteArray() + "]").array().first().toString();
+}
+
+// The members of the object, or the elements of the array, starting at `at` (its '{' or '['),
+// in JSON known to be well-formed.
+QList<RawItem> rawItems(QByteArrayView json, qsizetype at)
+{
+    const bool isObject = json[at] == '{';
+    QList<RawItem> items;
+    for (at = skipSpace(json, at + 1); at < json.size() && json[at] != '}' && json[at] != ']';) {
+        RawItem item{{}, at, at, at};
+        if (isObject) {
+            const qsizetype nameEnd = skipString(json, at);
+            item.name = decodedName(json.sliced(at, nameEnd - at));
+            item.start = skipSpace(json, skipSpace(json, nameEnd) + 1); // past the ':'
+        }
+        item.end = skipValue(json, item.start);
+        items.append(item);
+        at = skipSpace(json, item.end);
+        if (at < json.size() && json[at] == ',')
+            at = skipSpace(json, at + 1);
+    }
+    return items;
+}
+
+// Where the top-level value starts: past a UTF-8 byte-order mark (Qt's parser accepts one)
+// and white space.
+qsizetype topLevelStart(QByteArrayView json)
+{
+    return skipSpace(json, json.startsWith("\xEF\xBB\xBF") ? 3 : 0);
+}
+
+QString kindOf(char first)
+{
+    switch (first) {
+    case '"': return QStringLiteral("a string");
+    case '[': return QStringLiteral("a list");
+    case 't':
+    case 'f': return QStringLiteral("a boolean");
+    case 'n': return QStringLiteral("null");
+    default: return QStringLiteral("a number");
+    }
+}
+
 } // namespace
 
 std::optional<QList<JsonFile::RawMember>> JsonFile::rawMembers(QByteArrayView json, QString *error)
 {
-    const QByteArray copy = json.toByteArray();
-    if (!parseObject(copy, error))
+    if (!parseObject(json.toByteArray(), error))
         return std::nullopt;
     QList<RawMember> members;
-    // Qt's parser accepts a UTF-8 byte-order mark before the object; step over it too.
-    const qsizetype start = json.startsWith("\xEF\xBB\xBF") ? 3 : 0;
-    qsizetype at = skipSpace(json, start) + 1; // past the '{'
-    for (;;) {
-        at = skipSpace(json, at);
-        if (json[at] == '}')
-            break;
-        const qsizetype nameEnd = skipString(json, at);
-        const QByteArrayView quotedName = json.sliced(at, nameEnd - at);
-        QString name = QString::fromUtf8(quotedName.sliced(1, quotedName.size() - 2));
-        if (quotedName.contains('\\')) // escaped: read as JSON reads it
-            name = QJsonDocument::fromJson("[" + quotedName.toByteArray() + "]")
-                       .array()
-                       .first()
-                       .toString();
-        at = skipSpace(json, skipSpace(json, nameEnd) + 1); // past the ':'
-        const qsizetype valueEnd = skipValue(json, at);
-        members.append(RawMember{name, json.sliced(at, valueEnd - at)});
-        at = skipSpace(json, valueEnd);
-        if (json[at] == ',')
-            ++at;
-    }
+    for (const RawItem &item : rawItems(json, topLevelStart(json)))
+        members.append(RawMember{item.name, json.sliced(item.start, item.end - item.start)});
     return members;
+}
+
+std::optional<QByteArray> JsonFile::withValueAt(const QByteArray &json, const QString &path,
+                                                const QByteArray &value, QString *error)
+{
+    QJsonParseError parseError;
+    QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("the payload is not valid JSON at %1: %2")
+                     .arg(lineAndColumn(json, std::max(0, parseError.offset - 1)),
+                          parseError.errorString());
+        return std::nullopt;
+    }
+    if (QJsonDocument::fromJson("[" + value + "]").array().size() != 1) {
+        *error = QStringLiteral("%1 is not one JSON value").arg(QString::fromUtf8(value));
+        return std::nullopt;
+    }
+    const QStringList names = path.split(QLatin1Char('.'));
+    if (names.contains(QString())) {
+        *error = QStringLiteral("\"%1\" is not a field path (names joined by dots: "
+                                "data.object.amount, items.0.price)")
+                     .arg(path);
+        return std::nullopt;
+    }
+    qsizetype start = topLevelStart(json);
+    qsizetype end = skipValue(json, start);
+    QString reached = QStringLiteral("the payload");
+    for (qsizetype depth = 0; depth < names.size(); ++depth) {
+        const QString &name = names.at(depth);
+        const QString here = names.mid(0, depth + 1).join(QLatin1Char('.'));
+        const QList<RawItem> items
+            = json[start] == '{' || json[start] == '[' ? rawItems(json, start) : QList<RawItem>();
+        if (json[start] == '[') {
+            bool isIndex = false;
+            const int index = name.toInt(&isIndex);
+            if (!isIndex || index < 0 || index >= items.size()) {
+                *error = QStringLiteral("%1 is a list of %2; \"%3\" is not an index in it")
+                             .arg(reached)
+                             .arg(items.size())
+                             .arg(name);
+                return std::nullopt;
+            }
+            start = items.at(index).start;
+            end = items.at(index).end;
+        } else if (json[start] == '{') {
+            const auto found = std::find_if(items.crbegin(), items.crend(),
+                                            [&](const RawItem &item) { return item.name == name; });
+            if (found != items.crend()) {
+                start = found->start;
+                end = found->end;
+            } else if (depth + 1 < names.size()) {
+                *error = QStringLiteral("no field \"%1\" in the payload").arg(here);
+                return std::nullopt;
+            } else {
+                // A new last member, laid out as the one before it.
+                const QByteArray member = QJsonDocument(QJsonArray{name})
+                                              .toJson(QJsonDocument::Compact)
+                                              .sliced(1)
+                                              .chopped(1)
+                                          + (json.contains("\": ") ? ": " : ":") + value;
+                if (items.isEmpty())
+                    return json.first(start + 1) + member + json.sliced(start + 1);
+                qsizetype indent = items.last().nameStart;
+                while (indent > 0 && QByteArrayView(" \t\r\n").contains(json[indent - 1]))
+                    --indent;
+                const QByteArray separator
+                    = "," + json.sliced(indent, items.last().nameStart - indent);
+                return json.first(items.last().end) + separator + member
+                       + json.sliced(items.last().end);
+            }
+        } else {
+            *error = QStringLiteral("%1 is %2, not an object").arg(reached, kindOf(json[start]));
+            return std::nullopt;
+        }
+        reached = QStringLiteral("\"%1\"").arg(here);
+    }
+    return json.first(start) + value + json.sliced(end);
 }
 
 } // namespace Hookscope

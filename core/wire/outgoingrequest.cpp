@@ -1,13 +1,18 @@
 #include "outgoingrequest.h"
 
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QUuid>
+
 #include <algorithm>
 
 namespace Hookscope {
 
 namespace {
 
-QByteArray expand(const QByteArray &text, const QHash<QString, QString> &variables,
-                  QStringList *missing)
+// `text` with each {{name}} replaced by valueOf(name), or left as written where it gives none.
+template<typename ValueOf>
+QByteArray withPlaceholders(const QByteArray &text, ValueOf valueOf)
 {
     QByteArray out;
     qsizetype at = 0;
@@ -15,21 +20,66 @@ QByteArray expand(const QByteArray &text, const QHash<QString, QString> &variabl
         const qsizetype close = text.indexOf("}}", open + 2);
         if (close < 0)
             break;
-        const QString name = QString::fromUtf8(text.mid(open + 2, close - open - 2)).trimmed();
-        out += text.mid(at, open - at);
-        if (const auto value = variables.constFind(name); value != variables.cend()) {
-            out += value->toUtf8();
-        } else {
-            out += text.mid(open, close + 2 - open);
-            if (!missing->contains(name))
-                missing->append(name);
-        }
+        out += QByteArrayView(text).sliced(at, open - at);
+        if (const std::optional<QByteArray> value
+            = valueOf(QByteArrayView(text).sliced(open + 2, close - open - 2).trimmed()))
+            out += *value;
+        else
+            out += QByteArrayView(text).sliced(open, close + 2 - open);
         at = close + 2;
     }
-    return out + text.mid(at);
+    return out + QByteArrayView(text).sliced(at);
+}
+
+QByteArray expand(const QByteArray &text, const QHash<QString, QString> &variables,
+                  QStringList *missing)
+{
+    return withPlaceholders(text, [&](QByteArrayView name) -> std::optional<QByteArray> {
+        const QString key = QString::fromUtf8(name);
+        if (const auto value = variables.constFind(key); value != variables.cend())
+            return value->toUtf8();
+        if (!missing->contains(key))
+            missing->append(key);
+        return std::nullopt;
+    });
+}
+
+QByteArray randomFrom(QByteArrayView alphabet, int length)
+{
+    QByteArray text(length, Qt::Uninitialized);
+    for (char &c : text)
+        c = alphabet[QRandomGenerator::global()->bounded(int(alphabet.size()))];
+    return text;
+}
+
+std::optional<QByteArray> dynamicValue(QByteArrayView name, qint64 nowMs)
+{
+    if (name == "$guid" || name == "$randomUUID")
+        return QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    if (name == "$timestamp")
+        return QByteArray::number(nowMs / 1000);
+    if (name == "$isoTimestamp")
+        return QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC)
+            .toString(Qt::ISODateWithMs)
+            .toLatin1();
+    if (name == "$randomInt")
+        return QByteArray::number(QRandomGenerator::global()->bounded(1001));
+    if (name == "$randomId")
+        return randomFrom("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 24);
+    if (name == "$randomHex")
+        return randomFrom("0123456789abcdef", 32);
+    return std::nullopt;
 }
 
 } // namespace
+
+QByteArray OutgoingRequest::withDynamicValues(const QByteArray &text, qint64 nowMs)
+{
+    if (!text.contains("{{"))
+        return text;
+    return withPlaceholders(text,
+                            [nowMs](QByteArrayView name) { return dynamicValue(name, nowMs); });
+}
 
 OutgoingRequest OutgoingRequest::withVariables(const QHash<QString, QString> &variables,
                                                QStringList *missing) const

@@ -45,6 +45,11 @@ struct OutgoingRequest
                                   QStringList *missing) const;
     static QString expandVariables(const QString &text, const QHash<QString, QString> &variables,
                                    QStringList *missing);
+    // Postman's dynamic variables, each place a fresh value: {{$guid}} and {{$randomUUID}} (a
+    // UUID), {{$timestamp}} (unix seconds), {{$isoTimestamp}} (UTC, to the millisecond),
+    // {{$randomInt}} (0 to 1000); and Hookscope's {{$randomId}} (24 letters and digits, as
+    // provider ids end) and {{$randomHex}} (32 hex digits). Other {{names}} are left as written.
+    static QByteArray withDynamicValues(const QByteArray &text, qint64 nowMs);
     // Connection-level headers a proxy must not pass on (RFC 9110 §7.6.1).
     static bool isHopByHop(QByteArrayView name);
     // The reason `url` cannot be a target (not http/https, no host), or empty when it can.

@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QUuid>
 #include <QTemporaryDir>
 #include <QDateTime>
 #include <QTest>
@@ -21,6 +23,7 @@ private slots:
     void badFilesSayWhere_data();
     void badFilesSayWhere();
     void resolveFillsVariablesAuthAndSecrets();
+    void resolveFillsPostmansDynamicVariables();
     void capturesBecomeItemsWithABaseUrl();
     void capturesAreNamedByTheirEvent_data();
     void capturesAreNamedByTheirEvent();
@@ -220,6 +223,36 @@ void TestCollection::resolveFillsVariablesAuthAndSecrets()
     bad.url = QStringLiteral("ftp://h/");
     QVERIFY(!bad.resolve({}, &error));
     QVERIFY2(error.contains(QLatin1String("http")), qPrintable(error));
+}
+
+void TestCollection::resolveFillsPostmansDynamicVariables()
+{
+    RequestTemplate request;
+    request.method = "POST";
+    request.url = QStringLiteral("http://127.0.0.1:1/orders/{{$randomInt}}");
+    request.headers = {{"Idempotency-Key", "{{ $guid }}", true}};
+    request.body = "{\"at\":{{$timestamp}},\"iso\":\"{{$isoTimestamp}}\",\"a\":\"{{$randomId}}\","
+                   "\"b\":\"{{$randomId}}\",\"hex\":\"{{$randomHex}}\",\"kept\":\"{{$unknown}}\"}";
+    QString error;
+    QVERIFY(!request.resolve({}, &error));
+    QCOMPARE(error, QStringLiteral("no value for {{$unknown}}"));
+    request.body.replace("{{$unknown}}", "x");
+    const std::optional<OutgoingRequest> sent = request.resolve({}, &error);
+    QVERIFY2(sent, qPrintable(error));
+    QVERIFY(sent->url.path().sliced(8).toInt() <= 1000);
+    QVERIFY(!QUuid::fromString(QString::fromLatin1(headerValue(sent->headers, "Idempotency-Key")))
+                 .isNull());
+    const QJsonObject body = QJsonDocument::fromJson(sent->body).object();
+    QVERIFY(qAbs(qint64(body[QLatin1String("at")].toDouble()) - QDateTime::currentSecsSinceEpoch())
+            < 60);
+    QVERIFY(
+        QDateTime::fromString(body[QLatin1String("iso")].toString(), Qt::ISODateWithMs).isValid());
+    QCOMPARE(body[QLatin1String("a")].toString().size(), 24);
+    // Each place gets its own value.
+    QVERIFY(body[QLatin1String("a")] != body[QLatin1String("b")]);
+    QVERIFY(QRegularExpression(QStringLiteral("^[0-9a-f]{32}$"))
+                .match(body[QLatin1String("hex")].toString())
+                .hasMatch());
 }
 
 void TestCollection::capturesBecomeItemsWithABaseUrl()
