@@ -20,6 +20,7 @@
 #include "signaturesdialog.h"
 #include "statuspanel.h"
 #include "signatureview.h"
+#include "testeventdialog.h"
 
 #include "store/capturequery.h"
 #include "store/capturestore.h"
@@ -368,6 +369,8 @@ void MainWindow::createMenus()
                        &DeliveryActions::retryFailedSelected);
     capture->addAction(tr("Mock &Rules…"), this, &MainWindow::rulesDialog);
     capture->addAction(tr("Si&gnatures…"), this, &MainWindow::signaturesDialog);
+    capture->addAction(tr("Send &Test Event…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T),
+                       this, &MainWindow::testEventDialog);
     capture->addActions(m_reach->actions());
     capture->addAction(tr("&Edit and Resend…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                        [this] { openComposer(true); });
@@ -598,6 +601,19 @@ void MainWindow::dropEvent(QDropEvent *event)
 void MainWindow::setSignatureBindings(const QList<SignatureBinding> &bindings)
 {
     m_session.setSignatureBindings(bindings);
+}
+
+TestEventDialog *MainWindow::testEventDialog()
+{
+    auto *dialog = new TestEventDialog(m_receiver.isListening() ? m_receiver.baseUrl() : QString(),
+                                       m_session.signatureBindings(), *m_secrets, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &TestEventDialog::bindingAdded, this, [this](const SignatureBinding &binding) {
+        QList<SignatureBinding> bindings = m_session.signatureBindings();
+        setSignatureBindings(bindings << binding);
+    });
+    dialog->show();
+    return dialog;
 }
 
 SignaturesDialog *MainWindow::signaturesDialog()

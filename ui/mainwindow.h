@@ -29,6 +29,7 @@ class DeliveryActions;
 class DeliveryLog;
 class SecretStore;
 class SignaturesDialog;
+class TestEventDialog;
 class ForwarderHost;
 struct DeliveryAttempt;
 class CaptureActions;
@@ -69,6 +70,7 @@ public:
     ReachActions *reachActions() const { return m_reach; }
     // Opens the Signatures dialog: bindings of schemes and secrets to paths, and the secrets.
     SignaturesDialog *signaturesDialog();
+    TestEventDialog *testEventDialog();
     // Checks captures with these from now on (kept across restarts); verdicts are redone.
     void setSignatureBindings(const QList<SignatureBinding> &bindings);
     SecretStore *secrets() const { return m_secrets; }

@@ -273,12 +273,18 @@ RequestTemplate RequestTemplate::fromCapture(const CapturedRequest &capture, con
     return kept;
 }
 
-std::optional<OutgoingRequest> RequestTemplate::resolve(const QHash<QString, QString> &values,
+std::optional<OutgoingRequest> RequestTemplate::resolve(const QHash<QString, QString> &givenValues,
                                                         QString *error) const
 {
     QStringList missing;
     OutgoingRequest request;
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    // A variable may hold dynamic values ("ord-{{$randomInt}}"): one fresh value per send, the
+    // same in every place it is used.
+    QHash<QString, QString> values = givenValues;
+    for (QString &value : values)
+        if (value.contains(QLatin1String("{{")))
+            value = QString::fromUtf8(OutgoingRequest::withDynamicValues(value.toUtf8(), nowMs));
     request.method = method.trimmed();
     request.url = QUrl(OutgoingRequest::expandVariables(
         QString::fromUtf8(OutgoingRequest::withDynamicValues(url.trimmed().toUtf8(), nowMs)),

@@ -53,9 +53,10 @@ struct RequestTemplate
     // What a capture turns into: `origin` ("https://host", or {{baseUrl}} when empty) followed
     // by its path and query, its headers minus the connection-level ones and Host, its body.
     static RequestTemplate fromCapture(const CapturedRequest &capture, const QString &origin = {});
-    // The request to send with `values` filled in (a secret under "secret:NAME"), signed
-    // afresh when `signing` says so; nothing, and the reason, when a value is missing or the
-    // URL cannot be a target.
+    // The request to send with `values` filled in (a secret under "secret:NAME"), dynamic
+    // values ({{$guid}}…, OutgoingRequest::withDynamicValues) fresh, signed afresh when
+    // `signing` says so; nothing, and the reason, when a value is missing or the URL cannot be
+    // a target.
     std::optional<OutgoingRequest> resolve(const QHash<QString, QString> &values,
                                            QString *error) const;
     // Why it could never be sent: a method or header name that is not an HTTP token, a CR, LF

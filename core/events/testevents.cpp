@@ -3,6 +3,7 @@
 #include "collections/collectionrunner.h"
 #include "signing/signature.h"
 #include "store/datafolder.h"
+#include "wire/captureorigin.h"
 #include "wire/jsonfile.h"
 
 #include <QDateTime>
@@ -73,17 +74,15 @@ std::optional<OutgoingRequest> TestEvent::prepare(const QString &target,
                                                   const QList<FieldOverride> &overrides,
                                                   QString *error) const
 {
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    QHash<QString, QString> values;
-    for (auto variable = variables.cbegin(); variable != variables.cend(); ++variable)
-        values.insert(variable.key(), QString::fromUtf8(OutgoingRequest::withDynamicValues(
-                                          variable.value().toUtf8(), nowMs)));
+    QHash<QString, QString> values = variables;
     values.insert(QStringLiteral("target"), target.trimmed());
     RequestTemplate unsignedRequest = request;
     unsignedRequest.signing = {};
     std::optional<OutgoingRequest> prepared = unsignedRequest.resolve(values, error);
     if (!prepared)
         return std::nullopt;
+    prepared->headers.append(
+        {CaptureOrigin::TestEventHeader, (provider + QLatin1Char('/') + name).toUtf8()});
     for (const FieldOverride &change : overrides) {
         if (isForm(*prepared)) {
             prepared->body = withFormField(prepared->body, change.path, change.value);
@@ -103,9 +102,9 @@ std::optional<OutgoingRequest> TestEvent::prepare(const QString &target,
             = SignatureScheme::parse(request.signing.scheme, error);
         if (!scheme)
             return std::nullopt;
-        const HeaderList signature
-            = Signatures::sign(*scheme, *secret, SignedRequest::fromOutgoing(*prepared),
-                               nowMs / 1000, Signatures::newMessageId(), error);
+        const HeaderList signature = Signatures::sign(
+            *scheme, *secret, SignedRequest::fromOutgoing(*prepared),
+            QDateTime::currentSecsSinceEpoch(), Signatures::newMessageId(), error);
         if (signature.isEmpty())
             return std::nullopt;
         prepared->headers = Signatures::withHeaders(prepared->headers, signature);

@@ -30,13 +30,14 @@ struct TestEvent
     QString providerTitle; // as the catalog's folder names it: "Stripe", "Standard Webhooks"
     QString name;          // "invoice.paid", "orders/create"
     RequestTemplate request;
-    QHash<QString, QString> variables; // the catalog's, each filled in once per send
+    QHash<QString, QString> variables; // the catalog's: dynamic values in them fresh per send
     bool isOwn = false;                // from the user's catalog file
 
     // The request that sends it to `target` now: fresh ids and timestamps, `overrides` applied
-    // to the payload, then signed with the provider's scheme and `secret` (unsigned without
-    // one). Nothing, saying why, when the target is not an http(s) URL, an override does not
-    // fit the payload or the secret does not suit the scheme.
+    // to the payload, marked as a test event (CaptureOrigin::TestEventHeader), then signed with the
+    // provider's scheme and `secret` (unsigned without one). Nothing, saying why, when the target
+    // is not an http(s) URL, an override does not fit the payload or the secret does not suit the
+    // scheme.
     std::optional<OutgoingRequest> prepare(const QString &target,
                                            const std::optional<QByteArray> &secret,
                                            const QList<FieldOverride> &overrides,

@@ -259,6 +259,24 @@ void Settings::setRecentCollections(const QStringList &paths)
     m_settings.setValue(QStringLiteral("collections/recent"), paths);
 }
 
+QByteArray Settings::testEventPayload(const QString &event) const
+{
+    return m_settings.value(QStringLiteral("testEvents/payloads"))
+        .toMap()
+        .value(event)
+        .toByteArray();
+}
+
+void Settings::setTestEventPayload(const QString &event, const QByteArray &payload)
+{
+    QVariantMap edited = m_settings.value(QStringLiteral("testEvents/payloads")).toMap();
+    if (payload.isEmpty())
+        edited.remove(event);
+    else
+        edited.insert(event, payload);
+    m_settings.setValue(QStringLiteral("testEvents/payloads"), edited);
+}
+
 QString Settings::collectionEnvironment(const QString &path) const
 {
     return m_settings.value(QStringLiteral("collections/environments"))

@@ -80,6 +80,10 @@ public:
     // The environment chosen for a collection file; empty: its variables alone.
     QString collectionEnvironment(const QString &path) const;
     void setCollectionEnvironment(const QString &path, const QString &environment);
+    // A test event's payload as the user edited it ("stripe/invoice.paid"), sent in place of the
+    // catalog's; empty: the catalog's. Setting it empty forgets the edit.
+    QByteArray testEventPayload(const QString &event) const;
+    void setTestEventPayload(const QString &event, const QByteArray &payload);
     // The file it is kept in.
     QString fileName() const { return m_settings.fileName(); }
     // Forgets everything here (a first launch); for tests and benchmarks.

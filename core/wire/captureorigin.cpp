@@ -50,6 +50,11 @@ CaptureOrigin CaptureOrigin::of(const CapturedRequest &request)
         origin.client = lastForwarded;
         return origin;
     }
+    if (const QByteArray testEvent = headerValue(request.headers, TestEventHeader);
+        !testEvent.isNull()) {
+        origin.via = QStringLiteral("test event");
+        return origin;
+    }
     if (!request.remoteAddress.isLoopback())
         return origin;
     const QString target = QString::fromLatin1(request.target);

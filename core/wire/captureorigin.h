@@ -13,7 +13,12 @@ namespace Hookscope {
 // anyone else could write them too.
 struct CaptureOrigin
 {
-    // "cloudflared", "ngrok", "proxy", "smee", "stripe listen"; empty: straight from the client
+    // Sent with each of Hookscope's test events ("stripe/invoice.paid"), so that the receiver,
+    // and the user's handler, can tell them from the provider's own.
+    static constexpr const char *TestEventHeader = "X-Hookscope-Test-Event";
+
+    // "cloudflared", "ngrok", "proxy", "smee", "stripe listen", "test event" (Hookscope's own,
+    // TestEventHeader names which); empty: straight from the client
     QString via;
     QString publicUrl; // as the provider called it, when the tunnel or relay says
     QString client;    // the client's own address, when the tunnel or relay says

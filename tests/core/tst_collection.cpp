@@ -253,6 +253,17 @@ void TestCollection::resolveFillsPostmansDynamicVariables()
     QVERIFY(QRegularExpression(QStringLiteral("^[0-9a-f]{32}$"))
                 .match(body[QLatin1String("hex")].toString())
                 .hasMatch());
+
+    // A variable holding one is fresh at each send and the same in every place of one.
+    RequestTemplate twice;
+    twice.url = QStringLiteral("http://127.0.0.1:1/{{ref}}");
+    twice.body = "{{ref}}";
+    const QHash<QString, QString> values{{QStringLiteral("ref"), QStringLiteral("r{{$randomId}}")}};
+    const std::optional<OutgoingRequest> one = twice.resolve(values, &error);
+    const std::optional<OutgoingRequest> two = twice.resolve(values, &error);
+    QCOMPARE(one->body.size(), 25);
+    QCOMPARE(one->url.path(), QLatin1Char('/') + QString::fromUtf8(one->body));
+    QVERIFY(one->body != two->body);
 }
 
 void TestCollection::capturesBecomeItemsWithABaseUrl()

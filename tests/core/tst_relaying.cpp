@@ -191,6 +191,12 @@ void TestRelaying::aTunnelIsToldByItsHeadersFromThisMachineOnly()
     QCOMPARE(CaptureOrigin::of(requestFrom(stripe, "127.0.0.1")).label(),
              QStringLiteral("stripe listen"));
     QCOMPARE(CaptureOrigin::of(requestFrom(stripe, "192.168.1.20")).label(), QString());
+    // Hookscope's own test events say so, from wherever they were sent.
+    const QByteArray testEvent = stripe + "X-Hookscope-Test-Event: stripe/invoice.paid\r\n";
+    QCOMPARE(CaptureOrigin::of(requestFrom(testEvent, "127.0.0.1")).label(),
+             QStringLiteral("test event"));
+    QCOMPARE(CaptureOrigin::of(requestFrom(testEvent, "192.168.1.20")).label(),
+             QStringLiteral("test event"));
 
     // Straight from a client on this machine: no origin to show.
     QCOMPARE(CaptureOrigin::of(requestFrom("GET / HTTP/1.1\r\nHost: x\r\n", "127.0.0.1")).label(),

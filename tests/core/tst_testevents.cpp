@@ -1,5 +1,6 @@
 #include "events/testevents.h"
 #include "signing/signature.h"
+#include "wire/captureorigin.h"
 #include "wire/eventtype.h"
 #include "wire/jsonfile.h"
 
@@ -155,6 +156,9 @@ void TestTestEvents::everyEventIsFreshWellFormedAndVerifies()
         }
         const CapturedRequest capture = captured(request);
         QCOMPARE(eventType(capture), typeUnlessName.value(what, event.name));
+        QCOMPARE(CaptureOrigin::of(capture).via, QStringLiteral("test event"));
+        QCOMPARE(headerValue(capture.headers, CaptureOrigin::TestEventHeader),
+                 QByteArray(event.provider.toUtf8() + '/' + event.name.toUtf8()));
         if (!event.isSigned())
             continue;
         const std::optional<SignatureScheme> scheme = SignatureScheme::detect(capture.headers);
