@@ -48,9 +48,10 @@ int CliCommands::trigger(const QStringList &arguments)
                                       QStringLiteral("URL"));
     const QCommandLineOption setOption(
         QStringLiteral("set"),
-        QStringLiteral("Change a payload field: a JSON path (data.object.amount_paid=5000, "
-                       "items.0.sku=MUG) or a form field (Body=hello). A value that reads as JSON "
-                       "is written as is, anything else as a string. Repeat for more."),
+        QStringLiteral("Change a payload field: a JSON path as mock rules write them "
+                       "(data.object.amount_paid=5000, $.items[0].sku=MUG) or a form field "
+                       "(Body=hello). A value that reads as JSON is written as is, anything else "
+                       "as a string. Repeat for more."),
         QStringLiteral("PATH=VALUE"));
     const QCommandLineOption unsignedOption(QStringLiteral("unsigned"),
                                             QStringLiteral("Send it without a signature."));

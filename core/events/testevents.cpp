@@ -5,6 +5,7 @@
 #include "store/datafolder.h"
 #include "wire/captureorigin.h"
 #include "wire/jsonfile.h"
+#include "wire/jsonpath.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -89,8 +90,11 @@ std::optional<OutgoingRequest> TestEvent::prepare(const QString &target,
             continue;
         }
         QString problem;
-        const std::optional<QByteArray> changed = JsonFile::withValueAt(
-            prepared->body, change.path, asJsonValue(change.value), &problem);
+        const std::optional<JsonPath> path = JsonPath::parse(change.path, &problem);
+        const std::optional<QByteArray> changed
+            = path ? JsonFile::withValueAt(prepared->body, *path, asJsonValue(change.value),
+                                           &problem)
+                   : std::nullopt;
         if (!changed) {
             *error = QStringLiteral("cannot set %1: %2").arg(change.path, problem);
             return std::nullopt;

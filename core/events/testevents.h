@@ -9,9 +9,10 @@
 
 namespace Hookscope {
 
-// One change to a payload before it is sent: a JSON field by path ("data.object.amount_paid",
-// "items.0.price"), or a form field by name, set to `value`. A value that reads as JSON (5000,
-// true, null, "text", {…}) is written as it is; anything else as a JSON string.
+// One change to a payload before it is sent: a JSON field by path (JsonPath:
+// "data.object.amount_paid", "$.items[0].price"), or a form field by name, set to `value`. A value
+// that reads as JSON (5000, true, null, "text", {…}) is written as it is; anything else as a JSON
+// string.
 struct FieldOverride
 {
     QString path;

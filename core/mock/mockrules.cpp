@@ -1,6 +1,7 @@
 #include "mockrules.h"
 
 #include "wire/jsonfile.h"
+#include "wire/jsonpath.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -50,67 +51,6 @@ std::optional<QRegularExpression> patternFrom(const QString &written, QString *e
 }
 
 // "$.data.items[0].id" (or "data.items[0].id") to its steps: names and indexes.
-std::optional<QStringList> jsonSteps(const QString &path, QString *error)
-{
-    QString rest = path;
-    if (rest.startsWith(QLatin1String("$.")))
-        rest = rest.mid(2);
-    else if (rest == QLatin1String("$"))
-        rest.clear();
-    QStringList steps;
-    static const QRegularExpression step(QStringLiteral("^([^.\\[\\]]+)?((?:\\[\\d+\\])*)$"));
-    for (const QString &part : rest.split(QLatin1Char('.'), Qt::SkipEmptyParts)) {
-        const QRegularExpressionMatch match = step.match(part);
-        if (!match.hasMatch()) {
-            *error
-                = QStringLiteral("\"%1\" is not a JSON path such as $.data.items[0].id").arg(path);
-            return std::nullopt;
-        }
-        if (!match.captured(1).isEmpty())
-            steps.append(match.captured(1));
-        static const QRegularExpression index(QStringLiteral("\\[(\\d+)\\]"));
-        for (const QRegularExpressionMatch &at : index.globalMatch(match.captured(2)))
-            steps.append(QLatin1Char('#') + at.captured(1));
-    }
-    return steps;
-}
-
-std::optional<QJsonValue> jsonAt(const QJsonDocument &document, const QStringList &steps)
-{
-    QJsonValue value
-        = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
-    if (document.isNull())
-        return std::nullopt;
-    for (const QString &step : steps) {
-        if (step.startsWith(QLatin1Char('#'))) {
-            const qsizetype index = step.mid(1).toLongLong();
-            if (!value.isArray() || index >= value.toArray().size())
-                return std::nullopt;
-            value = value.toArray().at(index);
-        } else {
-            if (!value.isObject() || !value.toObject().contains(step))
-                return std::nullopt;
-            value = value.toObject().value(step);
-        }
-    }
-    return value;
-}
-
-QByteArray jsonText(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::String: return value.toString().toUtf8();
-    case QJsonValue::Object: return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-    case QJsonValue::Array: return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-    case QJsonValue::Null: return "null";
-    case QJsonValue::Bool: return value.toBool() ? "true" : "false";
-    case QJsonValue::Double:
-        return QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
-    case QJsonValue::Undefined: break;
-    }
-    return {};
-}
-
 // The request as templates and JSON conditions see it; the body is parsed once, when asked.
 class RequestView
 {
@@ -152,7 +92,7 @@ bool isTemplateName(const QString &name, QString *error)
             return true;
     }
     if (name.startsWith(QLatin1String("request.json.")))
-        return jsonSteps(name.mid(13), error).has_value();
+        return JsonPath::parse(name.mid(13), error).has_value();
     *error = QStringLiteral("{{%1}} refers to nothing (request.header.NAME, request.query.NAME, "
                             "request.json.PATH, request.method, request.path, request.body, now "
                             "or uuid)")
@@ -199,9 +139,9 @@ QByteArray fill(const QByteArray &text, RequestView &view)
             out += view.query(name.mid(14)).toUtf8();
         } else if (name.startsWith(QLatin1String("request.json."))) {
             QString unused;
-            const std::optional<QStringList> steps = jsonSteps(name.mid(13), &unused);
-            if (const auto value = steps ? jsonAt(view.json(), *steps) : std::nullopt)
-                out += jsonText(*value);
+            const std::optional<JsonPath> path = JsonPath::parse(name.mid(13), &unused);
+            if (const auto value = path ? path->valueIn(view.json()) : std::nullopt)
+                out += JsonPath::textOf(*value);
         }
     }
     return out + source.mid(at).toUtf8();
@@ -266,7 +206,7 @@ std::optional<MockAnswer> answerFrom(const QJsonObject &object, const QString &w
         answer.headers.append({it.key().toUtf8(), value});
     }
     const QJsonValue body = object[key("body")];
-    answer.body = body.isString() ? body.toString().toUtf8() : jsonText(body);
+    answer.body = body.isString() ? body.toString().toUtf8() : JsonPath::textOf(body);
     if (!checkTemplate(answer.body, error)) {
         *error = QStringLiteral("%1: body: %2").arg(where, *error);
         return std::nullopt;
@@ -352,9 +292,7 @@ bool valuesMatch(const QList<ValueCondition> &conditions,
 bool jsonMatches(const QList<JsonCondition> &conditions, RequestView &view)
 {
     for (const JsonCondition &condition : conditions) {
-        QString unused;
-        const std::optional<QStringList> steps = jsonSteps(condition.path, &unused);
-        const std::optional<QJsonValue> value = steps ? jsonAt(view.json(), *steps) : std::nullopt;
+        const std::optional<QJsonValue> value = condition.path.valueIn(view.json());
         if (!value || (condition.equals && *value != *condition.equals))
             return false;
     }
@@ -514,16 +452,18 @@ std::optional<MockRule> MockRules::ruleFromJson(const QJsonObject &object, QStri
                                     "optionally with \"equals\"");
             return std::nullopt;
         }
-        const QString path = condition[key("path")].toString();
+        const QString written = condition[key("path")].toString();
         QString problem;
-        if (!jsonSteps(path, &problem) || path.isEmpty()) {
-            *error = QStringLiteral("match.json: ")
-                     + (path.isEmpty() ? QStringLiteral("a condition has no \"path\"") : problem);
+        const std::optional<JsonPath> path = JsonPath::parse(written, &problem);
+        if (!path || written.isEmpty()) {
+            *error
+                = QStringLiteral("match.json: ")
+                  + (written.isEmpty() ? QStringLiteral("a condition has no \"path\"") : problem);
             return std::nullopt;
         }
-        rule.json.append({path, condition.toObject().contains(key("equals"))
-                                    ? std::optional<QJsonValue>(condition[key("equals")])
-                                    : std::nullopt});
+        rule.json.append({*path, condition.toObject().contains(key("equals"))
+                                     ? std::optional<QJsonValue>(condition[key("equals")])
+                                     : std::nullopt});
     }
     const QJsonValue respond = object[key("respond")];
     const QJsonArray sequence = respond.isArray() ? respond.toArray() : QJsonArray{respond};

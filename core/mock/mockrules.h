@@ -1,6 +1,7 @@
 #pragma once
 
 #include "wire/capturedrequest.h"
+#include "wire/jsonpath.h"
 #include "wire/responsespec.h"
 
 #include <QJsonObject>
@@ -45,7 +46,7 @@ struct ValueCondition
 // A condition on a JSON body field: `$.data.object.id == "x"`, or that it exists.
 struct JsonCondition
 {
-    QString path;                     // "$.a.b[0].c"
+    JsonPath path;                    // "$.a.b[0].c"
     std::optional<QJsonValue> equals; // none: the field only has to exist
 };
 

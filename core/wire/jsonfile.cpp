@@ -1,5 +1,7 @@
 #include "jsonfile.h"
 
+#include "jsonpath.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -291,7 +293,7 @@ std::optional<QList<JsonFile::RawMember>> JsonFile::rawMembers(QByteArrayView js
     return members;
 }
 
-std::optional<QByteArray> JsonFile::withValueAt(const QByteArray &json, const QString &path,
+std::optional<QByteArray> JsonFile::withValueAt(const QByteArray &json, const JsonPath &path,
                                                 const QByteArray &value, QString *error)
 {
     QJsonParseError parseError;
@@ -306,45 +308,40 @@ std::optional<QByteArray> JsonFile::withValueAt(const QByteArray &json, const QS
         *error = QStringLiteral("%1 is not one JSON value").arg(QString::fromUtf8(value));
         return std::nullopt;
     }
-    const QStringList names = path.split(QLatin1Char('.'));
-    if (names.contains(QString())) {
-        *error = QStringLiteral("\"%1\" is not a field path (names joined by dots: "
-                                "data.object.amount, items.0.price)")
-                     .arg(path);
-        return std::nullopt;
-    }
+    const QList<JsonPath::Step> &steps = path.steps();
     qsizetype start = topLevelStart(json);
     qsizetype end = skipValue(json, start);
     QString reached = QStringLiteral("the payload");
-    for (qsizetype depth = 0; depth < names.size(); ++depth) {
-        const QString &name = names.at(depth);
-        const QString here = names.mid(0, depth + 1).join(QLatin1Char('.'));
+    for (qsizetype depth = 0; depth < steps.size(); ++depth) {
+        const JsonPath::Step &step = steps.at(depth);
         const QList<RawItem> items
             = json[start] == '{' || json[start] == '[' ? rawItems(json, start) : QList<RawItem>();
         if (json[start] == '[') {
-            bool isIndex = false;
-            const int index = name.toInt(&isIndex);
-            if (!isIndex || index < 0 || index >= items.size()) {
+            const qsizetype index = JsonPath::indexOf(step);
+            if (index < 0 || index >= items.size()) {
                 *error = QStringLiteral("%1 is a list of %2; \"%3\" is not an index in it")
                              .arg(reached)
                              .arg(items.size())
-                             .arg(name);
+                             .arg(step.name);
                 return std::nullopt;
             }
             start = items.at(index).start;
             end = items.at(index).end;
         } else if (json[start] == '{') {
-            const auto found = std::find_if(items.crbegin(), items.crend(),
-                                            [&](const RawItem &item) { return item.name == name; });
+            const auto found
+                = std::find_if(items.crbegin(), items.crend(), [&](const RawItem &item) {
+                      return step.index < 0 && item.name == step.name;
+                  });
             if (found != items.crend()) {
                 start = found->start;
                 end = found->end;
-            } else if (depth + 1 < names.size()) {
-                *error = QStringLiteral("no field \"%1\" in the payload").arg(here);
+            } else if (depth + 1 < steps.size() || step.index >= 0) {
+                *error
+                    = QStringLiteral("no field \"%1\" in the payload").arg(path.prefix(depth + 1));
                 return std::nullopt;
             } else {
                 // A new last member, laid out as the one before it.
-                const QByteArray member = QJsonDocument(QJsonArray{name})
+                const QByteArray member = QJsonDocument(QJsonArray{step.name})
                                               .toJson(QJsonDocument::Compact)
                                               .sliced(1)
                                               .chopped(1)
@@ -363,7 +360,7 @@ std::optional<QByteArray> JsonFile::withValueAt(const QByteArray &json, const QS
             *error = QStringLiteral("%1 is %2, not an object").arg(reached, kindOf(json[start]));
             return std::nullopt;
         }
-        reached = QStringLiteral("\"%1\"").arg(here);
+        reached = QStringLiteral("\"%1\"").arg(path.prefix(depth + 1));
     }
     return json.first(start) + value + json.sliced(end);
 }

@@ -9,6 +9,10 @@
 class QFile;
 
 namespace Hookscope {
+class JsonPath;
+}
+
+namespace Hookscope {
 
 // Reading and writing the JSON files Hookscope imports and saves: errors say where, saves are
 // whole or not at all.
@@ -70,12 +74,11 @@ public:
         QByteArrayView value; // into `json`
     };
     static std::optional<QList<RawMember>> rawMembers(QByteArrayView json, QString *error);
-    // `json` with the value at `path` (names joined by dots, a number indexing a list:
-    // "data.object.amount", "items.0.price") replaced by `value`, JSON text written as given;
-    // a new last name is added to its object after the members there, laid out as they are.
-    // Every other byte stays as it was. Nothing, saying why, when `json` or `value` is not
-    // valid, or the path leads through a field that is missing or not an object or list.
-    static std::optional<QByteArray> withValueAt(const QByteArray &json, const QString &path,
+    // `json` with the value at `path` replaced by `value`, JSON text written as given; a new
+    // last name is added to its object after the members there, laid out as they are. Every
+    // other byte stays as it was. Nothing, saying why, when `json` or `value` is not valid, or
+    // the path leads through a field that is missing or not an object or list.
+    static std::optional<QByteArray> withValueAt(const QByteArray &json, const JsonPath &path,
                                                  const QByteArray &value, QString *error);
 
     // What a field may hold, combined with |.

@@ -3,6 +3,7 @@
 #include "wire/captureorigin.h"
 #include "wire/eventtype.h"
 #include "wire/jsonfile.h"
+#include "wire/jsonpath.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -23,6 +24,7 @@ private slots:
     void dynamicValuesAreFreshInEveryPlace();
     void overridesChangeOnlyThatField();
     void overridesThatDoNotFitSayWhy();
+    void pathsIndexListsEitherWay();
     void formFieldsAreOverriddenByName();
     void withoutASecretTheEventGoesUnsigned();
     void ownEventsAddToAndReplaceShippedOnes();
@@ -260,8 +262,11 @@ void TestTestEvents::overridesThatDoNotFitSayWhy()
              QStringLiteral("cannot set data.object.lines.data.7: \"data.object.lines.data\" is a "
                             "list of 1; \"7\" is not an index in it"));
     QCOMPARE(problem(QStringLiteral("data..x=1")),
-             QStringLiteral("cannot set data..x: \"data..x\" is not a field path (names joined by "
-                            "dots: data.object.amount, items.0.price)"));
+             QStringLiteral("cannot set data..x: \"data..x\" is not a JSON path such as "
+                            "$.data.items[0].id"));
+    QCOMPARE(problem(QStringLiteral("$.data.object.lines.data[3]=1")),
+             QStringLiteral("cannot set $.data.object.lines.data[3]: \"data.object.lines.data\" "
+                            "is a list of 1; \"3\" is not an index in it"));
     QCOMPARE(problem(QStringLiteral("no-equals-sign")),
              QStringLiteral("\"no-equals-sign\" is not PATH=VALUE (data.object.amount_paid=5000)"));
     QString error;
@@ -271,6 +276,31 @@ void TestTestEvents::overridesThatDoNotFitSayWhy()
     const TestEvent *svix = catalog.find(QStringLiteral("svix"), QStringLiteral("user.created"));
     QVERIFY(!svix->prepare(QStringLiteral("http://127.0.0.1:1/"), "whsec_not base64!", {}, &error));
     QVERIFY2(error.contains(QLatin1String("base64")), qPrintable(error));
+}
+
+void TestTestEvents::pathsIndexListsEitherWay()
+{
+    const QJsonDocument document = QJsonDocument::fromJson(R"({"a": [{"b": 1}, {"b": [7, 8]}]})");
+    QString error;
+    // Each as written, and its first two steps as messages name them.
+    for (const auto &[written, firstTwo] :
+         {std::pair(u"$.a[1].b[1]"_s, u"a[1]"_s), std::pair(u"a.1.b.1"_s, u"a.1"_s),
+          std::pair(u"a[1].b.1"_s, u"a[1]"_s)}) {
+        const std::optional<JsonPath> path = JsonPath::parse(written, &error);
+        QVERIFY2(path, qPrintable(error));
+        QCOMPARE(path->valueIn(document), QJsonValue(8));
+        QCOMPARE(path->prefix(2), firstTwo);
+    }
+    QVERIFY(!JsonPath::parse(QStringLiteral("a[1]x"), &error));
+    QVERIFY(!JsonPath::parse(QStringLiteral("a..b"), &error));
+    QCOMPARE(error, QStringLiteral("\"a..b\" is not a JSON path such as $.data.items[0].id"));
+    // [N] is only ever an index: it never names a member.
+    const QJsonDocument digits = QJsonDocument::fromJson(R"({"a": {"0": "zero"}})");
+    QCOMPARE(JsonPath::parse(QStringLiteral("a.0"), &error)->valueIn(digits),
+             QJsonValue(u"zero"_s));
+    QVERIFY(!JsonPath::parse(QStringLiteral("a[0]"), &error)->valueIn(digits));
+    QCOMPARE(JsonPath::parse(QStringLiteral("$"), &error)->valueIn(digits),
+             QJsonValue(digits.object()));
 }
 
 void TestTestEvents::formFieldsAreOverriddenByName()
