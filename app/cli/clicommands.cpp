@@ -57,7 +57,7 @@ const char *const usage
       "  import FILE [--into COLLECTION] [--partial]         a HAR file's requests as captures;\n"
       "                                                      HAR, Postman, collection or curl\n"
       "                                                      requests into a collection\n"
-      "  run COLLECTION [--env NAME] [--delay MS] [--folder NAME]\n"
+      "  run COLLECTION [--env NAME] [--delay MS] [--folder NAME] [--junit FILE]\n"
       "                                                      send a collection's requests in "
       "order\n"
       "  trigger PROVIDER EVENT --to URL [--set PATH=VALUE]...\n"

@@ -3,9 +3,13 @@
 #include "clisupport.h"
 
 #include "collections/collectionrunner.h"
+#include "collections/junitreport.h"
+#include "wire/jsonfile.h"
 #include "secrets/secretstore.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFileInfo>
 
 #include <memory>
 
@@ -29,7 +33,15 @@ QByteArray resultLine(const RunResult &run)
     line += "  " + run.name.toUtf8();
     if (run.request)
         line += "  " + run.request->method + ' ' + run.request->url.toEncoded();
-    return line + '\n';
+    line += '\n';
+    // Each expectation it missed, under it.
+    for (const CheckResult &check : run.checks) {
+        if (!check.passed)
+            line += QStringLiteral("      %1: expected %2, got %3\n")
+                        .arg(check.what, check.expected, check.got)
+                        .toUtf8();
+    }
+    return line;
 }
 
 } // namespace
@@ -39,8 +51,10 @@ int CliCommands::runCollection(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Send the requests of a collection file in order, each once the one before has been "
-        "answered, and print each result. Exit 1 if any failed (not sent, no answer, or a "
-        "4xx/5xx answer)."));
+        "answered, and print each result. A request passes when its answer meets its "
+        "expectations (\"expect\": status, headers, JSON fields, time, idempotent), or without "
+        "any, when it is a 2xx or 3xx. Exit 1 if any failed (not sent, no answer, an expectation "
+        "missed)."));
     parser.addPositionalArgument(QStringLiteral("COLLECTION"),
                                  QStringLiteral("The collection file."));
     const QCommandLineOption environmentOption(
@@ -53,7 +67,11 @@ int CliCommands::runCollection(const QStringList &arguments)
         QStringLiteral("folder"),
         QStringLiteral("Only the requests in this folder (\"Outer/Inner\" for a nested one)."),
         QStringLiteral("NAME"));
-    parser.addOptions({environmentOption, delayOption, folderOption});
+    const QCommandLineOption junitOption(
+        QStringLiteral("junit"),
+        QStringLiteral("Also write the results as JUnit XML, for CI (Jenkins, GitLab, GitHub)."),
+        QStringLiteral("FILE"));
+    parser.addOptions({environmentOption, delayOption, folderOption, junitOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -106,8 +124,24 @@ int CliCommands::runCollection(const QStringList &arguments)
                          writeOut(resultLine(result));
                      });
     QObject::connect(&runner, &CollectionRunner::finished, &loop, &QEventLoop::quit);
+    QList<RunResult> results;
+    QObject::connect(&runner, &CollectionRunner::finished,
+                     [&results](const QList<RunResult> &all) { results = all; });
+    const QDateTime startedAt = QDateTime::currentDateTime();
+    QElapsedTimer elapsed;
+    elapsed.start();
     runner.start(steps, collection->valuesFor(environment), delayMs);
     loop.exec();
+    if (parser.isSet(junitOption)) {
+        const QString name
+            = collection->name.isEmpty()
+                  ? QFileInfo(parser.positionalArguments().constFirst()).completeBaseName()
+                  : collection->name;
+        if (!JsonFile::writeAtomically(parser.value(junitOption),
+                                       junitReport(name, results, startedAt, elapsed.elapsed()),
+                                       &error))
+            return usageError(QStringLiteral("--junit: ") + error);
+    }
     writeOut(QStringLiteral("%1 request(s): %2 passed, %3 failed\n")
                  .arg(steps.size())
                  .arg(steps.size() - failed)

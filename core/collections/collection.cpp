@@ -89,6 +89,10 @@ QJsonObject requestJson(const RequestTemplate &request, QJsonObject object)
                                                {key("secret"), request.signing.secretName}});
     else
         object.remove(key("sign"));
+    if (request.expect.isEmpty())
+        object.remove(key("expect"));
+    else
+        object.insert(key("expect"), request.expect.toJson());
     return object;
 }
 
@@ -117,7 +121,8 @@ std::optional<RequestTemplate> requestFrom(const QJsonObject &object, QString *e
                                                                 {"body", JsonFile::String},
                                                                 {"bodyEncoding", JsonFile::String},
                                                                 {"auth", JsonFile::Object},
-                                                                {"sign", JsonFile::Object}});
+                                                                {"sign", JsonFile::Object},
+                                                                {"expect", JsonFile::Object}});
         !problem.isEmpty()) {
         *error = problem;
         return std::nullopt;
@@ -165,6 +170,10 @@ std::optional<RequestTemplate> requestFrom(const QJsonObject &object, QString *e
         *error = QStringLiteral("unknown auth type \"%1\" (basic or bearer)").arg(type);
         return std::nullopt;
     }
+    const std::optional<Expectations> expect = Expectations::fromJson(object[key("expect")], error);
+    if (!expect)
+        return std::nullopt;
+    request.expect = *expect;
     if (object.contains(key("sign"))) {
         const QJsonObject sign = object[key("sign")].toObject();
         request.signing = {sign[key("scheme")].toString(), sign[key("secret")].toString()};

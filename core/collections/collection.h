@@ -1,5 +1,6 @@
 #pragma once
 
+#include "expectations.h"
 #include "signing/signaturesettings.h"
 #include "wire/outgoingrequest.h"
 
@@ -48,6 +49,7 @@ struct RequestTemplate
     QByteArray body;
     RequestAuth auth;
     RequestSigning signing;
+    Expectations expect; // what a run checks its answer against
 
     static RequestTemplate fromOutgoing(const OutgoingRequest &request);
     // What a capture turns into: `origin` ("https://host", or {{baseUrl}} when empty) followed

@@ -59,7 +59,9 @@ void CollectionRunner::sendNext()
     const RunStep step = m_steps.at(index);
     const auto send
         = [this, step](const QHash<QString, QString> &values, const QString &secretError) {
-              RunResult result{step.name, std::nullopt, {}, secretError};
+              RunResult result;
+              result.name = step.name;
+              result.error = secretError;
               if (result.error.isEmpty())
                   result.request = step.request.resolve(values, &result.error);
               if (!result.request) {
@@ -67,9 +69,19 @@ void CollectionRunner::sendNext()
                   return;
               }
               m_sender.send(*result.request, SendOptions(),
-                            [this, result](const DeliveryResult &answer) mutable {
+                            [this, result, step](const DeliveryResult &answer) mutable {
                                 result.result = answer;
-                                record(result);
+                                if (step.request.expect.idempotent == Expectations::Idempotency::No
+                                    || !answer.succeeded()) {
+                                    record(result);
+                                    return;
+                                }
+                                // The same request again, as a provider retries a delivery.
+                                m_sender.send(*result.request, SendOptions(),
+                                              [this, result](const DeliveryResult &again) mutable {
+                                                  result.repeat = again;
+                                                  record(result);
+                                              });
                             });
           };
     const QStringList secrets = step.request.secretNames();
@@ -84,6 +96,9 @@ void CollectionRunner::sendNext()
 
 void CollectionRunner::record(RunResult result)
 {
+    if (result.request)
+        result.checks
+            = m_steps.at(m_results.size()).request.expect.check(result.result, result.repeat);
     m_results.append(result);
     emit stepFinished(int(m_results.size() - 1), result);
     if (m_pause.interval() > 0 && !m_cancelled && m_results.size() < m_steps.size())

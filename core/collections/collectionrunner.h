@@ -23,10 +23,17 @@ struct RunResult
     QString name;
     std::optional<OutgoingRequest> request; // none when it could not be filled in
     DeliveryResult result;
-    QString error; // why it was not sent (a missing variable or secret)
+    QString error;                        // why it was not sent (a missing variable or secret)
+    std::optional<DeliveryResult> repeat; // the second answer, when it had to be idempotent
+    QList<CheckResult> checks;            // its expectations (at least the status), checked
 
-    // Sent and answered with a 2xx or 3xx.
-    bool passed() const { return error.isEmpty() && result.status >= 200 && result.status < 400; }
+    // Sent, and every expectation met (without any: answered with a 2xx or 3xx).
+    bool passed() const
+    {
+        return error.isEmpty() && request
+               && std::all_of(checks.cbegin(), checks.cend(),
+                              [](const CheckResult &check) { return check.passed; });
+    }
 };
 
 // Sends the requests of a collection or folder one after the other, each once the one before

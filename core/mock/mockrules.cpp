@@ -252,32 +252,6 @@ std::optional<MockAnswer> answerFrom(const QJsonObject &object, const QString &w
     return answer;
 }
 
-std::optional<QList<ValueCondition>> conditionsFrom(const QJsonValue &value, const QString &where,
-                                                    QString *error)
-{
-    QList<ValueCondition> conditions;
-    if (!value.isUndefined() && !value.isNull() && !value.isObject()) {
-        *error = QStringLiteral("%1 must be an object of NAME: PATTERN").arg(where);
-        return std::nullopt;
-    }
-    const QJsonObject object = value.toObject();
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        if (!it.value().isString()) {
-            *error = QStringLiteral("%1 %2: the pattern must be a string").arg(where, it.key());
-            return std::nullopt;
-        }
-        QString problem;
-        const std::optional<QRegularExpression> pattern
-            = patternFrom(it.value().toString(), &problem);
-        if (!pattern) {
-            *error = QStringLiteral("%1 %2: %3").arg(where, it.key(), problem);
-            return std::nullopt;
-        }
-        conditions.append({it.key(), *pattern, it.value().toString()});
-    }
-    return conditions;
-}
-
 bool valuesMatch(const QList<ValueCondition> &conditions,
                  const std::function<std::optional<QString>(const QString &)> &valueOf)
 {
@@ -343,6 +317,32 @@ MockDecision decision(int index, const MockRule &rule, const MockAnswer &answer,
 }
 
 } // namespace
+
+std::optional<QList<ValueCondition>> ValueCondition::listFrom(const QJsonValue &value,
+                                                              const QString &where, QString *error)
+{
+    QList<ValueCondition> conditions;
+    if (!value.isUndefined() && !value.isNull() && !value.isObject()) {
+        *error = QStringLiteral("%1 must be an object of NAME: PATTERN").arg(where);
+        return std::nullopt;
+    }
+    const QJsonObject object = value.toObject();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!it.value().isString()) {
+            *error = QStringLiteral("%1 %2: the pattern must be a string").arg(where, it.key());
+            return std::nullopt;
+        }
+        QString problem;
+        const std::optional<QRegularExpression> pattern
+            = patternFrom(it.value().toString(), &problem);
+        if (!pattern) {
+            *error = QStringLiteral("%1 %2: %3").arg(where, it.key(), problem);
+            return std::nullopt;
+        }
+        conditions.append({it.key(), *pattern, it.value().toString()});
+    }
+    return conditions;
+}
 
 bool MockRule::matches(const CapturedRequest &request) const
 {
@@ -438,10 +438,11 @@ std::optional<MockRule> MockRules::ruleFromJson(const QJsonObject &object, QStri
         rule.path = globExpression(match[key("path")].toString(QStringLiteral("*")));
     }
     std::optional<QList<ValueCondition>> headers
-        = conditionsFrom(match[key("headers")], QStringLiteral("match.headers"), error);
+        = ValueCondition::listFrom(match[key("headers")], QStringLiteral("match.headers"), error);
     std::optional<QList<ValueCondition>> query
-        = headers ? conditionsFrom(match[key("query")], QStringLiteral("match.query"), error)
-                  : std::nullopt;
+        = headers
+              ? ValueCondition::listFrom(match[key("query")], QStringLiteral("match.query"), error)
+              : std::nullopt;
     if (!headers || !query)
         return std::nullopt;
     rule.headers = *headers;

@@ -41,6 +41,11 @@ struct ValueCondition
     QString name;
     QRegularExpression pattern;
     QString written; // as the file has it, for messages and saving
+
+    // {NAME: PATTERN, …}, each pattern a glob or "re:REGEX"; nothing, saying what in `where`
+    // is wrong, otherwise.
+    static std::optional<QList<ValueCondition>> listFrom(const QJsonValue &value,
+                                                         const QString &where, QString *error);
 };
 
 // A condition on a JSON body field: `$.data.object.id == "x"`, or that it exists.

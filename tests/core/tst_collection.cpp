@@ -24,6 +24,7 @@ private slots:
     void badFilesSayWhere();
     void resolveFillsVariablesAuthAndSecrets();
     void resolveFillsPostmansDynamicVariables();
+    void expectationsSurviveTheFile();
     void capturesBecomeItemsWithABaseUrl();
     void capturesAreNamedByTheirEvent_data();
     void capturesAreNamedByTheirEvent();
@@ -178,6 +179,48 @@ void TestCollection::badFilesSayWhere_data()
         "[{\"request\": {\"method\": \"GET\", \"body\": \"!!\", "
         "\"bodyEncoding\": \"base64\"}}]}")
                                 << QStringLiteral("item 1: \"body\" is marked base64 but is not");
+    // Expectations that cannot be checked say which and why.
+    const auto withExpect = [](const char *expect) -> QByteArray {
+        return QByteArray("{\"format\": \"hookscope-collection\", \"version\": 1, \"items\": "
+                          "[{\"name\": \"e\", \"request\": {\"method\": \"GET\", \"expect\": ")
+               + expect + "}}]}";
+    };
+    QTest::newRow("status") << withExpect("{\"status\": \"2yx\"}")
+                            << QStringLiteral("item 1 (\"e\"): \"status\": \"2yx\" is not a status "
+                                              "(201), a class (2xx) or a range (200-204)");
+    QTest::newRow("range") << withExpect("{\"status\": \"299-200\"}")
+                           << QStringLiteral(
+                                  "item 1 (\"e\"): \"status\": \"299-200\" is not a status "
+                                  "(201), a class (2xx) or a range (200-204)");
+    QTest::newRow("expect type") << withExpect("[]")
+                                 << QStringLiteral(
+                                        "item 1 (\"e\"): \"expect\" must be an object, not "
+                                        "an array");
+    QTest::newRow("json path") << withExpect("{\"json\": [{\"path\": \"a..b\"}]}")
+                               << QStringLiteral(
+                                      "item 1 (\"e\"): \"expect\".json[0]: \"a..b\" is not a "
+                                      "JSON path such as $.data.items[0].id");
+    QTest::newRow("json type") << withExpect("{\"json\": [{\"path\": \"a\", \"type\": \"int\"}]}")
+                               << QStringLiteral(
+                                      "item 1 (\"e\"): \"expect\".json[0]: \"type\" must be "
+                                      "one of string, number, boolean, object, array, null");
+    QTest::newRow("json regex") << withExpect("{\"json\": [{\"path\": \"a\", \"matches\": \"(\"}]}")
+                                << QStringLiteral(
+                                       "item 1 (\"e\"): \"expect\".json[0]: \"matches\" must "
+                                       "be a regular expression (missing closing "
+                                       "parenthesis)");
+    QTest::newRow("header regex") << withExpect("{\"headers\": {\"X-A\": \"re:[\"}}")
+                                  << QStringLiteral(
+                                         "item 1 (\"e\"): \"expect\".headers X-A: invalid "
+                                         "regular expression \"[\": missing terminating ] "
+                                         "for character class at offset 1");
+    QTest::newRow("maxMs") << withExpect("{\"maxMs\": 0}")
+                           << QStringLiteral("item 1 (\"e\"): \"expect\".maxMs must be a positive "
+                                             "number of milliseconds");
+    QTest::newRow("idempotent") << withExpect("{\"idempotent\": \"maybe\"}")
+                                << QStringLiteral(
+                                       "item 1 (\"e\"): \"expect\".idempotent must be true, "
+                                       "false or \"same-body\"");
 }
 
 void TestCollection::badFilesSayWhere()
@@ -264,6 +307,57 @@ void TestCollection::resolveFillsPostmansDynamicVariables()
     QCOMPARE(one->body.size(), 25);
     QCOMPARE(one->url.path(), QLatin1Char('/') + QString::fromUtf8(one->body));
     QVERIFY(one->body != two->body);
+}
+
+void TestCollection::expectationsSurviveTheFile()
+{
+    const QByteArray written = R"({"format": "hookscope-collection", "version": 1, "items": [
+        {"name": "e", "request": {"method": "POST", "url": "http://x/", "expect": {
+          "status": "200-204", "headers": {"Content-Type": "application/json*"},
+          "json": [{"path": "$.ok", "equals": true}, {"path": "$.id", "exists": true},
+                   {"path": "$.id", "matches": "^evt_"}, {"path": "count", "type": "number"}],
+          "maxMs": 250, "idempotent": "same-body"}}},
+        {"name": "plain", "request": {"method": "GET", "url": "http://x/", "expect": {"status": 201}}}]})";
+    QString error;
+    const std::optional<Collection> read = Collection::fromJson(written, &error);
+    QVERIFY2(read, qPrintable(error));
+    const Expectations &expect = read->items.at(0).request.expect;
+    QCOMPARE(expect.status->low, 200);
+    QCOMPARE(expect.status->high, 204);
+    QCOMPARE(expect.json.size(), 4);
+    QCOMPARE(expect.idempotent, Expectations::Idempotency::SameBody);
+    const std::optional<Collection> again = Collection::fromJson(read->toJson(), &error);
+    QVERIFY2(again, qPrintable(error));
+    QCOMPARE(again->items.at(0).request.expect.toJson(), expect.toJson());
+    QCOMPARE(again->items.at(1).request.expect.toJson(),
+             QJsonObject({{QStringLiteral("status"), 201}}));
+    QVERIFY(read->toJson().contains("\"idempotent\": \"same-body\""));
+    // No expectations: no "expect" written.
+    Collection plain;
+    plain.items = {read->items.at(0)};
+    plain.items[0].request.expect = {};
+    QVERIFY(!plain.toJson().contains("expect"));
+
+    // What each finds in an answer.
+    DeliveryResult answer;
+    answer.status = 202;
+    answer.headers = {{"Content-Type", "application/json; charset=utf-8"}};
+    answer.body = R"({"ok": true, "id": "evt_9", "count": "3"})";
+    answer.durationUs = 300'000;
+    const QList<CheckResult> checks = expect.check(answer, answer);
+    QStringList failed;
+    for (const CheckResult &check : checks)
+        if (!check.passed)
+            failed.append(check.what + QStringLiteral(": expected ") + check.expected
+                          + QStringLiteral(", got ") + check.got);
+    QCOMPARE(failed, QStringList({QStringLiteral("json count: expected number, got string"),
+                                  QStringLiteral("time: expected at most 250 ms, got 300.0 ms")}));
+    QCOMPARE(checks.size(), 8);
+    DeliveryResult none;
+    none.error = QStringLiteral("connection refused");
+    const QList<CheckResult> unanswered = expect.check(none, std::nullopt);
+    QCOMPARE(unanswered.size(), 1);
+    QCOMPARE(unanswered.first().got, QStringLiteral("no answer (connection refused)"));
 }
 
 void TestCollection::capturesBecomeItemsWithABaseUrl()

@@ -4,6 +4,7 @@
 #include "collections/collectionrunner.h"
 #include "secrets/secretstore.h"
 
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -19,6 +20,7 @@ class TestCollectionRun final : public QObject
 private slots:
     void runnerSendsInOrderWithSecretsFilledIn();
     void cliRunPrintsEachResultAndExitCode();
+    void expectationsAreCheckedAndReportedAsJUnit();
     void cliImportsIntoCollections();
     void badImportsChangeNothing();
     void exportsNeverHoldSecretValues();
@@ -159,6 +161,105 @@ void TestCollectionRun::cliRunPrintsEachResultAndExitCode()
     QCOMPARE(
         run.err,
         QByteArray("hookscope-cli: no environment \"prod\" in the collection (it has: local)\n"));
+}
+
+void TestCollectionRun::expectationsAreCheckedAndReportedAsJUnit()
+{
+    QTemporaryDir dir;
+    // The app under test, played by mock rules.
+    const QString rules = dir.filePath(QStringLiteral("rules.json"));
+    QFile rulesFile(rules);
+    QVERIFY(rulesFile.open(QIODevice::WriteOnly));
+    rulesFile.write(R"({"format": "hookscope-rules", "version": 1, "rules": [
+      {"name": "ok", "match": {"path": "/ok"}, "respond": {"status": 200,
+       "headers": {"Content-Type": "application/json"},
+       "body": "{\"received\": true, \"id\": \"evt_1\", \"count\": 3}"}},
+      {"name": "broken", "match": {"path": "/broken"}, "respond": {"status": 500, "body": "\u0001oops"}},
+      {"name": "once", "match": {"path": "/once"},
+       "respond": [{"times": 1, "status": 200}, {"status": 409, "body": "duplicate"}]},
+      {"name": "same", "match": {"path": "/same"}, "respond": {"status": 200, "body": "{}"}},
+      {"name": "slow", "match": {"path": "/slow"}, "respond": {"status": 200, "delay": 400}}]})");
+    rulesFile.close();
+    ListenProcess listener(dir.filePath(QStringLiteral("s.sqlite")),
+                           {QStringLiteral("--rules"), rules});
+    // As a user writes it.
+    const QString collection = dir.filePath(QStringLiteral("contract.json"));
+    QFile collectionFile(collection);
+    QVERIFY(collectionFile.open(QIODevice::WriteOnly));
+    collectionFile.write(QByteArray(R"({"format": "hookscope-collection", "version": 1,
+      "name": "Contract", "variables": [{"name": "baseUrl", "value": ")")
+                         + listener.url(QString()).toUtf8() + R"("}],
+      "items": [{"name": "Stripe", "items": [
+        {"name": "passes", "request": {"method": "POST", "url": "{{baseUrl}}/ok", "expect": {
+          "status": 200, "headers": {"Content-Type": "application/json*"},
+          "json": [{"path": "$.received", "equals": true}, {"path": "$.id", "matches": "^evt_"},
+                   {"path": "count", "type": "number"}], "maxMs": 5000}}},
+        {"name": "wrong fields", "request": {"method": "POST", "url": "{{baseUrl}}/ok", "expect": {
+          "json": [{"path": "$.received", "equals": false}, {"path": "$.missing", "exists": true},
+                   {"path": "$.id", "type": "number"}]}}}]},
+        {"name": "broken", "request": {"method": "POST", "url": "{{baseUrl}}/broken",
+         "expect": {"status": "2xx"}}},
+        {"name": "not idempotent", "request": {"method": "POST", "url": "{{baseUrl}}/once",
+         "expect": {"idempotent": true}}},
+        {"name": "idempotent", "request": {"method": "POST", "url": "{{baseUrl}}/same",
+         "expect": {"idempotent": "same-body"}}},
+        {"name": "slow", "request": {"method": "GET", "url": "{{baseUrl}}/slow",
+         "expect": {"maxMs": 100}}},
+        {"name": "not sent", "request": {"method": "GET", "url": "{{nothing}}"}}]})");
+    collectionFile.close();
+
+    const QString junit = dir.filePath(QStringLiteral("report/junit.xml"));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("report"))));
+    const CliResult run
+        = runCli({QStringLiteral("run"), collection, QStringLiteral("--junit"), junit});
+    QCOMPARE(run.exitCode, 1);
+    const QByteArray out = run.out;
+    // The result line of the request named `name`.
+    const auto lineOf = [&out](const char *name) {
+        for (const QByteArray &line : out.split('\n'))
+            if (line.contains(QByteArray(QByteArray("  ") + name + "  ")))
+                return line;
+        return QByteArray();
+    };
+    QVERIFY2(lineOf("Stripe / passes").startsWith("PASS  200 OK"), out.constData());
+    const QByteArray wrongFields = "Stripe / wrong fields  POST "
+                                   + listener.url(QStringLiteral("/ok")).toUtf8()
+                                   + "\n      json $.received: expected false, got true\n"
+                                     "      json $.missing: expected present, got nothing there\n"
+                                     "      json $.id: expected number, got string\n";
+    QVERIFY2(out.contains(wrongFields), out.constData());
+    const QByteArray broken = "  broken  POST " + listener.url(QStringLiteral("/broken")).toUtf8()
+                              + "\n      status: expected 2xx, got 500\n";
+    QVERIFY(out.contains(broken));
+    QVERIFY(out.contains("\n      idempotent: expected sent again: 2xx, got sent again: 409\n"));
+    QVERIFY2(lineOf("idempotent").startsWith("PASS  200 OK"), out.constData());
+    QVERIFY(out.contains("\n      time: expected at most 100 ms, got 4"));
+    QVERIFY(out.contains("\nFAIL  not sent: no value for {{nothing}}  not sent\n"));
+    QVERIFY(out.endsWith("7 request(s): 2 passed, 5 failed\n"));
+
+    // The report is what CI systems read: valid against the JUnit schema, and it says the same.
+    QProcess xmllint;
+    xmllint.start(QStringLiteral("xmllint"), {QStringLiteral("--noout"), QStringLiteral("--schema"),
+                                              QFINDTESTDATA("data/junit.xsd"), junit});
+    QVERIFY(xmllint.waitForFinished(30'000));
+    QVERIFY2(xmllint.exitCode() == 0, xmllint.readAllStandardError().constData());
+    const QByteArray xml = readAll(junit);
+    QVERIFY(xml.contains(
+        R"(<testsuite name="Contract" tests="7" failures="4" errors="1" skipped="0")"));
+    QVERIFY(xml.contains(R"(<testcase name="passes" classname="Contract.Stripe" time=")"));
+    QVERIFY(
+        xml.contains(R"(<failure message="status: expected 2xx, got 500" type="expectation">)"));
+    QVERIFY(
+        xml.contains(R"(<error message="not sent: no value for {{nothing}}" type="not sent">)"));
+    // The answer's control character cannot be in XML: it is shown as a replacement.
+    QVERIFY(xml.contains("\xEF\xBF\xBDoops"));
+
+    // A report that cannot be written is said, after the results.
+    const CliResult unwritable
+        = runCli({QStringLiteral("run"), collection, QStringLiteral("--junit"),
+                  dir.filePath(QStringLiteral("no/such/folder/j.xml"))});
+    QCOMPARE(unwritable.exitCode, 2);
+    QVERIFY2(unwritable.err.startsWith("hookscope-cli: --junit: "), unwritable.err.constData());
 }
 
 void TestCollectionRun::cliImportsIntoCollections()
