@@ -1,5 +1,7 @@
 #include "composerdialog.h"
 
+#include "editabletable.h"
+#include "expectationseditor.h"
 #include "jsonhighlighter.h"
 #include "palettetone.h"
 #include "textpane.h"
@@ -32,16 +34,6 @@ namespace {
 
 enum HeaderColumn { NameColumn, ValueColumn };
 
-QTableWidget *makeEditableTable(const QStringList &labels, QWidget *parent)
-{
-    auto *table = new QTableWidget(0, int(labels.size()), parent);
-    table->setHorizontalHeaderLabels(labels);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
-    table->setColumnWidth(0, 200);
-    return table;
-}
-
 } // namespace
 
 ComposerDialog::ComposerDialog(const QString &storePath, QWidget *parent)
@@ -66,6 +58,7 @@ ComposerDialog::ComposerDialog(const QString &storePath, QWidget *parent)
     , m_authPassword(new QLineEdit(this))
     , m_authToken(new QLineEdit(this))
     , m_save(new QPushButton(tr("Save to Collection…"), this))
+    , m_expect(new ExpectationsEditor(this))
 {
     setWindowTitle(tr("Compose Request"));
     resize(1100, 720);
@@ -171,6 +164,10 @@ ComposerDialog::ComposerDialog(const QString &storePath, QWidget *parent)
     requestTabs->addTab(authPage, tr("Auth"));
     requestTabs->addTab(variablesPage, tr("Variables"));
     requestTabs->addTab(signPage, tr("Sign"));
+    requestTabs->addTab(m_expect, tr("Expect"));
+    // Kept only when every expectation can be checked.
+    connect(m_expect, &ExpectationsEditor::changed, this,
+            [this] { m_save->setEnabled(m_expect->problem().isEmpty()); });
 
     m_answerStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_answerStatus->setText(tr("Not sent yet."));
@@ -273,6 +270,7 @@ void ComposerDialog::load(const RequestTemplate &request)
     setSigning(request.signing.isSet() ? SignatureScheme::parse(request.signing.scheme, &unused)
                                        : std::nullopt,
                request.signing.secretName);
+    m_expect->setExpectations(request.expect);
 }
 
 void ComposerDialog::setVariables(const QHash<QString, QString> &values)
@@ -329,6 +327,7 @@ RequestTemplate ComposerDialog::requestTemplate() const
     if (m_signScheme->currentText() != m_signScheme->itemText(0)
         && !m_signSecret->currentText().isEmpty())
         request.signing = {m_signScheme->currentText().trimmed(), m_signSecret->currentText()};
+    request.expect = m_expect->expectations().value_or(Expectations());
     return request;
 }
 

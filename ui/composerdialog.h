@@ -17,6 +17,7 @@ class QTableWidget;
 
 namespace Hookscope {
 
+class ExpectationsEditor;
 class SecretStore;
 class TextPane;
 
@@ -69,6 +70,7 @@ public:
     QLineEdit *authToken() const { return m_authToken; }
     QPushButton *saveButton() const { return m_save; }
     QPushButton *sendButton() const { return m_send; }
+    ExpectationsEditor *expectations() const { return m_expect; }
 
 signals:
     void answered(const Hookscope::SentRequest &sent);
@@ -117,6 +119,7 @@ private:
     QLineEdit *m_authPassword;
     QLineEdit *m_authToken;
     QPushButton *m_save;
+    ExpectationsEditor *m_expect;
     bool m_methodRefused = false;
     QString m_statusBeforeRefusal; // shown again once the method is right
 };

@@ -8,7 +8,9 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTableWidget>
+#include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -24,6 +26,7 @@ RunDialog::RunDialog(const QString &title, const QList<RunStep> &steps,
     , m_pause(new QSpinBox(this))
     , m_startStop(new QPushButton(tr("Run"), this))
     , m_summary(new QLabel(this))
+    , m_checks(new QTreeWidget(this))
 {
     setWindowTitle(tr("Run %1").arg(title));
     resize(820, 420);
@@ -65,6 +68,11 @@ RunDialog::RunDialog(const QString &title, const QList<RunStep> &steps,
            int(steps.size()))
             .arg(hosts.isEmpty() ? tr("no host") : hosts.join(QStringLiteral(", "))));
     m_startStop->setDefault(true);
+    m_checks->setHeaderLabels({tr("Expectation"), tr("Expected"), tr("Got")});
+    m_checks->setRootIsDecorated(false);
+    m_checks->setColumnWidth(0, 220);
+    m_checks->setColumnWidth(1, 240);
+    connect(m_table, &QTableWidget::currentCellChanged, this, &RunDialog::showChecks);
 
     connect(m_startStop, &QPushButton::clicked, this, [this] {
         if (m_runner->isRunning())
@@ -84,7 +92,11 @@ RunDialog::RunDialog(const QString &title, const QList<RunStep> &steps,
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addWidget(m_table);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_table);
+    split->addWidget(m_checks);
+    split->setSizes({300, 140});
+    layout->addWidget(split);
     layout->addWidget(m_summary);
     layout->addWidget(buttons);
 }
@@ -96,6 +108,8 @@ void RunDialog::start()
         m_table->item(row, ResultColumn)->setForeground(palette().color(QPalette::PlaceholderText));
         m_table->item(row, TimeColumn)->setText({});
     }
+    m_results.clear();
+    showChecks();
     m_startStop->setText(tr("Stop"));
     m_summary->setText(tr("Running…"));
     m_runner->start(m_steps, m_values, m_pause->value());
@@ -112,6 +126,19 @@ void RunDialog::showResult(int row, const RunResult &result)
         outcome->setText(QStringLiteral("%1 %2")
                              .arg(result.result.status)
                              .arg(QString::fromUtf8(result.result.reason)));
+    // The first expectation missed, or how many were met.
+    const auto missed = std::find_if(result.checks.cbegin(), result.checks.cend(),
+                                     [](const CheckResult &check) { return !check.passed; });
+    if (result.result.status != 0 && missed != result.checks.cend())
+        outcome->setText(
+            outcome->text()
+            + tr(" · %1: expected %2, got %3").arg(missed->what, missed->expected, missed->got));
+    else if (result.checks.size() > 1)
+        outcome->setText(outcome->text()
+                         + tr(" · %n expectation(s) met", nullptr, int(result.checks.size())));
+    m_results.insert(row, result);
+    if (row == m_table->currentRow())
+        showChecks();
     outcome->setToolTip(outcome->text());
     outcome->setForeground(result.passed() ? palette().color(QPalette::Text) : paletteTone(0));
     if (result.request) {
@@ -122,6 +149,25 @@ void RunDialog::showResult(int row, const RunResult &result)
             ->setText(tr("%1 ms").arg(double(result.result.durationUs) / 1000, 0, 'f', 1));
     }
     m_table->scrollToItem(outcome);
+}
+
+void RunDialog::showChecks()
+{
+    m_checks->clear();
+    const auto result = m_results.constFind(m_table->currentRow());
+    if (result == m_results.cend())
+        return;
+    for (const CheckResult &check : result->checks) {
+        auto *item = new QTreeWidgetItem(
+            m_checks,
+            {(check.passed ? QStringLiteral("\u2713 ") : QStringLiteral("\u2717 ")) + check.what,
+             check.expected, check.got});
+        for (int column = 0; column < 3; ++column) {
+            item->setToolTip(column, item->text(column));
+            if (!check.passed)
+                item->setForeground(column, paletteTone(0));
+        }
+    }
 }
 
 void RunDialog::showSummary(const QList<RunResult> &results)

@@ -8,13 +8,15 @@ class QLabel;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
+class QTreeWidget;
 
 namespace Hookscope {
 
 class SecretStore;
 
 // Shows what a collection's or a folder's requests will send, and where, until Run; then sends
-// them in order and shows how each went: status, time, or why it was not sent; then a summary.
+// them in order and shows how each went: status, time, or why it was not sent, and for the
+// request picked, each of its expectations met or missed (expected and got); then a summary.
 class RunDialog final : public QDialog
 {
     Q_OBJECT
@@ -26,6 +28,7 @@ public:
     void start();
     QTableWidget *table() const { return m_table; }
     QLabel *summary() const { return m_summary; }
+    QTreeWidget *checks() const { return m_checks; }
     QSpinBox *pause() const { return m_pause; }
     CollectionRunner *runner() const { return m_runner; }
 
@@ -33,6 +36,7 @@ private:
     enum Column { NameColumn, RequestColumn, ResultColumn, TimeColumn, ColumnCount };
     void showResult(int row, const RunResult &result);
     void showSummary(const QList<RunResult> &results);
+    void showChecks();
 
     QList<RunStep> m_steps;
     QHash<QString, QString> m_values;
@@ -41,6 +45,8 @@ private:
     QSpinBox *m_pause;
     QPushButton *m_startStop;
     QLabel *m_summary;
+    QTreeWidget *m_checks;
+    QHash<int, RunResult> m_results; // by row, once finished
 };
 
 } // namespace Hookscope

@@ -1,4 +1,5 @@
 #include "composerdialog.h"
+#include "expectationseditor.h"
 #include "textpane.h"
 
 #include "collections/collection.h"
@@ -9,6 +10,8 @@
 
 #include <QComboBox>
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -35,6 +38,7 @@ public:
 private slots:
     void initTestCase();
     void collectionRequestsComeBackAsWritten();
+    void expectationsAreEditedInAForm();
     void mistakesAreShownAsTyped();
     void curlCommandsFillTheFields();
     void sendsWithVariablesAndKeepsTheHistory();
@@ -108,6 +112,45 @@ void TestComposerDialog::collectionRequestsComeBackAsWritten()
     QVERIFY(headerValue(outgoing->headers, "X-Debug").isEmpty());
     QCOMPARE(headerValue(outgoing->headers, "Content-Type"), QByteArray("application/json"));
     QCOMPARE(headerValue(outgoing->headers, "Authorization"), QByteArray("Bearer tok_1"));
+}
+
+void TestComposerDialog::expectationsAreEditedInAForm()
+{
+    QString error;
+    RequestTemplate request;
+    request.url = QStringLiteral("http://127.0.0.1:1/hook");
+    request.expect = *Expectations::fromJson(
+        QJsonDocument::fromJson(R"({"status": "2xx", "maxMs": 300, "idempotent": "same-body",
+            "headers": {"Content-Type": "application/json*"},
+            "json": [{"path": "$.received", "equals": true}, {"path": "$.id", "matches": "^evt_"}]})")
+            .object(),
+        &error);
+    ComposerDialog composer(storePath());
+    composer.load(request);
+    ExpectationsEditor *editor = composer.expectations();
+    QCOMPARE(editor->status()->text(), QStringLiteral("2xx"));
+    QCOMPARE(editor->maxMs()->value(), 300);
+    QCOMPARE(editor->idempotent()->currentIndex(), 2);
+    QCOMPARE(editor->headers()->item(0, 1)->text(), QStringLiteral("application/json*"));
+    QCOMPARE(editor->json()->rowCount(), 2);
+    QCOMPARE(editor->json()->item(0, 2)->text(), QStringLiteral("true"));
+    QCOMPARE(composer.requestTemplate().expect.toJson(), request.expect.toJson());
+
+    // Changed in the form: a field that must be a number, typed as JSON.
+    editor->json()->item(0, 0)->setText(QStringLiteral("$.count"));
+    editor->json()->item(0, 2)->setText(QStringLiteral("3"));
+    QCOMPARE(composer.requestTemplate().expect.json.first().equals, QJsonValue(3));
+    QCOMPARE(composer.requestTemplate().expect.json.first().path.text(), QStringLiteral("$.count"));
+
+    // A status that is none: said under the form, and the request cannot be saved so.
+    QVERIFY(composer.saveButton()->isEnabled());
+    editor->status()->setText(QStringLiteral("20x"));
+    QCOMPARE(editor->problem(), QStringLiteral("\"status\": \"20x\" is not a status (201), a class "
+                                               "(2xx) or a range (200-204)"));
+    QVERIFY(!composer.saveButton()->isEnabled());
+    editor->status()->setText(QStringLiteral("200-204"));
+    QVERIFY(composer.saveButton()->isEnabled());
+    QCOMPARE(composer.requestTemplate().expect.status->high, 204);
 }
 
 void TestComposerDialog::mistakesAreShownAsTyped()
