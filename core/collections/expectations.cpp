@@ -57,12 +57,15 @@ std::optional<Expectations::JsonCheck> jsonCheckFrom(const QJsonValue &value, co
         check.equals = object[key("equals")];
     } else if (object.contains(key("matches"))) {
         check.kind = Expectations::JsonCheck::Kind::Matches;
-        check.pattern = QRegularExpression(object[key("matches")].toString());
-        if (!object[key("matches")].isString() || !check.pattern.isValid()) {
-            *error = QStringLiteral("%1: \"matches\" must be a regular expression (%2)")
-                         .arg(where, check.pattern.errorString());
+        const std::optional<QRegularExpression> pattern = ValueCondition::compile(
+            QStringLiteral("re:") + object[key("matches")].toString(), &problem);
+        if (!object[key("matches")].isString() || !pattern) {
+            *error = QStringLiteral("%1: \"matches\": %2")
+                         .arg(where,
+                              pattern ? QStringLiteral("must be a regular expression") : problem);
             return std::nullopt;
         }
+        check.pattern = *pattern;
     } else if (object.contains(key("type"))) {
         check.kind = Expectations::JsonCheck::Kind::Type;
         check.type = object[key("type")].toString();

@@ -35,22 +35,6 @@ QRegularExpression globExpression(const QString &glob)
                               QRegularExpression::DotMatchesEverythingOption);
 }
 
-// "re:…" is a regular expression, anything else a glob.
-std::optional<QRegularExpression> patternFrom(const QString &written, QString *error)
-{
-    if (!written.startsWith(QLatin1String("re:")))
-        return globExpression(written);
-    QRegularExpression expression(written.mid(3));
-    if (!expression.isValid()) {
-        *error = QStringLiteral("invalid regular expression \"%1\": %2 at offset %3")
-                     .arg(written.mid(3), expression.errorString())
-                     .arg(expression.patternErrorOffset());
-        return std::nullopt;
-    }
-    return expression;
-}
-
-// "$.data.items[0].id" (or "data.items[0].id") to its steps: names and indexes.
 // The request as templates and JSON conditions see it; the body is parsed once, when asked.
 class RequestView
 {
@@ -318,6 +302,28 @@ MockDecision decision(int index, const MockRule &rule, const MockAnswer &answer,
 
 } // namespace
 
+// "re:…" is a regular expression, anything else a glob. The same pattern read again (a
+// collection of many requests expecting the same header) shares one compiled expression.
+std::optional<QRegularExpression> ValueCondition::compile(const QString &written, QString *error)
+{
+    thread_local QHash<QString, QRegularExpression> compiled;
+    if (const auto known = compiled.constFind(written); known != compiled.cend())
+        return *known;
+    QRegularExpression expression = written.startsWith(QLatin1String("re:"))
+                                        ? QRegularExpression(written.mid(3))
+                                        : globExpression(written);
+    if (!expression.isValid()) {
+        *error = QStringLiteral("invalid regular expression \"%1\": %2 at offset %3")
+                     .arg(written.mid(3), expression.errorString())
+                     .arg(expression.patternErrorOffset());
+        return std::nullopt;
+    }
+    if (compiled.size() >= 1024) // a bound, not a store: patterns are few and short
+        compiled.clear();
+    compiled.insert(written, expression);
+    return expression;
+}
+
 std::optional<QList<ValueCondition>> ValueCondition::listFrom(const QJsonValue &value,
                                                               const QString &where, QString *error)
 {
@@ -334,7 +340,7 @@ std::optional<QList<ValueCondition>> ValueCondition::listFrom(const QJsonValue &
         }
         QString problem;
         const std::optional<QRegularExpression> pattern
-            = patternFrom(it.value().toString(), &problem);
+            = ValueCondition::compile(it.value().toString(), &problem);
         if (!pattern) {
             *error = QStringLiteral("%1 %2: %3").arg(where, it.key(), problem);
             return std::nullopt;
@@ -427,8 +433,8 @@ std::optional<MockRule> MockRules::ruleFromJson(const QJsonObject &object, QStri
     }
     rule.method = match[key("method")].toString().toUtf8();
     if (match.contains(key("pathRegex"))) {
-        std::optional<QRegularExpression> path
-            = patternFrom(QStringLiteral("re:") + match[key("pathRegex")].toString(), error);
+        std::optional<QRegularExpression> path = ValueCondition::compile(
+            QStringLiteral("re:") + match[key("pathRegex")].toString(), error);
         if (!path) {
             *error = QStringLiteral("match.pathRegex: ") + *error;
             return std::nullopt;

@@ -42,6 +42,8 @@ struct ValueCondition
     QRegularExpression pattern;
     QString written; // as the file has it, for messages and saving
 
+    // A glob, or "re:REGEX": nothing, saying why, for a regular expression that is not one.
+    static std::optional<QRegularExpression> compile(const QString &written, QString *error);
     // {NAME: PATTERN, …}, each pattern a glob or "re:REGEX"; nothing, saying what in `where`
     // is wrong, otherwise.
     static std::optional<QList<ValueCondition>> listFrom(const QJsonValue &value,

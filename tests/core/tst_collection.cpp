@@ -206,9 +206,9 @@ void TestCollection::badFilesSayWhere_data()
                                       "one of string, number, boolean, object, array, null");
     QTest::newRow("json regex") << withExpect("{\"json\": [{\"path\": \"a\", \"matches\": \"(\"}]}")
                                 << QStringLiteral(
-                                       "item 1 (\"e\"): \"expect\".json[0]: \"matches\" must "
-                                       "be a regular expression (missing closing "
-                                       "parenthesis)");
+                                       "item 1 (\"e\"): \"expect\".json[0]: \"matches\": "
+                                       "invalid regular expression \"(\": missing closing "
+                                       "parenthesis at offset 1");
     QTest::newRow("header regex") << withExpect("{\"headers\": {\"X-A\": \"re:[\"}}")
                                   << QStringLiteral(
                                          "item 1 (\"e\"): \"expect\".headers X-A: invalid "
