@@ -16,6 +16,7 @@
 #include "deliveriesview.h"
 #include "deliveryactions.h"
 #include "rulesdialog.h"
+#include "saveastestdialog.h"
 #include "receiverbar.h"
 #include "signaturesdialog.h"
 #include "statuspanel.h"
@@ -384,6 +385,15 @@ void MainWindow::createMenus()
             if (const auto place = m_collections->chooseFolder(tr("Save to Collection")))
                 saveCapturesTo(*place, ids);
         });
+    capture->addAction(tr("Save as &Test…"), this, [this] {
+        SaveAsTestDialog dialog(
+            SaveAsTestDialog::sourcesFor(m_view->selectedIds(), m_store, *m_deliveryLog,
+                                         DeliveryActions::replayTargetOrDefault()),
+            this);
+        if (!m_view->selectedIds().isEmpty() && dialog.exec() == QDialog::Accepted)
+            if (const auto place = m_collections->chooseFolder(tr("Save as Test")))
+                m_collections->addRequests(*place, dialog.tests(m_session.signatureBindings()));
+    });
     capture->addSeparator();
     QAction *next = capture->addAction(tr("&Next"), QKeySequence(Qt::Key_J), this,
                                        [this] { m_view->moveCurrent(1); });

@@ -515,6 +515,21 @@ Collection Collection::fromCaptures(const QList<CapturedRequest> &captures,
     return collection;
 }
 
+Collection Collection::testsFromCaptures(const QList<CapturedRequest> &captures,
+                                         const QList<std::optional<DeliveryResult>> &answers,
+                                         const QStringList &origins, const QList<JsonPath> &fields,
+                                         const QString &name,
+                                         const QList<SignatureBinding> &bindings)
+{
+    Collection tests = fromCaptures(captures, origins, name, bindings);
+    for (qsizetype index = 0; index < tests.items.size(); ++index) {
+        if (const std::optional<DeliveryResult> answer = answers.value(index);
+            answer && answer->status != 0)
+            tests.items[index].request.expect = Expectations::fromAnswer(*answer, fields);
+    }
+    return tests;
+}
+
 QByteArray Collection::toJson() const
 {
     QJsonObject object = unknown;

@@ -128,6 +128,15 @@ struct Collection
                                    const QStringList &origins, const QString &name,
                                    const QList<SignatureBinding> &bindings = {});
 
+    // As fromCaptures(), each request expecting what its target answered when the capture was
+    // forwarded or replayed there (`answers`, one per capture; none: no expectations): the
+    // status, and those of `fields` the answer has, equal to their values in it.
+    static Collection testsFromCaptures(const QList<CapturedRequest> &captures,
+                                        const QList<std::optional<DeliveryResult>> &answers,
+                                        const QStringList &origins, const QList<JsonPath> &fields,
+                                        const QString &name,
+                                        const QList<SignatureBinding> &bindings = {});
+
     QByteArray toJson() const;
     // On a mistake: nothing, and `error` says where (line and column, or which item).
     static std::optional<Collection> fromJson(const QByteArray &json, QString *error);

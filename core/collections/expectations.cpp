@@ -214,6 +214,61 @@ QJsonObject Expectations::toJson() const
     return object;
 }
 
+Expectations Expectations::fromAnswer(const DeliveryResult &answer, const QList<JsonPath> &fields)
+{
+    Expectations expect;
+    QString unused;
+    expect.status = parseStatus(QString::number(answer.status), &unused);
+    const QJsonDocument document = QJsonDocument::fromJson(answer.body);
+    for (const JsonPath &path : fields) {
+        if (const std::optional<QJsonValue> value = path.valueIn(document)) {
+            JsonCheck check;
+            check.path = path;
+            check.kind = JsonCheck::Kind::Equals;
+            check.equals = *value;
+            expect.json.append(check);
+        }
+    }
+    return expect;
+}
+
+namespace {
+
+void collectFields(const QJsonValue &root, const QJsonValue &value, const QString &path, int limit,
+                   QList<std::pair<JsonPath, QJsonValue>> &fields)
+{
+    if (fields.size() >= limit)
+        return;
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto member = object.begin(); member != object.end(); ++member)
+            collectFields(root, member.value(), path + QLatin1Char('.') + member.key(), limit,
+                          fields);
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        for (qsizetype index = 0; index < array.size(); ++index)
+            collectFields(root, array.at(index), path + QStringLiteral("[%1]").arg(index), limit,
+                          fields);
+    } else {
+        QString unused;
+        // A member name with a dot or bracket cannot be written as a path: left out.
+        if (const std::optional<JsonPath> parsed = JsonPath::parse(path, &unused);
+            parsed && parsed->valueIn(root) == value)
+            fields.append({*parsed, value});
+    }
+}
+
+} // namespace
+
+QList<std::pair<JsonPath, QJsonValue>> Expectations::fieldsOf(const QByteArray &body, int limit)
+{
+    QList<std::pair<JsonPath, QJsonValue>> fields;
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (document.isObject())
+        collectFields(document.object(), document.object(), QStringLiteral("$"), limit, fields);
+    return fields;
+}
+
 QList<CheckResult> Expectations::check(const DeliveryResult &answer,
                                        const std::optional<DeliveryResult> &repeat) const
 {

@@ -62,6 +62,13 @@ struct Expectations
     // "2xx", "200-204", "201" as a range.
     static std::optional<StatusRange> parseStatus(const QString &text, QString *error);
 
+    // What `answer` was, as expectations: its status exactly, and each of `fields` equal to
+    // the value it had there (a field it lacks is left out).
+    static Expectations fromAnswer(const DeliveryResult &answer, const QList<JsonPath> &fields);
+    // The fields of a JSON answer that hold a value (not an object or list), by path
+    // ("$.data.items[0].id"), the first `limit` of them; none for an answer that is not JSON.
+    static QList<std::pair<JsonPath, QJsonValue>> fieldsOf(const QByteArray &body, int limit = 200);
+
     // Every expectation against `answer`, and `repeat` (the second answer) when idempotent.
     QList<CheckResult> check(const DeliveryResult &answer,
                              const std::optional<DeliveryResult> &repeat) const;
