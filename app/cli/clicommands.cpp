@@ -46,7 +46,9 @@ const char *const usage
       "  clear                                               delete every capture\n"
       "  send [-X METHOD] [-H 'Name: value']... [--data-binary @FILE|TEXT] URL\n"
       "                                                      send a request, print the answer\n"
-      "  replay ID --to URL [--fixed-url] [--keep-host]      send a capture again\n"
+      "  replay ID... --to URL [--fixed-url] [--keep-host]   send captures again; delivered as\n"
+      "         [--duplicates N] [--shuffle] [--delay MS[-MS]]  providers do, to test a handler\n"
+      "         [--stale S] [--concurrency N] [--seed N]\n"
       "  sign --scheme S (--secret-name N | --secret-env VAR) [--id ID] [--timestamp T]\n"
       "       --data-binary @FILE                            print the headers that sign it\n"
       "  verify ID [--scheme S] (--secret-name N | --secret-env VAR)\n"
@@ -133,12 +135,6 @@ bool parseHeaderLine(const QString &line, HeaderField *header)
     header->value = line.mid(colon + 1).trimmed().toUtf8();
     return true;
 }
-
-const QCommandLineOption signSchemeOption(
-    QStringLiteral("sign-scheme"),
-    QStringLiteral("Re-sign with this scheme (default: the one the capture's headers show), "
-                   "and the secret of --secret-name or --secret-env."),
-    QStringLiteral("SCHEME"));
 
 } // namespace
 
@@ -820,59 +816,6 @@ int CliCommands::send(const QStringList &arguments)
                      : parser.isSet(dataOption) ? QByteArray("POST")
                                                 : QByteArray("GET");
     return sendAndPrint(request, parser);
-}
-
-int CliCommands::replay(const QStringList &arguments)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Send a capture again: its method, path, headers and exact body, to "
-                       "another base URL. Prints the answer (exit 0 for 2xx, 1 otherwise)."));
-    const QCommandLineOption toOption(QStringLiteral("to"),
-                                      QStringLiteral("Base URL; the captured path is appended."),
-                                      QStringLiteral("URL"));
-    const QCommandLineOption keepHostOption(QStringLiteral("keep-host"),
-                                            QStringLiteral("Send the captured Host header."));
-    const QCommandLineOption fixedUrlOption(
-        QStringLiteral("fixed-url"),
-        QStringLiteral("Send to the --to URL as written, without the captured path."));
-    const QCommandLineOption resignOption(
-        QStringLiteral("resign"),
-        QStringLiteral(
-            "Sign it again, with a fresh timestamp and message id (see --sign-scheme)."));
-    parser.addOptions({toOption, keepHostOption, fixedUrlOption, timeoutOption, insecureOption,
-                       resignOption, signSchemeOption, secretNameOption, secretEnvOption});
-    parser.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("Capture ID."));
-    int exitCode = 0;
-    if (!parse(parser, arguments, &exitCode))
-        return exitCode;
-    qint64 id = 0;
-    if (!parseId(parser, &id, &exitCode))
-        return exitCode;
-    if (!parser.isSet(toOption))
-        return usageError(QStringLiteral("replay needs --to URL"));
-    CaptureStore store(storePath(parser));
-    if (!openStore(store, true))
-        return 2;
-    const std::optional<CapturedRequest> capture = store.capture(id);
-    if (!capture)
-        return usageError(QStringLiteral("no capture with ID %1 in %2").arg(id).arg(store.path()));
-    QString error;
-    TargetOptions options;
-    options.fixedUrl = parser.isSet(fixedUrlOption);
-    options.keepHost = parser.isSet(keepHostOption);
-    std::optional<OutgoingRequest> request
-        = OutgoingRequest::replay(*capture, QUrl(parser.value(toOption)), options, &error);
-    if (!request)
-        return usageError(error);
-    if (parser.isSet(resignOption)) {
-        const std::optional<SignatureSettings> signing = signingFrom(parser, signSchemeOption);
-        if (!signing)
-            return 2;
-        if (!signing->resign(*request, *capture, QDateTime::currentSecsSinceEpoch(), &error))
-            return usageError(error);
-    }
-    return sendAndPrint(*request, parser);
 }
 
 int CliCommands::remove(const QStringList &arguments)

@@ -204,25 +204,41 @@ std::optional<QByteArray> readData(const QString &argument, QString *error)
     return JsonFile::readCapped(input, QStringLiteral("standard input"), error, maxBytes);
 }
 
+const QCommandLineOption signSchemeOption(
+    QStringLiteral("sign-scheme"),
+    QStringLiteral("Re-sign with this scheme (default: the one the capture's headers show), "
+                   "and the secret of --secret-name or --secret-env."),
+    QStringLiteral("SCHEME"));
+
 const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
                                        QStringLiteral("Seconds to wait for the answer (10)."),
                                        QStringLiteral("SECONDS"), QStringLiteral("10"));
 const QCommandLineOption insecureOption(QStringLiteral("insecure"),
                                         QStringLiteral("Accept a self-signed certificate."));
-// Sends `request` and prints the answer as curl -i would: status line, headers, blank line,
-// body. Exit 0 for a 2xx answer, 1 for any other answer or none.
-int sendAndPrint(const OutgoingRequest &request, const QCommandLineParser &parser)
+std::optional<SendOptions> sendOptionsFrom(const QCommandLineParser &parser)
 {
     bool ok = false;
     SendOptions options;
     options.timeoutMs = int(parser.value(timeoutOption).toDouble(&ok) * 1000);
-    if (!ok || options.timeoutMs <= 0)
-        return usageError(QStringLiteral("--timeout takes a positive number of seconds"));
+    if (!ok || options.timeoutMs <= 0) {
+        usageError(QStringLiteral("--timeout takes a positive number of seconds"));
+        return std::nullopt;
+    }
     options.acceptSelfSigned = parser.isSet(insecureOption);
+    return options;
+}
+
+// Sends `request` and prints the answer as curl -i would: status line, headers, blank line,
+// body. Exit 0 for a 2xx answer, 1 for any other answer or none.
+int sendAndPrint(const OutgoingRequest &request, const QCommandLineParser &parser)
+{
+    const std::optional<SendOptions> options = sendOptionsFrom(parser);
+    if (!options)
+        return 2;
     Sender sender;
     QEventLoop loop;
     DeliveryResult result;
-    sender.send(request, options, [&](const DeliveryResult &answer) {
+    sender.send(request, *options, [&](const DeliveryResult &answer) {
         result = answer;
         loop.quit();
     });

@@ -6,6 +6,7 @@
 
 #include "session/settings.h"
 #include "signing/signaturesettings.h"
+#include "delivery/sender.h"
 #include "wire/outgoingrequest.h"
 
 #include <optional>
@@ -29,6 +30,9 @@ extern const QCommandLineOption secretNameOption;
 extern const QCommandLineOption secretEnvOption;
 // The secret those options name, or nothing after reporting why.
 std::optional<QByteArray> secretFrom(const QCommandLineParser &parser);
+// Re-signs with this scheme (default: the one each capture's headers show) and the secret of
+// --secret-name or --secret-env.
+extern const QCommandLineOption signSchemeOption;
 // Re-signing for every path with that secret and the scheme `schemeOption` names (when not
 // set: the one each capture's headers show), or nothing after reporting why.
 // The signature bindings set up in the window, with their secrets from the keychain; none, said
@@ -40,6 +44,8 @@ std::optional<SignatureSettings> signingFrom(const QCommandLineParser &parser,
 // options of every command that sends.
 extern const QCommandLineOption timeoutOption;
 extern const QCommandLineOption insecureOption;
+// What those two options say, or nothing after reporting a --timeout that is not a number.
+std::optional<SendOptions> sendOptionsFrom(const QCommandLineParser &parser);
 // Sends `request` and prints the answer as curl -i would: status line, headers, blank line,
 // body. Exit 0 for a 2xx answer, 1 for any other answer or none.
 int sendAndPrint(const OutgoingRequest &request, const QCommandLineParser &parser);

@@ -60,4 +60,19 @@ QString eventType(const CapturedRequest &request)
     return {};
 }
 
+QString eventId(const CapturedRequest &request)
+{
+    for (const char *header :
+         {"webhook-id", "svix-id", "X-GitHub-Delivery", "X-Shopify-Webhook-Id", "ce-id"}) {
+        if (const QByteArray value = headerValue(request.headers, header); !value.isEmpty())
+            return label(QString::fromUtf8(value));
+    }
+    const QJsonObject json = jsonBody(request);
+    for (const QString &field : {QStringLiteral("id"), QStringLiteral("event_id")}) {
+        if (const QString value = json.value(field).toString(); !value.isEmpty())
+            return label(value);
+    }
+    return {};
+}
+
 } // namespace Hookscope

@@ -11,4 +11,10 @@ namespace Hookscope {
 // `event_type` or `eventType`). Empty when nothing names one.
 QString eventType(const CapturedRequest &request);
 
+// The id the provider gave the event, the same in each delivery of it (a retry, a duplicate):
+// the webhook-id, svix-id, X-GitHub-Delivery, X-Shopify-Webhook-Id or ce-id header, else the
+// JSON body's own "id" (Stripe's evt_…, a structured CloudEvent) or "event_id" (Slack). Empty
+// when nothing names one.
+QString eventId(const CapturedRequest &request);
+
 } // namespace Hookscope

@@ -5,6 +5,7 @@
 #include "wire/outgoingrequest.h"
 #include "store/sendhistory.h"
 
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,6 +33,9 @@ private slots:
     void badTargetsAndCapturesAreRefused();
     void hopByHopHeadersAreDropped();
     void variablesAndSendHistory();
+    void deliveredAsProvidersDoTheSameSeedTheSameRun();
+    void staleSignaturesAreOnlyOld();
+    void concurrencyKeepsThatManyInFlight();
 };
 
 void TestReplay::replaySendsTheSameBytesToAnotherTarget()
@@ -237,6 +241,181 @@ void TestReplay::variablesAndSendHistory()
     QCOMPARE(first.result.headers, result.headers);
     QCOMPARE(first.result.body, QByteArray("queued"));
     QCOMPARE(first.result.durationUs, 1234);
+}
+
+namespace {
+
+// Three captures of three providers' test events in a store of their own; their IDs.
+void threeCaptures(const QString &store, const QProcessEnvironment &environment, QList<qint64> *ids)
+{
+    ListenProcess origin(store);
+    for (const char *event : {"stripe invoice.paid", "github push", "shopify orders/create"}) {
+        const QStringList words = QString::fromLatin1(event).split(QLatin1Char(' '));
+        runCli({QStringLiteral("trigger"), words[0], words[1], QStringLiteral("--to"),
+                origin.url(QLatin1Char('/') + words[0]), QStringLiteral("--secret-env"),
+                QStringLiteral("TEST_SECRET")},
+               {}, environment);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(origin.captureIds().size(), 3, 10'000);
+    *ids = origin.captureIds();
+}
+
+QProcessEnvironment withTestSecret()
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TEST_SECRET"), QStringLiteral("whsec_test_secret"));
+    return environment;
+}
+
+// The report's lines without their times: what was sent, in which order, answered how.
+QByteArrayList withoutTimes(const QByteArray &report)
+{
+    static const QRegularExpression times(QStringLiteral("  at +\\d+ ms|  [\\d.]+ ms$"));
+    QByteArrayList lines;
+    for (const QByteArray &line : report.split('\n'))
+        lines.append(QString::fromUtf8(line).remove(times).toUtf8());
+    return lines;
+}
+
+} // namespace
+
+void TestReplay::deliveredAsProvidersDoTheSameSeedTheSameRun()
+{
+    QTemporaryDir dir;
+    const QString captures = dir.filePath(QStringLiteral("captures.sqlite"));
+    QList<qint64> ids;
+    threeCaptures(captures, withTestSecret(), &ids);
+    QCOMPARE(ids.size(), 3);
+    QStringList arguments{QStringLiteral("replay")};
+    for (const qint64 id : ids)
+        arguments << QString::number(id);
+    arguments << QStringLiteral("--store") << captures << QStringLiteral("--duplicates")
+              << QStringLiteral("2") << QStringLiteral("--shuffle") << QStringLiteral("--delay")
+              << QStringLiteral("0-20") << QStringLiteral("--seed") << QStringLiteral("7");
+
+    // Two processes, one seed: the same sends in the same order, arriving in that order.
+    QList<QByteArrayList> reports;
+    QList<QList<QByteArray>> arrivals;
+    for (const char *name : {"first.sqlite", "second.sqlite"}) {
+        const QString store = dir.filePath(QString::fromLatin1(name));
+        ListenProcess handler(store);
+        const CliResult run
+            = runCli(arguments + QStringList{QStringLiteral("--to"), handler.url(QString())});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(
+            run.out.startsWith("seed 7: run again with --seed 7 for the same order and delays\n"),
+            run.out.constData());
+        QVERIFY2(run.out.endsWith("6 sent: 6 answered 2xx, 0 not\n"), run.out.constData());
+        QVERIFY(
+            run.out.contains(QByteArray("#" + QByteArray::number(ids[0]) + " invoice.paid (evt_")));
+        QVERIFY(run.out.contains("): sent 2 time(s), answered 200, 200\n"));
+        reports.append(
+            withoutTimes(QByteArray(run.out).replace(handler.url(QString()).toUtf8(), "TARGET")));
+        QTRY_COMPARE_WITH_TIMEOUT(handler.captureIds().size(), 6, 10'000);
+        CaptureStore received(store);
+        QVERIFY(received.open());
+        QList<QByteArray> paths;
+        for (const qint64 id : handler.captureIds())
+            paths.append(received.capture(id)->target);
+        arrivals.append(paths);
+    }
+    QCOMPARE(reports[0], reports[1]);
+    QCOMPARE(arrivals[0], arrivals[1]);
+    QCOMPARE(arrivals[0].count("/stripe"), 2);
+    QVERIFY(arrivals[0]
+            != QList<QByteArray>({"/stripe", "/stripe", "/github", "/github", "/shop",
+                                  "/shop"})); // seed 7 does reorder them
+
+    // Another seed, another order; a wrong option, nothing sent.
+    ListenProcess handler(dir.filePath(QStringLiteral("third.sqlite")));
+    arguments.replace(arguments.indexOf(QStringLiteral("7")), QStringLiteral("8"));
+    const CliResult other
+        = runCli(arguments + QStringList{QStringLiteral("--to"), handler.url(QString())});
+    QVERIFY(withoutTimes(other.out).mid(1) != reports[0].mid(1));
+    const CliResult wrong
+        = runCli({QStringLiteral("replay"), QString::number(ids[0]), QStringLiteral("--store"),
+                  captures, QStringLiteral("--to"), handler.url(QString()),
+                  QStringLiteral("--duplicates"), QStringLiteral("0")});
+    QCOMPARE(wrong.exitCode, 2);
+    QCOMPARE(wrong.err,
+             QByteArray("hookscope-cli: --duplicates=0: how many times each is sent, 1 to 100\n"));
+}
+
+void TestReplay::staleSignaturesAreOnlyOld()
+{
+    QTemporaryDir dir;
+    const QString captures = dir.filePath(QStringLiteral("captures.sqlite"));
+    QList<qint64> ids;
+    threeCaptures(captures, withTestSecret(), &ids);
+    QCOMPARE(ids.size(), 3);
+    const QString store = dir.filePath(QStringLiteral("handler.sqlite"));
+    ListenProcess handler(store);
+    const CliResult run = runCli(
+        {QStringLiteral("replay"), QString::number(ids[0]), QStringLiteral("--store"), captures,
+         QStringLiteral("--to"), handler.url(QString()), QStringLiteral("--stale"),
+         QStringLiteral("900"), QStringLiteral("--secret-env"), QStringLiteral("TEST_SECRET")},
+        {}, withTestSecret());
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QTRY_COMPARE_WITH_TIMEOUT(handler.captureIds().size(), 1, 10'000);
+    // Signed right, fifteen minutes ago: the handler's clock says expired, not invalid.
+    const CliResult verified
+        = runCli({QStringLiteral("verify"), QString::number(handler.captureIds()[0]),
+                  QStringLiteral("--store"), store, QStringLiteral("--secret-env"),
+                  QStringLiteral("TEST_SECRET")},
+                 {}, withTestSecret());
+    QCOMPARE(verified.exitCode, 1);
+    QVERIFY2(verified.out.startsWith("expired: "), verified.out.constData());
+    QVERIFY2(verified.out.contains("skew:     -9"), verified.out.constData());
+    // No secret, no stale signature: said, nothing sent.
+    const CliResult noSecret
+        = runCli({QStringLiteral("replay"), QString::number(ids[0]), QStringLiteral("--store"),
+                  captures, QStringLiteral("--to"), handler.url(QString()),
+                  QStringLiteral("--stale"), QStringLiteral("900")});
+    QCOMPARE(noSecret.exitCode, 2);
+    QCOMPARE(handler.captureIds().size(), 1);
+}
+
+void TestReplay::concurrencyKeepsThatManyInFlight()
+{
+    QTemporaryDir dir;
+    const QString captures = dir.filePath(QStringLiteral("captures.sqlite"));
+    QList<qint64> ids;
+    threeCaptures(captures, withTestSecret(), &ids);
+    QCOMPARE(ids.size(), 3);
+    // A handler that takes 300 ms over each answer.
+    const QString rules = dir.filePath(QStringLiteral("slow.json"));
+    QFile file(rules);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"format": "hookscope-rules", "version": 1, "rules": [{"name": "slow",
+        "match": {"path": "/*"}, "respond": {"status": 200, "delay": 300}}]})");
+    file.close();
+    // When each of the three arrived, with `concurrency` in flight at once.
+    QHash<QString, QList<qint64>> arrivals;
+    for (const QString &concurrency : {QStringLiteral("3"), QStringLiteral("1")}) {
+        const QString store = dir.filePath(concurrency + QStringLiteral(".sqlite"));
+        ListenProcess handler(store, {QStringLiteral("--rules"), rules});
+        QStringList arguments{QStringLiteral("replay")};
+        for (const qint64 id : ids)
+            arguments << QString::number(id);
+        QCOMPARE(runCli(arguments
+                        + QStringList{QStringLiteral("--store"), captures, QStringLiteral("--to"),
+                                      handler.url(QString()), QStringLiteral("--concurrency"),
+                                      concurrency})
+                     .exitCode,
+                 0);
+        QTRY_COMPARE_WITH_TIMEOUT(handler.captureIds().size(), 3, 10'000);
+        CaptureStore received(store);
+        QVERIFY(received.open());
+        for (const qint64 id : handler.captureIds())
+            arrivals[concurrency].append(received.capture(id)->receivedAtUs);
+    }
+    // Three at once arrive together; one at a time, each after the answer before it.
+    const QList<qint64> together = arrivals.value(QStringLiteral("3"));
+    QVERIFY2(together.last() - together.first() < 250'000,
+             qPrintable(QString::number(together.last() - together.first())));
+    const QList<qint64> oneByOne = arrivals.value(QStringLiteral("1"));
+    QVERIFY(oneByOne[1] - oneByOne[0] >= 300'000);
+    QVERIFY(oneByOne[2] - oneByOne[1] >= 300'000);
 }
 
 QTEST_GUILESS_MAIN(TestReplay)
