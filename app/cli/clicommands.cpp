@@ -60,6 +60,7 @@ const char *const usage
       "                                                      HAR, Postman, collection or curl\n"
       "                                                      requests into a collection\n"
       "  run COLLECTION [--env NAME] [--delay MS] [--folder NAME] [--junit FILE]\n"
+      "      [--duplicates N] [--shuffle] [--stale S] [--concurrency N] [--seed N]\n"
       "                                                      send a collection's requests in "
       "order\n"
       "  trigger PROVIDER EVENT --to URL [--set PATH=VALUE]...\n"

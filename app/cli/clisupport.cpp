@@ -215,6 +215,52 @@ const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
                                        QStringLiteral("SECONDS"), QStringLiteral("10"));
 const QCommandLineOption insecureOption(QStringLiteral("insecure"),
                                         QStringLiteral("Accept a self-signed certificate."));
+const QCommandLineOption duplicatesOption(QStringLiteral("duplicates"),
+                                          QStringLiteral("Send each capture N times (1)."),
+                                          QStringLiteral("N"));
+
+const QCommandLineOption shuffleOption(QStringLiteral("shuffle"),
+                                       QStringLiteral("Send them in a random order."));
+
+const QCommandLineOption shuffleWindowOption(
+    QStringLiteral("shuffle-window"),
+    QStringLiteral("Shuffle only within each N sends, as a provider's order drifts."),
+    QStringLiteral("N"));
+
+const QCommandLineOption staleOption(
+    QStringLiteral("stale"),
+    QStringLiteral("Sign each send as if SECONDS ago (re-signed: only the age is wrong)."),
+    QStringLiteral("SECONDS"));
+
+const QCommandLineOption concurrencyOption(QStringLiteral("concurrency"),
+                                           QStringLiteral("Sends in flight at once (1)."),
+                                           QStringLiteral("N"));
+
+const QCommandLineOption seedOption(
+    QStringLiteral("seed"),
+    QStringLiteral("Repeat the order and delays of an earlier run (its report gives it)."),
+    QStringLiteral("N"));
+
+std::optional<ChaosOptions> chaosFrom(const QCommandLineParser &parser,
+                                      const QCommandLineOption *randomDelay)
+{
+    // Read as a forward route writes them, so both say the same about the same mistake.
+    QStringList written;
+    for (const auto &[option, name] :
+         {std::pair(&duplicatesOption, "duplicates"), std::pair(&shuffleWindowOption, "shuffle"),
+          std::pair(randomDelay, "delay"), std::pair(&staleOption, "stale"),
+          std::pair(&concurrencyOption, "concurrency"), std::pair(&seedOption, "seed")})
+        if (option && parser.isSet(*option))
+            written << QString::fromLatin1(name) + QLatin1Char('=') + parser.value(*option);
+    if (parser.isSet(shuffleOption))
+        written << QStringLiteral("shuffle");
+    QString error;
+    std::optional<ChaosOptions> chaos = ChaosOptions::parse(written.join(QLatin1Char(' ')), &error);
+    if (!chaos)
+        usageError(QStringLiteral("--") + error);
+    return chaos;
+}
+
 std::optional<SendOptions> sendOptionsFrom(const QCommandLineParser &parser)
 {
     bool ok = false;

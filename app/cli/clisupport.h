@@ -6,6 +6,7 @@
 
 #include "session/settings.h"
 #include "signing/signaturesettings.h"
+#include "delivery/chaos.h"
 #include "delivery/sender.h"
 #include "wire/outgoingrequest.h"
 
@@ -44,6 +45,17 @@ std::optional<SignatureSettings> signingFrom(const QCommandLineParser &parser,
 // options of every command that sends.
 extern const QCommandLineOption timeoutOption;
 extern const QCommandLineOption insecureOption;
+// How deliveries are sent to test a handler (delivery/chaos.h): --duplicates, --shuffle,
+// --shuffle-window, --stale, --concurrency, --seed, and `randomDelay` when the command has it;
+// nothing after reporting a mistake.
+extern const QCommandLineOption duplicatesOption;
+extern const QCommandLineOption shuffleOption;
+extern const QCommandLineOption shuffleWindowOption;
+extern const QCommandLineOption staleOption;
+extern const QCommandLineOption concurrencyOption;
+extern const QCommandLineOption seedOption;
+std::optional<ChaosOptions> chaosFrom(const QCommandLineParser &parser,
+                                      const QCommandLineOption *randomDelay);
 // What those two options say, or nothing after reporting a --timeout that is not a number.
 std::optional<SendOptions> sendOptionsFrom(const QCommandLineParser &parser);
 // Sends `request` and prints the answer as curl -i would: status line, headers, blank line,

@@ -54,7 +54,8 @@ int CliCommands::runCollection(const QStringList &arguments)
         "answered, and print each result. A request passes when its answer meets its "
         "expectations (\"expect\": status, headers, JSON fields, time, idempotent), or without "
         "any, when it is a 2xx or 3xx. Exit 1 if any failed (not sent, no answer, an expectation "
-        "missed)."));
+        "missed). The delivery options send them as providers deliver: each several times, "
+        "shuffled, with a stale signature, several at once; planned from a seed."));
     parser.addPositionalArgument(QStringLiteral("COLLECTION"),
                                  QStringLiteral("The collection file."));
     const QCommandLineOption environmentOption(
@@ -71,7 +72,9 @@ int CliCommands::runCollection(const QStringList &arguments)
         QStringLiteral("junit"),
         QStringLiteral("Also write the results as JUnit XML, for CI (Jenkins, GitLab, GitHub)."),
         QStringLiteral("FILE"));
-    parser.addOptions({environmentOption, delayOption, folderOption, junitOption});
+    parser.addOptions({environmentOption, delayOption, folderOption, junitOption, duplicatesOption,
+                       shuffleOption, shuffleWindowOption, staleOption, concurrencyOption,
+                       seedOption});
     int exitCode = 0;
     if (!parse(parser, arguments, &exitCode))
         return exitCode;
@@ -91,6 +94,14 @@ int CliCommands::runCollection(const QStringList &arguments)
     const int delayMs = parser.value(delayOption).toInt(&ok);
     if (!ok || delayMs < 0)
         return usageError(QStringLiteral("--delay takes a number of milliseconds"));
+    const std::optional<ChaosOptions> chaos = chaosFrom(parser, nullptr);
+    if (!chaos)
+        return 2;
+    const bool delivered = !chaos->isPlain() || parser.isSet(seedOption);
+    if (delivered && parser.isSet(delayOption))
+        return usageError(QStringLiteral("--delay pauses between requests sent one after the "
+                                         "other; it does not go with --duplicates, --shuffle, "
+                                         "--stale or --concurrency"));
 
     QList<CollectionItem> items = collection->items;
     QString prefix;
@@ -130,7 +141,14 @@ int CliCommands::runCollection(const QStringList &arguments)
     const QDateTime startedAt = QDateTime::currentDateTime();
     QElapsedTimer elapsed;
     elapsed.start();
-    runner.start(steps, collection->valuesFor(environment), delayMs);
+    if (delivered) {
+        runner.startChaos(steps, collection->valuesFor(environment), *chaos);
+        writeOut(QStringLiteral("seed %1: run again with --seed %1 for the same order\n")
+                     .arg(runner.chaosSeed())
+                     .toUtf8());
+    } else {
+        runner.start(steps, collection->valuesFor(environment), delayMs);
+    }
     loop.exec();
     if (parser.isSet(junitOption)) {
         const QString name
@@ -143,8 +161,8 @@ int CliCommands::runCollection(const QStringList &arguments)
             return usageError(QStringLiteral("--junit: ") + error);
     }
     writeOut(QStringLiteral("%1 request(s): %2 passed, %3 failed\n")
-                 .arg(steps.size())
-                 .arg(steps.size() - failed)
+                 .arg(results.size())
+                 .arg(results.size() - failed)
                  .arg(failed)
                  .toUtf8());
     return failed > 0 ? 1 : 0;

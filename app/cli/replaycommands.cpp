@@ -71,30 +71,10 @@ int CliCommands::replay(const QStringList &arguments)
         QStringLiteral("resign"),
         QStringLiteral(
             "Sign it again, with a fresh timestamp and message id (see --sign-scheme)."));
-    const QCommandLineOption duplicatesOption(QStringLiteral("duplicates"),
-                                              QStringLiteral("Send each capture N times (1)."),
-                                              QStringLiteral("N"));
-    const QCommandLineOption shuffleOption(QStringLiteral("shuffle"),
-                                           QStringLiteral("Send them in a random order."));
-    const QCommandLineOption shuffleWindowOption(
-        QStringLiteral("shuffle-window"),
-        QStringLiteral("Shuffle only within each N sends, as a provider's order drifts."),
-        QStringLiteral("N"));
     const QCommandLineOption delayOption(
         QStringLiteral("delay"),
         QStringLiteral("Wait before each send: MS, or a random MIN-MAX (100-500)."),
         QStringLiteral("MS"));
-    const QCommandLineOption staleOption(
-        QStringLiteral("stale"),
-        QStringLiteral("Sign each send as if SECONDS ago (re-signed: only the age is wrong)."),
-        QStringLiteral("SECONDS"));
-    const QCommandLineOption concurrencyOption(QStringLiteral("concurrency"),
-                                               QStringLiteral("Sends in flight at once (1)."),
-                                               QStringLiteral("N"));
-    const QCommandLineOption seedOption(
-        QStringLiteral("seed"),
-        QStringLiteral("Repeat the order and delays of an earlier run (its report gives it)."),
-        QStringLiteral("N"));
     parser.addOptions({toOption, keepHostOption, fixedUrlOption, timeoutOption, insecureOption,
                        resignOption, signSchemeOption, secretNameOption, secretEnvOption,
                        duplicatesOption, shuffleOption, shuffleWindowOption, delayOption,
@@ -108,21 +88,10 @@ int CliCommands::replay(const QStringList &arguments)
         return usageError(QStringLiteral("expected the ID of a capture"));
     if (!parser.isSet(toOption))
         return usageError(QStringLiteral("replay needs --to URL"));
-    // The delivery options, read as a forward route writes them.
-    QStringList written;
-    for (const auto &[option, name] :
-         {std::pair(&duplicatesOption, "duplicates"), std::pair(&shuffleWindowOption, "shuffle"),
-          std::pair(&delayOption, "delay"), std::pair(&staleOption, "stale"),
-          std::pair(&concurrencyOption, "concurrency"), std::pair(&seedOption, "seed")})
-        if (parser.isSet(*option))
-            written << QString::fromLatin1(name) + QLatin1Char('=') + parser.value(*option);
-    if (parser.isSet(shuffleOption))
-        written << QStringLiteral("shuffle");
-    QString error;
-    const std::optional<ChaosOptions> chaos
-        = ChaosOptions::parse(written.join(QLatin1Char(' ')), &error);
+    const std::optional<ChaosOptions> chaos = chaosFrom(parser, &delayOption);
     if (!chaos)
-        return usageError(QStringLiteral("--") + error);
+        return 2;
+    QString error;
 
     CaptureStore store(storePath(parser));
     if (!openStore(store, true))

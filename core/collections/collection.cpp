@@ -283,7 +283,8 @@ RequestTemplate RequestTemplate::fromCapture(const CapturedRequest &capture, con
 }
 
 std::optional<OutgoingRequest> RequestTemplate::resolve(const QHash<QString, QString> &givenValues,
-                                                        QString *error) const
+                                                        QString *error,
+                                                        std::optional<qint64> signedAt) const
 {
     QStringList missing;
     OutgoingRequest request;
@@ -348,7 +349,7 @@ std::optional<OutgoingRequest> RequestTemplate::resolve(const QHash<QString, QSt
         }
         const HeaderList signature
             = Signatures::sign(*scheme, secret.toUtf8(), SignedRequest::fromOutgoing(request),
-                               nowMs / 1000, Signatures::newMessageId(), error);
+                               signedAt.value_or(nowMs / 1000), Signatures::newMessageId(), error);
         if (signature.isEmpty())
             return std::nullopt;
         request.headers = Signatures::withHeaders(request.headers, signature);

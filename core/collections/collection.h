@@ -59,8 +59,9 @@ struct RequestTemplate
     // values ({{$guid}}…, OutgoingRequest::withDynamicValues) fresh, signed afresh when
     // `signing` says so; nothing, and the reason, when a value is missing or the URL cannot be
     // a target.
-    std::optional<OutgoingRequest> resolve(const QHash<QString, QString> &values,
-                                           QString *error) const;
+    // `signedAt` (unix seconds, default now) is when its signature says it was signed.
+    std::optional<OutgoingRequest> resolve(const QHash<QString, QString> &values, QString *error,
+                                           std::optional<qint64> signedAt = {}) const;
     // Why it could never be sent: a method or header name that is not an HTTP token, a CR, LF
     // or NUL in a header value (names holding a {{variable}} are checked once filled in, at
     // send; a switched-off header when it is switched on). Empty when it can be.

@@ -2,6 +2,8 @@
 
 #include "secrets/secretstore.h"
 
+#include <QRandomGenerator>
+
 namespace Hookscope {
 
 CollectionRunner::CollectionRunner(SecretStore *secrets, QObject *parent)
@@ -37,6 +39,70 @@ void CollectionRunner::start(const QList<RunStep> &steps, const QHash<QString, Q
     m_cancelled = false;
     m_pause.setInterval(std::max(0, pauseMs));
     QTimer::singleShot(0, this, &CollectionRunner::sendNext);
+}
+
+void CollectionRunner::startChaos(const QList<RunStep> &steps,
+                                  const QHash<QString, QString> &values, const ChaosOptions &chaos)
+{
+    m_steps = steps;
+    m_results.clear();
+    m_running = true;
+    // Drawn now, so it can be told before the secrets are read and the plan is made.
+    ChaosOptions planned = chaos;
+    if (planned.seed == 0)
+        planned.seed = std::max(1u, QRandomGenerator::global()->generate());
+    m_chaosSeed = planned.seed;
+    delete m_chaos;
+    m_chaos = new ChaosSender(this);
+    connect(m_chaos, &ChaosSender::sent, this, [this, chaos](const ChaosSend &send) {
+        const RunStep &step = m_steps.at(send.planned.delivery);
+        RunResult result;
+        result.name = chaos.duplicates == 1 ? step.name
+                                            : QStringLiteral("%1 (copy %2/%3)")
+                                                  .arg(step.name)
+                                                  .arg(send.planned.copy + 1)
+                                                  .arg(chaos.duplicates);
+        result.request = send.request;
+        result.error = send.error;
+        result.result = send.result;
+        Expectations expect = step.request.expect;
+        expect.idempotent = Expectations::Idempotency::No;
+        if (result.request)
+            result.checks = expect.check(result.result, std::nullopt);
+        m_results.append(result);
+        emit stepFinished(int(m_results.size() - 1), result);
+    });
+    connect(m_chaos, &ChaosSender::finished, this, [this] {
+        m_running = false;
+        emit finished(m_results);
+    });
+    // Every secret is read once, before the first send.
+    QStringList secrets;
+    for (const RunStep &step : steps)
+        secrets.append(step.request.secretNames());
+    secrets.removeDuplicates();
+    const auto go
+        = [this, planned](const QHash<QString, QString> &filled, const QString &secretError) {
+              m_values = filled;
+              m_chaos->start(
+                  int(m_steps.size()), planned,
+                  [this, secretError](const PlannedSend &send, qint64 signedAt,
+                                      QString *error) -> std::optional<OutgoingRequest> {
+                      if (!secretError.isEmpty()) {
+                          *error = secretError;
+                          return std::nullopt;
+                      }
+                      return m_steps.at(send.delivery).request.resolve(m_values, error, signedAt);
+                  },
+                  SendOptions());
+          };
+    if (secrets.isEmpty())
+        go(values, {});
+    else if (!m_secrets)
+        go(values, QStringLiteral("it needs the secret \"%1\", and no keychain is open")
+                       .arg(secrets.first()));
+    else
+        m_secrets->readPlaceholders(secrets, values, go);
 }
 
 void CollectionRunner::cancel()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "collection.h"
+#include "delivery/chaos.h"
 #include "delivery/sender.h"
 
 #include <QObject>
@@ -50,6 +51,13 @@ public:
     static QList<RunStep> steps(const QList<CollectionItem> &items, const QString &prefix = {});
 
     void start(const QList<RunStep> &steps, const QHash<QString, QString> &values, int pauseMs);
+    // The steps delivered as `chaos` says (duplicated, shuffled, stale, several at once) instead
+    // of one after the other; each send is a result, named with its copy ("… (copy 2/3)").
+    // Sending twice is what duplicates are for: "idempotent" is not checked again per send.
+    void startChaos(const QList<RunStep> &steps, const QHash<QString, QString> &values,
+                    const ChaosOptions &chaos);
+    // The seed a chaos run was planned from.
+    quint32 chaosSeed() const { return m_chaosSeed; }
     // Stops after the request in flight; finished() still comes, with what was done.
     void cancel();
     bool isRunning() const { return m_running; }
@@ -63,6 +71,8 @@ private:
     void record(RunResult result);
 
     QPointer<SecretStore> m_secrets;
+    ChaosSender *m_chaos = nullptr;
+    quint32 m_chaosSeed = 0;
     Sender m_sender;
     QTimer m_pause;
     QList<RunStep> m_steps;

@@ -21,6 +21,7 @@ private slots:
     void runnerSendsInOrderWithSecretsFilledIn();
     void cliRunPrintsEachResultAndExitCode();
     void expectationsAreCheckedAndReportedAsJUnit();
+    void runsDeliveredAsProvidersDo();
     void cliImportsIntoCollections();
     void badImportsChangeNothing();
     void exportsNeverHoldSecretValues();
@@ -260,6 +261,79 @@ void TestCollectionRun::expectationsAreCheckedAndReportedAsJUnit()
                   dir.filePath(QStringLiteral("no/such/folder/j.xml"))});
     QCOMPARE(unwritable.exitCode, 2);
     QVERIFY2(unwritable.err.startsWith("hookscope-cli: --junit: "), unwritable.err.constData());
+}
+
+void TestCollectionRun::runsDeliveredAsProvidersDo()
+{
+    QTemporaryDir dir;
+    // A handler that takes an event once: a second delivery of it gets 409.
+    const QString rules = dir.filePath(QStringLiteral("rules.json"));
+    QFile rulesFile(rules);
+    QVERIFY(rulesFile.open(QIODevice::WriteOnly));
+    rulesFile.write(R"({"format": "hookscope-rules", "version": 1, "rules": [
+      {"name": "paid", "match": {"path": "/paid"},
+       "respond": [{"times": 1, "status": 200}, {"status": 409}]},
+      {"name": "other", "match": {"path": "/*"}, "respond": {"status": 204}}]})");
+    rulesFile.close();
+    const QString collection = dir.filePath(QStringLiteral("events.json"));
+    QFile collectionFile(collection);
+    QVERIFY(collectionFile.open(QIODevice::WriteOnly));
+    collectionFile.write(R"({"format": "hookscope-collection", "version": 1, "name": "Events",
+      "items": [{"name": "paid", "request": {"method": "POST", "url": "{{baseUrl}}/paid",
+                 "expect": {"status": "2xx"}}},
+                {"name": "created", "request": {"method": "POST", "url": "{{baseUrl}}/created"}},
+                {"name": "deleted", "request": {"method": "POST", "url": "{{baseUrl}}/deleted"}}]})");
+    collectionFile.close();
+
+    // Two processes, one seed: the same sends in the same order.
+    QList<QByteArrayList> orders;
+    for (int process = 0; process < 2; ++process) {
+        const CliResult run = runCli(
+            {QStringLiteral("run"), collection, QStringLiteral("--duplicates"), QStringLiteral("2"),
+             QStringLiteral("--shuffle"), QStringLiteral("--seed"), QStringLiteral("11"),
+             QStringLiteral("--junit"), dir.filePath(QStringLiteral("junit.xml"))});
+        // {{baseUrl}} has no value here: every send says so, in the planned order.
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.out.startsWith("seed 11: run again with --seed 11 for the same order\n"),
+                 run.out.constData());
+        QByteArrayList names;
+        for (const QByteArray &line : run.out.split('\n'))
+            if (line.startsWith("FAIL") || line.startsWith("PASS"))
+                names.append(line.mid(line.lastIndexOf("  ") + 2));
+        QCOMPARE(names.size(), 6);
+        orders.append(names);
+        QVERIFY(run.out.endsWith("6 request(s): 0 passed, 6 failed\n"));
+    }
+    QCOMPARE(orders[0], orders[1]);
+    QVERIFY(orders[0].contains("paid (copy 2/2)"));
+
+    // With a base URL: the second copy of "paid" is refused, and that is what fails.
+    collectionFile.open(QIODevice::ReadOnly);
+    QByteArray withBase = collectionFile.readAll();
+    collectionFile.close();
+    ListenProcess handler(dir.filePath(QStringLiteral("third.sqlite")),
+                          {QStringLiteral("--rules"), rules});
+    const QByteArray variables = "\"name\": \"Events\", \"variables\": [{\"name\": \"baseUrl\", "
+                                 "\"value\": \""
+                                 + handler.url(QString()).toUtf8() + "\"}],";
+    withBase.replace("\"name\": \"Events\",", variables);
+    QVERIFY(collectionFile.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    collectionFile.write(withBase);
+    collectionFile.close();
+    const CliResult run
+        = runCli({QStringLiteral("run"), collection, QStringLiteral("--duplicates"),
+                  QStringLiteral("2"), QStringLiteral("--concurrency"), QStringLiteral("2"),
+                  QStringLiteral("--seed"), QStringLiteral("11")});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.out.contains("\n      status: expected 2xx, got 409\n"), run.out.constData());
+    QVERIFY(run.out.endsWith("6 request(s): 5 passed, 1 failed\n"));
+    QTRY_COMPARE_WITH_TIMEOUT(handler.captureIds().size(), 6, 10'000);
+
+    const CliResult both
+        = runCli({QStringLiteral("run"), collection, QStringLiteral("--delay"),
+                  QStringLiteral("100"), QStringLiteral("--duplicates"), QStringLiteral("2")});
+    QCOMPARE(both.exitCode, 2);
+    QVERIFY(both.err.startsWith("hookscope-cli: --delay pauses between requests"));
 }
 
 void TestCollectionRun::cliImportsIntoCollections()
