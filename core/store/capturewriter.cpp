@@ -10,6 +10,7 @@
 #include "wire/logging.h"
 
 #include <QFile>
+#include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -327,6 +328,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
         AddressText localAddressText;
         QList<ForwardRoute> forwardRoutes;
         QList<QByteArray> routeTargets; // UTF-8, one per route
+        // Per route, what its random holds are drawn from: its seed, or a fresh one.
+        QList<QRandomGenerator> routeRandom;
         quint64 routesVersion = 0;
         for (;;) {
             {
@@ -338,8 +341,13 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                     routesVersion = m_forwardRoutesVersion;
                     forwardRoutes = m_forwardRoutes;
                     routeTargets.clear();
-                    for (const ForwardRoute &route : std::as_const(forwardRoutes))
+                    routeRandom.clear();
+                    for (const ForwardRoute &route : std::as_const(forwardRoutes)) {
                         routeTargets.append(route.target.toUtf8()); // bound, so kept alive
+                        routeRandom.append(QRandomGenerator(
+                            route.chaos.seed ? route.chaos.seed
+                                             : QRandomGenerator::global()->generate()));
+                    }
                 }
                 const std::size_t taken = std::min(m_queue.size(), MaxBatch);
                 batch.assign(std::make_move_iterator(m_queue.begin()),
@@ -416,14 +424,27 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                         break;
                     if (!forwardRoutes.at(i).matches(path))
                         continue;
-                    insertDelivery.bind(1, request.id);
-                    insertDelivery.bindText(2, routeTargets.at(i));
-                    insertDelivery.bind(3, forwardRoutes.at(i).options.flags());
-                    insertDelivery.bind(4, request.receivedAtUs);
-                    if (!insertDelivery.run())
-                        failure = insertDelivery.errorMessage();
-                    else
-                        committedBatch.last().summary.delivery = CaptureSummary::Delivery::Pending;
+                    // Each copy its own delivery, due after its random hold (none by default).
+                    const ChaosOptions &chaos = forwardRoutes.at(i).chaos;
+                    for (int copy = 0; copy < chaos.duplicates && failure.isEmpty(); ++copy) {
+                        QRandomGenerator &random = routeRandom[i];
+                        const qint64 holdMs
+                            = chaos.minDelayMs
+                              + (chaos.maxDelayMs > chaos.minDelayMs
+                                     ? random.bounded(chaos.maxDelayMs - chaos.minDelayMs + 1)
+                                     : 0)
+                              + (chaos.shuffleWindow > 0 ? random.bounded(chaos.shuffleWindow + 1)
+                                                         : 0);
+                        insertDelivery.bind(1, request.id);
+                        insertDelivery.bindText(2, routeTargets.at(i));
+                        insertDelivery.bind(3, forwardRoutes.at(i).options.flags());
+                        insertDelivery.bind(4, request.receivedAtUs + holdMs * 1000);
+                        if (!insertDelivery.run())
+                            failure = insertDelivery.errorMessage();
+                        else
+                            committedBatch.last().summary.delivery
+                                = CaptureSummary::Delivery::Pending;
+                    }
                 }
             }
             if (failure.isEmpty() && !database.commit())

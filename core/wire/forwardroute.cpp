@@ -34,8 +34,11 @@ std::optional<ForwardRoute> ForwardRoute::parse(const QString &spec, QString *er
         return std::nullopt;
     }
     route.target = words.takeFirst();
+    QStringList delivery;
     for (const QString &word : std::as_const(words)) {
-        if (word == fixedUrlWord) {
+        if (word.contains(QLatin1Char('='))) {
+            delivery.append(word);
+        } else if (word == fixedUrlWord) {
             route.options.fixedUrl = true;
         } else if (word == proxyWord) {
             route.proxy = true;
@@ -47,11 +50,32 @@ std::optional<ForwardRoute> ForwardRoute::parse(const QString &spec, QString *er
             route.options.resign = true;
         } else {
             *error = QStringLiteral("\"%1\": unknown option \"%2\"; the options after the URL are "
-                                    "%3, %4, %5, %6 and %7")
+                                    "%3, %4, %5, %6, %7, duplicates=N, shuffle=MS, delay=MS[-MS] "
+                                    "and seed=N")
                          .arg(spec, word, fixedUrlWord, proxyWord, keepHostWord,
                               acceptSelfSignedWord, resignWord);
             return std::nullopt;
         }
+    }
+    QString problem;
+    const std::optional<ChaosOptions> chaos
+        = ChaosOptions::parse(delivery.join(QLatin1Char(' ')), &problem);
+    if (!chaos) {
+        *error = QStringLiteral("\"%1\": %2").arg(spec, problem);
+        return std::nullopt;
+    }
+    route.chaos = *chaos;
+    if (chaos->staleSeconds > 0 || chaos->concurrency != 1) {
+        *error = QStringLiteral("\"%1\": stale= and concurrency= are for replays and runs; a "
+                                "route takes duplicates=, shuffle=, delay= and seed=")
+                     .arg(spec);
+        return std::nullopt;
+    }
+    if (route.proxy && !chaos->isPlain()) {
+        *error = QStringLiteral("\"%1\": a proxy route answers the provider with one send; "
+                                "duplicates and delays are for routes that are not proxies")
+                     .arg(spec);
+        return std::nullopt;
     }
     if (const QString problem = OutgoingRequest::targetProblem(QUrl(route.target));
         !problem.isEmpty()) {
@@ -73,6 +97,8 @@ QString ForwardRoute::spec() const
         if (set)
             spec += QLatin1Char(' ') + word;
     }
+    if (const QString delivery = chaos.toString(); !delivery.isEmpty())
+        spec += QLatin1Char(' ') + delivery;
     return spec;
 }
 

@@ -22,6 +22,7 @@
 #include <QTest>
 
 using namespace Hookscope;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -111,6 +112,7 @@ private slots:
     void failedDeliveriesCanBeRetriedTogether();
     void aSendUnderWayAtAStopIsRepeatedAndSaysSo();
     void routesChooseTargetsByPath();
+    void routesDeliverAsProvidersDo();
     void targetOptionsTravelWithEachDelivery();
     void selfSignedTargetsNeedTheirSwitch();
     void proxyRoutesAnswerWithTheTargetsAnswer();
@@ -512,7 +514,8 @@ void TestForwarder::routesChooseTargetsByPath()
     QVERIFY(!ForwardRoute::parse(QStringLiteral("http://a.test/ proxi"), &error));
     QCOMPARE(error, QStringLiteral("\"http://a.test/ proxi\": unknown option \"proxi\"; the "
                                    "options after the URL are fixed-url, proxy, keep-host, "
-                                   "accept-self-signed and resign"));
+                                   "accept-self-signed, resign, duplicates=N, shuffle=MS, "
+                                   "delay=MS[-MS] and seed=N"));
 
     // The capture's path is /webhooks/stripe: the /github route does not take it.
     capture({QStringLiteral("/webhooks/stripe=http://stripe.test"),
@@ -524,6 +527,52 @@ void TestForwarder::routesChooseTargetsByPath()
         targets.append(delivery.target);
     QCOMPARE(targets, (QStringList{QStringLiteral("http://stripe.test"),
                                    QStringLiteral("http://all.test")}));
+}
+
+void TestForwarder::routesDeliverAsProvidersDo()
+{
+    QString error;
+    const QString written
+        = QStringLiteral("http://a.test/ resign duplicates=3 shuffle=500 delay=100-200 seed=9");
+    const std::optional<ForwardRoute> route = ForwardRoute::parse(written, &error);
+    QVERIFY2(route, qPrintable(error));
+    QCOMPARE(route->chaos.duplicates, 3);
+    QCOMPARE(route->chaos.shuffleWindow, 500);
+    QCOMPARE(route->spec(), written);
+    for (const auto &[spec, message] :
+         {std::pair(u"http://a.test/ stale=60"_s,
+                    u"\"http://a.test/ stale=60\": stale= and concurrency= are for replays and "
+                    "runs; a route takes duplicates=, shuffle=, delay= and seed="_s),
+          std::pair(u"http://a.test/ proxy duplicates=2"_s,
+                    u"\"http://a.test/ proxy duplicates=2\": a proxy route answers the provider "
+                    "with one send; duplicates and delays are for routes that are not proxies"_s),
+          std::pair(u"http://a.test/ duplicates=x"_s,
+                    u"\"http://a.test/ duplicates=x\": duplicates=x: how many times each is sent, "
+                    "1 to 100"_s)}) {
+        QVERIFY(!ForwardRoute::parse(spec, &error));
+        QCOMPARE(error, message);
+    }
+
+    // Three captures, each queued three times, each copy held 100 to 700 ms.
+    capture({QStringLiteral("http://a.test duplicates=3 shuffle=500 delay=100-200 seed=9")}, 3);
+    DeliveryLog log(m_path);
+    QVERIFY(log.open(nullptr));
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    QList<qint64> holds;
+    for (qint64 id = 1; id <= 3; ++id) {
+        const QList<DeliveryRecord> copies = log.forCapture(id);
+        QCOMPARE(copies.size(), 3);
+        const qint64 received = store.capture(id)->receivedAtUs;
+        for (const DeliveryRecord &copy : copies) {
+            const qint64 holdMs = (copy.nextAttemptUs - received) / 1000;
+            QVERIFY2(holdMs >= 100 && holdMs <= 700, qPrintable(QString::number(holdMs)));
+            holds.append(holdMs);
+        }
+    }
+    // Drawn from the seed: not all alike.
+    QVERIFY(std::adjacent_find(holds.cbegin(), holds.cend(), std::not_equal_to<>())
+            != holds.cend());
 }
 
 void TestForwarder::targetOptionsTravelWithEachDelivery()
