@@ -9,6 +9,7 @@
 #include "collectionspanel.h"
 #include "conflictbar.h"
 #include "rundialog.h"
+#include "testeventdialog.h"
 #include "variablesdialog.h"
 #include "diffdialog.h"
 #include "deliveryactions.h"
@@ -415,6 +416,20 @@ int main(int argc, char *argv[])
     };
     saved = saved && saveLan(QStringLiteral("lan.png"));
 
+    // A provider's test event sent to this receiver, and what it answered.
+    const auto saveTestEvent = [&window, &outputDir](const QString &name) {
+        TestEventDialog *events = window.testEventDialog();
+        events->select(QStringLiteral("github"), QStringLiteral("pull_request"));
+        events->send();
+        const bool answered = QTest::qWaitFor(
+            [&] { return events->answerStatus()->text().contains(QLatin1String("200 OK")); },
+            10'000);
+        const bool grabbed = answered && events->grab().save(outputDir + QLatin1Char('/') + name);
+        events->close();
+        return grabbed;
+    };
+    saved = saved && saveTestEvent(QStringLiteral("test-event.png"));
+
     // The same window in a dark palette, as a dark desktop theme would set it.
     QPalette dark;
     dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
@@ -427,6 +442,10 @@ int main(int argc, char *argv[])
     dark.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
     dark.setColor(QPalette::HighlightedText, Qt::white);
     dark.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+    // Switched-off controls dimmed, as a desktop theme dims them.
+    for (const QPalette::ColorRole role :
+         {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        dark.setColor(QPalette::Disabled, role, QColor(0x80, 0x80, 0x80));
     QApplication::setPalette(dark);
     tabs->setCurrentIndex(CaptureDetailView::BodyTab);
     // The Stripe event posted first (the oldest row to its path).
@@ -450,5 +469,6 @@ int main(int argc, char *argv[])
     saved = saved && publicUrl->grab().save(outputDir + QStringLiteral("/dark-public-url.png"));
     publicUrl->close();
     saved = saved && saveLan(QStringLiteral("dark-lan.png"));
+    saved = saved && saveTestEvent(QStringLiteral("dark-test-event.png"));
     return saved ? 0 : 1;
 }

@@ -9,6 +9,7 @@
 
 #include "offscreen.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -155,6 +156,24 @@ void TestTestEventDialog::unsignedProvidersAndMissingSecretsAreSaid()
     QCOMPARE(dialog.note()->text(),
              QStringLiteral("No secret \"github\" in the keychain: it goes unsigned. Add one "
                             "(Capture → Signatures…) to sign it with GitHub's scheme."));
+    // Every event shows its payload as the catalog has it, with nothing to reset, in either
+    // palette.
+    const TestEventCatalog catalog = TestEventCatalog::load({});
+    for (const bool dark : {false, true}) {
+        if (dark) {
+            QPalette palette;
+            palette.setColor(QPalette::Base, Qt::black);
+            palette.setColor(QPalette::Text, Qt::white);
+            QApplication::setPalette(palette);
+        }
+        for (const TestEvent &event : catalog.events()) {
+            QVERIFY(dialog.select(event.provider, event.name));
+            QApplication::processEvents();
+            QVERIFY2(!dialog.resetButton()->isEnabled(), qPrintable(event.name));
+            QCOMPARE(dialog.payload()->toPlainText().toUtf8(), event.request.body);
+        }
+    }
+    QApplication::setPalette(QPalette());
     // Sending without a target says what is wrong, and sends nothing.
     QSignalSpy answered(&dialog, &TestEventDialog::answered);
     dialog.sendButton()->click();
