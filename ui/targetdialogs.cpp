@@ -54,7 +54,13 @@ ForwardingDialog::ForwardingDialog(const QList<ForwardRoute> &routes, const Retr
 
     m_table->setHorizontalHeaderLabels({tr("Paths under"), tr("Target URL"), tr("Fixed URL"),
                                         tr("Proxy"), tr("Keep Host"), tr("Accept self-signed"),
-                                        tr("Re-sign")});
+                                        tr("Re-sign"), tr("Delivery")});
+    m_table->horizontalHeaderItem(DeliveryColumn)
+        ->setToolTip(tr("Delivered as providers do, to test how your app takes duplicates and "
+                        "disorder: duplicates=2 "
+                        "(each capture twice), shuffle=500 (each copy held up to 500 ms, so "
+                        "close arrivals change order), delay=100-300, seed=7 (the same holds "
+                        "again)"));
     m_table->horizontalHeaderItem(PrefixColumn)
         ->setToolTip(tr("Only captures whose path starts with this, e.g. /stripe; empty: all"));
     m_table->horizontalHeader()->setSectionResizeMode(TargetColumn, QHeaderView::Stretch);
@@ -152,6 +158,7 @@ void ForwardingDialog::addRoute(const ForwardRoute &route)
                      checkItem(route.options.resign,
                                tr("Sign again with the scheme and secret bound to the capture's "
                                   "path (Signatures…), with a fresh timestamp")));
+    m_table->setItem(row, DeliveryColumn, new QTableWidgetItem(route.chaos.toString()));
 }
 
 RetryPolicy ForwardingDialog::retryPolicy() const
@@ -179,19 +186,28 @@ void ForwardingDialog::accept()
         route.options.resign = isChecked(m_table, row, ResignColumn);
         if (route.target.isEmpty() && route.pathPrefix.isEmpty())
             continue; // a row left blank
-        QString problem;
-        if (!route.pathPrefix.isEmpty() && !route.pathPrefix.startsWith('/'))
-            problem = tr("a path prefix starts with /, as in /stripe");
-        else if (route.pathPrefix.contains(' ') || route.pathPrefix.contains('='))
-            problem = tr("a path prefix cannot hold spaces or '='");
-        else if (route.target.contains(QLatin1Char(' ')))
-            problem = tr("the target URL cannot hold spaces (write them as %20)");
-        else
-            ForwardRoute::parse(route.spec(), &problem);
+        const QString problem = [&] {
+            QString why;
+            const QTableWidgetItem *delivery = m_table->item(row, DeliveryColumn);
+            const std::optional<ChaosOptions> chaos
+                = ChaosOptions::parse(delivery ? delivery->text() : QString(), &why);
+            if (!chaos)
+                return why;
+            route.chaos = *chaos;
+            if (!route.pathPrefix.isEmpty() && !route.pathPrefix.startsWith('/'))
+                return tr("a path prefix starts with /, as in /stripe");
+            if (route.pathPrefix.contains(' ') || route.pathPrefix.contains('='))
+                return tr("a path prefix cannot hold spaces or '='");
+            if (route.target.contains(QLatin1Char(' ')))
+                return tr("the target URL cannot hold spaces (write them as %20)");
+            ForwardRoute::parse(route.spec(), &why);
+            return why;
+        }();
         if (!problem.isEmpty()) {
             m_problem->setText(tr("Route %1: %2").arg(row + 1).arg(problem));
             m_problem->show();
             m_table->setCurrentCell(row, problem.contains(QLatin1String("prefix")) ? PrefixColumn
+                                         : problem.contains(QLatin1Char('='))      ? DeliveryColumn
                                                                                    : TargetColumn);
             return;
         }

@@ -45,6 +45,7 @@ private:
         KeepHostColumn,
         SelfSignedColumn,
         ResignColumn,
+        DeliveryColumn,
         ColumnCount
     };
     QTableWidget *m_table;

@@ -1522,11 +1522,23 @@ void TestMainWindow::forwardingDialogSetsEachTargetsWay()
     }));
     QCOMPARE(table->currentRow(), 1);
     table->item(1, 1)->setText(QStringLiteral("http://127.0.0.1:%1").arg(downPort));
+    // Delivered as providers do: a mistake there is said and points at the cell.
+    table->item(1, 7)->setText(QStringLiteral("duplicates=x"));
+    dialog->accept();
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(table->currentColumn(), 7);
+    QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [](const QLabel *label) {
+        return label->isVisible()
+               && label->text()
+                      == QStringLiteral("Route 2: duplicates=x: how many times each is sent, 1 "
+                                        "to 100");
+    }));
+    table->item(1, 7)->setText(QStringLiteral("seed=5"));
     dialog->accept();
     QVERIFY(!dialog->isVisible());
     QCOMPARE(session.window->deliveryActions()->forwardTargets(),
              (QStringList{QStringLiteral("/stripe=%1 fixed-url proxy").arg(proxy.target),
-                          QStringLiteral("/github=http://127.0.0.1:%1").arg(downPort)}));
+                          QStringLiteral("/github=http://127.0.0.1:%1 seed=5").arg(downPort)}));
 
     // Proxied: the provider (curl) gets the app's answer, and the list shows it at once.
     QProcess curl;
