@@ -3,6 +3,9 @@
 #include "capturelistview.h"
 #include "targetdialogs.h"
 
+#include <QDateTime>
+#include <QRandomGenerator>
+
 #include "delivery/forwarderhost.h"
 #include "session/session.h"
 #include "session/settings.h"
@@ -46,10 +49,11 @@ void DeliveryActions::askReplayTarget()
 {
     ReplayTargetDialog dialog(replayTargetOrDefault(), Settings().replayOptions(), m_window);
     if (dialog.exec() == QDialog::Accepted)
-        replaySelected(dialog.target(), dialog.options());
+        replaySelected(dialog.target(), dialog.options(), dialog.chaos());
 }
 
-void DeliveryActions::replaySelected(const QString &target, TargetOptions options)
+void DeliveryActions::replaySelected(const QString &target, TargetOptions options,
+                                     const ChaosOptions &chaos)
 {
     if (const QString problem = OutgoingRequest::targetProblem(QUrl(target)); !problem.isEmpty()) {
         emit message(tr("Cannot replay: %1").arg(problem), 0);
@@ -62,12 +66,25 @@ void DeliveryActions::replaySelected(const QString &target, TargetOptions option
     settings.setReplayTarget(target);
     settings.setReplayOptions(options);
     m_replayAgain->setText(tr("&Replay to %1").arg(target));
-    for (const qint64 id : ids) {
-        if (const qint64 delivery = m_log.add(id, target, options))
+    // In the planned order, each after the waits before it; plain: all due now, in list order.
+    ChaosOptions planned = chaos;
+    if (!chaos.isPlain() && planned.seed == 0)
+        planned.seed = std::max(1u, QRandomGenerator::global()->generate());
+    const qint64 nowUs = QDateTime::currentMSecsSinceEpoch() * 1000;
+    qint64 waitedUs = 0;
+    for (const PlannedSend &send : chaosPlan(int(ids.size()), planned)) {
+        waitedUs += qint64(send.delayMs) * 1000;
+        if (const qint64 delivery
+            = m_log.add(ids.at(send.delivery), target, options, waitedUs ? nowUs + waitedUs : 0))
             m_asked.insert(delivery);
     }
     m_session.forwarder().wake();
-    emit message(tr("Replaying %n capture(s) to %1…", nullptr, int(ids.size())).arg(target), 3000);
+    emit message(chaos.isPlain()
+                     ? tr("Replaying %n capture(s) to %1…", nullptr, int(ids.size())).arg(target)
+                     : tr("Replaying %n capture(s) to %1 as providers deliver (%2)…", nullptr,
+                          int(ids.size()))
+                           .arg(target, planned.toString()),
+                 chaos.isPlain() ? 3000 : 0);
 }
 
 void DeliveryActions::retryFailedSelected()

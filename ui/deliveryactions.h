@@ -2,6 +2,8 @@
 
 #include "delivery/sender.h"
 
+#include "wire/chaosoptions.h"
+
 #include <QObject>
 #include <QSet>
 
@@ -29,8 +31,11 @@ public:
     QAction *replayAgainAction() const { return m_replayAgain; }
     void askReplayTarget();
     // Sends the selected captures to `target` (a base URL; their paths are appended), through
-    // the forwarding queue: attempts are recorded and shown in Deliveries.
-    void replaySelected(const QString &target, TargetOptions options = {});
+    // the forwarding queue: attempts are recorded and shown in Deliveries. With `chaos`, as
+    // providers deliver: each capture `duplicates` times, in the order and with the waits its
+    // seed plans (each copy a delivery of its own).
+    void replaySelected(const QString &target, TargetOptions options = {},
+                        const ChaosOptions &chaos = {});
     // Sends a delivery again now.
     void retry(qint64 deliveryId);
     // Capture → Retry Failed Deliveries: those of the selected captures, to any target.

@@ -229,9 +229,14 @@ ReplayTargetDialog::ReplayTargetDialog(const QString &target, TargetOptions opti
     , m_resign(new QCheckBox(tr("Re-si&gn with the scheme and secret bound to the path (a fresh "
                                 "timestamp and message id)"),
                              this))
+    , m_delivery(new QLineEdit(this))
     , m_problem(warningLabel(this))
 {
     setWindowTitle(tr("Replay To"));
+    m_delivery->setPlaceholderText(tr("duplicates=2 shuffle delay=100-500 seed=7"));
+    m_delivery->setToolTip(tr("To test how your app takes a provider's duplicates and disorder: "
+                              "each capture sent N times, in a shuffled order (all, or within "
+                              "shuffle=N), after a random delay; the seed repeats a run"));
     m_fixedUrl->setChecked(options.fixedUrl);
     m_keepHost->setChecked(options.keepHost);
     m_selfSigned->setChecked(options.acceptSelfSigned);
@@ -250,8 +255,18 @@ ReplayTargetDialog::ReplayTargetDialog(const QString &target, TargetOptions opti
     layout->addWidget(m_keepHost);
     layout->addWidget(m_selfSigned);
     layout->addWidget(m_resign);
+    auto *deliveryLabel = new QLabel(tr("&Delivered as providers do (optional):"), this);
+    deliveryLabel->setBuddy(m_delivery);
+    layout->addWidget(deliveryLabel);
+    layout->addWidget(m_delivery);
     layout->addWidget(m_problem);
     layout->addWidget(buttons);
+}
+
+ChaosOptions ReplayTargetDialog::chaos() const
+{
+    QString unused;
+    return ChaosOptions::parse(m_delivery->text(), &unused).value_or(ChaosOptions());
 }
 
 QString ReplayTargetDialog::target() const
@@ -272,6 +287,17 @@ void ReplayTargetDialog::accept()
         m_problem->setText(problem);
         m_problem->show();
         m_target->setFocus();
+        return;
+    }
+    QString problem;
+    const std::optional<ChaosOptions> chaos = ChaosOptions::parse(m_delivery->text(), &problem);
+    if (chaos && (chaos->staleSeconds > 0 || chaos->concurrency != 1))
+        problem = tr("stale= and concurrency= are for hookscope-cli replay; here: duplicates=, "
+                     "shuffle, delay= and seed=");
+    if (!problem.isEmpty()) {
+        m_problem->setText(problem);
+        m_problem->show();
+        m_delivery->setFocus();
         return;
     }
     QDialog::accept();

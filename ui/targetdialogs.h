@@ -65,6 +65,9 @@ public:
 
     QString target() const;
     TargetOptions options() const;
+    // Duplicates, shuffling, waits and seed as written under "Delivered as providers do".
+    ChaosOptions chaos() const;
+    QLineEdit *delivery() const { return m_delivery; }
     void accept() override;
 
 private:
@@ -73,6 +76,7 @@ private:
     QCheckBox *m_keepHost;
     QCheckBox *m_selfSigned;
     QCheckBox *m_resign;
+    QLineEdit *m_delivery;
     QLabel *m_problem;
 };
 

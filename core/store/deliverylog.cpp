@@ -28,14 +28,16 @@ bool DeliveryLog::open(QString *error)
     return m_connection.open(error);
 }
 
-qint64 DeliveryLog::add(qint64 captureId, const QString &target, TargetOptions options)
+qint64 DeliveryLog::add(qint64 captureId, const QString &target, TargetOptions options,
+                        qint64 dueUs)
 {
     QSqlQuery query(m_connection.database());
     query.prepare(QStringLiteral("INSERT INTO deliveries (capture_id, target, options, state, "
-                                 "next_attempt_us, queued_us) VALUES (?, ?, ?, 0, 0, ?)"));
+                                 "next_attempt_us, queued_us) VALUES (?, ?, ?, 0, ?, ?)"));
     query.addBindValue(captureId);
     query.addBindValue(target);
     query.addBindValue(options.flags());
+    query.addBindValue(dueUs);
     query.addBindValue(QDateTime::currentMSecsSinceEpoch() * 1000);
     return runQuery(query) ? query.lastInsertId().toLongLong() : 0;
 }

@@ -82,8 +82,9 @@ public:
     DeliveryLog &operator=(const DeliveryLog &) = delete;
 
     bool open(QString *error);
-    // Queues `captureId` for `target`, due now; returns the delivery's id (0 on failure).
-    qint64 add(qint64 captureId, const QString &target, TargetOptions options);
+    // Queues `captureId` for `target`, due at `dueUs` (0: now); returns the delivery's id (0 on
+    // failure).
+    qint64 add(qint64 captureId, const QString &target, TargetOptions options, qint64 dueUs = 0);
     // Pending deliveries due by `nowUs`, soonest first, other than those in `skipped`, each
     // with its capture's bytes (one query for all of them).
     QList<DueDelivery> due(qint64 nowUs, int limit, const QSet<qint64> &skipped = {});

@@ -1477,6 +1477,29 @@ void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
     QTRY_COMPARE(deliveries->deliveries().at(0).results.size(), 2);
     QCOMPARE(requestLines.size(), 3);
 
+    // Replayed as providers deliver: twice, the second copy after its wait, each a delivery.
+    ChaosOptions twice;
+    twice.duplicates = 2;
+    twice.minDelayMs = twice.maxDelayMs = 100;
+    twice.seed = 3;
+    session.window->deliveryActions()->replaySelected(appUrl + QStringLiteral("/v3"), {}, twice);
+    QTRY_COMPARE(deliveries->deliveries().size(), 4);
+    QTRY_COMPARE(requestLines.size(), 5);
+    QCOMPARE(requestLines.mid(3),
+             (QList<QByteArray>{"POST /v3/stripe?x=1 HTTP/1.1", "POST /v3/stripe?x=1 HTTP/1.1"}));
+    // The dialog takes them as written, and refuses what only the command line does.
+    ReplayTargetDialog ask(appUrl, {});
+    ask.delivery()->setText(QStringLiteral("duplicates=3 shuffle seed=9"));
+    QCOMPARE(ask.chaos().duplicates, 3);
+    QCOMPARE(ask.chaos().shuffleWindow, -1);
+    ask.delivery()->setText(QStringLiteral("stale=60"));
+    ask.accept();
+    QCOMPARE(ask.result(), int(QDialog::Rejected));
+    const QList<QLabel *> said = ask.findChildren<QLabel *>();
+    QVERIFY(std::any_of(said.cbegin(), said.cend(), [](const QLabel *label) {
+        return label->text().startsWith(QStringLiteral("stale= and concurrency= are for"));
+    }));
+
     // Forwarding is remembered for the next launch.
     QCOMPARE(Settings().forwardRoutes(), QStringList{appUrl});
 }
