@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -24,6 +25,7 @@ RunDialog::RunDialog(const QString &title, const QList<RunStep> &steps,
     , m_runner(new CollectionRunner(secrets, this))
     , m_table(new QTableWidget(int(steps.size()), ColumnCount, this))
     , m_pause(new QSpinBox(this))
+    , m_delivery(new QLineEdit(this))
     , m_startStop(new QPushButton(tr("Run"), this))
     , m_summary(new QLabel(this))
     , m_checks(new QTreeWidget(this))
@@ -86,7 +88,14 @@ RunDialog::RunDialog(const QString &title, const QList<RunStep> &steps,
     auto *controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Pause between requests:"), this));
     controls->addWidget(m_pause);
-    controls->addStretch();
+    m_delivery->setPlaceholderText(tr("duplicates=2 shuffle seed=7"));
+    m_delivery->setToolTip(tr("Delivered as providers do, to test your handler: each request "
+                              "several times, shuffled, signed long ago, several at once; the "
+                              "seed repeats a run. Each copy gets a row of its own."));
+    auto *deliveryLabel = new QLabel(tr("&Delivered as providers do:"), this);
+    deliveryLabel->setBuddy(m_delivery);
+    controls->addWidget(deliveryLabel);
+    controls->addWidget(m_delivery, 1);
     controls->addWidget(m_startStop);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -108,15 +117,36 @@ void RunDialog::start()
         m_table->item(row, ResultColumn)->setForeground(palette().color(QPalette::PlaceholderText));
         m_table->item(row, TimeColumn)->setText({});
     }
+    QString problem;
+    const std::optional<ChaosOptions> chaos = ChaosOptions::parse(m_delivery->text(), &problem);
+    if (!chaos) {
+        m_summary->setText(tr("Not run: %1").arg(problem));
+        return;
+    }
     m_results.clear();
     showChecks();
-    m_startStop->setText(tr("Stop"));
-    m_summary->setText(tr("Running…"));
-    m_runner->start(m_steps, m_values, m_pause->value());
+    m_planned = m_steps.size() * chaos->duplicates;
+    if (chaos->isPlain() && chaos->seed == 0) {
+        m_startStop->setText(tr("Stop"));
+        m_summary->setText(tr("Running…"));
+        m_runner->start(m_steps, m_values, m_pause->value());
+        return;
+    }
+    // A row per send, as each is answered; the run goes to its end.
+    m_table->setRowCount(0);
+    m_startStop->setEnabled(false);
+    m_runner->startChaos(m_steps, m_values, *chaos);
+    m_summary->setText(tr("Running, as providers deliver (seed %1)…").arg(m_runner->chaosSeed()));
 }
 
 void RunDialog::showResult(int row, const RunResult &result)
 {
+    if (row >= m_table->rowCount()) { // a send of a run delivered as providers do
+        m_table->insertRow(row);
+        m_table->setItem(row, NameColumn, new QTableWidgetItem(result.name));
+        for (const int column : {RequestColumn, ResultColumn, TimeColumn})
+            m_table->setItem(row, column, new QTableWidgetItem());
+    }
     QTableWidgetItem *outcome = m_table->item(row, ResultColumn);
     if (!result.request)
         outcome->setText(tr("not sent: %1").arg(result.error));
@@ -176,11 +206,14 @@ void RunDialog::showSummary(const QList<RunResult> &results)
                                       [](const RunResult &result) { return result.passed(); });
     QString text = tr("%1 of %2 sent: %3 passed, %4 failed")
                        .arg(results.size())
-                       .arg(m_steps.size())
+                       .arg(m_planned)
                        .arg(passed)
                        .arg(results.size() - passed);
-    if (results.size() < m_steps.size())
+    if (results.size() < m_planned)
         text += tr(" (stopped)");
+    if (m_runner->chaosSeed() != 0 && !m_startStop->isEnabled())
+        text += tr(" · seed %1").arg(m_runner->chaosSeed());
+    m_startStop->setEnabled(true);
     m_summary->setText(text);
     m_startStop->setText(tr("Run Again"));
 }

@@ -5,6 +5,7 @@
 #include <QDialog>
 
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
@@ -30,6 +31,7 @@ public:
     QLabel *summary() const { return m_summary; }
     QTreeWidget *checks() const { return m_checks; }
     QSpinBox *pause() const { return m_pause; }
+    QLineEdit *delivery() const { return m_delivery; }
     CollectionRunner *runner() const { return m_runner; }
 
 private:
@@ -43,6 +45,8 @@ private:
     CollectionRunner *m_runner;
     QTableWidget *m_table;
     QSpinBox *m_pause;
+    QLineEdit *m_delivery;
+    qsizetype m_planned = 0; // sends the run will make
     QPushButton *m_startStop;
     QLabel *m_summary;
     QTreeWidget *m_checks;

@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -72,6 +73,25 @@ void TestRunDialog::eachExpectationIsShownMetOrMissed()
     QVERIFY(checks->topLevelItem(2)->text(0).startsWith(QStringLiteral("\u2713 time")));
     dialog.table()->setCurrentCell(0, 0);
     QCOMPARE(checks->topLevelItemCount(), 2);
+
+    // Delivered as providers do: a mistake is said and nothing goes; then a row per copy.
+    dialog.delivery()->setText(QStringLiteral("duplicates=0"));
+    dialog.start();
+    QCOMPARE(dialog.summary()->text(),
+             QStringLiteral("Not run: duplicates=0: how many times each is sent, 1 to 100"));
+    dialog.delivery()->setText(QStringLiteral("duplicates=2 shuffle seed=4"));
+    dialog.start();
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.summary()->text(),
+                              QStringLiteral("4 of 4 sent: 2 passed, 2 failed · seed 4"), 10'000);
+    QCOMPARE(dialog.table()->rowCount(), 4);
+    QStringList names;
+    for (int row = 0; row < 4; ++row)
+        names.append(dialog.table()->item(row, 0)->text());
+    names.sort();
+    QCOMPARE(
+        names,
+        QStringList({QStringLiteral("meets (copy 1/2)"), QStringLiteral("meets (copy 2/2)"),
+                     QStringLiteral("misses (copy 1/2)"), QStringLiteral("misses (copy 2/2)")}));
 }
 
 QTEST_MAIN(TestRunDialog)
