@@ -215,27 +215,22 @@ const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
                                        QStringLiteral("SECONDS"), QStringLiteral("10"));
 const QCommandLineOption insecureOption(QStringLiteral("insecure"),
                                         QStringLiteral("Accept a self-signed certificate."));
-const QCommandLineOption duplicatesOption(QStringLiteral("duplicates"),
-                                          QStringLiteral("Send each capture N times (1)."),
-                                          QStringLiteral("N"));
-
+const QCommandLineOption duplicatesOption(
+    QStringLiteral("duplicates"), QStringLiteral("Send each one N times, as a provider may (1)."),
+    QStringLiteral("N"));
 const QCommandLineOption shuffleOption(QStringLiteral("shuffle"),
                                        QStringLiteral("Send them in a random order."));
-
 const QCommandLineOption shuffleWindowOption(
     QStringLiteral("shuffle-window"),
     QStringLiteral("Shuffle only within each N sends, as a provider's order drifts."),
     QStringLiteral("N"));
-
 const QCommandLineOption staleOption(
     QStringLiteral("stale"),
     QStringLiteral("Sign each send as if SECONDS ago (re-signed: only the age is wrong)."),
     QStringLiteral("SECONDS"));
-
 const QCommandLineOption concurrencyOption(QStringLiteral("concurrency"),
                                            QStringLiteral("Sends in flight at once (1)."),
                                            QStringLiteral("N"));
-
 const QCommandLineOption seedOption(
     QStringLiteral("seed"),
     QStringLiteral("Repeat the order and delays of an earlier run (its report gives it)."),

@@ -96,13 +96,7 @@ void CollectionRunner::startChaos(const QList<RunStep> &steps,
                   },
                   SendOptions());
           };
-    if (secrets.isEmpty())
-        go(values, {});
-    else if (!m_secrets)
-        go(values, QStringLiteral("it needs the secret \"%1\", and no keychain is open")
-                       .arg(secrets.first()));
-    else
-        m_secrets->readPlaceholders(secrets, values, go);
+    withSecrets(secrets, values, go);
 }
 
 void CollectionRunner::cancel()
@@ -151,13 +145,19 @@ void CollectionRunner::sendNext()
                             });
           };
     const QStringList secrets = step.request.secretNames();
-    if (secrets.isEmpty())
-        send(m_values, {});
+    withSecrets(secrets, m_values, send);
+}
+
+void CollectionRunner::withSecrets(const QStringList &names, const QHash<QString, QString> &values,
+                                   const SecretsRead &then)
+{
+    if (names.isEmpty())
+        then(values, {});
     else if (!m_secrets)
-        send(m_values, QStringLiteral("it needs the secret \"%1\", and no keychain is open")
-                           .arg(secrets.first()));
+        then(values, QStringLiteral("it needs the secret \"%1\", and no keychain is open")
+                         .arg(names.first()));
     else
-        m_secrets->readPlaceholders(secrets, m_values, send);
+        m_secrets->readPlaceholders(names, values, then);
 }
 
 void CollectionRunner::record(RunResult result)

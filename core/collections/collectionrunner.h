@@ -67,6 +67,11 @@ signals:
     void finished(const QList<Hookscope::RunResult> &results);
 
 private:
+    using SecretsRead
+        = std::function<void(const QHash<QString, QString> &values, const QString &error)>;
+    // `values` with the secrets `names` added ("secret:NAME"), or the reason none could be read.
+    void withSecrets(const QStringList &names, const QHash<QString, QString> &values,
+                     const SecretsRead &then);
     void sendNext();
     void record(RunResult result);
 
