@@ -74,8 +74,8 @@ void DeliveryActions::replaySelected(const QString &target, TargetOptions option
     qint64 waitedUs = 0;
     for (const PlannedSend &send : chaosPlan(int(ids.size()), planned)) {
         waitedUs += qint64(send.delayMs) * 1000;
-        if (const qint64 delivery
-            = m_log.add(ids.at(send.delivery), target, options, waitedUs ? nowUs + waitedUs : 0))
+        if (const qint64 delivery = m_log.add(ids.at(send.delivery), target, options,
+                                              waitedUs ? nowUs + waitedUs : 0, planned))
             m_asked.insert(delivery);
     }
     m_session.forwarder().wake();

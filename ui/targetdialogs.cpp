@@ -59,8 +59,9 @@ ForwardingDialog::ForwardingDialog(const QList<ForwardRoute> &routes, const Retr
         ->setToolTip(tr("Delivered as providers do, to test how your app takes duplicates and "
                         "disorder: duplicates=2 "
                         "(each capture twice), shuffle=500 (each copy held up to 500 ms, so "
-                        "close arrivals change order), delay=100-300, seed=7 (the same holds "
-                        "again)"));
+                        "close arrivals change order), delay=100-300, stale=600 (re-signed as "
+                        "if 10 minutes ago), concurrency=4 (at most 4 in flight to the target), "
+                        "seed=7 (the same holds again)"));
     m_table->horizontalHeaderItem(PrefixColumn)
         ->setToolTip(tr("Only captures whose path starts with this, e.g. /stripe; empty: all"));
     m_table->horizontalHeader()->setSectionResizeMode(TargetColumn, QHeaderView::Stretch);
@@ -194,6 +195,7 @@ void ForwardingDialog::accept()
             if (!chaos)
                 return why;
             route.chaos = *chaos;
+            route.options.resign = route.options.resign || chaos->staleSeconds > 0;
             if (!route.pathPrefix.isEmpty() && !route.pathPrefix.startsWith('/'))
                 return tr("a path prefix starts with /, as in /stripe");
             if (route.pathPrefix.contains(' ') || route.pathPrefix.contains('='))
@@ -233,10 +235,11 @@ ReplayTargetDialog::ReplayTargetDialog(const QString &target, TargetOptions opti
     , m_problem(warningLabel(this))
 {
     setWindowTitle(tr("Replay To"));
-    m_delivery->setPlaceholderText(tr("duplicates=2 shuffle delay=100-500 seed=7"));
+    m_delivery->setPlaceholderText(tr("duplicates=2 shuffle delay=100-500 stale=600 seed=7"));
     m_delivery->setToolTip(tr("To test how your app takes a provider's duplicates and disorder: "
                               "each capture sent N times, in a shuffled order (all, or within "
-                              "shuffle=N), after a random delay; the seed repeats a run"));
+                              "shuffle=N), after a random delay, re-signed as if stale=S seconds "
+                              "ago, at most concurrency=N at once; the seed repeats a run"));
     m_fixedUrl->setChecked(options.fixedUrl);
     m_keepHost->setChecked(options.keepHost);
     m_selfSigned->setChecked(options.acceptSelfSigned);
@@ -276,8 +279,9 @@ QString ReplayTargetDialog::target() const
 
 TargetOptions ReplayTargetDialog::options() const
 {
+    // A stale signature is a fresh one made as if long ago.
     return {m_fixedUrl->isChecked(), m_keepHost->isChecked(), m_selfSigned->isChecked(),
-            m_resign->isChecked()};
+            m_resign->isChecked() || chaos().staleSeconds > 0};
 }
 
 void ReplayTargetDialog::accept()
@@ -290,11 +294,7 @@ void ReplayTargetDialog::accept()
         return;
     }
     QString problem;
-    const std::optional<ChaosOptions> chaos = ChaosOptions::parse(m_delivery->text(), &problem);
-    if (chaos && (chaos->staleSeconds > 0 || chaos->concurrency != 1))
-        problem = tr("stale= and concurrency= are for hookscope-cli replay; here: duplicates=, "
-                     "shuffle, delay= and seed=");
-    if (!problem.isEmpty()) {
+    if (!ChaosOptions::parse(m_delivery->text(), &problem)) {
         m_problem->setText(problem);
         m_problem->show();
         m_delivery->setFocus();

@@ -274,8 +274,11 @@ int CliCommands::listen(const QStringList &arguments)
         QStringLiteral("Send every capture on to this base URL too (its path is appended), or "
                        "only those under a path: /stripe=URL. Options after the URL, in the "
                        "same argument: fixed-url (send to the URL as written), proxy (answer "
-                       "the provider with the target's answer), keep-host, accept-self-signed. "
-                       "Repeat for more routes. Pending sends resume after a restart."),
+                       "the provider with the target's answer), keep-host, accept-self-signed, "
+                       "resign; delivered as providers do: duplicates=N, shuffle=MS, "
+                       "delay=MS[-MS], stale=S (re-signed S seconds old), concurrency=N (in "
+                       "flight to the target at once), seed=N. Repeat for more routes. Pending "
+                       "sends resume after a restart."),
         QStringLiteral("[/PREFIX=]URL [OPTION...]"));
     const QCommandLineOption rulesOption(
         QStringLiteral("rules"),

@@ -26,7 +26,7 @@ void ChaosSender::start(int deliveries, const ChaosOptions &options, Prepare pre
 
 void ChaosSender::fillSlots()
 {
-    while (m_inFlight < m_options.concurrency && m_next < m_plan.size()) {
+    while (m_inFlight < std::max(1, m_options.concurrency) && m_next < m_plan.size()) {
         const int index = m_next++;
         ++m_inFlight;
         QTimer::singleShot(m_plan.at(index).delayMs, Qt::PreciseTimer, this,

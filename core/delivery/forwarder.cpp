@@ -116,9 +116,30 @@ void Forwarder::poll()
     probeOutages(now);
     // Answered attempts wait up to a flush interval to be written; they hold no sending slot.
     int capacity = m_options.maxInFlight - m_sending;
+    // Targets as many deliveries are in flight to as one of theirs allows (concurrency=).
+    QSet<QString> capped;
+    for (auto target = m_capOf.cbegin(); target != m_capOf.cend(); ++target) {
+        if (m_sendingTo.value(target.key()) >= target.value())
+            capped.insert(target.key());
+    }
     while (capacity > 0) {
         // Those in flight are still pending in the table: skipped by the query.
-        QList<DueDelivery> due = m_log.due(now, capacity, m_inFlight);
+        QList<DueDelivery> due = m_log.due(now, capacity, m_inFlight, capped);
+        // Those over their target's cap wait until a send to it is answered.
+        bool overCap = false;
+        QHash<QString, int> taken;
+        due.removeIf([&](const DueDelivery &delivery) {
+            if (delivery.maxInFlight <= 0)
+                return false;
+            const int inFlight = m_sendingTo.value(delivery.target) + taken[delivery.target];
+            if (inFlight < delivery.maxInFlight) {
+                ++taken[delivery.target];
+                return false;
+            }
+            capped.insert(delivery.target);
+            overCap = true;
+            return true;
+        });
         // New deliveries to a target that is down wait for it, unless they are its probe.
         QList<qint64> held;
         due.removeIf([&](const DueDelivery &delivery) {
@@ -143,7 +164,8 @@ void Forwarder::poll()
         for (const DueDelivery &delivery : std::as_const(due))
             send(delivery, now);
         capacity -= int(due.size());
-        if (held.isEmpty()) // otherwise what was held made room for more that are due
+        // Otherwise what was held or is over its cap made room for more that are due.
+        if (held.isEmpty() && !overCap)
             break;
     }
     // When full, the next finish polls again; otherwise wake up when the next retry is due.
@@ -163,7 +185,8 @@ void Forwarder::send(const DueDelivery &delivery, qint64 now)
         request = OutgoingRequest::replay(capture, QUrl(delivery.target), delivery.options, &error);
     }
     if (request && delivery.options.resign
-        && !m_signing.resign(*request, capture, now / 1'000'000, &error))
+        && !m_signing.resign(*request, capture, now / 1'000'000 - delivery.signedAgeSeconds,
+                             &error))
         request.reset();
     if (!request) {
         DeliveryResult unsendable;
@@ -180,8 +203,15 @@ void Forwarder::send(const DueDelivery &delivery, qint64 now)
     DueDelivery sent = delivery;
     sent.raw.reset(); // not kept while the target answers
     ++m_sending;
+    ++m_sendingTo[delivery.target];
+    if (delivery.maxInFlight > 0)
+        m_capOf[delivery.target] = delivery.maxInFlight;
     m_sender.send(*request, options, [this, sent](const DeliveryResult &result) {
         --m_sending;
+        if (--m_sendingTo[sent.target] == 0) {
+            m_sendingTo.remove(sent.target);
+            m_capOf.remove(sent.target);
+        }
         finish(sent, result);
         wake(); // a slot is free
     });

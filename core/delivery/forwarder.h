@@ -91,8 +91,10 @@ private:
     Sender m_sender;
     QRandomGenerator m_random;
     SignatureSettings m_signing;
-    QSet<qint64> m_inFlight; // sent, or answered but not yet written
-    int m_sending = 0;       // sent and not answered yet
+    QSet<qint64> m_inFlight;         // sent, or answered but not yet written
+    int m_sending = 0;               // sent and not answered yet
+    QHash<QString, int> m_sendingTo; // per target, while any is
+    QHash<QString, int> m_capOf;     // per target with a send in flight that has a cap: its cap
     QList<DeliveryAttempt> m_unwritten;
     QHash<QString, Outage> m_outages;
     QSet<QString> m_recovered; // answered again: their held deliveries are due at the next flush

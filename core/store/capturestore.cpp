@@ -355,6 +355,13 @@ const char *const tlsColumn[] = {
     "ALTER TABLE captures ADD COLUMN tls INTEGER NOT NULL DEFAULT 0",
 };
 
+// Version 12: a copy delivered as providers do is signed as if this long ago (stale=), and at
+// most this many are in flight to its target at once (concurrency=; 0: no cap).
+const char *const deliveryChaosColumns[] = {
+    "ALTER TABLE deliveries ADD COLUMN signed_age_s INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE deliveries ADD COLUMN max_in_flight INTEGER NOT NULL DEFAULT 0",
+};
+
 } // namespace
 
 bool CaptureStore::migrate(int fromVersion)
@@ -379,6 +386,7 @@ bool CaptureStore::upgradeAndCommit(int fromVersion)
         || (fromVersion < 9 && !executeEach(m_database, originColumns, &m_error))
         || (fromVersion < 10 && !executeEach(m_database, originUrlColumn, &m_error))
         || (fromVersion < 11 && !executeEach(m_database, tlsColumn, &m_error))
+        || (fromVersion < 12 && !executeEach(m_database, deliveryChaosColumns, &m_error))
         || !execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
                     &m_error)) {
         m_database.rollback();

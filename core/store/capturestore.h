@@ -17,7 +17,7 @@ namespace Hookscope {
 class CaptureStore final
 {
 public:
-    static constexpr int SchemaVersion = 11;
+    static constexpr int SchemaVersion = 12;
 
     // Unreadable: it cannot be reached (permissions, a missing folder); the others are about
     // the file itself, which can be kept aside for a fresh store.

@@ -280,7 +280,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                                             "response_body) VALUES (?,?,?,?)");
         SqliteStatement insertDelivery(
             handle, "INSERT INTO deliveries (capture_id, target, options, state, "
-                    "next_attempt_us, queued_us) VALUES (?,?,?,0,?4,?4)");
+                    "next_attempt_us, queued_us, signed_age_s, max_in_flight) "
+                    "VALUES (?,?,?,0,?4,?4,?5,?6)");
         SqliteStatement insertRelayed(
             handle, "INSERT INTO deliveries (capture_id, target, options, proxied, state, attempts,"
                     " next_attempt_us, last_status, last_error) VALUES (?,?,?,1,?,1,0,?,?)");
@@ -439,6 +440,8 @@ void CaptureWriter::commitLoop(QSqlDatabase &database, QString error,
                         insertDelivery.bindText(2, routeTargets.at(i));
                         insertDelivery.bind(3, forwardRoutes.at(i).options.flags());
                         insertDelivery.bind(4, request.receivedAtUs + holdMs * 1000);
+                        insertDelivery.bind(5, chaos.staleSeconds);
+                        insertDelivery.bind(6, chaos.concurrency);
                         if (!insertDelivery.run())
                             failure = insertDelivery.errorMessage();
                         else

@@ -1,13 +1,15 @@
 #include "deliverylog.h"
 
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
 
 namespace Hookscope {
 namespace {
 
-// Ids as a JSON array, bound to one parameter and read with json_each().
+// Ids or texts as a JSON array, bound to one parameter and read with json_each().
 template<typename Ids>
 QString jsonArrayOf(const Ids &ids)
 {
@@ -15,6 +17,12 @@ QString jsonArrayOf(const Ids &ids)
     for (const qint64 id : ids)
         numbers.append(QByteArray::number(id));
     return QString::fromLatin1('[' + numbers.join(',') + ']');
+}
+
+QString jsonArrayOf(const QSet<QString> &texts)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(texts.values())).toJson(QJsonDocument::Compact));
 }
 
 } // namespace
@@ -29,45 +37,60 @@ bool DeliveryLog::open(QString *error)
 }
 
 qint64 DeliveryLog::add(qint64 captureId, const QString &target, TargetOptions options,
-                        qint64 dueUs)
+                        qint64 dueUs, const ChaosOptions &chaos)
 {
     QSqlQuery query(m_connection.database());
     query.prepare(QStringLiteral("INSERT INTO deliveries (capture_id, target, options, state, "
-                                 "next_attempt_us, queued_us) VALUES (?, ?, ?, 0, ?, ?)"));
+                                 "next_attempt_us, queued_us, signed_age_s, max_in_flight) "
+                                 "VALUES (?, ?, ?, 0, ?, ?, ?, ?)"));
     query.addBindValue(captureId);
     query.addBindValue(target);
     query.addBindValue(options.flags());
     query.addBindValue(dueUs);
     query.addBindValue(QDateTime::currentMSecsSinceEpoch() * 1000);
+    query.addBindValue(chaos.staleSeconds);
+    query.addBindValue(chaos.concurrency);
     return runQuery(query) ? query.lastInsertId().toLongLong() : 0;
 }
 
-QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> &skipped)
+QList<DueDelivery> DeliveryLog::due(qint64 nowUs, int limit, const QSet<qint64> &skipped,
+                                    const QSet<QString> &waitingTargets)
 {
     QSqlQuery query(m_connection.database());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
         "SELECT d.id, d.capture_id, d.target, d.options, d.attempts, b.raw, c.received_us, "
-        "d.sending, d.queued_us "
+        "d.sending, d.queued_us, d.signed_age_s, d.max_in_flight "
         "FROM deliveries d "
         "LEFT JOIN capture_bytes b ON b.id = d.capture_id "
         "LEFT JOIN captures c ON c.id = d.capture_id "
         "WHERE d.state = 0 AND d.next_attempt_us <= ? "
         "AND d.id NOT IN (SELECT value FROM json_each(?)) "
+        "AND d.target NOT IN (SELECT value FROM json_each(?)) "
         "ORDER BY d.next_attempt_us, d.id LIMIT ?"));
     query.addBindValue(nowUs);
     query.addBindValue(jsonArrayOf(skipped));
+    query.addBindValue(jsonArrayOf(waitingTargets));
     query.addBindValue(limit);
     QList<DueDelivery> found;
     if (!runQuery(query))
         return found;
     while (query.next()) {
         const QVariant raw = query.value(5);
-        found.append(
-            {query.value(0).toLongLong(), query.value(1).toLongLong(), query.value(2).toString(),
-             TargetOptions::fromFlags(query.value(3).toInt()), query.value(4).toInt(),
-             raw.isNull() ? std::nullopt : std::optional(raw.toByteArray()),
-             query.value(6).toLongLong(), query.value(8).toLongLong(), query.value(7).toBool()});
+        DueDelivery delivery;
+        delivery.deliveryId = query.value(0).toLongLong();
+        delivery.captureId = query.value(1).toLongLong();
+        delivery.target = query.value(2).toString();
+        delivery.options = TargetOptions::fromFlags(query.value(3).toInt());
+        delivery.attempts = query.value(4).toInt();
+        if (!raw.isNull())
+            delivery.raw = raw.toByteArray();
+        delivery.receivedAtUs = query.value(6).toLongLong();
+        delivery.wasUnderWay = query.value(7).toBool();
+        delivery.queuedUs = query.value(8).toLongLong();
+        delivery.signedAgeSeconds = query.value(9).toInt();
+        delivery.maxInFlight = query.value(10).toInt();
+        found.append(std::move(delivery));
     }
     return found;
 }

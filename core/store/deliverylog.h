@@ -1,5 +1,6 @@
 #pragma once
 
+#include "wire/chaosoptions.h"
 #include "wire/outgoingrequest.h"
 
 #include "sqlitestatement.h"
@@ -61,6 +62,8 @@ struct DueDelivery
     qint64 receivedAtUs = 0;       // the capture's
     qint64 queuedUs = 0;           // when queued, or last retried by hand
     bool wasUnderWay = false;      // marked as being sent, by a run that stopped meanwhile
+    int signedAgeSeconds = 0;      // re-signed as if this long ago (ChaosOptions::staleSeconds)
+    int maxInFlight = 0;           // to its target at once (ChaosOptions::concurrency; 0: no cap)
 
     // Sent as Hookscope-Delivery-Id with every attempt: the same for each retry and after a
     // restart, so a target that got a delivery twice can tell (delivery is at least once).
@@ -82,12 +85,14 @@ public:
     DeliveryLog &operator=(const DeliveryLog &) = delete;
 
     bool open(QString *error);
-    // Queues `captureId` for `target`, due at `dueUs` (0: now); returns the delivery's id (0 on
-    // failure).
-    qint64 add(qint64 captureId, const QString &target, TargetOptions options, qint64 dueUs = 0);
-    // Pending deliveries due by `nowUs`, soonest first, other than those in `skipped`, each
-    // with its capture's bytes (one query for all of them).
-    QList<DueDelivery> due(qint64 nowUs, int limit, const QSet<qint64> &skipped = {});
+    // Queues `captureId` for `target`, due at `dueUs` (0: now), with the signature's age and
+    // the cap on sends in flight of `chaos`; returns the delivery's id (0 on failure).
+    qint64 add(qint64 captureId, const QString &target, TargetOptions options, qint64 dueUs = 0,
+               const ChaosOptions &chaos = {});
+    // Pending deliveries due by `nowUs`, soonest first, other than those in `skipped` and those
+    // to `waitingTargets`, each with its capture's bytes (one query for all of them).
+    QList<DueDelivery> due(qint64 nowUs, int limit, const QSet<qint64> &skipped = {},
+                           const QSet<QString> &waitingTargets = {});
     // Marks deliveries as being sent, before they are: one that is still marked at the next
     // start was under way when Hookscope stopped. record() clears the mark.
     bool markUnderWay(const QList<qint64> &deliveryIds);

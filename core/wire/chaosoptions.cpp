@@ -10,7 +10,7 @@ namespace Hookscope {
 bool ChaosOptions::isPlain() const
 {
     return duplicates == 1 && shuffleWindow == 0 && maxDelayMs == 0 && staleSeconds == 0
-           && concurrency == 1;
+           && concurrency == 0;
 }
 
 std::optional<ChaosOptions> ChaosOptions::parse(const QString &text, QString *error)
@@ -86,7 +86,7 @@ QString ChaosOptions::toString() const
                       : QStringLiteral("delay=%1-%2").arg(minDelayMs).arg(maxDelayMs));
     if (staleSeconds > 0)
         parts << QStringLiteral("stale=%1").arg(staleSeconds);
-    if (concurrency != 1)
+    if (concurrency > 0)
         parts << QStringLiteral("concurrency=%1").arg(concurrency);
     if (seed != 0)
         parts << QStringLiteral("seed=%1").arg(seed);

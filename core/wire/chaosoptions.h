@@ -17,8 +17,10 @@ struct ChaosOptions
     int minDelayMs = 0;    // a random wait before each send, from min to max
     int maxDelayMs = 0;
     int staleSeconds = 0; // signed this long ago (re-signed, so only the age is wrong)
-    int concurrency = 1;  // sends in flight at once
-    quint32 seed = 0;     // 0: a fresh one, reported so the run can be repeated
+    // Sends in flight at once; 0: not given (one at a time for a run or a replay, no cap for a
+    // forward route).
+    int concurrency = 0;
+    quint32 seed = 0; // 0: a fresh one, reported so the run can be repeated
 
     bool isPlain() const;
     // "duplicates=2 shuffle=50 delay=100-500 stale=600 concurrency=4 seed=7", each optional,

@@ -50,8 +50,8 @@ std::optional<ForwardRoute> ForwardRoute::parse(const QString &spec, QString *er
             route.options.resign = true;
         } else {
             *error = QStringLiteral("\"%1\": unknown option \"%2\"; the options after the URL are "
-                                    "%3, %4, %5, %6, %7, duplicates=N, shuffle=MS, delay=MS[-MS] "
-                                    "and seed=N")
+                                    "%3, %4, %5, %6, %7, duplicates=N, shuffle=MS, delay=MS[-MS], "
+                                    "stale=S, concurrency=N and seed=N")
                          .arg(spec, word, fixedUrlWord, proxyWord, keepHostWord,
                               acceptSelfSignedWord, resignWord);
             return std::nullopt;
@@ -65,15 +65,13 @@ std::optional<ForwardRoute> ForwardRoute::parse(const QString &spec, QString *er
         return std::nullopt;
     }
     route.chaos = *chaos;
-    if (chaos->staleSeconds > 0 || chaos->concurrency != 1) {
-        *error = QStringLiteral("\"%1\": stale= and concurrency= are for replays and runs; a "
-                                "route takes duplicates=, shuffle=, delay= and seed=")
-                     .arg(spec);
-        return std::nullopt;
-    }
+    // Only the age is wrong: each copy is signed again, as if that long ago.
+    if (chaos->staleSeconds > 0)
+        route.options.resign = true;
     if (route.proxy && !chaos->isPlain()) {
         *error = QStringLiteral("\"%1\": a proxy route answers the provider with one send; "
-                                "duplicates and delays are for routes that are not proxies")
+                                "duplicates=, shuffle=, delay=, stale= and concurrency= are for "
+                                "routes that are not proxies")
                      .arg(spec);
         return std::nullopt;
     }

@@ -86,6 +86,18 @@ CapturedRequest signedWebhook()
                                       + QByteArray::number(body.size()) + "\r\n\r\n" + body);
 }
 
+// The Stripe secret "whsec_test_secret" bound to paths under `pathPrefix`.
+SignatureSettings stripeSigning(const QByteArray &pathPrefix)
+{
+    SignatureSettings signing;
+    SignatureBinding stripe;
+    stripe.pathPrefix = pathPrefix;
+    stripe.secretName = QStringLiteral("stripe");
+    signing.bindings = {stripe};
+    signing.secrets.insert(QStringLiteral("stripe"), "whsec_test_secret");
+    return signing;
+}
+
 qint64 scalar(const QString &path, const QString &sql)
 {
     StoreConnection connection(path);
@@ -113,6 +125,8 @@ private slots:
     void aSendUnderWayAtAStopIsRepeatedAndSaysSo();
     void routesChooseTargetsByPath();
     void routesDeliverAsProvidersDo();
+    void staleRoutesSignAsIfLongAgo();
+    void concurrencyCapsSendsInFlightToTheTarget();
     void targetOptionsTravelWithEachDelivery();
     void selfSignedTargetsNeedTheirSwitch();
     void proxyRoutesAnswerWithTheTargetsAnswer();
@@ -515,7 +529,7 @@ void TestForwarder::routesChooseTargetsByPath()
     QCOMPARE(error, QStringLiteral("\"http://a.test/ proxi\": unknown option \"proxi\"; the "
                                    "options after the URL are fixed-url, proxy, keep-host, "
                                    "accept-self-signed, resign, duplicates=N, shuffle=MS, "
-                                   "delay=MS[-MS] and seed=N"));
+                                   "delay=MS[-MS], stale=S, concurrency=N and seed=N"));
 
     // The capture's path is /webhooks/stripe: the /github route does not take it.
     capture({QStringLiteral("/webhooks/stripe=http://stripe.test"),
@@ -539,13 +553,22 @@ void TestForwarder::routesDeliverAsProvidersDo()
     QCOMPARE(route->chaos.duplicates, 3);
     QCOMPARE(route->chaos.shuffleWindow, 500);
     QCOMPARE(route->spec(), written);
+    // A stale signature is made afresh, as if long ago: stale= re-signs.
+    const std::optional<ForwardRoute> stale
+        = ForwardRoute::parse(u"http://a.test/ stale=60 concurrency=2"_s, &error);
+    QVERIFY2(stale, qPrintable(error));
+    QVERIFY(stale->options.resign);
+    QCOMPARE(stale->chaos.staleSeconds, 60);
+    QCOMPARE(stale->chaos.concurrency, 2);
+    QCOMPARE(stale->spec(), u"http://a.test/ resign stale=60 concurrency=2"_s);
     for (const auto &[spec, message] :
-         {std::pair(u"http://a.test/ stale=60"_s,
-                    u"\"http://a.test/ stale=60\": stale= and concurrency= are for replays and "
-                    "runs; a route takes duplicates=, shuffle=, delay= and seed="_s),
-          std::pair(u"http://a.test/ proxy duplicates=2"_s,
+         {std::pair(u"http://a.test/ proxy duplicates=2"_s,
                     u"\"http://a.test/ proxy duplicates=2\": a proxy route answers the provider "
-                    "with one send; duplicates and delays are for routes that are not proxies"_s),
+                    "with one send; duplicates=, shuffle=, delay=, stale= and concurrency= are "
+                    "for routes that are not proxies"_s),
+          std::pair(u"http://a.test/ concurrency=0"_s,
+                    u"\"http://a.test/ concurrency=0\": concurrency=0: sends in flight at "
+                    "once, 1 to 256"_s),
           std::pair(u"http://a.test/ duplicates=x"_s,
                     u"\"http://a.test/ duplicates=x\": duplicates=x: how many times each is sent, "
                     "1 to 100"_s)}) {
@@ -573,6 +596,93 @@ void TestForwarder::routesDeliverAsProvidersDo()
     // Drawn from the seed: not all alike.
     QVERIFY(std::adjacent_find(holds.cbegin(), holds.cend(), std::not_equal_to<>())
             != holds.cend());
+}
+
+void TestForwarder::staleRoutesSignAsIfLongAgo()
+{
+    ScriptedTarget target({answer(200)});
+    capture({target.url() + QStringLiteral(" stale=600 duplicates=2")});
+    const SignatureSettings signing = stripeSigning("/webhooks/stripe");
+    Forwarder forwarder(m_path, ForwardOptions());
+    forwarder.setSignatureSettings(signing);
+    QSignalSpy attempted(&forwarder, &Forwarder::attempted);
+    QVERIFY(forwarder.start(nullptr));
+    QTRY_COMPARE(attempted.size(), 2);
+    QTRY_COMPARE(target.received.size(), 2);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    SignatureScheme scheme;
+    scheme.kind = SignatureScheme::Kind::Stripe;
+    for (const CapturedRequest &sent : std::as_const(target.received)) {
+        // Signed ten minutes ago, with the right secret over the same bytes: only the age is
+        // wrong, so a handler with Stripe's five-minute tolerance refuses it for that alone.
+        const QByteArray header = headerValue(sent.headers, "Stripe-Signature");
+        const qint64 signedAt = header.mid(2, header.indexOf(',') - 2).toLongLong();
+        QVERIFY2(std::abs(now - 600 - signedAt) <= 5, header.constData());
+        const SignedRequest request = SignedRequest::fromCapture(sent);
+        QCOMPARE(Signatures::verify(scheme, "whsec_test_secret", request, now).outcome,
+                 SignatureVerdict::Outcome::Expired);
+        QCOMPARE(Signatures::verify(scheme, "whsec_test_secret", request, signedAt).outcome,
+                 SignatureVerdict::Outcome::Valid);
+    }
+}
+
+void TestForwarder::concurrencyCapsSendsInFlightToTheTarget()
+{
+    // A target that answers only when told: what it holds is in flight.
+    QTcpServer app;
+    QVERIFY(app.listen(QHostAddress::LocalHost));
+    QList<QTcpSocket *> held;
+    QList<int> answeredBeforeArrival;
+    int answered = 0;
+    connect(&app, &QTcpServer::newConnection, &app, [&] {
+        while (QTcpSocket *socket = app.nextPendingConnection()) {
+            auto parser = std::make_shared<RequestParser>();
+            connect(socket, &QTcpSocket::readyRead, socket, [&, socket, parser] {
+                parser->feed(socket->readAll());
+                if (parser->state() != RequestParser::State::Complete)
+                    return;
+                parser->takeRequest();
+                held.append(socket);
+                answeredBeforeArrival.append(answered);
+            });
+        }
+    });
+    const auto releaseHeld = [&] {
+        for (QTcpSocket *socket : std::exchange(held, {}))
+            socket->write(answer(200));
+        answered = int(answeredBeforeArrival.size());
+    };
+    const QString url = QStringLiteral("http://127.0.0.1:%1/app").arg(app.serverPort());
+
+    capture({url + QStringLiteral(" concurrency=2")}, 6);
+    {
+        Forwarder forwarder(m_path, ForwardOptions());
+        QSignalSpy attempted(&forwarder, &Forwarder::attempted);
+        QVERIFY(forwarder.start(nullptr));
+        for (int pair = 0; pair < 3; ++pair) {
+            QTRY_COMPARE(held.size(), 2);
+            releaseHeld();
+        }
+        QTRY_COMPARE(attempted.size(), 6);
+    }
+    // Each pair went out only once the pair before it was answered.
+    QCOMPARE(answeredBeforeArrival, (QList<int>{0, 0, 2, 2, 4, 4}));
+
+    // Without the cap, all six are in flight at once.
+    answeredBeforeArrival.clear();
+    answered = 0;
+    m_path = m_dir.filePath(QStringLiteral("uncapped.sqlite"));
+    {
+        CaptureStore store(m_path);
+        QVERIFY(store.open());
+    }
+    capture({url}, 6);
+    Forwarder forwarder(m_path, ForwardOptions());
+    QSignalSpy attempted(&forwarder, &Forwarder::attempted);
+    QVERIFY(forwarder.start(nullptr));
+    QTRY_COMPARE(held.size(), 6);
+    releaseHeld();
+    QTRY_COMPARE(attempted.size(), 6);
 }
 
 void TestForwarder::targetOptionsTravelWithEachDelivery()
@@ -772,12 +882,7 @@ void TestForwarder::resignedDeliveriesVerifyAtTheTarget()
     // The capture carries a Stripe-Signature made at t=1700000000 (signedWebhook).
     capture({target.url() + QStringLiteral(" resign"),
              QStringLiteral("/webhooks=%1/fixed fixed-url resign").arg(target.url())});
-    SignatureSettings signing;
-    SignatureBinding stripe;
-    stripe.pathPrefix = "/webhooks/stripe";
-    stripe.secretName = QStringLiteral("stripe");
-    signing.bindings = {stripe};
-    signing.secrets.insert(QStringLiteral("stripe"), "whsec_test_secret");
+    const SignatureSettings signing = stripeSigning("/webhooks/stripe");
     ForwardOptions options;
     Forwarder forwarder(m_path, options);
     forwarder.setSignatureSettings(signing);
@@ -829,12 +934,7 @@ void TestForwarder::proxiedRequestsCanBeSignedAgain()
     options.port = 0;
     ReceiverHost receiver(writer, options);
     receiver.setProxyRoutes(routes);
-    SignatureSettings signing;
-    SignatureBinding stripe;
-    stripe.pathPrefix = "/webhooks";
-    stripe.secretName = QStringLiteral("stripe");
-    signing.bindings = {stripe};
-    signing.secrets.insert(QStringLiteral("stripe"), "whsec_test_secret");
+    const SignatureSettings signing = stripeSigning("/webhooks");
     receiver.setSignatureSettings(signing);
     QVERIFY(receiver.listen(nullptr));
 

@@ -1487,17 +1487,23 @@ void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
     QTRY_COMPARE(requestLines.size(), 5);
     QCOMPARE(requestLines.mid(3),
              (QList<QByteArray>{"POST /v3/stripe?x=1 HTTP/1.1", "POST /v3/stripe?x=1 HTTP/1.1"}));
-    // The dialog takes them as written, and refuses what only the command line does.
+    // The dialog takes them as written (a stale signature is made afresh: re-signed), and
+    // says what it cannot read.
     ReplayTargetDialog ask(appUrl, {});
     ask.delivery()->setText(QStringLiteral("duplicates=3 shuffle seed=9"));
     QCOMPARE(ask.chaos().duplicates, 3);
     QCOMPARE(ask.chaos().shuffleWindow, -1);
-    ask.delivery()->setText(QStringLiteral("stale=60"));
+    QVERIFY(!ask.options().resign);
+    ask.delivery()->setText(QStringLiteral("stale=60 concurrency=2"));
+    QCOMPARE(ask.chaos().staleSeconds, 60);
+    QCOMPARE(ask.chaos().concurrency, 2);
+    QVERIFY(ask.options().resign);
+    ask.delivery()->setText(QStringLiteral("stale=soon"));
     ask.accept();
     QCOMPARE(ask.result(), int(QDialog::Rejected));
     const QList<QLabel *> said = ask.findChildren<QLabel *>();
     QVERIFY(std::any_of(said.cbegin(), said.cend(), [](const QLabel *label) {
-        return label->text().startsWith(QStringLiteral("stale= and concurrency= are for"));
+        return label->text() == QStringLiteral("stale=soon: how many seconds old the signature is");
     }));
 
     // Forwarding is remembered for the next launch.
