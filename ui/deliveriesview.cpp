@@ -1,5 +1,7 @@
 #include "deliveriesview.h"
 
+#include "signing/signature.h"
+
 #include "palettetone.h"
 #include "textpane.h"
 
@@ -77,8 +79,12 @@ QString DeliveriesView::targetText(const DeliveryRecord &delivery)
         notes.append(tr("Host kept"));
     if (delivery.options.acceptSelfSigned)
         notes.append(tr("self-signed accepted"));
-    if (delivery.options.resign)
+    if (delivery.signedAgeSeconds > 0)
+        notes.append(tr("re-signed %1").arg(Signatures::describeSkew(-delivery.signedAgeSeconds)));
+    else if (delivery.options.resign)
         notes.append(tr("re-signed"));
+    if (delivery.maxInFlight > 0)
+        notes.append(tr("at most %n in flight", nullptr, delivery.maxInFlight));
     return notes.isEmpty() ? delivery.target
                            : tr("%1 (%2)").arg(delivery.target, notes.join(QStringLiteral(", ")));
 }
@@ -100,6 +106,7 @@ void DeliveriesView::setDeliveries(const QList<DeliveryRecord> &deliveries)
         const DeliveryRecord &delivery = deliveries.at(index);
         auto *item = new QTreeWidgetItem(m_tree);
         item->setText(TargetColumn, targetText(delivery));
+        item->setToolTip(TargetColumn, item->text(TargetColumn)); // whole, when the column is not
         item->setData(0, DeliveryRole, index);
         item->setData(0, AttemptRole, -1);
         switch (delivery.state) {

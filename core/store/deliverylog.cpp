@@ -334,10 +334,10 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
 {
     QList<DeliveryRecord> records;
     QSqlQuery deliveries(m_connection.database());
-    deliveries.prepare(
-        QStringLiteral("SELECT id, target, state, attempts, next_attempt_us, "
-                       "options, proxied, last_error FROM deliveries WHERE capture_id = ? "
-                       "ORDER BY id"));
+    deliveries.prepare(QStringLiteral("SELECT id, target, state, attempts, next_attempt_us, "
+                                      "options, proxied, last_error, signed_age_s, max_in_flight "
+                                      "FROM deliveries WHERE capture_id = ? "
+                                      "ORDER BY id"));
     deliveries.addBindValue(captureId);
     if (!runQuery(deliveries))
         return records;
@@ -352,6 +352,8 @@ QList<DeliveryRecord> DeliveryLog::forCapture(qint64 captureId)
         record.options = TargetOptions::fromFlags(deliveries.value(5).toInt());
         record.proxied = deliveries.value(6).toBool();
         record.lastError = deliveries.value(7).toString();
+        record.signedAgeSeconds = deliveries.value(8).toInt();
+        record.maxInFlight = deliveries.value(9).toInt();
         records.append(record);
     }
     for (DeliveryRecord &record : records) {

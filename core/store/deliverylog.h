@@ -38,7 +38,9 @@ struct DeliveryRecord
     qint64 captureId = 0;
     QString target;
     TargetOptions options;
-    bool proxied = false; // sent while the provider waited, and its answer relayed back
+    bool proxied = false;     // sent while the provider waited, and its answer relayed back
+    int signedAgeSeconds = 0; // see DueDelivery
+    int maxInFlight = 0;
     DeliveryAttempt::State state = DeliveryAttempt::State::Pending;
     int attempts = 0;
     qint64 nextAttemptUs = 0;

@@ -1505,6 +1505,13 @@ void TestMainWindow::forwardingAndReplayShowTheirDeliveries()
     QVERIFY(std::any_of(said.cbegin(), said.cend(), [](const QLabel *label) {
         return label->text() == QStringLiteral("stale=soon: how many seconds old the signature is");
     }));
+    // What it was sent with shows beside its target.
+    ask.delivery()->setText(QStringLiteral("stale=600 concurrency=2"));
+    session.window->deliveryActions()->replaySelected(appUrl + QStringLiteral("/v4"), ask.options(),
+                                                      ask.chaos());
+    QTRY_COMPARE(deliveries->deliveries().size(), 5);
+    QCOMPARE(deliveries->tree()->topLevelItem(4)->text(0),
+             appUrl + QStringLiteral("/v4 (re-signed 10 min old, at most 2 in flight)"));
 
     // Forwarding is remembered for the next launch.
     QCOMPARE(Settings().forwardRoutes(), QStringList{appUrl});
