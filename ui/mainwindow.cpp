@@ -12,22 +12,20 @@
 #include "capturelistmodel.h"
 #include "capturelistview.h"
 #include "collectionspanel.h"
-#include "composerdialog.h"
+#include "composeractions.h"
 #include "deliveriesview.h"
 #include "deliveryactions.h"
 #include "rulesdialog.h"
-#include "saveastestdialog.h"
 #include "receiverbar.h"
 #include "signaturesdialog.h"
 #include "statuspanel.h"
 #include "signatureview.h"
 #include "testeventdialog.h"
 
+#include "collections/collectiondocument.h"
 #include "store/capturequery.h"
 #include "store/capturestore.h"
 #include "store/capturewriter.h"
-#include "collections/collectiondocument.h"
-#include "collections/collectionfolder.h"
 #include "store/deliverylog.h"
 #include "delivery/forwarderhost.h"
 #include "receiver/receiverhost.h"
@@ -45,7 +43,6 @@
 #include <QDockWidget>
 #include <QDropEvent>
 #include <QMimeData>
-#include <QPointer>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QScreen>
@@ -129,8 +126,6 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     connect(
         m_collections, &CollectionsPanel::message, this,
         [this](const QString &text, int timeoutMs) { statusBar()->showMessage(text, timeoutMs); });
-    connect(m_collections, &CollectionsPanel::openRequested, this, &MainWindow::openCollectionItem);
-    connect(m_collections, &CollectionsPanel::capturesDropped, this, &MainWindow::saveCapturesTo);
     connect(m_collections, &CollectionsPanel::collectionOpened, collectionsDock, &QWidget::show);
     m_collections->restoreOpenCollections();
     // Until there is a collection, the captures have the room (View → Collections brings it).
@@ -138,7 +133,8 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
 
     setAcceptDrops(true); // a file dropped on the window is imported
     m_importExport = new ImportExport(
-        store, m_writer, m_collections, m_view, [this] { return openComposer(false); }, this);
+        store, m_writer, m_collections, m_view, [this] { return m_composer->openComposer(false); },
+        this);
     connect(m_importExport, &ImportExport::message, statusBar(), &QStatusBar::showMessage);
     m_splitter->addWidget(m_view);
     m_splitter->addWidget(m_detail);
@@ -177,6 +173,13 @@ MainWindow::MainWindow(CaptureStore &store, Session &session, QWidget *parent)
     connect(m_forwarder, &ForwarderHost::writeFailed, this,
             [this](const QString &error) { statusBar()->showMessage(error); });
     m_deliveries = new DeliveryActions(session, *m_deliveryLog, m_view, this);
+    m_composer = new ComposerActions(store, session, *m_deliveryLog, m_view, m_detail,
+                                     m_collections, this);
+    connect(m_composer, &ComposerActions::message, statusBar(), &QStatusBar::showMessage);
+    connect(m_collections, &CollectionsPanel::openRequested, m_composer,
+            &ComposerActions::openCollectionItem);
+    connect(m_collections, &CollectionsPanel::capturesDropped, m_composer,
+            &ComposerActions::saveCapturesTo);
     // What to do first, over the list while it is empty.
     auto *firstSteps = new FirstSteps(this);
     firstSteps->setObjectName(QStringLiteral("firstSteps"));
@@ -373,27 +376,13 @@ void MainWindow::createMenus()
     capture->addAction(tr("Send &Test Event…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T),
                        this, &MainWindow::testEventDialog);
     capture->addActions(m_reach->actions());
-    capture->addAction(tr("&Edit and Resend…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
-                       [this] { openComposer(true); });
-    capture->addAction(tr("New Re&quest…"), QKeySequence::New, this,
-                       [this] { openComposer(false); });
-    capture->addAction(
-        tr("Save to Co&llection…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this, [this] {
-            const QList<qint64> ids = m_view->selectedIds();
-            if (ids.isEmpty())
-                return;
-            if (const auto place = m_collections->chooseFolder(tr("Save to Collection")))
-                saveCapturesTo(*place, ids);
-        });
-    capture->addAction(tr("Save as &Test…"), this, [this] {
-        SaveAsTestDialog dialog(
-            SaveAsTestDialog::sourcesFor(m_view->selectedIds(), m_store, *m_deliveryLog,
-                                         DeliveryActions::replayTargetOrDefault()),
-            this);
-        if (!m_view->selectedIds().isEmpty() && dialog.exec() == QDialog::Accepted)
-            if (const auto place = m_collections->chooseFolder(tr("Save as Test")))
-                m_collections->addRequests(*place, dialog.tests(m_session.signatureBindings()));
-    });
+    capture->addAction(tr("&Edit and Resend…"), QKeySequence(Qt::CTRL | Qt::Key_E), m_composer,
+                       [this] { m_composer->openComposer(true); });
+    capture->addAction(tr("New Re&quest…"), QKeySequence::New, m_composer,
+                       [this] { m_composer->openComposer(false); });
+    capture->addAction(tr("Save to Co&llection…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S),
+                       m_composer, &ComposerActions::askSaveToCollection);
+    capture->addAction(tr("Save as &Test…"), m_composer, &ComposerActions::askSaveAsTest);
     capture->addSeparator();
     QAction *next = capture->addAction(tr("&Next"), QKeySequence(Qt::Key_J), this,
                                        [this] { m_view->moveCurrent(1); });
@@ -459,52 +448,6 @@ void MainWindow::startListening()
     m_receiverBar->startListening();
 }
 
-ComposerDialog *MainWindow::newComposer(const CollectionPlace &origin, const QString &originName)
-{
-    auto *composer = new ComposerDialog(m_store.path(), this);
-    composer->setAttribute(Qt::WA_DeleteOnClose);
-    composer->setSecrets(m_secrets);
-    // "Save" goes back to the item it came from (when that is still there), else where the
-    // user says; a collection closed meanwhile is not written to.
-    const QPointer<CollectionDocument> document = origin.document;
-    connect(
-        composer, &ComposerDialog::saveRequested, this,
-        [this, composer, document, path = origin.path, originName](const RequestTemplate &kept) {
-            m_collections->keepRequest({document, path}, originName, kept, composer);
-        });
-    return composer;
-}
-
-ComposerDialog *MainWindow::openComposer(bool fromSelected)
-{
-    std::optional<OutgoingRequest> request;
-    if (fromSelected) {
-        if (!m_detail->hasCapture())
-            return nullptr;
-        const Settings settings;
-        QString error;
-        request = OutgoingRequest::replay(m_detail->capture(),
-                                          QUrl(DeliveryActions::replayTargetOrDefault()),
-                                          settings.replayOptions(), &error);
-        if (!request) {
-            statusBar()->showMessage(tr("Cannot edit and resend: %1").arg(error));
-            return nullptr;
-        }
-    }
-    ComposerDialog *composer = newComposer({}, {});
-    if (request) {
-        composer->load(*request);
-        // Signed as its path's binding says, so the edited body still verifies at the target.
-        const CapturedRequest &capture = m_detail->capture();
-        if (const SignatureBinding *binding = m_checker->settings().bindingFor(capture.path()))
-            composer->setSigning(binding->scheme ? binding->scheme
-                                                 : SignatureScheme::detect(capture.headers),
-                                 binding->secretName);
-    }
-    composer->show();
-    return composer;
-}
-
 const MockRules &MainWindow::mockRules() const
 {
     return m_session.mockRules();
@@ -562,35 +505,6 @@ void MainWindow::showSetupProblems(const QStringList &problems)
 void MainWindow::showMockRuleCount()
 {
     m_status->refresh();
-}
-
-void MainWindow::saveCapturesTo(const CollectionPlace &folder, const QList<qint64> &ids)
-{
-    if (!folder.document)
-        return;
-    QList<CapturedRequest> captures;
-    for (const qint64 id : ids) {
-        if (std::optional<CapturedRequest> capture = m_store.capture(id))
-            captures.append(*capture);
-    }
-    // Sent to the app under development, as replays are (not back to this receiver); the
-    // baseUrl is added when the collection has none.
-    m_collections->addRequests(
-        folder, Collection::fromCaptures(captures, {DeliveryActions::replayTargetOrDefault()}, {},
-                                         m_session.signatureBindings()));
-}
-
-ComposerDialog *MainWindow::openCollectionItem(CollectionDocument *document, const QList<int> &path)
-{
-    const CollectionItem *item = document ? document->collection().item(path) : nullptr;
-    if (!item || item->isFolder)
-        return nullptr;
-    ComposerDialog *composer = newComposer({document, path}, item->name);
-    composer->load(item->request);
-    composer->setVariables(m_collections->valuesFor(document));
-    composer->setOrigin(item->name);
-    composer->show();
-    return composer;
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -17,14 +17,11 @@ class QSplitter;
 namespace Hookscope {
 
 class CaptureDetailView;
-class CollectionDocument;
 class CollectionsPanel;
 class ImportExport;
 class ReachActions;
 class RulesDialog;
-struct CollectionPlace;
-struct RequestTemplate;
-class ComposerDialog;
+class ComposerActions;
 class DeliveryActions;
 class DeliveryLog;
 class SecretStore;
@@ -86,12 +83,8 @@ public:
     void showMockRuleCount();
     // What of the last session's setup could not be used (Session::useSavedSetup()).
     void showSetupProblems(const QStringList &problems);
-    // Keeps the captures with these ids as requests in a collection's folder.
-    void saveCapturesTo(const CollectionPlace &folder, const QList<qint64> &ids);
-    // Opens a collection's request in the composer; "Save" there writes it back.
-    ComposerDialog *openCollectionItem(CollectionDocument *document, const QList<int> &path);
-    // Opens the composer: empty, or with the selected capture ready to edit and send again.
-    ComposerDialog *openComposer(bool fromSelected);
+    // The composer, and captures kept in collections.
+    ComposerActions *composerActions() const { return m_composer; }
 
 protected:
     bool focusNextPrevChild(bool next) override;
@@ -107,8 +100,6 @@ private:
     // Shows the capture in the detail pane (0: none).
     void showCapture(qint64 id);
     void showDeliveryAttempt(const DeliveryAttempt &attempt);
-    // A composer whose "Save" goes back to the collection item at `origin` (none: asks where).
-    ComposerDialog *newComposer(const CollectionPlace &origin, const QString &originName);
 
     CaptureStore &m_store;
     Session &m_session;
@@ -119,6 +110,7 @@ private:
     SecretStore *m_secrets;
     SignatureChecker *m_checker;
     DeliveryActions *m_deliveries = nullptr;
+    ComposerActions *m_composer = nullptr;
     CaptureListModel *m_model;
     CaptureListView *m_view;
     CaptureActions *m_actions = nullptr;

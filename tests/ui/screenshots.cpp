@@ -14,6 +14,7 @@
 #include "diffdialog.h"
 #include "deliveryactions.h"
 #include "landialog.h"
+#include "composeractions.h"
 #include "mainwindow.h"
 #include "publicurldialog.h"
 #include "reachactions.h"
@@ -264,7 +265,7 @@ int main(int argc, char *argv[])
     window.captureView()->scrollTo(
         window.captureModel()->index(0, CaptureListModel::SignatureColumn));
     saved = saved && save(QStringLiteral("signature"));
-    if (ComposerDialog *composer = window.openComposer(true)) {
+    if (ComposerDialog *composer = window.composerActions()->openComposer(true)) {
         composer->resize(1100, 640);
         for (QTabWidget *composerTabs : composer->findChildren<QTabWidget *>()) {
             if (composerTabs->tabText(composerTabs->count() - 1) == QLatin1String("Sign"))
@@ -282,7 +283,7 @@ int main(int argc, char *argv[])
 
     // Edit and resend: the composer, after sending to the app.
     Settings().setReplayTarget(QStringLiteral("http://127.0.0.1:%1").arg(target.serverPort()));
-    if (ComposerDialog *composer = window.openComposer(true)) {
+    if (ComposerDialog *composer = window.composerActions()->openComposer(true)) {
         composer->resize(1100, 640);
         composer->send();
         if (!QTest::qWaitFor(
@@ -308,9 +309,9 @@ int main(int argc, char *argv[])
     QList<qint64> ids;
     for (int row = 0; row < window.captureModel()->rowCount(); ++row)
         ids.append(window.captureModel()->summary(row).id);
-    window.saveCapturesTo({document, {0}}, {ids[4], ids[2]});
-    window.saveCapturesTo({document, {1}}, {ids[3]});
-    window.saveCapturesTo({document, {}}, {ids[0]});
+    window.composerActions()->saveCapturesTo({document, {0}}, {ids[4], ids[2]});
+    window.composerActions()->saveCapturesTo({document, {1}}, {ids[3]});
+    window.composerActions()->saveCapturesTo({document, {}}, {ids[0]});
     document->setVariables(
         document->collection().variables,
         {{QStringLiteral("local app"),
@@ -354,7 +355,7 @@ int main(int argc, char *argv[])
         saved = saved && variables->grab().save(outputDir + QStringLiteral("/variables.png"));
         variables->reject();
     }
-    if (ComposerDialog *composer = window.openCollectionItem(document, {0, 0})) {
+    if (ComposerDialog *composer = window.composerActions()->openCollectionItem(document, {0, 0})) {
         composer->resize(1100, 640);
         composer->authKind()->setCurrentIndex(int(RequestAuth::Kind::Bearer));
         composer->authToken()->setText(QStringLiteral("{{secret:stripe test}}"));

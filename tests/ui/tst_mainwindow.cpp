@@ -20,6 +20,7 @@
 #include "diffdialog.h"
 #include "hexview.h"
 #include "textpane.h"
+#include "composeractions.h"
 #include "mainwindow.h"
 #include "signaturesdialog.h"
 #include "signatureview.h"
@@ -1793,7 +1794,7 @@ void TestMainWindow::composerEditsAndResends()
     QTRY_COMPARE(session.window->captureModel()->rowCount(), 1);
     session.window->captureView()->setCurrentIndex(session.window->captureModel()->index(0, 0));
 
-    ComposerDialog *composer = session.window->openComposer(true);
+    ComposerDialog *composer = session.window->composerActions()->openComposer(true);
     QVERIFY(composer);
     QCOMPARE(composer->method()->currentText(), QStringLiteral("POST"));
     QCOMPARE(composer->url()->text(), appUrl + QStringLiteral("/hooks/stripe"));
@@ -2013,7 +2014,7 @@ void TestMainWindow::editAndResendSignsAgain()
     session.window->captureView()->setCurrentIndex(model->index(0, 0));
 
     // The composer signs as the path's binding says; the edited body is signed anew.
-    ComposerDialog *composer = session.window->openComposer(true);
+    ComposerDialog *composer = session.window->composerActions()->openComposer(true);
     QVERIFY(composer);
     QCOMPARE(composer->signScheme()->currentText(), QStringLiteral("stripe"));
     QCOMPARE(composer->signSecret()->currentText(), secretName);
@@ -2208,7 +2209,7 @@ void TestMainWindow::capturesGoIntoCollectionsAndRun()
 
     // "Save to Collection" from the Capture menu for the selected capture.
     session.window->captureView()->setCurrentIndex(model->index(0, 0));
-    session.window->saveCapturesTo({document, {}}, {model->summary(0).id});
+    session.window->composerActions()->saveCapturesTo({document, {}}, {model->summary(0).id});
     QCOMPARE(document->collection().items.size(), 2);
     QCOMPARE(document->collection().items[1].request.url,
              QStringLiteral("{{baseUrl}}/again/github"));
@@ -2246,7 +2247,7 @@ void TestMainWindow::collectionRequestsEditInTheComposer()
         = session.window->collections()->createCollection(path, collection, &error);
     QVERIFY2(document, qPrintable(error));
 
-    ComposerDialog *composer = session.window->openCollectionItem(document, {0});
+    ComposerDialog *composer = session.window->composerActions()->openCollectionItem(document, {0});
     QVERIFY(composer);
     QCOMPARE(composer->windowTitle(), QStringLiteral("refund — Compose Request"));
     QCOMPARE(composer->url()->text(), QStringLiteral("{{baseUrl}}refunds"));
@@ -2283,7 +2284,7 @@ void TestMainWindow::collectionRequestsEditInTheComposer()
     QVERIFY(!saved.contains("tok-456"));
 
     // A curl command pasted into a new composer; Save there asks which folder and name.
-    ComposerDialog *pasted = session.window->openComposer(false);
+    ComposerDialog *pasted = session.window->composerActions()->openComposer(false);
     QVERIFY(!pasted->pasteCurl(QStringLiteral("wget http://x/")));
     QCOMPARE(pasted->answerStatus()->text(),
              QStringLiteral("Not a usable curl command: not a curl command: it starts with "
