@@ -56,6 +56,9 @@ start = float(sys.argv[2])
 store = sqlite3.connect(sys.argv[1])
 index = sqlite3.connect(sys.argv[1] + "-search")
 newest = store.execute("select max(id) from captures").fetchone()[0]
+text_at, sort_at = index.execute("select last_id, sorted_id from index_state").fetchone()
+print(f"when the load stopped: search index {newest - text_at} captures behind, sort keys "
+      f"{newest - sort_at} behind")
 for column, what in (("last_id", "search index"), ("sorted_id", "sort keys")):
     while index.execute(f"select {column} from index_state").fetchone()[0] < newest:
         time.sleep(0.1)
