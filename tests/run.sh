@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Hookscope and runs every test: formatting, the include
 # layers, the libFuzzer targets (120 s of fuzzing, in two lanes), the core tests under
-# ASan+UBSan, then the full suite. ctest's summary of the full suite is the last thing printed.
+# ASan+UBSan, the Debian package (installed, checked, removed), then the full suite. ctest's
+# summary of the full suite is the last thing printed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -65,6 +66,9 @@ rm -f "$lane1_log"
 echo "== core tests under AddressSanitizer and UndefinedBehaviorSanitizer (at ${SECONDS} s)"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   "$top/tests/with-keyring.sh" ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== the .deb: built, installed, checked, removed (at ${SECONDS} s)"
+bash tests/package.sh build
 
 echo "== full suite (at ${SECONDS} s)"
 # The keychain tests need a real Secret Service, for this run only.

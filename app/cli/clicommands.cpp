@@ -16,6 +16,7 @@
 #include "session/settings.h"
 #include "mock/mockrules.h"
 
+#include "commit.h"
 #include "version.h"
 
 #include <QCommandLineParser>
@@ -69,7 +70,8 @@ const char *const usage
       "                                                      and signed; --list: which there are\n"
       "\n"
       "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
-      "folder). Run 'hookscope-cli COMMAND --help' for a command's options.\n";
+      "folder). Run 'hookscope-cli COMMAND --help' for a command's options, and\n"
+      "'hookscope-cli --version' for the version and the commit it was built from.\n";
 
 QString formatLocalTime(qint64 microseconds)
 {
@@ -174,7 +176,7 @@ int CliCommands::run(const QStringList &arguments)
     if (command == QLatin1String("trigger"))
         return trigger(rest);
     if (command == QLatin1String("--version")) {
-        writeOut("hookscope-cli " HOOKSCOPE_VERSION "\n");
+        writeOut("hookscope-cli " HOOKSCOPE_VERSION " (commit " HOOKSCOPE_COMMIT ")\n");
         return 0;
     }
     if (command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("-h")) {

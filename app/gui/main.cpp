@@ -5,6 +5,7 @@
 #include "session/settings.h"
 #include "session/storeinstance.h"
 
+#include "commit.h"
 #include "version.h"
 
 #include <QApplication>
@@ -13,6 +14,7 @@
 #include <QPushButton>
 
 #include <cstdio>
+#include <cstring>
 
 using namespace Hookscope;
 
@@ -57,6 +59,20 @@ bool openStore(CaptureStore &store)
 
 int main(int argc, char *argv[])
 {
+    // Answered before a window system is needed: these work over ssh and in scripts.
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0) {
+            std::printf("hookscope " HOOKSCOPE_VERSION " (commit " HOOKSCOPE_COMMIT ")\n");
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            std::printf("Usage: hookscope [--version] [Qt options, e.g. -platform offscreen]\n"
+                        "The Hookscope window: receives webhooks on the port set in it (4747 "
+                        "at first,\nor HOOKSCOPE_PORT) and shows each request as it arrives. "
+                        "For the command line:\nhookscope-cli --help.\n");
+            return 0;
+        }
+    }
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("hookscope"));
     QApplication::setApplicationName(QStringLiteral("hookscope"));
