@@ -7,6 +7,7 @@
 
 #include <QColor>
 #include <QDateTime>
+#include <QGuiApplication>
 #include <QLocale>
 
 namespace Hookscope {
@@ -95,6 +96,7 @@ QVariant CaptureListModel::headerData(int section, Qt::Orientation orientation, 
     case SourceColumn: return tr("Source");
     case ForwardColumn: return tr("Forwarded");
     case SignatureColumn: return tr("Signature");
+    case EventColumn: return tr("Event");
     default: return {};
     }
 }
@@ -115,6 +117,8 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == SignatureColumn)
             return signatureData(row.id, role);
+        if (index.column() == EventColumn)
+            return eventData(row, role);
         if (index.column() == RuleColumn && !row.rule.isEmpty())
             return tr("Answered by the mock rule \"%1\"").arg(row.rule);
         if (index.column() == SourceColumn && !row.source.isEmpty())
@@ -143,6 +147,48 @@ QVariant CaptureListModel::data(const QModelIndex &index, int role) const
     case SourceColumn: return row.source.isEmpty() ? row.remoteAddress : row.source;
     case ForwardColumn: return deliveryText(row);
     case SignatureColumn: return signatureData(row.id, role);
+    case EventColumn: return eventData(row, role);
+    default: return {};
+    }
+}
+
+void CaptureListModel::askChecker(qint64 id) const
+{
+    if (m_asked.contains(id))
+        return;
+    m_asked.insert(id);
+    m_unchecked.append(id);
+    if (!m_checkTimer.isActive())
+        m_checkTimer.start();
+}
+
+QVariant CaptureListModel::eventData(const CaptureSummary &row, int role) const
+{
+    if (!m_checker)
+        return {};
+    const auto found = m_eventTypes.constFind(row.id);
+    if (found == m_eventTypes.cend()) {
+        if (role == Qt::DisplayRole)
+            askChecker(row.id);
+        return {};
+    }
+    // Nothing names one: the method and path say what it is.
+    const qsizetype query = row.target.indexOf('?');
+    const QString shown
+        = !found->isEmpty() ? *found
+          : row.malformed
+              ? tr("(malformed)")
+              : QString::fromLatin1(row.method) + QLatin1Char(' ')
+                    + QString::fromUtf8(query < 0 ? row.target : row.target.left(query));
+    switch (role) {
+    case Qt::DisplayRole: return shown;
+    case Qt::ToolTipRole:
+        return found->isEmpty() ? tr("No event type named: %1").arg(shown)
+                                : tr("Event type %1 (filter: event:%1)").arg(shown);
+    case Qt::ForegroundRole:
+        return found->isEmpty()
+                   ? QVariant(QGuiApplication::palette().color(QPalette::PlaceholderText))
+                   : QVariant();
     default: return {};
     }
 }
@@ -153,12 +199,8 @@ QVariant CaptureListModel::signatureData(qint64 id, int role) const
         return {};
     const auto found = m_verdicts.constFind(id);
     if (found == m_verdicts.cend()) {
-        if (role == Qt::DisplayRole && !m_asked.contains(id)) {
-            m_asked.insert(id);
-            m_unchecked.append(id);
-            if (!m_checkTimer.isActive())
-                m_checkTimer.start();
-        }
+        if (role == Qt::DisplayRole)
+            askChecker(id);
         return role == Qt::DisplayRole ? QVariant(QStringLiteral("…")) : QVariant();
     }
     switch (role) {
@@ -182,17 +224,22 @@ void CaptureListModel::setSignatureChecker(SignatureChecker *checker)
     connect(checker, &SignatureChecker::checked, this, &CaptureListModel::addVerdicts);
 }
 
-void CaptureListModel::addVerdicts(const QHash<qint64, SignatureVerdict> &verdicts)
+void CaptureListModel::addVerdicts(const QHash<qint64, SignatureVerdict> &verdicts,
+                                   const QHash<qint64, QString> &eventTypes)
 {
     // Bounded: a long scroll through the history does not keep every verdict.
     if (m_verdicts.size() > 100'000) {
         m_verdicts.clear();
+        m_eventTypes.clear();
         m_asked.clear();
     }
     for (auto it = verdicts.cbegin(); it != verdicts.cend(); ++it)
         m_verdicts.insert(it.key(), {it->outcome, it->reason});
-    if (!m_rows.isEmpty())
+    m_eventTypes.insert(eventTypes);
+    if (!m_rows.isEmpty()) {
         emit dataChanged(index(0, SignatureColumn), index(int(m_rows.size()) - 1, SignatureColumn));
+        emit dataChanged(index(0, EventColumn), index(int(m_rows.size()) - 1, EventColumn));
+    }
 }
 
 void CaptureListModel::clearVerdicts()
@@ -294,6 +341,8 @@ QVariant CaptureListModel::foreground(const CaptureSummary &row, int column) con
 {
     if (column == SignatureColumn)
         return signatureData(row.id, Qt::ForegroundRole);
+    if (column == EventColumn)
+        return eventData(row, Qt::ForegroundRole);
     if (row.malformed)
         return paletteTone(0);
     if (column == ForwardColumn)
@@ -374,8 +423,9 @@ void CaptureListModel::flushPending()
         [newestShown](const CaptureSummary &summary) { return summary.id <= newestShown; });
     if (m_pending.isEmpty())
         return;
-    if (m_query.hasText()) {
-        // Free text needs the bodies: the loader asks the store which new captures match.
+    if (m_query.needsBytes()) {
+        // Free text and event types need the bodies: the loader asks the store which new
+        // captures match.
         m_loader.requestRange(m_generation, m_query, m_pending.constFirst().id,
                               m_pending.constLast().id);
         m_pending.clear();

@@ -36,6 +36,7 @@ public:
         SourceColumn,
         ForwardColumn,
         SignatureColumn,
+        EventColumn, // last, so saved column layouts from before it still apply
         ColumnCount
     };
     enum Role { CaptureIdRole = Qt::UserRole + 1, SummaryRole };
@@ -81,7 +82,7 @@ public:
     void setStarred(qint64 id, bool starred);
     // Shows how forwarding a capture went.
     void addDeliveryAttempt(const DeliveryAttempt &attempt);
-    // The Signature column asks `checker` for the verdicts of the rows it shows.
+    // The Signature and Event columns ask `checker` about the rows they show.
     void setSignatureChecker(SignatureChecker *checker);
     // Forgets every verdict (the bindings or secrets changed): shown rows are checked again.
     void clearVerdicts();
@@ -112,7 +113,11 @@ private:
     void assignSlots(int first, int end);
     QVariant foreground(const CaptureSummary &row, int column) const;
     QVariant signatureData(qint64 id, int role) const;
-    void addVerdicts(const QHash<qint64, SignatureVerdict> &verdicts);
+    void addVerdicts(const QHash<qint64, SignatureVerdict> &verdicts,
+                     const QHash<qint64, QString> &eventTypes);
+    // Asks the checker about the capture, once, with the other rows shown meanwhile.
+    void askChecker(qint64 id) const;
+    QVariant eventData(const CaptureSummary &row, int role) const;
 
     CaptureLoader m_loader;
     CaptureQuery m_query;
@@ -136,6 +141,7 @@ private:
     };
     SignatureChecker *m_checker = nullptr;
     QHash<qint64, Verdict> m_verdicts;
+    QHash<qint64, QString> m_eventTypes; // kept when the verdicts are redone: bytes decide
     // Rows the view showed without a verdict yet: asked for together, once.
     mutable QList<qint64> m_unchecked;
     mutable QSet<qint64> m_asked;

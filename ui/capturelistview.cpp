@@ -56,6 +56,11 @@ CaptureListView::CaptureListView(CaptureListModel *model, QWidget *parent)
     setColumnWidth(CaptureListModel::ForwardColumn, widthOf("-> retrying x5"));
     // Longer verdicts are elided, with the whole in their tooltip.
     setColumnWidth(CaptureListModel::SignatureColumn, widthOf("Signature"));
+    // Beside the path, which it often says more than; longer types are elided.
+    setColumnWidth(CaptureListModel::EventColumn, widthOf("invoice.paid.x"));
+    horizontalHeader()->moveSection(horizontalHeader()->visualIndex(CaptureListModel::EventColumn),
+                                    horizontalHeader()->visualIndex(CaptureListModel::TargetColumn)
+                                        + 1);
     for (int column = 0; column < CaptureListModel::ColumnCount; ++column)
         setColumnHidden(column, !shownByDefault(column));
     // Right-click on the header: a column to show or hide, ticked when shown.
@@ -145,9 +150,9 @@ bool CaptureListView::shownByDefault(int column)
     switch (column) {
     case CaptureListModel::StarColumn:
     case CaptureListModel::TimeColumn:
-    case CaptureListModel::MethodColumn:
     case CaptureListModel::TargetColumn:
     case CaptureListModel::StatusColumn:
+    case CaptureListModel::EventColumn:
     case CaptureListModel::SignatureColumn: return true;
     default: return false;
     }

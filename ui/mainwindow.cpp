@@ -440,7 +440,7 @@ QString MainWindow::filterHelp()
 {
     return tr("Words and \"phrases\" are found in paths, headers and bodies.\n"
               "Fields: method:POST  path:/prefix  status:404|4xx|none  type:json  "
-              "is:malformed  is:starred");
+              "event:invoice.paid  is:malformed  is:starred");
 }
 
 void MainWindow::startListening()

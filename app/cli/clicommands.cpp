@@ -694,7 +694,7 @@ int CliCommands::list(const QStringList &arguments)
         QStringLiteral("search"),
         QStringLiteral("Only captures matching TEXT: words and \"phrases\" in "
                        "paths, headers and bodies, and method:POST path:/prefix "
-                       "status:4xx type:json is:malformed"),
+                       "status:4xx type:json event:invoice.paid is:malformed is:starred"),
         QStringLiteral("TEXT"));
     parser.addOptions({jsonOption, limitOption, searchOption});
     int exitCode = 0;

@@ -1,6 +1,7 @@
 #include "signaturechecker.h"
 
 #include "store/capturestore.h"
+#include "wire/eventtype.h"
 #include "wire/logging.h"
 
 namespace Hookscope {
@@ -10,6 +11,7 @@ SignatureChecker::SignatureChecker(const QString &storePath, QObject *parent)
     , m_worker(storePath, QStringLiteral("signature-checker"))
 {
     qRegisterMetaType<QHash<qint64, Hookscope::SignatureVerdict>>();
+    qRegisterMetaType<QHash<qint64, QString>>();
 }
 
 SignatureChecker::~SignatureChecker()
@@ -29,16 +31,19 @@ void SignatureChecker::check(const QList<qint64> &ids)
     const quint64 generation = m_generation;
     m_worker.post([this, ids, generation, settings = m_settings](CaptureStore &store) {
         QHash<qint64, SignatureVerdict> verdicts;
+        QHash<qint64, QString> eventTypes;
         for (const qint64 id : ids) {
             if (generation != m_generation)
                 return; // the settings changed: these answers would be stale
-            if (const std::optional<CapturedRequest> capture = store.capture(id))
+            if (const std::optional<CapturedRequest> capture = store.capture(id)) {
                 verdicts.insert(id, settings.verify(*capture));
+                eventTypes.insert(id, eventType(*capture));
+            }
         }
         // Delivered on the caller's thread, and only if the settings are still these.
-        QMetaObject::invokeMethod(this, [this, generation, verdicts] {
+        QMetaObject::invokeMethod(this, [this, generation, verdicts, eventTypes] {
             if (generation == m_generation)
-                emit checked(verdicts);
+                emit checked(verdicts, eventTypes);
         });
     });
 }

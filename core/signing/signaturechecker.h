@@ -11,7 +11,8 @@
 namespace Hookscope {
 
 // Verifies captures on its own thread, with its own connection to the store, so that hashing
-// long bodies never holds up the caller. New settings drop the checks still queued.
+// long bodies never holds up the caller; it tells their event type (eventType()) from the same
+// read. New settings drop the checks still queued.
 class SignatureChecker final : public QObject
 {
     Q_OBJECT
@@ -21,11 +22,14 @@ public:
 
     void setSettings(const SignatureSettings &settings);
     const SignatureSettings &settings() const { return m_settings; }
-    // Verdicts for these captures, answered by checked() (captures gone are left out).
+    // Verdicts and event types for these captures, answered by checked() (captures gone are
+    // left out).
     void check(const QList<qint64> &ids);
 
 signals:
-    void checked(const QHash<qint64, Hookscope::SignatureVerdict> &verdicts);
+    // An event type is empty when the capture names none.
+    void checked(const QHash<qint64, Hookscope::SignatureVerdict> &verdicts,
+                 const QHash<qint64, QString> &eventTypes);
 
 private:
     SignatureSettings m_settings; // the caller's copy

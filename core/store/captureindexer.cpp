@@ -4,6 +4,7 @@
 #include "sqlitestatement.h"
 #include "storeconnection.h"
 
+#include "wire/eventtype.h"
 #include "wire/logging.h"
 #include "wire/requestparser.h"
 
@@ -19,7 +20,8 @@ namespace {
 
 // Version 2: the sort keys, so that sorting a long history by path, status or size walks an
 // index (CaptureStore::find) instead of sorting every capture.
-constexpr int IndexVersion = 2;
+// Version 3: each capture's event type, for the event: filter term.
+constexpr int IndexVersion = 3;
 // Rows per sort-key transaction: small enough that stopping is prompt.
 constexpr int ChunkSize = 256;
 // Captures per text transaction (tens of milliseconds of work): each commit writes a new index
@@ -96,6 +98,7 @@ CaptureIndexer::Text CaptureIndexer::textOf(const CapturedRequest &request)
         body.truncate(MaxIndexedBody);
     if (!body.left(4096).contains('\0'))
         text.body = validUtf8(body);
+    text.eventType = eventType(request).toUtf8();
     return text;
 }
 
@@ -140,6 +143,9 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
                     "CREATE INDEX capture_sort_response_status ON capture_sort(response_status, "
                     "id)",
                     "CREATE INDEX capture_sort_body_size ON capture_sort(body_size, id)",
+                    // Only captures that name one; found by type whatever its case.
+                    "CREATE TABLE capture_event (id INTEGER PRIMARY KEY, type TEXT NOT NULL)",
+                    "CREATE INDEX capture_event_type ON capture_event(type COLLATE NOCASE, id)",
                     // How far each has got: the text first, the sort keys once it is caught up.
                     "CREATE TABLE index_state (last_id INTEGER NOT NULL, sorted_id INTEGER NOT "
                     "NULL)",
@@ -230,6 +236,8 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
     SqliteStatement insert(
         SqliteStatement::handleOf(database),
         "INSERT INTO search.capture_text (rowid, target, headers, body) VALUES (?,?,?,?)");
+    SqliteStatement insertEvent(SqliteStatement::handleOf(database),
+                                "INSERT INTO search.capture_event (id, type) VALUES (?,?)");
     QSqlQuery advance(database);
     QSqlQuery insertKeys(database);
     QSqlQuery lastSorted(database);
@@ -283,7 +291,7 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
         // cost more when every capture has a path of its own, or both in turn when the sort
         // keys are too far behind (else a long flood would leave them all to do afterwards).
         bool textCaughtUp = false;
-        if (!indexText(database, pending, insert, advance, &indexedId, &textCaughtUp))
+        if (!indexText(database, pending, insert, insertEvent, advance, &indexedId, &textCaughtUp))
             break;
         caughtUp = false;
         if (!textCaughtUp && !sortKeysOverdue)
@@ -312,7 +320,8 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
 }
 
 bool CaptureIndexer::indexText(QSqlDatabase &database, QSqlQuery &pending, SqliteStatement &insert,
-                               QSqlQuery &advance, qint64 *indexedId, bool *caughtUp)
+                               SqliteStatement &insertEvent, QSqlQuery &advance, qint64 *indexedId,
+                               bool *caughtUp)
 {
     pending.addBindValue(*indexedId);
     if (!pending.exec()) {
@@ -337,6 +346,11 @@ bool CaptureIndexer::indexText(QSqlDatabase &database, QSqlQuery &pending, Sqlit
         insert.bindText(3, text.headers);
         insert.bindText(4, text.body);
         ok = insert.run();
+        if (ok && !text.eventType.isEmpty()) {
+            insertEvent.bind(1, id);
+            insertEvent.bindText(2, text.eventType);
+            ok = insertEvent.run();
+        }
     }
     advance.addBindValue(chunk.last().first);
     if (!ok || !advance.exec() || !database.commit()) {

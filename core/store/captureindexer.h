@@ -15,9 +15,9 @@ namespace Hookscope {
 
 class SqliteStatement;
 
-// Keeps the full-text search index and the sort keys (a file of its own beside the store) up
-// to date from a thread at idle priority, so indexing never competes with capturing: under full
-// load the index lags and catches up as soon as the CPU has time. Searches cover the
+// Keeps the full-text search index, the event types and the sort keys (a file of its own beside
+// the store) up to date from a thread at idle priority, so indexing never competes with capturing:
+// under full load the index lags and catches up as soon as the CPU has time. Searches cover the
 // not-yet-indexed tail by scanning it (CaptureStore::search).
 class CaptureIndexer final
 {
@@ -27,7 +27,8 @@ public:
         // UTF-8.
         QByteArray target;
         QByteArray headers;
-        QByteArray body; // empty for binary bodies
+        QByteArray body;      // empty for binary bodies
+        QByteArray eventType; // eventType(), empty when nothing names one
     };
 
     explicit CaptureIndexer(const QString &storePath);
@@ -44,7 +45,8 @@ public:
     // Creates the index file if needed; an unreadable or outdated one is rebuilt from scratch,
     // since everything in it derives from the store.
     static bool prepareIndexFile(const QString &storePath, QString *error);
-    // What is indexed for one capture: its target, headers and decoded text body.
+    // What is indexed for one capture: its target, headers and decoded text body, and the type
+    // of event it delivers.
     static Text textOf(const CapturedRequest &request);
 
 private:
@@ -52,7 +54,8 @@ private:
     void indexLoop(QSqlDatabase &database);
     // Indexes the text of the next chunk of captures after `indexedId`; false when it cannot.
     bool indexText(QSqlDatabase &database, QSqlQuery &pending, SqliteStatement &insert,
-                   QSqlQuery &advance, qint64 *indexedId, bool *caughtUp);
+                   SqliteStatement &insertEvent, QSqlQuery &advance, qint64 *indexedId,
+                   bool *caughtUp);
 
     QString m_storePath;
     std::thread m_thread;

@@ -28,7 +28,7 @@ QString fieldMeant(const QString &word)
         }
         return row[b.size()];
     };
-    for (const char *field : {"method", "path", "type", "status"}) {
+    for (const char *field : {"method", "path", "type", "status", "event"}) {
         const QString name = QLatin1String(field);
         if (word != name && word.size() >= 3 && distance(word, name) <= (name.size() >= 6 ? 2 : 1))
             return name;
@@ -84,6 +84,11 @@ CaptureQuery CaptureQuery::parse(const QString &text, QString *error)
             query.m_pathPrefix = value.toUtf8();
         } else if (field == QLatin1String("type")) {
             query.m_contentType = value.toLower().toUtf8();
+        } else if (field == QLatin1String("event")) {
+            if (value.isEmpty())
+                return fail(QStringLiteral("event: expects an event type, such as "
+                                           "event:invoice.paid or event:push"));
+            query.m_eventType = value;
         } else if (field == QLatin1String("status")) {
             bool ok = false;
             if (value == QLatin1String("none")) {
@@ -124,7 +129,8 @@ CaptureQuery CaptureQuery::parse(const QString &text, QString *error)
 bool CaptureQuery::isEmpty() const
 {
     return m_textTerms.isEmpty() && m_method.isEmpty() && m_pathPrefix.isEmpty()
-           && m_contentType.isEmpty() && m_statusMin < 0 && !m_malformedOnly && !m_starredOnly;
+           && m_contentType.isEmpty() && m_eventType.isEmpty() && m_statusMin < 0
+           && !m_malformedOnly && !m_starredOnly;
 }
 
 bool CaptureQuery::matchesFields(const CaptureSummary &summary) const
@@ -175,6 +181,14 @@ QString CaptureQuery::sqlConditions(QVariantList *values) const
         conditions.append(QStringLiteral("c.parse_error IS NOT NULL"));
     if (m_starredOnly)
         conditions.append(QStringLiteral("c.starred <> 0"));
+    if (!m_eventType.isEmpty()) {
+        conditions.append(QStringLiteral(
+            "(c.id IN (SELECT id FROM search.capture_event WHERE type = ? COLLATE NOCASE) OR "
+            "(c.id > (SELECT last_id FROM search.index_state) AND hookscope_event_type("
+            "(SELECT raw FROM capture_bytes WHERE id = c.id)) = ? COLLATE NOCASE))"));
+        values->append(m_eventType);
+        values->append(m_eventType);
+    }
     return conditions.join(QStringLiteral(" AND "));
 }
 

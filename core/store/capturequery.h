@@ -11,6 +11,7 @@ namespace Hookscope {
 // in paths, headers and bodies) plus field terms:
 //   method:POST   path:/stripe (prefix)   status:404 | status:4xx | status:none
 //   type:json (content type contains)   is:malformed   is:starred
+//   event:invoice.paid (the event type the request delivers, any case; see eventType())
 class CaptureQuery final
 {
 public:
@@ -20,10 +21,15 @@ public:
     bool isEmpty() const;
     bool hasText() const { return !m_textTerms.isEmpty(); }
     const QStringList &textTerms() const { return m_textTerms; }
-    // Whether a summary passes the field terms (free text cannot be judged from a summary).
+    // Whether a capture's bytes decide (free text, the event type): then only the store can
+    // judge a new capture.
+    bool needsBytes() const { return hasText() || !m_eventType.isEmpty(); }
+    // Whether a summary passes the terms a summary holds (not free text, not the event type).
     bool matchesFields(const CaptureSummary &summary) const;
     // SQL conditions on `captures c` for the field terms ("1" when there are none), with their
-    // values in order for binding.
+    // values in order for binding. The event type is looked up in the search index (attached
+    // as `search`), and worked out from the bytes for captures it has not reached
+    // (CaptureStore registers the function that does).
     QString sqlConditions(QVariantList *values) const;
 
 private:
@@ -31,6 +37,7 @@ private:
     QByteArray m_method;
     QByteArray m_pathPrefix;
     QByteArray m_contentType;
+    QString m_eventType;
     int m_statusMin = -1; // -1: any status
     int m_statusMax = -1;
     bool m_malformedOnly = false;

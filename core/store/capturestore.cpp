@@ -7,6 +7,7 @@
 #include "sqlitestatement.h"
 #include "storeconnection.h"
 
+#include "wire/eventtype.h"
 #include "wire/requestparser.h"
 
 #include <QDateTime>
@@ -176,6 +177,17 @@ bool CaptureStore::openOwnConnection()
                         .arg(m_path)
                         .arg(version)
                         .arg(m_error));
+    // The event: filter term works out the event type of captures the indexer has not reached.
+    sqlite3_create_function_v2(
+        SqliteStatement::handleOf(m_database), "hookscope_event_type", 1,
+        SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+        [](sqlite3_context *context, int, sqlite3_value **arguments) {
+            const QByteArray raw(static_cast<const char *>(sqlite3_value_blob(arguments[0])),
+                                 sqlite3_value_bytes(arguments[0]));
+            const QByteArray type = eventType(RequestParser::parseStored(raw)).toUtf8();
+            sqlite3_result_text(context, type.constData(), int(type.size()), SQLITE_TRANSIENT);
+        },
+        nullptr, nullptr, nullptr);
     if (m_readingOnly) {
         // The index is read as it is, or not at all (a search then says it cannot).
         QSqlQuery attach(m_database);
@@ -795,7 +807,7 @@ bool CaptureStore::clear()
          {"DELETE FROM captures", "DELETE FROM capture_bytes", "DELETE FROM deliveries",
           "DELETE FROM delivery_attempts",
           "INSERT INTO search.capture_text (capture_text) VALUES ('delete-all')",
-          "DELETE FROM search.capture_sort"}) {
+          "DELETE FROM search.capture_sort", "DELETE FROM search.capture_event"}) {
         if (!execute(m_database, sql(statement), &m_error)) {
             m_database.rollback();
             return false;

@@ -218,7 +218,10 @@ void TestCaptureStore::searchesPathHeadersAndBody()
         writer.append(makeRequest("/other", "plain words here", "text/plain"), 0);
         // Not UTF-8 throughout (a Latin-1 byte first): the rest is still found.
         writer.append(makeRequest("/latin", "caf\xe9 ol\xc3\xa9 menu", "text/csv"), 0);
-        QTRY_COMPARE(store.count(), 4);
+        writer.append(
+            makeRequest("/slack", R"({"type":"event_callback","event":{"type":"app_mention"}})"),
+            0);
+        QTRY_COMPARE(store.count(), 5);
         QTRY_COMPARE(store.indexedUpTo(), store.summaries(0, 1).first().id);
     }
     if (!indexed) {
@@ -227,6 +230,7 @@ void TestCaptureStore::searchesPathHeadersAndBody()
         index.setDatabaseName(m_path + QStringLiteral("-search"));
         QVERIFY(index.open());
         QVERIFY(QSqlQuery(index).exec(QStringLiteral("UPDATE index_state SET last_id = 0")));
+        QVERIFY(QSqlQuery(index).exec(QStringLiteral("DELETE FROM capture_event")));
         index.close();
         index = QSqlDatabase();
         QSqlDatabase::removeDatabase(QStringLiteral("rewind"));
@@ -240,7 +244,18 @@ void TestCaptureStore::searchesPathHeadersAndBody()
     QCOMPARE(search(store, QStringLiteral("nowhere")).size(), 0);
     QCOMPARE(search(store, QStringLiteral("menu")).first().target, QByteArray("/latin"));
     QCOMPARE(search(store, QStringLiteral("olé")).first().target, QByteArray("/latin"));
-    QCOMPARE(search(store, QStringLiteral("  ")).size(), 4);
+    QCOMPARE(search(store, QStringLiteral("  ")).size(), 5);
+    // The event type, told from the body (Slack's is the inner event's), whatever its case;
+    // the whole type, not a part of it.
+    QCOMPARE(search(store, QStringLiteral("event:invoice.paid")).first().target,
+             QByteArray("/stripe"));
+    QCOMPARE(search(store, QStringLiteral("event:INVOICE.Paid")).size(), 1);
+    QCOMPARE(search(store, QStringLiteral("event:invoice")).size(), 0);
+    QCOMPARE(search(store, QStringLiteral("event:app_mention")).first().target,
+             QByteArray("/slack"));
+    QCOMPARE(search(store, QStringLiteral("event:event_callback")).size(), 0);
+    QCOMPARE(search(store, QStringLiteral("event:invoice.paid path:/github")).size(), 0);
+    QCOMPARE(search(store, QStringLiteral("event:app_mention mention")).size(), 1);
 }
 
 void TestCaptureStore::sortsAndPagesOnAnyColumn_data()
@@ -483,6 +498,11 @@ void TestCaptureStore::queryErrors()
     QVERIFY(CaptureQuery::parse(QStringLiteral("stauts:500"), &error).isEmpty());
     QCOMPARE(error, QStringLiteral("stauts: is not a field; did you mean status:? (Put it in "
                                    "quotes to find the text.)"));
+    QVERIFY(CaptureQuery::parse(QStringLiteral("event:"), &error).isEmpty());
+    QCOMPARE(error, QStringLiteral("event: expects an event type, such as event:invoice.paid or "
+                                   "event:push"));
+    QVERIFY(CaptureQuery::parse(QStringLiteral("evnt:push"), &error).isEmpty());
+    QVERIFY(error.contains(QStringLiteral("did you mean event:?")));
     QVERIFY(CaptureQuery::parse(QStringLiteral("metod:POST"), &error).isEmpty());
     QVERIFY(error.contains(QStringLiteral("method:")));
     // Text with a colon that is no slip is found as text.

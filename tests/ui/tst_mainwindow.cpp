@@ -837,9 +837,9 @@ void TestMainWindow::viewStateComesBackAfterRestart()
             QVERIFY(
                 curlPost(first.receiver->baseUrl() + QLatin1String(target), QStringLiteral("{}")));
         QTRY_COMPARE(first.window->captureModel()->rowCount(), 3);
-        first.window->captureView()->setColumnWidth(CaptureListModel::MethodColumn, 123);
-        first.window->captureView()->horizontalHeader()->moveSection(CaptureListModel::SourceColumn,
-                                                                     0);
+        first.window->captureView()->setColumnWidth(CaptureListModel::StatusColumn, 123);
+        QHeaderView *header = first.window->captureView()->horizontalHeader();
+        header->moveSection(header->visualIndex(CaptureListModel::SourceColumn), 0);
         first.window->filterEdit()->setText(QStringLiteral("method:POST"));
         first.window->applyFilter();
         QTRY_VERIFY(first.window->captureModel()->isLoaded());
@@ -850,7 +850,7 @@ void TestMainWindow::viewStateComesBackAfterRestart()
     }
     Running second(path);
     QTableView *view = second.window->captureView();
-    QCOMPARE(view->columnWidth(CaptureListModel::MethodColumn), 123);
+    QCOMPARE(view->columnWidth(CaptureListModel::StatusColumn), 123);
     QCOMPARE(view->horizontalHeader()->visualIndex(CaptureListModel::SourceColumn), 0);
     QCOMPARE(second.window->filterEdit()->text(), QStringLiteral("method:POST"));
     QTRY_COMPARE(second.window->detailView()->capture().id, selectedId);
