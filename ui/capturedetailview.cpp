@@ -9,6 +9,8 @@
 #include "textpane.h"
 
 #include "wire/captureorigin.h"
+#include "wire/eventenvelope.h"
+#include "wire/eventtype.h"
 #include "wire/responsespec.h"
 
 #include <QAction>
@@ -248,6 +250,7 @@ void CaptureDetailView::showCapture(const CapturedRequest &request, const QStrin
     m_request = request;
     m_decodedBody = request.decodedBody();
     m_baseUrl = baseUrl;
+    m_sameEvent.clear();
     m_hasCapture = true;
     ++m_generation;
     setEnabled(true);
@@ -373,6 +376,56 @@ void CaptureDetailView::fillOverview()
     if (!request.rule.isEmpty())
         answered += tr(" — by the mock rule \"%1\"").arg(request.rule);
     addRow(tr("Answered:"), answered);
+    addEventRows(addRow);
+}
+
+void CaptureDetailView::addEventRows(
+    const std::function<void(const QString &, const QString &)> &addRow)
+{
+    const QString type = eventType(m_request);
+    const QString id = eventId(m_request);
+    if (!type.isEmpty() || !id.isEmpty())
+        addRow(tr("Event:"), id.isEmpty()     ? type
+                             : type.isEmpty() ? tr("id %1").arg(id)
+                                              : tr("%1, id %2").arg(type, id));
+    if (!m_sameEvent.isEmpty()) {
+        // At least once, out of order: the handler should take the same event twice calmly.
+        QStringList earlier;
+        QStringList later;
+        for (const qint64 other : std::as_const(m_sameEvent))
+            (other < m_request.id ? earlier : later)
+                .append(QLatin1Char('#') + QString::number(other));
+        QStringList parts;
+        if (!earlier.isEmpty())
+            parts << tr("delivered before as %1").arg(earlier.join(QStringLiteral(", ")));
+        if (!later.isEmpty())
+            parts << tr("again as %1").arg(later.join(QStringLiteral(", ")));
+        addRow(tr("Duplicate:"), tr("the same event, %1").arg(parts.join(tr(", and "))));
+    }
+    const EventEnvelope envelope = EventEnvelope::of(m_request);
+    if (envelope.kind == EventEnvelope::Kind::None)
+        return;
+    QStringList lines{envelope.name()};
+    for (const auto &[name, value] : envelope.attributes)
+        lines << QStringLiteral("%1: %2").arg(name, value);
+    if (envelope.kind == EventEnvelope::Kind::StandardWebhooks) {
+        bool ok = false;
+        const qint64 sentAt = envelope.attribute(QStringLiteral("timestamp")).toLongLong(&ok);
+        if (ok)
+            lines.last() += QStringLiteral(" (%1)").arg(
+                QLocale().toString(QDateTime::fromSecsSinceEpoch(sentAt, Qt::UTC),
+                                   QStringLiteral("yyyy-MM-dd HH:mm:ss t")));
+    }
+    addRow(tr("Envelope:"), lines.join(QLatin1Char('\n')));
+}
+
+void CaptureDetailView::setSameEvent(const QList<qint64> &captureIds)
+{
+    if (captureIds == m_sameEvent)
+        return;
+    m_sameEvent = captureIds;
+    if (m_hasCapture)
+        fillOverview();
 }
 
 void CaptureDetailView::fillHeaders()

@@ -10,6 +10,8 @@
 #include <QFutureWatcher>
 #include <QWidget>
 
+#include <functional>
+
 class QFormLayout;
 class QLabel;
 class QStackedWidget;
@@ -82,6 +84,8 @@ public:
     DeliveriesView *deliveries() const { return m_deliveries; }
     // Where the shown capture was forwarded or replayed, and how it went.
     void setDeliveries(const QList<DeliveryRecord> &deliveries);
+    // The other captures of the shown one's event (CaptureStore::sameEvent), for the Overview.
+    void setSameEvent(const QList<qint64> &captureIds);
     SignatureView *signature() const { return m_signature; }
     // The shown capture's signature verdict; nothing while it is being checked.
     void setSignature(const std::optional<SignatureVerdict> &verdict);
@@ -95,6 +99,8 @@ signals:
 
 private:
     void fillOverview();
+    // The event the capture delivers: type and id, other deliveries of it, its envelope.
+    void addEventRows(const std::function<void(const QString &, const QString &)> &addRow);
     void fillHeaders();
     void fillQuery();
     void fillBody();
@@ -103,6 +109,7 @@ private:
     void showPreferredBodyTab();
 
     CapturedRequest m_request;
+    QList<qint64> m_sameEvent;
     QByteArray m_decodedBody;
     bool m_hasCapture = false;
     QString m_baseUrl;

@@ -31,6 +31,7 @@
 #include "receiver/receiverhost.h"
 #include "session/session.h"
 #include "session/settings.h"
+#include "wire/eventtype.h"
 
 #include <algorithm>
 #include <climits>
@@ -473,6 +474,7 @@ void MainWindow::showCapture(qint64 id)
     }
     m_detail->showCapture(*request, m_receiver.baseUrlFor(*request));
     m_detail->setDeliveries(m_deliveryLog->forCapture(request->id));
+    m_detail->setSameEvent(m_store.sameEvent(request->id, eventId(*request)));
     m_checker->check({request->id});
 }
 

@@ -20,8 +20,9 @@ namespace {
 
 // Version 2: the sort keys, so that sorting a long history by path, status or size walks an
 // index (CaptureStore::find) instead of sorting every capture.
-// Version 3: each capture's event type, for the event: filter term.
-constexpr int IndexVersion = 3;
+// Version 4: each capture's event type and event id, for the event: filter term and to find
+// the other deliveries of an event.
+constexpr int IndexVersion = 4;
 // Rows per sort-key transaction: small enough that stopping is prompt.
 constexpr int ChunkSize = 256;
 // Captures per text transaction (tens of milliseconds of work): each commit writes a new index
@@ -99,6 +100,7 @@ CaptureIndexer::Text CaptureIndexer::textOf(const CapturedRequest &request)
     if (!body.left(4096).contains('\0'))
         text.body = validUtf8(body);
     text.eventType = eventType(request).toUtf8();
+    text.eventId = eventId(request).toUtf8();
     return text;
 }
 
@@ -143,9 +145,11 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
                     "CREATE INDEX capture_sort_response_status ON capture_sort(response_status, "
                     "id)",
                     "CREATE INDEX capture_sort_body_size ON capture_sort(body_size, id)",
-                    // Only captures that name one; found by type whatever its case.
-                    "CREATE TABLE capture_event (id INTEGER PRIMARY KEY, type TEXT NOT NULL)",
+                    // Only captures that name either; found by type whatever its case.
+                    "CREATE TABLE capture_event (id INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+                    " event_id TEXT NOT NULL)",
                     "CREATE INDEX capture_event_type ON capture_event(type COLLATE NOCASE, id)",
+                    "CREATE INDEX capture_event_id ON capture_event(event_id, id)",
                     // How far each has got: the text first, the sort keys once it is caught up.
                     "CREATE TABLE index_state (last_id INTEGER NOT NULL, sorted_id INTEGER NOT "
                     "NULL)",
@@ -237,7 +241,8 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
         SqliteStatement::handleOf(database),
         "INSERT INTO search.capture_text (rowid, target, headers, body) VALUES (?,?,?,?)");
     SqliteStatement insertEvent(SqliteStatement::handleOf(database),
-                                "INSERT INTO search.capture_event (id, type) VALUES (?,?)");
+                                "INSERT INTO search.capture_event (id, type, event_id) "
+                                "VALUES (?,?,?)");
     QSqlQuery advance(database);
     QSqlQuery insertKeys(database);
     QSqlQuery lastSorted(database);
@@ -346,9 +351,10 @@ bool CaptureIndexer::indexText(QSqlDatabase &database, QSqlQuery &pending, Sqlit
         insert.bindText(3, text.headers);
         insert.bindText(4, text.body);
         ok = insert.run();
-        if (ok && !text.eventType.isEmpty()) {
+        if (ok && !(text.eventType.isEmpty() && text.eventId.isEmpty())) {
             insertEvent.bind(1, id);
             insertEvent.bindText(2, text.eventType);
+            insertEvent.bindText(3, text.eventId);
             ok = insertEvent.run();
         }
     }

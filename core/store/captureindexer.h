@@ -29,6 +29,7 @@ public:
         QByteArray headers;
         QByteArray body;      // empty for binary bodies
         QByteArray eventType; // eventType(), empty when nothing names one
+        QByteArray eventId;   // eventId(), the same
     };
 
     explicit CaptureIndexer(const QString &storePath);
@@ -46,7 +47,7 @@ public:
     // since everything in it derives from the store.
     static bool prepareIndexFile(const QString &storePath, QString *error);
     // What is indexed for one capture: its target, headers and decoded text body, and the type
-    // of event it delivers.
+    // and id of the event it delivers.
     static Text textOf(const CapturedRequest &request);
 
 private:

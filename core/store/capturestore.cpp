@@ -518,6 +518,26 @@ qint64 CaptureStore::sortKeysUpTo()
     return query.value(0).toLongLong();
 }
 
+QList<qint64> CaptureStore::sameEvent(qint64 captureId, const QString &eventId)
+{
+    QList<qint64> ids;
+    if (eventId.isEmpty())
+        return ids;
+    // Joined on captures: a deleted capture's entry stays in the index.
+    QSqlQuery query(m_database);
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT e.id FROM search.capture_event e JOIN captures c ON "
+                                 "c.id = e.id WHERE e.event_id = ? AND e.id <> ? ORDER BY e.id "
+                                 "LIMIT 1000"));
+    query.addBindValue(eventId);
+    query.addBindValue(captureId);
+    if (runQuery(query)) {
+        while (query.next())
+            ids.append(query.value(0).toLongLong());
+    }
+    return ids;
+}
+
 QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, qint64 beforeId, int limit)
 {
     if (beforeId <= 0)

@@ -78,6 +78,9 @@ public:
     qint64 indexedUpTo();
     // The sort keys the index holds cover the captures up to this id (see find()).
     qint64 sortKeysUpTo();
+    // The captures other than `captureId` that deliver the event `eventId` (eventId()), oldest
+    // first, as far as the index has reached: duplicates and retries of one event.
+    QList<qint64> sameEvent(qint64 captureId, const QString &eventId);
     // Reads on this connection check `cancelled` every few thousand steps and stop early
     // (returning what they have) once it says so: a search scanning a long unindexed backlog
     // gives way to the next one. Empty: never cancelled.

@@ -86,6 +86,7 @@ private slots:
     void sortsAndPagesOnAnyColumn();
     void sortKeysInTheIndexAgreeWithAScan();
     void cancelledScansStopAndStaleAnswersAreDropped();
+    void findsTheOtherDeliveriesOfAnEvent();
     void fullTextQueryQuotes();
     void fieldTerms_data();
     void fieldTerms();
@@ -256,6 +257,29 @@ void TestCaptureStore::searchesPathHeadersAndBody()
     QCOMPARE(search(store, QStringLiteral("event:event_callback")).size(), 0);
     QCOMPARE(search(store, QStringLiteral("event:invoice.paid path:/github")).size(), 0);
     QCOMPARE(search(store, QStringLiteral("event:app_mention mention")).size(), 1);
+}
+
+void TestCaptureStore::findsTheOtherDeliveriesOfAnEvent()
+{
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    const QList<qint64> ids{1, 2, 3, 4};
+    {
+        CaptureWriter writer(m_path); // its indexer runs while it does
+        QVERIFY(writer.start(nullptr));
+        for (const char *id : {"evt_1", "evt_2", "evt_1", "evt_1"})
+            writer.append(
+                makeRequest("/stripe", QByteArray(R"({"type":"invoice.paid","id":")") + id + "\"}"),
+                0);
+        QTRY_COMPARE(store.indexedUpTo(), ids.last());
+    }
+    QCOMPARE(store.sameEvent(ids[0], QStringLiteral("evt_1")), (QList<qint64>{ids[2], ids[3]}));
+    QCOMPARE(store.sameEvent(ids[3], QStringLiteral("evt_1")), (QList<qint64>{ids[0], ids[2]}));
+    QVERIFY(store.sameEvent(ids[1], QStringLiteral("evt_2")).isEmpty());
+    QVERIFY(store.sameEvent(ids[1], QString()).isEmpty());
+    // A deleted capture is no longer one of them.
+    QVERIFY(store.remove(ids[2]));
+    QCOMPARE(store.sameEvent(ids[0], QStringLiteral("evt_1")), QList<qint64>{ids[3]});
 }
 
 void TestCaptureStore::sortsAndPagesOnAnyColumn_data()

@@ -93,6 +93,7 @@
 #include <csignal>
 
 using namespace Hookscope;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -175,6 +176,7 @@ public:
 
 private slots:
     void liveCaptureAppearsAndShowsDetails();
+    void eventsAreNamedAndTheirDuplicatesSaid();
     void theLanDialogLetsOtherMachinesSendWithTheToken();
     void aPublicUrlFromATunnelHookscopeStarts();
     void httpsFromTheLanDialog();
@@ -856,6 +858,61 @@ void TestMainWindow::viewStateComesBackAfterRestart()
     QTRY_COMPARE(second.window->detailView()->capture().id, selectedId);
     QCOMPARE(second.window->detailView()->tabs()->currentIndex(),
              int(CaptureDetailView::HeadersTab));
+}
+
+void TestMainWindow::eventsAreNamedAndTheirDuplicatesSaid()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    // A Standard Webhooks event delivered twice (the same webhook-id), then a CloudEvent.
+    const auto post = [&](const QStringList &headers, const QString &body) {
+        QStringList arguments{QStringLiteral("-sS"), QStringLiteral("--data-binary"), body};
+        for (const QString &header : headers)
+            arguments << QStringLiteral("-H") << header;
+        QProcess curl;
+        curl.start(QStringLiteral("curl"),
+                   arguments << session.receiver->baseUrl() + QStringLiteral("hooks"));
+        return curl.waitForFinished(30'000) && curl.exitCode() == 0;
+    };
+    const QStringList standard{u"Content-Type: application/json"_s, u"webhook-id: msg_1"_s,
+                               u"webhook-timestamp: 1674087231"_s};
+    const QString contact = uR"({"type":"contact.created","data":{}})"_s;
+    QVERIFY(post(standard, contact));
+    QVERIFY(post(standard, contact));
+    QVERIFY(post({u"Content-Type: text/plain"_s, u"ce-specversion: 1.0"_s, u"ce-id: c-9"_s,
+                  u"ce-source: /crm"_s, u"ce-type: com.example.contact.merged"_s},
+                 u"merged"_s));
+    QVERIFY(post({u"Content-Type: application/json"_s}, u"{}"_s));
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 4);
+    // The Event column: the type each names, or the method and path.
+    QTRY_COMPARE(model->index(3, CaptureListModel::EventColumn).data().toString(),
+                 u"contact.created"_s);
+    QTRY_COMPARE(model->index(1, CaptureListModel::EventColumn).data().toString(),
+                 u"com.example.contact.merged"_s);
+    QTRY_COMPARE(model->index(0, CaptureListModel::EventColumn).data().toString(),
+                 u"POST /hooks"_s);
+    const QList<qint64> firstAndSecond{model->summary(3).id, model->summary(2).id};
+    QTRY_COMPARE(session.store.sameEvent(firstAndSecond[0], u"msg_1"_s),
+                 QList<qint64>{firstAndSecond[1]});
+
+    // The first delivery says the event came again, with its envelope.
+    session.window->captureView()->setCurrentIndex(model->index(3, 0));
+    const QString first = session.window->detailView()->overviewText();
+    QVERIFY2(first.contains(u"Event: contact.created, id msg_1"_s), qPrintable(first));
+    QVERIFY2(first.contains(u"Duplicate: the same event, again as #%1\n"_s.arg(firstAndSecond[1])),
+             qPrintable(first));
+    QVERIFY(first.contains(u"Envelope: Standard Webhooks\nid: msg_1\ntimestamp: 1674087231 ("_s));
+    session.window->captureView()->setCurrentIndex(model->index(2, 0));
+    QVERIFY(session.window->detailView()->overviewText().contains(
+        u"Duplicate: the same event, delivered before as #%1\n"_s.arg(firstAndSecond[0])));
+    session.window->captureView()->setCurrentIndex(model->index(1, 0));
+    const QString cloudEvent = session.window->detailView()->overviewText();
+    QVERIFY2(cloudEvent.contains(u"Envelope: CloudEvents, binary mode\nspecversion: 1.0\nid: "
+                                 "c-9\nsource: /crm\ntype: com.example.contact.merged\n"
+                                 "datacontenttype: text/plain"_s),
+             qPrintable(cloudEvent));
+    QVERIFY(!cloudEvent.contains(u"Duplicate:"_s));
 }
 
 void TestMainWindow::busyPortOffersAnotherOne()
