@@ -12,7 +12,7 @@ build_packages=(
 test_packages=(
   curl wrk xvfb xauth dbus dbus-daemon gnome-keyring clang-format clang libclang-rt-14-dev
   imagemagick python3 openssl iproute2 strace libxml2-utils time
-  dpkg-dev desktop-file-utils appstream
+  dpkg-dev desktop-file-utils appstream python3-jsonschema
 )
 
 wanted=("${build_packages[@]}")
