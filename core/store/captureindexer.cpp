@@ -1,10 +1,10 @@
 #include "captureindexer.h"
 
 #include "capturestore.h"
+#include "eventanalyzer.h"
 #include "sqlitestatement.h"
 #include "storeconnection.h"
 
-#include "wire/eventtype.h"
 #include "wire/logging.h"
 #include "wire/requestparser.h"
 
@@ -20,9 +20,9 @@ namespace {
 
 // Version 2: the sort keys, so that sorting a long history by path, status or size walks an
 // index (CaptureStore::find) instead of sorting every capture.
-// Version 4: each capture's event type and event id, for the event: filter term and to find
-// the other deliveries of an event.
-constexpr int IndexVersion = 4;
+// Version 5: what EventAnalyzer keeps: each capture's event type and id, each event type's
+// payload shape, and the captures that differ from theirs.
+constexpr int IndexVersion = 5;
 // Rows per sort-key transaction: small enough that stopping is prompt.
 constexpr int ChunkSize = 256;
 // Captures per text transaction (tens of milliseconds of work): each commit writes a new index
@@ -99,8 +99,6 @@ CaptureIndexer::Text CaptureIndexer::textOf(const CapturedRequest &request)
         body.truncate(MaxIndexedBody);
     if (!body.left(4096).contains('\0'))
         text.body = validUtf8(body);
-    text.eventType = eventType(request).toUtf8();
-    text.eventId = eventId(request).toUtf8();
     return text;
 }
 
@@ -150,10 +148,15 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
                     " event_id TEXT NOT NULL)",
                     "CREATE INDEX capture_event_type ON capture_event(type COLLATE NOCASE, id)",
                     "CREATE INDEX capture_event_id ON capture_event(event_id, id)",
+                    "CREATE TABLE event_shape (type TEXT PRIMARY KEY, payloads INTEGER NOT NULL,"
+                    " shape TEXT NOT NULL)",
+                    // The differences, one per line.
+                    "CREATE TABLE capture_drift (id INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+                    " differences TEXT NOT NULL)",
                     // How far each has got: the text first, the sort keys once it is caught up.
                     "CREATE TABLE index_state (last_id INTEGER NOT NULL, sorted_id INTEGER NOT "
-                    "NULL)",
-                    "INSERT INTO index_state VALUES (0, 0)",
+                    "NULL, analyzed_id INTEGER NOT NULL)",
+                    "INSERT INTO index_state VALUES (0, 0, 0)",
                 };
                 ok = database.transaction();
                 for (const char *statement : schema)
@@ -240,9 +243,6 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
     SqliteStatement insert(
         SqliteStatement::handleOf(database),
         "INSERT INTO search.capture_text (rowid, target, headers, body) VALUES (?,?,?,?)");
-    SqliteStatement insertEvent(SqliteStatement::handleOf(database),
-                                "INSERT INTO search.capture_event (id, type, event_id) "
-                                "VALUES (?,?,?)");
     QSqlQuery advance(database);
     QSqlQuery insertKeys(database);
     QSqlQuery lastSorted(database);
@@ -260,6 +260,7 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
     lastSorted.prepare(QStringLiteral("SELECT max(id) FROM search.capture_sort"));
     advanceSorted.prepare(QStringLiteral("UPDATE search.index_state SET sorted_id = ?"));
 
+    EventAnalyzer analyzer(database);
     qint64 indexedId = 0;
     qint64 sortedId = 0;
     if (watermark.exec() && watermark.next()) {
@@ -279,24 +280,27 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
                 m_wake.wait_for(lock, std::chrono::seconds(1), [this, sortedId] {
                     return m_stopping || m_committedId > sortedId;
                 });
+            const qint64 analyzedId = analyzer.analyzedUpTo();
             // While captures pour in, indexing waits for a pause (searches and sorts scan the
             // tail meanwhile), unless the tail grows too long to scan quickly.
-            const auto busy = [this, indexedId, sortedId] {
+            const auto busy = [this, indexedId, sortedId, analyzedId] {
                 return std::chrono::steady_clock::now() - m_lastNotify < QuietPeriod
                        && m_committedId - indexedId < MaxBacklog
-                       && m_committedId - sortedId < MaxSortBacklog;
+                       && m_committedId - sortedId < MaxSortBacklog
+                       && m_committedId - analyzedId < MaxSortBacklog;
             };
             while (!m_stopping && busy())
                 m_wake.wait_for(lock, QuietPeriod);
             if (m_stopping)
                 break;
-            sortKeysOverdue = m_committedId - sortedId >= MaxSortBacklog;
+            sortKeysOverdue = m_committedId - sortedId >= MaxSortBacklog
+                              || m_committedId - analyzedId >= MaxSortBacklog;
         }
         // The text first, so that searches are quick again soonest; then the sort keys, which
         // cost more when every capture has a path of its own, or both in turn when the sort
         // keys are too far behind (else a long flood would leave them all to do afterwards).
         bool textCaughtUp = false;
-        if (!indexText(database, pending, insert, insertEvent, advance, &indexedId, &textCaughtUp))
+        if (!indexText(database, pending, insert, advance, &indexedId, &textCaughtUp))
             break;
         caughtUp = false;
         if (!textCaughtUp && !sortKeysOverdue)
@@ -320,13 +324,16 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
             break;
         }
         sortedId = newSortedId;
-        caughtUp = textCaughtUp && added < ChunkSize;
+        // The events in turn with the sort keys: both come after the text.
+        bool analysisCaughtUp = false;
+        if (!analyzer.analyzeNext(&analysisCaughtUp))
+            break;
+        caughtUp = textCaughtUp && added < ChunkSize && analysisCaughtUp;
     }
 }
 
 bool CaptureIndexer::indexText(QSqlDatabase &database, QSqlQuery &pending, SqliteStatement &insert,
-                               SqliteStatement &insertEvent, QSqlQuery &advance, qint64 *indexedId,
-                               bool *caughtUp)
+                               QSqlQuery &advance, qint64 *indexedId, bool *caughtUp)
 {
     pending.addBindValue(*indexedId);
     if (!pending.exec()) {
@@ -351,12 +358,6 @@ bool CaptureIndexer::indexText(QSqlDatabase &database, QSqlQuery &pending, Sqlit
         insert.bindText(3, text.headers);
         insert.bindText(4, text.body);
         ok = insert.run();
-        if (ok && !(text.eventType.isEmpty() && text.eventId.isEmpty())) {
-            insertEvent.bind(1, id);
-            insertEvent.bindText(2, text.eventType);
-            insertEvent.bindText(3, text.eventId);
-            ok = insertEvent.run();
-        }
     }
     advance.addBindValue(chunk.last().first);
     if (!ok || !advance.exec() || !database.commit()) {

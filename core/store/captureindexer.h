@@ -15,10 +15,10 @@ namespace Hookscope {
 
 class SqliteStatement;
 
-// Keeps the full-text search index, the event types and the sort keys (a file of its own beside
-// the store) up to date from a thread at idle priority, so indexing never competes with capturing:
-// under full load the index lags and catches up as soon as the CPU has time. Searches cover the
-// not-yet-indexed tail by scanning it (CaptureStore::search).
+// Keeps the full-text search index, the sort keys and the event analysis (EventAnalyzer) in a
+// file of its own beside the store, up to date from a thread at idle priority, so indexing never
+// competes with capturing: under full load the index lags and catches up as soon as the CPU has
+// time. Searches cover the not-yet-indexed tail by scanning it (CaptureStore::search).
 class CaptureIndexer final
 {
 public:
@@ -46,8 +46,7 @@ public:
     // Creates the index file if needed; an unreadable or outdated one is rebuilt from scratch,
     // since everything in it derives from the store.
     static bool prepareIndexFile(const QString &storePath, QString *error);
-    // What is indexed for one capture: its target, headers and decoded text body, and the type
-    // and id of the event it delivers.
+    // What is indexed for one capture: its target, headers and decoded text body.
     static Text textOf(const CapturedRequest &request);
 
 private:
@@ -55,8 +54,7 @@ private:
     void indexLoop(QSqlDatabase &database);
     // Indexes the text of the next chunk of captures after `indexedId`; false when it cannot.
     bool indexText(QSqlDatabase &database, QSqlQuery &pending, SqliteStatement &insert,
-                   SqliteStatement &insertEvent, QSqlQuery &advance, qint64 *indexedId,
-                   bool *caughtUp);
+                   QSqlQuery &advance, qint64 *indexedId, bool *caughtUp);
 
     QString m_storePath;
     std::thread m_thread;

@@ -110,9 +110,11 @@ CaptureQuery CaptureQuery::parse(const QString &text, QString *error)
                 query.m_malformedOnly = true;
             else if (value == QLatin1String("starred"))
                 query.m_starredOnly = true;
+            else if (value == QLatin1String("drift"))
+                query.m_driftOnly = true;
             else
-                return fail(
-                    QStringLiteral("is: expects malformed or starred, not \"%1\"").arg(value));
+                return fail(QStringLiteral("is: expects malformed, starred or drift, not \"%1\"")
+                                .arg(value));
         } else if (const QString meant = fieldMeant(field); !value.isEmpty() && !meant.isEmpty()) {
             // "stauts:500" found as text would show an empty list with no reason.
             return fail(QStringLiteral("%1: is not a field; did you mean %2:? (Put it in quotes "
@@ -130,7 +132,7 @@ bool CaptureQuery::isEmpty() const
 {
     return m_textTerms.isEmpty() && m_method.isEmpty() && m_pathPrefix.isEmpty()
            && m_contentType.isEmpty() && m_eventType.isEmpty() && m_statusMin < 0
-           && !m_malformedOnly && !m_starredOnly;
+           && !m_malformedOnly && !m_starredOnly && !m_driftOnly;
 }
 
 bool CaptureQuery::matchesFields(const CaptureSummary &summary) const
@@ -181,10 +183,12 @@ QString CaptureQuery::sqlConditions(QVariantList *values) const
         conditions.append(QStringLiteral("c.parse_error IS NOT NULL"));
     if (m_starredOnly)
         conditions.append(QStringLiteral("c.starred <> 0"));
+    if (m_driftOnly)
+        conditions.append(QStringLiteral("c.id IN (SELECT id FROM search.capture_drift)"));
     if (!m_eventType.isEmpty()) {
         conditions.append(QStringLiteral(
             "(c.id IN (SELECT id FROM search.capture_event WHERE type = ? COLLATE NOCASE) OR "
-            "(c.id > (SELECT last_id FROM search.index_state) AND hookscope_event_type("
+            "(c.id > (SELECT analyzed_id FROM search.index_state) AND hookscope_event_type("
             "(SELECT raw FROM capture_bytes WHERE id = c.id)) = ? COLLATE NOCASE))"));
         values->append(m_eventType);
         values->append(m_eventType);

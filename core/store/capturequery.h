@@ -12,6 +12,7 @@ namespace Hookscope {
 //   method:POST   path:/stripe (prefix)   status:404 | status:4xx | status:none
 //   type:json (content type contains)   is:malformed   is:starred
 //   event:invoice.paid (the event type the request delivers, any case; see eventType())
+//   is:drift (its payload differs from its event type's shape: EventAnalyzer)
 class CaptureQuery final
 {
 public:
@@ -23,7 +24,7 @@ public:
     const QStringList &textTerms() const { return m_textTerms; }
     // Whether a capture's bytes decide (free text, the event type): then only the store can
     // judge a new capture.
-    bool needsBytes() const { return hasText() || !m_eventType.isEmpty(); }
+    bool needsBytes() const { return hasText() || !m_eventType.isEmpty() || m_driftOnly; }
     // Whether a summary passes the terms a summary holds (not free text, not the event type).
     bool matchesFields(const CaptureSummary &summary) const;
     // SQL conditions on `captures c` for the field terms ("1" when there are none), with their
@@ -42,6 +43,7 @@ private:
     int m_statusMax = -1;
     bool m_malformedOnly = false;
     bool m_starredOnly = false;
+    bool m_driftOnly = false;
 };
 
 } // namespace Hookscope

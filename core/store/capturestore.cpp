@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QScopeGuard>
@@ -538,6 +539,41 @@ QList<qint64> CaptureStore::sameEvent(qint64 captureId, const QString &eventId)
     return ids;
 }
 
+std::optional<QStringList> CaptureStore::driftOf(qint64 captureId)
+{
+    QSqlQuery query(m_database);
+    query.prepare(QStringLiteral("SELECT (SELECT analyzed_id FROM search.index_state), "
+                                 "(SELECT differences FROM search.capture_drift WHERE id = ?)"));
+    query.addBindValue(captureId);
+    if (!runQuery(query) || !query.next() || query.value(0).toLongLong() < captureId)
+        return std::nullopt;
+    const QString differences = query.value(1).toString();
+    return differences.isEmpty() ? QStringList() : differences.split(QLatin1Char('\n'));
+}
+
+QList<std::pair<QString, qint64>> CaptureStore::eventTypes()
+{
+    QList<std::pair<QString, qint64>> types;
+    QSqlQuery query(m_database);
+    query.setForwardOnly(true);
+    if (query.exec(QStringLiteral(
+            "SELECT type, payloads FROM search.event_shape ORDER BY payloads DESC, type"))) {
+        while (query.next())
+            types.append({query.value(0).toString(), query.value(1).toLongLong()});
+    }
+    return types;
+}
+
+PayloadShape CaptureStore::shapeOf(const QString &eventType)
+{
+    QSqlQuery query(m_database);
+    query.prepare(QStringLiteral("SELECT shape FROM search.event_shape WHERE type = ?"));
+    query.addBindValue(eventType);
+    if (!runQuery(query) || !query.next())
+        return {};
+    return PayloadShape::fromJson(QJsonDocument::fromJson(query.value(0).toByteArray()).object());
+}
+
 QList<CaptureSummary> CaptureStore::find(const CaptureQuery &query, qint64 beforeId, int limit)
 {
     if (beforeId <= 0)
@@ -823,11 +859,13 @@ bool CaptureStore::clear()
 {
     if (!m_database.transaction())
         return false;
+    // The event types' shapes stay: what the providers send was learnt, whatever is kept.
     for (const char *statement :
          {"DELETE FROM captures", "DELETE FROM capture_bytes", "DELETE FROM deliveries",
           "DELETE FROM delivery_attempts",
           "INSERT INTO search.capture_text (capture_text) VALUES ('delete-all')",
-          "DELETE FROM search.capture_sort", "DELETE FROM search.capture_event"}) {
+          "DELETE FROM search.capture_sort", "DELETE FROM search.capture_event",
+          "DELETE FROM search.capture_drift"}) {
         if (!execute(m_database, sql(statement), &m_error)) {
             m_database.rollback();
             return false;

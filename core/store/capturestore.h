@@ -1,5 +1,7 @@
 #pragma once
 
+#include "wire/payloadshape.h"
+
 #include "wire/capturedrequest.h"
 #include "capturesummary.h"
 #include "storeconnection.h"
@@ -81,6 +83,15 @@ public:
     // The captures other than `captureId` that deliver the event `eventId` (eventId()), oldest
     // first, as far as the index has reached: duplicates and retries of one event.
     QList<qint64> sameEvent(qint64 captureId, const QString &eventId);
+    // How the capture's payload differed from its event type's shape as learnt from the
+    // captures before it (PayloadShape::differences), one line each; empty when it did not.
+    // Nothing when the index has not reached it yet.
+    std::optional<QStringList> driftOf(qint64 captureId);
+    // Each event type whose payloads have a shape, with how many payloads it was learnt from,
+    // most first.
+    QList<std::pair<QString, qint64>> eventTypes();
+    // The shape learnt for `eventType`; empty (no payloads) when there is none.
+    PayloadShape shapeOf(const QString &eventType);
     // Reads on this connection check `cancelled` every few thousand steps and stop early
     // (returning what they have) once it says so: a search scanning a long unindexed backlog
     // gives way to the next one. Empty: never cancelled.

@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <optional>
+
 namespace Hookscope {
 namespace {
 
@@ -16,23 +18,34 @@ QString label(const QString &text)
     return line.size() > 120 ? line.left(119) + QChar(0x2026) : line;
 }
 
-QJsonObject jsonBody(const CapturedRequest &request)
+// The body, parsed only when it is needed.
+class LazyBody
 {
-    if (request.body.isEmpty() || request.body.size() > MaxParsedBody)
-        return {};
-    const QByteArray body = request.decodedBody();
-    if (!body.trimmed().startsWith('{'))
-        return {};
-    return QJsonDocument::fromJson(body).object();
-}
+public:
+    LazyBody(const CapturedRequest &request, const QJsonObject *parsed)
+        : m_request(request)
+        , m_parsed(parsed)
+    {}
+    const QJsonObject &get()
+    {
+        if (m_parsed)
+            return *m_parsed;
+        if (!m_own)
+            m_own = jsonBodyOf(m_request);
+        return *m_own;
+    }
 
-} // namespace
+private:
+    const CapturedRequest &m_request;
+    const QJsonObject *m_parsed;
+    std::optional<QJsonObject> m_own;
+};
 
-QString eventType(const CapturedRequest &request)
+QString typeOf(const CapturedRequest &request, LazyBody body)
 {
     if (const QByteArray github = headerValue(request.headers, "X-GitHub-Event");
         !github.isEmpty()) {
-        const QString action = jsonBody(request).value(QStringLiteral("action")).toString();
+        const QString action = body.get().value(QStringLiteral("action")).toString();
         return label(QString::fromUtf8(github)
                      + (action.isEmpty() ? QString() : QLatin1Char('.') + action));
     }
@@ -40,7 +53,7 @@ QString eventType(const CapturedRequest &request)
         if (const QByteArray value = headerValue(request.headers, header); !value.isEmpty())
             return label(QString::fromUtf8(value));
     }
-    const QJsonObject json = jsonBody(request);
+    const QJsonObject &json = body.get();
     const QString type = json.value(QStringLiteral("type")).toString();
     if (type == QLatin1String("event_callback")) { // Slack: the event inside says what
         if (const QString inner = json.value(QStringLiteral("event"))
@@ -60,19 +73,51 @@ QString eventType(const CapturedRequest &request)
     return {};
 }
 
-QString eventId(const CapturedRequest &request)
+QString idOf(const CapturedRequest &request, LazyBody body)
 {
     for (const char *header :
          {"webhook-id", "svix-id", "X-GitHub-Delivery", "X-Shopify-Webhook-Id", "ce-id"}) {
         if (const QByteArray value = headerValue(request.headers, header); !value.isEmpty())
             return label(QString::fromUtf8(value));
     }
-    const QJsonObject json = jsonBody(request);
+    const QJsonObject &json = body.get();
     for (const QString &field : {QStringLiteral("id"), QStringLiteral("event_id")}) {
         if (const QString value = json.value(field).toString(); !value.isEmpty())
             return label(value);
     }
     return {};
+}
+
+} // namespace
+
+QJsonObject jsonBodyOf(const CapturedRequest &request)
+{
+    if (request.body.isEmpty() || request.body.size() > MaxParsedBody)
+        return {};
+    const QByteArray body = request.decodedBody();
+    if (!body.trimmed().startsWith('{'))
+        return {};
+    return QJsonDocument::fromJson(body).object();
+}
+
+QString eventType(const CapturedRequest &request)
+{
+    return typeOf(request, LazyBody(request, nullptr));
+}
+
+QString eventType(const CapturedRequest &request, const QJsonObject &body)
+{
+    return typeOf(request, LazyBody(request, &body));
+}
+
+QString eventId(const CapturedRequest &request)
+{
+    return idOf(request, LazyBody(request, nullptr));
+}
+
+QString eventId(const CapturedRequest &request, const QJsonObject &body)
+{
+    return idOf(request, LazyBody(request, &body));
 }
 
 } // namespace Hookscope

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 using namespace Hookscope;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -87,6 +88,7 @@ private slots:
     void sortKeysInTheIndexAgreeWithAScan();
     void cancelledScansStopAndStaleAnswersAreDropped();
     void findsTheOtherDeliveriesOfAnEvent();
+    void learnsShapesAndFindsDrift();
     void fullTextQueryQuotes();
     void fieldTerms_data();
     void fieldTerms();
@@ -230,7 +232,8 @@ void TestCaptureStore::searchesPathHeadersAndBody()
             = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("rewind"));
         index.setDatabaseName(m_path + QStringLiteral("-search"));
         QVERIFY(index.open());
-        QVERIFY(QSqlQuery(index).exec(QStringLiteral("UPDATE index_state SET last_id = 0")));
+        QVERIFY(QSqlQuery(index).exec(
+            QStringLiteral("UPDATE index_state SET last_id = 0, analyzed_id = 0")));
         QVERIFY(QSqlQuery(index).exec(QStringLiteral("DELETE FROM capture_event")));
         index.close();
         index = QSqlDatabase();
@@ -257,6 +260,39 @@ void TestCaptureStore::searchesPathHeadersAndBody()
     QCOMPARE(search(store, QStringLiteral("event:event_callback")).size(), 0);
     QCOMPARE(search(store, QStringLiteral("event:invoice.paid path:/github")).size(), 0);
     QCOMPARE(search(store, QStringLiteral("event:app_mention mention")).size(), 1);
+}
+
+void TestCaptureStore::learnsShapesAndFindsDrift()
+{
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    {
+        CaptureWriter writer(m_path); // its indexer runs while it does
+        QVERIFY(writer.start(nullptr));
+        for (int i = 0; i < 8; ++i)
+            writer.append(makeRequest("/stripe", R"({"type":"invoice.paid","id":"evt_)"
+                                                     + QByteArray::number(i)
+                                                     + R"(","amount":100})"),
+                          0);
+        // The ninth has a field none had, lacks one all had, and a string for a number.
+        writer.append(makeRequest("/stripe", R"({"type":"invoice.paid","amount":"100","x":1})"), 0);
+        writer.append(makeRequest("/other", R"({"type":"other.thing"})"), 0);
+        QTRY_VERIFY(store.driftOf(10).has_value());
+    }
+    QCOMPARE(store.driftOf(1), QStringList());
+    QCOMPARE(store.driftOf(9), (QStringList{u"amount is string, was integer"_s, u"new field x"_s,
+                                            u"id is missing (every earlier one had it: 8)"_s}));
+    QCOMPARE(store.eventTypes(),
+             (QList<std::pair<QString, qint64>>{{u"invoice.paid"_s, 9}, {u"other.thing"_s, 1}}));
+    const PayloadShape shape = store.shapeOf(u"invoice.paid"_s);
+    QCOMPARE(shape.payloads(), 9);
+    QVERIFY(!shape.isRequired(*shape.field(u"id"_s)));
+    QCOMPARE(store.shapeOf(u"nothing.such"_s).payloads(), 0);
+    QList<qint64> drifted;
+    for (const CaptureSummary &summary : search(store, u"is:drift"_s))
+        drifted.append(summary.id);
+    QCOMPARE(drifted, QList<qint64>{9});
+    QCOMPARE(search(store, u"is:drift event:other.thing"_s).size(), 0);
 }
 
 void TestCaptureStore::findsTheOtherDeliveriesOfAnEvent()

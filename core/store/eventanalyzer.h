@@ -1,0 +1,48 @@
+#pragma once
+
+#include "sqlitestatement.h"
+
+#include "wire/payloadshape.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+namespace Hookscope {
+
+// The search index's third part, kept by the indexer's thread once the text is caught up: each
+// capture's event type and id (capture_event), the shape of each event type's payloads
+// (event_shape), and the captures whose payload differed from the shape learnt before them
+// (capture_drift). Captures are taken in id order, so each is judged against those before it.
+class EventAnalyzer final
+{
+public:
+    // On `database`, with the index attached as `search`.
+    explicit EventAnalyzer(QSqlDatabase &database);
+    EventAnalyzer(const EventAnalyzer &) = delete;
+    EventAnalyzer &operator=(const EventAnalyzer &) = delete;
+
+    // How far it has got (index_state.analyzed_id).
+    qint64 analyzedUpTo() const { return m_analyzedId; }
+    // Analyses the next chunk of captures in one transaction; `caughtUp` when there were fewer
+    // than a chunk. False, logged, when it cannot write.
+    bool analyzeNext(bool *caughtUp);
+
+private:
+    PayloadShape &shapeOf(const QString &eventType);
+    bool writeShapes();
+
+    QSqlDatabase &m_database;
+    QSqlQuery m_pending;
+    QSqlQuery m_readShape;
+    QSqlQuery m_advance;
+    SqliteStatement m_insertEvent;
+    SqliteStatement m_insertDrift;
+    SqliteStatement m_writeShape;
+    qint64 m_analyzedId = 0;
+    // The shapes learnt, by event type: read once, written after each chunk that changed them.
+    QHash<QString, PayloadShape> m_shapes;
+    QSet<QString> m_changed;
+};
+
+} // namespace Hookscope
