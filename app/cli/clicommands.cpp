@@ -68,6 +68,8 @@ const char *const usage
       "          [--secret-name N | --secret-env VAR | --unsigned]\n"
       "                                                      send a provider's test event, fresh\n"
       "                                                      and signed; --list: which there are\n"
+      "  shape [EVENT] [--json-schema | --typescript]        what an event type's payloads look\n"
+      "                                                      like; without EVENT: which there are\n"
       "\n"
       "Every command takes --store PATH (default: HOOKSCOPE_STORE, or the per-user data\n"
       "folder). Run 'hookscope-cli COMMAND --help' for a command's options, and\n"
@@ -175,6 +177,8 @@ int CliCommands::run(const QStringList &arguments)
         return runCollection(rest);
     if (command == QLatin1String("trigger"))
         return trigger(rest);
+    if (command == QLatin1String("shape"))
+        return shape(rest);
     if (command == QLatin1String("--version")) {
         writeOut("hookscope-cli " HOOKSCOPE_VERSION " (commit " HOOKSCOPE_COMMIT ")\n");
         return 0;

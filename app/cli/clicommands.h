@@ -28,6 +28,7 @@ private:
                                     const QString &collectionPath);
     static int runCollection(const QStringList &arguments);
     static int trigger(const QStringList &arguments);
+    static int shape(const QStringList &arguments);
 };
 
 } // namespace Hookscope

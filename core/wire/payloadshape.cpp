@@ -213,17 +213,63 @@ bool PayloadShape::isRequired(const Field &field) const
            && field.occurrences > 0;
 }
 
+QString PayloadShape::typesText(const Field &field)
+{
+    QStringList names = field.types.keys();
+    names.sort();
+    return names.join(QStringLiteral(" or "));
+}
+
+bool PayloadShape::isEnum(const Field &field)
+{
+    return !field.manyValues && field.values.size() >= 2
+           && field.occurrences >= 2 * field.values.size()
+           && !field.types.contains(QStringLiteral("object"))
+           && !field.types.contains(QStringLiteral("array"));
+}
+
+QString PayloadShape::valuesText(const Field &field)
+{
+    if (isEnum(field))
+        return QStringLiteral("one of %1").arg(field.values.join(QStringLiteral(", ")));
+    return field.examples.join(QStringLiteral(", "));
+}
+
+QString PayloadShape::describe(const QString &eventType) const
+{
+    QString text = QStringLiteral("%1: learnt from %2 payload(s)%3\n")
+                       .arg(eventType)
+                       .arg(m_payloads)
+                       .arg(m_truncated ? QStringLiteral(", the first %1 fields").arg(MaxFields)
+                                        : QString());
+    qsizetype width = 0;
+    for (const Field &field : m_fields)
+        width = std::max(width, field.path.size());
+    for (const Field &field : m_fields) {
+        const qint64 parents = parentOccurrences(field);
+        const QString presence
+            = isItems(field.path) ? QStringLiteral("items")
+              : isRequired(field)
+                  ? QStringLiteral("always")
+                  : QStringLiteral("%1%").arg(parents ? 100 * field.occurrences / parents : 0);
+        text += QStringLiteral("  %1  %2  %3  %4")
+                    .arg(field.path, -int(width))
+                    .arg(typesText(field), -17)
+                    .arg(presence, -6)
+                    .arg(valuesText(field))
+                    .trimmed()
+                    .prepend(QStringLiteral("  "))
+                + QLatin1Char('\n');
+    }
+    return text;
+}
+
 QStringList PayloadShape::differences(const QJsonObject &payload) const
 {
     QStringList found;
     if (m_payloads < DriftAfter)
         return found;
     const Seen seen = Seen::of(payload);
-    const auto typesText = [](const Field &field) {
-        QStringList names = field.types.keys();
-        names.sort();
-        return names.join(QStringLiteral(" or "));
-    };
     for (const QString &path : seen.order) {
         const Seen::Entry &entry = seen.entries[path];
         const Field *known = field(path);
@@ -342,11 +388,7 @@ QJsonObject PayloadShape::schemaOf(const QString &path) const
     }
     if (field->types.contains(QStringLiteral("array")) && this->field(path + QStringLiteral("[]")))
         schema.insert(QStringLiteral("items"), schemaOf(path + QStringLiteral("[]")));
-    // Few values, each seen more than once: an enum.
-    const bool scalar = !field->types.contains(QStringLiteral("object"))
-                        && !field->types.contains(QStringLiteral("array"));
-    if (scalar && !field->manyValues && !field->values.isEmpty()
-        && field->occurrences >= 2 * field->values.size()) {
+    if (isEnum(*field)) {
         QJsonArray values;
         for (const QString &value : field->values)
             values.append(QJsonDocument::fromJson('[' + value.toUtf8() + ']').array().first());
@@ -385,10 +427,7 @@ QString PayloadShape::typeScriptOf(const QString &path, int depth) const
     QStringList alternatives;
     QStringList names = field->types.keys();
     names.sort();
-    const bool scalar = !field->types.contains(QStringLiteral("object"))
-                        && !field->types.contains(QStringLiteral("array"));
-    if (scalar && !field->manyValues && !field->values.isEmpty()
-        && field->occurrences >= 2 * field->values.size())
+    if (isEnum(*field))
         return field->values.join(QStringLiteral(" | "));
     for (const QString &type : std::as_const(names)) {
         if (type == QLatin1String("object")) {

@@ -53,6 +53,15 @@ public:
     // these say how often it is present.
     qint64 parentOccurrences(const Field &field) const;
     bool isRequired(const Field &field) const;
+    // "integer", "string or null": the types a field came as, for people.
+    static QString typesText(const Field &field);
+    // Two to MaxEnumValues different scalar values, each seen more than once: an enum. (One
+    // value alone may be a constant or a coincidence of few payloads: not said to be one.)
+    static bool isEnum(const Field &field);
+    // "one of "open", "paid"", or up to three examples: what its values look like.
+    static QString valuesText(const Field &field);
+    // The whole shape as lines of text: path, types, how often present, values.
+    QString describe(const QString &eventType) const;
 
     // Kept as JSON (in the search index); a shape it cannot read comes back empty.
     QJsonObject toJson() const;

@@ -189,12 +189,13 @@ void TestPayloadShape::typeScriptDeclaresIt()
     QVERIFY2(declared.startsWith(u"// Learnt by Hookscope from 12 payload(s) of invoice.paid.\n"
                                  "export interface InvoicePaid {\n  data: {\n    object: {\n"
                                  "      amount_paid: number;\n      id: string;\n"
-                                 "      lines: {\n        amount: number;\n        note?: \"x\";\n"
+                                 "      lines: {\n        amount: number;\n        note?: string;\n"
                                  "      }[];\n"_s),
              qPrintable(declared));
     QVERIFY2(declared.contains(u"      status: \"open\" | \"paid\";\n      coupon?: null;\n"_s),
              qPrintable(declared));
-    QVERIFY2(declared.endsWith(u"  type: \"invoice.paid\";\n}\n"_s), qPrintable(declared));
+    // One value alone is not called an enum: it may be a coincidence of few payloads.
+    QVERIFY2(declared.endsWith(u"  type: string;\n}\n"_s), qPrintable(declared));
     QVERIFY2(declared.contains(u"\"x-order\": number;"_s), qPrintable(declared));
 }
 

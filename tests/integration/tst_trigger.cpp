@@ -4,6 +4,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +22,7 @@ private slots:
     void eachProvidersEventArrivesAndVerifies();
     void listsEventsAndSaysWhatIsWrong();
     void ownEventsComeFromTheDataFolderSignedWithTheirKeychainSecret();
+    void shapesAreLearntFromWhatArrives();
 
 private:
     CliResult trigger(const QStringList &arguments);
@@ -178,6 +181,90 @@ void TestTrigger::ownEventsComeFromTheDataFolderSignedWithTheirKeychainSecret()
              afterBreak.err.constData());
     QVERIFY(afterBreak.out.startsWith("stripe"));
     QCOMPARE(secrets.removeNow(secretName), QString());
+}
+
+void TestTrigger::shapesAreLearntFromWhatArrives()
+{
+    const QString store = m_home.filePath(QStringLiteral("shapes.sqlite"));
+    ListenProcess listener(store);
+    const QStringList storeOption{QStringLiteral("--store"), store};
+    const QStringList to{QStringLiteral("--to"), listener.url(QStringLiteral("/stripe")),
+                         QStringLiteral("--unsigned")};
+    for (int i = 0; i < 6; ++i)
+        QCOMPARE(trigger(QStringList{u"stripe"_s, u"invoice.paid"_s} + to).exitCode, 0);
+    // The seventh says its amount as a string: it differs from what came before.
+    QCOMPARE(trigger(QStringList{u"stripe"_s, u"invoice.paid"_s, u"--set"_s,
+                                 u"data.object.amount_paid=\"5000\""_s}
+                     + to)
+                 .exitCode,
+             0);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.captureIds().size(), 7, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(runCli(QStringList{u"shape"_s} + storeOption, {}, m_environment).out,
+                              QByteArray("        7  invoice.paid\n"), 10'000);
+
+    const CliResult described
+        = runCli(QStringList{u"shape"_s, u"invoice.paid"_s} + storeOption, {}, m_environment);
+    QVERIFY2(described.out.startsWith("invoice.paid: learnt from 7 payload(s)\n"),
+             described.out.constData());
+    QVERIFY2(
+        QString::fromUtf8(described.out)
+            .contains(QRegularExpression(
+                u"\\n  data\\.object\\.amount_paid +integer or string +always +one of 2000, \"5000\"\\n"_s)),
+        described.out.constData());
+    const CliResult drifted = runCli(
+        QStringList{u"list"_s, u"--search"_s, u"is:drift"_s} + storeOption, {}, m_environment);
+    QCOMPARE(drifted.out.count('\n'), 1);
+    QVERIFY2(drifted.out.endsWith(QByteArray(
+                 QByteArray("#") + QByteArray::number(listener.captureIds().last()) + '\n')),
+             drifted.out.constData());
+
+    // The JSON Schema: every payload it came from is valid against it (python3-jsonschema).
+    const CliResult schema
+        = runCli(QStringList{u"shape"_s, u"invoice.paid"_s, u"--json-schema"_s} + storeOption, {},
+                 m_environment);
+    QCOMPARE(schema.exitCode, 0);
+    QFile schemaFile(m_home.filePath(QStringLiteral("schema.json")));
+    QVERIFY(schemaFile.open(QIODevice::WriteOnly) && schemaFile.write(schema.out) > 0);
+    schemaFile.close();
+    QStringList bodies;
+    for (const qint64 id : listener.captureIds()) {
+        const QByteArray raw
+            = runCli(QStringList{u"show"_s, QString::number(id), u"--raw"_s} + storeOption, {},
+                     m_environment)
+                  .out;
+        const QString path = m_home.filePath(u"body-%1.json"_s.arg(id));
+        QFile body(path);
+        QVERIFY(body.open(QIODevice::WriteOnly));
+        body.write(raw.mid(raw.indexOf("\r\n\r\n") + 4));
+        bodies << path;
+    }
+    QProcess python;
+    python.start(u"python3"_s,
+                 QStringList{u"-c"_s,
+                             u"import json, sys\n"
+                             "from jsonschema import Draft202012Validator\n"
+                             "validator = Draft202012Validator(json.load(open(sys.argv[1])))\n"
+                             "for path in sys.argv[2:]:\n"
+                             "    errors = list(validator.iter_errors(json.load(open(path))))\n"
+                             "    print('valid' if not errors else errors[0].message)\n"_s,
+                             schemaFile.fileName()}
+                     + bodies);
+    QVERIFY(python.waitForFinished(30'000));
+    QCOMPARE(python.readAllStandardOutput(), QByteArray("valid\n").repeated(7));
+
+    const CliResult typeScript
+        = runCli(QStringList{u"shape"_s, u"invoice.paid"_s, u"--typescript"_s} + storeOption, {},
+                 m_environment);
+    QVERIFY2(typeScript.out.startsWith("// Learnt by Hookscope from 7 payload(s) of invoice.paid.\n"
+                                       "export interface InvoicePaid {\n"),
+             typeScript.out.constData());
+    QVERIFY(typeScript.out.contains("      amount_paid: 2000 | \"5000\";\n"));
+
+    const CliResult unknown
+        = runCli(QStringList{u"shape"_s, u"invoice.pain"_s} + storeOption, {}, m_environment);
+    QCOMPARE(unknown.exitCode, 2);
+    QVERIFY2(unknown.err.contains("no payloads of \"invoice.pain\" in "), unknown.err.constData());
+    QVERIFY(unknown.err.contains("there are: invoice.paid"));
 }
 
 QTEST_GUILESS_MAIN(TestTrigger)
