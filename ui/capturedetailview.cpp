@@ -251,6 +251,7 @@ void CaptureDetailView::showCapture(const CapturedRequest &request, const QStrin
     m_decodedBody = request.decodedBody();
     m_baseUrl = baseUrl;
     m_sameEvent.clear();
+    m_drift.reset();
     m_hasCapture = true;
     ++m_generation;
     setEnabled(true);
@@ -402,6 +403,9 @@ void CaptureDetailView::addEventRows(
             parts << tr("again as %1").arg(later.join(QStringLiteral(", ")));
         addRow(tr("Duplicate:"), tr("the same event, %1").arg(parts.join(tr(", and "))));
     }
+    if (m_drift && !m_drift->isEmpty())
+        addRow(tr("Drift:"), tr("differs from the %1 payloads before it (filter: is:drift):\n%2")
+                                 .arg(type, m_drift->join(QLatin1Char('\n'))));
     const EventEnvelope envelope = EventEnvelope::of(m_request);
     if (envelope.kind == EventEnvelope::Kind::None)
         return;
@@ -419,11 +423,13 @@ void CaptureDetailView::addEventRows(
     addRow(tr("Envelope:"), lines.join(QLatin1Char('\n')));
 }
 
-void CaptureDetailView::setSameEvent(const QList<qint64> &captureIds)
+void CaptureDetailView::setEventHistory(const QList<qint64> &sameEvent,
+                                        const std::optional<QStringList> &drift)
 {
-    if (captureIds == m_sameEvent)
+    if (sameEvent == m_sameEvent && drift == m_drift)
         return;
-    m_sameEvent = captureIds;
+    m_sameEvent = sameEvent;
+    m_drift = drift;
     if (m_hasCapture)
         fillOverview();
 }

@@ -84,8 +84,9 @@ public:
     DeliveriesView *deliveries() const { return m_deliveries; }
     // Where the shown capture was forwarded or replayed, and how it went.
     void setDeliveries(const QList<DeliveryRecord> &deliveries);
-    // The other captures of the shown one's event (CaptureStore::sameEvent), for the Overview.
-    void setSameEvent(const QList<qint64> &captureIds);
+    // For the Overview: the other captures of the shown one's event (CaptureStore::sameEvent)
+    // and how its payload differed from its type's shape (CaptureStore::driftOf).
+    void setEventHistory(const QList<qint64> &sameEvent, const std::optional<QStringList> &drift);
     SignatureView *signature() const { return m_signature; }
     // The shown capture's signature verdict; nothing while it is being checked.
     void setSignature(const std::optional<SignatureVerdict> &verdict);
@@ -110,6 +111,7 @@ private:
 
     CapturedRequest m_request;
     QList<qint64> m_sameEvent;
+    std::optional<QStringList> m_drift;
     QByteArray m_decodedBody;
     bool m_hasCapture = false;
     QString m_baseUrl;

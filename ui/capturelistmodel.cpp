@@ -166,27 +166,34 @@ QVariant CaptureListModel::eventData(const CaptureSummary &row, int role) const
 {
     if (!m_checker)
         return {};
-    const auto found = m_eventTypes.constFind(row.id);
-    if (found == m_eventTypes.cend()) {
+    const auto found = m_events.constFind(row.id);
+    if (found == m_events.cend()) {
         if (role == Qt::DisplayRole)
             askChecker(row.id);
         return {};
     }
+    const QString &type = found->type;
     // Nothing names one: the method and path say what it is.
     const qsizetype query = row.target.indexOf('?');
     const QString shown
-        = !found->isEmpty() ? *found
+        = !type.isEmpty() ? type
           : row.malformed
               ? tr("(malformed)")
               : QString::fromLatin1(row.method) + QLatin1Char(' ')
                     + QString::fromUtf8(query < 0 ? row.target : row.target.left(query));
+    const bool drifted = found->drift && !found->drift->isEmpty();
     switch (role) {
-    case Qt::DisplayRole: return shown;
+    case Qt::DisplayRole: return drifted ? QStringLiteral("\u25B3 ") + shown : shown;
     case Qt::ToolTipRole:
-        return found->isEmpty() ? tr("No event type named: %1").arg(shown)
-                                : tr("Event type %1 (filter: event:%1)").arg(shown);
+        if (drifted)
+            return tr("Differs from the %1 payloads before it (filter: is:drift):\n%2")
+                .arg(type, found->drift->join(QLatin1Char('\n')));
+        return type.isEmpty() ? tr("No event type named: %1").arg(shown)
+                              : tr("Event type %1 (filter: event:%1)").arg(shown);
     case Qt::ForegroundRole:
-        return found->isEmpty()
+        if (drifted)
+            return paletteTone(30);
+        return type.isEmpty()
                    ? QVariant(QGuiApplication::palette().color(QPalette::PlaceholderText))
                    : QVariant();
     default: return {};
@@ -222,20 +229,39 @@ void CaptureListModel::setSignatureChecker(SignatureChecker *checker)
     connect(&m_checkTimer, &QTimer::timeout, this,
             [this] { m_checker->check(std::exchange(m_unchecked, {})); });
     connect(checker, &SignatureChecker::checked, this, &CaptureListModel::addVerdicts);
+    m_judgeAgainTimer.setSingleShot(true);
+    m_judgeAgainTimer.setInterval(1000); // the indexer starts once capturing pauses
+    connect(&m_judgeAgainTimer, &QTimer::timeout, this, [this] {
+        for (const qint64 id : std::exchange(m_unjudged, {})) {
+            // Still listed, and not for ever: a store read as it is has no indexer.
+            if (m_slotById.contains(id) && ++m_judgeAttempts[id] <= MaxJudgeAttempts) {
+                m_asked.remove(id);
+                askChecker(id);
+            }
+        }
+    });
 }
 
 void CaptureListModel::addVerdicts(const QHash<qint64, SignatureVerdict> &verdicts,
-                                   const QHash<qint64, QString> &eventTypes)
+                                   const QHash<qint64, EventFacts> &events)
 {
     // Bounded: a long scroll through the history does not keep every verdict.
     if (m_verdicts.size() > 100'000) {
         m_verdicts.clear();
-        m_eventTypes.clear();
+        m_events.clear();
+        m_judgeAttempts.clear();
         m_asked.clear();
     }
     for (auto it = verdicts.cbegin(); it != verdicts.cend(); ++it)
         m_verdicts.insert(it.key(), {it->outcome, it->reason});
-    m_eventTypes.insert(eventTypes);
+    m_events.insert(events);
+    // A live capture is checked before the index reaches it: its drift is asked for again.
+    for (auto it = events.cbegin(); it != events.cend(); ++it) {
+        if (!it->drift && !it->type.isEmpty())
+            m_unjudged.append(it.key());
+    }
+    if (!m_unjudged.isEmpty() && !m_judgeAgainTimer.isActive())
+        m_judgeAgainTimer.start();
     if (!m_rows.isEmpty()) {
         emit dataChanged(index(0, SignatureColumn), index(int(m_rows.size()) - 1, SignatureColumn));
         emit dataChanged(index(0, EventColumn), index(int(m_rows.size()) - 1, EventColumn));

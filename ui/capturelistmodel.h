@@ -114,7 +114,7 @@ private:
     QVariant foreground(const CaptureSummary &row, int column) const;
     QVariant signatureData(qint64 id, int role) const;
     void addVerdicts(const QHash<qint64, SignatureVerdict> &verdicts,
-                     const QHash<qint64, QString> &eventTypes);
+                     const QHash<qint64, EventFacts> &events);
     // Asks the checker about the capture, once, with the other rows shown meanwhile.
     void askChecker(qint64 id) const;
     QVariant eventData(const CaptureSummary &row, int role) const;
@@ -141,7 +141,12 @@ private:
     };
     SignatureChecker *m_checker = nullptr;
     QHash<qint64, Verdict> m_verdicts;
-    QHash<qint64, QString> m_eventTypes; // kept when the verdicts are redone: bytes decide
+    QHash<qint64, EventFacts> m_events; // kept when the verdicts are redone: bytes decide
+    // Rows whose drift the index had not judged yet: asked about again a little later.
+    QList<qint64> m_unjudged;
+    QHash<qint64, int> m_judgeAttempts;
+    static constexpr int MaxJudgeAttempts = 60;
+    QTimer m_judgeAgainTimer;
     // Rows the view showed without a verdict yet: asked for together, once.
     mutable QList<qint64> m_unchecked;
     mutable QSet<qint64> m_asked;

@@ -474,7 +474,8 @@ void MainWindow::showCapture(qint64 id)
     }
     m_detail->showCapture(*request, m_receiver.baseUrlFor(*request));
     m_detail->setDeliveries(m_deliveryLog->forCapture(request->id));
-    m_detail->setSameEvent(m_store.sameEvent(request->id, eventId(*request)));
+    m_detail->setEventHistory(m_store.sameEvent(request->id, eventId(*request)),
+                              m_store.driftOf(request->id));
     m_checker->check({request->id});
 }
 

@@ -11,7 +11,7 @@ SignatureChecker::SignatureChecker(const QString &storePath, QObject *parent)
     , m_worker(storePath, QStringLiteral("signature-checker"))
 {
     qRegisterMetaType<QHash<qint64, Hookscope::SignatureVerdict>>();
-    qRegisterMetaType<QHash<qint64, QString>>();
+    qRegisterMetaType<QHash<qint64, Hookscope::EventFacts>>();
 }
 
 SignatureChecker::~SignatureChecker()
@@ -31,19 +31,19 @@ void SignatureChecker::check(const QList<qint64> &ids)
     const quint64 generation = m_generation;
     m_worker.post([this, ids, generation, settings = m_settings](CaptureStore &store) {
         QHash<qint64, SignatureVerdict> verdicts;
-        QHash<qint64, QString> eventTypes;
+        QHash<qint64, EventFacts> events;
         for (const qint64 id : ids) {
             if (generation != m_generation)
                 return; // the settings changed: these answers would be stale
             if (const std::optional<CapturedRequest> capture = store.capture(id)) {
                 verdicts.insert(id, settings.verify(*capture));
-                eventTypes.insert(id, eventType(*capture));
+                events.insert(id, {eventType(*capture), store.driftOf(id)});
             }
         }
         // Delivered on the caller's thread, and only if the settings are still these.
-        QMetaObject::invokeMethod(this, [this, generation, verdicts, eventTypes] {
+        QMetaObject::invokeMethod(this, [this, generation, verdicts, events] {
             if (generation == m_generation)
-                emit checked(verdicts, eventTypes);
+                emit checked(verdicts, events);
         });
     });
 }

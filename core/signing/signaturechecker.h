@@ -7,12 +7,22 @@
 #include <QObject>
 
 #include <atomic>
+#include <optional>
 
 namespace Hookscope {
 
+// What a capture delivers, as the list shows it beside its verdict.
+struct EventFacts
+{
+    QString type; // eventType(); empty when nothing names one
+    // How its payload differed from its type's shape (CaptureStore::driftOf); nothing while
+    // the index has not reached it.
+    std::optional<QStringList> drift;
+};
+
 // Verifies captures on its own thread, with its own connection to the store, so that hashing
-// long bodies never holds up the caller; it tells their event type (eventType()) from the same
-// read. New settings drop the checks still queued.
+// long bodies never holds up the caller; it tells what event each delivers from the same read. New
+// settings drop the checks still queued.
 class SignatureChecker final : public QObject
 {
     Q_OBJECT
@@ -27,9 +37,8 @@ public:
     void check(const QList<qint64> &ids);
 
 signals:
-    // An event type is empty when the capture names none.
     void checked(const QHash<qint64, Hookscope::SignatureVerdict> &verdicts,
-                 const QHash<qint64, QString> &eventTypes);
+                 const QHash<qint64, Hookscope::EventFacts> &events);
 
 private:
     SignatureSettings m_settings; // the caller's copy

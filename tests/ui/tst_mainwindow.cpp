@@ -177,6 +177,7 @@ public:
 private slots:
     void liveCaptureAppearsAndShowsDetails();
     void eventsAreNamedAndTheirDuplicatesSaid();
+    void driftIsMarkedInTheListAndSaid();
     void theLanDialogLetsOtherMachinesSendWithTheToken();
     void aPublicUrlFromATunnelHookscopeStarts();
     void httpsFromTheLanDialog();
@@ -913,6 +914,34 @@ void TestMainWindow::eventsAreNamedAndTheirDuplicatesSaid()
                                  "datacontenttype: text/plain"_s),
              qPrintable(cloudEvent));
     QVERIFY(!cloudEvent.contains(u"Duplicate:"_s));
+}
+
+void TestMainWindow::driftIsMarkedInTheListAndSaid()
+{
+    QTemporaryDir dir;
+    Running session(dir.filePath(QStringLiteral("c.sqlite")));
+    for (int i = 0; i < 6; ++i)
+        QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("shop"),
+                         u"{\"type\":\"order.paid\",\"total\":%1}"_s.arg(10 + i)));
+    QVERIFY(curlPost(session.receiver->baseUrl() + QStringLiteral("shop"),
+                     u"{\"type\":\"order.paid\",\"total\":\"16\"}"_s));
+    CaptureListModel *model = session.window->captureModel();
+    QTRY_COMPARE(model->rowCount(), 7);
+    // Shown at once with its type, marked once the index has judged it (live, no reload).
+    QTRY_COMPARE(model->index(1, CaptureListModel::EventColumn).data().toString(), u"order.paid"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, CaptureListModel::EventColumn).data().toString(),
+                              u"\u25B3 order.paid"_s, 10'000);
+    QVERIFY(model->index(0, CaptureListModel::EventColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .endsWith(u":\ntotal is string, was integer"_s));
+    session.window->captureView()->setCurrentIndex(model->index(0, 0));
+    const QString overview = session.window->detailView()->overviewText();
+    QVERIFY2(overview.contains(u"Drift: differs from the order.paid payloads before it (filter: "
+                               "is:drift):\ntotal is string, was integer"_s),
+             qPrintable(overview));
+    session.window->captureView()->setCurrentIndex(model->index(1, 0));
+    QVERIFY(!session.window->detailView()->overviewText().contains(u"Drift:"_s));
 }
 
 void TestMainWindow::busyPortOffersAnotherOne()
