@@ -17,6 +17,7 @@
 #include "deliveryactions.h"
 #include "rulesdialog.h"
 #include "receiverbar.h"
+#include "shapesdialog.h"
 #include "signaturesdialog.h"
 #include "statuspanel.h"
 #include "signatureview.h"
@@ -345,6 +346,7 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(
         findChild<QDockWidget *>(QStringLiteral("collectionsDock"))->toggleViewAction());
+    view->addAction(tr("Event &Shapes…"), this, &MainWindow::shapesDialog);
     // Alt+1 to Alt+8: a detail tab at once, from wherever the focus is.
     view->addSeparator();
     QTabWidget *tabs = m_detail->tabs();
@@ -528,6 +530,18 @@ void MainWindow::dropEvent(QDropEvent *event)
 void MainWindow::setSignatureBindings(const QList<SignatureBinding> &bindings)
 {
     m_session.setSignatureBindings(bindings);
+}
+
+ShapesDialog *MainWindow::shapesDialog()
+{
+    auto *dialog = new ShapesDialog(m_store, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ShapesDialog::filterRequested, this, [this](const QString &filter) {
+        m_filter->setText(filter);
+        applyFilter();
+    });
+    dialog->show();
+    return dialog;
 }
 
 TestEventDialog *MainWindow::testEventDialog()

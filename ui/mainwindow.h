@@ -25,6 +25,7 @@ class ComposerActions;
 class DeliveryActions;
 class DeliveryLog;
 class SecretStore;
+class ShapesDialog;
 class SignaturesDialog;
 class TestEventDialog;
 class ForwarderHost;
@@ -68,6 +69,8 @@ public:
     // Opens the Signatures dialog: bindings of schemes and secrets to paths, and the secrets.
     SignaturesDialog *signaturesDialog();
     TestEventDialog *testEventDialog();
+    // View → Event Shapes…: what each event type's payloads look like.
+    ShapesDialog *shapesDialog();
     // Checks captures with these from now on (kept across restarts); verdicts are redone.
     void setSignatureBindings(const QList<SignatureBinding> &bindings);
     SecretStore *secrets() const { return m_secrets; }

@@ -21,6 +21,7 @@
 #include "hexview.h"
 #include "textpane.h"
 #include "composeractions.h"
+#include "shapesdialog.h"
 #include "mainwindow.h"
 #include "signaturesdialog.h"
 #include "signatureview.h"
@@ -942,6 +943,31 @@ void TestMainWindow::driftIsMarkedInTheListAndSaid()
              qPrintable(overview));
     session.window->captureView()->setCurrentIndex(model->index(1, 0));
     QVERIFY(!session.window->detailView()->overviewText().contains(u"Drift:"_s));
+
+    // View → Event Shapes…: the type, its fields, exports, and its drifted captures listed.
+    ShapesDialog *shapes = session.window->shapesDialog();
+    QCOMPARE(shapes->types()->count(), 1);
+    QCOMPARE(shapes->types()->item(0)->text(), u"order.paid  (7)"_s);
+    QTreeWidget *fields = shapes->fields();
+    QCOMPARE(fields->topLevelItemCount(), 2);
+    QCOMPARE(fields->topLevelItem(0)->text(0), u"total"_s); // by name, as JSON objects keep them
+    QCOMPARE(fields->topLevelItem(0)->text(1), u"integer or string"_s);
+    QCOMPARE(fields->topLevelItem(0)->text(2), u"always"_s);
+    QVERIFY(shapes->exportTo(dir.filePath(u"order.schema.json"_s), false));
+    QFile schema(dir.filePath(u"order.schema.json"_s));
+    QVERIFY(schema.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(schema.readAll()).object().value(u"title"_s).toString(),
+             u"order.paid"_s);
+    QVERIFY(!shapes->exportTo(dir.filePath(u"no/such/folder/x.ts"_s), true));
+    const auto buttons = shapes->findChildren<QPushButton *>();
+    const auto showDrift = std::find_if(buttons.cbegin(), buttons.cend(), [](QPushButton *button) {
+        return button->text() == u"Show &Drift"_s;
+    });
+    QVERIFY(showDrift != buttons.cend());
+    (*showDrift)->click();
+    QCOMPARE(session.window->filterEdit()->text(), u"event:order.paid is:drift"_s);
+    QTRY_COMPARE(model->rowCount(), 1);
+    shapes->close();
 }
 
 void TestMainWindow::busyPortOffersAnotherOne()
