@@ -280,21 +280,18 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
                 m_wake.wait_for(lock, std::chrono::seconds(1), [this, sortedId] {
                     return m_stopping || m_committedId > sortedId;
                 });
-            const qint64 analyzedId = analyzer.analyzedUpTo();
             // While captures pour in, indexing waits for a pause (searches and sorts scan the
             // tail meanwhile), unless the tail grows too long to scan quickly.
-            const auto busy = [this, indexedId, sortedId, analyzedId] {
+            const auto busy = [this, indexedId, sortedId] {
                 return std::chrono::steady_clock::now() - m_lastNotify < QuietPeriod
                        && m_committedId - indexedId < MaxBacklog
-                       && m_committedId - sortedId < MaxSortBacklog
-                       && m_committedId - analyzedId < MaxSortBacklog;
+                       && m_committedId - sortedId < MaxSortBacklog;
             };
             while (!m_stopping && busy())
                 m_wake.wait_for(lock, QuietPeriod);
             if (m_stopping)
                 break;
-            sortKeysOverdue = m_committedId - sortedId >= MaxSortBacklog
-                              || m_committedId - analyzedId >= MaxSortBacklog;
+            sortKeysOverdue = m_committedId - sortedId >= MaxSortBacklog;
         }
         // The text first, so that searches are quick again soonest; then the sort keys, which
         // cost more when every capture has a path of its own, or both in turn when the sort
@@ -324,11 +321,13 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
             break;
         }
         sortedId = newSortedId;
-        // The events in turn with the sort keys: both come after the text.
+        // The events last, once the text and the sort keys are caught up: each capture is
+        // parsed whole, so during a flood they wait (the event: filter works the rest out).
+        const bool sortKeysCaughtUp = added < ChunkSize;
         bool analysisCaughtUp = false;
-        if (!analyzer.analyzeNext(&analysisCaughtUp))
+        if (textCaughtUp && sortKeysCaughtUp && !analyzer.analyzeNext(&analysisCaughtUp))
             break;
-        caughtUp = textCaughtUp && added < ChunkSize && analysisCaughtUp;
+        caughtUp = textCaughtUp && sortKeysCaughtUp && analysisCaughtUp;
     }
 }
 

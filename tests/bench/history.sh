@@ -56,10 +56,12 @@ start = float(sys.argv[2])
 store = sqlite3.connect(sys.argv[1])
 index = sqlite3.connect(sys.argv[1] + "-search")
 newest = store.execute("select max(id) from captures").fetchone()[0]
-text_at, sort_at = index.execute("select last_id, sorted_id from index_state").fetchone()
+text_at, sort_at, analyzed_at = index.execute(
+    "select last_id, sorted_id, analyzed_id from index_state").fetchone()
 print(f"when the load stopped: search index {newest - text_at} captures behind, sort keys "
-      f"{newest - sort_at} behind")
-for column, what in (("last_id", "search index"), ("sorted_id", "sort keys")):
+      f"{newest - sort_at} behind, event analysis {newest - analyzed_at} behind")
+for column, what in (("last_id", "search index"), ("sorted_id", "sort keys"),
+                     ("analyzed_id", "event analysis")):
     while index.execute(f"select {column} from index_state").fetchone()[0] < newest:
         time.sleep(0.1)
     print(f"{what} caught up {time.time() - start:.1f} s after the load stopped")
@@ -67,4 +69,4 @@ CATCHUP
 kill -TERM $listener; wait $listener || true
 trap - EXIT
 echo "store: $(du -h "$store" | cut -f1), index: $(du -h "$store-search" | cut -f1) ($store)"
-"$build/tests/bench/hookscope-storebench" "$store" "evt_250000" "invoice.paid" "amount_paid 42" "nothing-matches-this"
+"$build/tests/bench/hookscope-storebench" "$store" "evt_250000" "invoice.paid" "amount_paid 42" "nothing-matches-this" "event:invoice.paid" "is:drift"

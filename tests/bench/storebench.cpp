@@ -1,6 +1,7 @@
 // Times the reads the window depends on against an existing store: the newest page of
 // summaries, a page deep in history, the first page sorted on other columns (what a click on a
-// column header waits for, on the loader thread) and full-text searches. Prints medians.
+// column header waits for, on the loader thread), full-text searches and what the Event Shapes
+// view reads. Prints medians.
 #include "store/captureorder.h"
 #include "store/capturequery.h"
 #include "store/capturestore.h"
@@ -68,6 +69,16 @@ int main(int argc, char *argv[])
         });
         std::printf("first page sorted %s: %.1f ms median (%d rows)\n", name, ms, rows);
     }
+    // What View → Event Shapes… reads when it opens: the event types, then the first one's shape.
+    QString firstType;
+    qsizetype fields = 0;
+    ms = medianMs(11, [&] {
+        const QList<std::pair<QString, qint64>> types = store.eventTypes();
+        firstType = types.isEmpty() ? QString() : types.constFirst().first;
+        fields = store.shapeOf(firstType).fields().size();
+    });
+    std::printf("event shapes opened (types, and %s with %lld fields): %.2f ms median\n",
+                qPrintable(firstType), qlonglong(fields), ms);
     for (int i = 2; i < argc; ++i) {
         const QString text = QString::fromLocal8Bit(argv[i]);
         ms = medianMs(11,
