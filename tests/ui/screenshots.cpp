@@ -15,6 +15,7 @@
 #include "deliveryactions.h"
 #include "landialog.h"
 #include "composeractions.h"
+#include "shapesdialog.h"
 #include "mainwindow.h"
 #include "publicurldialog.h"
 #include "reachactions.h"
@@ -431,6 +432,22 @@ int main(int argc, char *argv[])
     };
     saved = saved && saveTestEvent(QStringLiteral("test-event.png"));
 
+    // View → Event Shapes…, once the index has learnt a shape.
+    const auto saveShapes = [&window, &store, &outputDir](const QString &name) {
+        bool learnt = false;
+        for (int attempt = 0; attempt < 100 && !learnt; ++attempt) {
+            QTest::qWait(100);
+            learnt = !store.eventTypes().isEmpty();
+        }
+        ShapesDialog *shapes = window.shapesDialog();
+        shapes->resize(900, 520);
+        QTest::qWait(200);
+        const bool grabbed = learnt && shapes->grab().save(outputDir + QLatin1Char('/') + name);
+        shapes->close();
+        return grabbed;
+    };
+    saved = saved && saveShapes(QStringLiteral("shapes.png"));
+
     // The same window in a dark palette, as a dark desktop theme would set it.
     QPalette dark;
     dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
@@ -471,5 +488,6 @@ int main(int argc, char *argv[])
     publicUrl->close();
     saved = saved && saveLan(QStringLiteral("dark-lan.png"));
     saved = saved && saveTestEvent(QStringLiteral("dark-test-event.png"));
+    saved = saved && saveShapes(QStringLiteral("dark-shapes.png"));
     return saved ? 0 : 1;
 }
