@@ -203,6 +203,8 @@ void CaptureDetailView::clear()
     m_hasCapture = false;
     m_request = CapturedRequest();
     m_decodedBody.clear();
+    m_eventType.clear();
+    m_eventId.clear();
     ++m_generation;
     while (m_overviewForm->rowCount() > 0)
         m_overviewForm->removeRow(0);
@@ -250,6 +252,10 @@ void CaptureDetailView::showCapture(const CapturedRequest &request, const QStrin
     m_request = request;
     m_decodedBody = request.decodedBody();
     m_baseUrl = baseUrl;
+    // Parsed once here, not each time the Overview is filled again.
+    const QJsonObject json = jsonBodyOf(request);
+    m_eventType = Hookscope::eventType(request, json);
+    m_eventId = Hookscope::eventId(request, json);
     m_sameEvent.clear();
     m_drift.reset();
     m_hasCapture = true;
@@ -383,8 +389,8 @@ void CaptureDetailView::fillOverview()
 void CaptureDetailView::addEventRows(
     const std::function<void(const QString &, const QString &)> &addRow)
 {
-    const QString type = eventType(m_request);
-    const QString id = eventId(m_request);
+    const QString &type = m_eventType;
+    const QString &id = m_eventId;
     if (!type.isEmpty() || !id.isEmpty())
         addRow(tr("Event:"), id.isEmpty()     ? type
                              : type.isEmpty() ? tr("id %1").arg(id)

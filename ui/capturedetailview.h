@@ -67,6 +67,8 @@ public:
     void clear();
     bool hasCapture() const { return m_hasCapture; }
     const CapturedRequest &capture() const { return m_request; }
+    // The shown capture's event id (eventId()); empty when it names none.
+    const QString &eventId() const { return m_eventId; }
 
     QTabWidget *tabs() const { return m_tabs; }
     QTabWidget *bodyTabs() const { return m_bodyTabs; }
@@ -110,6 +112,8 @@ private:
     void showPreferredBodyTab();
 
     CapturedRequest m_request;
+    QString m_eventType; // of m_request, worked out once when it is shown
+    QString m_eventId;
     QList<qint64> m_sameEvent;
     std::optional<QStringList> m_drift;
     QByteArray m_decodedBody;

@@ -32,7 +32,6 @@
 #include "receiver/receiverhost.h"
 #include "session/session.h"
 #include "session/settings.h"
-#include "wire/eventtype.h"
 
 #include <algorithm>
 #include <climits>
@@ -476,7 +475,7 @@ void MainWindow::showCapture(qint64 id)
     }
     m_detail->showCapture(*request, m_receiver.baseUrlFor(*request));
     m_detail->setDeliveries(m_deliveryLog->forCapture(request->id));
-    m_detail->setEventHistory(m_store.sameEvent(request->id, eventId(*request)),
+    m_detail->setEventHistory(m_store.sameEvent(request->id, m_detail->eventId()),
                               m_store.driftOf(request->id));
     m_checker->check({request->id});
 }

@@ -557,7 +557,8 @@ QList<std::pair<QString, qint64>> CaptureStore::eventTypes()
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
     if (query.exec(QStringLiteral(
-            "SELECT type, payloads FROM search.event_shape ORDER BY payloads DESC, type"))) {
+            "SELECT type, payloads FROM search.event_shape ORDER BY payloads DESC, type "
+            "LIMIT 1000"))) {
         while (query.next())
             types.append({query.value(0).toString(), query.value(1).toLongLong()});
     }

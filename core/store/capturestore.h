@@ -88,7 +88,7 @@ public:
     // Nothing when the index has not reached it yet.
     std::optional<QStringList> driftOf(qint64 captureId);
     // Each event type whose payloads have a shape, with how many payloads it was learnt from,
-    // most first.
+    // most first; the first 1,000 (a sender naming a new type each time makes many).
     QList<std::pair<QString, qint64>> eventTypes();
     // The shape learnt for `eventType`; empty (no payloads) when there is none.
     PayloadShape shapeOf(const QString &eventType);

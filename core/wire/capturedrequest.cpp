@@ -100,6 +100,16 @@ qsizetype CapturedRequest::parseErrorOffset() const
     return offset < raw.size() ? offset : raw.size() - 1;
 }
 
+std::optional<QByteArray> CapturedRequest::decodedBodyUpTo(qsizetype limit) const
+{
+    const DecodeResult result
+        = ContentDecoder::decode(body, headerValue(headers, "Content-Encoding"), limit);
+    if (result.ok)
+        return result.data.size() <= limit ? std::optional(result.data) : std::nullopt;
+    // Not decodable, or longer than `limit` decoded: the bytes as they came, as decodedBody().
+    return body.size() <= limit ? std::optional(body) : std::nullopt;
+}
+
 QByteArray CapturedRequest::decodedBody() const
 {
     const DecodeResult result

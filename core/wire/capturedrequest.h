@@ -4,6 +4,7 @@
 #include <QHostAddress>
 
 #include <memory>
+#include <optional>
 #include <QList>
 #include <QString>
 
@@ -82,6 +83,9 @@ struct CapturedRequest
     // The body with any gzip/deflate Content-Encoding undone; the body itself if not encoded
     // or if decoding fails.
     QByteArray decodedBody() const;
+    // The same, decoding no further than `limit` bytes (a small compressed body can decode to
+    // hundreds of megabytes); nothing when what it gives is longer.
+    std::optional<QByteArray> decodedBodyUpTo(qsizetype limit) const;
 };
 
 } // namespace Hookscope

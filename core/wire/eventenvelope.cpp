@@ -52,19 +52,21 @@ EventEnvelope EventEnvelope::of(const CapturedRequest &request)
 {
     EventEnvelope envelope;
     const QByteArray contentType = request.contentType().toLower();
-    const bool small = request.body.size() <= MaxParsedBody;
-    if (contentType.startsWith("application/cloudevents-batch+json") && small) {
-        const QJsonArray batch = QJsonDocument::fromJson(request.decodedBody()).array();
+    const auto parsed = [&] {
+        return QJsonDocument::fromJson(
+            request.decodedBodyUpTo(MaxParsedBody).value_or(QByteArray()));
+    };
+    if (contentType.startsWith("application/cloudevents-batch+json")) {
+        const QJsonArray batch = parsed().array();
         envelope.kind = Kind::CloudEventBatch;
         envelope.batchSize = int(batch.size());
         if (!batch.isEmpty())
             envelope.attributes = structuredAttributes(batch.first().toObject());
         return envelope;
     }
-    if (contentType.startsWith("application/cloudevents+json") && small) {
+    if (contentType.startsWith("application/cloudevents+json")) {
         envelope.kind = Kind::CloudEventStructured;
-        envelope.attributes
-            = structuredAttributes(QJsonDocument::fromJson(request.decodedBody()).object());
+        envelope.attributes = structuredAttributes(parsed().object());
         return envelope;
     }
     if (!headerValue(request.headers, "ce-specversion").isEmpty()

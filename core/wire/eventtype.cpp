@@ -14,7 +14,9 @@ constexpr qsizetype MaxParsedBody = 2 * 1024 * 1024;
 // A name fit for a label: one short line.
 QString label(const QString &text)
 {
-    const QString line = text.simplified();
+    // One line, and nothing a terminal would act on (an escape sequence from a payload).
+    QString line = text.simplified();
+    line.removeIf([](QChar c) { return c.category() == QChar::Other_Control; });
     return line.size() > 120 ? line.left(119) + QChar(0x2026) : line;
 }
 
@@ -92,12 +94,12 @@ QString idOf(const CapturedRequest &request, LazyBody body)
 
 QJsonObject jsonBodyOf(const CapturedRequest &request)
 {
-    if (request.body.isEmpty() || request.body.size() > MaxParsedBody)
+    if (request.body.isEmpty())
         return {};
-    const QByteArray body = request.decodedBody();
-    if (!body.trimmed().startsWith('{'))
+    const std::optional<QByteArray> body = request.decodedBodyUpTo(MaxParsedBody);
+    if (!body || !body->trimmed().startsWith('{'))
         return {};
-    return QJsonDocument::fromJson(body).object();
+    return QJsonDocument::fromJson(*body).object();
 }
 
 QString eventType(const CapturedRequest &request)

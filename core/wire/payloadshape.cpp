@@ -298,6 +298,12 @@ QStringList PayloadShape::differences(const QJsonObject &payload) const
                          .arg(known.path)
                          .arg(known.occurrences);
     }
+    // A payload of thousands of new names is said in a few lines.
+    if (found.size() > MaxDifferences) {
+        const qsizetype more = found.size() - MaxDifferences;
+        found.resize(MaxDifferences);
+        found << QStringLiteral("and %1 more").arg(more);
+    }
     return found;
 }
 

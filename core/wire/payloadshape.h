@@ -36,12 +36,15 @@ public:
     static constexpr int MaxEnumValues = 10;
     // How many payloads a shape needs before a new one can be said to differ from it.
     static constexpr qint64 DriftAfter = 5;
+    // Differences said at most; the rest are counted.
+    static constexpr qsizetype MaxDifferences = 20;
 
     // Learns one payload.
     void add(const QJsonObject &payload);
     // How `payload` differs from what was learnt so far, in words, one line per difference:
     // a field never seen before, a field every earlier one had missing, a type not seen for
-    // a field. Empty when it does not, or while fewer than DriftAfter payloads were learnt.
+    // a field; past MaxDifferences, how many more. Empty when it does not, or while fewer than
+    // DriftAfter payloads were learnt.
     QStringList differences(const QJsonObject &payload) const;
 
     qint64 payloads() const { return m_payloads; }

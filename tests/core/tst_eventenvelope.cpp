@@ -1,5 +1,7 @@
 #include "wire/eventenvelope.h"
+#include "wire/eventtype.h"
 #include "wire/requestparser.h"
+#include "zlibcompress.h"
 
 #include <QTest>
 
@@ -28,6 +30,7 @@ private slots:
     void aBatchIsCounted();
     void standardWebhooksAndSvix();
     void otherRequestsHaveNone();
+    void aCompressedBodyIsDecodedOnlySoFar();
 };
 
 void TestEventEnvelope::binaryModeReadsTheHeaders()
@@ -111,6 +114,35 @@ void TestEventEnvelope::otherRequestsHaveNone()
     QCOMPARE(stripe.kind, EventEnvelope::Kind::None);
     QVERIFY(stripe.name().isEmpty());
     QVERIFY(stripe.attributes.isEmpty());
+}
+
+void TestEventEnvelope::aCompressedBodyIsDecodedOnlySoFar()
+{
+    // A small gzip body that would decode to 64 MiB: no event is read from it, and it is not
+    // decoded whole to find that out.
+    const QByteArray padding(64 * 1024 * 1024, ' ');
+    const QByteArray bomb = Testing::zlibCompress(
+        R"({"type":"invoice.paid","specversion":"1.0","pad":")" + padding + "\"}", 15 + 16);
+    QVERIFY(bomb.size() < 1024 * 1024);
+    const CapturedRequest bombed = RequestParser::parseStored(
+        "POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\n"
+        "Content-Encoding: gzip\r\nContent-Length: "
+        + QByteArray::number(bomb.size()) + "\r\n\r\n" + bomb);
+    QVERIFY(!bombed.decodedBodyUpTo(2 * 1024 * 1024).value_or(QByteArray()).startsWith('{'));
+    QVERIFY(jsonBodyOf(bombed).isEmpty());
+    QVERIFY(eventType(bombed).isEmpty());
+    QVERIFY(EventEnvelope::of(bombed).attributes.isEmpty());
+    // The same event small enough is read.
+    const QByteArray small = Testing::zlibCompress(R"({"type":"invoice.paid"})", 15 + 16);
+    const CapturedRequest fine = RequestParser::parseStored(
+        "POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Encoding: gzip\r\nContent-Length: "
+        + QByteArray::number(small.size()) + "\r\n\r\n" + small);
+    QCOMPARE(eventType(fine), u"invoice.paid"_s);
+    // Control characters never reach a label (a terminal would act on them).
+    QCOMPARE(
+        eventType(request("Content-Type: application/json\r\n", "{\"type\":\"a\\u001b[31mb\"}")),
+        u"a[31mb"_s);
 }
 
 QTEST_GUILESS_MAIN(TestEventEnvelope)

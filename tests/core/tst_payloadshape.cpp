@@ -125,6 +125,14 @@ void TestPayloadShape::saysHowAPayloadDiffers()
     QCOMPARE(shape.differences(QJsonObject{{u"type"_s, u"invoice.paid"_s},
                                            {u"data"_s, QJsonObject{{u"object"_s, object}}}}),
              QStringList{u"data.object.amount_paid is number, was integer"_s});
+    // Thousands of new names from a hostile sender: a few lines, and how many more.
+    QJsonObject flood = payloads.first();
+    for (int i = 0; i < 5000; ++i)
+        flood.insert(u"k%1"_s.arg(i, 4, 10, QLatin1Char('0')), i);
+    const QStringList said = shape.differences(flood);
+    QCOMPARE(said.size(), PayloadShape::MaxDifferences + 1);
+    QCOMPARE(said.first(), u"new field k0000"_s);
+    QCOMPARE(said.last(), u"and 4980 more"_s);
 }
 
 void TestPayloadShape::keepsAndReadsBack()
