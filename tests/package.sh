@@ -86,6 +86,16 @@ completed=$(bash -c 'source /usr/share/bash-completion/completions/hookscope-cli
   COMP_WORDS=(hookscope-cli trigger stripe inv); COMP_CWORD=3; _hookscope_cli; echo "${COMPREPLY[*]}"
   COMP_WORDS=(hookscope-cli replay --dup); COMP_CWORD=2; _hookscope_cli; echo "${COMPREPLY[*]}"')
 [[ "$completed" == $'trigger\ninvoice.paid\n--duplicates' ]] || fail "bash completion gave: $completed"
+# An event name from the user's own events file is offered as it is, never run by the shell.
+cat >"$HOME/.local/share/hookscope/events.json" <<'EVENTS'
+{"format": "hookscope-collection", "version": 1, "name": "Mine", "items": [{"name": "acme",
+ "items": [{"name": "$(touch${IFS}completion-ran)", "request": {"method": "POST",
+ "url": "http://localhost/", "body": "{}"}}]}]}
+EVENTS
+completed=$(cd "$work" && bash -c 'source /usr/share/bash-completion/completions/hookscope-cli
+  COMP_WORDS=(hookscope-cli trigger acme ""); COMP_CWORD=3; _hookscope_cli; echo "${COMPREPLY[*]}"')
+[[ "$completed" == '$(touch${IFS}completion-ran)' && ! -e "$work/completion-ran" ]] ||
+  fail "bash completion of a hostile event name gave: $completed"
 echo "package: programs, desktop entry, metainfo, icons, man pages and completion check out"
 
 DEBIAN_FRONTEND=noninteractive $sudo apt-get remove -y -qq hookscope >"$work/apt.log" 2>&1 ||
