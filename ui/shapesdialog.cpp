@@ -92,6 +92,9 @@ ShapesDialog::ShapesDialog(CaptureStore &store, QWidget *parent)
         m_types->setCurrentRow(0);
     else
         showShape();
+    m_types->setFocus(); // arrow keys pick a type at once
+    for (QPushButton *action : std::as_const(m_forShape))
+        action->setAutoDefault(false); // Enter in the list is no click on Show Captures
 }
 
 QString ShapesDialog::currentType() const
