@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_packages=(
   cmake ninja-build g++ pkg-config
-  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-charts-dev qt6-svg-dev libqt6svg6
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libqt6svg6
   qtkeychain-qt6-dev libsecret-1-0 libhttp-parser-dev libsqlite3-dev libssl-dev zlib1g-dev libgl-dev
   libqrencode-dev
 )

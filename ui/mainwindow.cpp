@@ -18,6 +18,7 @@
 #include "rulesdialog.h"
 #include "receiverbar.h"
 #include "shapesdialog.h"
+#include "trafficdialog.h"
 #include "signaturesdialog.h"
 #include "statuspanel.h"
 #include "signatureview.h"
@@ -346,6 +347,7 @@ void MainWindow::createMenus()
     view->addAction(
         findChild<QDockWidget *>(QStringLiteral("collectionsDock"))->toggleViewAction());
     view->addAction(tr("Event &Shapes…"), this, &MainWindow::shapesDialog);
+    view->addAction(tr("&Traffic…"), this, &MainWindow::trafficDialog);
     // Alt+1 to Alt+8: a detail tab at once, from wherever the focus is.
     view->addSeparator();
     QTabWidget *tabs = m_detail->tabs();
@@ -536,6 +538,18 @@ ShapesDialog *MainWindow::shapesDialog()
     auto *dialog = new ShapesDialog(m_store, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ShapesDialog::filterRequested, this, [this](const QString &filter) {
+        m_filter->setText(filter);
+        applyFilter();
+    });
+    dialog->show();
+    return dialog;
+}
+
+TrafficDialog *MainWindow::trafficDialog()
+{
+    auto *dialog = new TrafficDialog(m_session.storePath(), m_session.checker(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &TrafficDialog::filterRequested, this, [this](const QString &filter) {
         m_filter->setText(filter);
         applyFilter();
     });

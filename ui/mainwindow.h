@@ -26,6 +26,7 @@ class DeliveryActions;
 class DeliveryLog;
 class SecretStore;
 class ShapesDialog;
+class TrafficDialog;
 class SignaturesDialog;
 class TestEventDialog;
 class ForwarderHost;
@@ -71,6 +72,7 @@ public:
     TestEventDialog *testEventDialog();
     // View → Event Shapes…: what each event type's payloads look like.
     ShapesDialog *shapesDialog();
+    TrafficDialog *trafficDialog();
     // Checks captures with these from now on (kept across restarts); verdicts are redone.
     void setSignatureBindings(const QList<SignatureBinding> &bindings);
     SecretStore *secrets() const { return m_secrets; }

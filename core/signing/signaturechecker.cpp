@@ -4,6 +4,8 @@
 #include "wire/eventtype.h"
 #include "wire/logging.h"
 
+#include <QCryptographicHash>
+
 namespace Hookscope {
 
 SignatureChecker::SignatureChecker(const QString &storePath, QObject *parent)
@@ -46,6 +48,75 @@ void SignatureChecker::check(const QList<qint64> &ids)
                 emit checked(verdicts, events);
         });
     });
+}
+
+void SignatureChecker::recordVerdicts()
+{
+    const quint64 generation = m_generation;
+    if (m_recording && m_recordingGeneration == generation)
+        return; // already under way with these settings
+    m_recording = true;
+    m_recordingGeneration = generation;
+    m_worker.post([this, generation, settings = m_settings](CaptureStore &store) {
+        recordBatch(generation, settings, fingerprintOf(settings), store);
+    });
+}
+
+void SignatureChecker::recordBatch(quint64 generation, const SignatureSettings &settings,
+                                   const QByteArray &fingerprint, CaptureStore &store)
+{
+    // Small enough that a check asked for meanwhile waits a few milliseconds only.
+    constexpr int BatchSize = 512;
+    // A run for newer settings may have started meanwhile: it is left running.
+    const auto finish = [this, generation] {
+        if (m_recordingGeneration == generation)
+            m_recording = false;
+    };
+    if (generation != m_generation)
+        return finish(); // the settings changed: a run for the new ones takes over
+    const qint64 keptUpTo = store.verdictsKeptUpTo(fingerprint);
+    const QList<CapturedRequest> requests = store.requestsAfter(keptUpTo, BatchSize);
+    QList<CaptureStore::KeptVerdict> verdicts;
+    for (const CapturedRequest &request : requests) {
+        const SignatureVerdict verdict = settings.verify(request);
+        if (verdict.outcome != SignatureVerdict::Outcome::NotSigned)
+            verdicts.append({request.id, request.receivedAtUs, int(verdict.outcome)});
+    }
+    const qint64 upToId = requests.isEmpty() ? keptUpTo : requests.last().id;
+    if (!requests.isEmpty() && !store.keepVerdicts(fingerprint, verdicts, upToId)) {
+        qCWarning(lcStore, "signature verdicts not kept for the Traffic view: %s",
+                  qPrintable(store.errorString()));
+        return finish();
+    }
+    const bool caughtUp = requests.size() < BatchSize;
+    QMetaObject::invokeMethod(this, [this, generation, upToId, caughtUp] {
+        if (generation == m_generation)
+            emit verdictsRecorded(upToId, caughtUp);
+    });
+    if (caughtUp)
+        return finish();
+    // Queued behind the checks asked for meanwhile, which the list waits on.
+    m_worker.post([this, generation, settings, fingerprint](CaptureStore &next) {
+        recordBatch(generation, settings, fingerprint, next);
+    });
+}
+
+QByteArray SignatureChecker::fingerprintOf(const SignatureSettings &settings)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    const auto add = [&hash](QByteArrayView part) {
+        hash.addData(QByteArray::number(part.size()));
+        hash.addData(":");
+        hash.addData(part);
+    };
+    for (const SignatureBinding &binding : settings.bindings) {
+        add(binding.pathPrefix);
+        add(binding.scheme ? binding.scheme->name().toUtf8() : QByteArray());
+        add(binding.secretName.toUtf8());
+        add(QByteArray::number(binding.toleranceSeconds));
+        add(settings.secrets.value(binding.secretName));
+    }
+    return hash.result();
 }
 
 } // namespace Hookscope

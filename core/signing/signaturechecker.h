@@ -36,13 +36,30 @@ public:
     // left out).
     void check(const QList<qint64> &ids);
 
+    // Works out the verdict of every capture not yet kept for these settings, oldest first, a
+    // batch at a time between checks, and keeps it in the store for the Traffic view's chart
+    // (CaptureStore::keepVerdicts). Asked again while it runs, it goes on; new settings start
+    // it over.
+    void recordVerdicts();
+    // The fingerprint the verdicts kept with `settings` are filed under: it changes with any
+    // binding or secret. (A hash of the secrets beside captures signed with them tells no more
+    // than the signatures there do.)
+    static QByteArray fingerprintOf(const SignatureSettings &settings);
+
 signals:
+    // The verdicts kept reach the captures up to `upToId`; `caughtUp` once they reach the last.
+    void verdictsRecorded(qint64 upToId, bool caughtUp);
     void checked(const QHash<qint64, Hookscope::SignatureVerdict> &verdicts,
                  const QHash<qint64, Hookscope::EventFacts> &events);
 
 private:
+    void recordBatch(quint64 generation, const SignatureSettings &settings,
+                     const QByteArray &fingerprint, CaptureStore &store);
+
     SignatureSettings m_settings; // the caller's copy
     std::atomic<quint64> m_generation{0};
+    std::atomic<bool> m_recording{false};
+    std::atomic<quint64> m_recordingGeneration{0}; // the settings the run under way uses
     StoreWorker m_worker;
 };
 

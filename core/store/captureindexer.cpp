@@ -22,7 +22,9 @@ namespace {
 // index (CaptureStore::find) instead of sorting every capture.
 // Version 5: what EventAnalyzer keeps: each capture's event type and id, each event type's
 // payload shape, and the captures that differ from theirs.
-constexpr int IndexVersion = 5;
+// Version 6: when each capture arrived beside its sort keys, event type and signature verdict,
+// so that the Traffic view counts a stretch of time by walking an index (TrafficStats).
+constexpr int IndexVersion = 6;
 // Rows per sort-key transaction: small enough that stopping is prompt.
 constexpr int ChunkSize = 256;
 // Captures per text transaction (tens of milliseconds of work): each commit writes a new index
@@ -138,16 +140,20 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
                     "fts5(target, headers, body, content='')",
                     // Kept here, not in the store, so capturing pays nothing for them.
                     "CREATE TABLE capture_sort (id INTEGER PRIMARY KEY, target TEXT NOT NULL,"
-                    " response_status INTEGER NOT NULL, body_size INTEGER NOT NULL)",
+                    " response_status INTEGER NOT NULL, body_size INTEGER NOT NULL,"
+                    " received_us INTEGER NOT NULL)",
                     "CREATE INDEX capture_sort_target ON capture_sort(target, id)",
                     "CREATE INDEX capture_sort_response_status ON capture_sort(response_status, "
                     "id)",
                     "CREATE INDEX capture_sort_body_size ON capture_sort(body_size, id)",
+                    "CREATE INDEX capture_sort_received ON capture_sort(received_us, "
+                    "response_status)",
                     // Only captures that name either; found by type whatever its case.
                     "CREATE TABLE capture_event (id INTEGER PRIMARY KEY, type TEXT NOT NULL,"
-                    " event_id TEXT NOT NULL)",
+                    " event_id TEXT NOT NULL, received_us INTEGER NOT NULL)",
                     "CREATE INDEX capture_event_type ON capture_event(type COLLATE NOCASE, id)",
                     "CREATE INDEX capture_event_id ON capture_event(event_id, id)",
+                    "CREATE INDEX capture_event_received ON capture_event(received_us, type)",
                     "CREATE TABLE event_shape (type TEXT PRIMARY KEY, payloads INTEGER NOT NULL,"
                     " shape TEXT NOT NULL)",
                     // The differences, one per line.
@@ -157,6 +163,15 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
                     "CREATE TABLE index_state (last_id INTEGER NOT NULL, sorted_id INTEGER NOT "
                     "NULL, analyzed_id INTEGER NOT NULL)",
                     "INSERT INTO index_state VALUES (0, 0, 0)",
+                    // Signature verdicts other than "not signed", as worked out with the
+                    // settings of this fingerprint (SignatureChecker::recordVerdicts).
+                    "CREATE TABLE capture_verdict (id INTEGER PRIMARY KEY, received_us INTEGER "
+                    "NOT NULL, outcome INTEGER NOT NULL)",
+                    "CREATE INDEX capture_verdict_received ON capture_verdict(received_us, "
+                    "outcome)",
+                    "CREATE TABLE verdict_state (settings BLOB NOT NULL, checked_id INTEGER NOT "
+                    "NULL)",
+                    "INSERT INTO verdict_state VALUES (x'', 0)",
                 };
                 ok = database.transaction();
                 for (const char *statement : schema)
@@ -253,9 +268,9 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
                         .arg(TextChunkSize));
     advance.prepare(QStringLiteral("UPDATE search.index_state SET last_id = ?"));
     insertKeys.prepare(
-        QStringLiteral("INSERT INTO search.capture_sort (id, target, response_status, body_size) "
-                       "SELECT id, target, response_status, body_size FROM captures WHERE id > ? "
-                       "ORDER BY id LIMIT %1")
+        QStringLiteral("INSERT INTO search.capture_sort (id, target, response_status, body_size, "
+                       "received_us) SELECT id, target, response_status, body_size, received_us "
+                       "FROM captures WHERE id > ? ORDER BY id LIMIT %1")
             .arg(ChunkSize));
     lastSorted.prepare(QStringLiteral("SELECT max(id) FROM search.capture_sort"));
     advanceSorted.prepare(QStringLiteral("UPDATE search.index_state SET sorted_id = ?"));

@@ -1,7 +1,9 @@
 #include "capturequery.h"
 
 #include <algorithm>
+#include <limits>
 
+#include <QDateTime>
 #include <QVariant>
 
 namespace Hookscope {
@@ -28,7 +30,7 @@ QString fieldMeant(const QString &word)
         }
         return row[b.size()];
     };
-    for (const char *field : {"method", "path", "type", "status", "event"}) {
+    for (const char *field : {"method", "path", "type", "status", "event", "after", "before"}) {
         const QString name = QLatin1String(field);
         if (word != name && word.size() >= 3 && distance(word, name) <= (name.size() >= 6 ? 2 : 1))
             return name;
@@ -58,8 +60,15 @@ CaptureQuery CaptureQuery::parse(const QString &text, QString *error)
         phrases.append(wasQuoted ? QLatin1Char('"') + current : current);
         current.clear();
     };
+    bool fieldQuoted = false; // field:"a value with spaces" is one field term
     for (const QChar c : text) {
-        if (c == QLatin1Char('"')) {
+        if (c == QLatin1Char('"') && fieldQuoted) {
+            flush(false);
+            quoted = fieldQuoted = false;
+        } else if (c == QLatin1Char('"') && !quoted && current.endsWith(QLatin1Char(':'))
+                   && current.size() > 1) {
+            quoted = fieldQuoted = true;
+        } else if (c == QLatin1Char('"')) {
             flush(quoted);
             quoted = !quoted;
         } else if (c.isSpace() && !quoted) {
@@ -68,7 +77,7 @@ CaptureQuery CaptureQuery::parse(const QString &text, QString *error)
             current += c;
         }
     }
-    flush(quoted);
+    flush(quoted && !fieldQuoted);
 
     for (const QString &phrase : std::as_const(phrases)) {
         if (phrase.startsWith(QLatin1Char('"'))) {
@@ -105,6 +114,14 @@ CaptureQuery CaptureQuery::parse(const QString &text, QString *error)
                                    "or none; not \"%1\"")
                         .arg(value));
             }
+        } else if (field == QLatin1String("after") || field == QLatin1String("before")) {
+            const QDateTime time = QDateTime::fromString(value, Qt::ISODateWithMs);
+            if (!time.isValid())
+                return fail(QStringLiteral("%1: expects a date and time such as "
+                                           "2026-12-01T14:05:00 (local time), not \"%2\"")
+                                .arg(field, value));
+            (field == QLatin1String("after") ? query.m_afterUs : query.m_beforeUs)
+                = time.toMSecsSinceEpoch() * 1000;
         } else if (field == QLatin1String("is")) {
             if (value == QLatin1String("malformed"))
                 query.m_malformedOnly = true;
@@ -132,7 +149,7 @@ bool CaptureQuery::isEmpty() const
 {
     return m_textTerms.isEmpty() && m_method.isEmpty() && m_pathPrefix.isEmpty()
            && m_contentType.isEmpty() && m_eventType.isEmpty() && m_statusMin < 0
-           && !m_malformedOnly && !m_starredOnly && !m_driftOnly;
+           && !m_malformedOnly && !m_starredOnly && !m_driftOnly && !m_afterUs && !m_beforeUs;
 }
 
 bool CaptureQuery::matchesFields(const CaptureSummary &summary) const
@@ -149,6 +166,9 @@ bool CaptureQuery::matchesFields(const CaptureSummary &summary) const
     if (m_malformedOnly && !summary.malformed)
         return false;
     if (m_starredOnly && !summary.starred)
+        return false;
+    if ((m_afterUs && summary.receivedAtUs < *m_afterUs)
+        || (m_beforeUs && summary.receivedAtUs >= *m_beforeUs))
         return false;
     return true;
 }
@@ -178,6 +198,33 @@ QString CaptureQuery::sqlConditions(QVariantList *values) const
         if (m_statusMax < 200 || m_statusMin >= 300)
             conditions.append(
                 QStringLiteral("(c.response_status < 200 OR c.response_status >= 300)"));
+    }
+    if (m_afterUs || m_beforeUs) {
+        const qint64 from = m_afterUs.value_or(std::numeric_limits<qint64>::min());
+        const qint64 to = m_beforeUs.value_or(std::numeric_limits<qint64>::max());
+        conditions.append(QStringLiteral("c.received_us >= ? AND c.received_us < ?"));
+        values->append(from);
+        values->append(to);
+        // The ids of the captures in that time, from the index on it (and the tail it has not
+        // reached), bound the walk through the list: else a stretch long ago is found by
+        // reading every capture after it.
+        const QString inTime = QStringLiteral("received_us >= ? AND received_us < ?");
+        const QString tail = QStringLiteral("FROM captures WHERE id > (SELECT sorted_id FROM "
+                                            "search.index_state) AND ")
+                             + inTime;
+        const QString sorted
+            = QStringLiteral("FROM search.capture_sort INDEXED BY capture_sort_received WHERE ")
+              + inTime;
+        conditions.append(QStringLiteral("c.id BETWEEN min(coalesce((SELECT min(id) %1), %3), "
+                                         "coalesce((SELECT min(id) %2), %3)) AND "
+                                         "max(coalesce((SELECT max(id) %1), 0), "
+                                         "coalesce((SELECT max(id) %2), 0))")
+                              .arg(sorted, tail)
+                              .arg(std::numeric_limits<qint64>::max()));
+        for (int i = 0; i < 4; ++i) {
+            values->append(from);
+            values->append(to);
+        }
     }
     if (m_malformedOnly)
         conditions.append(QStringLiteral("c.parse_error IS NOT NULL"));

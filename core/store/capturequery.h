@@ -5,6 +5,8 @@
 #include <QStringList>
 #include <QVariant>
 
+#include <optional>
+
 namespace Hookscope {
 
 // What the filter box and `list --search` accept: free words and "quoted phrases" (searched
@@ -13,6 +15,8 @@ namespace Hookscope {
 //   type:json (content type contains)   is:malformed   is:starred
 //   event:invoice.paid (the event type the request delivers, any case; see eventType())
 //   is:drift (its payload differs from its event type's shape: EventAnalyzer)
+//   after:2026-12-01T14:05:00 (arrived then or later)   before:… (arrived earlier), local time
+// A field's value may be quoted to hold spaces: event:"order created".
 class CaptureQuery final
 {
 public:
@@ -44,6 +48,8 @@ private:
     bool m_malformedOnly = false;
     bool m_starredOnly = false;
     bool m_driftOnly = false;
+    std::optional<qint64> m_afterUs; // µs since the epoch
+    std::optional<qint64> m_beforeUs;
 };
 
 } // namespace Hookscope

@@ -6,8 +6,10 @@
 #include "datafolder.h"
 #include "sqlitestatement.h"
 #include "storeconnection.h"
+#include "trafficstats.h"
 
 #include "wire/eventtype.h"
+#include "wire/logging.h"
 #include "wire/requestparser.h"
 
 #include <QDateTime>
@@ -375,6 +377,11 @@ const char *const deliveryChaosColumns[] = {
     "ALTER TABLE deliveries ADD COLUMN max_in_flight INTEGER NOT NULL DEFAULT 0",
 };
 
+// Version 13: attempts by when they started, which the Traffic view counts (TrafficStats).
+const char *const attemptTimeIndex[] = {
+    "CREATE INDEX delivery_attempts_started ON delivery_attempts(started_us)",
+};
+
 } // namespace
 
 bool CaptureStore::migrate(int fromVersion)
@@ -400,6 +407,7 @@ bool CaptureStore::upgradeAndCommit(int fromVersion)
         || (fromVersion < 10 && !executeEach(m_database, originUrlColumn, &m_error))
         || (fromVersion < 11 && !executeEach(m_database, tlsColumn, &m_error))
         || (fromVersion < 12 && !executeEach(m_database, deliveryChaosColumns, &m_error))
+        || (fromVersion < 13 && !executeEach(m_database, attemptTimeIndex, &m_error))
         || !execute(m_database, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion),
                     &m_error)) {
         m_database.rollback();
@@ -549,6 +557,98 @@ std::optional<QStringList> CaptureStore::driftOf(qint64 captureId)
         return std::nullopt;
     const QString differences = query.value(1).toString();
     return differences.isEmpty() ? QStringList() : differences.split(QLatin1Char('\n'));
+}
+
+TrafficReport CaptureStore::traffic(const TrafficBuckets &buckets, TrafficChart chart)
+{
+    return TrafficStats(m_database).report(buckets, chart);
+}
+
+std::optional<std::pair<qint64, qint64>> CaptureStore::trafficSpan()
+{
+    return TrafficStats(m_database).span();
+}
+
+qint64 CaptureStore::verdictsKeptUpTo(const QByteArray &fingerprint)
+{
+    QSqlQuery query(m_database);
+    if (!query.exec(QStringLiteral("SELECT settings, checked_id FROM search.verdict_state"))
+        || !query.next())
+        return 0;
+    if (query.value(0).toByteArray() == fingerprint)
+        return query.value(1).toLongLong();
+    query.finish();
+    if (!m_database.transaction())
+        return 0;
+    QSqlQuery reset(m_database);
+    reset.prepare(QStringLiteral("UPDATE search.verdict_state SET settings = ?, checked_id = 0"));
+    reset.addBindValue(fingerprint);
+    if (!runQuery(reset)
+        || !execute(m_database, QStringLiteral("DELETE FROM search.capture_verdict"), &m_error)
+        || !m_database.commit()) {
+        m_database.rollback();
+        qCWarning(lcStore, "verdicts kept for other settings stay: %s", qPrintable(m_error));
+    }
+    return 0;
+}
+
+bool CaptureStore::keepVerdicts(const QByteArray &fingerprint, const QList<KeptVerdict> &verdicts,
+                                qint64 upToId)
+{
+    if (!m_database.transaction())
+        return false;
+    const auto abandon = [this] {
+        m_database.rollback();
+        return false;
+    };
+    QSqlQuery state(m_database);
+    if (!state.exec(QStringLiteral("SELECT settings, checked_id FROM search.verdict_state"))
+        || !state.next() || state.value(0).toByteArray() != fingerprint)
+        return abandon();
+    const qint64 checkedId = state.value(1).toLongLong();
+    state.finish();
+    SqliteStatement insert(SqliteStatement::handleOf(m_database),
+                           "INSERT OR REPLACE INTO search.capture_verdict (id, received_us, "
+                           "outcome) VALUES (?,?,?)");
+    for (const KeptVerdict &verdict : verdicts) {
+        if (verdict.id <= checkedId)
+            continue;
+        insert.bind(1, verdict.id);
+        insert.bind(2, verdict.receivedUs);
+        insert.bind(3, verdict.outcome);
+        if (!insert.run()) {
+            m_error = insert.errorMessage();
+            return abandon();
+        }
+    }
+    QSqlQuery advance(m_database);
+    advance.prepare(
+        QStringLiteral("UPDATE search.verdict_state SET checked_id = max(checked_id, ?)"));
+    advance.addBindValue(upToId);
+    if (!runQuery(advance) || !m_database.commit())
+        return abandon();
+    return true;
+}
+
+QList<CapturedRequest> CaptureStore::requestsAfter(qint64 afterId, int limit)
+{
+    QSqlQuery query(m_database);
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT c.id, c.received_us, b.raw FROM captures c JOIN "
+                                 "capture_bytes b ON b.id = c.id WHERE c.id > ? ORDER BY c.id "
+                                 "LIMIT ?"));
+    query.addBindValue(afterId);
+    query.addBindValue(limit);
+    QList<CapturedRequest> requests;
+    if (!runQuery(query))
+        return requests;
+    while (query.next()) {
+        CapturedRequest request = RequestParser::parseStored(query.value(2).toByteArray());
+        request.id = query.value(0).toLongLong();
+        request.receivedAtUs = query.value(1).toLongLong();
+        requests.append(std::move(request));
+    }
+    return requests;
 }
 
 QList<std::pair<QString, qint64>> CaptureStore::eventTypes()
@@ -827,8 +927,9 @@ bool CaptureStore::remove(qint64 id)
 {
     if (!m_database.transaction())
         return false;
-    // The search index keeps its entries (a contentless index cannot delete safely by id) and
-    // its sort keys; searches and sorts join on captures, so they match nothing any more.
+    // The search index keeps its text (a contentless index cannot delete safely by id), which
+    // searches join on captures, so it matches nothing any more; what the Traffic view counts
+    // without a join goes.
     int removed = 0;
     for (const char *table : {"captures", "capture_bytes"}) {
         QSqlQuery query(m_database);
@@ -844,7 +945,11 @@ bool CaptureStore::remove(qint64 id)
     // Its deliveries go with it: a pending one would have nothing left to send.
     for (const char *statement : {"DELETE FROM delivery_attempts WHERE delivery_id IN "
                                   "(SELECT id FROM deliveries WHERE capture_id = ?)",
-                                  "DELETE FROM deliveries WHERE capture_id = ?"}) {
+                                  "DELETE FROM deliveries WHERE capture_id = ?",
+                                  "DELETE FROM search.capture_sort WHERE id = ?",
+                                  "DELETE FROM search.capture_event WHERE id = ?",
+                                  "DELETE FROM search.capture_drift WHERE id = ?",
+                                  "DELETE FROM search.capture_verdict WHERE id = ?"}) {
         QSqlQuery query(m_database);
         query.prepare(sql(statement));
         query.addBindValue(id);
@@ -866,7 +971,7 @@ bool CaptureStore::clear()
           "DELETE FROM delivery_attempts",
           "INSERT INTO search.capture_text (capture_text) VALUES ('delete-all')",
           "DELETE FROM search.capture_sort", "DELETE FROM search.capture_event",
-          "DELETE FROM search.capture_drift"}) {
+          "DELETE FROM search.capture_drift", "DELETE FROM search.capture_verdict"}) {
         if (!execute(m_database, sql(statement), &m_error)) {
             m_database.rollback();
             return false;

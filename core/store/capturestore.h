@@ -5,6 +5,7 @@
 #include "wire/capturedrequest.h"
 #include "capturesummary.h"
 #include "storeconnection.h"
+#include "trafficstats.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -19,7 +20,7 @@ namespace Hookscope {
 class CaptureStore final
 {
 public:
-    static constexpr int SchemaVersion = 12;
+    static constexpr int SchemaVersion = 13;
 
     // Unreadable: it cannot be reached (permissions, a missing folder); the others are about
     // the file itself, which can be kept aside for a fresh store.
@@ -92,6 +93,30 @@ public:
     QList<std::pair<QString, qint64>> eventTypes();
     // The shape learnt for `eventType`; empty (no payloads) when there is none.
     PayloadShape shapeOf(const QString &eventType);
+    // A chart of the Traffic view, counted over these stretches of time, and when the first
+    // and last captures arrived (TrafficStats).
+    TrafficReport traffic(const TrafficBuckets &buckets, TrafficChart chart);
+    std::optional<std::pair<qint64, qint64>> trafficSpan();
+
+    // A capture's signature verdict kept for the Traffic view (SignatureVerdict::Outcome's
+    // number; the store keeps all but "not signed").
+    struct KeptVerdict
+    {
+        qint64 id = 0;
+        qint64 receivedUs = 0;
+        int outcome = 0;
+    };
+    // How far the verdicts kept with the settings of `fingerprint` reach: the captures up to
+    // this id. Verdicts kept with other settings are dropped first, as stale.
+    qint64 verdictsKeptUpTo(const QByteArray &fingerprint);
+    // Keeps these verdicts of the captures up to `upToId` (the rest of them were not signed);
+    // false when the verdicts kept have been dropped for other settings meanwhile.
+    bool keepVerdicts(const QByteArray &fingerprint, const QList<KeptVerdict> &verdicts,
+                      qint64 upToId);
+    // Up to `limit` captures after `afterId`, oldest first, with their bytes and arrival time
+    // only (what a signature covers).
+    QList<CapturedRequest> requestsAfter(qint64 afterId, int limit);
+
     // Reads on this connection check `cancelled` every few thousand steps and stop early
     // (returning what they have) once it says so: a search scanning a long unindexed backlog
     // gives way to the next one. Empty: never cancelled.

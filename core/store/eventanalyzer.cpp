@@ -23,7 +23,8 @@ EventAnalyzer::EventAnalyzer(QSqlDatabase &database)
     , m_readShape(database)
     , m_advance(database)
     , m_insertEvent(SqliteStatement::handleOf(database),
-                    "INSERT INTO search.capture_event (id, type, event_id) VALUES (?,?,?)")
+                    "INSERT INTO search.capture_event (id, type, event_id, received_us) "
+                    "VALUES (?,?,?,?)")
     , m_insertDrift(SqliteStatement::handleOf(database),
                     "INSERT INTO search.capture_drift (id, type, differences) VALUES (?,?,?)")
     , m_writeShape(SqliteStatement::handleOf(database),
@@ -31,7 +32,8 @@ EventAnalyzer::EventAnalyzer(QSqlDatabase &database)
                    "VALUES (?,?,?)")
 {
     m_pending.setForwardOnly(true);
-    m_pending.prepare(QStringLiteral("SELECT c.id, b.raw FROM captures c JOIN capture_bytes b ON "
+    m_pending.prepare(QStringLiteral("SELECT c.id, b.raw, c.received_us FROM captures c JOIN "
+                                     "capture_bytes b ON "
                                      "b.id = c.id WHERE c.id > ? ORDER BY c.id LIMIT %1")
                           .arg(ChunkSize));
     m_readShape.prepare(QStringLiteral("SELECT shape FROM search.event_shape WHERE type = ?"));
@@ -75,10 +77,17 @@ bool EventAnalyzer::writeShapes()
 bool EventAnalyzer::analyzeNext(bool *caughtUp)
 {
     m_pending.addBindValue(m_analyzedId);
-    QList<std::pair<qint64, QByteArray>> chunk;
+    struct Pending
+    {
+        qint64 id;
+        QByteArray raw;
+        qint64 receivedUs;
+    };
+    QList<Pending> chunk;
     if (m_pending.exec()) {
         while (m_pending.next())
-            chunk.append({m_pending.value(0).toLongLong(), m_pending.value(1).toByteArray()});
+            chunk.append({m_pending.value(0).toLongLong(), m_pending.value(1).toByteArray(),
+                          m_pending.value(2).toLongLong()});
     }
     m_pending.finish();
     *caughtUp = chunk.size() < ChunkSize;
@@ -87,7 +96,7 @@ bool EventAnalyzer::analyzeNext(bool *caughtUp)
     if (m_shapes.size() > MaxShapesHeld)
         m_shapes.clear(); // all written at the end of the chunk before
     bool ok = m_database.transaction();
-    for (const auto &[id, raw] : std::as_const(chunk)) {
+    for (const auto &[id, raw, receivedUs] : std::as_const(chunk)) {
         if (!ok)
             break;
         const CapturedRequest request = RequestParser::parseStored(raw);
@@ -101,6 +110,7 @@ bool EventAnalyzer::analyzeNext(bool *caughtUp)
         m_insertEvent.bind(1, id);
         m_insertEvent.bindText(2, typeText);
         m_insertEvent.bindText(3, idText);
+        m_insertEvent.bind(4, receivedUs);
         ok = m_insertEvent.run();
         if (!ok || type.isEmpty() || body.isEmpty())
             continue;
@@ -115,7 +125,7 @@ bool EventAnalyzer::analyzeNext(bool *caughtUp)
         shape.add(body);
         m_changed.insert(type);
     }
-    m_advance.addBindValue(chunk.last().first);
+    m_advance.addBindValue(chunk.last().id);
     if (!ok || !writeShapes() || !m_advance.exec() || !m_database.commit()) {
         qCWarning(lcStore, "event analysis stopped: %s",
                   qPrintable(m_insertEvent.errorMessage() + m_database.lastError().text()));
@@ -124,7 +134,7 @@ bool EventAnalyzer::analyzeNext(bool *caughtUp)
         m_changed.clear();
         return false;
     }
-    m_analyzedId = chunk.last().first;
+    m_analyzedId = chunk.last().id;
     return true;
 }
 

@@ -81,6 +81,33 @@ bool SqliteStatement::run()
     return status == SQLITE_DONE;
 }
 
+bool SqliteStatement::next()
+{
+    if (!m_statement) {
+        m_failed = true;
+        return false;
+    }
+    const int status = sqlite3_step(m_statement);
+    if (status == SQLITE_ROW) {
+        m_failed = false;
+        return true;
+    }
+    m_failed = status != SQLITE_DONE;
+    sqlite3_reset(m_statement);
+    return false;
+}
+
+qint64 SqliteStatement::int64At(int column) const
+{
+    return sqlite3_column_int64(m_statement, column);
+}
+
+QByteArrayView SqliteStatement::textAt(int column) const
+{
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));
+    return QByteArrayView(text, sqlite3_column_bytes(m_statement, column));
+}
+
 QString SqliteStatement::errorMessage() const
 {
     if (!m_prepareError.isEmpty())

@@ -9,9 +9,10 @@ struct sqlite3_stmt;
 
 namespace Hookscope {
 
-// A prepared statement on the SQLite handle under a QSQLITE connection. Only the capture
-// writer's inserts use it: they run tens of thousands of times a second, and binding UTF-8 and
-// blobs in place avoids QVariant and UTF-16 round trips. Bound bytes must outlive run().
+// A prepared statement on the SQLite handle under a QSQLITE connection, for what runs tens of
+// thousands of times a second (the capture writer's inserts) or reads a million rows (the
+// Traffic view's counts): binding and reading UTF-8 and blobs in place avoids QVariant and
+// UTF-16 round trips. Bound bytes must outlive run() or the last next().
 class SqliteStatement final
 {
 public:
@@ -34,12 +35,21 @@ public:
     void bindBlobOrNull(int index, QByteArrayView bytes);
     // Runs the statement to completion and resets it for the next use.
     bool run();
+    // Steps a query to its next row: false, and reset for the next use, after the last one or
+    // on an error (then failed() says so until the next step).
+    bool next();
+    bool failed() const { return m_failed; }
+    // The current row's columns, which start at 0 as in SQLite; text is valid until the next
+    // step.
+    qint64 int64At(int column) const;
+    QByteArrayView textAt(int column) const;
     QString errorMessage() const;
 
 private:
     sqlite3 *m_database;
     sqlite3_stmt *m_statement = nullptr;
     QString m_prepareError; // why the statement could not be prepared
+    bool m_failed = false;
 };
 
 } // namespace Hookscope

@@ -1,17 +1,24 @@
 // Times the reads the window depends on against an existing store: the newest page of
 // summaries, a page deep in history, the first page sorted on other columns (what a click on a
 // column header waits for, on the loader thread), full-text searches and what the Event Shapes
-// view reads. Prints medians.
+// view reads, and what the Traffic view counts (after keeping a signature verdict for every
+// capture, timed too). Prints medians.
 #include "store/captureorder.h"
 #include "store/capturequery.h"
 #include "store/capturestore.h"
+#include "store/trafficstats.h"
+
+#include "signing/signaturechecker.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QEventLoop>
 
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <numeric>
 
 using namespace Hookscope;
 
@@ -28,6 +35,70 @@ double medianMs(int runs, const std::function<void()> &work)
     }
     std::sort(times.begin(), times.end());
     return times[times.size() / 2];
+}
+
+// What View → Traffic… waits for: every capture's signature verdict kept once (a binding for
+// every path, so that each has one to count), then the charts over the whole history, over its
+// last five minutes, and the list filtered to a bucket clicked in the middle of it.
+void timeTraffic(CaptureStore &store)
+{
+    SignatureChecker checker(store.path());
+    SignatureSettings settings;
+    SignatureBinding binding;
+    binding.scheme = SignatureScheme::parse(QStringLiteral("stripe"), nullptr);
+    binding.secretName = QStringLiteral("bench");
+    settings.bindings.append(binding);
+    settings.secrets.insert(binding.secretName, QByteArrayLiteral("whsec_bench"));
+    checker.setSettings(settings);
+    QEventLoop loop;
+    qint64 keptUpTo = 0;
+    QObject::connect(&checker, &SignatureChecker::verdictsRecorded, &loop,
+                     [&](qint64 upToId, bool caughtUp) {
+                         keptUpTo = upToId;
+                         if (caughtUp)
+                             loop.quit();
+                     });
+    QElapsedTimer timer;
+    timer.start();
+    checker.recordVerdicts();
+    loop.exec();
+    std::printf("signature verdicts kept up to #%lld: %.1f s\n", qlonglong(keptUpTo),
+                double(timer.elapsed()) / 1000);
+
+    const std::optional<std::pair<qint64, qint64>> span = store.trafficSpan();
+    if (!span)
+        return;
+    const auto timeCharts = [&store](const char *what, const TrafficBuckets &buckets) {
+        for (const auto &[chart, name] : {std::pair{TrafficChart::ByStatus, "by status class"},
+                                          std::pair{TrafficChart::ByEvent, "by event type"},
+                                          std::pair{TrafficChart::Verdicts, "signature verdicts"},
+                                          std::pair{TrafficChart::Forwarding, "forwarding"}}) {
+            TrafficReport report;
+            const double ms = medianMs(5, [&] { report = store.traffic(buckets, chart); });
+            const double total
+                = std::accumulate(report.captures.cbegin(), report.captures.cend(), 0.0);
+            std::printf("traffic chart %s, %s (%d buckets of %lld s, %.0f captures): %.1f ms "
+                        "median%s\n",
+                        name, what, buckets.count, qlonglong(buckets.widthUs / 1'000'000), total,
+                        ms, qPrintable(report.error));
+        }
+    };
+    const TrafficBuckets whole = TrafficBuckets::covering(span->first, span->second + 1);
+    timeCharts("whole history", whole);
+    timeCharts("last 5 minutes",
+               TrafficBuckets::covering(span->second - 300'000'000, span->second + 1));
+    const int middle = whole.count / 2;
+    const auto localTime = [](qint64 us) {
+        return QDateTime::fromMSecsSinceEpoch(us / 1000).toString(Qt::ISODate);
+    };
+    const QString filter
+        = QStringLiteral("status:2xx after:%1 before:%2")
+              .arg(localTime(whole.startOf(middle)), localTime(whole.startOf(middle + 1)));
+    int rows = 0;
+    const double ms
+        = medianMs(5, [&] { rows = int(store.find(CaptureQuery::parse(filter), 0, 200).size()); });
+    std::printf("list filtered to the middle bucket \"%s\" (first 200): %.1f ms median, %d found\n",
+                qPrintable(filter), ms, rows);
 }
 
 } // namespace
@@ -79,6 +150,7 @@ int main(int argc, char *argv[])
     });
     std::printf("event shapes opened (types, and %s with %lld fields): %.2f ms median\n",
                 qPrintable(firstType), qlonglong(fields), ms);
+    timeTraffic(store);
     for (int i = 2; i < argc; ++i) {
         const QString text = QString::fromLocal8Bit(argv[i]);
         ms = medianMs(11,
