@@ -29,8 +29,9 @@ namespace {
 constexpr qint64 Second = 1'000'000;
 constexpr qint64 LiveSpan = 5 * 60 * Second;
 
-// Hues that carry a meaning wherever they are seen: success green, trouble red.
-std::optional<int> hueOf(const QString &seriesName)
+// A line's colour: the hue of its meaning wherever it is seen (success green, trouble red),
+// grey for what is left over or not known yet, else a hue of its own by its place.
+QColor colourOf(const QString &seriesName, int place)
 {
     static const QHash<QString, int> hues{
         {QStringLiteral("2xx"), 130},
@@ -44,8 +45,15 @@ std::optional<int> hueOf(const QString &seriesName)
         {SignatureVerdict::outcomeName(SignatureVerdict::Outcome::MissingSignature), 280},
         {SignatureVerdict::outcomeName(SignatureVerdict::Outcome::NoSecret), 200},
     };
-    const auto found = hues.constFind(seriesName);
-    return found == hues.cend() ? std::nullopt : std::optional(*found);
+    if (const auto found = hues.constFind(seriesName); found != hues.cend())
+        return paletteTone(*found);
+    const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
+    if (seriesName == TrafficStats::NotSigned || seriesName == TrafficStats::NoEventType
+        || seriesName == TrafficStats::OtherTypes)
+        return QColor::fromHsl(0, 0, dark ? 160 : 120);
+    if (seriesName == TrafficStats::Unchecked || seriesName == TrafficStats::NotAnalyzed)
+        return QColor::fromHsl(0, 0, dark ? 100 : 190);
+    return paletteTone((200 + place * 67) % 360); // apart from their neighbours
 }
 
 QString timeTerm(qint64 us)
@@ -84,11 +92,15 @@ QChartView *chartView(const QString &title)
 }
 
 // The chart in the window's palette: light or dark as the rest is.
+QChart::ChartTheme themeFor(const QPalette &palette)
+{
+    return palette.color(QPalette::Base).lightness() < 128 ? QChart::ChartThemeDark
+                                                           : QChart::ChartThemeLight;
+}
+
 void followPalette(QChart *chart, const QPalette &palette)
 {
-    const bool dark = palette.color(QPalette::Base).lightness() < 128;
-    const QChart::ChartTheme theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
-    chart->setTheme(theme);
+    chart->setTheme(themeFor(palette));
     chart->setBackgroundBrush(palette.color(QPalette::Base));
     chart->setTitleBrush(palette.color(QPalette::Text));
     chart->legend()->setLabelColor(palette.color(QPalette::Text));
@@ -355,14 +367,54 @@ void TrafficDialog::drawVerdicts()
 void TrafficDialog::drawLines(QChartView *view, const QList<TrafficSeries> &series,
                               const QString &unit, int options)
 {
-    // A new chart each time: in Qt Charts 6.4 the legend of a chart whose series were removed
-    // shows no markers for the series added after.
-    QChart *chart = newChart(view->chart()->title());
-    std::unique_ptr<QChart> previous(view->chart());
-    view->setChart(chart);
-    followPalette(chart, palette());
+    QStringList names;
+    for (const TrafficSeries &one : series)
+        names.append(one.name);
+    QChart *chart = view->chart();
+    QStringList shown;
+    for (const QAbstractSeries *line : chart->series())
+        shown.append(line->name());
+    // The same lines in the same palette (as Live redraws every two seconds) get new points in
+    // place; others get a new chart: in Qt Charts 6.4 the legend of a chart whose series were
+    // removed shows no markers for those added after.
+    if (shown != names || chart->axes().isEmpty() || chart->property("lineOptions") != options
+        || chart->theme() != themeFor(palette())) {
+        chart = newChart(chart->title());
+        std::unique_ptr<QChart> previous(view->chart());
+        view->setChart(chart);
+        chart->setProperty("lineOptions", options);
+        followPalette(chart, palette());
+        auto *time = new QDateTimeAxis(chart);
+        auto *values = new QValueAxis(chart);
+        values->setLabelFormat(QStringLiteral("%g"));
+        chart->addAxis(time, Qt::AlignBottom);
+        chart->addAxis(values, Qt::AlignLeft);
+        for (QAbstractAxis *axis :
+             {static_cast<QAbstractAxis *>(time), static_cast<QAbstractAxis *>(values)}) {
+            axis->setLabelsColor(palette().color(QPalette::Text));
+            axis->setTitleBrush(palette().color(QPalette::Text));
+        }
+        for (const TrafficSeries &one : series) {
+            auto *line = new QLineSeries(chart);
+            line->setName(one.name);
+            line->setPointsVisible(series.size() <= 3); // more would hide the lines
+            line->setColor(colourOf(one.name, int(chart->series().size())));
+            chart->addSeries(line);
+            line->attachAxis(time);
+            line->attachAxis(values);
+            if (options & ListsCaptures) {
+                connect(line, &QLineSeries::clicked, this, [this, one](const QPointF &point) {
+                    const int bucket = m_report.buckets.bucketOf(qint64(point.x()) * 1000);
+                    if (bucket >= 0)
+                        emit filterRequested(filterFor(one, bucket));
+                });
+            }
+        }
+    }
+
     const TrafficBuckets &buckets = m_report.buckets;
-    auto *time = new QDateTimeAxis(chart);
+    auto *time = qobject_cast<QDateTimeAxis *>(chart->axes(Qt::Horizontal).value(0));
+    auto *values = qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).value(0));
     const qint64 spanSeconds = (buckets.endUs() - buckets.fromUs) / Second;
     time->setFormat(spanSeconds <= 86400       ? QStringLiteral("HH:mm:ss")
                     : spanSeconds <= 7 * 86400 ? QStringLiteral("ddd HH:mm")
@@ -370,21 +422,13 @@ void TrafficDialog::drawLines(QChartView *view, const QList<TrafficSeries> &seri
     time->setRange(QDateTime::fromMSecsSinceEpoch(buckets.fromUs / 1000),
                    QDateTime::fromMSecsSinceEpoch(buckets.endUs() / 1000));
     time->setTickCount(int((buckets.endUs() - buckets.fromUs) / buckets.tickUs) + 1);
-    auto *values = new QValueAxis(chart);
     values->setTitleText(unit);
-    values->setLabelFormat(QStringLiteral("%g"));
-    chart->addAxis(time, Qt::AlignBottom);
-    chart->addAxis(values, Qt::AlignLeft);
-    for (QAbstractAxis *axis :
-         {static_cast<QAbstractAxis *>(time), static_cast<QAbstractAxis *>(values)}) {
-        axis->setLabelsColor(palette().color(QPalette::Text));
-        axis->setTitleBrush(palette().color(QPalette::Text));
-    }
     const double divisor = options & PerSecond ? double(buckets.widthUs) / Second : 1.0;
     double top = 0;
-    for (const TrafficSeries &one : series) {
-        auto *line = new QLineSeries(chart);
-        line->setName(one.name);
+    const QList<QAbstractSeries *> lines = chart->series();
+    for (qsizetype index = 0; index < series.size(); ++index) {
+        const TrafficSeries &one = series.at(index);
+        QList<QPointF> points;
         for (int bucket = 0; bucket < one.counts.size(); ++bucket) {
             if (buckets.startOf(bucket) >= buckets.askedToUs)
                 break; // the axis runs on to a round time; the line stops at now
@@ -392,22 +436,10 @@ void TrafficDialog::drawLines(QChartView *view, const QList<TrafficSeries> &seri
             if (std::isnan(value))
                 continue;
             // At the middle of its bucket, so the nearest point is the bucket clicked.
-            line->append(double(buckets.startOf(bucket) + buckets.widthUs / 2) / 1000, value);
+            points.append({double(buckets.startOf(bucket) + buckets.widthUs / 2) / 1000, value});
             top = std::max(top, value);
         }
-        line->setPointsVisible(series.size() <= 3); // more would hide the lines
-        if (const std::optional<int> hue = hueOf(one.name))
-            line->setColor(paletteTone(*hue));
-        chart->addSeries(line);
-        line->attachAxis(time);
-        line->attachAxis(values);
-        if (!(options & ListsCaptures))
-            continue;
-        connect(line, &QLineSeries::clicked, this, [this, one](const QPointF &point) {
-            const int bucket = m_report.buckets.bucketOf(qint64(point.x()) * 1000);
-            if (bucket >= 0)
-                emit filterRequested(filterFor(one, bucket));
-        });
+        static_cast<QLineSeries *>(lines.at(index))->replace(points);
     }
     values->setRange(0, std::max(top, 1.0));
     values->applyNiceNumbers();

@@ -16,6 +16,7 @@
 #include "landialog.h"
 #include "composeractions.h"
 #include "shapesdialog.h"
+#include "trafficdialog.h"
 #include "mainwindow.h"
 #include "publicurldialog.h"
 #include "reachactions.h"
@@ -31,12 +32,15 @@
 
 #include "session/session.h"
 #include "session/settings.h"
+#include "signing/signature.h"
+#include "wire/requestparser.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QDateTime>
 #include <QIcon>
 #include <QProcess>
 #include <QPushButton>
@@ -56,6 +60,7 @@
 #include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTreeView>
+#include <QStyle>
 #include <QTest>
 
 using namespace Hookscope;
@@ -69,6 +74,47 @@ void send(const QString &url, const QStringList &arguments)
                QStringList{QStringLiteral("-sS"), QStringLiteral("-o"), QStringLiteral("/dev/null")}
                    + arguments + QStringList{url});
     curl.waitForFinished(30'000);
+}
+
+// An hour of made-up traffic up to now, for the Traffic view: Stripe events signed with the
+// secret bound to their path (a few tampered with), GitHub pushes, a burst of 500s.
+int appendPastHour(CaptureWriter &writer, const QByteArray &stripeSecret)
+{
+    constexpr qint64 Second = 1'000'000;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1000;
+    const QList<QByteArray> stripeTypes{"invoice.paid", "invoice.paid", "invoice.paid",
+                                        "customer.created", "charge.failed"};
+    int appended = 0;
+    for (qint64 at = now - 3600 * Second; at < now - 60 * Second; at += 2 * Second, ++appended) {
+        const bool stripe = appended % 4 != 3;
+        const QByteArray type = stripe ? stripeTypes.at(appended % stripeTypes.size()) : "push";
+        const QByteArray body = "{\"id\":\"evt_" + QByteArray::number(appended) + "\",\"type\":\""
+                                + type + "\",\"data\":{}}";
+        QByteArray head = "POST /" + QByteArray(stripe ? "webhooks/stripe" : "github/events")
+                          + " HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
+                          + QByteArray::number(body.size()) + "\r\n";
+        if (stripe) {
+            SignedRequest toSign;
+            toSign.body = body;
+            QString error;
+            const HeaderList signature = Signatures::sign(
+                *SignatureScheme::parse(QStringLiteral("stripe"), nullptr),
+                appended % 29 == 0 ? QByteArrayLiteral("whsec_tampered") : stripeSecret, toSign,
+                at / Second, {}, &error);
+            for (const HeaderField &field : signature)
+                head += field.name + ": " + field.value + "\r\n";
+        } else {
+            head += "X-GitHub-Event: push\r\n";
+        }
+        RequestParser parser;
+        parser.feed(QByteArray(head + "\r\n" + body));
+        CapturedRequest request = parser.takeRequest();
+        request.receivedAtUs = at;
+        const qint64 minutesAgo = (now - at) / (60 * Second);
+        request.responseStatus = minutesAgo >= 20 && minutesAgo < 24 && appended % 3 ? 500 : 200;
+        writer.append(std::move(request), 0);
+    }
+    return appended;
 }
 
 } // namespace
@@ -489,5 +535,48 @@ int main(int argc, char *argv[])
     saved = saved && saveLan(QStringLiteral("dark-lan.png"));
     saved = saved && saveTestEvent(QStringLiteral("dark-test-event.png"));
     saved = saved && saveShapes(QStringLiteral("dark-shapes.png"));
+
+    // View → Traffic… over the last hour, once the index has worked out every capture's type
+    // and the checker every verdict; light, then dark.
+    const qint64 before = store.count();
+    const int added = appendPastHour(session.writer(), "whsec_test_secret");
+    const auto saveTraffic = [&](const QString &name, int tab, TrafficDialog::Grouping lines) {
+        TrafficDialog *traffic = window.trafficDialog();
+        traffic->resize(900, 560);
+        traffic->setRange(TrafficDialog::Range::LastHour);
+        traffic->setGrouping(lines);
+        traffic->tabs()->setCurrentIndex(tab);
+        bool ready = false;
+        for (int attempt = 0; attempt < 300 && !ready; ++attempt) {
+            QTest::qWait(200);
+            traffic->refresh();
+            QTest::qWait(200);
+            const TrafficReport &report = traffic->report();
+            ready = report.chart
+                    == (tab == 2                                      ? TrafficChart::Verdicts
+                        : lines == TrafficDialog::Grouping::EventType ? TrafficChart::ByEvent
+                                                                      : TrafficChart::ByStatus);
+            for (const QList<TrafficSeries> *series : {&report.byEvent, &report.verdicts}) {
+                for (const TrafficSeries &one : *series) {
+                    ready = ready && one.name != TrafficStats::NotAnalyzed
+                            && one.name != TrafficStats::Unchecked;
+                }
+            }
+        }
+        QTest::qWait(300); // laid out and painted
+        const bool grabbed = ready && traffic->grab().save(outputDir + QLatin1Char('/') + name);
+        traffic->close();
+        return grabbed;
+    };
+    saved = saved && QTest::qWaitFor([&] { return store.count() == before + added; }, 30'000);
+    saved = saved
+            && saveTraffic(QStringLiteral("dark-traffic-signatures.png"), 2,
+                           TrafficDialog::Grouping::StatusClass);
+    QApplication::setPalette(QApplication::style()->standardPalette());
+    saved = saved
+            && saveTraffic(QStringLiteral("traffic.png"), 0, TrafficDialog::Grouping::StatusClass);
+    saved = saved
+            && saveTraffic(QStringLiteral("traffic-events.png"), 0,
+                           TrafficDialog::Grouping::EventType);
     return saved ? 0 : 1;
 }
