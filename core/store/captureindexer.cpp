@@ -24,7 +24,9 @@ namespace {
 // payload shape, and the captures that differ from theirs.
 // Version 6: when each capture arrived beside its sort keys, event type and signature verdict,
 // so that the Traffic view counts a stretch of time by walking an index (TrafficStats).
-constexpr int IndexVersion = 6;
+// Version 7: the shapes of each type's test and live payloads beside its own, and drift judged
+// by kind (EventAnalyzer::kindKey).
+constexpr int IndexVersion = 7;
 // Rows per sort-key transaction: small enough that stopping is prompt.
 constexpr int ChunkSize = 256;
 // Captures per text transaction (tens of milliseconds of work): each commit writes a new index

@@ -657,8 +657,9 @@ QList<std::pair<QString, qint64>> CaptureStore::eventTypes()
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
     if (query.exec(QStringLiteral(
-            "SELECT type, payloads FROM search.event_shape ORDER BY payloads DESC, type "
-            "LIMIT 1000"))) {
+            // Not the shapes of one kind, test or live (EventAnalyzer::KindSeparator).
+            "SELECT type, payloads FROM search.event_shape WHERE instr(type, char(31)) = 0 "
+            "ORDER BY payloads DESC, type LIMIT 1000"))) {
         while (query.next())
             types.append({query.value(0).toString(), query.value(1).toLongLong()});
     }

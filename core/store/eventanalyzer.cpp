@@ -58,6 +58,39 @@ PayloadShape &EventAnalyzer::shapeOf(const QString &eventType)
     return *m_shapes.insert(eventType, shape);
 }
 
+QString EventAnalyzer::kindKey(const QString &eventType, bool test)
+{
+    return eventType + KindSeparator + (test ? QStringLiteral("test") : QStringLiteral("live"));
+}
+
+QStringList EventAnalyzer::learn(const QString &eventType, const QJsonObject &payload, bool test)
+{
+    const QString own = kindKey(eventType, test);
+    const QString other = kindKey(eventType, !test);
+    // All three in memory before any is used: an insert may move the others.
+    for (const QString &key : {eventType, own, other})
+        shapeOf(key);
+    PayloadShape &ownShape = m_shapes[own];
+    const PayloadShape &otherShape = m_shapes[other];
+    // Judged against earlier payloads of its kind, so that test events do not make live ones
+    // drift; a test event against the live ones as soon as there are enough (test events that
+    // differ from live ones), and the first live one against the test ones.
+    const bool againstOther
+        = otherShape.payloads() >= PayloadShape::DriftAfter && (test || ownShape.payloads() == 0);
+    QStringList differences = (againstOther ? otherShape : ownShape).differences(payload);
+    if (againstOther) {
+        const QString unlike = test ? QStringLiteral("unlike the live events: ")
+                                    : QStringLiteral("unlike the test events: ");
+        for (QString &line : differences)
+            line.prepend(unlike);
+    }
+    ownShape.add(payload);
+    m_shapes[eventType].add(payload);
+    m_changed.insert(eventType);
+    m_changed.insert(own);
+    return differences;
+}
+
 bool EventAnalyzer::writeShapes()
 {
     for (const QString &type : std::as_const(m_changed)) {
@@ -114,16 +147,14 @@ bool EventAnalyzer::analyzeNext(bool *caughtUp)
         ok = m_insertEvent.run();
         if (!ok || type.isEmpty() || body.isEmpty())
             continue;
-        PayloadShape &shape = shapeOf(type);
-        if (const QStringList differences = shape.differences(body); !differences.isEmpty()) {
+        const QStringList differences = learn(type, body, isTestEvent(request, body));
+        if (!differences.isEmpty()) {
             const QByteArray text = differences.join(QLatin1Char('\n')).toUtf8();
             m_insertDrift.bind(1, id);
             m_insertDrift.bindText(2, typeText);
             m_insertDrift.bindText(3, text);
             ok = m_insertDrift.run();
         }
-        shape.add(body);
-        m_changed.insert(type);
     }
     m_advance.addBindValue(chunk.last().id);
     if (!ok || !writeShapes() || !m_advance.exec() || !m_database.commit()) {

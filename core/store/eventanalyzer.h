@@ -14,6 +14,8 @@ namespace Hookscope {
 // capture's event type and id (capture_event), the shape of each event type's payloads
 // (event_shape), and the captures whose payload differed from the shape learnt before them
 // (capture_drift). Captures are taken in id order, so each is judged against those before it.
+// Beside each type's shape are those of its test and its live payloads (isTestEvent()), kept
+// under kindKey(), which the list of types leaves out.
 class EventAnalyzer final
 {
 public:
@@ -28,8 +30,15 @@ public:
     // than a chunk. False, logged, when it cannot write.
     bool analyzeNext(bool *caughtUp);
 
+    // Where the shape of only the test or only the live payloads of a type is kept: the type,
+    // then KindSeparator, which no type holds (labels drop control characters).
+    static constexpr QChar KindSeparator = QChar(0x1f);
+    static QString kindKey(const QString &eventType, bool test);
+
 private:
     PayloadShape &shapeOf(const QString &eventType);
+    // Learns a payload of the type, of its kind, and says how it differs from those before it.
+    QStringList learn(const QString &eventType, const QJsonObject &payload, bool test);
     bool writeShapes();
 
     QSqlDatabase &m_database;

@@ -1,5 +1,7 @@
 #include "eventtype.h"
 
+#include "captureorigin.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -91,6 +93,16 @@ QString idOf(const CapturedRequest &request, LazyBody body)
 }
 
 } // namespace
+
+bool isTestEvent(const CapturedRequest &request, const QJsonObject &body)
+{
+    if (!headerValue(request.headers, CaptureOrigin::TestEventHeader).isNull())
+        return true;
+    if (headerValue(request.headers, "X-Shopify-Test").trimmed().toLower() == "true")
+        return true;
+    const QJsonValue livemode = body.value(QLatin1String("livemode"));
+    return livemode.isBool() && !livemode.toBool();
+}
 
 QJsonObject jsonBodyOf(const CapturedRequest &request)
 {

@@ -22,6 +22,11 @@ QString eventType(const CapturedRequest &request, const QJsonObject &body);
 QString eventId(const CapturedRequest &request);
 QString eventId(const CapturedRequest &request, const QJsonObject &body);
 
+// Whether the sender says this is a test, not a live event: one of Hookscope's test events
+// (CaptureOrigin::TestEventHeader), Stripe's test mode ("livemode": false), a Shopify test
+// notification (X-Shopify-Test: true).
+bool isTestEvent(const CapturedRequest &request, const QJsonObject &body);
+
 // The request's body as a JSON object: empty when it is none, or larger than is worth parsing
 // for a label (2 MiB).
 QJsonObject jsonBodyOf(const CapturedRequest &request);

@@ -89,6 +89,7 @@ private slots:
     void cancelledScansStopAndStaleAnswersAreDropped();
     void findsTheOtherDeliveriesOfAnEvent();
     void learnsShapesAndFindsDrift();
+    void testEventsAreJudgedAgainstLiveOnes();
     void fullTextQueryQuotes();
     void fieldTerms_data();
     void fieldTerms();
@@ -293,6 +294,44 @@ void TestCaptureStore::learnsShapesAndFindsDrift()
         drifted.append(summary.id);
     QCOMPARE(drifted, QList<qint64>{9});
     QCOMPARE(search(store, u"is:drift event:other.thing"_s).size(), 0);
+}
+
+void TestCaptureStore::testEventsAreJudgedAgainstLiveOnes()
+{
+    CaptureStore store(m_path);
+    QVERIFY(store.open());
+    const auto event = [](bool live, const QByteArray &fields) {
+        return makeRequest("/stripe", R"({"type":"charge.failed","livemode":)"
+                                          + QByteArray(live ? "true" : "false") + fields + "}");
+    };
+    {
+        CaptureWriter writer(m_path);
+        QVERIFY(writer.start(nullptr));
+        // Five test events first, without the field live ones carry; then five live ones.
+        for (int i = 0; i < 5; ++i)
+            writer.append(event(false, R"(,"amount":1)"), 0);
+        for (int i = 0; i < 5; ++i)
+            writer.append(event(true, R"(,"amount":1,"failure_code":"card_declined")"), 0);
+        // A live one like them, then a test one like the tests before: only the test one differs,
+        // from the live ones. Then a live one like the test ones.
+        writer.append(event(true, R"(,"amount":1,"failure_code":"card_declined")"), 0);
+        writer.append(event(false, R"(,"amount":1)"), 0);
+        writer.append(event(true, R"(,"amount":1)"), 0);
+        QTRY_VERIFY(store.driftOf(13).has_value());
+    }
+    // The first live one is judged against the test ones, the rest against each other.
+    QCOMPARE(store.driftOf(6), QStringList{u"unlike the test events: new field failure_code"_s});
+    QCOMPARE(store.driftOf(7), QStringList());
+    QCOMPARE(store.driftOf(10), QStringList());
+    QCOMPARE(store.driftOf(11), QStringList());
+    QCOMPARE(store.driftOf(12),
+             QStringList{u"unlike the live events: failure_code is missing (every earlier one "
+                         u"had it: 6)"_s});
+    QCOMPARE(store.driftOf(13),
+             QStringList{u"failure_code is missing (every earlier one had it: 6)"_s});
+    // One type listed, with every payload; its kinds are kept apart, not listed.
+    QCOMPARE(store.eventTypes(), (QList<std::pair<QString, qint64>>{{u"charge.failed"_s, 13}}));
+    QCOMPARE(store.shapeOf(u"charge.failed"_s).payloads(), 13);
 }
 
 void TestCaptureStore::findsTheOtherDeliveriesOfAnEvent()
