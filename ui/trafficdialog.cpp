@@ -15,8 +15,10 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QLocale>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QTabWidget>
+#include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -187,11 +189,62 @@ TrafficDialog::TrafficDialog(const QString &storePath, SignatureChecker &checker
     connect(m_tabs, &QTabWidget::currentChanged, this, &TrafficDialog::refresh);
     m_follow.setInterval(2000);
     connect(&m_follow, &QTimer::timeout, this, &TrafficDialog::refresh);
+    // Hovering a chart says what each line stands at there.
+    for (QChartView *view : {m_requests, m_forwarding, m_latency, m_verdicts}) {
+        view->setMouseTracking(true);
+        view->viewport()->installEventFilter(this);
+    }
     connect(&m_checker, &SignatureChecker::verdictsRecorded, this, [this](qint64, bool caughtUp) {
         if (caughtUp && m_range != Range::Live)
             refresh(); // Live redraws soon anyway
     });
     setRange(Range::Live);
+}
+
+bool TrafficDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() != QEvent::MouseMove)
+        return QDialog::eventFilter(watched, event);
+    for (QChartView *view : {m_requests, m_forwarding, m_latency, m_verdicts}) {
+        if (watched == view->viewport())
+            explainPoint(view, static_cast<QMouseEvent *>(event)->position().toPoint());
+    }
+    return QDialog::eventFilter(watched, event);
+}
+
+void TrafficDialog::explainPoint(QChartView *view, QPoint position)
+{
+    QChart *chart = view->chart();
+    const QPointF inChart = chart->mapFromScene(view->mapToScene(position));
+    const TrafficBuckets &buckets = m_report.buckets;
+    const int bucket = chart->plotArea().contains(inChart)
+                           ? buckets.bucketOf(qint64(chart->mapToValue(inChart).x() * 1000))
+                           : -1;
+    if (bucket < 0 || chart->series().isEmpty()) {
+        QToolTip::hideText();
+        return;
+    }
+    const QLocale locale;
+    const auto time = [&locale](qint64 us) {
+        return locale.toString(QDateTime::fromMSecsSinceEpoch(us / 1000).time(),
+                               QStringLiteral("HH:mm:ss"));
+    };
+    QStringList lines{tr("%1 to %2, %3:")
+                          .arg(time(buckets.startOf(bucket)), time(buckets.startOf(bucket + 1)),
+                               chart->axes(Qt::Vertical).value(0)->titleText())};
+    for (const QAbstractSeries *series : chart->series()) {
+        const auto *line = static_cast<const QLineSeries *>(series);
+        std::optional<double> value;
+        for (const QPointF &point : line->points()) {
+            if (buckets.bucketOf(qint64(point.x() * 1000)) == bucket)
+                value = point.y();
+        }
+        if (value)
+            lines.append(
+                QStringLiteral("%1: %2").arg(line->name(), locale.toString(*value, 'g', 4)));
+    }
+    QToolTip::showText(view->viewport()->mapToGlobal(position), lines.join(QLatin1Char('\n')),
+                       view);
 }
 
 TrafficDialog::~TrafficDialog()
@@ -441,8 +494,13 @@ void TrafficDialog::drawLines(QChartView *view, const QList<TrafficSeries> &seri
         }
         static_cast<QLineSeries *>(lines.at(index))->replace(points);
     }
-    values->setRange(0, std::max(top, 1.0));
-    values->applyNiceNumbers();
+    // A round top, the same for the same counts (applyNiceNumbers() depends on the range
+    // before): 1, 2 or 5 times a power of ten, in four or five steps.
+    const double power = std::pow(10.0, std::floor(std::log10(std::max(top, 1e-9))));
+    const double leading = top / power;
+    const double roundTop = (leading <= 1 ? 1 : leading <= 2 ? 2 : leading <= 5 ? 5 : 10) * power;
+    values->setRange(0, std::max(roundTop, 1.0));
+    values->setTickCount(roundTop / power == 5 ? 6 : 5);
 }
 
 void TrafficDialog::describe()

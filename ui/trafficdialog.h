@@ -51,6 +51,9 @@ public:
     // filterRequested carries).
     QString filterFor(const TrafficSeries &series, int bucket) const;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 signals:
     // The capture list should show what matches this filter.
     void filterRequested(const QString &filter);
@@ -70,6 +73,8 @@ private:
     void drawLines(QChartView *view, const QList<TrafficSeries> &series, const QString &unit,
                    int options);
     std::pair<qint64, qint64> wantedSpan() const;
+    // A tooltip with each line's value in the bucket under `position` (in the view's viewport).
+    void explainPoint(QChartView *view, QPoint position);
     void describe();
 
     StoreWorker m_worker;

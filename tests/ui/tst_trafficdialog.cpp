@@ -11,6 +11,7 @@
 #include "wire/requestparser.h"
 
 #include <QChart>
+#include <QChartView>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -18,6 +19,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolTip>
 
 using namespace Hookscope;
 using namespace Qt::StringLiterals;
@@ -69,6 +71,7 @@ private slots:
     void initTestCase();
     void drawsALinePerStatusClassAndEventType();
     void aClickListsThatBucketsCaptures();
+    void hoveringSaysEachLinesValue();
     void eachTabCountsItsOwnChart();
     void followsADarkPalette();
 
@@ -168,6 +171,33 @@ void TestTrafficDialog::aClickListsThatBucketsCaptures()
     CaptureStore store(m_path);
     QVERIFY(store.open());
     QCOMPARE(store.find(CaptureQuery::parse(filters.first().first().toString()), 0, 50).size(), 2);
+}
+
+void TestTrafficDialog::hoveringSaysEachLinesValue()
+{
+    SignatureChecker checker(m_path);
+    TrafficDialog dialog(m_path, checker);
+    dialog.resize(900, 600);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    showRange(dialog);
+    QChartView *view = nullptr;
+    for (QChartView *each : dialog.findChildren<QChartView *>()) {
+        if (each->chart() == dialog.requestsChart())
+            view = each;
+    }
+    QVERIFY(view);
+    // Over the bucket from 0:04:20 to 0:04:30, wherever the pointer is in it.
+    QChart *chart = dialog.requestsChart();
+    const QPointF inChart = chart->mapToPosition(QPointF(double(Start + 265 * Second) / 1000, 0.1));
+    const QPoint position = view->mapFromScene(chart->mapToScene(inChart));
+    QTest::mouseMove(view->viewport(), position);
+    QTRY_VERIFY(QToolTip::isVisible());
+    const auto local = [](qint64 us) {
+        return QDateTime::fromMSecsSinceEpoch(us / 1000).toString(QStringLiteral("HH:mm:ss"));
+    };
+    QCOMPARE(QToolTip::text(), QStringLiteral("%1 to %2, requests/s:\n2xx: 0.1\n5xx: 0.2")
+                                   .arg(local(Start + 260 * Second), local(Start + 270 * Second)));
 }
 
 void TestTrafficDialog::eachTabCountsItsOwnChart()
