@@ -26,7 +26,8 @@ namespace {
 // so that the Traffic view counts a stretch of time by walking an index (TrafficStats).
 // Version 7: the shapes of each type's test and live payloads beside its own, and drift judged
 // by kind (EventAnalyzer::kindKey).
-constexpr int IndexVersion = 7;
+// Version 8: a capture_event row for every capture analysed, naming no type or one.
+constexpr int IndexVersion = 8;
 // Rows per sort-key transaction: small enough that stopping is prompt.
 constexpr int ChunkSize = 256;
 // Captures per text transaction (tens of milliseconds of work): each commit writes a new index
@@ -150,7 +151,8 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
                     "CREATE INDEX capture_sort_body_size ON capture_sort(body_size, id)",
                     "CREATE INDEX capture_sort_received ON capture_sort(received_us, "
                     "response_status)",
-                    // Only captures that name either; found by type whatever its case.
+                    // Every capture analysed ('' where nothing names one); found by type
+                    // whatever its case.
                     "CREATE TABLE capture_event (id INTEGER PRIMARY KEY, type TEXT NOT NULL,"
                     " event_id TEXT NOT NULL, received_us INTEGER NOT NULL)",
                     "CREATE INDEX capture_event_type ON capture_event(type COLLATE NOCASE, id)",

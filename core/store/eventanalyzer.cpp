@@ -136,8 +136,7 @@ bool EventAnalyzer::analyzeNext(bool *caughtUp)
         const QJsonObject body = jsonBodyOf(request);
         const QString type = eventType(request, body);
         const QString eventId = Hookscope::eventId(request, body);
-        if (type.isEmpty() && eventId.isEmpty())
-            continue;
+        // A row even when nothing names either: the Traffic view counts by type from here.
         const QByteArray typeText = type.toUtf8();
         const QByteArray idText = eventId.toUtf8();
         m_insertEvent.bind(1, id);

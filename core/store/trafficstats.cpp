@@ -151,13 +151,24 @@ TrafficReport TrafficStats::report(const TrafficBuckets &buckets, TrafficChart c
     const bool inTransaction = m_database.transaction();
     QList<double> unanalyzed(buckets.count, 0);
     QList<double> unchecked(buckets.count, 0);
-    // Forwarding is counted by attempt, not by capture.
-    bool ok = chart == TrafficChart::Forwarding || countCaptures(report, unanalyzed, unchecked);
+    const std::optional<Watermarks> watermarks = readWatermarks(m_database);
+    if (watermarks)
+        m_watermarks = *watermarks;
+    else
+        report.error = QStringLiteral("The traffic could not be counted: the search index "
+                                      "cannot be read.");
+    bool ok = watermarks.has_value();
     switch (chart) {
-    case TrafficChart::ByStatus: break;
-    case TrafficChart::ByEvent: ok = ok && countEvents(report, unanalyzed); break;
-    case TrafficChart::Verdicts: ok = ok && countVerdicts(report, unchecked); break;
-    case TrafficChart::Forwarding: ok = ok && countForwarding(report); break;
+    case TrafficChart::ByStatus: ok = ok && countCaptures(report, unanalyzed, unchecked); break;
+    case TrafficChart::ByEvent: // counts the captures it needs itself, from fewer rows
+        ok = ok && countEvents(report);
+        break;
+    case TrafficChart::Verdicts:
+        ok = ok && countCaptures(report, unanalyzed, unchecked) && countVerdicts(report, unchecked);
+        break;
+    case TrafficChart::Forwarding: // by attempt, not by capture
+        ok = ok && countForwarding(report);
+        break;
     }
     if (inTransaction)
         m_database.commit();
@@ -169,13 +180,6 @@ TrafficReport TrafficStats::report(const TrafficBuckets &buckets, TrafficChart c
 bool TrafficStats::countCaptures(TrafficReport &report, QList<double> &unanalyzed,
                                  QList<double> &unchecked)
 {
-    const std::optional<Watermarks> watermarks = readWatermarks(m_database);
-    if (!watermarks) {
-        report.error = QStringLiteral("The traffic could not be counted: the search index "
-                                      "cannot be read.");
-        return false;
-    }
-    m_watermarks = *watermarks;
     const TrafficBuckets &buckets = report.buckets;
     // By the status's first digit; counted through raw pointers, a million rows a pass.
     std::array<QList<double>, 10> byClass;
@@ -220,18 +224,18 @@ bool TrafficStats::countCaptures(TrafficReport &report, QList<double> &unanalyze
     return true;
 }
 
-bool TrafficStats::countEvents(TrafficReport &report, const QList<double> &unanalyzed)
+bool TrafficStats::countEvents(TrafficReport &report)
 {
     const TrafficBuckets &buckets = report.buckets;
-    QHash<QByteArray, QList<double>> byType;
-    QList<double> typed(buckets.count, 0);
+    QHash<QByteArray, QList<double>> byType; // "": analysed, and naming no type
+    double *captures = report.captures.data();
     // Rows of one type come in runs: the hash is looked up (and the type copied) once a run.
     QByteArray lastType;
     QList<double> *lastCounts = nullptr;
     SqliteStatement rows(
         SqliteStatement::handleOf(m_database),
         "SELECT received_us, type FROM search.capture_event INDEXED BY capture_event_received "
-        "WHERE received_us >= ?1 AND received_us < ?2 AND type <> ''");
+        "WHERE received_us >= ?1 AND received_us < ?2");
     bindRange(rows, buckets);
     while (rows.next()) {
         const int bucket = buckets.bucketOf(rows.int64At(0));
@@ -244,10 +248,24 @@ bool TrafficStats::countEvents(TrafficReport &report, const QList<double> &unana
             lastCounts = &*found;
         }
         ++(*lastCounts)[bucket];
-        ++typed[bucket];
+        ++captures[bucket];
     }
     if (!readToTheEnd(report, rows))
         return false;
+    // What the analysis has not reached: the captures past it, by id.
+    QList<double> unanalyzed(buckets.count, 0);
+    SqliteStatement tail(SqliteStatement::handleOf(m_database),
+                         "SELECT received_us FROM captures WHERE id > (SELECT analyzed_id FROM "
+                         "search.index_state) AND received_us >= ?1 AND received_us < ?2");
+    bindRange(tail, buckets);
+    while (tail.next()) {
+        const int bucket = buckets.bucketOf(tail.int64At(0));
+        ++unanalyzed[bucket];
+        ++captures[bucket];
+    }
+    if (!readToTheEnd(report, tail))
+        return false;
+    const QList<double> untyped = byType.take(QByteArray());
 
     QList<std::pair<double, QByteArray>> busiest;
     for (auto it = byType.cbegin(); it != byType.cend(); ++it)
@@ -265,11 +283,6 @@ bool TrafficStats::countEvents(TrafficReport &report, const QList<double> &unana
             for (int bucket = 0; bucket < buckets.count; ++bucket)
                 others[bucket] += counts.at(bucket);
         }
-    }
-    QList<double> untyped(buckets.count, 0);
-    for (int bucket = 0; bucket < buckets.count; ++bucket) {
-        untyped[bucket]
-            = std::max(0.0, report.captures.at(bucket) - unanalyzed.at(bucket) - typed.at(bucket));
     }
     if (anyCounted(others))
         report.byEvent.append({OtherTypes, {}, others});

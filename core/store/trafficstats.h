@@ -109,7 +109,7 @@ public:
 
 private:
     bool countCaptures(TrafficReport &report, QList<double> &unanalyzed, QList<double> &unchecked);
-    bool countEvents(TrafficReport &report, const QList<double> &unanalyzed);
+    bool countEvents(TrafficReport &report);
     bool countVerdicts(TrafficReport &report, const QList<double> &unchecked);
     bool countForwarding(TrafficReport &report);
 

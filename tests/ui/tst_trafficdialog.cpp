@@ -187,17 +187,22 @@ void TestTrafficDialog::hoveringSaysEachLinesValue()
             view = each;
     }
     QVERIFY(view);
-    // Over the bucket from 0:04:20 to 0:04:30, wherever the pointer is in it.
-    QChart *chart = dialog.requestsChart();
-    const QPointF inChart = chart->mapToPosition(QPointF(double(Start + 265 * Second) / 1000, 0.1));
-    const QPoint position = view->mapFromScene(chart->mapToScene(inChart));
-    QTest::mouseMove(view->viewport(), position);
-    QTRY_VERIFY(QToolTip::isVisible());
+    // Over the bucket from 0:04:20 to 0:04:30, wherever the pointer is in it (where that is
+    // on screen is asked again until the chart has been laid out).
     const auto local = [](qint64 us) {
         return QDateTime::fromMSecsSinceEpoch(us / 1000).toString(QStringLiteral("HH:mm:ss"));
     };
-    QCOMPARE(QToolTip::text(), QStringLiteral("%1 to %2, requests/s:\n2xx: 0.1\n5xx: 0.2")
-                                   .arg(local(Start + 260 * Second), local(Start + 270 * Second)));
+    const QString expected = QStringLiteral("%1 to %2, requests/s:\n2xx: 0.1\n5xx: 0.2")
+                                 .arg(local(Start + 260 * Second), local(Start + 270 * Second));
+    const auto hover = [&] {
+        QChart *chart = dialog.requestsChart();
+        const QPointF inChart
+            = chart->mapToPosition(QPointF(double(Start + 265 * Second) / 1000, 0.1));
+        QTest::mouseMove(view->viewport(), view->mapFromScene(chart->mapToScene(inChart)));
+        return QToolTip::isVisible() && QToolTip::text() == expected;
+    };
+    QTRY_VERIFY(hover());
+    QCOMPARE(QToolTip::text(), expected);
 }
 
 void TestTrafficDialog::eachTabCountsItsOwnChart()
