@@ -50,8 +50,8 @@ QColor colourOf(const QString &seriesName, int place)
     if (const auto found = hues.constFind(seriesName); found != hues.cend())
         return paletteTone(*found);
     const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
-    if (seriesName == TrafficStats::NotSigned || seriesName == TrafficStats::NoEventType
-        || seriesName == TrafficStats::OtherTypes)
+    if (seriesName == SignatureVerdict::outcomeName(SignatureVerdict::Outcome::NotSigned)
+        || seriesName == TrafficStats::NoEventType || seriesName == TrafficStats::OtherTypes)
         return QColor::fromHsl(0, 0, dark ? 160 : 120);
     if (seriesName == TrafficStats::Unchecked || seriesName == TrafficStats::NotAnalyzed)
         return QColor::fromHsl(0, 0, dark ? 100 : 190);

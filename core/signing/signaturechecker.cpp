@@ -77,11 +77,8 @@ void SignatureChecker::recordBatch(quint64 generation, const SignatureSettings &
     const qint64 keptUpTo = store.verdictsKeptUpTo(fingerprint);
     const QList<CapturedRequest> requests = store.requestsAfter(keptUpTo, BatchSize);
     QList<CaptureStore::KeptVerdict> verdicts;
-    for (const CapturedRequest &request : requests) {
-        const SignatureVerdict verdict = settings.verify(request);
-        if (verdict.outcome != SignatureVerdict::Outcome::NotSigned)
-            verdicts.append({request.id, request.receivedAtUs, int(verdict.outcome)});
-    }
+    for (const CapturedRequest &request : requests)
+        verdicts.append({request.id, request.receivedAtUs, int(settings.verify(request).outcome)});
     const qint64 upToId = requests.isEmpty() ? keptUpTo : requests.last().id;
     if (!requests.isEmpty() && !store.keepVerdicts(fingerprint, verdicts, upToId)) {
         qCWarning(lcStore, "signature verdicts not kept for the Traffic view: %s",

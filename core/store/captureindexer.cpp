@@ -27,7 +27,8 @@ namespace {
 // Version 7: the shapes of each type's test and live payloads beside its own, and drift judged
 // by kind (EventAnalyzer::kindKey).
 // Version 8: a capture_event row for every capture analysed, naming no type or one.
-constexpr int IndexVersion = 8;
+// Version 9: a capture_verdict row for every capture checked, signed or not.
+constexpr int IndexVersion = 9;
 // Rows per sort-key transaction: small enough that stopping is prompt.
 constexpr int ChunkSize = 256;
 // Captures per text transaction (tens of milliseconds of work): each commit writes a new index
@@ -167,8 +168,8 @@ bool CaptureIndexer::prepareIndexFile(const QString &storePath, QString *error)
                     "CREATE TABLE index_state (last_id INTEGER NOT NULL, sorted_id INTEGER NOT "
                     "NULL, analyzed_id INTEGER NOT NULL)",
                     "INSERT INTO index_state VALUES (0, 0, 0)",
-                    // Signature verdicts other than "not signed", as worked out with the
-                    // settings of this fingerprint (SignatureChecker::recordVerdicts).
+                    // Each capture's signature verdict, as worked out with the settings of
+                    // this fingerprint (SignatureChecker::recordVerdicts).
                     "CREATE TABLE capture_verdict (id INTEGER PRIMARY KEY, received_us INTEGER "
                     "NOT NULL, outcome INTEGER NOT NULL)",
                     "CREATE INDEX capture_verdict_received ON capture_verdict(received_us, "

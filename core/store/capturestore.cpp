@@ -595,10 +595,13 @@ qint64 CaptureStore::verdictsKeptUpTo(const QByteArray &fingerprint)
 bool CaptureStore::keepVerdicts(const QByteArray &fingerprint, const QList<KeptVerdict> &verdicts,
                                 qint64 upToId)
 {
-    if (!m_database.transaction())
+    // The write lock first: with a read begun before the indexer's next commit, the write
+    // would fail at once (SQLITE_BUSY_SNAPSHOT) instead of waiting its turn.
+    if (!execute(m_database, QStringLiteral("BEGIN IMMEDIATE"), &m_error))
         return false;
     const auto abandon = [this] {
-        m_database.rollback();
+        QString ignored;
+        execute(m_database, QStringLiteral("ROLLBACK"), &ignored);
         return false;
     };
     QSqlQuery state(m_database);
@@ -625,7 +628,7 @@ bool CaptureStore::keepVerdicts(const QByteArray &fingerprint, const QList<KeptV
     advance.prepare(
         QStringLiteral("UPDATE search.verdict_state SET checked_id = max(checked_id, ?)"));
     advance.addBindValue(upToId);
-    if (!runQuery(advance) || !m_database.commit())
+    if (!runQuery(advance) || !execute(m_database, QStringLiteral("COMMIT"), &m_error))
         return abandon();
     return true;
 }

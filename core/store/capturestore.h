@@ -99,7 +99,7 @@ public:
     std::optional<std::pair<qint64, qint64>> trafficSpan();
 
     // A capture's signature verdict kept for the Traffic view (SignatureVerdict::Outcome's
-    // number; the store keeps all but "not signed").
+    // number).
     struct KeptVerdict
     {
         qint64 id = 0;
@@ -109,8 +109,8 @@ public:
     // How far the verdicts kept with the settings of `fingerprint` reach: the captures up to
     // this id. Verdicts kept with other settings are dropped first, as stale.
     qint64 verdictsKeptUpTo(const QByteArray &fingerprint);
-    // Keeps these verdicts of the captures up to `upToId` (the rest of them were not signed);
-    // false when the verdicts kept have been dropped for other settings meanwhile.
+    // Keeps these verdicts, of the captures up to `upToId`; false when the verdicts kept have
+    // been dropped for other settings meanwhile.
     bool keepVerdicts(const QByteArray &fingerprint, const QList<KeptVerdict> &verdicts,
                       qint64 upToId);
     // Up to `limit` captures after `afterId`, oldest first, with their bytes and arrival time

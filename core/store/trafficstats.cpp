@@ -24,17 +24,6 @@ constexpr qint64 RoundWidths[]
     = {1,    2,    5,    10,    15,    30,    60,    120,    300,    600,     900,
        1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000, 31536000};
 
-std::optional<TrafficStats::Watermarks> readWatermarks(QSqlDatabase &database)
-{
-    QSqlQuery query(database);
-    if (!query.exec(QStringLiteral("SELECT sorted_id, analyzed_id, (SELECT checked_id FROM "
-                                   "search.verdict_state) FROM search.index_state"))
-        || !query.next())
-        return std::nullopt;
-    return TrafficStats::Watermarks{query.value(0).toLongLong(), query.value(1).toLongLong(),
-                                    query.value(2).toLongLong()};
-}
-
 // The value below which a share `fraction` of the sorted `values` lies (nearest rank).
 double percentile(QList<double> &values, double fraction)
 {
@@ -45,13 +34,18 @@ double percentile(QList<double> &values, double fraction)
 }
 
 // A query over the buckets' time (?1 to ?2). Its rows are read in place, a million a pass.
-// Each of the index's passes writes its rows and its watermark in one transaction, so what is
-// read in one transaction agrees with the watermarks.
+// Each of the index's passes writes its rows and how far it has got in one transaction, so
+// what is read in one transaction agrees.
 void bindRange(SqliteStatement &rows, const TrafficBuckets &buckets)
 {
     rows.bind(1, buckets.fromUs);
     rows.bind(2, buckets.endUs());
 }
+
+// Counts into `counts`, and into the report's captures, those past where one of the index's
+// passes has got (`watermark`, a query for its id): what it has not reached.
+bool countTail(QSqlDatabase &database, TrafficReport &report, const char *watermark,
+               QList<double> &counts);
 
 // After the last row: false, saying why in `report`, when the rows could not all be read.
 bool readToTheEnd(TrafficReport &report, const SqliteStatement &rows)
@@ -82,6 +76,23 @@ QString fieldTerm(const QString &field, const QString &value)
     QString quoted = value;
     quoted.remove(QLatin1Char('"')); // a term cannot hold one; the rest still finds it
     return field + QStringLiteral(":\"") + quoted + QLatin1Char('"');
+}
+
+bool countTail(QSqlDatabase &database, TrafficReport &report, const char *watermark,
+               QList<double> &counts)
+{
+    const QByteArray sql = QByteArrayLiteral("SELECT received_us FROM captures WHERE id > (")
+                           + watermark
+                           + QByteArrayLiteral(") AND received_us >= ?1 AND received_us < ?2");
+    SqliteStatement tail(SqliteStatement::handleOf(database), sql.constData());
+    bindRange(tail, report.buckets);
+    counts.fill(0, report.buckets.count);
+    while (tail.next()) {
+        const int bucket = report.buckets.bucketOf(tail.int64At(0));
+        ++counts[bucket];
+        ++report.captures[bucket];
+    }
+    return readToTheEnd(report, tail);
 }
 
 } // namespace
@@ -147,27 +158,15 @@ TrafficReport TrafficStats::report(const TrafficBuckets &buckets, TrafficChart c
     report.buckets = buckets;
     report.chart = chart;
     report.captures.fill(0, buckets.count);
-    // One read transaction, so that the watermarks and the rows agree.
+    // One read transaction, so that how far the index has got and its rows agree.
     const bool inTransaction = m_database.transaction();
-    QList<double> unanalyzed(buckets.count, 0);
-    QList<double> unchecked(buckets.count, 0);
-    const std::optional<Watermarks> watermarks = readWatermarks(m_database);
-    if (watermarks)
-        m_watermarks = *watermarks;
-    else
-        report.error = QStringLiteral("The traffic could not be counted: the search index "
-                                      "cannot be read.");
-    bool ok = watermarks.has_value();
+    bool ok = false;
     switch (chart) {
-    case TrafficChart::ByStatus: ok = ok && countCaptures(report, unanalyzed, unchecked); break;
-    case TrafficChart::ByEvent: // counts the captures it needs itself, from fewer rows
-        ok = ok && countEvents(report);
-        break;
-    case TrafficChart::Verdicts:
-        ok = ok && countCaptures(report, unanalyzed, unchecked) && countVerdicts(report, unchecked);
-        break;
+    case TrafficChart::ByStatus: ok = countCaptures(report); break;
+    case TrafficChart::ByEvent: ok = countEvents(report); break;
+    case TrafficChart::Verdicts: ok = countVerdicts(report); break;
     case TrafficChart::Forwarding: // by attempt, not by capture
-        ok = ok && countForwarding(report);
+        ok = countForwarding(report);
         break;
     }
     if (inTransaction)
@@ -177,8 +176,7 @@ TrafficReport TrafficStats::report(const TrafficBuckets &buckets, TrafficChart c
     return report;
 }
 
-bool TrafficStats::countCaptures(TrafficReport &report, QList<double> &unanalyzed,
-                                 QList<double> &unchecked)
+bool TrafficStats::countCaptures(TrafficReport &report)
 {
     const TrafficBuckets &buckets = report.buckets;
     // By the status's first digit; counted through raw pointers, a million rows a pass.
@@ -189,25 +187,18 @@ bool TrafficStats::countCaptures(TrafficReport &report, QList<double> &unanalyze
         classCounts[statusClass] = byClass[statusClass].data();
     }
     double *captures = report.captures.data();
-    double *notAnalyzed = unanalyzed.data();
-    double *notChecked = unchecked.data();
     // The sorted part by its index on the time, then the captures past it by id.
     for (const char *sql :
-         {"SELECT id, received_us, response_status FROM search.capture_sort INDEXED BY "
+         {"SELECT received_us, response_status FROM search.capture_sort INDEXED BY "
           "capture_sort_received WHERE received_us >= ?1 AND received_us < ?2",
-          "SELECT id, received_us, response_status FROM captures WHERE id > (SELECT sorted_id "
+          "SELECT received_us, response_status FROM captures WHERE id > (SELECT sorted_id "
           "FROM search.index_state) AND received_us >= ?1 AND received_us < ?2"}) {
         SqliteStatement rows(SqliteStatement::handleOf(m_database), sql);
         bindRange(rows, buckets);
         while (rows.next()) {
-            const qint64 id = rows.int64At(0);
-            const int bucket = buckets.bucketOf(rows.int64At(1));
-            ++classCounts[std::clamp<qint64>(rows.int64At(2) / 100, 0, 9)][bucket];
+            const int bucket = buckets.bucketOf(rows.int64At(0));
+            ++classCounts[std::clamp<qint64>(rows.int64At(1) / 100, 0, 9)][bucket];
             ++captures[bucket];
-            if (id > m_watermarks.analyzed)
-                ++notAnalyzed[bucket];
-            if (id > m_watermarks.checked)
-                ++notChecked[bucket];
         }
         if (!readToTheEnd(report, rows))
             return false;
@@ -252,18 +243,8 @@ bool TrafficStats::countEvents(TrafficReport &report)
     }
     if (!readToTheEnd(report, rows))
         return false;
-    // What the analysis has not reached: the captures past it, by id.
-    QList<double> unanalyzed(buckets.count, 0);
-    SqliteStatement tail(SqliteStatement::handleOf(m_database),
-                         "SELECT received_us FROM captures WHERE id > (SELECT analyzed_id FROM "
-                         "search.index_state) AND received_us >= ?1 AND received_us < ?2");
-    bindRange(tail, buckets);
-    while (tail.next()) {
-        const int bucket = buckets.bucketOf(tail.int64At(0));
-        ++unanalyzed[bucket];
-        ++captures[bucket];
-    }
-    if (!readToTheEnd(report, tail))
+    QList<double> unanalyzed;
+    if (!countTail(m_database, report, "SELECT analyzed_id FROM search.index_state", unanalyzed))
         return false;
     const QList<double> untyped = byType.take(QByteArray());
 
@@ -293,34 +274,36 @@ bool TrafficStats::countEvents(TrafficReport &report)
     return true;
 }
 
-bool TrafficStats::countVerdicts(TrafficReport &report, const QList<double> &unchecked)
+bool TrafficStats::countVerdicts(TrafficReport &report)
 {
     const TrafficBuckets &buckets = report.buckets;
+    double *captures = report.captures.data();
     QMap<qint64, QList<double>> byOutcome;
-    QList<double> signedCounts(buckets.count, 0);
     SqliteStatement rows(SqliteStatement::handleOf(m_database),
                          "SELECT received_us, outcome FROM search.capture_verdict INDEXED BY "
                          "capture_verdict_received WHERE received_us >= ?1 AND received_us < ?2");
     bindRange(rows, buckets);
+    qint64 lastOutcome = -1;
+    double *lastCounts = nullptr; // outcomes come in runs too
     while (rows.next()) {
         const int bucket = buckets.bucketOf(rows.int64At(0));
-        QList<double> &counts = byOutcome[rows.int64At(1)];
-        if (counts.isEmpty())
-            counts.fill(0, buckets.count);
-        ++counts[bucket];
-        ++signedCounts[bucket];
+        if (const qint64 outcome = rows.int64At(1); !lastCounts || outcome != lastOutcome) {
+            QList<double> &counts = byOutcome[outcome];
+            if (counts.isEmpty())
+                counts.fill(0, buckets.count);
+            lastOutcome = outcome;
+            lastCounts = counts.data();
+        }
+        ++lastCounts[bucket];
+        ++captures[bucket];
     }
     if (!readToTheEnd(report, rows))
         return false;
+    QList<double> unchecked;
+    if (!countTail(m_database, report, "SELECT checked_id FROM search.verdict_state", unchecked))
+        return false;
     for (auto it = byOutcome.cbegin(); it != byOutcome.cend(); ++it)
         report.verdicts.append({QString::number(it.key()), {}, *it});
-    QList<double> notSigned(buckets.count, 0);
-    for (int bucket = 0; bucket < buckets.count; ++bucket) {
-        notSigned[bucket] = std::max(0.0, report.captures.at(bucket) - unchecked.at(bucket)
-                                              - signedCounts.at(bucket));
-    }
-    if (anyCounted(notSigned))
-        report.verdicts.append({NotSigned, {}, notSigned});
     if (anyCounted(unchecked))
         report.verdicts.append({Unchecked, {}, unchecked});
     return true;

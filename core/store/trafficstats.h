@@ -95,26 +95,14 @@ public:
     static inline const QString NoEventType = QStringLiteral("no event type");
     static inline const QString NotAnalyzed = QStringLiteral("not analysed yet");
     static inline const QString Unchecked = QStringLiteral("unchecked");
-    // Captures with no verdict kept, as SignatureVerdict names them.
-    static inline const QString NotSigned = QStringLiteral("not signed");
-
-    // The ids up to which the passes behind these counts have got: the sort keys, the event
-    // analysis, the signature verdicts.
-    struct Watermarks
-    {
-        qint64 sorted = 0;
-        qint64 analyzed = 0;
-        qint64 checked = 0;
-    };
 
 private:
-    bool countCaptures(TrafficReport &report, QList<double> &unanalyzed, QList<double> &unchecked);
+    bool countCaptures(TrafficReport &report);
     bool countEvents(TrafficReport &report);
-    bool countVerdicts(TrafficReport &report, const QList<double> &unchecked);
+    bool countVerdicts(TrafficReport &report);
     bool countForwarding(TrafficReport &report);
 
     QSqlDatabase &m_database;
-    Watermarks m_watermarks;
 };
 
 } // namespace Hookscope
