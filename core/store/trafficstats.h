@@ -64,16 +64,16 @@ struct TrafficReport
 {
     TrafficBuckets buckets;
     TrafficChart chart = TrafficChart::ByStatus;
-    QList<double> captures;        // all of them, per bucket
-    QList<TrafficSeries> byStatus; // for every chart but Forwarding
-    // The busiest event types, then the rest together, those that name none and those the
-    // analysis (EventAnalyzer) has not reached yet.
+    QList<double> captures;        // all of them, per bucket (none counted for Forwarding)
+    QList<TrafficSeries> byStatus; // ByStatus's lines
+    // ByEvent's: the busiest event types, then the rest together, those that name none and
+    // those the analysis (EventAnalyzer) has not reached yet.
     QList<TrafficSeries> byEvent;
-    // By SignatureVerdict::Outcome (its number in `name`, which the store cannot spell), then
-    // the captures the checker has not reached yet as "unchecked".
+    // Verdicts': by SignatureVerdict::Outcome (its number in `name`, which the store cannot
+    // spell), then the captures the checker has not reached yet as "unchecked".
     QList<TrafficSeries> verdicts;
-    QList<TargetTraffic> forwarding;
-    QString error; // what could not be read, if anything
+    QList<TargetTraffic> forwarding; // Forwarding's
+    QString error;                   // what could not be read, if anything
 };
 
 // The Traffic view's counts, read from the search index's time-ordered keys (CaptureIndexer)
