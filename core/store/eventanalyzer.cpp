@@ -78,11 +78,9 @@ QStringList EventAnalyzer::learn(const QString &eventType, const QJsonObject &pa
     const bool againstOther
         = otherShape.payloads() >= PayloadShape::DriftAfter && (test || ownShape.payloads() == 0);
     QStringList differences = (againstOther ? otherShape : ownShape).differences(payload);
-    if (againstOther) {
-        const QString unlike = test ? QStringLiteral("unlike the live events: ")
-                                    : QStringLiteral("unlike the test events: ");
-        for (QString &line : differences)
-            line.prepend(unlike);
+    if (againstOther && !differences.isEmpty()) {
+        differences.prepend(test ? QStringLiteral("a test event, unlike the live ones:")
+                                 : QStringLiteral("the first live event, unlike the test ones:"));
     }
     ownShape.add(payload);
     m_shapes[eventType].add(payload);

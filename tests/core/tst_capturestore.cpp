@@ -320,13 +320,14 @@ void TestCaptureStore::testEventsAreJudgedAgainstLiveOnes()
         QTRY_VERIFY(store.driftOf(13).has_value());
     }
     // The first live one is judged against the test ones, the rest against each other.
-    QCOMPARE(store.driftOf(6), QStringList{u"unlike the test events: new field failure_code"_s});
+    QCOMPARE(store.driftOf(6), (QStringList{u"the first live event, unlike the test ones:"_s,
+                                            u"new field failure_code"_s}));
     QCOMPARE(store.driftOf(7), QStringList());
     QCOMPARE(store.driftOf(10), QStringList());
     QCOMPARE(store.driftOf(11), QStringList());
     QCOMPARE(store.driftOf(12),
-             QStringList{u"unlike the live events: failure_code is missing (every earlier one "
-                         u"had it: 6)"_s});
+             (QStringList{u"a test event, unlike the live ones:"_s,
+                          u"failure_code is missing (every earlier one had it: 6)"_s}));
     QCOMPARE(store.driftOf(13),
              QStringList{u"failure_code is missing (every earlier one had it: 6)"_s});
     // One type listed, with every payload; its kinds are kept apart, not listed.
