@@ -13,7 +13,6 @@
 #include "wire/requestparser.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -22,6 +21,10 @@
 #include <QScopeGuard>
 
 #include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace Hookscope {
 namespace {
@@ -215,11 +218,27 @@ bool CaptureStore::openOwnConnection()
 
 bool CaptureStore::checkIntegrity(int timeLimitMs)
 {
-    QElapsedTimer elapsed;
-    elapsed.start();
-    setCancellation([&elapsed, timeLimitMs] { return elapsed.hasExpired(timeLimitMs); });
+    // The check runs inside one step of SQLite's, which never calls the progress handler: a
+    // watchdog interrupts it instead (else a 3 GB store was read whole, 30 s, before the
+    // window or `listen` could start).
+    std::mutex mutex;
+    std::condition_variable done;
+    bool finishedInTime = false;
+    sqlite3 *handle = SqliteStatement::handleOf(m_database);
+    std::thread watchdog([&] {
+        std::unique_lock lock(mutex);
+        if (!done.wait_for(lock, std::chrono::milliseconds(timeLimitMs),
+                           [&] { return finishedInTime; }))
+            sqlite3_interrupt(handle);
+    });
     QSqlQuery check(m_database);
     const bool finished = check.exec(QStringLiteral("PRAGMA main.quick_check(5)"));
+    {
+        std::lock_guard lock(mutex);
+        finishedInTime = true;
+    }
+    done.notify_one();
+    watchdog.join();
     QStringList problems;
     while (finished && check.next()) {
         // A row may hold several lines, under a "*** in database main ***" heading.
@@ -229,7 +248,6 @@ bool CaptureStore::checkIntegrity(int timeLimitMs)
         }
     }
     check.finish();
-    setCancellation({});
     const QString error = check.lastError().text();
     const bool damaged = !problems.isEmpty() || error.contains(QStringLiteral("malformed"));
     if (!damaged)
