@@ -9,6 +9,8 @@
 #include "store/capturewriter.h"
 #include "wire/requestparser.h"
 
+#include "writtencaptures.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
@@ -47,27 +49,14 @@ QList<CaptureSummary> search(CaptureStore &store, const QString &text)
     return store.find(CaptureQuery::parse(text), 0, 10);
 }
 
-// Appends through a real writer thread and waits for the commit.
+// Appends through a writer of its own, started and stopped for them.
 QList<qint64> store(const QString &path, const QList<CapturedRequest> &requests)
 {
     CaptureWriter writer(path);
     QString error;
     if (!writer.start(&error))
         qFatal("writer: %s", qPrintable(error));
-    QSignalSpy spy(&writer, &CaptureWriter::committed);
-    for (const CapturedRequest &request : requests)
-        writer.append(request, 7);
-    QList<qint64> ids;
-    while (ids.size() < requests.size()) {
-        if (spy.isEmpty() && !spy.wait(5000))
-            return ids;
-        for (const CommittedCapture &committed : spy.takeFirst().at(0).value<CommittedBatch>()) {
-            if (committed.ticket != 7)
-                return {};
-            ids.append(committed.summary.id);
-        }
-    }
-    return ids;
+    return appendAndWait(writer, requests);
 }
 
 } // namespace

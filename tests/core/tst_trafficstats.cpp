@@ -9,6 +9,8 @@
 #include "wire/eventtype.h"
 #include "wire/requestparser.h"
 
+#include "writtencaptures.h"
+
 #include <QDateTime>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -63,22 +65,6 @@ CapturedRequest makeCapture(qint64 receivedUs, int status, const QByteArray &typ
     return request;
 }
 
-// Appends through a real writer thread (which indexes them) and waits for the commit.
-QList<qint64> append(CaptureWriter &writer, const QList<CapturedRequest> &requests)
-{
-    QSignalSpy spy(&writer, &CaptureWriter::committed);
-    for (const CapturedRequest &request : requests)
-        writer.append(request, 1);
-    QList<qint64> ids;
-    while (ids.size() < requests.size()) {
-        if (spy.isEmpty() && !spy.wait(5000))
-            break;
-        for (const CommittedCapture &committed : spy.takeFirst().at(0).value<CommittedBatch>())
-            ids.append(committed.summary.id);
-    }
-    return ids;
-}
-
 // A store in a folder of its own, with a writer (and so the index's passes) running.
 struct TestStore
 {
@@ -93,7 +79,10 @@ struct TestStore
         QString error;
         return store.open() && writer->start(&error);
     }
-    QList<qint64> add(const QList<CapturedRequest> &requests) { return append(*writer, requests); }
+    QList<qint64> add(const QList<CapturedRequest> &requests)
+    {
+        return appendAndWait(*writer, requests);
+    }
     void stopIndexing() { writer.reset(); }
 };
 
