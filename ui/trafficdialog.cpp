@@ -231,7 +231,8 @@ void TrafficDialog::explainPoint(QChartView *view, QPoint position)
     };
     QStringList lines{tr("%1 to %2, %3:")
                           .arg(time(buckets.startOf(bucket)), time(buckets.startOf(bucket + 1)),
-                               chart->axes(Qt::Vertical).value(0)->titleText())};
+                               chart->axes(Qt::Vertical).value(0)->titleText())
+                          .toHtmlEscaped()};
     for (const QAbstractSeries *series : chart->series()) {
         const auto *line = static_cast<const QLineSeries *>(series);
         std::optional<double> value;
@@ -243,8 +244,11 @@ void TrafficDialog::explainPoint(QChartView *view, QPoint position)
             lines.append(
                 QStringLiteral("%1: %2").arg(line->name(), locale.toString(*value, 'g', 4)));
     }
-    QToolTip::showText(view->viewport()->mapToGlobal(position), lines.join(QLatin1Char('\n')),
-                       view);
+    // As HTML, so that a sender's event type is never read as markup (the names are escaped).
+    QToolTip::showText(
+        view->viewport()->mapToGlobal(position),
+        QStringLiteral("<p style=\"white-space:pre\">%1</p>").arg(lines.join(QLatin1Char('\n'))),
+        view);
 }
 
 TrafficDialog::~TrafficDialog()
@@ -422,7 +426,7 @@ void TrafficDialog::drawLines(QChartView *view, const QList<TrafficSeries> &seri
 {
     QStringList names;
     for (const TrafficSeries &one : series)
-        names.append(one.name);
+        names.append(one.name.toHtmlEscaped()); // as the legend is given it
     QChart *chart = view->chart();
     QStringList shown;
     for (const QAbstractSeries *line : chart->series())
@@ -449,7 +453,8 @@ void TrafficDialog::drawLines(QChartView *view, const QList<TrafficSeries> &seri
         }
         for (const TrafficSeries &one : series) {
             auto *line = new QLineSeries(chart);
-            line->setName(one.name);
+            // Qt Charts draws legend labels as HTML; an event type is the sender's text.
+            line->setName(one.name.toHtmlEscaped());
             line->setPointsVisible(series.size() <= 3); // more would hide the lines
             line->setColor(colourOf(one.name, int(chart->series().size())));
             chart->addSeries(line);

@@ -65,8 +65,10 @@ void SignatureChecker::recordVerdicts()
 void SignatureChecker::recordBatch(quint64 generation, const SignatureSettings &settings,
                                    const QByteArray &fingerprint, CaptureStore &store)
 {
-    // Small enough that a check asked for meanwhile waits a few milliseconds only.
+    // Small enough that a check asked for meanwhile waits a few milliseconds only, and that
+    // 512 bodies of 20 MB are not all held at once.
     constexpr int BatchSize = 512;
+    constexpr qint64 BatchBytes = 32 * 1024 * 1024;
     // A run for newer settings may have started meanwhile: it is left running.
     const auto finish = [this, generation] {
         if (m_recordingGeneration == generation)
@@ -75,7 +77,7 @@ void SignatureChecker::recordBatch(quint64 generation, const SignatureSettings &
     if (generation != m_generation)
         return finish(); // the settings changed: a run for the new ones takes over
     const qint64 keptUpTo = store.verdictsKeptUpTo(fingerprint);
-    const QList<CapturedRequest> requests = store.requestsAfter(keptUpTo, BatchSize);
+    const QList<CapturedRequest> requests = store.requestsAfter(keptUpTo, BatchSize, BatchBytes);
     QList<CaptureStore::KeptVerdict> verdicts;
     for (const CapturedRequest &request : requests)
         verdicts.append({request.id, request.receivedAtUs, int(settings.verify(request).outcome)});
@@ -85,7 +87,7 @@ void SignatureChecker::recordBatch(quint64 generation, const SignatureSettings &
                   qPrintable(store.errorString()));
         return finish();
     }
-    const bool caughtUp = requests.size() < BatchSize;
+    const bool caughtUp = requests.isEmpty(); // a batch may stop short at BatchBytes
     QMetaObject::invokeMethod(this, [this, generation, upToId, caughtUp] {
         if (generation == m_generation)
             emit verdictsRecorded(upToId, caughtUp);

@@ -651,7 +651,7 @@ bool CaptureStore::keepVerdicts(const QByteArray &fingerprint, const QList<KeptV
     return true;
 }
 
-QList<CapturedRequest> CaptureStore::requestsAfter(qint64 afterId, int limit)
+QList<CapturedRequest> CaptureStore::requestsAfter(qint64 afterId, int limit, qint64 maxBytes)
 {
     QSqlQuery query(m_database);
     query.setForwardOnly(true);
@@ -663,8 +663,11 @@ QList<CapturedRequest> CaptureStore::requestsAfter(qint64 afterId, int limit)
     QList<CapturedRequest> requests;
     if (!runQuery(query))
         return requests;
-    while (query.next()) {
-        CapturedRequest request = RequestParser::parseStored(query.value(2).toByteArray());
+    qint64 bytes = 0;
+    while (bytes < maxBytes && query.next()) {
+        const QByteArray raw = query.value(2).toByteArray();
+        bytes += raw.size();
+        CapturedRequest request = RequestParser::parseStored(raw);
         request.id = query.value(0).toLongLong();
         request.receivedAtUs = query.value(1).toLongLong();
         requests.append(std::move(request));

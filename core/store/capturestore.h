@@ -114,8 +114,8 @@ public:
     bool keepVerdicts(const QByteArray &fingerprint, const QList<KeptVerdict> &verdicts,
                       qint64 upToId);
     // Up to `limit` captures after `afterId`, oldest first, with their bytes and arrival time
-    // only (what a signature covers).
-    QList<CapturedRequest> requestsAfter(qint64 afterId, int limit);
+    // only (what a signature covers); no more once their bytes reach `maxBytes` (at least one).
+    QList<CapturedRequest> requestsAfter(qint64 afterId, int limit, qint64 maxBytes);
 
     // Reads on this connection check `cancelled` every few thousand steps and stop early
     // (returning what they have) once it says so: a search scanning a long unindexed backlog
