@@ -65,10 +65,8 @@ void SignatureChecker::recordVerdicts()
 void SignatureChecker::recordBatch(quint64 generation, const SignatureSettings &settings,
                                    const QByteArray &fingerprint, CaptureStore &store)
 {
-    // Small enough that a check asked for meanwhile waits a few milliseconds only, and that
-    // 512 bodies of 20 MB are not all held at once.
+    // Small enough that a check asked for meanwhile waits a few milliseconds only.
     constexpr int BatchSize = 512;
-    constexpr qint64 BatchBytes = 32 * 1024 * 1024;
     // A run for newer settings may have started meanwhile: it is left running.
     const auto finish = [this, generation] {
         if (m_recordingGeneration == generation)
@@ -77,7 +75,8 @@ void SignatureChecker::recordBatch(quint64 generation, const SignatureSettings &
     if (generation != m_generation)
         return finish(); // the settings changed: a run for the new ones takes over
     const qint64 keptUpTo = store.verdictsKeptUpTo(fingerprint);
-    const QList<CapturedRequest> requests = store.requestsAfter(keptUpTo, BatchSize, BatchBytes);
+    const QList<CapturedRequest> requests
+        = store.requestsAfter(keptUpTo, BatchSize, CaptureStore::MaxChunkBytes);
     QList<CaptureStore::KeptVerdict> verdicts;
     for (const CapturedRequest &request : requests)
         verdicts.append({request.id, request.receivedAtUs, int(settings.verify(request).outcome)});

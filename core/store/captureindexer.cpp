@@ -29,8 +29,10 @@ namespace {
 // Version 8: a capture_event row for every capture analysed, naming no type or one.
 // Version 9: a capture_verdict row for every capture checked, signed or not.
 constexpr int IndexVersion = 9;
-// Rows per sort-key transaction: small enough that stopping is prompt.
-constexpr int ChunkSize = 256;
+// Rows per sort-key transaction: a few milliseconds of work, so stopping is prompt; each commit
+// rewrites every page it touched, so at 256 the sort keys fell a million captures behind in a
+// flood.
+constexpr int ChunkSize = 2048;
 // Captures per text transaction (tens of milliseconds of work): each commit writes a new index
 // segment that later merges rewrite, so fewer, larger ones cost less.
 constexpr int TextChunkSize = 2048;
@@ -241,6 +243,7 @@ void CaptureIndexer::run()
     // Only when nothing else wants the CPU: capturing always comes first.
     sched_param parameter{};
     pthread_setschedparam(pthread_self(), SCHED_IDLE, &parameter);
+    pthread_setname_np(pthread_self(), "indexer");
 
     StoreConnection connection(m_storePath);
     QString error;
@@ -248,7 +251,14 @@ void CaptureIndexer::run()
     QSqlQuery attach(connection.database());
     attach.prepare(QStringLiteral("ATTACH DATABASE ? AS search"));
     attach.addBindValue(indexPath(m_storePath));
-    if (opened && attach.exec())
+    // Derived data, rebuilt from the store when lost: its commits need not wait for the disk,
+    // only stay whole, and so do not queue syncs beside the capture writer's. Its indexes are
+    // kept at hand as the store grows (SQLite's default is 2 MiB).
+    if (opened && attach.exec()
+        && CaptureStore::execute(connection.database(),
+                                 QStringLiteral("PRAGMA search.synchronous=NORMAL"), &error)
+        && CaptureStore::execute(connection.database(),
+                                 QStringLiteral("PRAGMA search.cache_size=-32768"), &error))
         indexLoop(connection.database());
     else
         qCWarning(lcStore, "search index unavailable: %s",
@@ -292,6 +302,8 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
     bool caughtUp = false;
     for (;;) {
         bool sortKeysOverdue = false;
+        bool capturing = false;
+        qint64 textBehind = 0;
         {
             std::unique_lock lock(m_mutex);
             // Wake on new commits; also look now and then for captures appended by another
@@ -302,22 +314,26 @@ void CaptureIndexer::indexLoop(QSqlDatabase &database)
                 });
             // While captures pour in, indexing waits for a pause (searches and sorts scan the
             // tail meanwhile), unless the tail grows too long to scan quickly.
-            const auto busy = [this, indexedId, sortedId] {
-                return std::chrono::steady_clock::now() - m_lastNotify < QuietPeriod
-                       && m_committedId - indexedId < MaxBacklog
-                       && m_committedId - sortedId < MaxSortBacklog;
+            const auto isCapturing = [this] {
+                return std::chrono::steady_clock::now() - m_lastNotify < QuietPeriod;
             };
-            while (!m_stopping && busy())
+            while (!m_stopping && isCapturing() && m_committedId - indexedId < MaxBacklog
+                   && m_committedId - sortedId < MaxSortBacklog)
                 m_wake.wait_for(lock, QuietPeriod);
             if (m_stopping)
                 break;
+            capturing = isCapturing();
+            textBehind = m_committedId - indexedId;
             sortKeysOverdue = m_committedId - sortedId >= MaxSortBacklog;
         }
         // The text first, so that searches are quick again soonest; then the sort keys, which
         // cost more when every capture has a path of its own, or both in turn when the sort
         // keys are too far behind (else a long flood would leave them all to do afterwards).
+        // While capturing, whole chunks only: every commit writes each page it touched and a
+        // new search segment, however few captures came since the last one.
         bool textCaughtUp = false;
-        if (!indexText(database, pending, insert, advance, &indexedId, &textCaughtUp))
+        const bool textDue = !capturing || textBehind >= TextChunkSize;
+        if (textDue && !indexText(database, pending, insert, advance, &indexedId, &textCaughtUp))
             break;
         caughtUp = false;
         if (!textCaughtUp && !sortKeysOverdue)
@@ -360,12 +376,14 @@ bool CaptureIndexer::indexText(QSqlDatabase &database, QSqlQuery &pending, Sqlit
         return true;
     }
     QList<std::pair<qint64, Text>> chunk;
-    while (pending.next()) {
-        chunk.append({pending.value(0).toLongLong(),
-                      textOf(RequestParser::parseStored(pending.value(1).toByteArray()))});
+    qint64 bytes = 0;
+    while (bytes < CaptureStore::MaxChunkBytes && pending.next()) {
+        const QByteArray raw = pending.value(1).toByteArray();
+        bytes += raw.size();
+        chunk.append({pending.value(0).toLongLong(), textOf(RequestParser::parseStored(raw))});
     }
+    *caughtUp = chunk.size() < TextChunkSize && !pending.isValid();
     pending.finish();
-    *caughtUp = chunk.size() < TextChunkSize;
     if (chunk.isEmpty())
         return true;
     bool ok = database.transaction();

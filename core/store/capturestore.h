@@ -21,6 +21,9 @@ class CaptureStore final
 {
 public:
     static constexpr int SchemaVersion = 13;
+    // Bodies a pass over stored captures (indexing, checking signatures) holds at once: a
+    // chunk stops early past it, so 2,048 bodies of 20 MB are never all in memory.
+    static constexpr qint64 MaxChunkBytes = 32 * 1024 * 1024;
 
     // Unreadable: it cannot be reached (permissions, a missing folder); the others are about
     // the file itself, which can be kept aside for a fresh store.

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 
 namespace Hookscope {
 namespace {
@@ -181,6 +182,7 @@ void CaptureWriter::stop()
 
 void CaptureWriter::runCheckpoints()
 {
+    pthread_setname_np(pthread_self(), "checkpoints");
     StoreConnection connection(m_path);
     {
         QString error;
@@ -253,6 +255,7 @@ void CaptureWriter::runCheckpoints()
 
 void CaptureWriter::run(std::promise<QString> started)
 {
+    pthread_setname_np(pthread_self(), "capture writer");
     StoreConnection connection(m_path);
     QString error;
     // 32 MiB of pages at hand (SQLite keeps 2 by default): past a million captures the indexes

@@ -1,5 +1,7 @@
 #include "eventanalyzer.h"
 
+#include "capturestore.h"
+
 #include "wire/eventtype.h"
 #include "wire/logging.h"
 #include "wire/requestparser.h"
@@ -115,13 +117,16 @@ bool EventAnalyzer::analyzeNext(bool *caughtUp)
         qint64 receivedUs;
     };
     QList<Pending> chunk;
+    qint64 bytes = 0;
     if (m_pending.exec()) {
-        while (m_pending.next())
+        while (bytes < CaptureStore::MaxChunkBytes && m_pending.next()) {
             chunk.append({m_pending.value(0).toLongLong(), m_pending.value(1).toByteArray(),
                           m_pending.value(2).toLongLong()});
+            bytes += chunk.last().raw.size();
+        }
     }
+    *caughtUp = chunk.size() < ChunkSize && !m_pending.isValid();
     m_pending.finish();
-    *caughtUp = chunk.size() < ChunkSize;
     if (chunk.isEmpty())
         return true;
     if (m_shapes.size() > MaxShapesHeld)

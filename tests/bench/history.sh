@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Million-capture benchmark: fills a store through `hookscope-cli listen` with 8 s wrk rounds
-# (unique 1 KiB JSON bodies) and prints each round's rate and p99, then the first round's rate
-# against the rounds past 1M captures, the listener's RSS, how long the search index takes to
-# catch up, how long `listen` takes to start on the filled store, and the read latencies the
-# window depends on (storebench).
+# Million-capture benchmark: first the empty-store rate (three 8 s wrk rounds, each against a
+# fresh store), then fills a store through `hookscope-cli listen` with 8 s wrk rounds (unique
+# 1 KiB JSON bodies) to CAPTURES and on until three rounds have started past 1M captures, and
+# prints each round's rate and p99, the median past 1M against the empty-store median, the
+# listener's RSS, how long the search index takes to catch up, how long `listen` takes to
+# start on the filled store, and the read latencies the window depends on (storebench).
 # Usage: tests/bench/history.sh [BUILD_DIR] [CAPTURES] [STORE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +21,29 @@ count() {
   python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select coalesce(max(id), 0) from captures').fetchone()[0])" "$store"
 }
 
+# One 8 s round against the listener on $port; prints "rate p99".
+wrk_round() {
+  local out
+  out=$(wrk -t1 -c32 -d8s --latency -s "$here/unique-json.lua" "http://127.0.0.1:$port/")
+  echo "$(awk '/^req_per_s/ {print $2}' <<<"$out") $(awk '/^p99_ms/ {print $2}' <<<"$out")"
+}
+
 log=$(mktemp)
+empty_rates=()
+for run in 1 2 3; do
+  empty=$(mktemp -d)
+  "$cli" listen --port "$port" --bind 127.0.0.1 --store "$empty/empty.sqlite" >"$log" 2>&1 &
+  listener=$!
+  trap 'kill $listener 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do grep -q Listening "$log" && break; sleep 0.05; done
+  read -r rate p99 <<<"$(wrk_round)"
+  empty_rates+=("$rate")
+  echo "empty store, run $run: $rate req/s, p99 $p99 ms"
+  kill -TERM $listener; wait $listener || true
+  trap - EXIT
+  rm -rf "$empty"
+done
+
 "$cli" listen --port "$port" --bind 127.0.0.1 --store "$store" >"$log" 2>&1 &
 listener=$!
 trap 'kill $listener 2>/dev/null || true' EXIT
@@ -28,27 +51,29 @@ for _ in $(seq 1 100); do grep -q Listening "$log" && break; sleep 0.05; done
 start=$(date +%s)
 rounds=$(mktemp)
 round=0
-while [[ $(count) -lt $target ]]; do
+late_rounds=0
+while [[ $(count) -lt $target || ($target -ge 1000000 && $late_rounds -lt 3) ]]; do
   before=$(count)
   round=$((round + 1))
-  out=$(wrk -t1 -c32 -d8s --latency -s "$here/unique-json.lua" "http://127.0.0.1:$port/")
+  read -r rate p99 <<<"$(wrk_round)"
   load_ended=$(date +%s.%N)
-  rate=$(awk '/^req_per_s/ {print $2}' <<<"$out")
-  p99=$(awk '/^p99_ms/ {print $2}' <<<"$out")
+  ((before >= 1000000)) && late_rounds=$((late_rounds + 1))
   echo "$before $rate $p99" >>"$rounds"
   echo "round $round from $before captures: $rate req/s, p99 $p99 ms"
 done
 filled=$(( $(date +%s) - start ))
 echo "filled to $(count) captures in ${filled}s"
-python3 - "$rounds" <<'SUMMARY'
+python3 - "$rounds" "${empty_rates[@]}" <<'SUMMARY'
 import statistics, sys
 rows = [tuple(map(float, line.split())) for line in open(sys.argv[1])]
-first = rows[0][1]
+empty = statistics.median([float(rate) for rate in sys.argv[2:]])
 late = [rate for before, rate, _ in rows if before >= 1_000_000]
-print(f"first round {first:.0f} req/s; worst round p99 {max(p for *_, p in rows):.1f} ms")
+print(f"empty store: median {empty:.0f} req/s; first round of the fill {rows[0][1]:.0f} req/s; "
+      f"worst round p99 {max(p for *_, p in rows):.1f} ms")
 if late:
-    print(f"past 1M captures: median {statistics.median(late):.0f} req/s over {len(late)} round(s), "
-          f"{statistics.median(late) / first:.2f}x the first round")
+    print(f"past 1M captures: median {statistics.median(late):.0f} req/s over {len(late)} rounds "
+          f"({' / '.join(f'{r:.0f}' for r in late)}), {statistics.median(late) / empty:.2f}x "
+          f"the empty store")
 SUMMARY
 echo "listener RSS after the fill: $(( $(awk '/VmRSS/ {print $2}' /proc/$listener/status) / 1024 )) MB"
 python3 - "$store" "$load_ended" <<'CATCHUP'
