@@ -5,6 +5,9 @@
 # prints each round's rate and p99, the median past 1M against the empty-store median, the
 # listener's RSS, how long the search index takes to catch up, how long `listen` takes to
 # start on the filled store, and the read latencies the window depends on (storebench).
+# Last, as the disk here slows after a minute of sustained writes and varies from one minute to
+# the next, the filled store against fresh ones round by round: three pairs of 8 s rounds, each
+# pair within 20 s.
 # Usage: tests/bench/history.sh [BUILD_DIR] [CAPTURES] [STORE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,10 +24,10 @@ count() {
   python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select coalesce(max(id), 0) from captures').fetchone()[0])" "$store"
 }
 
-# One 8 s round against the listener on $port; prints "rate p99".
+# One 8 s round against the listener on port $1 (else $port); prints "rate p99".
 wrk_round() {
   local out
-  out=$(wrk -t1 -c32 -d8s --latency -s "$here/unique-json.lua" "http://127.0.0.1:$port/")
+  out=$(wrk -t1 -c32 -d8s --latency -s "$here/unique-json.lua" "http://127.0.0.1:${1:-$port}/")
   echo "$(awk '/^req_per_s/ {print $2}' <<<"$out") $(awk '/^p99_ms/ {print $2}' <<<"$out")"
 }
 
@@ -102,6 +105,34 @@ trap 'kill $listener 2>/dev/null || true' EXIT
 started=$(date +%s.%N)
 for _ in $(seq 1 1200); do grep -q Listening "$log" && break; sleep 0.05; done
 echo "listen ready on the filled store in $(python3 -c "import sys, time; print(f'{time.time() - float(sys.argv[1]):.1f}')" "$started") s"
+empty_port=$((port + 1))
+paired=$(mktemp)
+for pair in 1 2 3; do
+  empty=$(mktemp -d)
+  "$cli" listen --port "$empty_port" --bind 127.0.0.1 --store "$empty/empty.sqlite" >"$empty/log" 2>&1 &
+  fresh=$!
+  for _ in $(seq 1 100); do grep -q Listening "$empty/log" && break; sleep 0.05; done
+  # Which goes first alternates, so that neither is always the one after a pause.
+  if ((pair % 2)); then
+    read -r fresh_rate fresh_p99 <<<"$(wrk_round "$empty_port")"
+    read -r filled_rate filled_p99 <<<"$(wrk_round)"
+  else
+    read -r filled_rate filled_p99 <<<"$(wrk_round)"
+    read -r fresh_rate fresh_p99 <<<"$(wrk_round "$empty_port")"
+  fi
+  kill -TERM $fresh; wait $fresh || true
+  rm -rf "$empty"
+  echo "pair $pair: fresh store $fresh_rate req/s (p99 $fresh_p99 ms), filled store $filled_rate req/s (p99 $filled_p99 ms)"
+  echo "$fresh_rate $filled_rate" >>"$paired"
+done
+python3 - "$paired" <<'PAIRED'
+import statistics, sys
+pairs = [tuple(map(float, line.split())) for line in open(sys.argv[1])]
+fresh = statistics.median(f for f, _ in pairs)
+filled = statistics.median(f for _, f in pairs)
+print(f"round by round: filled store median {filled:.0f} req/s, fresh store {fresh:.0f}: "
+      f"{filled / fresh:.2f}x")
+PAIRED
 kill -TERM $listener; wait $listener || true
 trap - EXIT
 "$build/tests/bench/hookscope-storebench" "$store" "evt_250000" "invoice.paid" "amount_paid 42" "nothing-matches-this" "event:invoice.paid" "is:drift"
