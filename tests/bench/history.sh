@@ -133,6 +133,14 @@ filled = statistics.median(f for _, f in pairs)
 print(f"round by round: filled store median {filled:.0f} req/s, fresh store {fresh:.0f}: "
       f"{filled / fresh:.2f}x")
 PAIRED
+# Read latencies are for a store whose index has caught up, as after any pause.
+python3 - "$store" <<'INDEXED'
+import sqlite3, sys, time
+newest = sqlite3.connect(sys.argv[1]).execute("select max(id) from captures").fetchone()[0]
+index = sqlite3.connect(sys.argv[1] + "-search")
+while min(index.execute("select last_id, sorted_id from index_state").fetchone()) < newest:
+    time.sleep(0.1)
+INDEXED
 kill -TERM $listener; wait $listener || true
 trap - EXIT
 "$build/tests/bench/hookscope-storebench" "$store" "evt_250000" "invoice.paid" "amount_paid 42" "nothing-matches-this" "event:invoice.paid" "is:drift"
