@@ -42,11 +42,6 @@ void bindRange(SqliteStatement &rows, const TrafficBuckets &buckets)
     rows.bind(2, buckets.endUs());
 }
 
-// Counts into `counts`, and into the report's captures, those past where one of the index's
-// passes has got (`watermark`, a query for its id): what it has not reached.
-bool countTail(QSqlDatabase &database, TrafficReport &report, const char *watermark,
-               QList<double> &counts);
-
 // After the last row: false, saying why in `report`, when the rows could not all be read.
 bool readToTheEnd(TrafficReport &report, const SqliteStatement &rows)
 {
@@ -54,6 +49,25 @@ bool readToTheEnd(TrafficReport &report, const SqliteStatement &rows)
         return true;
     report.error = QStringLiteral("The traffic could not be counted: %1").arg(rows.errorMessage());
     return false;
+}
+
+// Counts into `counts`, and into the report's captures, those past where one of the index's
+// passes has got (`watermark`, a query for its id): what it has not reached.
+bool countTail(QSqlDatabase &database, TrafficReport &report, const char *watermark,
+               QList<double> &counts)
+{
+    const QByteArray sql = QByteArrayLiteral("SELECT received_us FROM captures WHERE id > (")
+                           + watermark
+                           + QByteArrayLiteral(") AND received_us >= ?1 AND received_us < ?2");
+    SqliteStatement tail(SqliteStatement::handleOf(database), sql.constData());
+    bindRange(tail, report.buckets);
+    counts.fill(0, report.buckets.count);
+    while (tail.next()) {
+        const int bucket = report.buckets.bucketOf(tail.int64At(0));
+        ++counts[bucket];
+        ++report.captures[bucket];
+    }
+    return readToTheEnd(report, tail);
 }
 
 bool anyCounted(const QList<double> &counts)
@@ -76,23 +90,6 @@ QString fieldTerm(const QString &field, const QString &value)
     QString quoted = value;
     quoted.remove(QLatin1Char('"')); // a term cannot hold one; the rest still finds it
     return field + QStringLiteral(":\"") + quoted + QLatin1Char('"');
-}
-
-bool countTail(QSqlDatabase &database, TrafficReport &report, const char *watermark,
-               QList<double> &counts)
-{
-    const QByteArray sql = QByteArrayLiteral("SELECT received_us FROM captures WHERE id > (")
-                           + watermark
-                           + QByteArrayLiteral(") AND received_us >= ?1 AND received_us < ?2");
-    SqliteStatement tail(SqliteStatement::handleOf(database), sql.constData());
-    bindRange(tail, report.buckets);
-    counts.fill(0, report.buckets.count);
-    while (tail.next()) {
-        const int bucket = report.buckets.bucketOf(tail.int64At(0));
-        ++counts[bucket];
-        ++report.captures[bucket];
-    }
-    return readToTheEnd(report, tail);
 }
 
 } // namespace
