@@ -5,8 +5,8 @@
 # prints each round's rate and p99, the median past 1M against the empty-store median, the
 # listener's RSS, how long the search index takes to catch up, how long `listen` takes to
 # start on the filled store, and the read latencies the window depends on (storebench).
-# Last, as the disk here slows after a minute of sustained writes and varies from one minute to
-# the next, the filled store against fresh ones round by round: three pairs of 8 s rounds, each
+# Last, as a machine's rate can move by a third from one minute to the next whatever the store
+# holds, the filled store against fresh ones round by round: three pairs of 8 s rounds, each
 # pair within 20 s.
 # Usage: tests/bench/history.sh [BUILD_DIR] [CAPTURES] [STORE]
 set -euo pipefail
